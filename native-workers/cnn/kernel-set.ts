@@ -1,0 +1,94 @@
+/**
+ * The contract between the readable CNN ops (native-workers/cnn/ops/*.ts, the reference) and the fast
+ * kernels (native-workers/kernels/, WebAssembly SIMD). Layers call ops only through a KernelSet, so the
+ * same model runs on either; tests compare the two on random shapes.
+ *
+ * Conventions (llm.c style):
+ * - Flat NCHW arrays. Float32Array in production; the reference ops also accept Float64Array so that the
+ *   gradient checks can run in float64.
+ * - Shapes are validated once when a layer is built, never inside kernels.
+ * - Backward ACCUMULATES (+=) into every gradient buffer (dinp, dweight, dbias). Callers zero them once per step.
+ *   A null dinp means "the input needs no gradient" (the first layer), so that work is skipped.
+ */
+
+/** A flat numeric buffer: float32 in production, float64 in gradient checks. */
+export type Tensor = Float32Array | Float64Array;
+
+/** Geometry of one 2-D convolution, fixed when its layer is built. Padding is zero padding. */
+export interface Conv2dShape {
+  batch: number;
+  inChannels: number;
+  inHeight: number;
+  inWidth: number;
+  outChannels: number;
+  kernelHeight: number;
+  kernelWidth: number;
+  strideH: number;
+  strideW: number;
+  /** Zero rows added above the input (rows below follow from outHeight). */
+  padTop: number;
+  /** Zero columns added left of the input. */
+  padLeft: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/** Geometry of max or average pooling over each channel (no padding). */
+export interface Pool2dShape {
+  batch: number;
+  channels: number;
+  inHeight: number;
+  inWidth: number;
+  poolHeight: number;
+  poolWidth: number;
+  strideH: number;
+  strideW: number;
+  outHeight: number;
+  outWidth: number;
+}
+
+/** Geometry of a fully connected layer: out[b, o] = sum_i inp[b, i] * weight[o, i] + bias[o]. */
+export interface DenseShape {
+  batch: number;
+  inFeatures: number;
+  outFeatures: number;
+}
+
+/**
+ * The ops a fast backend may replace. Weight layouts: conv weight [outC, inC, kH, kW], dense weight [out, in]
+ * (PyTorch's layouts, so fixtures and ONNX export need no transposes).
+ */
+export interface KernelSet {
+  /** out[n, oc, oy, ox] = bias[oc] + sum inp[n, ic, oy*sH - pT + ky, ox*sW - pL + kx] * weight[oc, ic, ky, kx]. */
+  conv2dForward(s: Conv2dShape, inp: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor): void;
+  /** Accumulates dinp (unless null), dweight and dbias (unless null) from dout. */
+  conv2dBackward(
+    s: Conv2dShape,
+    inp: Tensor,
+    weight: Tensor,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dweight: Tensor,
+    dbias: Tensor | null,
+  ): void;
+  /** out = inp · weightᵀ + bias. */
+  denseForward(s: DenseShape, inp: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor): void;
+  /** Accumulates dinp (unless null), dweight and dbias (unless null). */
+  denseBackward(
+    s: DenseShape,
+    inp: Tensor,
+    weight: Tensor,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dweight: Tensor,
+    dbias: Tensor | null,
+  ): void;
+  /** Writes out and, per output element, the flat input index of its max ("switches", ConvNetJS). */
+  maxPool2dForward(s: Pool2dShape, inp: Tensor, out: Tensor, argmax: Int32Array): void;
+  /** Routes each dout element to the input position recorded in argmax (accumulating). */
+  maxPool2dBackward(s: Pool2dShape, dout: Tensor, argmax: Int32Array, dinp: Tensor): void;
+  /** out = max(0, inp), elementwise; out may alias inp. */
+  reluForward(inp: Tensor, out: Tensor): void;
+  /** dinp += dout where out > 0. */
+  reluBackward(out: Tensor, dout: Tensor, dinp: Tensor): void;
+}
