@@ -1,0 +1,119 @@
+import { z } from 'zod';
+import type {
+  DatasetStats,
+  ExportResult,
+  HealthReport,
+  ImageDetails,
+  ImagePage,
+  ImportProgress,
+  ImportSummary,
+  LabelInfo,
+  UndoState,
+} from '../../domain/dataset';
+import { invoke } from '../define';
+
+const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
+const importId = z.string().regex(/^[0-9a-f-]{36}$/, 'not an import id');
+const imageId = z.number().int().positive();
+const imageIds = z.array(imageId).min(1).max(100_000);
+const labelId = z.number().int().positive();
+const labelName = z.string().min(1).max(100);
+const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'not a #rrggbb colour');
+const split = z.enum(['train', 'val', 'test']);
+const ratio = z.number().min(0).max(1);
+const ratios = z
+  .object({ train: ratio, val: ratio, test: ratio })
+  .strict()
+  .refine((r) => r.train + r.val + r.test > 0, 'ratios must not all be 0');
+
+const filter = z.discriminatedUnion('kind', [
+  z.object({ kind: z.literal('all') }).strict(),
+  z.object({ kind: z.literal('unlabeled') }).strict(),
+  z.object({ kind: z.literal('label'), labelId }).strict(),
+  z.object({ kind: z.literal('split'), split }).strict(),
+  z.object({ kind: z.literal('duplicates') }).strict(),
+  z.object({ kind: z.literal('conflicts') }).strict(),
+  z.object({ kind: z.literal('removed') }).strict(),
+]);
+
+/** What `dataset:importStatus` answers. */
+export type ImportStatusValue =
+  | { importId: string; state: 'running'; progress: ImportProgress | null }
+  | { importId: string; state: 'finished'; summary: ImportSummary }
+  | { importId: string; state: 'interrupted'; startedAt: string };
+
+/** Invoke channels of the dataset and labels domains. */
+export const datasetChannels = {
+  /** Starts importing files/folders; answers at once. Progress: `dataset:importProgress`; end: `dataset:importFinished`. */
+  'dataset:import': invoke<{ importId: string }>()(
+    z
+      .object({
+        projectId,
+        paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+        label: labelName.optional(),
+      })
+      .strict(),
+  ),
+  'dataset:cancelImport': invoke<{ cancelled: boolean }>()(z.object({ projectId, importId }).strict()),
+  'dataset:importStatus': invoke<ImportStatusValue>()(z.object({ projectId, importId }).strict()),
+  'dataset:listImports': invoke<
+    { importId: string; startedAt: string; finishedAt: string | null; status: string; imported: number }[]
+  >()(z.object({ projectId }).strict()),
+  'dataset:listImages': invoke<ImagePage>()(
+    z
+      .object({
+        projectId,
+        filter: filter.default({ kind: 'all' }),
+        sort: z.enum(['name', 'added', 'label']).default('added'),
+        descending: z.boolean().default(false),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(1000).default(200),
+      })
+      .strict(),
+  ),
+  'dataset:imageDetails': invoke<ImageDetails>()(z.object({ projectId, imageId }).strict()),
+  'dataset:removeImages': invoke<{ changed: number }>()(z.object({ projectId, imageIds }).strict()),
+  'dataset:restoreImages': invoke<{ changed: number }>()(z.object({ projectId, imageIds }).strict()),
+  'dataset:stats': invoke<DatasetStats>()(z.object({ projectId }).strict()),
+  'dataset:health': invoke<HealthReport>()(z.object({ projectId }).strict()),
+  /** fill: assign images without a split; reshuffle: redo automatic splits; all: also replace folder splits. */
+  'dataset:split': invoke<DatasetStats>()(
+    z
+      .object({
+        projectId,
+        ratios: ratios.optional(),
+        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        mode: z.enum(['fill', 'reshuffle', 'all']).default('reshuffle'),
+      })
+      .strict(),
+  ),
+  /** Manual split for images; `split: null` hands them back to the automatic assignment. */
+  'dataset:setSplit': invoke<{ changed: number }>()(z.object({ projectId, imageIds, split: split.nullable() }).strict()),
+  'dataset:undo': invoke<UndoState & { undone: string | null }>()(z.object({ projectId }).strict()),
+  'dataset:redo': invoke<UndoState & { redone: string | null }>()(z.object({ projectId }).strict()),
+  'dataset:undoState': invoke<UndoState>()(z.object({ projectId }).strict()),
+  'dataset:export': invoke<ExportResult>()(
+    z
+      .object({
+        projectId,
+        dir: z.string().min(1).max(4096),
+        bySplit: z.boolean().default(false),
+        includeUnlabeled: z.boolean().default(false),
+        split: split.optional(),
+      })
+      .strict(),
+  ),
+
+  'labels:list': invoke<LabelInfo[]>()(z.object({ projectId }).strict()),
+  'labels:create': invoke<LabelInfo>()(z.object({ projectId, name: labelName, color: color.optional() }).strict()),
+  'labels:rename': invoke<LabelInfo>()(z.object({ projectId, labelId, name: labelName }).strict()),
+  'labels:setColor': invoke<LabelInfo>()(z.object({ projectId, labelId, color }).strict()),
+  'labels:merge': invoke<LabelInfo>()(
+    z.object({ projectId, sourceIds: z.array(labelId).min(1).max(1000), targetId: labelId }).strict(),
+  ),
+  'labels:delete': invoke<{ deleted: number; unlabeledImages: number }>()(z.object({ projectId, labelId }).strict()),
+  /** Sets the label of many images (null = unlabel); also resolves their conflicts. Undoable. */
+  'labels:assign': invoke<{ changed: number }>()(
+    z.object({ projectId, imageIds, labelId: labelId.nullable() }).strict(),
+  ),
+} as const;

@@ -1,0 +1,35 @@
+import { z } from 'zod';
+import { PROJECT_LIMITS, type ProjectSummary, type TrashedProject } from '../../domain/project';
+import type { AppInfo } from '../../domain/app-info';
+import { invoke } from '../define';
+
+const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
+/** Names are checked fully by the service (reserved words, duplicates); here only type and rough size. */
+const projectName = z.string().max(1000);
+
+/** Invoke channels of the projects domain. */
+export const projectChannels = {
+  'app:info': invoke<AppInfo>()(z.object({}).strict()),
+  'projects:list': invoke<ProjectSummary[]>()(z.object({}).strict()),
+  'projects:get': invoke<ProjectSummary>()(z.object({ id: projectId }).strict()),
+  'projects:create': invoke<ProjectSummary>()(
+    z
+      .object({
+        name: projectName,
+        inputSize: z
+          .number()
+          .int()
+          .min(PROJECT_LIMITS.minInputSize)
+          .max(PROJECT_LIMITS.maxInputSize)
+          .default(PROJECT_LIMITS.defaultInputSize),
+        color: z.enum(['gray', 'rgb']).default('gray'),
+      })
+      .strict(),
+  ),
+  'projects:rename': invoke<ProjectSummary>()(z.object({ id: projectId, name: projectName }).strict()),
+  'projects:delete': invoke<TrashedProject>()(z.object({ id: projectId }).strict()),
+  'projects:listTrash': invoke<TrashedProject[]>()(z.object({}).strict()),
+  'projects:restore': invoke<ProjectSummary>()(z.object({ id: projectId }).strict()),
+} as const;
+
+export { projectId as projectIdSchema };

@@ -1,0 +1,174 @@
+import { Command, InvalidArgumentError } from 'commander';
+import type { ImportProgress, ImportSummary, SplitName } from '../../../app/domain/dataset';
+import { printResult, type CliContext } from '../cli-context';
+import { registerCliCommand } from '../run-cli';
+
+function positiveInt(value: string): number {
+  const n = Number(value);
+  if (!Number.isInteger(n) || n < 1) throw new InvalidArgumentError('must be a whole number ≥ 1');
+  return n;
+}
+
+function parseRatios(value: string): { train: number; val: number; test: number } {
+  const parts = value.split(',').map((v) => Number(v.trim()));
+  if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1) || parts[0] + parts[1] + parts[2] <= 0) {
+    throw new InvalidArgumentError('must be three numbers from 0 to 1, e.g. 0.8,0.1,0.1');
+  }
+  return { train: parts[0], val: parts[1], test: parts[2] };
+}
+
+function parseSplit(value: string): SplitName {
+  if (value !== 'train' && value !== 'val' && value !== 'test') throw new InvalidArgumentError('must be train, val or test');
+  return value;
+}
+
+function describeImport(s: ImportSummary): string {
+  const lines = [
+    `Import ${s.status}: ${s.imported} imported, ${s.duplicates} duplicates, ${s.conflicts} label conflicts, ` +
+      `${s.alreadyImported} already imported, ${s.failed.length} failed, ${s.skipped.length} skipped ` +
+      `(${(s.elapsedMs / 1000).toFixed(1)} s, ${s.imagesPerSecond} images/s).`,
+  ];
+  const labels = Object.entries(s.perLabel);
+  if (labels.length) lines.push('Per label: ' + labels.map(([l, n]) => `${l} ${n}`).join(', ') + (s.unlabeled ? `, (unlabeled) ${s.unlabeled}` : ''));
+  else if (s.unlabeled) lines.push(`Unlabeled: ${s.unlabeled}`);
+  for (const c of s.conflictList.slice(0, 20)) lines.push(`conflict: ${c.path} (labels ${c.labels.join(' vs ')})`);
+  for (const f of s.failed) lines.push(`failed: ${f.path}: ${f.reason}`);
+  for (const f of s.skipped) lines.push(`skipped: ${f.path}: ${f.reason}`);
+  if (s.error) lines.push(`error: ${s.error}`);
+  return lines.join('\n');
+}
+
+function progressLine(p: ImportProgress): string {
+  if (p.phase === 'scanning') return 'Scanning…';
+  const eta = p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds}s`;
+  return `${p.done}/${p.total} files, ${p.imported} new, ${p.duplicates} dup, ${p.failed} failed (${p.rate}/s${eta})`;
+}
+
+/** `import PROJECT PATH... [--label L]`. */
+export function importCommand(ctx: () => CliContext): Command {
+  return new Command('import')
+    .description('import images (files, class folders, train/val/test folders) into a project')
+    .argument('<project>', 'project id or name')
+    .argument('<paths...>', 'files or folders')
+    .option('--label <label>', 'give every imported image this label')
+    .option('--batch-size <n>', 'files per database transaction', positiveInt, 256)
+    .option('--concurrency <n>', 'images decoded at once', positiveInt, 4)
+    .action(async (ref: string, paths: string[], opts: { label?: string; batchSize: number; concurrency: number }) => {
+      const c = ctx();
+      const s = c.services();
+      const project = s.projects.resolve(ref);
+      const controller = new AbortController();
+      const onSigint = () => controller.abort();
+      process.once('SIGINT', onSigint);
+      const tty = Boolean(process.stderr.isTTY);
+      try {
+        const summary = await s.dataset.importAndWait(
+          project.id,
+          { paths, ...(opts.label !== undefined ? { label: opts.label } : {}) },
+          {
+            signal: controller.signal,
+            batchSize: opts.batchSize,
+            concurrency: opts.concurrency,
+            onProgress: tty ? (p) => c.io.err(`\r\x1b[K${progressLine(p)}`) : undefined,
+          },
+        );
+        if (tty) c.io.err('\r\x1b[K');
+        printResult(c, summary, () => describeImport(summary));
+      } finally {
+        process.removeListener('SIGINT', onSigint);
+      }
+    });
+}
+
+/** `dataset stats|health|labels|split|export`. */
+export function datasetCommand(ctx: () => CliContext): Command {
+  const dataset = new Command('dataset').description('inspect, split and export a project’s dataset');
+
+  dataset
+    .command('stats')
+    .description('image counts per label and split')
+    .argument('<project>', 'project id or name')
+    .action((ref: string) => {
+      const c = ctx();
+      const s = c.services();
+      const stats = s.dataset.stats(s.projects.resolve(ref).id);
+      printResult(c, stats, () =>
+        [
+          `${stats.total} images (${stats.unlabeled} unlabeled, ${stats.removed} removed), ${stats.duplicates} duplicate files, ${stats.conflicts} conflicts`,
+          `splits: train ${stats.perSplit.train}, val ${stats.perSplit.val}, test ${stats.perSplit.test}, none ${stats.perSplit.none}`,
+          ...stats.perLabel.map((l) => `  ${l.name}: ${l.count} (train ${l.perSplit.train}, val ${l.perSplit.val}, test ${l.perSplit.test})`),
+        ].join('\n'),
+      );
+    });
+
+  dataset
+    .command('health')
+    .description('problems that would hurt training')
+    .argument('<project>', 'project id or name')
+    .action((ref: string) => {
+      const c = ctx();
+      const s = c.services();
+      const report = s.dataset.health(s.projects.resolve(ref).id);
+      printResult(c, report, () =>
+        report.issues.length === 0 ? 'No problems found.' : report.issues.map((i) => `${i.severity}: ${i.message}`).join('\n'),
+      );
+    });
+
+  dataset
+    .command('labels')
+    .description('list labels with image counts')
+    .argument('<project>', 'project id or name')
+    .action((ref: string) => {
+      const c = ctx();
+      const s = c.services();
+      const labels = s.dataset.listLabels(s.projects.resolve(ref).id);
+      printResult(c, labels, () => labels.map((l) => `${l.index}\t${l.name}\t${l.imageCount}\t${l.color}`).join('\n') || 'No labels.');
+    });
+
+  dataset
+    .command('split')
+    .description('assign train/val/test splits (stratified per label, seeded)')
+    .argument('<project>', 'project id or name')
+    .option('--ratios <t,v,s>', 'train,val,test ratios', parseRatios)
+    .option('--seed <n>', 'random seed', (v) => {
+      const n = Number(v);
+      if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
+      return n;
+    })
+    .option('--mode <mode>', 'fill (only images without a split), reshuffle (automatic ones), all (also folder splits)', 'reshuffle')
+    .action((ref: string, opts: { ratios?: { train: number; val: number; test: number }; seed?: number; mode: string }) => {
+      if (!['fill', 'reshuffle', 'all'].includes(opts.mode)) throw new InvalidArgumentError('--mode must be fill, reshuffle or all');
+      const c = ctx();
+      const s = c.services();
+      const stats = s.dataset.split(s.projects.resolve(ref).id, {
+        mode: opts.mode as 'fill' | 'reshuffle' | 'all',
+        ...(opts.ratios ? { ratios: opts.ratios } : {}),
+        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+      });
+      printResult(c, stats, () => `train ${stats.perSplit.train}, val ${stats.perSplit.val}, test ${stats.perSplit.test}`);
+    });
+
+  dataset
+    .command('export')
+    .description('write the images out as class folders plus manifest.csv')
+    .argument('<project>', 'project id or name')
+    .argument('<dir>', 'a new or empty folder')
+    .option('--by-split', 'put class folders under train/ val/ test/')
+    .option('--include-unlabeled', 'also export unlabeled images (loose at the top)')
+    .option('--split <split>', 'only this split', parseSplit)
+    .action(async (ref: string, dir: string, opts: { bySplit?: boolean; includeUnlabeled?: boolean; split?: SplitName }) => {
+      const c = ctx();
+      const s = c.services();
+      const result = await s.dataset.exportFolders(s.projects.resolve(ref).id, dir, {
+        bySplit: Boolean(opts.bySplit),
+        includeUnlabeled: Boolean(opts.includeUnlabeled),
+        ...(opts.split ? { split: opts.split } : {}),
+      });
+      printResult(c, result, () => `Exported ${result.exported} images to ${result.dir} (manifest ${result.manifest}).`);
+    });
+
+  return dataset;
+}
+
+registerCliCommand(importCommand);
+registerCliCommand(datasetCommand);

@@ -1,0 +1,5 @@
+/**
+ * Feature commands (import, train, evaluate, predict, export) register themselves here, so run-cli.ts stays
+ * the same as features are added. Each import below calls registerCliCommand.
+ */
+import './commands/import';

@@ -1,0 +1,12 @@
+import { migration001 } from './001-project';
+import { migration002 } from './002-dataset';
+
+/** One schema step; `version` numbers are consecutive from 1 and never change once released. */
+export interface Migration {
+  version: number;
+  description: string;
+  sql: string;
+}
+
+/** Every migration of a project database, in order. Features append theirs here. */
+export const projectMigrations: readonly Migration[] = [migration001, migration002];

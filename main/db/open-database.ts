@@ -1,0 +1,64 @@
+import Database from 'better-sqlite3';
+import { AppFailure } from '../../app/ipc/result';
+import type { Migration } from './migrations/index';
+
+/** A better-sqlite3 connection. */
+export type Db = Database.Database;
+
+/**
+ * Where the better-sqlite3 addon lives. Electron's main process sets this to a build for Electron's ABI; plain
+ * Node (tests, CLI) leaves it unset and gets the default build from node_modules.
+ */
+let nativeBinding: string | undefined;
+
+/** Points every later connection at a specific better_sqlite3.node (Electron's ABI build). */
+export function setSqliteNativeBinding(path: string | undefined): void {
+  nativeBinding = path;
+}
+
+/**
+ * Opens (creating if needed) a database with WAL, foreign keys and a busy timeout, and brings its schema up to date
+ * inside one transaction. A damaged file raises an AppFailure('storage') and is never overwritten.
+ */
+export function openDatabase(file: string, migrations: readonly Migration[]): Db {
+  let db: Db;
+  try {
+    db = new Database(file, nativeBinding ? { nativeBinding } : {});
+  } catch (error) {
+    throw new AppFailure('storage', `Cannot open database ${file}: ${(error as Error).message}`);
+  }
+  try {
+    db.pragma('journal_mode = WAL');
+    db.pragma('foreign_keys = ON');
+    db.pragma('busy_timeout = 5000');
+    db.pragma('synchronous = NORMAL');
+    const check = db.pragma('quick_check', { simple: true });
+    if (check !== 'ok') throw new Error(`integrity check failed: ${String(check)}`);
+    migrate(db, migrations);
+    return db;
+  } catch (error) {
+    db.close();
+    if (error instanceof AppFailure) throw error;
+    throw new AppFailure('storage', `Database ${file} is damaged or unreadable: ${(error as Error).message}`);
+  }
+}
+
+/** Applies the migrations newer than the file's user_version, all in one transaction. */
+function migrate(db: Db, migrations: readonly Migration[]): void {
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  if (current > latest) {
+    throw new AppFailure(
+      'storage',
+      `Database schema version ${current} is newer than this app understands (${latest}); update CNN Studio.`,
+    );
+  }
+  const pending = migrations.filter((m) => m.version > current);
+  if (pending.length === 0) return;
+  db.transaction(() => {
+    for (const m of pending) {
+      db.exec(m.sql);
+      db.pragma(`user_version = ${m.version}`);
+    }
+  })();
+}

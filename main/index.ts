@@ -1,0 +1,64 @@
+import { app, BrowserWindow, session } from 'electron';
+import fs from 'node:fs';
+import path from 'node:path';
+import { setSqliteNativeBinding } from './db/open-database';
+import { createHandlerTable } from './ipc/handler-table';
+import { registerIpc, webContentsEvents } from './ipc/register-ipc';
+import { handleAppProtocol, registerAppScheme } from './protocol/app-protocol';
+import { createServices, type Services } from './services/services';
+import { appVersion, findAppRoot, workersDirFor } from './storage/app-paths';
+import { APP_NAME } from './storage/default-data-dir';
+import { createMainWindow, lockPermissions, preloadPath } from './windows/main-window';
+
+// The Electron shell: lifecycle only. Everything behind it (services, storage, workers) is plain Node and is
+// tested without Electron.
+app.setName(APP_NAME);
+const dataDirFlag = process.argv.find((a) => a.startsWith('--data-dir='));
+if (dataDirFlag) app.setPath('userData', path.resolve(dataDirFlag.slice('--data-dir='.length)));
+
+if (!app.requestSingleInstanceLock()) {
+  app.quit();
+} else {
+  registerAppScheme();
+  let window: BrowserWindow | undefined;
+  let services: Services | undefined;
+
+  app.on('second-instance', () => {
+    if (window?.isMinimized()) window.restore();
+    window?.focus();
+  });
+
+  app.whenReady().then(() => {
+    const appRoot = findAppRoot(app.getAppPath());
+    useElectronSqliteBuild(appRoot);
+    lockPermissions(session.defaultSession);
+    services = createServices(
+      {
+        dataDir: app.getPath('userData'),
+        workersDir: workersDirFor(appRoot),
+        mediaBaseUrl: 'app://media',
+        version: appVersion(appRoot),
+      },
+      webContentsEvents(() => window?.webContents),
+    );
+    handleAppProtocol(path.join(appRoot, 'out', 'renderer'), services);
+    registerIpc(createHandlerTable(), services);
+    window = createMainWindow(preloadPath(__dirname));
+    window.on('closed', () => (window = undefined));
+  });
+
+  app.on('window-all-closed', () => app.quit());
+  app.on('will-quit', () => void services?.dispose());
+}
+
+/**
+ * better-sqlite3 in node_modules is built for Node's ABI (tests and the CLI use it). Electron needs one built for
+ * its own ABI; scripts/electron-native.mjs puts it in native/electron/ and we point better-sqlite3 at it.
+ */
+function useElectronSqliteBuild(appRoot: string): void {
+  const candidates = [
+    path.join(process.resourcesPath ?? '', 'native', 'better_sqlite3.node'),
+    path.join(appRoot, 'native', 'electron', 'better_sqlite3.node'),
+  ];
+  setSqliteNativeBinding(candidates.find((file) => fs.existsSync(file)));
+}

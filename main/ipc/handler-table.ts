@@ -1,0 +1,21 @@
+import type { InvokeName, InvokeOutput, InvokeParsed } from '../../app/ipc/contract';
+import type { Services } from '../services/services';
+import { datasetHandlers } from './handlers/dataset';
+import { projectHandlers } from './handlers/projects';
+
+/** One handler: gets the validated payload, returns (or resolves to) the answer, throws AppFailure on failure. */
+export type Handler<C extends InvokeName> = (
+  services: Services,
+  input: InvokeParsed<C>,
+) => InvokeOutput<C> | Promise<InvokeOutput<C>>;
+
+/** A handler for every invoke channel; a missing one is a compile error. */
+export type HandlerTable = { [C in InvokeName]: Handler<C> };
+
+/** The one table Electron's ipcMain, the e2e bridge and tests all dispatch to. */
+export function createHandlerTable(): HandlerTable {
+  return {
+    ...projectHandlers(),
+    ...datasetHandlers(),
+  };
+}

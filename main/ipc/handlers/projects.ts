@@ -1,0 +1,46 @@
+import type { HandlerTable } from '../handler-table';
+
+/** IPC handlers of the projects domain. */
+export function projectHandlers(): Pick<
+  HandlerTable,
+  | 'app:info'
+  | 'projects:list'
+  | 'projects:get'
+  | 'projects:create'
+  | 'projects:rename'
+  | 'projects:delete'
+  | 'projects:listTrash'
+  | 'projects:restore'
+> {
+  return {
+    'app:info': (s) => ({
+      version: s.config.version,
+      dataDir: s.config.dataDir,
+      mediaBaseUrl: s.config.mediaBaseUrl,
+      platform: process.platform,
+    }),
+    'projects:list': (s) => s.projects.list(),
+    'projects:get': (s, { id }) => s.projects.get(id),
+    'projects:create': (s, input) => {
+      const created = s.projects.create(input);
+      s.events.emit('projects:changed', { reason: 'created' });
+      return created;
+    },
+    'projects:rename': (s, { id, name }) => {
+      const renamed = s.projects.rename(id, name);
+      s.events.emit('projects:changed', { reason: 'renamed' });
+      return renamed;
+    },
+    'projects:delete': (s, { id }) => {
+      const trashed = s.projects.delete(id);
+      s.events.emit('projects:changed', { reason: 'deleted' });
+      return trashed;
+    },
+    'projects:listTrash': (s) => s.projects.listTrash(),
+    'projects:restore': (s, { id }) => {
+      const restored = s.projects.restore(id);
+      s.events.emit('projects:changed', { reason: 'restored' });
+      return restored;
+    },
+  };
+}

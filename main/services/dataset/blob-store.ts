@@ -1,0 +1,57 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { Db } from '../../db/open-database';
+
+/**
+ * Content-addressed files of a project: originals at `blobs/ab/<sha256>.<ext>`, thumbnails at
+ * `thumbs/ab/<sha256>.webp`. A file is written completely before the database row that refers to it is committed;
+ * files without a row (left by a killed import) are removed by `cleanOrphans`.
+ */
+export class BlobStore {
+  private readonly madeDirs = new Set<string>();
+
+  constructor(readonly projectDir: string) {}
+
+  blobPath(sha: string, ext: string): string {
+    return path.join(this.projectDir, 'blobs', sha.slice(0, 2), `${sha}.${ext}`);
+  }
+
+  thumbPath(sha: string): string {
+    return path.join(this.projectDir, 'thumbs', sha.slice(0, 2), `${sha}.webp`);
+  }
+
+  async write(file: string, bytes: Uint8Array): Promise<void> {
+    const dir = path.dirname(file);
+    if (!this.madeDirs.has(dir)) {
+      await fs.promises.mkdir(dir, { recursive: true });
+      this.madeDirs.add(dir);
+    }
+    await fs.promises.writeFile(file, bytes);
+  }
+
+  /** Deletes blob and thumbnail files whose sha256 has no image row. Returns how many were removed. */
+  cleanOrphans(db: Db): number {
+    const known = db.prepare('SELECT 1 FROM images WHERE sha256 = ?').pluck();
+    let removed = 0;
+    for (const top of ['blobs', 'thumbs']) {
+      const base = path.join(this.projectDir, top);
+      if (!fs.existsSync(base)) continue;
+      for (const sub of fs.readdirSync(base)) {
+        const subDir = path.join(base, sub);
+        let names: string[];
+        try {
+          names = fs.readdirSync(subDir);
+        } catch {
+          continue;
+        }
+        for (const name of names) {
+          const sha = name.slice(0, 64);
+          if (/^[0-9a-f]{64}\.[a-z0-9]+$/.test(name) && known.get(sha) !== undefined) continue;
+          fs.rmSync(path.join(subDir, name), { force: true });
+          removed++;
+        }
+      }
+    }
+    return removed;
+  }
+}

@@ -1,0 +1,350 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import type { ImportIssue, ImportOptions, ImportProgress, ImportSummary, SplitName } from '../../../app/domain/dataset';
+import type { ColorMode } from '../../../app/domain/project';
+import type { Db } from '../../db/open-database';
+import { BlobStore } from './blob-store';
+import { DecodeError, MAX_FILE_BYTES, decodeImage, sha256Hex, type DecodedImage } from './decode';
+import { ensureLabel } from './labels';
+import { fsReason, scanPaths, type ScannedFile } from './scan';
+import { fillSplits, getSplitSettings, splitKey } from './splits';
+
+/** Where and how one import runs. */
+export interface ImportTarget {
+  db: Db;
+  projectId: string;
+  projectDir: string;
+  inputSize: number;
+  color: ColorMode;
+}
+
+export interface ImportHooks {
+  signal?: AbortSignal;
+  onProgress?(progress: ImportProgress): void;
+  /** Files per database transaction. */
+  batchSize?: number;
+  /** Files decoded at once (sharp decodes each on libuv's thread pool). */
+  concurrency?: number;
+  /** Minimum milliseconds between progress callbacks. */
+  progressIntervalMs?: number;
+  /** Test seam: reads a file (default fs.promises.readFile). */
+  readFile?(file: string): Promise<Buffer>;
+  /** Test seam: called after each committed batch with the number of files committed so far. */
+  afterBatch?(committed: number): void;
+}
+
+type Outcome =
+  | { kind: 'new'; file: ScannedFile; sha: string; image: DecodedImage; byteSize: number }
+  | { kind: 'dup'; file: ScannedFile; sha: string; applyLabel: string | null; conflictLabel: string | null }
+  | { kind: 'issue'; issueKind: 'failed' | 'skipped'; path: string; reason: string };
+
+interface Pending {
+  /** Label the first copy carries (null = unlabeled), or the committed image's label. */
+  label: string | null;
+  path: string;
+  /** Resolves true when the first copy was stored, false when it failed. */
+  done: Promise<string | null>;
+}
+
+/**
+ * Imports files into a project. Scans first (for a total), then decodes with bounded concurrency; every
+ * `batchSize` outcomes are committed in ONE transaction after their blob files are fully written, so a cancelled,
+ * crashed or killed import leaves a consistent database, and running it again skips files already imported from
+ * the same path (same size and mtime) and never stores the same bytes twice. Bad files are listed, never thrown.
+ */
+export async function runImport(
+  target: ImportTarget,
+  importId: string,
+  options: ImportOptions,
+  hooks: ImportHooks = {},
+): Promise<ImportSummary> {
+  const started = Date.now();
+  const { db } = target;
+  const blobs = new BlobStore(target.projectDir);
+  const batchSize = hooks.batchSize ?? 256;
+  const concurrency = hooks.concurrency ?? 4;
+  const readFile = hooks.readFile ?? ((f: string) => fs.promises.readFile(f));
+  const interval = hooks.progressIntervalMs ?? 250;
+  const nowIso = () => new Date().toISOString();
+
+  const summary: ImportSummary = {
+    importId,
+    projectId: target.projectId,
+    status: 'completed',
+    imported: 0,
+    duplicates: 0,
+    conflicts: 0,
+    alreadyImported: 0,
+    failed: [],
+    skipped: [],
+    perLabel: {},
+    unlabeled: 0,
+    perSplit: {},
+    duplicateList: [],
+    conflictList: [],
+    filesSeen: 0,
+    elapsedMs: 0,
+    imagesPerSecond: 0,
+  };
+
+  db.prepare('INSERT INTO imports (id, started_at, status, options) VALUES (?, ?, ?, ?)').run(
+    importId,
+    nowIso(),
+    'running',
+    JSON.stringify(options),
+  );
+  blobs.cleanOrphans(db);
+
+  let total = 0;
+  let done = 0;
+  let lastProgress = 0;
+  const progress = (phase: ImportProgress['phase'], force = false) => {
+    if (!hooks.onProgress) return;
+    const now = Date.now();
+    if (!force && now - lastProgress < interval) return;
+    lastProgress = now;
+    const secs = (now - started) / 1000;
+    const rate = secs > 0 ? done / secs : 0;
+    hooks.onProgress({
+      projectId: target.projectId,
+      importId,
+      phase,
+      done,
+      total,
+      imported: summary.imported,
+      duplicates: summary.duplicates,
+      conflicts: summary.conflicts,
+      failed: summary.failed.length,
+      skipped: summary.skipped.length,
+      rate: Math.round(rate * 10) / 10,
+      etaSeconds: phase === 'importing' && rate > 0 ? Math.round((total - done) / rate) : null,
+    });
+  };
+
+  progress('scanning', true);
+  const scan = await scanPaths(options.paths, options.label ?? null);
+  total = scan.files.length;
+  summary.filesSeen = total + scan.failed.length + scan.skipped.length;
+
+  // Prepared statements.
+  const sourceByPath = db.prepare(
+    'SELECT byte_size AS size, mtime_ms AS mtime, label_name AS label FROM image_sources WHERE path = ?',
+  );
+  const imageBySha = db.prepare(
+    'SELECT i.id, i.source_path AS path, l.name AS label FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE i.sha256 = ?',
+  );
+  const insertImage = db.prepare(
+    `INSERT INTO images (sha256, ext, file_name, source_path, byte_size, format, width, height, channels, has_alpha,
+       label_id, split, split_source, split_key, dhash, import_id, added_at)
+     VALUES (@sha, @ext, @fileName, @path, @byteSize, @format, @width, @height, @channels, @hasAlpha,
+       @labelId, @split, @splitSource, @splitKey, @dhash, @importId, @now)`,
+  );
+  const insertTensor = db.prepare('INSERT INTO image_tensors (image_id, size, channels, pixels) VALUES (?, ?, ?, ?)');
+  const insertSource = db.prepare(
+    'INSERT INTO image_sources (image_id, path, byte_size, mtime_ms, label_name, import_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
+  );
+  const insertHistory = db.prepare('INSERT INTO label_history (image_id, label, cause, at) VALUES (?, ?, ?, ?)');
+  const insertIssue = db.prepare('INSERT INTO import_issues (import_id, kind, path, reason) VALUES (?, ?, ?, ?)');
+  const idBySha = db.prepare('SELECT id, label_id AS labelId, conflict FROM images WHERE sha256 = ?');
+  const setLabel = db.prepare('UPDATE images SET label_id = ? WHERE id = ?');
+  const setConflict = db.prepare('UPDATE images SET conflict = ? WHERE id = ?');
+  const bumpDup = db.prepare('UPDATE images SET dup_count = dup_count + 1 WHERE id = ?');
+
+  const { seed } = getSplitSettings(db);
+  const channels = target.color === 'gray' ? 1 : 3;
+  let committed = 0;
+
+  // Issues found by the scan are committed with the first batch.
+  let batch: Outcome[] = [
+    ...scan.failed.map((i) => ({ kind: 'issue' as const, issueKind: 'failed' as const, ...i })),
+    ...scan.skipped.map((i) => ({ kind: 'issue' as const, issueKind: 'skipped' as const, ...i })),
+  ];
+  summary.failed.push(...scan.failed);
+  summary.skipped.push(...scan.skipped);
+
+  const commit = db.transaction((items: Outcome[]) => {
+    const now = nowIso();
+    for (const item of items) {
+      if (item.kind === 'issue') {
+        insertIssue.run(importId, item.issueKind, item.path, item.reason);
+      } else if (item.kind === 'new') {
+        const { file, image } = item;
+        const labelId = file.label ? ensureLabel(db, file.label, now) : null;
+        const info = insertImage.run({
+          sha: item.sha,
+          ext: image.ext,
+          fileName: path.basename(file.path),
+          path: file.path,
+          byteSize: item.byteSize,
+          format: image.format,
+          width: image.width,
+          height: image.height,
+          channels: image.channels,
+          hasAlpha: image.hasAlpha ? 1 : 0,
+          labelId,
+          split: file.split,
+          splitSource: file.split ? 'folder' : null,
+          splitKey: splitKey(seed, item.sha),
+          dhash: image.dhash,
+          importId,
+          now,
+        });
+        const id = Number(info.lastInsertRowid);
+        insertTensor.run(id, target.inputSize, channels, image.tensor);
+        insertSource.run(id, file.path, file.size, file.mtimeMs, file.label, importId, now);
+        insertHistory.run(id, file.label, 'import', now);
+      } else {
+        const { file } = item;
+        const row = idBySha.get(item.sha) as { id: number; labelId: number | null; conflict: string | null } | undefined;
+        if (!row) continue; // cannot happen: the first copy is committed first
+        insertSource.run(row.id, file.path, file.size, file.mtimeMs, file.label, importId, now);
+        bumpDup.run(row.id);
+        if (item.applyLabel) {
+          setLabel.run(ensureLabel(db, item.applyLabel, now), row.id);
+          insertHistory.run(row.id, item.applyLabel, 'import (duplicate carried a label)', now);
+        }
+        if (item.conflictLabel) {
+          const set = new Set<string>(row.conflict ? (JSON.parse(row.conflict) as string[]) : []);
+          set.add(item.conflictLabel);
+          setConflict.run(JSON.stringify([...set]), row.id);
+        }
+      }
+    }
+  });
+
+  const flush = () => {
+    if (batch.length === 0) return;
+    const items = batch;
+    batch = [];
+    commit(items);
+    committed += items.length;
+    hooks.afterBatch?.(committed);
+  };
+  const push = (item: Outcome) => {
+    batch.push(item);
+    if (batch.length >= batchSize) flush();
+  };
+  const issue = (issueKind: 'failed' | 'skipped', file: string, reason: string) => {
+    (issueKind === 'failed' ? summary.failed : summary.skipped).push({ path: file, reason });
+    push({ kind: 'issue', issueKind, path: file, reason });
+  };
+
+  /** First copies seen in this run, by sha256, so concurrent duplicates wait for them. */
+  const pending = new Map<string, Pending>();
+
+  const handle = async (file: ScannedFile): Promise<void> => {
+    const prior = sourceByPath.all(file.path) as { size: number; mtime: number; label: string | null }[];
+    if (prior.some((p) => p.size === file.size && p.mtime === file.mtimeMs && p.label === file.label)) {
+      summary.alreadyImported++;
+      return;
+    }
+    if (file.size === 0) return issue('failed', file.path, 'empty file (0 bytes)');
+    if (file.size > MAX_FILE_BYTES) {
+      return issue('failed', file.path, `file too large (${Math.round(file.size / 2 ** 20)} MiB)`);
+    }
+    let bytes: Buffer;
+    try {
+      bytes = await readFile(file.path);
+    } catch (error) {
+      return issue('failed', file.path, `cannot read: ${fsReason(error)}`);
+    }
+    if (bytes.length === 0) return issue('failed', file.path, 'empty file (0 bytes)');
+    const sha = sha256Hex(bytes);
+
+    const first = pending.get(sha);
+    let existing: { path: string; label: string | null } | undefined;
+    if (first) {
+      const storedPath = await first.done;
+      if (storedPath === null) return issue('failed', file.path, 'same bytes as a file that failed to import');
+      existing = first;
+    } else {
+      const row = imageBySha.get(sha) as { id: number; path: string; label: string | null } | undefined;
+      if (row) {
+        // Remember it in memory too, so later copies in this run see label changes not yet committed.
+        existing = { path: row.path, label: row.label };
+        pending.set(sha, { ...existing, done: Promise.resolve(row.path) });
+        existing = pending.get(sha);
+      }
+    }
+    if (existing) {
+      let applyLabel: string | null = null;
+      let conflictLabel: string | null = null;
+      if (file.label && existing.label === null) {
+        applyLabel = file.label;
+        existing.label = file.label;
+      } else if (file.label && existing.label && existing.label.toLowerCase() !== file.label.toLowerCase()) {
+        conflictLabel = file.label;
+      }
+      if (conflictLabel) {
+        summary.conflicts++;
+        summary.conflictList.push({ path: file.path, sha256: sha, labels: [existing.label!, conflictLabel] });
+      } else {
+        summary.duplicates++;
+        summary.duplicateList.push({ path: file.path, duplicateOf: existing.path, sha256: sha });
+      }
+      push({ kind: 'dup', file, sha, applyLabel, conflictLabel });
+      return;
+    }
+
+    let resolveDone!: (v: string | null) => void;
+    const entry: Pending = { label: file.label, path: file.path, done: new Promise((r) => (resolveDone = r)) };
+    pending.set(sha, entry);
+    try {
+      const image = await decodeImage(bytes, target.inputSize, target.color);
+      // Blob (and thumbnail) are on disk before the row that refers to them is committed.
+      await blobs.write(blobs.blobPath(sha, image.ext), bytes);
+      if (image.thumb) await blobs.write(blobs.thumbPath(sha), image.thumb);
+      push({ kind: 'new', file, sha, image, byteSize: bytes.length });
+      summary.imported++;
+      if (file.label) summary.perLabel[file.label] = (summary.perLabel[file.label] ?? 0) + 1;
+      else summary.unlabeled++;
+      resolveDone(file.path);
+    } catch (error) {
+      pending.delete(sha);
+      resolveDone(null);
+      if (error instanceof DecodeError) return issue('failed', file.path, error.message);
+      throw error;
+    }
+  };
+
+  let next = 0;
+  let fatal: unknown;
+  const lane = async () => {
+    while (next < scan.files.length && !hooks.signal?.aborted && fatal === undefined) {
+      const file = scan.files[next++];
+      try {
+        await handle(file);
+      } catch (error) {
+        // A storage failure (disk full, database) stops the import; it is reported, not swallowed.
+        fatal ??= error;
+      }
+      done++;
+      progress('importing');
+    }
+  };
+  progress('importing', true);
+  await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
+
+  progress('finishing', true);
+  flush();
+  db.transaction(() => fillSplits(db))();
+  if (hooks.signal?.aborted || fatal !== undefined) blobs.cleanOrphans(db);
+
+  const status: ImportSummary['status'] = fatal !== undefined ? 'failed' : hooks.signal?.aborted ? 'cancelled' : 'completed';
+  summary.status = status;
+  if (fatal !== undefined) summary.error = fatal instanceof Error ? fatal.message : String(fatal);
+  const perSplit = db
+    .prepare('SELECT COALESCE(split, \'none\') AS split, COUNT(*) AS n FROM images WHERE import_id = ? GROUP BY split')
+    .all(importId) as { split: string; n: number }[];
+  summary.perSplit = Object.fromEntries(perSplit.map((r) => [r.split, r.n]));
+  summary.elapsedMs = Date.now() - started;
+  summary.imagesPerSecond = Math.round((summary.imported / Math.max(1, summary.elapsedMs)) * 1000 * 10) / 10;
+  db.prepare('UPDATE imports SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(
+    nowIso(),
+    status,
+    JSON.stringify({ ...summary, duplicateList: summary.duplicateList.slice(0, 1000), conflictList: summary.conflictList.slice(0, 1000) }),
+    importId,
+  );
+  progress('finishing', true);
+  return summary;
+}

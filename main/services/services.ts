@@ -1,0 +1,48 @@
+import type { EventName, EventPayload } from '../../app/ipc/events';
+import { DatasetService } from './dataset/dataset-service';
+import { ProjectStore } from './project-store';
+
+/** Where services push events for the page (Electron: webContents.send; e2e: page.evaluate; CLI: nowhere). */
+export interface EventSink {
+  emit<E extends EventName>(channel: E, payload: EventPayload<E>): void;
+}
+
+/** Paths and URLs that differ between Electron, the CLI and tests. */
+export interface ServiceConfig {
+  dataDir: string;
+  /** Folder holding the built worker scripts (out/workers). */
+  workersDir: string;
+  /** Base URL for project media, see AppInfo.mediaBaseUrl. */
+  mediaBaseUrl: string;
+  version: string;
+}
+
+/** Every backend service, built once per process and shared by IPC handlers and the CLI. */
+export interface Services {
+  config: ServiceConfig;
+  events: EventSink;
+  projects: ProjectStore;
+  dataset: DatasetService;
+  /** Releases databases, workers and timers. */
+  dispose(): Promise<void>;
+}
+
+/** A sink that drops events (the CLI has no page). */
+export const silentEvents: EventSink = { emit: () => undefined };
+
+/** Builds the services over one data folder. */
+export function createServices(config: ServiceConfig, events: EventSink = silentEvents): Services {
+  const projects = new ProjectStore(config.dataDir);
+  projects.ensureLayout();
+  const dataset = new DatasetService(projects, events);
+  return {
+    config,
+    events,
+    projects,
+    dataset,
+    async dispose() {
+      await dataset.cancelAll();
+      projects.closeAll();
+    },
+  };
+}
