@@ -50,6 +50,11 @@ export type DesktopApi = {
 } & {
   /** Subscribes to a pushed event; returns the unsubscribe function. */
   on<E extends EventName>(channel: E, listener: (payload: EventPayload<E>) => void): () => void;
+  /**
+   * Local paths of files dropped on the window (a DOM `File`). Electron's preload provides it through
+   * webUtils.getPathForFile; a plain browser has no such thing, so it is optional.
+   */
+  files?: { pathForFile(file: unknown): string };
 };
 
 /** Builds the named-method API over a transport. The preload and the e2e bridge both use this. */

@@ -1,4 +1,4 @@
-import { contextBridge, ipcRenderer, type IpcRendererEvent } from 'electron';
+import { contextBridge, ipcRenderer, webUtils, type IpcRendererEvent } from 'electron';
 import { createDesktopApi } from '../../app/ipc/contract';
 import { eventChannels } from '../../app/ipc/events';
 
@@ -15,5 +15,7 @@ const desktop = createDesktopApi({
     return () => ipcRenderer.removeListener(channel, wrapped);
   },
 });
+
+desktop.files = { pathForFile: (file) => webUtils.getPathForFile(file as File) };
 
 contextBridge.exposeInMainWorld('desktop', desktop);

@@ -20,13 +20,15 @@ export class BlobStore {
     return path.join(this.projectDir, 'thumbs', sha.slice(0, 2), `${sha}.webp`);
   }
 
+  /** Writes a whole file (small ones synchronously: far less CPU per file than the promise API). */
   async write(file: string, bytes: Uint8Array): Promise<void> {
     const dir = path.dirname(file);
     if (!this.madeDirs.has(dir)) {
-      await fs.promises.mkdir(dir, { recursive: true });
+      fs.mkdirSync(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
-    await fs.promises.writeFile(file, bytes);
+    if (bytes.length <= 256 * 1024) fs.writeFileSync(file, bytes);
+    else await fs.promises.writeFile(file, bytes);
   }
 
   /** Deletes blob and thumbnail files whose sha256 has no image row. Returns how many were removed. */

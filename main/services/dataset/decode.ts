@@ -1,6 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ColorMode } from '../../../app/domain/project';
+import { decodeSimplePng, type RawPixels } from './png-fast';
 
 /**
  * Decoding and preprocessing of one image file, with sharp (libvips; its own thread pool).
@@ -9,6 +10,11 @@ import type { ColorMode } from '../../../app/domain/project';
  *   EXIF orientation applied (`rotate()`), transparency flattened onto WHITE, first frame/page only,
  *   resized to size×size with `fit: 'cover'` (aspect kept, centre crop: no padding bars whose colour the network
  *   could learn), then 1 gray channel (`grayscale()`) or 3 sRGB channels, uint8, laid out channel-major C×H×W.
+ *
+ * Small 8-bit sRGB/gray images (≤ 256×256, e.g. MNIST-style datasets) take a fast path: ONE sharp call decodes
+ * them to raw pixels and the flatten/gray/cover-resize steps run in JS (libvips' per-pipeline overhead dominates
+ * at that size). Larger images go through sharp entirely (JPEG shrink-on-load makes photos cheap). Which path an
+ * image takes depends only on its bytes, so `preprocessImage` gives prediction exactly what training saw.
  */
 
 /** Decoding a larger image is refused before its pixels are allocated (a "decompression bomb"). */
@@ -25,6 +31,8 @@ export class DecodeError extends Error {}
 
 export interface ProbedImage {
   format: string;
+  /** 8-bit sRGB or gray: eligible for the small-image fast path. */
+  plain8bit: boolean;
   /** Extension the blob is stored with (from the content, not the file name). */
   ext: string;
   /** Size after EXIF orientation. */
@@ -48,6 +56,8 @@ const inputOptions = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' a
 /** Reads only the header: format and size. Throws DecodeError for non-images, absurd headers and bombs. */
 export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
   if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)');
+  const png = readPngHeader(bytes);
+  if (png) return png;
   let meta: sharp.Metadata;
   try {
     // Header only: no pixels are decoded here, so the size check below runs before any allocation.
@@ -62,14 +72,11 @@ export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
   if (!(w > 0 && h > 0) || !Number.isFinite(w) || !Number.isFinite(h)) {
     throw new DecodeError(`invalid image header (size ${w}×${h})`);
   }
-  if (w * h > MAX_INPUT_PIXELS) {
-    throw new DecodeError(
-      `image too large: ${w}×${h} px (${Math.round((w * h) / 1e6)} megapixels, limit ${MAX_INPUT_PIXELS / 1e6})`,
-    );
-  }
+  checkPixels(w, h);
   const rotated = (meta.orientation ?? 1) >= 5;
   return {
     format: format === 'heif' && meta.compression === 'av1' ? 'avif' : format,
+    plain8bit: meta.depth === 'uchar' && (meta.space === 'srgb' || meta.space === 'b-w'),
     ext: extFor(format, meta.compression),
     width: rotated ? h : w,
     height: rotated ? w : h,
@@ -78,8 +85,57 @@ export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
   };
 }
 
-/** Decodes the network input for `bytes` (see the module comment for the exact preprocessing). */
-export async function preprocessImage(bytes: Buffer, size: number, color: ColorMode): Promise<Uint8Array> {
+function checkPixels(w: number, h: number): void {
+  if (w * h > MAX_INPUT_PIXELS) {
+    throw new DecodeError(
+      `image too large: ${w}×${h} px (${Math.round((w * h) / 1e6)} megapixels, limit ${MAX_INPUT_PIXELS / 1e6})`,
+    );
+  }
+}
+
+const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a]);
+
+/** PNG size and pixel type straight from the IHDR chunk (no libvips call); null when not a PNG. */
+function readPngHeader(bytes: Buffer): ProbedImage | null {
+  if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return null;
+  if (bytes.length < 33 || bytes.toString('latin1', 12, 16) !== 'IHDR') {
+    throw new DecodeError('truncated or corrupt image: PNG header missing');
+  }
+  const w = bytes.readUInt32BE(16);
+  const h = bytes.readUInt32BE(20);
+  const depth = bytes[24];
+  const colorType = bytes[25];
+  const channels = ({ 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 } as Record<number, number>)[colorType];
+  if (!(w > 0 && h > 0) || channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) {
+    throw new DecodeError(`invalid image header (PNG ${w}×${h}, depth ${depth}, colour type ${colorType})`);
+  }
+  checkPixels(w, h);
+  return {
+    format: 'png',
+    plain8bit: depth <= 8,
+    ext: 'png',
+    width: w,
+    height: h,
+    channels,
+    hasAlpha: colorType === 4 || colorType === 6 || bytes.includes('tRNS', 33, 'latin1'),
+  };
+}
+
+/** Images at most this many pixels (and 8-bit sRGB/gray) take the JS fast path. */
+const FAST_PATH_PIXELS = 256 * 256;
+
+/**
+ * Decodes the network input for `bytes` (see the module comment for the exact preprocessing). Prediction must
+ * call this too, so a picture is seen the same way in training and in use.
+ */
+export async function preprocessImage(bytes: Buffer, size: number, color: ColorMode, probed?: ProbedImage): Promise<Uint8Array> {
+  const header = probed ?? (await probeImage(bytes));
+  if (header.plain8bit && header.width * header.height <= FAST_PATH_PIXELS) return preprocessSmall(bytes, size, color);
+  return preprocessWithSharp(bytes, size, color);
+}
+
+/** The all-libvips path (large images). Exported for tests comparing it with the fast path. */
+export async function preprocessWithSharp(bytes: Buffer, size: number, color: ColorMode): Promise<Uint8Array> {
   const channels = color === 'gray' ? 1 : 3;
   let pipeline = sharp(bytes, inputOptions)
     .rotate()
@@ -102,7 +158,7 @@ export async function decodeImage(bytes: Buffer, size: number, color: ColorMode)
   const smallAndViewable =
     probed.width <= THUMB_SIZE && probed.height <= THUMB_SIZE && ['png', 'jpeg', 'webp', 'gif'].includes(probed.format);
   const [tensor, thumb] = await Promise.all([
-    preprocessImage(bytes, size, color),
+    preprocessImage(bytes, size, color, probed),
     smallAndViewable ? Promise.resolve(null) : makeThumb(bytes),
   ]);
   return { ...probed, tensor, thumb, dhash: differenceHash(tensor, size, color === 'gray' ? 1 : 3) };
@@ -118,6 +174,122 @@ async function makeThumb(bytes: Buffer): Promise<Buffer> {
   } catch (error) {
     throw new DecodeError(describeSharpError(error));
   }
+}
+
+/**
+ * The fast path: raw pixels (plain PNGs decoded in JS, anything else by one sharp call), then flatten on white,
+ * gray/rgb and cover-resize in JS.
+ */
+async function preprocessSmall(bytes: Buffer, size: number, color: ColorMode): Promise<Uint8Array> {
+  let raw: RawPixels | null = decodeSimplePng(bytes, FAST_PATH_PIXELS);
+  if (!raw) {
+    try {
+      const { data, info } = await sharp(bytes, inputOptions).rotate().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+      raw = { width: info.width, height: info.height, channels: info.channels, data };
+    } catch (error) {
+      throw new DecodeError(describeSharpError(error));
+    }
+  }
+  const { width: w, height: h, channels: have, data } = raw;
+  const want = color === 'gray' ? 1 : 3;
+  const hasAlpha = have === 2 || have === 4;
+  const colours = hasAlpha ? have - 1 : have;
+  // 1. Flatten onto white and convert to the wanted channels, as float planes.
+  const n = w * h;
+  const planes = new Float32Array(want * n);
+  for (let i = 0; i < n; i++) {
+    const o = i * have;
+    const a = hasAlpha ? data[o + have - 1] / 255 : 1;
+    const bg = (1 - a) * 255;
+    if (colours === 1) {
+      const v = data[o] * a + bg;
+      for (let c = 0; c < want; c++) planes[c * n + i] = v;
+    } else if (want === 1) {
+      // As libvips' grayscale(): luminance in linear light, re-encoded with the sRGB curve.
+      const y =
+        0.2126 * toLinear(data[o] * a + bg) + 0.7152 * toLinear(data[o + 1] * a + bg) + 0.0722 * toLinear(data[o + 2] * a + bg);
+      planes[i] = fromLinear(y);
+    } else {
+      for (let c = 0; c < 3; c++) planes[c * n + i] = data[o + c] * a + bg;
+    }
+  }
+  // 2. Cover-resize each plane to size×size (centre crop), separable area/linear weights.
+  const scale = Math.max(size / w, size / h);
+  const xs = resampleWeights(w, size, scale);
+  const ys = resampleWeights(h, size, scale);
+  const out = new Uint8Array(want * size * size);
+  const rowBuf = new Float32Array(size * h);
+  for (let c = 0; c < want; c++) {
+    const src = planes.subarray(c * n, (c + 1) * n);
+    // Horizontal pass: h rows × size columns.
+    for (let y = 0; y < h; y++) {
+      for (let x = 0; x < size; x++) {
+        const wx = xs[x];
+        let v = 0;
+        for (let k = 0; k < wx.idx.length; k++) v += src[y * w + wx.idx[k]] * wx.w[k];
+        rowBuf[y * size + x] = v;
+      }
+    }
+    // Vertical pass.
+    for (let y = 0; y < size; y++) {
+      const wy = ys[y];
+      for (let x = 0; x < size; x++) {
+        let v = 0;
+        for (let k = 0; k < wy.idx.length; k++) v += rowBuf[wy.idx[k] * size + x] * wy.w[k];
+        out[c * size * size + y * size + x] = v <= 0 ? 0 : v >= 255 ? 255 : Math.round(v);
+      }
+    }
+  }
+  return out;
+}
+
+const LINEAR = Float64Array.from({ length: 256 }, (_, v) => srgbToLinear(v));
+
+function srgbToLinear(v: number): number {
+  const c = v / 255;
+  return c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4;
+}
+
+function toLinear(v: number): number {
+  return Number.isInteger(v) ? LINEAR[v] : srgbToLinear(v);
+}
+
+function fromLinear(y: number): number {
+  const c = y <= 0.0031308 ? 12.92 * y : 1.055 * y ** (1 / 2.4) - 0.055;
+  return c * 255;
+}
+
+/**
+ * For each of `outLen` output samples, the source indices and weights of a centre-cropped resize by `scale`
+ * (output px per source px): box/area weights when shrinking, linear interpolation when enlarging, identity 1:1.
+ */
+function resampleWeights(inLen: number, outLen: number, scale: number): { idx: number[]; w: number[] }[] {
+  const span = outLen / scale; // source pixels covered by the output
+  const start = (inLen - span) / 2;
+  const result: { idx: number[]; w: number[] }[] = [];
+  for (let o = 0; o < outLen; o++) {
+    const idx: number[] = [];
+    const w: number[] = [];
+    if (scale <= 1) {
+      const a = start + o / scale;
+      const b = start + (o + 1) / scale;
+      for (let i = Math.floor(a); i < Math.ceil(b - 1e-9); i++) {
+        const cover = Math.min(b, i + 1) - Math.max(a, i);
+        if (cover > 1e-9) {
+          idx.push(Math.min(inLen - 1, Math.max(0, i)));
+          w.push(cover / (b - a));
+        }
+      }
+    } else {
+      const centre = start + (o + 0.5) / scale - 0.5;
+      const i0 = Math.floor(centre);
+      const f = centre - i0;
+      idx.push(Math.min(inLen - 1, Math.max(0, i0)), Math.min(inLen - 1, Math.max(0, i0 + 1)));
+      w.push(1 - f, f);
+    }
+    result.push({ idx, w });
+  }
+  return result;
 }
 
 /** Interleaved H×W×c (c = what sharp gave) → planar C×H×W with `want` channels. */

@@ -9,6 +9,9 @@ import { ensureLabel } from './labels';
 import { fsReason, scanPaths, type ScannedFile } from './scan';
 import { fillSplits, getSplitSettings, splitKey } from './splits';
 
+/** Files up to this size are read and written with synchronous calls (much cheaper per file). */
+const SYNC_IO_BYTES = 256 * 1024;
+
 /** Where and how one import runs. */
 export interface ImportTarget {
   db: Db;
@@ -27,8 +30,8 @@ export interface ImportHooks {
   concurrency?: number;
   /** Minimum milliseconds between progress callbacks. */
   progressIntervalMs?: number;
-  /** Test seam: reads a file (default fs.promises.readFile). */
-  readFile?(file: string): Promise<Buffer>;
+  /** Test seam: reads a file whose size the scan found (default: fs, synchronously when small). */
+  readFile?(file: string, size: number): Promise<Buffer>;
   /** Test seam: called after each committed batch with the number of files committed so far. */
   afterBatch?(committed: number): void;
 }
@@ -63,7 +66,11 @@ export async function runImport(
   const blobs = new BlobStore(target.projectDir);
   const batchSize = hooks.batchSize ?? 256;
   const concurrency = hooks.concurrency ?? 4;
-  const readFile = hooks.readFile ?? ((f: string) => fs.promises.readFile(f));
+  // Small files are read synchronously: ~10 µs instead of ~80 µs of CPU through the promise API, which matters
+  // at thousands of files per second; big ones go through the thread pool so the event loop stays free.
+  const readFile =
+    hooks.readFile ??
+    (async (f: string, size: number) => (size <= SYNC_IO_BYTES ? fs.readFileSync(f) : fs.promises.readFile(f)));
   const interval = hooks.progressIntervalMs ?? 250;
   const nowIso = () => new Date().toISOString();
 
@@ -244,7 +251,7 @@ export async function runImport(
     }
     let bytes: Buffer;
     try {
-      bytes = await readFile(file.path);
+      bytes = await readFile(file.path, file.size);
     } catch (error) {
       return issue('failed', file.path, `cannot read: ${fsReason(error)}`);
     }

@@ -136,6 +136,7 @@ async function walk(root: string, forced: string | null, result: ScanResult, see
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
     const subdirs: { dir: string; parts: string[] }[] = [];
+    const files: { full: string; name: string; stat?: { size: number; mtimeMs: number } }[] = [];
     for (const entry of entries) {
       const full = path.join(dir, entry.name);
       if (isOsJunk(entry.name)) continue;
@@ -180,19 +181,23 @@ async function walk(root: string, forced: string | null, result: ScanResult, see
         if (entry.name.startsWith('.')) continue; // hidden folders (.git, .thumbnails) are not datasets
         subdirs.push({ dir: full, parts: [...parts, entry.name] });
       } else if (isFile) {
-        if (!stat) {
-          try {
-            stat = await fs.stat(full);
-          } catch (error) {
-            result.failed.push({ path: full, reason: fsReason(error) });
-            continue;
-          }
-        }
-        const { label, split } = labelFor(parts);
-        addFile(result, seen, full, stat, forced ?? label, split, entry.name);
+        files.push({ full, name: entry.name, stat });
       } else {
         result.skipped.push({ path: full, reason: 'not a regular file' });
       }
+    }
+    // Sizes and times of this folder's files, many at once (a folder may hold tens of thousands).
+    const { label, split } = labelFor(parts);
+    for (let i = 0; i < files.length; i += 128) {
+      const chunk = files.slice(i, i + 128);
+      const stats = await Promise.all(
+        chunk.map((f) => (f.stat ? Promise.resolve(f.stat) : fs.stat(f.full).catch((error: unknown) => error as Error))),
+      );
+      chunk.forEach((f, k) => {
+        const st = stats[k];
+        if (st instanceof Error) result.failed.push({ path: f.full, reason: fsReason(st) });
+        else addFile(result, seen, f.full, st, forced ?? label, split, f.name);
+      });
     }
     // Depth-first in name order: push reversed so the first name is handled first.
     for (let i = subdirs.length - 1; i >= 0; i--) stack.push(subdirs[i]);

@@ -1,0 +1,51 @@
+/**
+ * The one small interface every layer implements (ConvNetJS): forward writes the layer's output, backward
+ * accumulates into the input gradient and into the layer's parameter gradients. Buffers are allocated by the
+ * model for the largest batch; `batch` says how many examples are live in this call.
+ */
+import type { ActivationShape } from '../../../app/domain/model-spec';
+import type { KernelSet } from '../kernel-set';
+import type { ParamEntry } from '../params';
+import type { LayerPlan } from '../plan';
+import type { Rng } from '../rng';
+
+/** What a layer needs from its model when it is created. */
+export interface LayerContext {
+  kernels: KernelSet;
+  maxBatch: number;
+  /** The view of each of this layer's parameters in the flat params buffer, by name. */
+  param(name: ParamEntry['kind']): Float32Array;
+  /** The same view in the flat gradient buffer. */
+  grad(name: ParamEntry['kind']): Float32Array;
+  /** This layer's slice of the non-learned state buffer. */
+  state: Float32Array;
+  /** The model's dropout generator. */
+  rng: Rng;
+}
+
+/** A layer of a model. */
+export interface Layer {
+  readonly plan: LayerPlan;
+  readonly inShape: ActivationShape;
+  readonly outShape: ActivationShape;
+  /** Writes out[0 .. batch·outSize) from inp[0 .. batch·inSize). */
+  forward(inp: Float32Array, out: Float32Array, batch: number, training: boolean): void;
+  /** Accumulates into dinp (unless null) and the parameter gradients; must follow a training forward. */
+  backward(
+    inp: Float32Array,
+    out: Float32Array,
+    dout: Float32Array,
+    dinp: Float32Array | null,
+    batch: number,
+  ): void;
+}
+
+/** Caches one shape object per batch size, so kernels always see the same object for the same geometry. */
+export function shapeCache<S extends { batch: number }>(base: S): (batch: number) => S {
+  const cache = new Map<number, S>();
+  return (batch) => {
+    let s = cache.get(batch);
+    if (!s) cache.set(batch, (s = { ...base, batch }));
+    return s;
+  };
+}

@@ -1,0 +1,51 @@
+/**
+ * Seeded data augmentation of a training batch, in place: random horizontal flip, random shift with zero fill
+ * (equivalent to a random crop of a zero-padded image), random brightness offset. Every image draws the same
+ * number of random values whatever the outcome, so the generator's sequence does not depend on the data.
+ */
+import type { AugmentationConfig } from '../../../app/domain/model-spec';
+import type { Rng } from '../rng';
+
+/** A custom augmentation hook: transforms x ([batch, C, H, W]) in place using only rng for randomness. */
+export type AugmentFn = (
+  x: Float32Array,
+  batch: number,
+  shape: { channels: number; height: number; width: number },
+  rng: Rng,
+) => void;
+
+/** Applies the configured augmentations to each of the batch's images. */
+export function augmentBatch(
+  x: Float32Array,
+  batch: number,
+  shape: { channels: number; height: number; width: number },
+  config: AugmentationConfig,
+  rng: Rng,
+): void {
+  const { channels: C, height: H, width: W } = shape;
+  const s = config.maxShift ?? 0;
+  const b = config.brightness ?? 0;
+  if (!config.flipHorizontal && s === 0 && b === 0) return;
+  const tmp = new Float32Array(H * W);
+  for (let n = 0; n < batch; n++) {
+    const flip = config.flipHorizontal ? rng.uniform() < 0.5 : false;
+    const dy = s > 0 ? rng.int(2 * s + 1) - s : 0;
+    const dx = s > 0 ? rng.int(2 * s + 1) - s : 0;
+    const delta = b > 0 ? (2 * rng.uniform() - 1) * b : 0;
+    for (let c = 0; c < C; c++) {
+      const plane = x.subarray((n * C + c) * H * W, (n * C + c + 1) * H * W);
+      if (flip || dx !== 0 || dy !== 0) {
+        tmp.set(plane);
+        for (let y = 0; y < H; y++) {
+          const sy = y - dy;
+          for (let xx = 0; xx < W; xx++) {
+            const sxUnflipped = xx - dx;
+            const sx = flip ? W - 1 - sxUnflipped : sxUnflipped;
+            plane[y * W + xx] = sy >= 0 && sy < H && sx >= 0 && sx < W ? tmp[sy * W + sx] : 0;
+          }
+        }
+      }
+      if (delta !== 0) for (let i = 0; i < plane.length; i++) plane[i] += delta;
+    }
+  }
+}

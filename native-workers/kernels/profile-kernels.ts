@@ -1,0 +1,47 @@
+/** A KernelSet wrapper that accumulates the wall time of every op (by op name and layer geometry). */
+import type { KernelSet } from '../cnn/kernel-set';
+
+export interface KernelProfile {
+  /** key: `op batch×C×H×W→…`, value: [calls, total ms]. */
+  readonly times: Map<string, [number, number]>;
+  reset(): void;
+}
+
+const shapeKey = (s: object): string => {
+  const v = s as Record<string, number>;
+  if ('kernelHeight' in v)
+    return `${v.inChannels}×${v.inHeight}×${v.inWidth}→${v.outChannels}×${v.outHeight}×${v.outWidth}`;
+  if ('poolHeight' in v) return `${v.channels}×${v.inHeight}×${v.inWidth}→${v.outHeight}×${v.outWidth}`;
+  if ('inFeatures' in v) return `${v.inFeatures}→${v.outFeatures}`;
+  return '';
+};
+
+export function profileKernels(k: KernelSet): KernelSet & KernelProfile {
+  const times = new Map<string, [number, number]>();
+  const wrap = <F extends (...a: never[]) => void>(name: string, f: F, keyed: boolean): F =>
+    ((...args: Parameters<F>) => {
+      const t0 = performance.now();
+      f(...args);
+      const dt = performance.now() - t0;
+      const key = keyed
+        ? `${name} ${shapeKey(args[0] as object)}`
+        : `${name} ${(args[0] as { length: number }).length / 1}`;
+      const e = times.get(key);
+      if (e) {
+        e[0]++;
+        e[1] += dt;
+      } else times.set(key, [1, dt]);
+    }) as F;
+  return {
+    times,
+    reset: () => times.clear(),
+    conv2dForward: wrap('conv2dForward', k.conv2dForward, true),
+    conv2dBackward: wrap('conv2dBackward', k.conv2dBackward, true),
+    denseForward: wrap('denseForward', k.denseForward, true),
+    denseBackward: wrap('denseBackward', k.denseBackward, true),
+    maxPool2dForward: wrap('maxPool2dForward', k.maxPool2dForward, true),
+    maxPool2dBackward: wrap('maxPool2dBackward', k.maxPool2dBackward, true),
+    reluForward: wrap('reluForward', k.reluForward, false),
+    reluBackward: wrap('reluBackward', k.reluBackward, false),
+  };
+}

@@ -1,0 +1,396 @@
+/**
+ * The WebAssembly SIMD implementation of the KernelSet (native-workers/cnn/kernel-set.ts).
+ *
+ * The module (native-workers/kernels/src/kernels.c, embedded as base64 in generated/kernels-wasm.ts) owns a
+ * linear memory. Each call lays its tensors out above __heap_base (a bump arena reset per call), copies the inputs
+ * (and the gradient buffers, since backward accumulates) in, runs, and copies the outputs back. memory.grow
+ * detaches the old ArrayBuffer, so the views are re-created after every grow.
+ *
+ * The wasm ops take Float32Array only; `fastKernels` (./fast-kernels.ts) falls back to the reference ops for
+ * anything else (float64 gradient checks).
+ */
+import type { Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
+import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
+
+/*
+ * The few WebAssembly JS API types used here. native-workers compiles without the DOM lib, and @types/node 20 does
+ * not declare the WebAssembly namespace, so they are declared locally and the global is reached through globalThis.
+ */
+interface WasmMemory {
+  readonly buffer: ArrayBuffer;
+  grow(pages: number): number;
+}
+interface WasmModule {
+  readonly __brand?: 'WasmModule';
+}
+interface WasmApi {
+  validate(bytes: Uint8Array): boolean;
+  Module: new (bytes: Uint8Array) => WasmModule;
+  Instance: new (module: WasmModule, imports: object) => { exports: unknown };
+}
+const wasmApi = (): WasmApi | undefined => (globalThis as unknown as { WebAssembly?: WasmApi }).WebAssembly;
+
+interface KernelExports {
+  memory: WasmMemory;
+  __heap_base: { value: number };
+  gemm(
+    M: number,
+    N: number,
+    K: number,
+    A: number,
+    lda: number,
+    B: number,
+    ldb: number,
+    C: number,
+    ldc: number,
+    acc: number,
+  ): void;
+  conv2d_forward(s: number, inp: number, w: number, bias: number, out: number, col: number): void;
+  conv2d_backward(
+    s: number,
+    inp: number,
+    w: number,
+    dout: number,
+    dinp: number,
+    dw: number,
+    dbias: number,
+    col: number,
+    doutT: number,
+    dwT: number,
+    wT: number,
+    dcol: number,
+  ): void;
+  dense_forward(
+    B: number,
+    I: number,
+    O: number,
+    inp: number,
+    w: number,
+    bias: number,
+    out: number,
+    wT: number,
+  ): void;
+  dense_backward(
+    B: number,
+    I: number,
+    O: number,
+    inp: number,
+    w: number,
+    dout: number,
+    dinp: number,
+    dw: number,
+    dbias: number,
+    doutT: number,
+  ): void;
+  maxpool_forward(
+    batch: number,
+    C: number,
+    H: number,
+    W: number,
+    pH: number,
+    pW: number,
+    sH: number,
+    sW: number,
+    oH: number,
+    oW: number,
+    inp: number,
+    out: number,
+    argmax: number,
+  ): void;
+  maxpool_backward(n: number, dout: number, argmax: number, dinp: number): void;
+  relu_forward(n: number, inp: number, out: number): void;
+  relu_backward(n: number, out: number, dout: number, dinp: number): void;
+}
+
+/** Float32 tensors only: the wasm ops cannot take float64. */
+export type F32KernelSet = KernelSet;
+
+/** A module whose one function is `(func (result v128) i32.const 0 i32x4.splat)`: valid only with wasm SIMD. */
+const SIMD_PROBE = new Uint8Array([
+  0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 8, 1, 6, 0, 65, 0, 253, 17, 11,
+]);
+
+/** True when this runtime validates WebAssembly SIMD (Node ≥ 16.4, Electron, every current browser). */
+export function wasmSimdSupported(): boolean {
+  try {
+    return wasmApi()?.validate(SIMD_PROBE) === true;
+  } catch {
+    return false;
+  }
+}
+
+function decodeBase64(b64: string): Uint8Array {
+  if (typeof Buffer !== 'undefined') {
+    const b = Buffer.from(b64, 'base64');
+    return new Uint8Array(b.buffer, b.byteOffset, b.byteLength);
+  }
+  const bin = atob(b64);
+  const out = new Uint8Array(bin.length);
+  for (let i = 0; i < bin.length; i++) out[i] = bin.charCodeAt(i);
+  return out;
+}
+
+let cachedModule: WasmModule | null | undefined;
+
+function compileModule(): WasmModule | null {
+  if (cachedModule !== undefined) return cachedModule;
+  try {
+    const api = wasmApi();
+    cachedModule = api && wasmSimdSupported() ? new api.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+  } catch {
+    cachedModule = null;
+  }
+  return cachedModule;
+}
+
+/** One instance of the kernels module with its arena. Exposed for benchmarks and tests. */
+export class WasmKernelInstance {
+  readonly exports: KernelExports;
+  private f32!: Float32Array;
+  private i32!: Int32Array;
+  private readonly heapBase: number;
+  private top = 0;
+  /** Bytes copied into and out of wasm memory since creation (for measuring the copy overhead). */
+  copiedBytes = 0;
+
+  constructor(module: WasmModule) {
+    const instance = new (wasmApi() as WasmApi).Instance(module, {});
+    this.exports = instance.exports as unknown as KernelExports;
+    this.heapBase = (this.exports.__heap_base.value + 63) & ~63;
+    this.refreshViews();
+  }
+
+  private refreshViews(): void {
+    this.f32 = new Float32Array(this.exports.memory.buffer);
+    this.i32 = new Int32Array(this.exports.memory.buffer);
+  }
+
+  /** Starts a call: frees everything the previous call allocated. */
+  reset(): void {
+    this.top = this.heapBase;
+  }
+
+  /** Reserves `count` 4-byte elements (64-byte aligned) and returns the byte offset. Grows memory if needed. */
+  alloc(count: number): number {
+    const off = this.top;
+    this.top = (off + count * 4 + 63) & ~63;
+    const have = this.exports.memory.buffer.byteLength;
+    if (this.top > have) {
+      this.exports.memory.grow(Math.ceil((this.top - have) / 65536));
+      this.refreshViews();
+    }
+    return off;
+  }
+
+  /** Allocates and copies a float32 tensor in. */
+  put(t: Tensor): number {
+    const off = this.alloc(t.length);
+    this.f32.set(t, off >> 2);
+    this.copiedBytes += t.length * 4;
+    return off;
+  }
+
+  putI32(values: ArrayLike<number>): number {
+    const off = this.alloc(values.length);
+    this.i32.set(values, off >> 2);
+    return off;
+  }
+
+  putInt32Array(t: Int32Array): number {
+    const off = this.alloc(t.length);
+    this.i32.set(t, off >> 2);
+    this.copiedBytes += t.length * 4;
+    return off;
+  }
+
+  /** Copies `dst.length` floats from wasm memory at byte offset `off` into dst. */
+  get(off: number, dst: Tensor): void {
+    dst.set(this.f32.subarray(off >> 2, (off >> 2) + dst.length));
+    this.copiedBytes += dst.length * 4;
+  }
+
+  getI32(off: number, dst: Int32Array): void {
+    dst.set(this.i32.subarray(off >> 2, (off >> 2) + dst.length));
+    this.copiedBytes += dst.length * 4;
+  }
+
+  /** Float32 view of wasm memory (valid until the next alloc). */
+  view(off: number, count: number): Float32Array {
+    return this.f32.subarray(off >> 2, (off >> 2) + count);
+  }
+}
+
+function convShapeInts(s: Conv2dShape): number[] {
+  return [
+    s.batch,
+    s.inChannels,
+    s.inHeight,
+    s.inWidth,
+    s.outChannels,
+    s.kernelHeight,
+    s.kernelWidth,
+    s.strideH,
+    s.strideW,
+    s.padTop,
+    s.padLeft,
+    s.outHeight,
+    s.outWidth,
+  ];
+}
+
+/** The first n values of t (callers may pass buffers sized for a larger batch than the shape's). */
+const head = <T extends Tensor | Int32Array>(t: T, n: number): T =>
+  t.length === n ? t : (t.subarray(0, n) as T);
+
+/**
+ * Builds the KernelSet over one wasm instance. All tensors must be Float32Array. Only the part of each buffer
+ * that the shape covers is copied (layers pass activation buffers sized for their largest batch).
+ */
+export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
+  const x = k.exports;
+  return {
+    conv2dForward(s, inp, weight, bias, out) {
+      const K = s.inChannels * s.kernelHeight * s.kernelWidth;
+      const P = s.outHeight * s.outWidth;
+      const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+      const nOut = s.batch * s.outChannels * P;
+      k.reset();
+      const sp = k.putI32(convShapeInts(s));
+      const ip = k.put(head(inp, nIn));
+      const wp = k.put(head(weight, s.outChannels * K));
+      const bp = bias ? k.put(head(bias, s.outChannels)) : 0;
+      const op = k.alloc(nOut);
+      const col = k.alloc(K * P);
+      x.conv2d_forward(sp, ip, wp, bp, op, col);
+      k.get(op, head(out, nOut));
+    },
+    conv2dBackward(s, inp, weight, dout, dinp, dweight, dbias) {
+      const K = s.inChannels * s.kernelHeight * s.kernelWidth;
+      const P = s.outHeight * s.outWidth;
+      const OC = s.outChannels;
+      const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+      const nOut = s.batch * OC * P;
+      k.reset();
+      const sp = k.putI32(convShapeInts(s));
+      const ip = k.put(head(inp, nIn));
+      const wp = k.put(head(weight, OC * K));
+      const dop = k.put(head(dout, nOut));
+      const dinpv = dinp ? head(dinp, nIn) : null;
+      const dip = dinpv ? k.put(dinpv) : 0;
+      const dweightv = head(dweight, OC * K);
+      const dwp = k.put(dweightv);
+      const dbiasv = dbias ? head(dbias, OC) : null;
+      const dbp = dbiasv ? k.put(dbiasv) : 0;
+      const col = k.alloc(K * P);
+      const doutT = k.alloc(P * OC);
+      const dwT = k.alloc(K * OC);
+      const wT = k.alloc(K * OC);
+      const dcol = dinp ? k.alloc(K * P) : 0;
+      x.conv2d_backward(sp, ip, wp, dop, dip, dwp, dbp, col, doutT, dwT, wT, dcol);
+      if (dinpv) k.get(dip, dinpv);
+      k.get(dwp, dweightv);
+      if (dbiasv) k.get(dbp, dbiasv);
+    },
+    denseForward(s, inp, weight, bias, out) {
+      const n = s.batch * s.outFeatures;
+      k.reset();
+      const ip = k.put(head(inp, s.batch * s.inFeatures));
+      const wp = k.put(head(weight, s.inFeatures * s.outFeatures));
+      const bp = bias ? k.put(head(bias, s.outFeatures)) : 0;
+      const op = k.alloc(n);
+      const wT = k.alloc(s.inFeatures * s.outFeatures);
+      x.dense_forward(s.batch, s.inFeatures, s.outFeatures, ip, wp, bp, op, wT);
+      k.get(op, head(out, n));
+    },
+    denseBackward(s, inp, weight, dout, dinp, dweight, dbias) {
+      const ni = s.batch * s.inFeatures;
+      const nW = s.inFeatures * s.outFeatures;
+      k.reset();
+      const ip = k.put(head(inp, ni));
+      const wp = k.put(head(weight, nW));
+      const dop = k.put(head(dout, s.batch * s.outFeatures));
+      const dinpv = dinp ? head(dinp, ni) : null;
+      const dip = dinpv ? k.put(dinpv) : 0;
+      const dweightv = head(dweight, nW);
+      const dwp = k.put(dweightv);
+      const dbiasv = dbias ? head(dbias, s.outFeatures) : null;
+      const dbp = dbiasv ? k.put(dbiasv) : 0;
+      const doutT = k.alloc(s.batch * s.outFeatures);
+      x.dense_backward(s.batch, s.inFeatures, s.outFeatures, ip, wp, dop, dip, dwp, dbp, doutT);
+      if (dinpv) k.get(dip, dinpv);
+      k.get(dwp, dweightv);
+      if (dbiasv) k.get(dbp, dbiasv);
+    },
+    maxPool2dForward(s: Pool2dShape, inp, out, argmax) {
+      const nIn = s.batch * s.channels * s.inHeight * s.inWidth;
+      const nOut = s.batch * s.channels * s.outHeight * s.outWidth;
+      k.reset();
+      const ip = k.put(head(inp, nIn));
+      const op = k.alloc(nOut);
+      const ap = k.alloc(nOut);
+      x.maxpool_forward(
+        s.batch,
+        s.channels,
+        s.inHeight,
+        s.inWidth,
+        s.poolHeight,
+        s.poolWidth,
+        s.strideH,
+        s.strideW,
+        s.outHeight,
+        s.outWidth,
+        ip,
+        op,
+        ap,
+      );
+      k.get(op, head(out, nOut));
+      k.getI32(ap, head(argmax, nOut));
+    },
+    maxPool2dBackward(s: Pool2dShape, dout, argmax, dinp) {
+      const nOut = s.batch * s.channels * s.outHeight * s.outWidth;
+      const nIn = s.batch * s.channels * s.inHeight * s.inWidth;
+      k.reset();
+      const dop = k.put(head(dout, nOut));
+      const ap = k.putInt32Array(head(argmax, nOut));
+      const dinpv = head(dinp, nIn);
+      const dip = k.put(dinpv);
+      x.maxpool_backward(nOut, dop, ap, dip);
+      k.get(dip, dinpv);
+    },
+    reluForward(inp, out) {
+      // elementwise and memory-bound: a JS loop is as fast as copying into wasm and back
+      const n = inp.length;
+      for (let i = 0; i < n; i++) {
+        const v = inp[i];
+        out[i] = v > 0 ? v : 0;
+      }
+    },
+    reluBackward(out, dout, dinp) {
+      const n = out.length;
+      for (let i = 0; i < n; i++) if (out[i] > 0) dinp[i] += dout[i];
+    },
+  };
+}
+
+let cachedInstance: WasmKernelInstance | null | undefined;
+
+/** The shared wasm instance of this thread (each worker thread gets its own), or null without wasm SIMD. */
+export function wasmKernelInstance(): WasmKernelInstance | null {
+  if (cachedInstance !== undefined) return cachedInstance;
+  const m = compileModule();
+  try {
+    cachedInstance = m ? new WasmKernelInstance(m) : null;
+  } catch {
+    cachedInstance = null;
+  }
+  return cachedInstance;
+}
+
+/**
+ * The wasm SIMD KernelSet (Float32Array tensors only), or null when this runtime lacks WebAssembly SIMD.
+ * Synchronous: compiles the embedded module on first use (about 1 ms), then reuses it.
+ */
+export function loadWasmKernels(): KernelSet | null {
+  const inst = wasmKernelInstance();
+  return inst ? createWasmKernelSet(inst) : null;
+}

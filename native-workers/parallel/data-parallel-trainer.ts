@@ -1,0 +1,344 @@
+/**
+ * Data-parallel training over N worker threads (default: every core).
+ *
+ * Each worker holds a replica of the model (same spec; all replicas READ the same shared parameter buffer) and
+ * computes the gradients of its shard of every mini-batch into its own slot of a shared gradient buffer. After a
+ * barrier, each worker reduces its slice of the parameters over all slots (weighted by shard size, so the result
+ * is the gradient of the mean loss over the whole batch) and applies Adam to that slice in place. So the reduce
+ * and the optimizer step are parallel too, and no parameter broadcast is needed. Synchronisation is Atomics only
+ * between the workers; the last worker to finish a step wakes the coordinator with one message (Atomics.waitAsync
+ * does not wake an idle Node 20 event loop), so the coordinator never blocks its event loop. See protocol.ts.
+ *
+ * Two ways to take the optimizer step:
+ *   - trainStep(): Adam inside the workers (each on its slice of the parameters; the fastest path);
+ *   - computeGradients(): only the reduced gradient lands in `grads`; the caller steps any optimizer on `params`
+ *     (e.g. the reference core's Trainer.applyGradients with clipping and schedules: see bench-accuracy.ts).
+ *
+ * For the same seed, N workers give the 1-worker result up to float32 summation order (test/unit/parallel) for
+ * models without batchnorm and dropout. Batchnorm normalises with per-shard statistics (like PyTorch DDP without
+ * SyncBatchNorm) and each replica keeps its own running statistics (`readState` averages them); dropout draws
+ * from one generator per replica. Neither is then bit-identical to 1 worker, nor resumable bit for bit.
+ */
+import { existsSync } from 'node:fs';
+import { cpus } from 'node:os';
+import { join } from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type { ModelSpec } from '../../app/domain/model-spec';
+import { buildModel } from '../cnn/model';
+import { layoutParams } from '../cnn/params';
+import { planModel } from '../cnn/plan';
+import { CMD, CTRL, HYPER, STATS, type SharedBuffers, type ShardWorkerData } from './protocol';
+
+export interface DataParallelOptions {
+  spec: ModelSpec;
+  seed: number;
+  /** Largest batch passed to step/infer. */
+  maxBatch: number;
+  /** Defaults to the number of CPU cores. */
+  workers?: number;
+  lr?: number;
+  beta1?: number;
+  beta2?: number;
+  eps?: number;
+  weightDecay?: number;
+  /** Path of the bundled train-shard-worker.js; found next to this bundle or in ./out/workers by default. */
+  workerPath?: string;
+  /** Kernel backend in the workers (default 'wasm' = fastKernels()). */
+  kernels?: 'wasm' | 'reference';
+  /** Initial parameters (else initialised from the seed, exactly like buildModel). */
+  params?: Float32Array;
+  /** Initial batchnorm running statistics (else the defaults). */
+  state?: Float32Array;
+}
+
+export interface StepResult {
+  /** Mean loss over the batch. */
+  loss: number;
+  correct: number;
+  count: number;
+  /** Slowest shard's forward+backward time and reduce+update time (ms). */
+  computeMs: number;
+  reduceMs: number;
+}
+
+/** Finds out/workers/train-shard-worker.js from a bundle in out/<x>/ or from the repo root. */
+export function resolveShardWorkerPath(): string {
+  const candidates = [
+    typeof __dirname === 'string' ? join(__dirname, '../workers/train-shard-worker.js') : '',
+    typeof __dirname === 'string' ? join(__dirname, '../../out/workers/train-shard-worker.js') : '',
+    join(process.cwd(), 'out/workers/train-shard-worker.js'),
+  ].filter(Boolean);
+  const found = candidates.find((p) => existsSync(p));
+  if (!found)
+    throw new Error(
+      `train-shard-worker.js not found (run npm run build); looked in ${candidates.join(', ')}`,
+    );
+  return found;
+}
+
+export class DataParallelTrainer {
+  readonly workers: number;
+  readonly paramCount: number;
+  readonly inputSize: number;
+  readonly classes: number;
+  readonly maxBatch: number;
+  /** The live parameters (shared with the workers; do not write while a step is running). */
+  readonly params: Float32Array;
+  /** After a step: the reduced gradient of the mean loss over the batch. */
+  readonly grads: Float32Array;
+  readonly adamM: Float32Array;
+  readonly adamV: Float32Array;
+  /** Adam step count. */
+  step_t = 0;
+  backend = '';
+  private readonly ctrl: Int32Array;
+  private readonly x: Float32Array;
+  private readonly labels: Int32Array;
+  private readonly logits: Float32Array;
+  private readonly stats: Float64Array;
+  private readonly hyper: Float64Array;
+  private readonly threads: Worker[] = [];
+  private errors: string[] = [];
+  private busy = false;
+  private wake: (() => void) | null = null;
+  private closed = false;
+  /** Per-kernel [calls, ms] accumulated by worker 0 while profiling is on (see setProfiling). */
+  readonly profile = new Map<string, [number, number]>();
+
+  private constructor(opts: DataParallelOptions) {
+    const N = Math.max(1, opts.workers ?? cpus().length);
+    this.workers = N;
+    this.maxBatch = opts.maxBatch;
+    const layout = layoutParams(planModel(opts.spec));
+    const P = layout.paramCount;
+    const S = layout.stateCount;
+    this.paramCount = P;
+    this.stateCount = S;
+    const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
+    this.inputSize = opts.spec.input.channels * opts.spec.input.height * opts.spec.input.width;
+    this.classes = opts.spec.numClasses;
+    const buffers: SharedBuffers = {
+      ctrl: sab(CTRL.LENGTH * 4),
+      params: sab(P * 4),
+      grads: sab((N + 1) * P * 4),
+      adamM: sab(P * 4),
+      adamV: sab(P * 4),
+      x: sab(opts.maxBatch * this.inputSize * 4),
+      labels: sab(opts.maxBatch * 4),
+      logits: sab(opts.maxBatch * this.classes * 4),
+      stats: sab(N * STATS.LENGTH * 8),
+      hyper: sab(HYPER.LENGTH * 8),
+      stateSlots: sab(N * S * 4),
+      stateIn: sab(S * 4),
+    };
+    this.buffers = buffers;
+    this.ctrl = new Int32Array(buffers.ctrl);
+    this.params = new Float32Array(buffers.params);
+    this.grads = new Float32Array(buffers.grads, N * P * 4, P);
+    this.adamM = new Float32Array(buffers.adamM);
+    this.adamV = new Float32Array(buffers.adamV);
+    this.x = new Float32Array(buffers.x);
+    this.labels = new Int32Array(buffers.labels);
+    this.logits = new Float32Array(buffers.logits);
+    this.stats = new Float64Array(buffers.stats);
+    this.hyper = new Float64Array(buffers.hyper);
+    this.stateSlots = new Float32Array(buffers.stateSlots, 0, N * S);
+    this.setHyper(opts);
+    // the same init as buildModel(spec, { seed }) in one thread
+    const init = buildModel(opts.spec, { seed: opts.seed, batchSize: 1, params: this.params });
+    if (opts.params) {
+      if (opts.params.length !== P)
+        throw new Error(`params: expected ${P} values, got ${opts.params.length}`);
+      this.params.set(opts.params);
+    }
+    this.writeState(opts.state ?? init.state);
+  }
+
+  readonly stateCount: number;
+  private readonly stateSlots: Float32Array;
+
+  /** Loads batchnorm running statistics into every replica (before the next step). */
+  writeState(state: Float32Array): void {
+    if (state.length !== this.stateCount) throw new Error(`state: expected ${this.stateCount} values`);
+    new Float32Array(this.buffers.stateIn, 0, this.stateCount).set(state);
+    for (let w = 0; w < this.workers; w++) this.stateSlots.set(state, w * this.stateCount);
+    Atomics.add(this.ctrl, CTRL.STATE_GEN, 1);
+  }
+
+  /** The replicas' batchnorm running statistics, averaged, into `target` (length stateCount). */
+  readState(target: Float32Array): Float32Array {
+    const S = this.stateCount;
+    target.fill(0);
+    for (let w = 0; w < this.workers; w++)
+      for (let i = 0; i < S; i++) target[i] += this.stateSlots[w * S + i];
+    for (let i = 0; i < S; i++) target[i] /= this.workers;
+    return target;
+  }
+
+  private readonly buffers: SharedBuffers;
+
+  /** Starts the workers and waits until each has built its replica and loaded its kernels. */
+  static async create(opts: DataParallelOptions): Promise<DataParallelTrainer> {
+    const t = new DataParallelTrainer(opts);
+    await t.start(opts);
+    return t;
+  }
+
+  private async start(opts: DataParallelOptions): Promise<void> {
+    const path = opts.workerPath ?? resolveShardWorkerPath();
+    const ready: Promise<string>[] = [];
+    for (let i = 0; i < this.workers; i++) {
+      const data: ShardWorkerData = {
+        spec: opts.spec,
+        seed: opts.seed,
+        workers: this.workers,
+        index: i,
+        maxBatch: opts.maxBatch,
+        paramCount: this.paramCount,
+        stateCount: this.stateCount,
+        buffers: this.buffers,
+        kernels: opts.kernels ?? 'wasm',
+      };
+      const w = new Worker(path, { workerData: data });
+      this.threads.push(w);
+      ready.push(
+        new Promise<string>((resolve, reject) => {
+          w.on(
+            'message',
+            (m: {
+              type: string;
+              message?: string;
+              backend?: string;
+              profile?: [string, [number, number]][];
+            }) => {
+              if (m.type === 'ready') resolve(m.backend ?? '');
+              else if (m.type === 'done') this.wake?.();
+              else if (m.type === 'error') this.errors.push(m.message ?? 'worker error');
+              else if (m.type === 'profile' && i === 0)
+                for (const [k, [c, ms]] of m.profile ?? []) {
+                  const e = this.profile.get(k) ?? [0, 0];
+                  this.profile.set(k, [e[0] + c, e[1] + ms]);
+                }
+            },
+          );
+          w.once('error', (e) => {
+            this.errors.push(String(e?.stack ?? e));
+            Atomics.store(this.ctrl, CTRL.ERROR, 1);
+            Atomics.add(this.ctrl, CTRL.DONE, this.workers); // wake a waiting step
+            this.wake?.();
+            reject(e);
+          });
+        }),
+      );
+    }
+    const backends = await Promise.all(ready);
+    this.backend = backends[0];
+  }
+
+  /** Updates the optimizer hyper-parameters (read by the workers at every step). */
+  setHyper(h: { lr?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }): void {
+    const H = this.hyper;
+    if (h.lr !== undefined || H[HYPER.LR] === 0) H[HYPER.LR] = h.lr ?? 1e-3;
+    if (h.beta1 !== undefined || H[HYPER.BETA1] === 0) H[HYPER.BETA1] = h.beta1 ?? 0.9;
+    if (h.beta2 !== undefined || H[HYPER.BETA2] === 0) H[HYPER.BETA2] = h.beta2 ?? 0.999;
+    if (h.eps !== undefined || H[HYPER.EPS] === 0) H[HYPER.EPS] = h.eps ?? 1e-8;
+    if (h.weightDecay !== undefined) H[HYPER.WEIGHT_DECAY] = h.weightDecay;
+  }
+
+  /** Turns per-kernel timing in the workers on or off (worker 0's figures accumulate in `profile`). */
+  setProfiling(on: boolean): void {
+    Atomics.store(this.ctrl, CTRL.PROFILE, on ? 1 : 0);
+  }
+
+  private async run(cmd: number, count: number): Promise<void> {
+    if (this.closed) throw new Error('DataParallelTrainer is closed');
+    if (this.busy) throw new Error('DataParallelTrainer: a step is already running');
+    this.busy = true;
+    try {
+      const c = this.ctrl;
+      const done = new Promise<void>((resolve) => (this.wake = resolve));
+      Atomics.store(c, CTRL.CMD, cmd);
+      Atomics.store(c, CTRL.COUNT, count);
+      Atomics.store(c, CTRL.DONE, 0);
+      Atomics.add(c, CTRL.SEQ, 1);
+      Atomics.notify(c, CTRL.SEQ);
+      await done;
+      this.wake = null;
+      if (Atomics.load(c, CTRL.ERROR)) {
+        await new Promise((r) => setImmediate(r)); // let the workers' error messages arrive
+        Atomics.store(c, CTRL.ERROR, 0);
+        const msg = this.errors.join('\n') || 'worker failed';
+        this.errors = [];
+        throw new Error(msg);
+      }
+    } finally {
+      this.busy = false;
+    }
+  }
+
+  private load(x: Float32Array, labels: ArrayLike<number> | null, count: number): void {
+    if (count < 1 || count > this.maxBatch) throw new Error(`batch of ${count} (max ${this.maxBatch})`);
+    this.x.set(x.length === count * this.inputSize ? x : x.subarray(0, count * this.inputSize));
+    if (labels) for (let i = 0; i < count; i++) this.labels[i] = labels[i];
+  }
+
+  private result(count: number): StepResult {
+    let loss = 0;
+    let correct = 0;
+    let computeMs = 0;
+    let reduceMs = 0;
+    for (let w = 0; w < this.workers; w++) {
+      const s = w * STATS.LENGTH;
+      loss += this.stats[s + STATS.LOSS] * this.stats[s + STATS.COUNT];
+      correct += this.stats[s + STATS.CORRECT];
+      computeMs = Math.max(computeMs, this.stats[s + STATS.COMPUTE_MS]);
+      reduceMs = Math.max(reduceMs, this.stats[s + STATS.REDUCE_MS]);
+    }
+    return { loss: loss / count, correct, count, computeMs, reduceMs };
+  }
+
+  /** One Adam step on a batch: x is [count, C, H, W] float32, labels are class indices. */
+  async trainStep(x: Float32Array, labels: ArrayLike<number>, count: number): Promise<StepResult> {
+    this.load(x, labels, count);
+    Atomics.store(this.ctrl, CTRL.STEP_T, ++this.step_t);
+    await this.run(CMD.TRAIN_ADAM, count);
+    return this.result(count);
+  }
+
+  /**
+   * Gradients only: afterwards `grads` holds the gradient of the mean loss over the batch, and the caller may run
+   * any optimizer on `params` (between steps).
+   */
+  async computeGradients(x: Float32Array, labels: ArrayLike<number>, count: number): Promise<StepResult> {
+    this.load(x, labels, count);
+    await this.run(CMD.GRADS, count);
+    return this.result(count);
+  }
+
+  /** Logits [count, classes] of a batch, computed by all workers; the returned view is reused by the next call. */
+  async infer(x: Float32Array, count: number): Promise<Float32Array> {
+    this.load(x, null, count);
+    await this.run(CMD.INFER, count);
+    return this.logits.subarray(0, count * this.classes);
+  }
+
+  async close(): Promise<void> {
+    if (this.closed) return;
+    this.closed = true;
+    Atomics.store(this.ctrl, CTRL.CMD, CMD.STOP);
+    Atomics.add(this.ctrl, CTRL.SEQ, 1);
+    Atomics.notify(this.ctrl, CTRL.SEQ);
+    await Promise.all(
+      this.threads.map(
+        (w) =>
+          new Promise<void>((resolve) => {
+            const timer = setTimeout(() => void w.terminate().then(() => resolve()), 2000);
+            w.once('exit', () => {
+              clearTimeout(timer);
+              resolve();
+            });
+          }),
+      ),
+    );
+  }
+}

@@ -1,0 +1,90 @@
+/**
+ * Shared-memory layout and commands between the DataParallelTrainer (coordinator) and its shard workers
+ * (native-workers/train-shard-worker.ts). Everything lives in SharedArrayBuffers; synchronisation is Atomics only
+ * (wait/notify on the control words), no messages per step.
+ *
+ * One training step:
+ *   coordinator: copy the batch into `x`/`labels`, set CMD/COUNT, DONE = 0, SEQ += 1, notify SEQ
+ *   worker w:    forward+backward on its shard with its replica (native-workers/cnn Model) → gradSlots[w]
+ *                (the replica's grads ARE that view, its params ARE the shared params)
+ *                barrier (all gradients written)
+ *                reduce its parameter slice: reduced = Σ_j (n_j / n) · gradSlots[j]; Adam on that slice of params
+ *                DONE += 1 (the last one notifies the coordinator)
+ * Parameters are one shared buffer that every replica reads directly, so there is no broadcast copy.
+ */
+import type { ModelSpec } from '../../app/domain/model-spec';
+
+export const CTRL = {
+  SEQ: 0,
+  CMD: 1,
+  COUNT: 2,
+  DONE: 3,
+  BARRIER_ARRIVED: 4,
+  BARRIER_GEN: 5,
+  STEP_T: 6,
+  ERROR: 7,
+  /** 1 = workers time every kernel call (worker 0 posts the totals). */
+  PROFILE: 8,
+  /** Bumped by the coordinator when `stateIn` holds batchnorm statistics every replica must load. */
+  STATE_GEN: 9,
+  LENGTH: 16,
+} as const;
+
+export const CMD = {
+  /** Gradients + reduce + Adam step on the shared params. */
+  TRAIN_ADAM: 1,
+  /** Gradients + reduce into `reduced` only (the caller runs its own optimizer on `params`). */
+  GRADS: 2,
+  /** Forward only: logits of each example into `logits`. */
+  INFER: 3,
+  /** Workers exit their loop. */
+  STOP: 4,
+} as const;
+
+/** Float64 hyper-parameters readable by every worker. */
+export const HYPER = { LR: 0, BETA1: 1, BETA2: 2, EPS: 3, WEIGHT_DECAY: 4, LENGTH: 8 } as const;
+
+/** Per worker Float64 stats: loss (mean over its shard), correct count, examples, compute ms, and profile. */
+export const STATS = { LOSS: 0, CORRECT: 1, COUNT: 2, COMPUTE_MS: 3, REDUCE_MS: 4, LENGTH: 8 } as const;
+
+export interface SharedBuffers {
+  ctrl: SharedArrayBuffer;
+  params: SharedArrayBuffer;
+  /** workers × paramCount gradient slots, then one reduced gradient. */
+  grads: SharedArrayBuffer;
+  adamM: SharedArrayBuffer;
+  adamV: SharedArrayBuffer;
+  x: SharedArrayBuffer;
+  labels: SharedArrayBuffer;
+  logits: SharedArrayBuffer;
+  stats: SharedArrayBuffer;
+  hyper: SharedArrayBuffer;
+  /** workers × stateCount: each replica's batchnorm running statistics after its last step. */
+  stateSlots: SharedArrayBuffer;
+  /** stateCount: statistics to load into every replica (when STATE_GEN changes). */
+  stateIn: SharedArrayBuffer;
+}
+
+export interface ShardWorkerData {
+  spec: ModelSpec;
+  seed: number;
+  workers: number;
+  index: number;
+  maxBatch: number;
+  paramCount: number;
+  stateCount: number;
+  buffers: SharedBuffers;
+  /** 'wasm' (fastKernels) or 'reference' (the readable ops, for tests). */
+  kernels: 'wasm' | 'reference';
+}
+
+/** The slice [from, to) of parameters that worker `index` reduces and updates (4-aligned). */
+export function paramSlice(paramCount: number, workers: number, index: number): [number, number] {
+  const per = Math.ceil(paramCount / workers / 4) * 4;
+  return [Math.min(paramCount, index * per), Math.min(paramCount, (index + 1) * per)];
+}
+
+/** The examples [lo, hi) of a batch of `count` that worker `index` computes. */
+export function batchShard(count: number, workers: number, index: number): [number, number] {
+  return [Math.floor((index * count) / workers), Math.floor(((index + 1) * count) / workers)];
+}

@@ -1,0 +1,152 @@
+/**
+ * The loop of one shard worker (entry point: native-workers/train-shard-worker.ts). See protocol.ts.
+ *
+ * The replica is the reference core's Model (native-workers/cnn/model.ts) built over the SHARED parameter buffer
+ * and over this worker's gradient slot, running fastKernels() (wasm SIMD).
+ */
+import type { MessagePort } from 'node:worker_threads';
+import type { KernelSet } from '../cnn/kernel-set';
+import { buildModel } from '../cnn/model';
+import { referenceKernels } from '../cnn/reference-kernels';
+import { deriveSeed } from '../cnn/rng';
+import { fastKernels } from '../kernels/fast-kernels';
+import { profileKernels } from '../kernels/profile-kernels';
+import { FlatAdam } from './adam';
+import { CMD, CTRL, HYPER, STATS, batchShard, paramSlice, type ShardWorkerData } from './protocol';
+
+export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
+  const { workers: N, index, paramCount: P, stateCount: S, maxBatch, buffers: b } = data;
+  const ctrl = new Int32Array(b.ctrl);
+  const params = new Float32Array(b.params);
+  const slots: Float32Array[] = [];
+  for (let j = 0; j < N; j++) slots.push(new Float32Array(b.grads, j * P * 4, P));
+  const reduced = new Float32Array(b.grads, N * P * 4, P);
+  const x = new Float32Array(b.x);
+  const labels = new Int32Array(b.labels);
+  const logits = new Float32Array(b.logits);
+  const stats = new Float64Array(b.stats);
+  const hyper = new Float64Array(b.hyper);
+  const adamM = new Float32Array(b.adamM);
+  const adamV = new Float32Array(b.adamV);
+  const stateSlot = new Float32Array(b.stateSlots, index * S * 4, S);
+  const stateIn = new Float32Array(b.stateIn, 0, S);
+  const base = data.kernels === 'reference' ? referenceKernels : fastKernels();
+  const profiled = profileKernels(base);
+  let profiling = false;
+  // The layers capture the KernelSet when built, so route through a switch instead of rebuilding.
+  const kernels: KernelSet = { ...base };
+  for (const key of Object.keys(base) as (keyof KernelSet)[]) {
+    (kernels as unknown as Record<string, unknown>)[key] = (...args: never[]) =>
+      ((profiling ? profiled : base)[key] as (...a: never[]) => void)(...args);
+  }
+  const shardMax = Math.ceil(maxBatch / N);
+  const model = buildModel(data.spec, {
+    // the seed only matters for dropout here (params come from the coordinator): one stream per replica
+    seed: deriveSeed(data.seed, 1000 + index),
+    batchSize: shardMax,
+    kernels,
+    params,
+    grads: slots[index],
+    skipInit: true,
+  });
+  if (model.params.length !== P || model.state.length !== S)
+    throw new Error('replica layout differs from the coordinator');
+  const inSize = model.inputSize;
+  const classes = model.numClasses;
+  const [p0, p1] = paramSlice(P, N, index);
+  const st = index * STATS.LENGTH;
+  let stateGen = 0;
+
+  const barrier = (): void => {
+    const gen = Atomics.load(ctrl, CTRL.BARRIER_GEN);
+    if (Atomics.add(ctrl, CTRL.BARRIER_ARRIVED, 1) === N - 1) {
+      Atomics.store(ctrl, CTRL.BARRIER_ARRIVED, 0);
+      Atomics.add(ctrl, CTRL.BARRIER_GEN, 1);
+      Atomics.notify(ctrl, CTRL.BARRIER_GEN);
+    } else {
+      // brief spin: the other shards usually finish within microseconds of this one
+      for (let spin = 0; spin < 2000; spin++) if (Atomics.load(ctrl, CTRL.BARRIER_GEN) !== gen) return;
+      while (Atomics.load(ctrl, CTRL.BARRIER_GEN) === gen) Atomics.wait(ctrl, CTRL.BARRIER_GEN, gen);
+    }
+  };
+
+  const adam = new FlatAdam(P, { lr: 1e-3 }, { m: adamM, v: adamV });
+
+  const step = (cmd: number, count: number): void => {
+    const g = Atomics.load(ctrl, CTRL.STATE_GEN);
+    if (g !== stateGen) {
+      stateGen = g;
+      model.state.set(stateIn);
+    }
+    profiling = Atomics.load(ctrl, CTRL.PROFILE) === 1;
+    const [lo, hi] = batchShard(count, N, index);
+    const n = hi - lo;
+    const t0 = performance.now();
+    if (cmd === CMD.INFER) {
+      if (n > 0) {
+        const out = model.forward(x.subarray(lo * inSize, hi * inSize), { training: false });
+        logits.set(out, lo * classes);
+      }
+      stats[st + STATS.COMPUTE_MS] = performance.now() - t0;
+      return;
+    }
+    if (n > 0) {
+      const r = model.computeGradients(x.subarray(lo * inSize, hi * inSize), labels.subarray(lo, hi));
+      stats[st + STATS.LOSS] = r.loss;
+      stats[st + STATS.CORRECT] = r.correct;
+      stateSlot.set(model.state);
+    } else {
+      slots[index].fill(0);
+      stats[st + STATS.LOSS] = 0;
+      stats[st + STATS.CORRECT] = 0;
+    }
+    stats[st + STATS.COUNT] = n;
+    const t1 = performance.now();
+    stats[st + STATS.COMPUTE_MS] = t1 - t0;
+    barrier();
+    const t2 = performance.now();
+    // reduce this worker's slice: reduced = Σ_j (n_j / count) · slot_j
+    for (let j = 0; j < N; j++) {
+      const [l, h] = batchShard(count, N, j);
+      const wgt = (h - l) / count;
+      const s = slots[j];
+      if (j === 0) for (let i = p0; i < p1; i++) reduced[i] = wgt * s[i];
+      else if (wgt !== 0) for (let i = p0; i < p1; i++) reduced[i] += wgt * s[i];
+    }
+    if (cmd === CMD.TRAIN_ADAM) {
+      const a = adam as { -readonly [K in keyof FlatAdam]: FlatAdam[K] };
+      a.lr = hyper[HYPER.LR];
+      a.beta1 = hyper[HYPER.BETA1];
+      a.beta2 = hyper[HYPER.BETA2];
+      a.eps = hyper[HYPER.EPS];
+      a.weightDecay = hyper[HYPER.WEIGHT_DECAY];
+      adam.stepSlice(params, reduced, Atomics.load(ctrl, CTRL.STEP_T), p0, p1);
+    }
+    stats[st + STATS.REDUCE_MS] = performance.now() - t2;
+  };
+
+  // read SEQ before announcing readiness, or the first command could slip in between and be missed
+  let seen = Atomics.load(ctrl, CTRL.SEQ);
+  port.postMessage({ type: 'ready', backend: base === referenceKernels ? 'reference' : 'wasm' });
+  for (;;) {
+    Atomics.wait(ctrl, CTRL.SEQ, seen);
+    const seq = Atomics.load(ctrl, CTRL.SEQ);
+    if (seq === seen) continue;
+    seen = seq;
+    const cmd = Atomics.load(ctrl, CTRL.CMD);
+    if (cmd === CMD.STOP) break;
+    try {
+      step(cmd, Atomics.load(ctrl, CTRL.COUNT));
+      if (profiling && index === 0) {
+        port.postMessage({ type: 'profile', profile: [...profiled.times] });
+        profiled.reset();
+      }
+    } catch (e) {
+      Atomics.store(ctrl, CTRL.ERROR, 1);
+      port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+    }
+    // The last worker wakes the coordinator with a message: Atomics.waitAsync in Node 20 does not wake an idle
+    // event loop (its resolution waits for unrelated activity), so it cannot be used on the coordinator's side.
+    if (Atomics.add(ctrl, CTRL.DONE, 1) === N - 1) port.postMessage({ type: 'done' });
+  }
+}

@@ -1,0 +1,265 @@
+import { useVirtualizer } from '@tanstack/react-virtual';
+import {
+  useEffect,
+  useLayoutEffect,
+  useRef,
+  useState,
+  type KeyboardEvent,
+  type MouseEvent,
+  type Ref,
+} from 'react';
+import type { ImageSummary, LabelInfo } from '../../../../app/domain/dataset';
+import { useT } from '../../i18n/i18n';
+import type { ImagePager } from './image-pager';
+import { mediaUrl } from './use-dataset';
+
+/** Width of one cell (thumbnail + gap) and height of one row (thumbnail + caption + gap). */
+const CELL_MIN = 128;
+const CAPTION = 38;
+const GAP = 8;
+
+export interface GridHandle {
+  /** Columns per row at the current width. */
+  columns: number;
+  /** Rows that fit in the viewport (PageUp/PageDown). */
+  visibleRows: number;
+  focus(): void;
+}
+
+/** Stable DOM id of a cell, for aria-activedescendant. */
+export function cellId(projectId: string, index: number): string {
+  return `img-${projectId}-${index}`;
+}
+
+/**
+ * The virtualised thumbnail grid: rows of N cells (N from the width), only the rows in view (plus a few) in the
+ * DOM, pages of images loaded as they scroll into view. The grid element keeps keyboard focus and points at the
+ * focused cell with aria-activedescendant, so focus survives cells being recycled.
+ */
+export function ImageGrid({
+  pager,
+  version,
+  projectId,
+  mediaBase,
+  labels,
+  focusIndex,
+  selection,
+  onCellPointer,
+  onOpen,
+  onKeyDown,
+  handleRef,
+  label,
+}: {
+  pager: ImagePager;
+  /** pager.version: re-renders when pages arrive. */
+  version: number;
+  projectId: string;
+  mediaBase: string | null;
+  labels: LabelInfo[];
+  focusIndex: number;
+  selection: ReadonlySet<number>;
+  onCellPointer(index: number, event: MouseEvent): void;
+  onOpen(index: number): void;
+  onKeyDown(event: KeyboardEvent<HTMLDivElement>): void;
+  handleRef: Ref<GridHandle | null>;
+  label: string;
+}) {
+  const t = useT();
+  const scrollRef = useRef<HTMLDivElement>(null);
+  const [size, setSize] = useState({ width: 0, height: 0 });
+  const total = pager.total ?? 0;
+  const columns = Math.max(1, Math.floor((size.width - GAP) / (CELL_MIN + GAP)));
+  const cellWidth = size.width > 0 ? Math.floor((size.width - GAP) / columns) - GAP : CELL_MIN;
+  const rowHeight = cellWidth + CAPTION + GAP;
+  const rowCount = Math.ceil(total / columns);
+
+  useLayoutEffect(() => {
+    const el = scrollRef.current;
+    if (!el) return;
+    const measure = () => setSize({ width: el.clientWidth, height: el.clientHeight });
+    measure();
+    const observer = new ResizeObserver(measure);
+    observer.observe(el);
+    return () => observer.disconnect();
+  }, []);
+
+  // eslint-disable-next-line react-hooks/incompatible-library -- the virtualizer is read during render on purpose
+  const virtualizer = useVirtualizer({
+    count: rowCount,
+    getScrollElement: () => scrollRef.current,
+    estimateSize: () => rowHeight,
+    overscan: 4,
+    paddingStart: GAP,
+    paddingEnd: GAP,
+  });
+  useEffect(() => {
+    virtualizer.measure();
+  }, [rowHeight, virtualizer]);
+
+  const rows = virtualizer.getVirtualItems();
+  const firstRow = rows.length ? rows[0].index : 0;
+  const lastRow = rows.length ? rows[rows.length - 1].index : 0;
+  // Load what is in view (and the overscan); cheap when already loaded.
+  useEffect(() => {
+    pager.ensure(firstRow * columns, (lastRow + 1) * columns);
+  }, [pager, firstRow, lastRow, columns, version]);
+
+  // Keep the focused cell in view (keyboard moves, selection changes).
+  useEffect(() => {
+    if (focusIndex < 0 || focusIndex >= total) return;
+    virtualizer.scrollToIndex(Math.floor(focusIndex / columns), { align: 'auto' });
+  }, [focusIndex, columns, total, virtualizer]);
+
+  const visibleRows = Math.max(1, Math.floor(size.height / rowHeight));
+  useEffect(() => {
+    const handle: GridHandle = { columns, visibleRows, focus: () => scrollRef.current?.focus() };
+    if (typeof handleRef === 'function') handleRef(handle);
+    else if (handleRef) handleRef.current = handle;
+  }, [columns, visibleRows, handleRef]);
+
+  const labelById = new Map(labels.map((l) => [l.id, l]));
+  const activeId = focusIndex >= 0 && focusIndex < total ? cellId(projectId, focusIndex) : undefined;
+
+  return (
+    <div
+      ref={scrollRef}
+      className="image-grid"
+      role="grid"
+      aria-label={label}
+      aria-rowcount={rowCount}
+      aria-colcount={columns}
+      aria-multiselectable="true"
+      aria-activedescendant={activeId}
+      tabIndex={0}
+      onKeyDown={onKeyDown}
+      data-version={version}
+    >
+      <div className="image-grid-inner" style={{ height: virtualizer.getTotalSize() }}>
+        {rows.map((row) => {
+          const cells = [];
+          for (let c = 0; c < columns; c++) {
+            const index = row.index * columns + c;
+            if (index >= total) break;
+            const image = pager.get(index);
+            cells.push(
+              <Cell
+                key={c}
+                id={cellId(projectId, index)}
+                index={index}
+                image={image}
+                width={cellWidth}
+                colIndex={c + 1}
+                focused={index === focusIndex}
+                selected={image ? selection.has(image.id) : false}
+                label={image?.labelId ? labelById.get(image.labelId) : undefined}
+                src={image && mediaBase ? mediaUrl(mediaBase, projectId, 'thumb', image.sha256) : undefined}
+                unlabeledText={t.dataset.unlabeledBadge}
+                conflictText={
+                  image?.conflictLabels.length
+                    ? t.dataset.conflictBadge(image.conflictLabels.join(', '))
+                    : null
+                }
+                onPointer={onCellPointer}
+                onOpen={onOpen}
+              />,
+            );
+          }
+          return (
+            <div
+              key={row.key}
+              role="row"
+              aria-rowindex={row.index + 1}
+              className="image-grid-row"
+              style={{
+                transform: `translateY(${row.start}px)`,
+                height: rowHeight,
+                gap: GAP,
+                paddingInline: GAP,
+              }}
+            >
+              {cells}
+            </div>
+          );
+        })}
+      </div>
+    </div>
+  );
+}
+
+function Cell({
+  id,
+  index,
+  image,
+  width,
+  colIndex,
+  focused,
+  selected,
+  label,
+  src,
+  unlabeledText,
+  conflictText,
+  onPointer,
+  onOpen,
+}: {
+  id: string;
+  index: number;
+  image: ImageSummary | undefined;
+  width: number;
+  colIndex: number;
+  focused: boolean;
+  selected: boolean;
+  label: LabelInfo | undefined;
+  src: string | undefined;
+  unlabeledText: string;
+  conflictText: string | null;
+  onPointer(index: number, event: MouseEvent): void;
+  onOpen(index: number): void;
+}) {
+  const name = image?.fileName ?? '';
+  const labelName = label?.name ?? (image ? unlabeledText : '');
+  return (
+    <div
+      id={id}
+      role="gridcell"
+      aria-colindex={colIndex}
+      aria-selected={selected}
+      aria-label={image ? `${name}, ${labelName}${conflictText ? `, ${conflictText}` : ''}` : undefined}
+      aria-busy={image ? undefined : true}
+      className={`image-cell${selected ? ' selected' : ''}${focused ? ' focused' : ''}${image?.removedAt ? ' removed' : ''}`}
+      style={{ width }}
+      onMouseDown={(event) => {
+        if (event.button !== 0) return;
+        // Keep focus on the grid (not on the cell) and stop shift-click from selecting text.
+        event.preventDefault();
+        (event.currentTarget.closest('[role="grid"]') as HTMLElement | null)?.focus({ preventScroll: true });
+        onPointer(index, event);
+      }}
+      onDoubleClick={() => onOpen(index)}
+      title={image ? `${name}\n${labelName}` : undefined}
+    >
+      <div className="image-thumb" style={{ height: width }}>
+        {src ? <img src={src} alt="" loading="lazy" decoding="async" draggable={false} /> : null}
+        {conflictText && (
+          <span className="image-flag conflict" title={conflictText}>
+            !
+          </span>
+        )}
+        {image && image.duplicateCount > 0 && (
+          <span className="image-flag duplicate">×{image.duplicateCount + 1}</span>
+        )}
+        {image?.split && <span className={`image-split split-${image.split}`}>{image.split}</span>}
+      </div>
+      <div className="image-caption">
+        <span className="image-label-line">
+          <span
+            className="label-dot"
+            style={{ background: label?.color ?? 'transparent' }}
+            data-unlabeled={label ? undefined : 'true'}
+          />
+          <span className={`image-label${label ? '' : ' unlabeled'}`}>{labelName}</span>
+        </span>
+        <span className="image-name">{name}</span>
+      </div>
+    </div>
+  );
+}

@@ -1,0 +1,24 @@
+import { StrictMode } from 'react';
+import { createRoot } from 'react-dom/client';
+import { App } from './app';
+import { hasDesktop } from './bridge/desktop';
+import { LocaleProvider, useT } from './i18n/i18n';
+import './styles.css';
+
+function MissingBridge() {
+  const t = useT();
+  return (
+    <main className="missing-bridge" role="alert">
+      <h1>{t.app.title}</h1>
+      <p>{t.app.bridgeMissing}</p>
+    </main>
+  );
+}
+
+const root = document.getElementById('root');
+if (!root) throw new Error('index.html has no #root element');
+createRoot(root).render(
+  <StrictMode>
+    <LocaleProvider>{hasDesktop() ? <App /> : <MissingBridge />}</LocaleProvider>
+  </StrictMode>,
+);

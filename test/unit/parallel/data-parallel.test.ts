@@ -1,0 +1,188 @@
+/**
+ * The data-parallel trainer: N workers must give the single-thread result (same seed) up to float tolerance,
+ * including uneven shards and a batch smaller than the number of workers.
+ */
+import { build } from 'esbuild';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import type { ModelSpec } from '../../../app/domain/model-spec';
+import { fastKernels } from '../../../native-workers/kernels/fast-kernels';
+import { FlatAdam } from '../../../native-workers/parallel/adam';
+import { DataParallelTrainer } from '../../../native-workers/parallel/data-parallel-trainer';
+import { buildModel } from '../../../native-workers/cnn/model';
+
+const spec: ModelSpec = {
+  input: { height: 12, width: 10, channels: 2 },
+  layers: [
+    { type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same' },
+    { type: 'relu' },
+    { type: 'maxPool2d', size: 2 },
+    { type: 'conv2d', filters: 5, kernelSize: [3, 2], stride: [1, 2], padding: 1 },
+    { type: 'relu' },
+    { type: 'flatten' },
+    { type: 'dense', units: 16 },
+    { type: 'relu' },
+    { type: 'dense', units: 4 },
+  ],
+  numClasses: 4,
+};
+
+function data(n: number, seed: number): { x: Float32Array; y: Int32Array } {
+  let s = seed;
+  const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
+  const x = new Float32Array(n * 240);
+  for (let i = 0; i < x.length; i++) x[i] = r();
+  const y = new Int32Array(n);
+  for (let i = 0; i < n; i++) y[i] = Math.floor(r() * 4);
+  return { x, y };
+}
+
+let dir = '';
+let workerPath = '';
+
+beforeAll(async () => {
+  dir = mkdtempSync(join(tmpdir(), 'shard-worker-'));
+  workerPath = join(dir, 'train-shard-worker.js');
+  await build({
+    entryPoints: [join(__dirname, '../../../native-workers/train-shard-worker.ts')],
+    outfile: workerPath,
+    bundle: true,
+    platform: 'node',
+    format: 'cjs',
+    target: 'node20',
+    logLevel: 'warning',
+  });
+});
+
+afterAll(() => rmSync(dir, { recursive: true, force: true }));
+
+const batches = [10, 10, 7, 1, 10, 3];
+
+async function trainWith(
+  workers: number,
+  kernels: 'wasm' | 'reference',
+): Promise<{ params: Float32Array; losses: number[] }> {
+  const t = await DataParallelTrainer.create({
+    spec,
+    seed: 17,
+    maxBatch: 10,
+    workers,
+    workerPath,
+    kernels,
+    lr: 0.01,
+  });
+  try {
+    const losses: number[] = [];
+    let seed = 5;
+    for (const n of batches) {
+      const d = data(n, seed++);
+      losses.push((await t.trainStep(d.x, d.y, n)).loss);
+    }
+    return { params: t.params.slice(), losses };
+  } finally {
+    await t.close();
+  }
+}
+
+function maxRelDiff(a: Float32Array, b: Float32Array): number {
+  let scale = 1e-3;
+  for (const v of b) scale = Math.max(scale, Math.abs(v));
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - b[i]) / scale);
+  return worst;
+}
+
+describe('DataParallelTrainer', () => {
+  it('1 worker matches an in-process Model + Adam', async () => {
+    const model = buildModel(spec, { seed: 17, batchSize: 10, kernels: fastKernels() });
+    const adam = new FlatAdam(model.params.length, { lr: 0.01 });
+    const losses: number[] = [];
+    let seed = 5;
+    for (const n of batches) {
+      const d = data(n, seed++);
+      losses.push(model.computeGradients(d.x, d.y).loss);
+      adam.step(model.params, model.grads);
+    }
+    const one = await trainWith(1, 'wasm');
+    expect(maxRelDiff(one.params, model.params)).toBeLessThan(1e-6);
+    one.losses.forEach((l, i) => expect(l).toBeCloseTo(losses[i], 5));
+  });
+
+  it('2 and 3 workers match 1 worker (same seed), wasm kernels', async () => {
+    const one = await trainWith(1, 'wasm');
+    for (const n of [2, 3]) {
+      const many = await trainWith(n, 'wasm');
+      expect(maxRelDiff(many.params, one.params)).toBeLessThan(1e-4);
+      many.losses.forEach((l, i) => expect(l).toBeCloseTo(one.losses[i], 4));
+    }
+  });
+
+  it('reference kernels in the workers agree with the wasm kernels', async () => {
+    const a = await trainWith(2, 'reference');
+    const b = await trainWith(2, 'wasm');
+    expect(maxRelDiff(a.params, b.params)).toBeLessThan(1e-4);
+  });
+
+  it('infer returns the logits of every example, split over workers', async () => {
+    const t = await DataParallelTrainer.create({ spec, seed: 3, maxBatch: 10, workers: 3, workerPath });
+    try {
+      const d = data(7, 99);
+      const logits = (await t.infer(d.x, 7)).slice();
+      const model = buildModel(spec, { seed: 3, batchSize: 10, kernels: fastKernels() });
+      const expected = model.forward(d.x, { training: false });
+      expect(maxRelDiff(logits, expected)).toBeLessThan(1e-5);
+      // gradients-only mode leaves params alone
+      const before = t.params.slice();
+      const r = await t.computeGradients(d.x, d.y, 7);
+      expect(r.count).toBe(7);
+      expect(Array.from(t.params)).toEqual(Array.from(before));
+      model.computeGradients(d.x, d.y);
+      expect(maxRelDiff(t.grads, model.grads)).toBeLessThan(1e-4);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
+describe('DataParallelTrainer with batchnorm and dropout', () => {
+  const bnSpec: ModelSpec = {
+    input: { height: 8, width: 8, channels: 1 },
+    layers: [
+      { type: 'conv2d', filters: 4, kernelSize: 3, padding: 'same' },
+      { type: 'batchNorm' },
+      { type: 'relu' },
+      { type: 'maxPool2d', size: 2 },
+      { type: 'flatten' },
+      { type: 'dense', units: 8 },
+      { type: 'dropout', rate: 0.3 },
+      { type: 'dense', units: 3 },
+    ],
+    numClasses: 3,
+  };
+
+  it("trains, averages the replicas' running statistics and loads new ones", async () => {
+    const t = await DataParallelTrainer.create({
+      spec: bnSpec,
+      seed: 2,
+      maxBatch: 8,
+      workers: 2,
+      workerPath,
+    });
+    try {
+      const x = new Float32Array(8 * 64).map((_, i) => Math.sin(i));
+      const y = new Int32Array(8).map((_, i) => i % 3);
+      const r = await t.trainStep(x, y, 8);
+      expect(Number.isFinite(r.loss)).toBe(true);
+      const state = t.readState(new Float32Array(t.stateCount));
+      expect(state.length).toBe(8); // mean + var of 4 channels
+      expect(state.some((v, i) => (i < 4 ? v !== 0 : v !== 1))).toBe(true);
+      t.writeState(new Float32Array(8).fill(0.5));
+      expect(Array.from(t.readState(new Float32Array(8)))).toEqual(new Array(8).fill(0.5));
+      await t.infer(x, 8);
+    } finally {
+      await t.close();
+    }
+  });
+});
