@@ -7,7 +7,18 @@ import path from 'node:path';
 import zlib from 'node:zlib';
 import sharp from 'sharp';
 
-export const CLASS_NAMES = ['T-shirt_top', 'Trouser', 'Pullover', 'Dress', 'Coat', 'Sandal', 'Shirt', 'Sneaker', 'Bag', 'Ankle_boot'];
+export const CLASS_NAMES = [
+  'T-shirt_top',
+  'Trouser',
+  'Pullover',
+  'Dress',
+  'Coat',
+  'Sandal',
+  'Shirt',
+  'Sneaker',
+  'Bag',
+  'Ankle_boot',
+];
 
 function readIdx(file) {
   const buf = zlib.gunzipSync(fs.readFileSync(file));
@@ -18,7 +29,10 @@ function readIdx(file) {
 }
 
 /** Writes one split; returns how many files were written (existing ones are kept). */
-export async function makeFashionMnistPngs(out, { src = '/usr/share/datasets/fashion-mnist', split = 'train', limit = Infinity } = {}) {
+export async function makeFashionMnistPngs(
+  out,
+  { src = '/usr/share/datasets/fashion-mnist', split = 'train', limit = Infinity } = {},
+) {
   const prefix = split === 'train' ? 'train' : 't10k';
   const images = readIdx(path.join(src, `${prefix}-images-idx3-ubyte.gz`));
   const labels = readIdx(path.join(src, `${prefix}-labels-idx1-ubyte.gz`));
@@ -30,10 +44,17 @@ export async function makeFashionMnistPngs(out, { src = '/usr/share/datasets/fas
   const lane = async () => {
     while (next < count) {
       const i = next++;
-      const file = path.join(out, split, CLASS_NAMES[labels.data[i]], `${prefix}-${String(i).padStart(5, '0')}.png`);
+      const file = path.join(
+        out,
+        split,
+        CLASS_NAMES[labels.data[i]],
+        `${prefix}-${String(i).padStart(5, '0')}.png`,
+      );
       if (fs.existsSync(file)) continue;
       const pixels = images.data.subarray(i * h * w, (i + 1) * h * w);
-      await sharp(Buffer.from(pixels), { raw: { width: w, height: h, channels: 1 } }).png().toFile(file);
+      await sharp(Buffer.from(pixels), { raw: { width: w, height: h, channels: 1 } })
+        .png()
+        .toFile(file);
       written++;
     }
   };
@@ -49,7 +70,9 @@ if (import.meta.url === `file://${process.argv[1]}`) {
     return i >= 0 ? args[i + 1] : undefined;
   };
   if (!out) {
-    console.error('usage: node scripts/make-fashion-mnist-pngs.mjs OUT [--src DIR] [--split train|test|both] [--limit N]');
+    console.error(
+      'usage: node scripts/make-fashion-mnist-pngs.mjs OUT [--src DIR] [--split train|test|both] [--limit N]',
+    );
     process.exit(2);
   }
   const splits = (opt('split') ?? 'both') === 'both' ? ['train', 'test'] : [opt('split')];

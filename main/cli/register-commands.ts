@@ -3,3 +3,4 @@
  * the same as features are added. Each import below calls registerCliCommand.
  */
 import './commands/import';
+import './commands/model';

@@ -19,7 +19,8 @@ export async function resolveMedia(
   const parts = urlPathname.split('/');
   if (parts.length !== 4 || parts[0] !== '') return null;
   const [, projectId, kind, sha] = parts;
-  if (!PROJECT_ID.test(projectId) || !SHA256.test(sha) || (kind !== 'thumb' && kind !== 'original')) return null;
+  if (!PROJECT_ID.test(projectId) || !SHA256.test(sha) || (kind !== 'thumb' && kind !== 'original'))
+    return null;
   let found: { file: string; mimeType: string } | null;
   try {
     found = services.dataset.mediaFile(projectId, sha, kind);

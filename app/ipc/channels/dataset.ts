@@ -71,6 +71,19 @@ export const datasetChannels = {
       })
       .strict(),
   ),
+  /** Ids only of what listImages lists (same filter and order), for selections of many images. Added by the dataset UI. */
+  'dataset:imageIds': invoke<number[]>()(
+    z
+      .object({
+        projectId,
+        filter: filter.default({ kind: 'all' }),
+        sort: z.enum(['name', 'added', 'label']).default('added'),
+        descending: z.boolean().default(false),
+        offset: z.number().int().min(0).default(0),
+        limit: z.number().int().min(1).max(100_000).default(100_000),
+      })
+      .strict(),
+  ),
   'dataset:imageDetails': invoke<ImageDetails>()(z.object({ projectId, imageId }).strict()),
   'dataset:removeImages': invoke<{ changed: number }>()(z.object({ projectId, imageIds }).strict()),
   'dataset:restoreImages': invoke<{ changed: number }>()(z.object({ projectId, imageIds }).strict()),
@@ -82,13 +95,20 @@ export const datasetChannels = {
       .object({
         projectId,
         ratios: ratios.optional(),
-        seed: z.number().int().min(0).max(2 ** 31 - 1).optional(),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .optional(),
         mode: z.enum(['fill', 'reshuffle', 'all']).default('reshuffle'),
       })
       .strict(),
   ),
   /** Manual split for images; `split: null` hands them back to the automatic assignment. */
-  'dataset:setSplit': invoke<{ changed: number }>()(z.object({ projectId, imageIds, split: split.nullable() }).strict()),
+  'dataset:setSplit': invoke<{ changed: number }>()(
+    z.object({ projectId, imageIds, split: split.nullable() }).strict(),
+  ),
   'dataset:undo': invoke<UndoState & { undone: string | null }>()(z.object({ projectId }).strict()),
   'dataset:redo': invoke<UndoState & { redone: string | null }>()(z.object({ projectId }).strict()),
   'dataset:undoState': invoke<UndoState>()(z.object({ projectId }).strict()),
@@ -105,13 +125,17 @@ export const datasetChannels = {
   ),
 
   'labels:list': invoke<LabelInfo[]>()(z.object({ projectId }).strict()),
-  'labels:create': invoke<LabelInfo>()(z.object({ projectId, name: labelName, color: color.optional() }).strict()),
+  'labels:create': invoke<LabelInfo>()(
+    z.object({ projectId, name: labelName, color: color.optional() }).strict(),
+  ),
   'labels:rename': invoke<LabelInfo>()(z.object({ projectId, labelId, name: labelName }).strict()),
   'labels:setColor': invoke<LabelInfo>()(z.object({ projectId, labelId, color }).strict()),
   'labels:merge': invoke<LabelInfo>()(
     z.object({ projectId, sourceIds: z.array(labelId).min(1).max(1000), targetId: labelId }).strict(),
   ),
-  'labels:delete': invoke<{ deleted: number; unlabeledImages: number }>()(z.object({ projectId, labelId }).strict()),
+  'labels:delete': invoke<{ deleted: number; unlabeledImages: number }>()(
+    z.object({ projectId, labelId }).strict(),
+  ),
   /** Sets the label of many images (null = unlabel); also resolves their conflicts. Undoable. */
   'labels:assign': invoke<{ changed: number }>()(
     z.object({ projectId, imageIds, labelId: labelId.nullable() }).strict(),

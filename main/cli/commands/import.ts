@@ -11,14 +11,19 @@ function positiveInt(value: string): number {
 
 function parseRatios(value: string): { train: number; val: number; test: number } {
   const parts = value.split(',').map((v) => Number(v.trim()));
-  if (parts.length !== 3 || parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1) || parts[0] + parts[1] + parts[2] <= 0) {
+  if (
+    parts.length !== 3 ||
+    parts.some((n) => !Number.isFinite(n) || n < 0 || n > 1) ||
+    parts[0] + parts[1] + parts[2] <= 0
+  ) {
     throw new InvalidArgumentError('must be three numbers from 0 to 1, e.g. 0.8,0.1,0.1');
   }
   return { train: parts[0], val: parts[1], test: parts[2] };
 }
 
 function parseSplit(value: string): SplitName {
-  if (value !== 'train' && value !== 'val' && value !== 'test') throw new InvalidArgumentError('must be train, val or test');
+  if (value !== 'train' && value !== 'val' && value !== 'test')
+    throw new InvalidArgumentError('must be train, val or test');
   return value;
 }
 
@@ -29,9 +34,15 @@ function describeImport(s: ImportSummary): string {
       `(${(s.elapsedMs / 1000).toFixed(1)} s, ${s.imagesPerSecond} images/s).`,
   ];
   const labels = Object.entries(s.perLabel);
-  if (labels.length) lines.push('Per label: ' + labels.map(([l, n]) => `${l} ${n}`).join(', ') + (s.unlabeled ? `, (unlabeled) ${s.unlabeled}` : ''));
+  if (labels.length)
+    lines.push(
+      'Per label: ' +
+        labels.map(([l, n]) => `${l} ${n}`).join(', ') +
+        (s.unlabeled ? `, (unlabeled) ${s.unlabeled}` : ''),
+    );
   else if (s.unlabeled) lines.push(`Unlabeled: ${s.unlabeled}`);
-  for (const c of s.conflictList.slice(0, 20)) lines.push(`conflict: ${c.path} (labels ${c.labels.join(' vs ')})`);
+  for (const c of s.conflictList.slice(0, 20))
+    lines.push(`conflict: ${c.path} (labels ${c.labels.join(' vs ')})`);
   for (const f of s.failed) lines.push(`failed: ${f.path}: ${f.reason}`);
   for (const f of s.skipped) lines.push(`skipped: ${f.path}: ${f.reason}`);
   if (s.error) lines.push(`error: ${s.error}`);
@@ -53,31 +64,37 @@ export function importCommand(ctx: () => CliContext): Command {
     .option('--label <label>', 'give every imported image this label')
     .option('--batch-size <n>', 'files per database transaction', positiveInt, 256)
     .option('--concurrency <n>', 'images decoded at once', positiveInt, 4)
-    .action(async (ref: string, paths: string[], opts: { label?: string; batchSize: number; concurrency: number }) => {
-      const c = ctx();
-      const s = c.services();
-      const project = s.projects.resolve(ref);
-      const controller = new AbortController();
-      const onSigint = () => controller.abort();
-      process.once('SIGINT', onSigint);
-      const tty = Boolean(process.stderr.isTTY);
-      try {
-        const summary = await s.dataset.importAndWait(
-          project.id,
-          { paths, ...(opts.label !== undefined ? { label: opts.label } : {}) },
-          {
-            signal: controller.signal,
-            batchSize: opts.batchSize,
-            concurrency: opts.concurrency,
-            onProgress: tty ? (p) => c.io.err(`\r\x1b[K${progressLine(p)}`) : undefined,
-          },
-        );
-        if (tty) c.io.err('\r\x1b[K');
-        printResult(c, summary, () => describeImport(summary));
-      } finally {
-        process.removeListener('SIGINT', onSigint);
-      }
-    });
+    .action(
+      async (
+        ref: string,
+        paths: string[],
+        opts: { label?: string; batchSize: number; concurrency: number },
+      ) => {
+        const c = ctx();
+        const s = c.services();
+        const project = s.projects.resolve(ref);
+        const controller = new AbortController();
+        const onSigint = () => controller.abort();
+        process.once('SIGINT', onSigint);
+        const tty = Boolean(process.stderr.isTTY);
+        try {
+          const summary = await s.dataset.importAndWait(
+            project.id,
+            { paths, ...(opts.label !== undefined ? { label: opts.label } : {}) },
+            {
+              signal: controller.signal,
+              batchSize: opts.batchSize,
+              concurrency: opts.concurrency,
+              onProgress: tty ? (p) => c.io.err(`\r\x1b[K${progressLine(p)}`) : undefined,
+            },
+          );
+          if (tty) c.io.err('\r\x1b[K');
+          printResult(c, summary, () => describeImport(summary));
+        } finally {
+          process.removeListener('SIGINT', onSigint);
+        }
+      },
+    );
 }
 
 /** `dataset stats|health|labels|split|export`. */
@@ -96,7 +113,10 @@ export function datasetCommand(ctx: () => CliContext): Command {
         [
           `${stats.total} images (${stats.unlabeled} unlabeled, ${stats.removed} removed), ${stats.duplicates} duplicate files, ${stats.conflicts} conflicts`,
           `splits: train ${stats.perSplit.train}, val ${stats.perSplit.val}, test ${stats.perSplit.test}, none ${stats.perSplit.none}`,
-          ...stats.perLabel.map((l) => `  ${l.name}: ${l.count} (train ${l.perSplit.train}, val ${l.perSplit.val}, test ${l.perSplit.test})`),
+          ...stats.perLabel.map(
+            (l) =>
+              `  ${l.name}: ${l.count} (train ${l.perSplit.train}, val ${l.perSplit.val}, test ${l.perSplit.test})`,
+          ),
         ].join('\n'),
       );
     });
@@ -110,7 +130,9 @@ export function datasetCommand(ctx: () => CliContext): Command {
       const s = c.services();
       const report = s.dataset.health(s.projects.resolve(ref).id);
       printResult(c, report, () =>
-        report.issues.length === 0 ? 'No problems found.' : report.issues.map((i) => `${i.severity}: ${i.message}`).join('\n'),
+        report.issues.length === 0
+          ? 'No problems found.'
+          : report.issues.map((i) => `${i.severity}: ${i.message}`).join('\n'),
       );
     });
 
@@ -122,7 +144,12 @@ export function datasetCommand(ctx: () => CliContext): Command {
       const c = ctx();
       const s = c.services();
       const labels = s.dataset.listLabels(s.projects.resolve(ref).id);
-      printResult(c, labels, () => labels.map((l) => `${l.index}\t${l.name}\t${l.imageCount}\t${l.color}`).join('\n') || 'No labels.');
+      printResult(
+        c,
+        labels,
+        () =>
+          labels.map((l) => `${l.index}\t${l.name}\t${l.imageCount}\t${l.color}`).join('\n') || 'No labels.',
+      );
     });
 
   dataset
@@ -135,18 +162,32 @@ export function datasetCommand(ctx: () => CliContext): Command {
       if (!Number.isInteger(n) || n < 0) throw new InvalidArgumentError('must be a whole number ≥ 0');
       return n;
     })
-    .option('--mode <mode>', 'fill (only images without a split), reshuffle (automatic ones), all (also folder splits)', 'reshuffle')
-    .action((ref: string, opts: { ratios?: { train: number; val: number; test: number }; seed?: number; mode: string }) => {
-      if (!['fill', 'reshuffle', 'all'].includes(opts.mode)) throw new InvalidArgumentError('--mode must be fill, reshuffle or all');
-      const c = ctx();
-      const s = c.services();
-      const stats = s.dataset.split(s.projects.resolve(ref).id, {
-        mode: opts.mode as 'fill' | 'reshuffle' | 'all',
-        ...(opts.ratios ? { ratios: opts.ratios } : {}),
-        ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
-      });
-      printResult(c, stats, () => `train ${stats.perSplit.train}, val ${stats.perSplit.val}, test ${stats.perSplit.test}`);
-    });
+    .option(
+      '--mode <mode>',
+      'fill (only images without a split), reshuffle (automatic ones), all (also folder splits)',
+      'reshuffle',
+    )
+    .action(
+      (
+        ref: string,
+        opts: { ratios?: { train: number; val: number; test: number }; seed?: number; mode: string },
+      ) => {
+        if (!['fill', 'reshuffle', 'all'].includes(opts.mode))
+          throw new InvalidArgumentError('--mode must be fill, reshuffle or all');
+        const c = ctx();
+        const s = c.services();
+        const stats = s.dataset.split(s.projects.resolve(ref).id, {
+          mode: opts.mode as 'fill' | 'reshuffle' | 'all',
+          ...(opts.ratios ? { ratios: opts.ratios } : {}),
+          ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
+        });
+        printResult(
+          c,
+          stats,
+          () => `train ${stats.perSplit.train}, val ${stats.perSplit.val}, test ${stats.perSplit.test}`,
+        );
+      },
+    );
 
   dataset
     .command('export')
@@ -156,16 +197,26 @@ export function datasetCommand(ctx: () => CliContext): Command {
     .option('--by-split', 'put class folders under train/ val/ test/')
     .option('--include-unlabeled', 'also export unlabeled images (loose at the top)')
     .option('--split <split>', 'only this split', parseSplit)
-    .action(async (ref: string, dir: string, opts: { bySplit?: boolean; includeUnlabeled?: boolean; split?: SplitName }) => {
-      const c = ctx();
-      const s = c.services();
-      const result = await s.dataset.exportFolders(s.projects.resolve(ref).id, dir, {
-        bySplit: Boolean(opts.bySplit),
-        includeUnlabeled: Boolean(opts.includeUnlabeled),
-        ...(opts.split ? { split: opts.split } : {}),
-      });
-      printResult(c, result, () => `Exported ${result.exported} images to ${result.dir} (manifest ${result.manifest}).`);
-    });
+    .action(
+      async (
+        ref: string,
+        dir: string,
+        opts: { bySplit?: boolean; includeUnlabeled?: boolean; split?: SplitName },
+      ) => {
+        const c = ctx();
+        const s = c.services();
+        const result = await s.dataset.exportFolders(s.projects.resolve(ref).id, dir, {
+          bySplit: Boolean(opts.bySplit),
+          includeUnlabeled: Boolean(opts.includeUnlabeled),
+          ...(opts.split ? { split: opts.split } : {}),
+        });
+        printResult(
+          c,
+          result,
+          () => `Exported ${result.exported} images to ${result.dir} (manifest ${result.manifest}).`,
+        );
+      },
+    );
 
   return dataset;
 }

@@ -1,3 +1,4 @@
+import { listImageIds } from '../../services/dataset/image-ids';
 import type { HandlerTable } from '../handler-table';
 
 type DatasetChannel = Extract<keyof HandlerTable, `dataset:${string}` | `labels:${string}`>;
@@ -11,6 +12,8 @@ export function datasetHandlers(): Pick<HandlerTable, DatasetChannel> {
     'dataset:importStatus': (s, { projectId, importId }) => s.dataset.importStatus(projectId, importId),
     'dataset:listImports': (s, { projectId }) => s.dataset.listImports(projectId),
     'dataset:listImages': (s, { projectId, ...query }) => s.dataset.listImages(projectId, query),
+    // Added by the dataset UI (selections of many images); see services/dataset/image-ids.ts.
+    'dataset:imageIds': (s, { projectId, ...query }) => listImageIds(s.projects.db(projectId), query),
     'dataset:imageDetails': (s, { projectId, imageId }) => s.dataset.imageDetails(projectId, imageId),
     'dataset:removeImages': (s, { projectId, imageIds }) => s.dataset.removeImages(projectId, imageIds),
     'dataset:restoreImages': (s, { projectId, imageIds }) => s.dataset.restoreImages(projectId, imageIds),
@@ -25,9 +28,12 @@ export function datasetHandlers(): Pick<HandlerTable, DatasetChannel> {
     'labels:list': (s, { projectId }) => s.dataset.listLabels(projectId),
     'labels:create': (s, { projectId, name, color }) => s.dataset.createLabel(projectId, name, color),
     'labels:rename': (s, { projectId, labelId, name }) => s.dataset.renameLabel(projectId, labelId, name),
-    'labels:setColor': (s, { projectId, labelId, color }) => s.dataset.setLabelColor(projectId, labelId, color),
-    'labels:merge': (s, { projectId, sourceIds, targetId }) => s.dataset.mergeLabels(projectId, sourceIds, targetId),
+    'labels:setColor': (s, { projectId, labelId, color }) =>
+      s.dataset.setLabelColor(projectId, labelId, color),
+    'labels:merge': (s, { projectId, sourceIds, targetId }) =>
+      s.dataset.mergeLabels(projectId, sourceIds, targetId),
     'labels:delete': (s, { projectId, labelId }) => s.dataset.deleteLabel(projectId, labelId),
-    'labels:assign': (s, { projectId, imageIds, labelId }) => s.dataset.assignLabel(projectId, imageIds, labelId),
+    'labels:assign': (s, { projectId, imageIds, labelId }) =>
+      s.dataset.assignLabel(projectId, imageIds, labelId),
   };
 }

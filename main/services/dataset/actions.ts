@@ -14,14 +14,25 @@ export type Op =
   | { t: 'label'; ids: number[]; before: (number | null)[]; after: (number | null)[] }
   | { t: 'conflict'; ids: number[]; before: (string | null)[]; after: (string | null)[] }
   | { t: 'removed'; ids: number[]; before: (string | null)[]; after: (string | null)[] }
-  | { t: 'split'; ids: number[]; before: [string | null, string | null][]; after: [string | null, string | null][] }
+  | {
+      t: 'split';
+      ids: number[];
+      before: [string | null, string | null][];
+      after: [string | null, string | null][];
+    }
   | { t: 'labelRow'; before: LabelRow | null; after: LabelRow | null };
 
 /** Actions kept for undo; older ones are forgotten. */
 const MAX_ACTIONS = 500;
 
 /** Applies ops forward (`after`) or backward (`before`, in reverse order). Call inside a transaction. */
-export function applyOps(db: Db, ops: Op[], direction: 'forward' | 'backward', cause: string, now: string): void {
+export function applyOps(
+  db: Db,
+  ops: Op[],
+  direction: 'forward' | 'backward',
+  cause: string,
+  now: string,
+): void {
   const list = direction === 'forward' ? ops : [...ops].reverse();
   const setLabel = db.prepare('UPDATE images SET label_id = ? WHERE id = ?');
   const history = db.prepare('INSERT INTO label_history (image_id, label, cause, at) VALUES (?, ?, ?, ?)');
@@ -30,7 +41,8 @@ export function applyOps(db: Db, ops: Op[], direction: 'forward' | 'backward', c
   const setRemoved = db.prepare('UPDATE images SET removed_at = ? WHERE id = ?');
   const setSplit = db.prepare('UPDATE images SET split = ?, split_source = ? WHERE id = ?');
   for (const op of list) {
-    const values = direction === 'forward' ? (op as { after: unknown }).after : (op as { before: unknown }).before;
+    const values =
+      direction === 'forward' ? (op as { after: unknown }).after : (op as { before: unknown }).before;
     switch (op.t) {
       case 'label': {
         const v = values as (number | null)[];
@@ -84,16 +96,20 @@ export function applyOps(db: Db, ops: Op[], direction: 'forward' | 'backward', c
 export function recordAction(db: Db, description: string, ops: Op[], now: string): void {
   applyOps(db, ops, 'forward', description, now);
   db.prepare('DELETE FROM actions WHERE undone = 1').run();
-  db.prepare('INSERT INTO actions (description, ops, at) VALUES (?, ?, ?)').run(description, JSON.stringify(ops), now);
+  db.prepare('INSERT INTO actions (description, ops, at) VALUES (?, ?, ?)').run(
+    description,
+    JSON.stringify(ops),
+    now,
+  );
   db.prepare('DELETE FROM actions WHERE id <= (SELECT MAX(id) FROM actions) - ?').run(MAX_ACTIONS);
 }
 
 /** Undoes the latest action; returns its description, or null when there is nothing to undo. */
 export function undo(db: Db, now: string): string | null {
   return db.transaction(() => {
-    const row = db.prepare('SELECT id, description, ops FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1').get() as
-      | { id: number; description: string; ops: string }
-      | undefined;
+    const row = db
+      .prepare('SELECT id, description, ops FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1')
+      .get() as { id: number; description: string; ops: string } | undefined;
     if (!row) return null;
     applyOps(db, JSON.parse(row.ops) as Op[], 'backward', `undo: ${row.description}`, now);
     db.prepare('UPDATE actions SET undone = 1 WHERE id = ?').run(row.id);
@@ -104,9 +120,9 @@ export function undo(db: Db, now: string): string | null {
 /** Redoes the most recently undone action; returns its description, or null. */
 export function redo(db: Db, now: string): string | null {
   return db.transaction(() => {
-    const row = db.prepare('SELECT id, description, ops FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1').get() as
-      | { id: number; description: string; ops: string }
-      | undefined;
+    const row = db
+      .prepare('SELECT id, description, ops FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1')
+      .get() as { id: number; description: string; ops: string } | undefined;
     if (!row) return null;
     applyOps(db, JSON.parse(row.ops) as Op[], 'forward', `redo: ${row.description}`, now);
     db.prepare('UPDATE actions SET undone = 0 WHERE id = ?').run(row.id);
@@ -115,11 +131,18 @@ export function redo(db: Db, now: string): string | null {
 }
 
 export function undoState(db: Db): UndoState {
-  const u = db.prepare('SELECT description FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1').pluck().get() as
-    | string
-    | undefined;
-  const r = db.prepare('SELECT description FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1').pluck().get() as
-    | string
-    | undefined;
-  return { canUndo: u !== undefined, canRedo: r !== undefined, undoDescription: u ?? null, redoDescription: r ?? null };
+  const u = db
+    .prepare('SELECT description FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1')
+    .pluck()
+    .get() as string | undefined;
+  const r = db
+    .prepare('SELECT description FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1')
+    .pluck()
+    .get() as string | undefined;
+  return {
+    canUndo: u !== undefined,
+    canRedo: r !== undefined,
+    undoDescription: u ?? null,
+    redoDescription: r ?? null,
+  };
 }

@@ -62,9 +62,11 @@ function toSummary(row: ImageRow): ImageSummary {
 export function validateLabelName(raw: string): string {
   const name = raw.normalize('NFC').trim();
   if (name.length === 0) throw new AppFailure('invalid-name', 'A label name cannot be empty.');
-  if (name.length > LABEL_NAME_MAX) throw new AppFailure('invalid-name', `A label name has at most ${LABEL_NAME_MAX} characters.`);
+  if (name.length > LABEL_NAME_MAX)
+    throw new AppFailure('invalid-name', `A label name has at most ${LABEL_NAME_MAX} characters.`);
   // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f/\\]/.test(name)) throw new AppFailure('invalid-name', 'A label name cannot contain control characters or slashes.');
+  if (/[\u0000-\u001f\u007f/\\]/.test(name))
+    throw new AppFailure('invalid-name', 'A label name cannot contain control characters or slashes.');
   return name;
 }
 
@@ -101,13 +103,22 @@ export class DatasetService {
   }
 
   /** Runs an import to the end (the CLI); `hooks` get progress and may cancel through `signal`. */
-  async importAndWait(projectId: string, options: ImportOptions, hooks: ImportHooks = {}): Promise<ImportSummary> {
+  async importAndWait(
+    projectId: string,
+    options: ImportOptions,
+    hooks: ImportHooks = {},
+  ): Promise<ImportSummary> {
     return this.beginImport(projectId, options, hooks).promise;
   }
 
-  private beginImport(projectId: string, options: ImportOptions, hooks: ImportHooks): { importId: string; promise: Promise<ImportSummary> } {
+  private beginImport(
+    projectId: string,
+    options: ImportOptions,
+    hooks: ImportHooks,
+  ): { importId: string; promise: Promise<ImportSummary> } {
     for (const a of this.active.values()) {
-      if (a.projectId === projectId) throw new AppFailure('busy', 'An import is already running in this project.');
+      if (a.projectId === projectId)
+        throw new AppFailure('busy', 'An import is already running in this project.');
     }
     const project = this.projects.get(projectId);
     const label = options.label === undefined ? undefined : validateLabelName(options.label);
@@ -170,18 +181,26 @@ export class DatasetService {
   importStatus(projectId: string, importId: string): ImportStatus {
     const a = this.active.get(importId);
     if (a) return { importId, state: 'running', progress: a.progress };
-    const row = this.db(projectId).prepare('SELECT started_at, status, summary FROM imports WHERE id = ?').get(importId) as
-      | { started_at: string; status: string; summary: string | null }
-      | undefined;
+    const row = this.db(projectId)
+      .prepare('SELECT started_at, status, summary FROM imports WHERE id = ?')
+      .get(importId) as { started_at: string; status: string; summary: string | null } | undefined;
     if (!row) throw new AppFailure('not-found', `No import ${importId} in this project.`);
     if (!row.summary) return { importId, state: 'interrupted', startedAt: row.started_at };
     return { importId, state: 'finished', summary: JSON.parse(row.summary) as ImportSummary };
   }
 
-  listImports(projectId: string): { importId: string; startedAt: string; finishedAt: string | null; status: string; imported: number }[] {
+  listImports(
+    projectId: string,
+  ): { importId: string; startedAt: string; finishedAt: string | null; status: string; imported: number }[] {
     const rows = this.db(projectId)
       .prepare('SELECT id, started_at, finished_at, status, summary FROM imports ORDER BY started_at DESC')
-      .all() as { id: string; started_at: string; finished_at: string | null; status: string; summary: string | null }[];
+      .all() as {
+      id: string;
+      started_at: string;
+      finished_at: string | null;
+      status: string;
+      summary: string | null;
+    }[];
     return rows.map((r) => ({
       importId: r.id,
       startedAt: r.started_at,
@@ -221,7 +240,10 @@ export class DatasetService {
           ? `l.name IS NULL, l.name COLLATE NOCASE ${dir}, i.file_name COLLATE NOCASE, i.id`
           : `i.added_at ${dir}, i.id ${dir}`;
     const clause = where.join(' AND ');
-    const total = db.prepare(`SELECT COUNT(*) FROM images i WHERE ${clause}`).pluck().get(...params) as number;
+    const total = db
+      .prepare(`SELECT COUNT(*) FROM images i WHERE ${clause}`)
+      .pluck()
+      .get(...params) as number;
     const rows = db
       .prepare(
         `SELECT ${IMAGE_COLUMNS} FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${clause}
@@ -238,7 +260,8 @@ export class DatasetService {
         `SELECT ${IMAGE_COLUMNS}, i.byte_size AS byteSize, i.source_path AS sourcePath, i.channels, i.has_alpha AS hasAlpha
          FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE i.id = ?`,
       )
-      .get(imageId) as (ImageRow & { byteSize: number; sourcePath: string; channels: number; hasAlpha: number }) | undefined;
+      .get(imageId) as
+      (ImageRow & { byteSize: number; sourcePath: string; channels: number; hasAlpha: number }) | undefined;
     if (!row) throw new AppFailure('not-found', `No image ${imageId}.`);
     const sources = db
       .prepare(
@@ -248,11 +271,36 @@ export class DatasetService {
     const labelHistory = db
       .prepare('SELECT label, at, cause FROM label_history WHERE image_id = ? ORDER BY id')
       .all(imageId) as ImageDetails['labelHistory'];
-    return { ...toSummary(row), byteSize: row.byteSize, sourcePath: row.sourcePath, channels: row.channels, hasAlpha: row.hasAlpha === 1, sources, labelHistory };
+    return {
+      ...toSummary(row),
+      byteSize: row.byteSize,
+      sourcePath: row.sourcePath,
+      channels: row.channels,
+      hasAlpha: row.hasAlpha === 1,
+      sources,
+      labelHistory,
+    };
   }
 
-  private existingIds(db: Db, imageIds: number[]): { id: number; labelId: number | null; conflict: string | null; removedAt: string | null; split: string | null; splitSource: string | null }[] {
-    const out: { id: number; labelId: number | null; conflict: string | null; removedAt: string | null; split: string | null; splitSource: string | null }[] = [];
+  private existingIds(
+    db: Db,
+    imageIds: number[],
+  ): {
+    id: number;
+    labelId: number | null;
+    conflict: string | null;
+    removedAt: string | null;
+    split: string | null;
+    splitSource: string | null;
+  }[] {
+    const out: {
+      id: number;
+      labelId: number | null;
+      conflict: string | null;
+      removedAt: string | null;
+      split: string | null;
+      splitSource: string | null;
+    }[] = [];
     const stmt = db.prepare(
       'SELECT id, label_id AS labelId, conflict, removed_at AS removedAt, split, split_source AS splitSource FROM images WHERE id = ?',
     );
@@ -279,7 +327,12 @@ export class DatasetService {
     const changed = db.transaction(() => {
       const rows = this.existingIds(db, imageIds).filter((r) => (r.removedAt !== null) !== remove);
       if (rows.length === 0) return 0;
-      const op: Op = { t: 'removed', ids: rows.map((r) => r.id), before: rows.map((r) => r.removedAt), after: rows.map(() => (remove ? now : null)) };
+      const op: Op = {
+        t: 'removed',
+        ids: rows.map((r) => r.id),
+        before: rows.map((r) => r.removedAt),
+        after: rows.map(() => (remove ? now : null)),
+      };
       recordAction(db, `${remove ? 'Remove' : 'Restore'} ${plural(rows.length, 'image')}`, [op], now);
       fillSplits(db);
       return rows.length;
@@ -302,14 +355,16 @@ export class DatasetService {
   }
 
   private labelRow(db: Db, labelId: number): LabelRow {
-    const row = db.prepare('SELECT id, name, color, created_at FROM labels WHERE id = ?').get(labelId) as LabelRow | undefined;
+    const row = db.prepare('SELECT id, name, color, created_at FROM labels WHERE id = ?').get(labelId) as
+      LabelRow | undefined;
     if (!row) throw new AppFailure('not-found', `No label ${labelId}.`);
     return row;
   }
 
   private assertLabelFree(db: Db, name: string, exceptId?: number): void {
     const other = db.prepare('SELECT id FROM labels WHERE name = ?').pluck().get(name) as number | undefined;
-    if (other !== undefined && other !== exceptId) throw new AppFailure('conflict', `A label named ${JSON.stringify(name)} already exists.`);
+    if (other !== undefined && other !== exceptId)
+      throw new AppFailure('conflict', `A label named ${JSON.stringify(name)} already exists.`);
   }
 
   private label(projectId: string, labelId: number): LabelInfo {
@@ -324,12 +379,17 @@ export class DatasetService {
     const id = db.transaction(() => {
       this.assertLabelFree(db, name);
       const row: LabelRow = {
-        id: (db.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM labels').pluck().get() as number),
+        id: db.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM labels').pluck().get() as number,
         name,
         color: color ?? nextLabelColor(db),
         created_at: this.now(),
       };
-      recordAction(db, `Create label "${name}"`, [{ t: 'labelRow', before: null, after: row }], row.created_at);
+      recordAction(
+        db,
+        `Create label "${name}"`,
+        [{ t: 'labelRow', before: null, after: row }],
+        row.created_at,
+      );
       return row.id;
     })();
     this.changed(projectId, 'labels');
@@ -343,7 +403,12 @@ export class DatasetService {
       const before = this.labelRow(db, labelId);
       this.assertLabelFree(db, name, labelId);
       if (before.name === name) return;
-      recordAction(db, `Rename label "${before.name}" to "${name}"`, [{ t: 'labelRow', before, after: { ...before, name } }], this.now());
+      recordAction(
+        db,
+        `Rename label "${before.name}" to "${name}"`,
+        [{ t: 'labelRow', before, after: { ...before, name } }],
+        this.now(),
+      );
     })();
     this.changed(projectId, 'labels');
     return this.label(projectId, labelId);
@@ -353,7 +418,12 @@ export class DatasetService {
     const db = this.db(projectId);
     db.transaction(() => {
       const before = this.labelRow(db, labelId);
-      recordAction(db, `Recolour label "${before.name}"`, [{ t: 'labelRow', before, after: { ...before, color } }], this.now());
+      recordAction(
+        db,
+        `Recolour label "${before.name}"`,
+        [{ t: 'labelRow', before, after: { ...before, color } }],
+        this.now(),
+      );
     })();
     this.changed(projectId, 'labels');
     return this.label(projectId, labelId);
@@ -364,17 +434,30 @@ export class DatasetService {
     const db = this.db(projectId);
     db.transaction(() => {
       const target = this.labelRow(db, targetId);
-      const sources = [...new Set(sourceIds)].filter((id) => id !== targetId).map((id) => this.labelRow(db, id));
-      if (sources.length === 0) throw new AppFailure('invalid-payload', 'Merge needs at least one label other than the target.');
+      const sources = [...new Set(sourceIds)]
+        .filter((id) => id !== targetId)
+        .map((id) => this.labelRow(db, id));
+      if (sources.length === 0)
+        throw new AppFailure('invalid-payload', 'Merge needs at least one label other than the target.');
       const rows = db
         .prepare(`SELECT id, label_id FROM images WHERE label_id IN (${sources.map(() => '?').join(',')})`)
         .raw()
         .all(...sources.map((s) => s.id)) as [number, number][];
       const ops: Op[] = [
-        { t: 'label', ids: rows.map((r) => r[0]), before: rows.map((r) => r[1]), after: rows.map(() => targetId) },
+        {
+          t: 'label',
+          ids: rows.map((r) => r[0]),
+          before: rows.map((r) => r[1]),
+          after: rows.map(() => targetId),
+        },
         ...sources.map((s): Op => ({ t: 'labelRow', before: s, after: null })),
       ];
-      recordAction(db, `Merge ${sources.map((s) => `"${s.name}"`).join(', ')} into "${target.name}"`, ops, this.now());
+      recordAction(
+        db,
+        `Merge ${sources.map((s) => `"${s.name}"`).join(', ')} into "${target.name}"`,
+        ops,
+        this.now(),
+      );
     })();
     this.changed(projectId, 'labels');
     return this.label(projectId, targetId);
@@ -407,9 +490,28 @@ export class DatasetService {
       const relabel = rows.filter((r) => r.labelId !== labelId);
       const conflicted = rows.filter((r) => r.conflict !== null);
       const ops: Op[] = [];
-      if (relabel.length) ops.push({ t: 'label', ids: relabel.map((r) => r.id), before: relabel.map((r) => r.labelId), after: relabel.map(() => labelId) });
-      if (conflicted.length) ops.push({ t: 'conflict', ids: conflicted.map((r) => r.id), before: conflicted.map((r) => r.conflict), after: conflicted.map(() => null) });
-      recordAction(db, name === null ? `Unlabel ${plural(rows.length, 'image')}` : `Label ${plural(rows.length, 'image')} "${name}"`, ops, this.now());
+      if (relabel.length)
+        ops.push({
+          t: 'label',
+          ids: relabel.map((r) => r.id),
+          before: relabel.map((r) => r.labelId),
+          after: relabel.map(() => labelId),
+        });
+      if (conflicted.length)
+        ops.push({
+          t: 'conflict',
+          ids: conflicted.map((r) => r.id),
+          before: conflicted.map((r) => r.conflict),
+          after: conflicted.map(() => null),
+        });
+      recordAction(
+        db,
+        name === null
+          ? `Unlabel ${plural(rows.length, 'image')}`
+          : `Label ${plural(rows.length, 'image')} "${name}"`,
+        ops,
+        this.now(),
+      );
       return rows.length;
     })();
     if (changed) this.changed(projectId, 'labels');
@@ -444,11 +546,17 @@ export class DatasetService {
    * `fill`: give images without a split one (stable); `reshuffle`: recompute every automatic split with the
    * (new) ratios and seed; `folders`: like reshuffle but also replaces splits that came from folder names.
    */
-  split(projectId: string, input: { ratios?: SplitRatios; seed?: number; mode: 'fill' | 'reshuffle' | 'all' }): DatasetStats {
+  split(
+    projectId: string,
+    input: { ratios?: SplitRatios; seed?: number; mode: 'fill' | 'reshuffle' | 'all' },
+  ): DatasetStats {
     const db = this.db(projectId);
     db.transaction(() => {
       const current = getSplitSettings(db);
-      const settings = { ratios: input.ratios ? normaliseRatios(input.ratios) : current.ratios, seed: input.seed ?? current.seed };
+      const settings = {
+        ratios: input.ratios ? normaliseRatios(input.ratios) : current.ratios,
+        seed: input.seed ?? current.seed,
+      };
       if (input.mode === 'fill') {
         if (input.ratios || input.seed !== undefined) reshuffleSplits(db, settings);
         else fillSplits(db);
@@ -464,7 +572,9 @@ export class DatasetService {
   setSplit(projectId: string, imageIds: number[], split: SplitName | null): { changed: number } {
     const db = this.db(projectId);
     const changed = db.transaction(() => {
-      const rows = this.existingIds(db, imageIds).filter((r) => (split === null ? r.splitSource === 'manual' : r.split !== split || r.splitSource !== 'manual'));
+      const rows = this.existingIds(db, imageIds).filter((r) =>
+        split === null ? r.splitSource === 'manual' : r.split !== split || r.splitSource !== 'manual',
+      );
       if (rows.length === 0) return 0;
       const op: Op = {
         t: 'split',
@@ -472,7 +582,14 @@ export class DatasetService {
         before: rows.map((r) => [r.split, r.splitSource]),
         after: rows.map(() => (split === null ? [null, null] : [split, 'manual'])),
       };
-      recordAction(db, split === null ? `Reset split of ${plural(rows.length, 'image')}` : `Move ${plural(rows.length, 'image')} to ${split}`, [op], this.now());
+      recordAction(
+        db,
+        split === null
+          ? `Reset split of ${plural(rows.length, 'image')}`
+          : `Move ${plural(rows.length, 'image')} to ${split}`,
+        [op],
+        this.now(),
+      );
       fillSplits(db);
       return rows.length;
     })();
@@ -485,13 +602,20 @@ export class DatasetService {
   stats(projectId: string): DatasetStats {
     const db = this.db(projectId);
     const zero = (): Record<SplitName, number> => ({ train: 0, val: 0, test: 0 });
-    const perLabel = this.listLabels(projectId).map((l) => ({ labelId: l.id, name: l.name, count: l.imageCount, perSplit: zero() }));
+    const perLabel = this.listLabels(projectId).map((l) => ({
+      labelId: l.id,
+      name: l.name,
+      count: l.imageCount,
+      perSplit: zero(),
+    }));
     const byId = new Map(perLabel.map((p) => [p.labelId, p]));
     const perSplit: Record<SplitName | 'none', number> = { train: 0, val: 0, test: 0, none: 0 };
     let total = 0;
     let unlabeled = 0;
     for (const r of db
-      .prepare('SELECT label_id AS labelId, split, COUNT(*) AS n FROM images WHERE removed_at IS NULL GROUP BY label_id, split')
+      .prepare(
+        'SELECT label_id AS labelId, split, COUNT(*) AS n FROM images WHERE removed_at IS NULL GROUP BY label_id, split',
+      )
       .all() as { labelId: number | null; split: SplitName | null; n: number }[]) {
       total += r.n;
       perSplit[r.split ?? 'none'] += r.n;
@@ -517,11 +641,17 @@ export class DatasetService {
     const issues: HealthIssue[] = [];
     const perLabel = stats.perLabel.map(({ labelId, name, count }) => ({ labelId, name, count }));
     const used = perLabel.filter((l) => l.count > 0);
-    const imbalanceRatio = used.length >= 2 ? Math.max(...used.map((l) => l.count)) / Math.min(...used.map((l) => l.count)) : null;
+    const imbalanceRatio =
+      used.length >= 2 ? Math.max(...used.map((l) => l.count)) / Math.min(...used.map((l) => l.count)) : null;
 
-    if (stats.total === 0) issues.push({ kind: 'empty', severity: 'error', message: 'The dataset has no images yet.' });
+    if (stats.total === 0)
+      issues.push({ kind: 'empty', severity: 'error', message: 'The dataset has no images yet.' });
     if (used.length < 2 && stats.total > 0) {
-      issues.push({ kind: 'too-few', severity: 'error', message: 'Training needs at least two labels with images.' });
+      issues.push({
+        kind: 'too-few',
+        severity: 'error',
+        message: 'Training needs at least two labels with images.',
+      });
     }
     if (imbalanceRatio !== null && imbalanceRatio > HEALTH_LIMITS.imbalanceRatio) {
       issues.push({
@@ -540,13 +670,30 @@ export class DatasetService {
       });
     }
     if (stats.unlabeled > 0) {
-      issues.push({ kind: 'unlabeled', severity: 'info', message: `${plural(stats.unlabeled, 'image')} unlabeled; they are not used for training.`, count: stats.unlabeled });
+      issues.push({
+        kind: 'unlabeled',
+        severity: 'info',
+        message: `${plural(stats.unlabeled, 'image')} unlabeled; they are not used for training.`,
+        count: stats.unlabeled,
+      });
     }
-    const dupImages = db.prepare('SELECT id FROM images WHERE dup_count > 0 AND removed_at IS NULL ORDER BY id LIMIT 200').pluck().all() as number[];
+    const dupImages = db
+      .prepare('SELECT id FROM images WHERE dup_count > 0 AND removed_at IS NULL ORDER BY id LIMIT 200')
+      .pluck()
+      .all() as number[];
     if (stats.duplicates > 0) {
-      issues.push({ kind: 'duplicates', severity: 'info', message: `${plural(stats.duplicates, 'duplicate file')} skipped (stored once).`, imageIds: dupImages, count: stats.duplicates });
+      issues.push({
+        kind: 'duplicates',
+        severity: 'info',
+        message: `${plural(stats.duplicates, 'duplicate file')} skipped (stored once).`,
+        imageIds: dupImages,
+        count: stats.duplicates,
+      });
     }
-    const conflictIds = db.prepare('SELECT id FROM images WHERE conflict IS NOT NULL AND removed_at IS NULL ORDER BY id').pluck().all() as number[];
+    const conflictIds = db
+      .prepare('SELECT id FROM images WHERE conflict IS NOT NULL AND removed_at IS NULL ORDER BY id')
+      .pluck()
+      .all() as number[];
     if (conflictIds.length) {
       issues.push({
         kind: 'conflicts',
@@ -601,13 +748,22 @@ export class DatasetService {
       )
       .all() as { path: string; reason: string }[];
     if (unreadable.length) {
-      issues.push({ kind: 'unreadable', severity: 'warning', message: `${plural(unreadable.length, 'file')} could not be imported.`, count: unreadable.length });
+      issues.push({
+        kind: 'unreadable',
+        severity: 'warning',
+        message: `${plural(unreadable.length, 'file')} could not be imported.`,
+        count: unreadable.length,
+      });
     }
     if (used.length >= 2) {
       for (const s of SPLIT_NAMES) {
         const ratio = stats.split.ratios[s];
         if (ratio > 0 && stats.perLabel.some((l) => l.count > 0 && l.perSplit[s] === 0)) {
-          issues.push({ kind: 'empty-split', severity: 'info', message: `Some labels have no images in the ${s} split.` });
+          issues.push({
+            kind: 'empty-split',
+            severity: 'info',
+            message: `Some labels have no images in the ${s} split.`,
+          });
         }
       }
     }
@@ -632,7 +788,11 @@ export class DatasetService {
    * bySplit; unlabeled images loose at the top when included) plus `manifest.csv`. Importing the folder again
    * recreates the dataset. The folder must be new or empty.
    */
-  async exportFolders(projectId: string, dir: string, options: { bySplit: boolean; includeUnlabeled: boolean; split?: SplitName }): Promise<ExportResult> {
+  async exportFolders(
+    projectId: string,
+    dir: string,
+    options: { bySplit: boolean; includeUnlabeled: boolean; split?: SplitName },
+  ): Promise<ExportResult> {
     const db = this.db(projectId);
     const target = path.resolve(dir);
     if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
@@ -652,7 +812,16 @@ export class DatasetService {
         `SELECT i.id, i.sha256, i.ext, i.file_name AS fileName, i.split, i.width, i.height, l.name AS label
          FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${where.join(' AND ')} ORDER BY l.name, i.file_name, i.id`,
       )
-      .all(...params) as { id: number; sha256: string; ext: string; fileName: string; split: SplitName | null; width: number; height: number; label: string | null }[];
+      .all(...params) as {
+      id: number;
+      sha256: string;
+      ext: string;
+      fileName: string;
+      split: SplitName | null;
+      width: number;
+      height: number;
+      label: string | null;
+    }[];
     const used = new Set<string>();
     const lines = ['path,label,split,sha256,width,height'];
     const perLabel: Record<string, number> = {};
@@ -667,7 +836,11 @@ export class DatasetService {
       const out = path.join(target, rel);
       fs.mkdirSync(path.dirname(out), { recursive: true });
       await fs.promises.copyFile(blobs.blobPath(r.sha256, r.ext), out);
-      lines.push([rel.split(path.sep).join('/'), r.label ?? '', r.split ?? '', r.sha256, r.width, r.height].map(csv).join(','));
+      lines.push(
+        [rel.split(path.sep).join('/'), r.label ?? '', r.split ?? '', r.sha256, r.width, r.height]
+          .map(csv)
+          .join(','),
+      );
       const key = r.label ?? '';
       perLabel[key] = (perLabel[key] ?? 0) + 1;
     }
@@ -683,8 +856,13 @@ export class DatasetService {
   }
 
   /** File and MIME type of an image's original or thumbnail, by sha256; null when unknown. */
-  mediaFile(projectId: string, sha256: string, kind: 'thumb' | 'original'): { file: string; mimeType: string } | null {
-    const row = this.db(projectId).prepare('SELECT ext FROM images WHERE sha256 = ?').get(sha256) as { ext: string } | undefined;
+  mediaFile(
+    projectId: string,
+    sha256: string,
+    kind: 'thumb' | 'original',
+  ): { file: string; mimeType: string } | null {
+    const row = this.db(projectId).prepare('SELECT ext FROM images WHERE sha256 = ?').get(sha256) as
+      { ext: string } | undefined;
     if (!row) return null;
     const blobs = new BlobStore(this.projects.projectDir(projectId));
     if (kind === 'thumb') {
@@ -693,7 +871,10 @@ export class DatasetService {
       // Small originals in a browser format are their own thumbnail.
       if (!['jpg', 'png', 'webp', 'gif'].includes(row.ext)) return null;
     }
-    return { file: blobs.blobPath(sha256, row.ext), mimeType: MIME_BY_EXT[row.ext] ?? 'application/octet-stream' };
+    return {
+      file: blobs.blobPath(sha256, row.ext),
+      mimeType: MIME_BY_EXT[row.ext] ?? 'application/octet-stream',
+    };
   }
 }
 
@@ -714,4 +895,3 @@ function csv(v: unknown): string {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
-

@@ -11,10 +11,11 @@ import { decodeSimplePng, type RawPixels } from './png-fast';
  *   resized to size×size with `fit: 'cover'` (aspect kept, centre crop: no padding bars whose colour the network
  *   could learn), then 1 gray channel (`grayscale()`) or 3 sRGB channels, uint8, laid out channel-major C×H×W.
  *
- * Small 8-bit sRGB/gray images (≤ 256×256, e.g. MNIST-style datasets) take a fast path: ONE sharp call decodes
- * them to raw pixels and the flatten/gray/cover-resize steps run in JS (libvips' per-pipeline overhead dominates
- * at that size). Larger images go through sharp entirely (JPEG shrink-on-load makes photos cheap). Which path an
- * image takes depends only on its bytes, so `preprocessImage` gives prediction exactly what training saw.
+ * Every image is decoded ONCE to 8-bit pixels — small plain ones (≤ 256×256, e.g. MNIST-style PNGs) at their own
+ * size, by a JS PNG decoder or one sharp call, since libvips costs ~0.5 ms per call whatever the size; larger ones
+ * shrunk by libvips on load (JPEG DCT scaling) to a shorter side of max(2 × size, 128) — and the tensor (flatten,
+ * gray/RGB, cover-resize with area averaging) and the thumbnail are both made from those pixels. The result
+ * depends only on the bytes, so `preprocessImage` gives prediction exactly what training saw.
  */
 
 /** Decoding a larger image is refused before its pixels are allocated (a "decompression bomb"). */
@@ -73,6 +74,9 @@ export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
     throw new DecodeError(`invalid image header (size ${w}×${h})`);
   }
   checkPixels(w, h);
+  if (format === 'heif' && meta.compression !== 'av1' && !sharp.format.heif.input.fileSuffix?.includes('.heic')) {
+    throw new DecodeError('HEIC (HEVC) images cannot be decoded by this build; convert them to JPEG or PNG');
+  }
   const rotated = (meta.orientation ?? 1) >= 5;
   return {
     format: format === 'heif' && meta.compression === 'av1' ? 'avif' : format,
@@ -121,21 +125,29 @@ function readPngHeader(bytes: Buffer): ProbedImage | null {
   };
 }
 
-/** Images at most this many pixels (and 8-bit sRGB/gray) take the JS fast path. */
+/** Images at most this many pixels (and 8-bit sRGB/gray) are decoded at their own size. */
 const FAST_PATH_PIXELS = 256 * 256;
 
 /**
  * Decodes the network input for `bytes` (see the module comment for the exact preprocessing). Prediction must
  * call this too, so a picture is seen the same way in training and in use.
  */
-export async function preprocessImage(bytes: Buffer, size: number, color: ColorMode, probed?: ProbedImage): Promise<Uint8Array> {
+export async function preprocessImage(
+  bytes: Buffer,
+  size: number,
+  color: ColorMode,
+  probed?: ProbedImage,
+): Promise<Uint8Array> {
   const header = probed ?? (await probeImage(bytes));
-  if (header.plain8bit && header.width * header.height <= FAST_PATH_PIXELS) return preprocessSmall(bytes, size, color);
-  return preprocessWithSharp(bytes, size, color);
+  return pixelsToTensor(await decodePixels(bytes, header, size), size, color);
 }
 
-/** The all-libvips path (large images). Exported for tests comparing it with the fast path. */
-export async function preprocessWithSharp(bytes: Buffer, size: number, color: ColorMode): Promise<Uint8Array> {
+/** The all-libvips preprocessing in one pipeline; a reference for tests of `preprocessImage`. */
+export async function preprocessWithSharp(
+  bytes: Buffer,
+  size: number,
+  color: ColorMode,
+): Promise<Uint8Array> {
   const channels = color === 'gray' ? 1 : 3;
   let pipeline = sharp(bytes, inputOptions)
     .rotate()
@@ -152,22 +164,49 @@ export async function preprocessWithSharp(bytes: Buffer, size: number, color: Co
   return toChannelMajor(data, info.channels, channels, size * size);
 }
 
-/** Probes, preprocesses and thumbnails one image. */
+/** Probes, preprocesses and thumbnails one image, decoding it once. */
 export async function decodeImage(bytes: Buffer, size: number, color: ColorMode): Promise<DecodedImage> {
   const probed = await probeImage(bytes);
   const smallAndViewable =
-    probed.width <= THUMB_SIZE && probed.height <= THUMB_SIZE && ['png', 'jpeg', 'webp', 'gif'].includes(probed.format);
-  const [tensor, thumb] = await Promise.all([
-    preprocessImage(bytes, size, color, probed),
-    smallAndViewable ? Promise.resolve(null) : makeThumb(bytes),
-  ]);
+    probed.width <= THUMB_SIZE &&
+    probed.height <= THUMB_SIZE &&
+    ['png', 'jpeg', 'webp', 'gif'].includes(probed.format);
+  const pixels = await decodePixels(bytes, probed, size);
+  const tensor = pixelsToTensor(pixels, size, color);
+  const thumb = smallAndViewable ? null : await thumbFromPixels(pixels);
   return { ...probed, tensor, thumb, dhash: differenceHash(tensor, size, color === 'gray' ? 1 : 3) };
 }
 
-async function makeThumb(bytes: Buffer): Promise<Buffer> {
+/**
+ * 8-bit pixels, oriented, first frame. Small plain images at their own size (plain PNGs decoded in JS, others by
+ * one sharp call); anything else shrunk by libvips (JPEG shrink-on-load) so its SHORTER side is
+ * max(2 × size, 128) — enough for an area-averaged network input and the thumbnail, from one decode.
+ */
+async function decodePixels(bytes: Buffer, probed: ProbedImage, size: number): Promise<RawPixels> {
+  const small = probed.plain8bit && probed.width * probed.height <= FAST_PATH_PIXELS;
+  if (small) {
+    const png = decodeSimplePng(bytes, FAST_PATH_PIXELS);
+    if (png) return png;
+  }
+  const side = Math.max(2 * size, THUMB_SIZE);
   try {
-    return await sharp(bytes, inputOptions)
-      .rotate()
+    let pipeline = sharp(bytes, inputOptions).rotate();
+    if (!small) {
+      pipeline = pipeline
+        .resize(side, side, { fit: 'outside', withoutEnlargement: true, kernel: 'lanczos3' })
+        .toColourspace('srgb');
+    }
+    const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
+    return { width: info.width, height: info.height, channels: info.channels, data };
+  } catch (error) {
+    throw new DecodeError(describeSharpError(error));
+  }
+}
+
+async function thumbFromPixels(pixels: RawPixels): Promise<Buffer> {
+  const { width, height, channels, data } = pixels;
+  try {
+    return await sharp(data, { raw: { width, height, channels: channels as 1 | 2 | 3 | 4 } })
       .resize(THUMB_SIZE, THUMB_SIZE, { fit: 'inside', withoutEnlargement: true })
       .webp({ quality: 75, effort: 1 })
       .toBuffer();
@@ -176,20 +215,8 @@ async function makeThumb(bytes: Buffer): Promise<Buffer> {
   }
 }
 
-/**
- * The fast path: raw pixels (plain PNGs decoded in JS, anything else by one sharp call), then flatten on white,
- * gray/rgb and cover-resize in JS.
- */
-async function preprocessSmall(bytes: Buffer, size: number, color: ColorMode): Promise<Uint8Array> {
-  let raw: RawPixels | null = decodeSimplePng(bytes, FAST_PATH_PIXELS);
-  if (!raw) {
-    try {
-      const { data, info } = await sharp(bytes, inputOptions).rotate().raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
-      raw = { width: info.width, height: info.height, channels: info.channels, data };
-    } catch (error) {
-      throw new DecodeError(describeSharpError(error));
-    }
-  }
+/** Flatten on white, gray (linear-light luminance, as libvips) or RGB, cover-resize with area/linear weights. */
+function pixelsToTensor(raw: RawPixels, size: number, color: ColorMode): Uint8Array {
   const { width: w, height: h, channels: have, data } = raw;
   const want = color === 'gray' ? 1 : 3;
   const hasAlpha = have === 2 || have === 4;
@@ -207,7 +234,9 @@ async function preprocessSmall(bytes: Buffer, size: number, color: ColorMode): P
     } else if (want === 1) {
       // As libvips' grayscale(): luminance in linear light, re-encoded with the sRGB curve.
       const y =
-        0.2126 * toLinear(data[o] * a + bg) + 0.7152 * toLinear(data[o + 1] * a + bg) + 0.0722 * toLinear(data[o + 2] * a + bg);
+        0.2126 * toLinear(data[o] * a + bg) +
+        0.7152 * toLinear(data[o + 1] * a + bg) +
+        0.0722 * toLinear(data[o + 2] * a + bg);
       planes[i] = fromLinear(y);
     } else {
       for (let c = 0; c < 3; c++) planes[c * n + i] = data[o + c] * a + bg;
@@ -307,7 +336,9 @@ function toChannelMajor(data: Buffer, have: number, want: number, plane: number)
   }
   if (want === 1 && have >= 3) {
     for (let i = 0; i < plane; i++) {
-      out[i] = Math.round(0.2126 * data[i * have] + 0.7152 * data[i * have + 1] + 0.0722 * data[i * have + 2]);
+      out[i] = Math.round(
+        0.2126 * data[i * have] + 0.7152 * data[i * have + 1] + 0.0722 * data[i * have + 2],
+      );
     }
   }
   return out;
@@ -360,7 +391,8 @@ function extFor(format: string, compression: string | undefined): string {
 
 function describeSharpError(error: unknown): string {
   const message = error instanceof Error ? error.message : String(error);
-  if (/unsupported image format/i.test(message)) return 'not an image sharp can read (unknown or corrupt format)';
+  if (/unsupported image format/i.test(message))
+    return 'not an image sharp can read (unknown or corrupt format)';
   if (/pixel limit/i.test(message)) return `image too large (over ${MAX_INPUT_PIXELS / 1e6} megapixels)`;
   if (/truncated|premature end|unexpected end|end of (file|stream)|Read error/i.test(message)) {
     return `truncated or corrupt image: ${firstLine(message)}`;

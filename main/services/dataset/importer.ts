@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ImportIssue, ImportOptions, ImportProgress, ImportSummary, SplitName } from '../../../app/domain/dataset';
+import type { ImportOptions, ImportProgress, ImportSummary } from '../../../app/domain/dataset';
 import type { ColorMode } from '../../../app/domain/project';
 import type { Db } from '../../db/open-database';
 import { BlobStore } from './blob-store';
@@ -11,6 +11,9 @@ import { fillSplits, getSplitSettings, splitKey } from './splits';
 
 /** Files up to this size are read and written with synchronous calls (much cheaper per file). */
 const SYNC_IO_BYTES = 256 * 1024;
+
+/** The import gives the event loop a turn at least this often (ms). */
+const YIELD_EVERY_MS = 10;
 
 /** Where and how one import runs. */
 export interface ImportTarget {
@@ -70,7 +73,8 @@ export async function runImport(
   // at thousands of files per second; big ones go through the thread pool so the event loop stays free.
   const readFile =
     hooks.readFile ??
-    (async (f: string, size: number) => (size <= SYNC_IO_BYTES ? fs.readFileSync(f) : fs.promises.readFile(f)));
+    (async (f: string, size: number) =>
+      size <= SYNC_IO_BYTES ? fs.readFileSync(f) : fs.promises.readFile(f));
   const interval = hooks.progressIntervalMs ?? 250;
   const nowIso = () => new Date().toISOString();
 
@@ -146,12 +150,18 @@ export async function runImport(
      VALUES (@sha, @ext, @fileName, @path, @byteSize, @format, @width, @height, @channels, @hasAlpha,
        @labelId, @split, @splitSource, @splitKey, @dhash, @importId, @now)`,
   );
-  const insertTensor = db.prepare('INSERT INTO image_tensors (image_id, size, channels, pixels) VALUES (?, ?, ?, ?)');
+  const insertTensor = db.prepare(
+    'INSERT INTO image_tensors (image_id, size, channels, pixels) VALUES (?, ?, ?, ?)',
+  );
   const insertSource = db.prepare(
     'INSERT INTO image_sources (image_id, path, byte_size, mtime_ms, label_name, import_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
   );
-  const insertHistory = db.prepare('INSERT INTO label_history (image_id, label, cause, at) VALUES (?, ?, ?, ?)');
-  const insertIssue = db.prepare('INSERT INTO import_issues (import_id, kind, path, reason) VALUES (?, ?, ?, ?)');
+  const insertHistory = db.prepare(
+    'INSERT INTO label_history (image_id, label, cause, at) VALUES (?, ?, ?, ?)',
+  );
+  const insertIssue = db.prepare(
+    'INSERT INTO import_issues (import_id, kind, path, reason) VALUES (?, ?, ?, ?)',
+  );
   const idBySha = db.prepare('SELECT id, label_id AS labelId, conflict FROM images WHERE sha256 = ?');
   const setLabel = db.prepare('UPDATE images SET label_id = ? WHERE id = ?');
   const setConflict = db.prepare('UPDATE images SET conflict = ? WHERE id = ?');
@@ -202,7 +212,8 @@ export async function runImport(
         insertHistory.run(id, file.label, 'import', now);
       } else {
         const { file } = item;
-        const row = idBySha.get(item.sha) as { id: number; labelId: number | null; conflict: string | null } | undefined;
+        const row = idBySha.get(item.sha) as
+          { id: number; labelId: number | null; conflict: string | null } | undefined;
         if (!row) continue; // cannot happen: the first copy is committed first
         insertSource.run(row.id, file.path, file.size, file.mtimeMs, file.label, importId, now);
         bumpDup.run(row.id);
@@ -262,7 +273,8 @@ export async function runImport(
     let existing: { path: string; label: string | null } | undefined;
     if (first) {
       const storedPath = await first.done;
-      if (storedPath === null) return issue('failed', file.path, 'same bytes as a file that failed to import');
+      if (storedPath === null)
+        return issue('failed', file.path, 'same bytes as a file that failed to import');
       existing = first;
     } else {
       const row = imageBySha.get(sha) as { id: number; path: string; label: string | null } | undefined;
@@ -294,7 +306,11 @@ export async function runImport(
     }
 
     let resolveDone!: (v: string | null) => void;
-    const entry: Pending = { label: file.label, path: file.path, done: new Promise((r) => (resolveDone = r)) };
+    const entry: Pending = {
+      label: file.label,
+      path: file.path,
+      done: new Promise((r) => (resolveDone = r)),
+    };
     pending.set(sha, entry);
     try {
       const image = await decodeImage(bytes, target.inputSize, target.color);
@@ -316,8 +332,16 @@ export async function runImport(
 
   let next = 0;
   let fatal: unknown;
+  // Small PNGs are handled without any real I/O wait (sync reads, JS decoding), so the lanes would otherwise
+  // chain microtasks for the whole import and starve the event loop (no IPC, no timers, no cancel).
+  let lastYield = Date.now();
   const lane = async () => {
     while (next < scan.files.length && !hooks.signal?.aborted && fatal === undefined) {
+      if (Date.now() - lastYield >= YIELD_EVERY_MS) {
+        await new Promise((resolve) => setImmediate(resolve));
+        lastYield = Date.now();
+        if (hooks.signal?.aborted || next >= scan.files.length) break;
+      }
       const file = scan.files[next++];
       try {
         await handle(file);
@@ -337,11 +361,14 @@ export async function runImport(
   db.transaction(() => fillSplits(db))();
   if (hooks.signal?.aborted || fatal !== undefined) blobs.cleanOrphans(db);
 
-  const status: ImportSummary['status'] = fatal !== undefined ? 'failed' : hooks.signal?.aborted ? 'cancelled' : 'completed';
+  const status: ImportSummary['status'] =
+    fatal !== undefined ? 'failed' : hooks.signal?.aborted ? 'cancelled' : 'completed';
   summary.status = status;
   if (fatal !== undefined) summary.error = fatal instanceof Error ? fatal.message : String(fatal);
   const perSplit = db
-    .prepare('SELECT COALESCE(split, \'none\') AS split, COUNT(*) AS n FROM images WHERE import_id = ? GROUP BY split')
+    .prepare(
+      "SELECT COALESCE(split, 'none') AS split, COUNT(*) AS n FROM images WHERE import_id = ? GROUP BY split",
+    )
     .all(importId) as { split: string; n: number }[];
   summary.perSplit = Object.fromEntries(perSplit.map((r) => [r.split, r.n]));
   summary.elapsedMs = Date.now() - started;
@@ -349,7 +376,11 @@ export async function runImport(
   db.prepare('UPDATE imports SET finished_at = ?, status = ?, summary = ? WHERE id = ?').run(
     nowIso(),
     status,
-    JSON.stringify({ ...summary, duplicateList: summary.duplicateList.slice(0, 1000), conflictList: summary.conflictList.slice(0, 1000) }),
+    JSON.stringify({
+      ...summary,
+      duplicateList: summary.duplicateList.slice(0, 1000),
+      conflictList: summary.conflictList.slice(0, 1000),
+    }),
     importId,
   );
   progress('finishing', true);

@@ -80,7 +80,9 @@ export function decodeSimplePng(bytes: Buffer, maxPixels: number): RawPixels | n
   const stride = colorType === 3 ? Math.ceil((width * depth) / 8) : width * bpp;
   let inflated: Buffer;
   try {
-    inflated = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), { maxOutputLength: (stride + 1) * height + 1 });
+    inflated = zlib.inflateSync(idat.length === 1 ? idat[0] : Buffer.concat(idat), {
+      maxOutputLength: (stride + 1) * height + 1,
+    });
   } catch {
     return null;
   }

@@ -19,7 +19,19 @@ export interface ScanResult {
 
 /** Extensions tried as images (case-insensitive). Anything else is listed as skipped. */
 export const IMAGE_EXTENSIONS = new Set([
-  '.jpg', '.jpeg', '.jpe', '.jfif', '.png', '.webp', '.gif', '.tif', '.tiff', '.avif', '.heic', '.heif', '.bmp',
+  '.jpg',
+  '.jpeg',
+  '.jpe',
+  '.jfif',
+  '.png',
+  '.webp',
+  '.gif',
+  '.tif',
+  '.tiff',
+  '.avif',
+  '.heic',
+  '.heif',
+  '.bmp',
 ]);
 
 /** Operating-system litter, skipped without a word. */
@@ -105,7 +117,10 @@ function addFile(
   if (isOsJunk(name)) return;
   const ext = path.extname(name).toLowerCase();
   if (!IMAGE_EXTENSIONS.has(ext)) {
-    result.skipped.push({ path: file, reason: ext ? `not an image file (${ext})` : 'not an image file (no extension)' });
+    result.skipped.push({
+      path: file,
+      reason: ext ? `not an image file (${ext})` : 'not an image file (no extension)',
+    });
     return;
   }
   if (seen.has(file)) return;
@@ -113,7 +128,12 @@ function addFile(
   result.files.push({ path: file, label, split, size: stat.size, mtimeMs: Math.floor(stat.mtimeMs) });
 }
 
-async function walk(root: string, forced: string | null, result: ScanResult, seen: Set<string>): Promise<void> {
+async function walk(
+  root: string,
+  forced: string | null,
+  result: ScanResult,
+  seen: Set<string>,
+): Promise<void> {
   let realRoot: string;
   try {
     realRoot = await fs.realpath(root);
@@ -124,7 +144,8 @@ async function walk(root: string, forced: string | null, result: ScanResult, see
   const visited = new Set<string>([realRoot]);
   // Each entry: a directory (as the user sees the path) and its path parts below the root.
   const stack: { dir: string; parts: string[] }[] = [{ dir: root, parts: [] }];
-  const inside = (real: string) => real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
+  const inside = (real: string) =>
+    real === realRoot || real.startsWith(realRoot.endsWith(path.sep) ? realRoot : realRoot + path.sep);
   while (stack.length > 0) {
     const { dir, parts } = stack.pop()!;
     let entries;
@@ -152,7 +173,10 @@ async function walk(root: string, forced: string | null, result: ScanResult, see
           continue;
         }
         if (!inside(real)) {
-          result.skipped.push({ path: full, reason: 'symlink points outside the chosen folder; not followed' });
+          result.skipped.push({
+            path: full,
+            reason: 'symlink points outside the chosen folder; not followed',
+          });
           continue;
         }
         try {
@@ -191,7 +215,9 @@ async function walk(root: string, forced: string | null, result: ScanResult, see
     for (let i = 0; i < files.length; i += 128) {
       const chunk = files.slice(i, i + 128);
       const stats = await Promise.all(
-        chunk.map((f) => (f.stat ? Promise.resolve(f.stat) : fs.stat(f.full).catch((error: unknown) => error as Error))),
+        chunk.map((f) =>
+          f.stat ? Promise.resolve(f.stat) : fs.stat(f.full).catch((error: unknown) => error as Error),
+        ),
       );
       chunk.forEach((f, k) => {
         const st = stats[k];

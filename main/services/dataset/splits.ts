@@ -15,7 +15,8 @@ export interface SplitSettings {
 }
 
 export function getSplitSettings(db: Db): SplitSettings {
-  const raw = db.prepare("SELECT value FROM dataset_settings WHERE key = 'split'").pluck().get() as string | undefined;
+  const raw = db.prepare("SELECT value FROM dataset_settings WHERE key = 'split'").pluck().get() as
+    string | undefined;
   if (!raw) return DEFAULT_SPLIT;
   try {
     const parsed = JSON.parse(raw) as SplitSettings;
@@ -26,9 +27,9 @@ export function getSplitSettings(db: Db): SplitSettings {
 }
 
 export function setSplitSettings(db: Db, settings: SplitSettings): void {
-  db.prepare("INSERT INTO dataset_settings (key, value) VALUES ('split', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value").run(
-    JSON.stringify({ ratios: normaliseRatios(settings.ratios), seed: settings.seed }),
-  );
+  db.prepare(
+    "INSERT INTO dataset_settings (key, value) VALUES ('split', ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value",
+  ).run(JSON.stringify({ ratios: normaliseRatios(settings.ratios), seed: settings.seed }));
 }
 
 export function normaliseRatios(r: SplitRatios): SplitRatios {

@@ -36,8 +36,7 @@ export interface LoadTensorOptions {
  */
 export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): TrainingTensors {
   const project = db.prepare('SELECT input_size AS size, color FROM project LIMIT 1').get() as
-    | { size: number; color: 'gray' | 'rgb' }
-    | undefined;
+    { size: number; color: 'gray' | 'rgb' } | undefined;
   if (!project) throw new AppFailure('storage', 'The project database has no settings row.');
   const channels = project.color === 'gray' ? 1 : 3;
   const plane = channels * project.size * project.size;
@@ -53,7 +52,10 @@ export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): Tr
   }
   if (options.labeledOnly) where.push('i.label_id IS NOT NULL');
   const clause = where.join(' AND ');
-  const count = db.prepare(`SELECT COUNT(*) FROM images i WHERE ${clause}`).pluck().get(...params) as number;
+  const count = db
+    .prepare(`SELECT COUNT(*) FROM images i WHERE ${clause}`)
+    .pluck()
+    .get(...params) as number;
 
   const images = new Uint8Array(count * plane);
   const labels = new Int32Array(count);

@@ -146,7 +146,10 @@ export class Trainer {
     return this.order;
   }
 
-  /** Gathers and augments the next batch (does not advance; applyGradients does). */
+  /**
+   * Gathers and augments the next batch. Call it exactly once per step, followed by applyGradients (which
+   * advances the position): augmentation draws from the trainer's generator, so a second call would shift it.
+   */
   nextBatch(): TrainingBatch {
     if (this.done) throw new Error('training is finished');
     const { train } = this.opts;
@@ -251,7 +254,10 @@ export class Trainer {
     return evaluate(this.model, data);
   }
 
-  /** A snapshot of everything that training changes (copies, safe to keep while training goes on). */
+  /**
+   * A snapshot of everything that training changes (copies, safe to keep while training goes on). Take it
+   * between steps (not between nextBatch and applyGradients).
+   */
   checkpoint(): TrainerCheckpoint {
     return {
       config: this.config,

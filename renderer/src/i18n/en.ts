@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../app/ipc/result';
+import { networkEn } from './network-en';
 
 /**
  * English messages: the reference dictionary. Every other language is typed as `Messages`, so a key missing there
@@ -154,7 +155,7 @@ export const en = {
     newLabel: 'New label name',
     newLabelPlaceholder: 'New label…',
     addLabel: 'Add label',
-    labelFilter: (name: string, count: number) => `${name}, ${count} images`,
+    labelFilter: (name: string, count: number) => `${name}, ${count.toLocaleString()} images`,
     labelKey: (n: number) => `Key ${n}`,
     labelColor: (name: string) => `Color of ${name}`,
     renameLabel: (name: string) => `Rename ${name}`,
@@ -291,6 +292,7 @@ export const en = {
       failed: 'Could not export the dataset.',
     },
   },
+  network: networkEn,
   errors: {
     'invalid-payload': 'The request was not valid',
     'unknown-channel': 'Unknown request',

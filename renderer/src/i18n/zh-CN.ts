@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { networkZhCN } from './network-zh-CN';
 
 /** Simplified Chinese messages. Typed as `Messages`: a missing or extra key does not compile. */
 export const zhCN: Messages = {
@@ -147,7 +148,7 @@ export const zhCN: Messages = {
     newLabel: '新标签名称',
     newLabelPlaceholder: '新标签…',
     addLabel: '添加标签',
-    labelFilter: (name, count) => `${name}，${count} 张图片`,
+    labelFilter: (name, count) => `${name}，${count.toLocaleString()} 张图片`,
     labelKey: (n) => `按键 ${n}`,
     labelColor: (name) => `${name} 的颜色`,
     renameLabel: (name) => `重命名 ${name}`,
@@ -280,6 +281,7 @@ export const zhCN: Messages = {
       failed: '无法导出数据集。',
     },
   },
+  network: networkZhCN,
   errors: {
     'invalid-payload': '请求无效',
     'unknown-channel': '未知请求',

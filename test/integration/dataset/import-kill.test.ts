@@ -11,14 +11,17 @@ const root = path.resolve(__dirname, '../../..');
 const cli = path.join(root, 'out', 'test-cli', 'cli.js');
 const FILES = 1200;
 
-function run(args: string[]): { child: ReturnType<typeof spawn>; done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }> } {
+function run(args: string[]): {
+  child: ReturnType<typeof spawn>;
+  done: Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>;
+} {
   const child = spawn(process.execPath, [cli, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (d) => (stdout += d));
   child.stderr!.on('data', (d) => (stderr += d));
-  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>((resolve) =>
-    child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
+  const done = new Promise<{ code: number | null; signal: string | null; stdout: string; stderr: string }>(
+    (resolve) => child.on('close', (code, signal) => resolve({ code, signal, stdout, stderr })),
   );
   return { child, done };
 }
@@ -56,7 +59,18 @@ describe('an import killed midway (SIGKILL) leaves a consistent database and res
     const projectId = JSON.parse(createdOut.stdout).id as string;
     const dbFile = path.join(dataDir, 'projects', projectId, 'project.sqlite');
 
-    const first = run(['--data-dir', dataDir, 'import', 'killme', src, '--batch-size', '20', '--concurrency', '2', '--json']);
+    const first = run([
+      '--data-dir',
+      dataDir,
+      'import',
+      'killme',
+      src,
+      '--batch-size',
+      '20',
+      '--concurrency',
+      '2',
+      '--json',
+    ]);
     // Kill once a few batches are committed.
     const reader = new Database(dbFile, { readonly: true, fileMustExist: true });
     const count = () => {
@@ -80,11 +94,26 @@ describe('an import killed midway (SIGKILL) leaves a consistent database and res
     const db = new Database(dbFile);
     expect(db.pragma('integrity_check', { simple: true })).toBe('ok');
     expect(db.pragma('foreign_key_check')).toEqual([]);
-    const rows = db.prepare('SELECT id, sha256, ext FROM images').all() as { id: number; sha256: string; ext: string }[];
+    const rows = db.prepare('SELECT id, sha256, ext FROM images').all() as {
+      id: number;
+      sha256: string;
+      ext: string;
+    }[];
     for (const r of rows) {
-      expect(fs.existsSync(path.join(dataDir, 'projects', projectId, 'blobs', r.sha256.slice(0, 2), `${r.sha256}.${r.ext}`))).toBe(true);
+      expect(
+        fs.existsSync(
+          path.join(dataDir, 'projects', projectId, 'blobs', r.sha256.slice(0, 2), `${r.sha256}.${r.ext}`),
+        ),
+      ).toBe(true);
     }
-    expect(db.prepare('SELECT COUNT(*) FROM images i LEFT JOIN image_tensors t ON t.image_id = i.id WHERE t.image_id IS NULL').pluck().get()).toBe(0);
+    expect(
+      db
+        .prepare(
+          'SELECT COUNT(*) FROM images i LEFT JOIN image_tensors t ON t.image_id = i.id WHERE t.image_id IS NULL',
+        )
+        .pluck()
+        .get(),
+    ).toBe(0);
     expect(db.prepare('SELECT COUNT(*) FROM image_sources').pluck().get()).toBe(rows.length);
     expect(rows.length % 20).toBe(0); // whole batches of 20 only
     expect(db.prepare('SELECT status FROM imports').pluck().get()).toBe('running'); // never finished
@@ -95,15 +124,26 @@ describe('an import killed midway (SIGKILL) leaves a consistent database and res
     const out = await second.done;
     expect(out.code, out.stderr).toBe(0);
     const summary = JSON.parse(out.stdout);
-    expect(summary).toMatchObject({ status: 'completed', duplicates: 0, conflicts: 0, failed: [], skipped: [] });
+    expect(summary).toMatchObject({
+      status: 'completed',
+      duplicates: 0,
+      conflicts: 0,
+      failed: [],
+      skipped: [],
+    });
     expect(summary.alreadyImported).toBe(partial);
     expect(summary.imported).toBe(FILES - partial);
-    expect(Object.values(summary.perLabel as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(FILES - partial);
+    expect(Object.values(summary.perLabel as Record<string, number>).reduce((a, b) => a + b, 0)).toBe(
+      FILES - partial,
+    );
 
     const services = createServices({ dataDir, workersDir: '', mediaBaseUrl: '', version: 'test' });
     try {
       const check = services.projects.db(projectId);
-      expect(check.prepare('SELECT COUNT(*), COUNT(DISTINCT sha256) FROM images').raw().get()).toEqual([FILES, FILES]);
+      expect(check.prepare('SELECT COUNT(*), COUNT(DISTINCT sha256) FROM images').raw().get()).toEqual([
+        FILES,
+        FILES,
+      ]);
       expect(check.prepare('SELECT COUNT(DISTINCT path) FROM image_sources').pluck().get()).toBe(FILES);
       const blobCount = fs
         .readdirSync(path.join(dataDir, 'projects', projectId, 'blobs'), { recursive: true })
@@ -113,7 +153,10 @@ describe('an import killed midway (SIGKILL) leaves a consistent database and res
       expect(stats.total).toBe(FILES);
       expect(stats.perLabel.map((l) => l.count)).toEqual([300, 300, 300, 300]);
       expect(stats.perSplit.none).toBe(0);
-      const listed = services.dataset.listImports(projectId).map((i) => i.status).sort();
+      const listed = services.dataset
+        .listImports(projectId)
+        .map((i) => i.status)
+        .sort();
       expect(listed).toEqual(['completed', 'interrupted']);
     } finally {
       await services.dispose();

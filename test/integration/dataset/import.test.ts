@@ -3,7 +3,16 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ImportSummary } from '../../../app/domain/dataset';
 import { runImport } from '../../../main/services/dataset/importer';
-import { bombPng, FASHION_SMALL, makeHarness, noisePng, solidImage, tempDir, write, type Harness } from '../../unit/dataset/fixtures';
+import {
+  bombPng,
+  FASHION_SMALL,
+  makeHarness,
+  noisePng,
+  solidImage,
+  tempDir,
+  write,
+  type Harness,
+} from '../../unit/dataset/fixtures';
 
 describe('import of a messy folder', () => {
   let h: Harness;
@@ -81,20 +90,51 @@ describe('import of a messy folder', () => {
   it('reports duplicates and label conflicts without storing twice', () => {
     expect(summary.duplicates).toBe(2);
     expect(summary.conflicts).toBe(1);
-    expect(summary.conflictList[0]).toMatchObject({ path: P('dög 🐶/a-conflict.png'), labels: ['cat', 'dög 🐶'] });
-    const conflicts = h.services.dataset.listImages(h.projectId, { filter: { kind: 'conflicts' }, sort: 'name', descending: false, offset: 0, limit: 10 });
+    expect(summary.conflictList[0]).toMatchObject({
+      path: P('dög 🐶/a-conflict.png'),
+      labels: ['cat', 'dög 🐶'],
+    });
+    const conflicts = h.services.dataset.listImages(h.projectId, {
+      filter: { kind: 'conflicts' },
+      sort: 'name',
+      descending: false,
+      offset: 0,
+      limit: 10,
+    });
     expect(conflicts.total).toBe(1);
-    expect(conflicts.items[0]).toMatchObject({ fileName: 'a-copy.png', labelName: 'cat', conflictLabels: ['dög 🐶'], duplicateCount: 3 });
-    const dups = h.services.dataset.listImages(h.projectId, { filter: { kind: 'duplicates' }, sort: 'name', descending: false, offset: 0, limit: 10 });
+    expect(conflicts.items[0]).toMatchObject({
+      fileName: 'a-copy.png',
+      labelName: 'cat',
+      conflictLabels: ['dög 🐶'],
+      duplicateCount: 3,
+    });
+    const dups = h.services.dataset.listImages(h.projectId, {
+      filter: { kind: 'duplicates' },
+      sort: 'name',
+      descending: false,
+      offset: 0,
+      limit: 10,
+    });
     expect(dups.total).toBe(1);
     const details = h.services.dataset.imageDetails(h.projectId, conflicts.items[0].id);
-    expect(details.sources.map((s) => path.basename(s.path)).sort()).toEqual(['a-conflict.png', 'a-copy.png', 'a.png', 'loose-copy.png']);
+    expect(details.sources.map((s) => path.basename(s.path)).sort()).toEqual([
+      'a-conflict.png',
+      'a-copy.png',
+      'a.png',
+      'loose-copy.png',
+    ]);
     expect(details.labelHistory[0]).toMatchObject({ label: 'cat', cause: 'import' });
   });
 
   it('lists every bad file with a reason, skips junk silently and does not follow escaping links', () => {
     const failed = Object.fromEntries(summary.failed.map((f) => [path.relative(src, f.path), f.reason]));
-    expect(Object.keys(failed).sort()).toEqual(['cat/bomb.png', 'cat/empty.png', 'cat/fake.jpg', 'cat/truncated.png', 'cat/unreadable.png']);
+    expect(Object.keys(failed).sort()).toEqual([
+      'cat/bomb.png',
+      'cat/empty.png',
+      'cat/fake.jpg',
+      'cat/truncated.png',
+      'cat/unreadable.png',
+    ]);
     expect(failed['cat/empty.png']).toMatch(/empty/);
     expect(failed['cat/fake.jpg']).toMatch(/not an image/);
     expect(failed['cat/truncated.png']).toMatch(/truncated|corrupt/);
@@ -106,14 +146,28 @@ describe('import of a messy folder', () => {
       escape: 'symlink points outside the chosen folder; not followed',
     });
     const health = h.services.dataset.health(h.projectId);
-    expect(health.unreadableFiles.map((f) => path.basename(f.path)).sort()).toEqual(['bomb.png', 'empty.png', 'fake.jpg', 'truncated.png', 'unreadable.png']);
+    expect(health.unreadableFiles.map((f) => path.basename(f.path)).sort()).toEqual([
+      'bomb.png',
+      'empty.png',
+      'fake.jpg',
+      'truncated.png',
+      'unreadable.png',
+    ]);
   });
 
   it('stores each image once, content-addressed, with a thumbnail or a viewable original', async () => {
     const dir = h.services.projects.projectDir(h.projectId);
-    const blobs = fs.readdirSync(path.join(dir, 'blobs'), { recursive: true }).filter((f) => String(f).includes('.'));
+    const blobs = fs
+      .readdirSync(path.join(dir, 'blobs'), { recursive: true })
+      .filter((f) => String(f).includes('.'));
     expect(blobs).toHaveLength(7);
-    const page = h.services.dataset.listImages(h.projectId, { filter: { kind: 'all' }, sort: 'name', descending: false, offset: 0, limit: 100 });
+    const page = h.services.dataset.listImages(h.projectId, {
+      filter: { kind: 'all' },
+      sort: 'name',
+      descending: false,
+      offset: 0,
+      limit: 100,
+    });
     const { resolveMedia } = await import('../../../main/protocol/media');
     for (const img of page.items) {
       const original = await resolveMedia(h.services, `/${h.projectId}/original/${img.sha256}`);
@@ -122,7 +176,9 @@ describe('import of a messy folder', () => {
       expect(thumb?.mimeType).toMatch(/^image\/(webp|png|jpeg|gif)$/);
     }
     const tif = page.items.find((i) => i.format === 'tiff')!;
-    expect((await resolveMedia(h.services, `/${h.projectId}/thumb/${tif.sha256}`))?.mimeType).toBe('image/webp');
+    expect((await resolveMedia(h.services, `/${h.projectId}/thumb/${tif.sha256}`))?.mimeType).toBe(
+      'image/webp',
+    );
     // Strict checks: bad ids, bad hashes, traversal, unknown project or image.
     const sha = page.items[0].sha256;
     for (const bad of [
@@ -143,7 +199,12 @@ describe('import of a messy folder', () => {
     const again = await h.services.dataset.importAndWait(h.projectId, { paths: [src] });
     // Only the file that was unreadable before is new (it reads fine now).
     expect(again.imported).toBe(1);
-    expect(again.failed.map((f) => path.basename(f.path)).sort()).toEqual(['bomb.png', 'empty.png', 'fake.jpg', 'truncated.png']);
+    expect(again.failed.map((f) => path.basename(f.path)).sort()).toEqual([
+      'bomb.png',
+      'empty.png',
+      'fake.jpg',
+      'truncated.png',
+    ]);
     expect(again.alreadyImported).toBe(10);
     expect(again.duplicates).toBe(0);
     expect(h.services.dataset.stats(h.projectId).total).toBe(8);
@@ -180,6 +241,7 @@ describe('import with progress, cancel and the Fashion-MNIST sample', () => {
         }
       }, 20);
     });
+    expect(finished.error, finished.error).toBeUndefined();
     expect(finished).toMatchObject({ status: 'completed', imported: 700, failed: [], skipped: [] });
     expect(Object.keys(finished.perLabel)).toHaveLength(10);
     expect(finished.perSplit).toEqual({ train: 500, test: 200 });
@@ -198,7 +260,8 @@ describe('import with progress, cancel and the Fashion-MNIST sample', () => {
 
   it('cancel stops early, keeps a consistent database and a later run completes the rest', async () => {
     const src = tempDir('cnn-cancel-');
-    for (let i = 0; i < 300; i++) write(path.join(src, `c${i % 3}`, `${i}.png`), await noisePng(40, 40, 1000 + i));
+    for (let i = 0; i < 300; i++)
+      write(path.join(src, `c${i % 3}`, `${i}.png`), await noisePng(40, 40, 1000 + i));
     const project = h.services.projects.create({ name: 'cancel', inputSize: 16, color: 'gray' });
     const controller = new AbortController();
     let progressCount = 0;
@@ -230,6 +293,30 @@ describe('import with progress, cancel and the Fashion-MNIST sample', () => {
     expect(rest.alreadyImported).toBe(summary.imported);
     expect(h.services.dataset.stats(project.id).total).toBe(300);
     fs.rmSync(src, { recursive: true, force: true });
+  });
+
+  it('keeps the event loop free: timers run during an import and cancelImport from a timer stops it', async () => {
+    const project = h.services.projects.create({ name: 'loop', inputSize: 28, color: 'gray' });
+    const { importId } = h.services.dataset.startImport(project.id, { paths: [FASHION_SMALL] });
+    let ticks = 0;
+    const ticker = setInterval(() => ticks++, 5);
+    await new Promise((r) => setTimeout(r, 60));
+    expect(h.services.dataset.cancelImport(importId)).toEqual({ cancelled: true });
+    const summary = await new Promise<ImportSummary>((resolve) => {
+      const poll = setInterval(() => {
+        const s = h.services.dataset.importStatus(project.id, importId);
+        if (s.state === 'finished') {
+          clearInterval(poll);
+          resolve(s.summary);
+        }
+      }, 5);
+    });
+    clearInterval(ticker);
+    expect(ticks).toBeGreaterThan(3);
+    expect(summary.status).toBe('cancelled');
+    expect(summary.imported).toBeLessThan(700);
+    const db = h.services.projects.db(project.id);
+    expect(db.prepare('SELECT COUNT(*) FROM images').pluck().get()).toBe(summary.imported);
   });
 
   it('--label forces a label; one import per project at a time', async () => {

@@ -16,16 +16,30 @@ describe('labels, undo/redo, splits, health and export', () => {
     return r.value as any; // eslint-disable-line @typescript-eslint/no-explicit-any
   };
   const ids = async (filter: Record<string, unknown> = { kind: 'all' }) =>
-    (await call('dataset:listImages', { filter, sort: 'name', limit: 1000 })).items.map((i: { id: number }) => i.id) as number[];
+    (await call('dataset:listImages', { filter, sort: 'name', limit: 1000 })).items.map(
+      (i: { id: number }) => i.id,
+    ) as number[];
 
   beforeAll(async () => {
     h = await makeHarness({ inputSize: 8 });
     src = tempDir('cnn-labels-');
     let seed = 0;
-    for (const [label, n] of [['apple', 40], ['pear', 20], ['plum', 3]] as const) {
-      for (let i = 0; i < n; i++) write(path.join(src, label, `${label}-${i}.png`), await solidImage('png', { seed: ++seed, width: 12, height: 12 }));
+    for (const [label, n] of [
+      ['apple', 40],
+      ['pear', 20],
+      ['plum', 3],
+    ] as const) {
+      for (let i = 0; i < n; i++)
+        write(
+          path.join(src, label, `${label}-${i}.png`),
+          await solidImage('png', { seed: ++seed, width: 12, height: 12 }),
+        );
     }
-    for (let i = 0; i < 5; i++) write(path.join(src, `loose-${i}.png`), await solidImage('png', { seed: ++seed, width: 12, height: 12 }));
+    for (let i = 0; i < 5; i++)
+      write(
+        path.join(src, `loose-${i}.png`),
+        await solidImage('png', { seed: ++seed, width: 12, height: 12 }),
+      );
     await h.services.dataset.importAndWait(h.projectId, { paths: [src] });
   });
   afterAll(async () => {
@@ -49,7 +63,10 @@ describe('labels, undo/redo, splits, health and export', () => {
       expect(r.ok, `${channel} ${JSON.stringify(payload)}`).toBe(false);
       if (!r.ok) expect(r.error.code).toBe('invalid-payload');
     }
-    const missing = await dispatchInvoke(table, h.services, 'dataset:imageDetails', { projectId: h.projectId, imageId: 99999 });
+    const missing = await dispatchInvoke(table, h.services, 'dataset:imageDetails', {
+      projectId: h.projectId,
+      imageId: 99999,
+    });
     expect(!missing.ok && missing.error.code).toBe('not-found');
   });
 
@@ -60,15 +77,30 @@ describe('labels, undo/redo, splits, health and export', () => {
     const unlabeled = await call('dataset:listImages', { filter: { kind: 'unlabeled' } });
     expect(unlabeled.total).toBe(5);
     const labels = await call('labels:list', {});
-    expect(labels.map((l: { name: string; imageCount: number; index: number }) => [l.name, l.imageCount, l.index])).toEqual([
+    expect(
+      labels.map((l: { name: string; imageCount: number; index: number }) => [l.name, l.imageCount, l.index]),
+    ).toEqual([
       ['apple', 40, 0],
       ['pear', 20, 1],
       ['plum', 3, 2],
     ]);
     const pear = labels[1].id;
-    const byLabel = await call('dataset:listImages', { filter: { kind: 'label', labelId: pear }, sort: 'name', descending: true });
+    const byLabel = await call('dataset:listImages', {
+      filter: { kind: 'label', labelId: pear },
+      sort: 'name',
+      descending: true,
+    });
     expect(byLabel.total).toBe(20);
     expect(byLabel.items[0].fileName).toBe('pear-9.png');
+    // dataset:imageIds (selections) lists exactly what listImages lists, in the same order.
+    for (const q of [
+      { sort: 'label' },
+      { sort: 'name', descending: true, offset: 3, limit: 17 },
+      { filter: { kind: 'label', labelId: pear }, sort: 'added' },
+    ]) {
+      const page = await call('dataset:listImages', { limit: 1000, ...q });
+      expect(await call('dataset:imageIds', { limit: 1000, ...q })).toEqual(page.items.map((i: { id: number }) => i.id));
+    }
     const sortedByLabel = await call('dataset:listImages', { sort: 'label', limit: 1000 });
     expect(sortedByLabel.items[0].labelName).toBe('apple');
     expect(sortedByLabel.items.at(-1).labelName).toBeNull();
@@ -95,7 +127,12 @@ describe('labels, undo/redo, splits, health and export', () => {
     expect((await call('dataset:listImages', { filter: { kind: 'label', labelId: fig.id } })).total).toBe(5);
 
     const details = await call('dataset:imageDetails', { imageId: loose[0] });
-    expect(details.labelHistory.map((e: { label: string | null }) => e.label)).toEqual([null, 'fig', null, 'fig']);
+    expect(details.labelHistory.map((e: { label: string | null }) => e.label)).toEqual([
+      null,
+      'fig',
+      null,
+      'fig',
+    ]);
     expect(details.labelHistory.map((e: { cause: string }) => e.cause)).toEqual([
       'import',
       'Label 5 images "fig"',
@@ -116,7 +153,12 @@ describe('labels, undo/redo, splits, health and export', () => {
     expect(merged.imageCount).toBe(63);
     expect((await call('labels:list', {})).map((l: { name: string }) => l.name)).toEqual(['apple', 'fig']);
     await call('dataset:undo', {});
-    expect((await call('labels:list', {})).map((l: { name: string; imageCount: number }) => [l.name, l.imageCount])).toEqual([
+    expect(
+      (await call('labels:list', {})).map((l: { name: string; imageCount: number }) => [
+        l.name,
+        l.imageCount,
+      ]),
+    ).toEqual([
       ['apple', 40],
       ['pear', 20],
       ['plum', 3],
@@ -150,7 +192,10 @@ describe('labels, undo/redo, splits, health and export', () => {
     expect(pear.perSplit).toEqual({ train: 10, val: 5, test: 5 });
     const snapshot = async () =>
       new Map(
-        (await call('dataset:listImages', { limit: 1000 })).items.map((i: { id: number; split: string }) => [i.id, i.split]),
+        (await call('dataset:listImages', { limit: 1000 })).items.map((i: { id: number; split: string }) => [
+          i.id,
+          i.split,
+        ]),
       );
     const first = await snapshot();
     // Same seed and ratios again → same assignment.
@@ -158,16 +203,26 @@ describe('labels, undo/redo, splits, health and export', () => {
     expect(await snapshot()).toEqual(first);
     // Another seed → a different assignment with the same per-label counts.
     const other = await call('dataset:split', { seed: 8 });
-    expect(other.perLabel.find((l: { name: string }) => l.name === 'apple').perSplit).toEqual({ train: 20, val: 10, test: 10 });
+    expect(other.perLabel.find((l: { name: string }) => l.name === 'apple').perSplit).toEqual({
+      train: 20,
+      val: 10,
+      test: 10,
+    });
     expect(await snapshot()).not.toEqual(first);
     await call('dataset:split', { seed: 7 });
     // Adding images does not move assigned ones.
     const more = tempDir('cnn-more-');
-    for (let i = 0; i < 8; i++) write(path.join(more, 'apple', `new-${i}.png`), await solidImage('png', { seed: 5000 + i, width: 12, height: 12 }));
+    for (let i = 0; i < 8; i++)
+      write(
+        path.join(more, 'apple', `new-${i}.png`),
+        await solidImage('png', { seed: 5000 + i, width: 12, height: 12 }),
+      );
     await h.services.dataset.importAndWait(h.projectId, { paths: [more] });
     const after = await snapshot();
     for (const [id, s] of first) expect(after.get(id)).toBe(s);
-    const appleAfter = (await call('dataset:stats', {})).perLabel.find((l: { name: string }) => l.name === 'apple');
+    const appleAfter = (await call('dataset:stats', {})).perLabel.find(
+      (l: { name: string }) => l.name === 'apple',
+    );
     expect(appleAfter.perSplit).toEqual({ train: 24, val: 12, test: 12 });
     fs.rmSync(more, { recursive: true, force: true });
     // Manual override survives a reshuffle; null hands it back.

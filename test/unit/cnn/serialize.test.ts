@@ -5,6 +5,7 @@ import { presetSpec } from '../../../native-workers/cnn/presets';
 import { Rng } from '../../../native-workers/cnn/rng';
 import { deserializeModel, readModelHeader, serializeModel } from '../../../native-workers/cnn/serialize';
 import { utf8Decode, utf8Encode } from '../../../native-workers/cnn/utf8';
+import { expectBitwiseEqual } from './bitwise';
 
 describe('model serialization', () => {
   it('round-trips spec, parameters and batchnorm stats exactly', () => {
@@ -18,9 +19,9 @@ describe('model serialization', () => {
     const bytes = serializeModel(model, { classNames: ['cat', 'chien', '猫', '🐈', 'e'] });
     const { model: loaded, meta } = deserializeModel(bytes, { batchSize: 2 });
     expect(loaded.spec).toEqual(spec);
-    expect(loaded.params).toEqual(model.params);
+    expectBitwiseEqual(loaded.params, model.params, 'loaded.params');
     expect(Object.is(loaded.params[1], -0)).toBe(true);
-    expect(loaded.state).toEqual(model.state);
+    expectBitwiseEqual(loaded.state, model.state, 'loaded.state');
     expect(meta).toEqual({ classNames: ['cat', 'chien', '猫', '🐈', 'e'] });
     expect(readModelHeader(bytes).spec).toEqual(spec);
     const a = model.predict(x.subarray(0, 2 * model.inputSize)).slice();

@@ -8,6 +8,7 @@ import { ConfusionMatrix, metricsFromConfusion } from '../../../native-workers/c
 import { Trainer } from '../../../native-workers/cnn/train/trainer';
 import { combineBatchResults, weightedMeanInto } from '../../../native-workers/cnn/train/combine';
 import { barsDataset } from './synthetic-data';
+import { expectBitwiseEqual } from './bitwise';
 
 // Uses every stateful piece: batchnorm running stats, dropout, augmentation, Adam moments, a schedule.
 const spec: ModelSpec = {
@@ -56,8 +57,8 @@ describe('Trainer', () => {
     const resumed = newTrainer(); // fresh model, fresh trainer
     resumed.restore(checkpoint);
     resumed.run();
-    expect(resumed.model.params).toEqual(straight.model.params);
-    expect(resumed.model.state).toEqual(straight.model.state);
+    expectBitwiseEqual(resumed.model.params, straight.model.params, 'resumed.model.params');
+    expectBitwiseEqual(resumed.model.state, straight.model.state, 'resumed.model.state');
     expect(resumed.history).toEqual(straight.history);
   });
 
@@ -70,7 +71,7 @@ describe('Trainer', () => {
     const resumed = newTrainer();
     resumed.restore(first.checkpoint());
     resumed.run();
-    expect(resumed.model.params).toEqual(straight.model.params);
+    expectBitwiseEqual(resumed.model.params, straight.model.params, 'resumed.model.params');
     expect(resumed.history).toEqual(straight.history);
   });
 
@@ -94,7 +95,7 @@ describe('Trainer', () => {
     const resumed = newTrainer();
     resumed.restore(saved!);
     resumed.run();
-    expect(resumed.model.params).toEqual(straight.model.params);
+    expectBitwiseEqual(resumed.model.params, straight.model.params, 'resumed.model.params');
   });
 
   it('reports batches and epochs, stops between batches, and lets a driver apply gradients itself', () => {

@@ -1,18 +1,29 @@
 import sharp from 'sharp';
 import { describe, expect, it } from 'vitest';
-import { DecodeError, decodeImage, preprocessImage, preprocessWithSharp, probeImage } from '../../../main/services/dataset/decode';
+import {
+  DecodeError,
+  decodeImage,
+  preprocessImage,
+  preprocessWithSharp,
+  probeImage,
+} from '../../../main/services/dataset/decode';
 import { absurdHeaderPng, bombPng, solidImage } from './fixtures';
 
 describe('decodeImage: formats sharp reads', () => {
-  it.each(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif'] as const)('%s → gray 28×28 tensor', async (format) => {
-    const bytes = await solidImage(format, { width: 40, height: 30, color: '#ffffff' });
-    const img = await decodeImage(bytes, 28, 'gray');
-    expect(img.tensor.length).toBe(28 * 28);
-    expect(img.width).toBe(40);
-    expect(img.height).toBe(30);
-    expect(img.tensor[0]).toBeGreaterThan(240);
-    expect(img.ext).toBe({ png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif', tiff: 'tif', avif: 'avif' }[format]);
-  });
+  it.each(['png', 'jpeg', 'webp', 'gif', 'tiff', 'avif'] as const)(
+    '%s → gray 28×28 tensor',
+    async (format) => {
+      const bytes = await solidImage(format, { width: 40, height: 30, color: '#ffffff' });
+      const img = await decodeImage(bytes, 28, 'gray');
+      expect(img.tensor.length).toBe(28 * 28);
+      expect(img.width).toBe(40);
+      expect(img.height).toBe(30);
+      expect(img.tensor[0]).toBeGreaterThan(240);
+      expect(img.ext).toBe(
+        { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif', tiff: 'tif', avif: 'avif' }[format],
+      );
+    },
+  );
 
   it('rgb projects get 3 planes (C×H×W) with the right colours', async () => {
     const bytes = await solidImage('png', { color: '#ff0000' });
@@ -72,7 +83,9 @@ describe('decodeImage: formats sharp reads', () => {
   });
 
   it('transparency is flattened onto white', async () => {
-    const bytes = await sharp({ create: { width: 16, height: 16, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } } })
+    const bytes = await sharp({
+      create: { width: 16, height: 16, channels: 4, background: { r: 0, g: 0, b: 0, alpha: 0 } },
+    })
       .png()
       .toBuffer();
     const img = await decodeImage(bytes, 8, 'gray');
@@ -97,7 +110,9 @@ describe('decodeImage: formats sharp reads', () => {
     // 30×10: left and right thirds white, centre black → centre crop 10×10 is all black.
     const raw = Buffer.alloc(30 * 10, 255);
     for (let y = 0; y < 10; y++) for (let x = 10; x < 20; x++) raw[y * 30 + x] = 0;
-    const bytes = await sharp(raw, { raw: { width: 30, height: 10, channels: 1 } }).png().toBuffer();
+    const bytes = await sharp(raw, { raw: { width: 30, height: 10, channels: 1 } })
+      .png()
+      .toBuffer();
     const img = await decodeImage(bytes, 10, 'gray');
     expect(Math.max(...img.tensor)).toBeLessThan(20);
   });
@@ -133,7 +148,9 @@ describe('small-image fast path', () => {
         raw[i + 3] = x < w / 4 ? 128 : 255; // some transparency to flatten
       }
     }
-    const bytes = await sharp(raw, { raw: { width: w, height: h, channels: 4 } }).png().toBuffer();
+    const bytes = await sharp(raw, { raw: { width: w, height: h, channels: 4 } })
+      .png()
+      .toBuffer();
     const fast = await preprocessImage(bytes, size, color);
     const slow = await preprocessWithSharp(bytes, size, color);
     expect(fast.length).toBe(slow.length);
@@ -154,7 +171,15 @@ describe('decodeImage: bad input is a DecodeError with a reason', () => {
   });
 
   it('rejects absurd headers, empty files, text and truncated images', async () => {
-    const png = await sharp({ create: { width: 200, height: 150, channels: 3, noise: { type: 'gaussian', mean: 128, sigma: 40 } } })
+    const png = await sharp({
+      create: {
+        width: 200,
+        height: 150,
+        channels: 3,
+        background: '#000',
+        noise: { type: 'gaussian', mean: 128, sigma: 40 },
+      },
+    })
       .png()
       .toBuffer();
     const jpg = await sharp(png).jpeg().toBuffer();

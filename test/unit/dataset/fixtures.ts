@@ -19,7 +19,9 @@ export interface Harness {
 }
 
 /** Services over a temporary data folder with one project. */
-export async function makeHarness(options: { inputSize?: number; color?: 'gray' | 'rgb' } = {}): Promise<Harness> {
+export async function makeHarness(
+  options: { inputSize?: number; color?: 'gray' | 'rgb' } = {},
+): Promise<Harness> {
   const dataDir = tempDir('cnn-data-');
   const events: { channel: string; payload: unknown }[] = [];
   const sink: EventSink = { emit: (channel, payload) => void events.push({ channel, payload }) };
@@ -82,7 +84,9 @@ export async function noisePng(width: number, height: number, seed: number): Pro
     t = (t + Math.imul(t ^ (t >>> 7), 61 | t)) ^ t;
     raw[i] = ((t ^ (t >>> 14)) >>> 0) >>> 24;
   }
-  return sharp(raw, { raw: { width, height, channels: 1 } }).png({ compressionLevel: 1 }).toBuffer();
+  return sharp(raw, { raw: { width, height, channels: 1 } })
+    .png({ compressionLevel: 1 })
+    .toBuffer();
 }
 
 function crc32(buf: Buffer): number {

@@ -30,7 +30,11 @@ describe('decodeSimplePng', () => {
     const fast = decodeSimplePng(bytes, 1e6);
     expect(fast).not.toBeNull();
     const ref = await sharp(bytes).raw().toBuffer({ resolveWithObject: true });
-    expect([fast!.width, fast!.height, fast!.channels]).toEqual([ref.info.width, ref.info.height, ref.info.channels]);
+    expect([fast!.width, fast!.height, fast!.channels]).toEqual([
+      ref.info.width,
+      ref.info.height,
+      ref.info.channels,
+    ]);
     expect(Buffer.from(fast!.data).equals(ref.data)).toBe(true);
   });
 
@@ -45,6 +49,8 @@ describe('decodeSimplePng', () => {
     flipped[60] ^= 0xff; // CRC mismatch
     expect(decodeSimplePng(flipped, 1e6)).toBeNull();
     expect(decodeSimplePng(png, 100)).toBeNull(); // over the pixel budget
-    expect(decodeSimplePng(Buffer.from('not a png at all, just some text here....................'), 1e6)).toBeNull();
+    expect(
+      decodeSimplePng(Buffer.from('not a png at all, just some text here....................'), 1e6),
+    ).toBeNull();
   });
 });

@@ -62,7 +62,14 @@ describe('scanPaths', () => {
 
   it('skips OS junk silently and lists other non-images', async () => {
     const root = fresh();
-    for (const f of ['cat/.DS_Store', 'cat/Thumbs.db', 'cat/desktop.ini', 'cat/._a.png', '__MACOSX/cat/a.png', '.git/x.png']) {
+    for (const f of [
+      'cat/.DS_Store',
+      'cat/Thumbs.db',
+      'cat/desktop.ini',
+      'cat/._a.png',
+      '__MACOSX/cat/a.png',
+      '.git/x.png',
+    ]) {
       write(path.join(root, f), 'x');
     }
     write(path.join(root, 'cat/notes.txt'), 'x');

@@ -12,8 +12,10 @@ export interface ImageQuery {
 
 /** Images per `dataset:listImages` page the grid loads as it scrolls. */
 export const PAGE_SIZE = 200;
-/** The channel's largest page, used when whole ranges of ids are needed (Ctrl+A, shift-click). */
-const BULK_PAGE = 1000;
+/** Page requests in flight at once; more would only queue up in main while the user scrolls past. */
+const MAX_PARALLEL = 2;
+/** Most ids `dataset:imageIds` answers at once (Ctrl+A, shift-click ranges). */
+const BULK_IDS = 100_000;
 
 interface Page {
   generation: number;
@@ -31,6 +33,8 @@ export class ImagePager {
   private generation = 0;
   private listeners = new Set<() => void>();
   private lastRange: [number, number] = [0, 0];
+  private timer: ReturnType<typeof setTimeout> | null = null;
+  private running = 0;
   /** Total images of the query; null until the first page arrives. */
   total: number | null = null;
   error: AppError | null = null;
@@ -113,13 +117,34 @@ export class ImagePager {
   /** Makes sure the images in [start, end) are loaded and current; called by the grid for what is in view. */
   ensure(start: number, end: number): void {
     this.lastRange = [start, end];
+    if (this.missingPages().length === 0 || this.timer !== null) return;
+    // A short delay, so a fast fling does not queue a request for every page it passes.
+    this.timer = setTimeout(() => {
+      this.timer = null;
+      this.pump();
+    }, 30);
+  }
+
+  /** Pages of the last asked range that are missing or stale and not being loaded. */
+  private missingPages(): number[] {
+    const [start, end] = this.lastRange;
     const last = this.total === null ? Math.max(end, 1) : Math.min(end, this.total);
     const first = Math.floor(Math.max(0, start) / PAGE_SIZE);
     const lastPage = Math.max(first, Math.ceil(last / PAGE_SIZE) - 1);
+    const missing: number[] = [];
     for (let n = first; n <= lastPage; n++) {
       const page = this.pages.get(n);
       if (page && page.generation === this.generation) continue;
       if (this.inflight.get(n) === this.generation) continue;
+      missing.push(n);
+    }
+    return missing;
+  }
+
+  /** Starts loads for what is in view now, at most MAX_PARALLEL at a time (main answers them one by one). */
+  private pump(): void {
+    for (const n of this.missingPages()) {
+      if (this.running >= MAX_PARALLEL) return;
       void this.load(n);
     }
   }
@@ -128,10 +153,13 @@ export class ImagePager {
     const generation = this.generation;
     const query = this.query;
     this.inflight.set(n, generation);
+    this.running++;
     const result = await call((api) =>
       api.dataset.listImages({ ...query, offset: n * PAGE_SIZE, limit: PAGE_SIZE }),
     );
+    this.running--;
     if (this.inflight.get(n) === generation) this.inflight.delete(n);
+    queueMicrotask(() => this.pump()); // the view may have moved on meanwhile
     if (query !== this.query) return; // another filter by now
     const current = this.pages.get(n);
     if (current && current.generation > generation) return;
@@ -166,16 +194,15 @@ export class ImagePager {
       ids.push(item.id);
     }
     if (complete) return ids;
-    const out: number[] = [];
-    for (let offset = from; offset < to; offset += BULK_PAGE) {
-      const result = await call((api) =>
-        api.dataset.listImages({ ...this.query, offset, limit: Math.min(BULK_PAGE, to - offset) }),
-      );
-      if (!result.ok) throw new Error(result.error.message);
-      for (const item of result.value.items) out.push(item.id);
-      if (result.value.items.length === 0) break;
-    }
-    return out;
+    const result = await call((api) =>
+      api.dataset.imageIds({
+        ...this.query,
+        offset: from,
+        limit: Math.max(1, Math.min(BULK_IDS, to - from)),
+      }),
+    );
+    if (!result.ok) throw new Error(result.error.message);
+    return result.value;
   }
 
   /** Every id of the query (Ctrl+A). */

@@ -1,0 +1,42 @@
+import type { ImageFilter, ImageSortKey } from '../../../app/domain/dataset';
+import type { Db } from '../../db/open-database';
+
+/**
+ * Ids only of the images `DatasetService.listImages` lists, in the same order, for selections in the page
+ * (Ctrl+A, shift-click ranges): 60,000 ids are a few hundred KB instead of ~20 MB of summaries.
+ * Added by the dataset UI; the WHERE and ORDER BY mirror listImages and must stay in step with it.
+ */
+export function listImageIds(
+  db: Db,
+  query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean; offset: number; limit: number },
+): number[] {
+  const where: string[] = [];
+  const params: unknown[] = [];
+  const f = query.filter;
+  where.push(f.kind === 'removed' ? 'i.removed_at IS NOT NULL' : 'i.removed_at IS NULL');
+  if (f.kind === 'unlabeled') where.push('i.label_id IS NULL');
+  if (f.kind === 'label') {
+    where.push('i.label_id = ?');
+    params.push(f.labelId);
+  }
+  if (f.kind === 'split') {
+    where.push('i.split = ?');
+    params.push(f.split);
+  }
+  if (f.kind === 'duplicates') where.push('i.dup_count > 0');
+  if (f.kind === 'conflicts') where.push('i.conflict IS NOT NULL');
+  const dir = query.descending ? 'DESC' : 'ASC';
+  const order =
+    query.sort === 'name'
+      ? `i.file_name COLLATE NOCASE ${dir}, i.id ${dir}`
+      : query.sort === 'label'
+        ? `l.name IS NULL, l.name COLLATE NOCASE ${dir}, i.file_name COLLATE NOCASE, i.id`
+        : `i.added_at ${dir}, i.id ${dir}`;
+  return db
+    .prepare(
+      `SELECT i.id FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${where.join(' AND ')}
+       ORDER BY ${order} LIMIT ? OFFSET ?`,
+    )
+    .pluck()
+    .all(...params, query.limit, query.offset) as number[];
+}
