@@ -144,6 +144,8 @@ export interface DatasetStats {
   duplicates: number;
   conflicts: number;
   split: { ratios: SplitRatios; seed: number };
+  /** How the images got their splits (folder splits are kept by a reshuffle unless mode is 'all'). */
+  splitSources: Partial<Record<SplitSource | 'none', number>>;
 }
 
 export type HealthSeverity = 'info' | 'warning' | 'error';

@@ -121,7 +121,8 @@ export function describeNetwork(
 
 /** A preset built for a project: its input size and colour, and its labels (10 classes with fewer than two). */
 export function describeProjectNetwork(project: ProjectSummary, preset: ModelPresetName): NetworkDescription {
-  if (project.problem) throw new AppFailure('storage', `Project ${project.id} cannot be read: ${project.problem}`);
+  if (project.problem)
+    throw new AppFailure('storage', `Project ${project.id} cannot be read: ${project.problem}`);
   return describeNetwork(preset, inputSpecFor(project.inputSize, project.color), {
     ...classCountFor(project.labelCount),
     labelCount: project.labelCount,

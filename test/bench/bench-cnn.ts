@@ -40,9 +40,10 @@ const BS = 64;
 interface OursResult extends PeerResult {
   workers: number;
   stepComputeMs?: number;
+  stepReduceMs?: number;
+  stepCoordinationMs?: number;
   coresBusyWhileTraining?: number;
   trainImagesPerCpuSecond?: number;
-  stepReduceMs?: number;
 }
 
 async function benchOurs(
@@ -67,12 +68,17 @@ async function benchOurs(
     let pos = 0;
     const computeMs: number[] = [];
     const reduceMs: number[] = [];
+    const overheadMs: number[] = [];
     const step = async () => {
       fillBatch(train, idx, pos, BS, xb, yb);
       pos += BS;
+      const t0 = performance.now();
       const r = await t.trainStep(xb, yb, BS);
+      const wall = performance.now() - t0;
       computeMs.push(r.computeMs);
       reduceMs.push(r.reduceMs);
+      // coordination cost: wake-ups, barrier wait, completion message (wall time not spent computing)
+      overheadMs.push(wall - r.computeMs - r.reduceMs);
     };
     for (let i = 0; i < plan.warmup; i++) await step();
     const trainWindows: number[] = [];
@@ -134,6 +140,7 @@ async function benchOurs(
       trainImagesPerCpuSecond: round(median(trainWindows.map((v, i) => v / cpuWindows[i]))),
       stepComputeMs: round(median(computeMs.slice(plan.warmup)), 2),
       stepReduceMs: round(median(reduceMs.slice(plan.warmup)), 2),
+      stepCoordinationMs: round(median(overheadMs.slice(plan.warmup)), 2),
     };
   } finally {
     await t.close();

@@ -38,9 +38,9 @@ async function waitForTotal(page: Page, text: string): Promise<void> {
 }
 
 async function layerTitles(page: Page): Promise<string[]> {
-  return page.locator('.layer-row .layer-title').evaluateAll((els) =>
-    els.map((el) => (el.lastChild?.textContent ?? '').trim()),
-  );
+  return page
+    .locator('.layer-row .layer-title')
+    .evaluateAll((els) => els.map((el) => (el.lastChild?.textContent ?? '').trim()));
 }
 
 describe('network explorer (renderer in Chromium, real main handlers)', () => {
@@ -88,14 +88,22 @@ describe('network explorer (renderer in Chromium, real main handlers)', () => {
     ]);
     expect(await conv1.locator('.layer-shape').textContent()).toBe('16 × 28×28');
     expect(await conv1.locator('.layer-params').textContent()).toBe('160');
-    expect(await conv1.locator('.layer-formula').textContent()).toBe('16 filters × (3×3×1 weights + 1 bias) = 16 × 10');
+    expect(await conv1.locator('.layer-formula').textContent()).toBe(
+      '16 filters × (3×3×1 weights + 1 bias) = 16 × 10',
+    );
     expect(await page.getByTestId('layer-3').locator('.layer-shape').textContent()).toBe('16 × 14×14');
     expect(await page.getByTestId('layer-7').locator('.layer-shape').textContent()).toBe('1,568 numbers');
     expect(await page.getByTestId('layer-8').locator('.layer-params').textContent()).toBe('200,832');
-    expect(await page.getByTestId('layer-10').locator('.layer-chip').allTextContents()).toEqual(['10 classes']);
+    expect(await page.getByTestId('layer-10').locator('.layer-chip').allTextContents()).toEqual([
+      '10 classes',
+    ]);
     // Feature-map tiles shrink with the maps: 28×28 → 14×14 halves the tile.
     const tileWidth = (id: string) =>
-      page.getByTestId(id).locator('.glyph-tile').first().evaluate((el) => el.getBoundingClientRect().width);
+      page
+        .getByTestId(id)
+        .locator('.glyph-tile')
+        .first()
+        .evaluate((el) => el.getBoundingClientRect().width);
     expect(await tileWidth('layer-3')).toBeCloseTo((await tileWidth('layer-1')) / 2, 0);
     // The first convolution explains itself; the second offers the explanation on demand.
     expect(await conv1.locator('.layer-explanation').isVisible()).toBe(true);
@@ -138,7 +146,9 @@ describe('network explorer (renderer in Chromium, real main handlers)', () => {
     // 64 px photos: Medium is recommended; one label is not enough, so 10 classes are assumed.
     expect(await page.getByRole('radio', { name: /^Medium/ }).isChecked()).toBe(true);
     await page.getByText('10 (until the dataset has two labels)').waitFor();
-    expect(await page.getByTestId('layer-input').locator('.layer-chip').textContent()).toBe('3 channels (RGB)');
+    expect(await page.getByTestId('layer-input').locator('.layer-chip').textContent()).toBe(
+      '3 channels (RGB)',
+    );
     expect(await page.getByTestId('layer-input').locator('.glyph-tile').count()).toBe(3);
 
     // A second label arrives (here from the backend, as an import would): the network follows without a reload.
@@ -163,7 +173,9 @@ function largeTotal(): string {
 const enabled = process.env.CNN_STUDIO_SCREENSHOTS === '1';
 describe('network screenshots', () => {
   it.skipIf(!enabled)(
-    enabled ? 'takes the network explorer in light/dark and en/zh-CN' : 'skipped: set CNN_STUDIO_SCREENSHOTS=1 to take them',
+    enabled
+      ? 'takes the network explorer in light/dark and en/zh-CN'
+      : 'skipped: set CNN_STUDIO_SCREENSHOTS=1 to take them',
     async () => {
       const reviewDir = path.join(repoRoot, 'test-results', 'screenshots');
       fs.mkdirSync(reviewDir, { recursive: true });
@@ -190,9 +202,14 @@ describe('network screenshots', () => {
           if (base === 'en-light') {
             await page.screenshot({ path: path.join(repoRoot, 'docs', 'screenshots', 'network-light.png') });
           }
+          await page.getByTestId('layer-softmax').scrollIntoViewIfNeeded();
+          await page.screenshot({ path: path.join(reviewDir, `${base}-network-end.png`) });
           await page.getByRole('radio', { name: zh ? /^大型/ : /^Large/ }).check();
           await page.getByRole('list', { name: zh ? '大型的各层' : 'Layers of Large' }).waitFor();
           await page.locator('.network[aria-busy="false"]').waitFor();
+          // Keyboard focus on the checked preset (Shift+Tab, Tab: focus-visible), to review the focus ring.
+          await page.keyboard.press('Shift+Tab');
+          await page.keyboard.press('Tab');
           await page.screenshot({ path: path.join(reviewDir, `${base}-network-large.png`) });
         } finally {
           await app.close();

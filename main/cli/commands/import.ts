@@ -46,6 +46,8 @@ function describeImport(s: ImportSummary): string {
   for (const f of s.failed) lines.push(`failed: ${f.path}: ${f.reason}`);
   for (const f of s.skipped) lines.push(`skipped: ${f.path}: ${f.reason}`);
   if (s.error) lines.push(`error: ${s.error}`);
+  if (s.status !== 'completed')
+    lines.push('Run the same command again to resume: files already imported are skipped.');
   return lines.join('\n');
 }
 
@@ -181,11 +183,16 @@ export function datasetCommand(ctx: () => CliContext): Command {
           ...(opts.ratios ? { ratios: opts.ratios } : {}),
           ...(opts.seed !== undefined ? { seed: opts.seed } : {}),
         });
-        printResult(
-          c,
-          stats,
-          () => `train ${stats.perSplit.train}, val ${stats.perSplit.val}, test ${stats.perSplit.test}`,
-        );
+        printResult(c, stats, () => {
+          const kept =
+            opts.mode === 'all' ? 0 : (stats.splitSources.folder ?? 0) + (stats.splitSources.manual ?? 0);
+          return (
+            `train ${stats.perSplit.train}, val ${stats.perSplit.val}, test ${stats.perSplit.test}` +
+            (kept
+              ? `\n${kept} images keep the split of their folder or a manual choice (--mode all reassigns them).`
+              : '')
+          );
+        });
       },
     );
 

@@ -1,7 +1,13 @@
 import { Command, InvalidArgumentError } from 'commander';
 import { MODEL_PRESETS, type ModelPresetName, type NetworkDescription } from '../../../app/domain/network';
 import { PROJECT_LIMITS } from '../../../app/domain/project';
-import { classCountFor, describeNetwork, describeProjectNetwork, inputSpecFor, listPresets } from '../../services/network';
+import {
+  classCountFor,
+  describeNetwork,
+  describeProjectNetwork,
+  inputSpecFor,
+  listPresets,
+} from '../../services/network';
 import { printResult, type CliContext } from '../cli-context';
 import { registerCliCommand } from '../run-cli';
 
@@ -29,7 +35,8 @@ function parseColor(value: string): 'gray' | 'rgb' {
 
 function parseClasses(value: string): number {
   const n = Number(value);
-  if (!Number.isInteger(n) || n < 2 || n > 10_000) throw new InvalidArgumentError('must be a whole number from 2 to 10000');
+  if (!Number.isInteger(n) || n < 2 || n > 10_000)
+    throw new InvalidArgumentError('must be a whole number from 2 to 10000');
   return n;
 }
 
@@ -39,16 +46,26 @@ const shape = (s: readonly number[]) => s.join('×');
 /** The description as a plain-text table: one row per layer, then the totals and the parameter-sharing saving. */
 export function formatNetwork(d: NetworkDescription): string {
   const { input } = d.spec;
-  const rows = d.description.layers.map((l) => [String(l.index + 1), l.label, shape(l.outputShape), num(l.params)]);
+  const rows = d.description.layers.map((l) => [
+    String(l.index + 1),
+    l.label,
+    shape(l.outputShape),
+    num(l.params),
+  ]);
   const header = ['#', 'layer', 'output (C×H×W)', 'params'];
   const all = [header, ['', 'input', shape(d.description.input), ''], ...rows];
   const widths = header.map((_, i) => Math.max(...all.map((r) => r[i].length)));
   const line = (r: string[]) =>
-    r.map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i]))).join('  ').trimEnd();
+    r
+      .map((c, i) => (i === 3 ? c.padStart(widths[i]) : c.padEnd(widths[i])))
+      .join('  ')
+      .trimEnd();
   const fc = d.description.totalFullyConnectedParams;
   const total = d.description.totalParams;
   const classes =
-    d.classesFrom === 'labels' ? `${d.spec.numClasses} classes (the project's labels)` : `${d.spec.numClasses} classes`;
+    d.classesFrom === 'labels'
+      ? `${d.spec.numClasses} classes (the project's labels)`
+      : `${d.spec.numClasses} classes`;
   return [
     `Preset ${d.preset}: ${input.height}×${input.width}×${input.channels} input, ${classes}`,
     '',
@@ -84,7 +101,13 @@ export function modelCommand(ctx: () => CliContext): Command {
     .option('--color <mode>', 'gray or rgb', parseColor)
     .option('--classes <n>', 'number of classes', parseClasses)
     .action(
-      (opts: { preset?: ModelPresetName; project?: string; size?: number; color?: 'gray' | 'rgb'; classes?: number }) => {
+      (opts: {
+        preset?: ModelPresetName;
+        project?: string;
+        size?: number;
+        color?: 'gray' | 'rgb';
+        classes?: number;
+      }) => {
         const c = ctx();
         let described: NetworkDescription;
         if (opts.project !== undefined) {
@@ -107,7 +130,10 @@ export function modelCommand(ctx: () => CliContext): Command {
         } else {
           const size = opts.size ?? PROJECT_LIMITS.defaultInputSize;
           const preset = opts.preset ?? listPresets(size).recommended;
-          const classes = opts.classes !== undefined ? { numClasses: opts.classes, classesFrom: 'default' as const } : classCountFor(0);
+          const classes =
+            opts.classes !== undefined
+              ? { numClasses: opts.classes, classesFrom: 'default' as const }
+              : classCountFor(0);
           described = describeNetwork(preset, inputSpecFor(size, opts.color ?? 'gray'), classes);
         }
         printResult(c, described, () => formatNetwork(described));

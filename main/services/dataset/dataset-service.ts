@@ -28,9 +28,10 @@ import type { EventSink } from '../services';
 import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './actions';
 import { BlobStore } from './blob-store';
 import { MIME_BY_EXT } from './decode';
+import { imageQuerySql } from './image-ids';
 import { runImport, type ImportHooks } from './importer';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
-import { fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
+import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
 import { loadTrainingTensors, type LoadTensorOptions, type TrainingTensors } from './tensors';
 
 interface ActiveImport {
@@ -217,29 +218,8 @@ export class DatasetService {
     query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean; offset: number; limit: number },
   ): ImagePage {
     const db = this.db(projectId);
-    const where: string[] = [];
-    const params: unknown[] = [];
-    const f = query.filter;
-    where.push(f.kind === 'removed' ? 'i.removed_at IS NOT NULL' : 'i.removed_at IS NULL');
-    if (f.kind === 'unlabeled') where.push('i.label_id IS NULL');
-    if (f.kind === 'label') {
-      where.push('i.label_id = ?');
-      params.push(f.labelId);
-    }
-    if (f.kind === 'split') {
-      where.push('i.split = ?');
-      params.push(f.split);
-    }
-    if (f.kind === 'duplicates') where.push('i.dup_count > 0');
-    if (f.kind === 'conflicts') where.push('i.conflict IS NOT NULL');
-    const dir = query.descending ? 'DESC' : 'ASC';
-    const order =
-      query.sort === 'name'
-        ? `i.file_name COLLATE NOCASE ${dir}, i.id ${dir}`
-        : query.sort === 'label'
-          ? `l.name IS NULL, l.name COLLATE NOCASE ${dir}, i.file_name COLLATE NOCASE, i.id`
-          : `i.added_at ${dir}, i.id ${dir}`;
-    const clause = where.join(' AND ');
+    const { where, params, order } = imageQuerySql(query);
+    const clause = where;
     const total = db
       .prepare(`SELECT COUNT(*) FROM images i WHERE ${clause}`)
       .pluck()
@@ -558,8 +538,9 @@ export class DatasetService {
         seed: input.seed ?? current.seed,
       };
       if (input.mode === 'fill') {
-        if (input.ratios || input.seed !== undefined) reshuffleSplits(db, settings);
-        else fillSplits(db);
+        // Never moves an assigned image: new ratios/seed apply to images without a split.
+        applySplitSettings(db, settings);
+        fillSplits(db);
       } else {
         reshuffleSplits(db, settings, input.mode === 'all');
       }
@@ -632,6 +613,15 @@ export class DatasetService {
       duplicates: one('SELECT COALESCE(SUM(dup_count), 0) FROM images WHERE removed_at IS NULL'),
       conflicts: one('SELECT COUNT(*) FROM images WHERE conflict IS NOT NULL AND removed_at IS NULL'),
       split: getSplitSettings(db),
+      splitSources: Object.fromEntries(
+        (
+          db
+            .prepare(
+              "SELECT COALESCE(split_source, 'none') AS s, COUNT(*) AS n FROM images WHERE removed_at IS NULL GROUP BY split_source",
+            )
+            .all() as { s: string; n: number }[]
+        ).map((r) => [r.s, r.n]),
+      ) as DatasetStats['splitSources'],
     };
   }
 

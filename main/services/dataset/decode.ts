@@ -74,7 +74,11 @@ export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
     throw new DecodeError(`invalid image header (size ${w}×${h})`);
   }
   checkPixels(w, h);
-  if (format === 'heif' && meta.compression !== 'av1' && !sharp.format.heif.input.fileSuffix?.includes('.heic')) {
+  if (
+    format === 'heif' &&
+    meta.compression !== 'av1' &&
+    !sharp.format.heif.input.fileSuffix?.includes('.heic')
+  ) {
     throw new DecodeError('HEIC (HEVC) images cannot be decoded by this build; convert them to JPEG or PNG');
   }
   const rotated = (meta.orientation ?? 1) >= 5;

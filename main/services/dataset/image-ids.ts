@@ -1,15 +1,12 @@
 import type { ImageFilter, ImageSortKey } from '../../../app/domain/dataset';
 import type { Db } from '../../db/open-database';
 
-/**
- * Ids only of the images `DatasetService.listImages` lists, in the same order, for selections in the page
- * (Ctrl+A, shift-click ranges): 60,000 ids are a few hundred KB instead of ~20 MB of summaries.
- * Added by the dataset UI; the WHERE and ORDER BY mirror listImages and must stay in step with it.
- */
-export function listImageIds(
-  db: Db,
-  query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean; offset: number; limit: number },
-): number[] {
+/** WHERE (over `images i`, joined `labels l`), its parameters and ORDER BY of an image list query. */
+export function imageQuerySql(query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean }): {
+  where: string;
+  params: unknown[];
+  order: string;
+} {
   const where: string[] = [];
   const params: unknown[] = [];
   const f = query.filter;
@@ -32,9 +29,22 @@ export function listImageIds(
       : query.sort === 'label'
         ? `l.name IS NULL, l.name COLLATE NOCASE ${dir}, i.file_name COLLATE NOCASE, i.id`
         : `i.added_at ${dir}, i.id ${dir}`;
+  return { where: where.join(' AND '), params, order };
+}
+
+/**
+ * Ids only of the images `DatasetService.listImages` lists, in the same order, for selections in the page
+ * (Ctrl+A, shift-click ranges): 60,000 ids are a few hundred KB instead of ~20 MB of summaries.
+ * Added by the dataset UI; it shares its WHERE and ORDER BY with listImages (imageQuerySql).
+ */
+export function listImageIds(
+  db: Db,
+  query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean; offset: number; limit: number },
+): number[] {
+  const { where, params, order } = imageQuerySql(query);
   return db
     .prepare(
-      `SELECT i.id FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${where.join(' AND ')}
+      `SELECT i.id FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${where}
        ORDER BY ${order} LIMIT ? OFFSET ?`,
     )
     .pluck()

@@ -233,8 +233,9 @@ async function walk(
 function labelFor(parts: string[]): { label: string | null; split: SplitName | null } {
   if (parts.length === 0) return { label: null, split: null };
   const split = splitForFolder(parts[0]);
-  if (split) return { label: parts.length > 1 ? cleanLabel(parts[1]) : null, split };
-  return { label: cleanLabel(parts[0]), split: null };
+  // A folder whose name is only spaces gives no label.
+  if (split) return { label: parts.length > 1 ? cleanLabel(parts[1]) || null : null, split };
+  return { label: cleanLabel(parts[0]) || null, split: null };
 }
 
 /** A short human reason for a file-system error. */

@@ -85,12 +85,17 @@ export function fillSplits(db: Db): number {
   return pending.length;
 }
 
-/** Recomputes every automatic split with new settings; manual and folder splits stay (unless `includeFolder`). */
-export function reshuffleSplits(db: Db, settings: SplitSettings, includeFolder = false): number {
+/** Stores new settings; a new seed gives every image a new place in the seeded order (splits stay as they are). */
+export function applySplitSettings(db: Db, settings: SplitSettings): void {
   setSplitSettings(db, settings);
   const rows = db.prepare('SELECT id, sha256 FROM images').raw().all() as [number, string][];
   const setKey = db.prepare('UPDATE images SET split_key = ? WHERE id = ?');
   for (const [id, sha] of rows) setKey.run(splitKey(settings.seed, sha), id);
+}
+
+/** Recomputes every automatic split with new settings; manual and folder splits stay (unless `includeFolder`). */
+export function reshuffleSplits(db: Db, settings: SplitSettings, includeFolder = false): number {
+  applySplitSettings(db, settings);
   db.prepare(
     `UPDATE images SET split = NULL, split_source = NULL WHERE split_source = 'auto' OR split_source IS NULL${
       includeFolder ? " OR split_source = 'folder'" : ''

@@ -11,7 +11,8 @@ export const networkEn = {
   presets: {
     small: {
       title: 'Small',
-      description: 'Two convolution stages with batch normalization, then a dense layer. For 28–32 px images.',
+      description:
+        'Two convolution stages with batch normalization, then a dense layer. For 28–32 px images.',
     },
     medium: {
       title: 'Medium',
@@ -70,7 +71,8 @@ export const networkEn = {
       'Rescales each channel to a steady range, with a learned scale and shift per channel. Training becomes faster and more stable.',
     dropout:
       'While training, randomly sets a share of the values to 0 so the network cannot rely on any single one: less overfitting. Does nothing when predicting.',
-    flatten: 'Lines up all feature maps into one long list of numbers, so a fully connected layer can read them.',
+    flatten:
+      'Lines up all feature maps into one long list of numbers, so a fully connected layer can read them.',
     dense:
       'Every output is connected to every input, each connection with its own weight. It combines the detected features into evidence for the classes.',
     denseLast: 'The last fully connected layer gives one score (logit) per class.',

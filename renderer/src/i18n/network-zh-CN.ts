@@ -3,7 +3,8 @@ import type { NetworkMessages } from './network-en';
 /** Simplified Chinese strings of the network explorer (`t.network`); same shape as network-en.ts. */
 export const networkZhCN: NetworkMessages = {
   title: '网络',
-  intro: '将从你的图像中学习的卷积神经网络，逐层展示：每一层计算什么、向下一层传递的数据形状，以及它要学习多少个参数。',
+  intro:
+    '将从你的图像中学习的卷积神经网络，逐层展示：每一层计算什么、向下一层传递的数据形状，以及它要学习多少个参数。',
   presetsLabel: '网络结构',
   recommended: '推荐',
   presets: {
@@ -81,7 +82,8 @@ export const networkZhCN: NetworkMessages = {
     classes: (n) => `${n} 个类别`,
   },
   formula: {
-    conv: (filters, k, c, perFilter) => `${filters} 个过滤器 × (${k}×${c} 个权重 + 1 个偏置) = ${filters} × ${perFilter}`,
+    conv: (filters, k, c, perFilter) =>
+      `${filters} 个过滤器 × (${k}×${c} 个权重 + 1 个偏置) = ${filters} × ${perFilter}`,
     dense: (inputs, units) => `(${inputs} 个输入 + 1 个偏置) × ${units} 个输出`,
     batchNorm: (channels) => `${channels} 个通道的缩放 + 平移`,
   },

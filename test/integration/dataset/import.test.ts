@@ -319,6 +319,18 @@ describe('import with progress, cancel and the Fashion-MNIST sample', () => {
     expect(db.prepare('SELECT COUNT(*) FROM images').pluck().get()).toBe(summary.imported);
   });
 
+  // As root (CI, this container) chmod 000 does not stop reads; the injected EACCES above covers that case.
+  it.skipIf(process.getuid?.() === 0)('a chmod 000 file is listed as unreadable (non-root only)', async () => {
+    const src = tempDir('cnn-perm-');
+    const file = write(path.join(src, 'locked.png'), await solidImage('png', { seed: 31337 }));
+    fs.chmodSync(file, 0o000);
+    const project = h.services.projects.create({ name: 'perm', inputSize: 8, color: 'gray' });
+    const s = await h.services.dataset.importAndWait(project.id, { paths: [src] });
+    expect(s.failed).toEqual([{ path: file, reason: 'cannot read: permission denied (unreadable)' }]);
+    fs.chmodSync(file, 0o644);
+    fs.rmSync(src, { recursive: true, force: true });
+  });
+
   it('--label forces a label; one import per project at a time', async () => {
     const src = tempDir('cnn-label-');
     write(path.join(src, 'x', 'a.png'), await solidImage('png', { seed: 77 }));

@@ -99,7 +99,9 @@ describe('labels, undo/redo, splits, health and export', () => {
       { filter: { kind: 'label', labelId: pear }, sort: 'added' },
     ]) {
       const page = await call('dataset:listImages', { limit: 1000, ...q });
-      expect(await call('dataset:imageIds', { limit: 1000, ...q })).toEqual(page.items.map((i: { id: number }) => i.id));
+      expect(await call('dataset:imageIds', { limit: 1000, ...q })).toEqual(
+        page.items.map((i: { id: number }) => i.id),
+      );
     }
     const sortedByLabel = await call('dataset:listImages', { sort: 'label', limit: 1000 });
     expect(sortedByLabel.items[0].labelName).toBe('apple');

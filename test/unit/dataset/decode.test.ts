@@ -137,6 +137,9 @@ describe('small-image fast path', () => {
     [20, 30, 28, 'rgb'],
     [28, 28, 28, 'gray'],
     [256, 200, 64, 'rgb'],
+    [1000, 700, 64, 'rgb'],
+    [1200, 900, 28, 'gray'],
+    [700, 1000, 128, 'rgb'],
   ] as const)('%i×%i → %i %s matches the libvips path closely', async (w, h, size, color) => {
     const raw = Buffer.alloc(w * h * 4);
     for (let y = 0; y < h; y++) {
@@ -167,6 +170,25 @@ describe('decodeImage: bad input is a DecodeError with a reason', () => {
     const error = await probeImage(bomb).catch((e) => e);
     expect(error).toBeInstanceOf(DecodeError);
     expect(String(error.message)).toMatch(/too large.*20000×20000/);
+    expect(performance.now() - t0).toBeLessThan(500);
+  });
+
+  it('rejects a JPEG whose header claims 30000×30000 before decoding it', async () => {
+    const jpg = Buffer.from(await solidImage('jpeg', { width: 64, height: 64 }));
+    let sof = -1;
+    for (let i = 2; i < jpg.length - 9; i++) {
+      if (jpg[i] === 0xff && (jpg[i + 1] === 0xc0 || jpg[i + 1] === 0xc2)) {
+        sof = i;
+        break;
+      }
+    }
+    expect(sof).toBeGreaterThan(0);
+    jpg.writeUInt16BE(30000, sof + 5); // height
+    jpg.writeUInt16BE(30000, sof + 7); // width
+    const t0 = performance.now();
+    const error = await decodeImage(jpg, 28, 'gray').catch((e) => e);
+    expect(error).toBeInstanceOf(DecodeError);
+    expect(error.message).toMatch(/too large: 30000×30000/);
     expect(performance.now() - t0).toBeLessThan(500);
   });
 

@@ -23,17 +23,19 @@ describe('model:presets and model:describe (real services, through dispatch)', (
   afterEach(() => ctx.cleanup());
 
   it('lists every preset of the CNN core, in menu order, with a recommendation', async () => {
-    const list = await value<{ presets: { name: string; title: string; description: string }[]; recommended: string }>(
-      'model:presets',
-      {},
-    );
+    const list = await value<{
+      presets: { name: string; title: string; description: string }[];
+      recommended: string;
+    }>('model:presets', {});
     expect(list.presets.map((p) => p.name)).toEqual([...MODEL_PRESETS]);
     expect(new Set(list.presets.map((p) => p.name))).toEqual(new Set(presets.map((p) => p.name)));
     for (const p of list.presets) expect(p.description.length).toBeGreaterThan(10);
     expect(list.recommended).toBe('small');
 
     const photos = createProject(96, 'rgb');
-    expect((await value<{ recommended: string }>('model:presets', { projectId: photos })).recommended).toBe('medium');
+    expect((await value<{ recommended: string }>('model:presets', { projectId: photos })).recommended).toBe(
+      'medium',
+    );
   });
 
   it('describes the reference CNN for a 28×28 grayscale project with 10 classes: 206,922 parameters', async () => {
@@ -64,7 +66,11 @@ describe('model:presets and model:describe (real services, through dispatch)', (
     expect(d.layers[0]).toEqual({
       spec: { type: 'conv2d', filters: 16, kernelSize: 3, stride: 1, padding: 'same' },
       inputShape: [1, 28, 28],
-      geometry: { window: [3, 3], stride: [1, 1], padding: { mode: 'same', top: 1, bottom: 1, left: 1, right: 1 } },
+      geometry: {
+        window: [3, 3],
+        stride: [1, 1],
+        padding: { mode: 'same', top: 1, bottom: 1, left: 1, right: 1 },
+      },
     });
     expect(d.layers[2].geometry).toEqual({
       window: [2, 2],
@@ -83,7 +89,11 @@ describe('model:presets and model:describe (real services, through dispatch)', (
 
     for (const name of ['dog', 'bird']) ctx.services.dataset.createLabel(projectId, name);
     const d = await value<NetworkDescription>('model:describe', { projectId, preset: 'small' });
-    expect(d).toMatchObject({ classesFrom: 'labels', labelCount: 3, spec: { numClasses: 3, input: { channels: 3 } } });
+    expect(d).toMatchObject({
+      classesFrom: 'labels',
+      labelCount: 3,
+      spec: { numClasses: 3, input: { channels: 3 } },
+    });
     expect(d.description.input).toEqual([3, 32, 32]);
     const last = d.description.layers.at(-1)!;
     expect(last).toMatchObject({ type: 'dense', outputShape: [3, 1, 1], params: 128 * 3 + 3 });
@@ -115,7 +125,10 @@ describe('model:presets and model:describe (real services, through dispatch)', (
   });
 
   it('refuses extra fields on model:presets and answers not-found for a missing project', async () => {
-    expect(await call('model:presets', { all: true })).toMatchObject({ ok: false, error: { code: 'invalid-payload' } });
+    expect(await call('model:presets', { all: true })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-payload' },
+    });
     expect(await call('model:describe', { projectId: 'no-such-project', preset: 'small' })).toMatchObject({
       ok: false,
       error: { code: 'not-found' },
@@ -126,7 +139,10 @@ describe('model:presets and model:describe (real services, through dispatch)', (
     for (const preset of MODEL_PRESETS) {
       for (let size = PROJECT_LIMITS.minInputSize; size <= PROJECT_LIMITS.maxInputSize; size += 8) {
         for (const color of ['gray', 'rgb'] as const) {
-          const d = describeNetwork(preset, inputSpecFor(size, color), { numClasses: 2, classesFrom: 'labels' });
+          const d = describeNetwork(preset, inputSpecFor(size, color), {
+            numClasses: 2,
+            classesFrom: 'labels',
+          });
           expect(d.description.layers.at(-1)!.outputShape).toEqual([2, 1, 1]);
           expect(d.description.totalParams).toBeGreaterThan(0);
         }

@@ -7,7 +7,10 @@ import { makeTempDir } from '../../support/temp-dir';
 async function cli(dataDir: string, ...args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(['--data-dir', dataDir, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await runCli(['--data-dir', dataDir, ...args], {
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+  });
   return { code, out, err, json: () => JSON.parse(out) };
 }
 
@@ -27,18 +30,35 @@ describe('cnn-studio model (in process)', () => {
   });
 
   it('prints JSON with --json and honours --size, --color and --classes', async () => {
-    const r = await cli(temp.dir, '--json', 'model', 'describe', '--preset', 'small', '--size', '32', '--color', 'rgb', '--classes', '5');
+    const r = await cli(
+      temp.dir,
+      '--json',
+      'model',
+      'describe',
+      '--preset',
+      'small',
+      '--size',
+      '32',
+      '--color',
+      'rgb',
+      '--classes',
+      '5',
+    );
     expect(r.code).toBe(0);
     const d = r.json();
     expect(d.spec.input).toEqual({ height: 32, width: 32, channels: 3 });
     expect(d.spec.numClasses).toBe(5);
     expect(d.description.layers.at(-1)).toMatchObject({ type: 'dense', outputShape: [5, 1, 1] });
-    expect(d.description.totalParams).toBe(d.description.layers.reduce((n: number, l: { params: number }) => n + l.params, 0));
+    expect(d.description.totalParams).toBe(
+      d.description.layers.reduce((n: number, l: { params: number }) => n + l.params, 0),
+    );
   });
 
   it('defaults to the recommended preset for the size', async () => {
     expect((await cli(temp.dir, '--json', 'model', 'describe')).json().preset).toBe('small');
-    expect((await cli(temp.dir, '--json', 'model', 'describe', '--size', '96', '--color', 'rgb')).json().preset).toBe('medium');
+    expect(
+      (await cli(temp.dir, '--json', 'model', 'describe', '--size', '96', '--color', 'rgb')).json().preset,
+    ).toBe('medium');
   });
 
   it("reads a project's size, colour and labels with --project", async () => {
@@ -49,13 +69,23 @@ describe('cnn-studio model (in process)', () => {
     } finally {
       await services.dispose();
     }
-    const d = (await cli(temp.dir, '--json', 'model', 'describe', '--project', 'Pets', '--preset', 'reference')).json();
-    expect(d).toMatchObject({ classesFrom: 'labels', spec: { numClasses: 2, input: { height: 48, channels: 3 } } });
+    const d = (
+      await cli(temp.dir, '--json', 'model', 'describe', '--project', 'Pets', '--preset', 'reference')
+    ).json();
+    expect(d).toMatchObject({
+      classesFrom: 'labels',
+      spec: { numClasses: 2, input: { height: 48, channels: 3 } },
+    });
   });
 
   it('lists the presets', async () => {
     const r = await cli(temp.dir, '--json', 'model', 'presets');
-    expect(r.json().presets.map((p: { name: string }) => p.name)).toEqual(['small', 'medium', 'large', 'reference']);
+    expect(r.json().presets.map((p: { name: string }) => p.name)).toEqual([
+      'small',
+      'medium',
+      'large',
+      'reference',
+    ]);
     expect((await cli(temp.dir, 'model', 'presets')).out).toMatch(/^reference +The classic two-conv CNN/m);
   });
 

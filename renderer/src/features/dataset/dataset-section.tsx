@@ -576,6 +576,10 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
             onCellPointer={onCellPointer}
             onOpen={(index) => setViewerIndex(index)}
             onKeyDown={onGridKey}
+            onFocus={() => {
+              // Tabbing into the grid puts the focus on its first image (without selecting it).
+              if (focus < 0 && total > 0) setFocus(0);
+            }}
             handleRef={gridRef}
             label={t.dataset.gridLabel}
           />

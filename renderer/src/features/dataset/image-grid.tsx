@@ -8,10 +8,10 @@ import {
   type MouseEvent,
   type Ref,
 } from 'react';
-import type { ImageSummary, LabelInfo } from '../../../../app/domain/dataset';
+import type { ImageSummary, LabelInfo, SplitName } from '../../../../app/domain/dataset';
 import { useT } from '../../i18n/i18n';
 import type { ImagePager } from './image-pager';
-import { mediaUrl } from './use-dataset';
+import { markUpscaled, mediaUrl } from './use-dataset';
 
 /** Width of one cell (thumbnail + gap) and height of one row (thumbnail + caption + gap). */
 const CELL_MIN = 128;
@@ -47,6 +47,7 @@ export function ImageGrid({
   onCellPointer,
   onOpen,
   onKeyDown,
+  onFocus,
   handleRef,
   label,
 }: {
@@ -61,6 +62,7 @@ export function ImageGrid({
   onCellPointer(index: number, event: MouseEvent): void;
   onOpen(index: number): void;
   onKeyDown(event: KeyboardEvent<HTMLDivElement>): void;
+  onFocus(): void;
   handleRef: Ref<GridHandle | null>;
   label: string;
 }) {
@@ -68,7 +70,8 @@ export function ImageGrid({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const total = pager.total ?? 0;
-  const columns = Math.max(1, Math.floor((size.width - GAP) / (CELL_MIN + GAP)));
+  // As many columns as keep cells near CELL_MIN wide (between ~0.8× and ~1.25×).
+  const columns = Math.max(1, Math.round((size.width - GAP) / (CELL_MIN + GAP)));
   const cellWidth = size.width > 0 ? Math.floor((size.width - GAP) / columns) - GAP : CELL_MIN;
   const rowHeight = cellWidth + CAPTION + GAP;
   const rowCount = Math.ceil(total / columns);
@@ -132,6 +135,7 @@ export function ImageGrid({
       aria-activedescendant={activeId}
       tabIndex={0}
       onKeyDown={onKeyDown}
+      onFocus={onFocus}
       data-version={version}
     >
       <div className="image-grid-inner" style={{ height: virtualizer.getTotalSize() }}>
@@ -154,6 +158,7 @@ export function ImageGrid({
                 label={image?.labelId ? labelById.get(image.labelId) : undefined}
                 src={image && mediaBase ? mediaUrl(mediaBase, projectId, 'thumb', image.sha256) : undefined}
                 unlabeledText={t.dataset.unlabeledBadge}
+                splitText={t.dataset.splitShort}
                 conflictText={
                   image?.conflictLabels.length
                     ? t.dataset.conflictBadge(image.conflictLabels.join(', '))
@@ -197,6 +202,7 @@ function Cell({
   label,
   src,
   unlabeledText,
+  splitText,
   conflictText,
   onPointer,
   onOpen,
@@ -211,6 +217,7 @@ function Cell({
   label: LabelInfo | undefined;
   src: string | undefined;
   unlabeledText: string;
+  splitText: Record<SplitName, string>;
   conflictText: string | null;
   onPointer(index: number, event: MouseEvent): void;
   onOpen(index: number): void;
@@ -238,7 +245,7 @@ function Cell({
       title={image ? `${name}\n${labelName}` : undefined}
     >
       <div className="image-thumb" style={{ height: width }}>
-        {src ? <img src={src} alt="" loading="lazy" decoding="async" draggable={false} /> : null}
+        {src ? <img src={src} alt="" decoding="async" draggable={false} onLoad={markUpscaled} /> : null}
         {conflictText && (
           <span className="image-flag conflict" title={conflictText}>
             !
@@ -247,7 +254,7 @@ function Cell({
         {image && image.duplicateCount > 0 && (
           <span className="image-flag duplicate">×{image.duplicateCount + 1}</span>
         )}
-        {image?.split && <span className={`image-split split-${image.split}`}>{image.split}</span>}
+        {image?.split && <span className={`image-split split-${image.split}`}>{splitText[image.split]}</span>}
       </div>
       <div className="image-caption">
         <span className="image-label-line">

@@ -1,11 +1,11 @@
-import { useEffect, useState, type KeyboardEvent } from 'react';
+import { useEffect, useRef, useState, type KeyboardEvent } from 'react';
 import type { ImageDetails, ImageSummary, LabelInfo } from '../../../../app/domain/dataset';
 import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useFormatDate, useT } from '../../i18n/i18n';
-import { mediaUrl } from './use-dataset';
+import { markUpscaled, mediaUrl } from './use-dataset';
 
 /**
  * One image at full size with everything known about it: source path, size, format, hash, split and its label
@@ -79,6 +79,13 @@ function ViewerBody({
   const formatDate = useFormatDate();
   const [details, setDetails] = useState<ImageDetails | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const [actualSize, setActualSize] = useState(false);
+  const rootRef = useRef<HTMLDivElement>(null);
+  // Focus the view itself (not the label menu, where arrow keys would change the label) once the dialog is open.
+  useEffect(() => {
+    const frame = requestAnimationFrame(() => rootRef.current?.focus());
+    return () => cancelAnimationFrame(frame);
+  }, []);
   useEffect(() => {
     let live = true;
     void call((api) => api.dataset.imageDetails({ projectId, imageId: image.id })).then((r) => {
@@ -110,10 +117,14 @@ function ViewerBody({
   const labelId = d?.labelId ?? image.labelId;
   const v = t.dataset.viewer;
   return (
-    <div className="image-viewer" onKeyDown={keys}>
-      <div className="viewer-image">
+    <div className="image-viewer" onKeyDown={keys} ref={rootRef} tabIndex={-1}>
+      <div className={`viewer-image${actualSize ? ' actual' : ' fit'}`}>
         {mediaBase && (
-          <img src={mediaUrl(mediaBase, projectId, 'original', image.sha256)} alt={image.fileName} />
+          <img
+            src={mediaUrl(mediaBase, projectId, 'original', image.sha256)}
+            alt={image.fileName}
+            onLoad={markUpscaled}
+          />
         )}
       </div>
       <div className="viewer-side">
@@ -182,6 +193,10 @@ function ViewerBody({
             </dd>
           </dl>
         )}
+        <label className="checkbox">
+          <input type="checkbox" checked={actualSize} onChange={(e) => setActualSize(e.target.checked)} />
+          {v.actualSize}
+        </label>
         <div className="dialog-actions">
           <button type="button" className="button" onClick={() => onStep(-1)} aria-label={v.previous}>
             ←

@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useRef, useState } from 'react';
+import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'react';
 import type { DatasetStats, LabelInfo, UndoState } from '../../../../app/domain/dataset';
 import type { AppError } from '../../../../app/ipc/result';
 import { call, desktop } from '../../bridge/desktop';
@@ -31,6 +31,12 @@ export function mediaUrl(
   sha256: string,
 ): string {
   return `${base}/${projectId}/${kind}/${sha256}`;
+}
+
+/** img onLoad: small images shown larger than they are get crisp pixels (class `upscaled`) instead of blur. */
+export function markUpscaled(event: SyntheticEvent<HTMLImageElement>): void {
+  const img = event.currentTarget;
+  img.classList.toggle('upscaled', img.naturalWidth > 0 && img.naturalWidth * 1.5 < img.clientWidth);
 }
 
 /** Calls `listener` when main reports that this project's dataset changed (coalesced to one call per 60 ms). */

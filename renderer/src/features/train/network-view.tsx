@@ -1,6 +1,11 @@
 import { useId, useMemo, type CSSProperties, type ReactNode } from 'react';
 import type { ActivationShape, LayerDescription, LayerType } from '../../../../app/domain/model-spec';
-import type { ModelPresetList, ModelPresetName, NetworkDescription, NetworkLayerInfo } from '../../../../app/domain/network';
+import type {
+  ModelPresetList,
+  ModelPresetName,
+  NetworkDescription,
+  NetworkLayerInfo,
+} from '../../../../app/domain/network';
 import { useLocale } from '../../i18n/i18n';
 import type { NetworkMessages } from '../../i18n/network-en';
 import { TILE, isSpatial, keepsShape, ratio, stackCount, tileSize, vectorHeight } from './network-format';
@@ -113,9 +118,21 @@ function glyphKind(type: LayerType): GlyphKind {
   return 'vector';
 }
 
-function ShapeText({ t, shape, n }: { t: NetworkMessages; shape: ActivationShape; n: (x: number) => string }) {
+function ShapeText({
+  t,
+  shape,
+  n,
+}: {
+  t: NetworkMessages;
+  shape: ActivationShape;
+  n: (x: number) => string;
+}) {
   if (!isSpatial(shape)) return <>{t.shapeVector(n(shape[0]))}</>;
-  return <abbr title={t.shapeMapsLong(n(shape[0]), shape[1], shape[2])}>{t.shapeMaps(n(shape[0]), shape[1], shape[2])}</abbr>;
+  return (
+    <abbr title={t.shapeMapsLong(n(shape[0]), shape[1], shape[2])}>
+      {t.shapeMaps(n(shape[0]), shape[1], shape[2])}
+    </abbr>
+  );
 }
 
 /** One row of the layer list. */
@@ -189,15 +206,27 @@ function LayerRow({
   );
 }
 
-function chipsFor(t: NetworkMessages, layer: NetworkLayerInfo, desc: LayerDescription, n: (x: number) => string, last: boolean) {
+function chipsFor(
+  t: NetworkMessages,
+  layer: NetworkLayerInfo,
+  desc: LayerDescription,
+  n: (x: number) => string,
+  last: boolean,
+) {
   const { spec, geometry } = layer;
   const chips: string[] = [];
   const pairText = (p: [number, number]) => (p[0] === p[1] ? n(p[0]) : `${p[0]}×${p[1]}`);
   if (spec.type === 'conv2d' && geometry) {
-    chips.push(t.details.filters(n(spec.filters)), t.details.kernel(...geometry.window), t.details.stride(pairText(geometry.stride)));
+    chips.push(
+      t.details.filters(n(spec.filters)),
+      t.details.kernel(...geometry.window),
+      t.details.stride(pairText(geometry.stride)),
+    );
     const { top, bottom, left, right } = geometry.padding;
     const pads = [...new Set([top, bottom, left, right])];
-    chips.push(top + bottom + left + right === 0 ? t.details.paddingNone : t.details.paddingSame(pads.join('–')));
+    chips.push(
+      top + bottom + left + right === 0 ? t.details.paddingNone : t.details.paddingSame(pads.join('–')),
+    );
   } else if ((spec.type === 'maxPool2d' || spec.type === 'avgPool2d') && geometry) {
     chips.push(t.details.window(...geometry.window), t.details.stride(pairText(geometry.stride)));
   } else if (spec.type === 'dense') {
@@ -209,14 +238,20 @@ function chipsFor(t: NetworkMessages, layer: NetworkLayerInfo, desc: LayerDescri
   return chips;
 }
 
-function formulaFor(t: NetworkMessages, layer: NetworkLayerInfo, desc: LayerDescription, n: (x: number) => string) {
+function formulaFor(
+  t: NetworkMessages,
+  layer: NetworkLayerInfo,
+  desc: LayerDescription,
+  n: (x: number) => string,
+) {
   const [c] = layer.inputShape;
   const spec = layer.spec;
   if (spec.type === 'conv2d' && layer.geometry) {
     const [kh, kw] = layer.geometry.window;
     return t.formula.conv(n(spec.filters), `${kh}×${kw}`, n(c), n(kh * kw * c + 1));
   }
-  if (spec.type === 'dense') return t.formula.dense(n(c * layer.inputShape[1] * layer.inputShape[2]), n(spec.units));
+  if (spec.type === 'dense')
+    return t.formula.dense(n(c * layer.inputShape[1] * layer.inputShape[2]), n(spec.units));
   if (spec.type === 'batchNorm') return t.formula.batchNorm(n(c));
   void desc;
   return undefined;
@@ -242,7 +277,14 @@ export function LayerList({ t, network }: { t: NetworkMessages; network: Network
         number={null}
         title={t.types.input}
         chips={[t.channels(spec.input.channels)]}
-        glyph={<ShapeGlyph shape={description.input} inputSize={inputSize} kind="input" rgb={spec.input.channels === 3} />}
+        glyph={
+          <ShapeGlyph
+            shape={description.input}
+            inputSize={inputSize}
+            kind="input"
+            rgb={spec.input.channels === 3}
+          />
+        }
         compact={false}
         output={<ShapeText t={t} shape={description.input} n={n} />}
         params={t.noParams}
@@ -253,7 +295,9 @@ export function LayerList({ t, network }: { t: NetworkMessages; network: Network
         const info = layers[i];
         const last = i === lastIndex;
         const explanation =
-          d.type === 'dense' && last ? `${t.explanations.dense} ${t.explanations.denseLast}` : t.explanations[d.type];
+          d.type === 'dense' && last
+            ? `${t.explanations.dense} ${t.explanations.denseLast}`
+            : t.explanations[d.type];
         return (
           <LayerRow
             key={d.index}
@@ -268,7 +312,7 @@ export function LayerList({ t, network }: { t: NetworkMessages; network: Network
             params={d.params === 0 ? t.noParams : n(d.params)}
             formula={formulaFor(t, info, d, n)}
             explanation={explanation}
-            explainOpen={firstOf(d.type)}
+            explainOpen={firstOf(d.type) || (last && d.type === 'dense')}
           />
         );
       })}
@@ -340,8 +384,12 @@ export function SharingPanel({ t, network }: { t: NetworkMessages; network: Netw
         {convs.map((l, i) => (
           <li key={l.index} className="sharing-row">
             <span className="sharing-name">{t.sharing.layer(i + 1)}</span>
-            <span className="sharing-compare">{t.sharing.compare(n(l.params), n(l.fullyConnectedParams))}</span>
-            <span className="sharing-times">{t.sharing.times(n(ratio(l.fullyConnectedParams, l.params)))}</span>
+            <span className="sharing-compare">
+              {t.sharing.compare(n(l.params), n(l.fullyConnectedParams))}
+            </span>
+            <span className="sharing-times">
+              {t.sharing.times(n(ratio(l.fullyConnectedParams, l.params)))}
+            </span>
           </li>
         ))}
       </ul>

@@ -26,7 +26,9 @@ function NetworkExplorer({ projectId }: { projectId: string }) {
         <h2 className="network-title">{tn.title}</h2>
         <p className="network-intro">{tn.intro}</p>
       </header>
-      {state.presets && <PresetPicker t={tn} list={state.presets} value={state.preset} onChange={state.choose} />}
+      {state.presets && (
+        <PresetPicker t={tn} list={state.presets} value={state.preset} onChange={state.choose} />
+      )}
       {state.error && (
         <div className="network-error">
           <ErrorMessage error={state.error} context={tn.loadFailed} />

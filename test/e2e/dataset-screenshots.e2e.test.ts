@@ -1,0 +1,89 @@
+import fs from 'node:fs';
+import os from 'node:os';
+import path from 'node:path';
+import { describe, it } from 'vitest';
+import { startApp } from './support/harness';
+import { repoRoot } from './support/paths';
+
+/**
+ * Review screenshots of the Dataset section (grid, health panel, image view, label picker) in light/dark and
+ * en/zh-CN: `CNN_STUDIO_SCREENSHOTS=1 npx vitest run test/e2e/dataset-screenshots` after `npm run build`.
+ * They land in test-results/screenshots/dataset-*.png.
+ */
+const enabled = process.env.CNN_STUDIO_SCREENSHOTS === '1';
+const reviewDir = path.join(repoRoot, 'test-results', 'screenshots');
+const shared = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small', 'train');
+
+const combos = [
+  { locale: 'en-US', colorScheme: 'light' },
+  { locale: 'en-US', colorScheme: 'dark' },
+  { locale: 'zh-CN', colorScheme: 'light' },
+  { locale: 'zh-CN', colorScheme: 'dark' },
+] as const;
+
+describe('dataset screenshots', () => {
+  it.skipIf(!enabled)(
+    enabled
+      ? 'takes Dataset screenshots in light/dark and en/zh-CN'
+      : 'skipped: set CNN_STUDIO_SCREENSHOTS=1',
+    async () => {
+      fs.mkdirSync(reviewDir, { recursive: true });
+      const source = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-shots-'));
+      const counts: Record<string, number> = { Bag: 14, Sneaker: 12, Trouser: 9, Coat: 4 };
+      for (const [name, n] of Object.entries(counts)) {
+        fs.mkdirSync(path.join(source, name));
+        for (const f of fs.readdirSync(path.join(shared, name)).sort().slice(0, n)) {
+          fs.copyFileSync(path.join(shared, name, f), path.join(source, name, f));
+        }
+      }
+      fs.mkdirSync(path.join(source, 'new'));
+      for (const f of fs.readdirSync(path.join(shared, 'Dress')).sort().slice(0, 5)) {
+        fs.copyFileSync(path.join(shared, 'Dress', f), path.join(source, `dress-${f}`));
+      }
+      try {
+        for (const { locale, colorScheme } of combos) {
+          const app = await startApp({ locale, colorScheme, viewport: { width: 1280, height: 800 } });
+          const shot = (what: string) =>
+            app.page.screenshot({
+              path: path.join(reviewDir, `dataset-${what}-${locale}-${colorScheme}.png`),
+            });
+          try {
+            const project = app.services.projects.create({ name: 'Fashion', inputSize: 28, color: 'gray' });
+            await app.services.dataset.importAndWait(project.id, { paths: [source] });
+            await app.page.reload();
+            const { page } = app;
+            await page.locator('.project-open').first().click();
+            const grid = page.getByRole('grid');
+            await grid.getByRole('gridcell').first().waitFor();
+            await page.waitForTimeout(300);
+            await grid.getByRole('gridcell').nth(1).click();
+            await grid
+              .getByRole('gridcell')
+              .nth(3)
+              .click({ modifiers: ['Shift'] });
+            await page.waitForTimeout(200);
+            await shot('grid');
+            await page.locator('.dataset-toolbar .toolbar-end .button').first().click();
+            await page.locator('.health').waitFor();
+            await page.waitForTimeout(200);
+            await shot('health');
+            await grid.getByRole('gridcell').first().dblclick();
+            await page.locator('.image-viewer').waitFor();
+            await page.waitForTimeout(300);
+            await shot('viewer');
+            await page.keyboard.press('Escape');
+            await grid.getByRole('gridcell').first().click();
+            await page.keyboard.press('l');
+            await page.locator('.label-picker').waitFor();
+            await page.waitForTimeout(200);
+            await shot('picker');
+          } finally {
+            await app.close();
+          }
+        }
+      } finally {
+        fs.rmSync(source, { recursive: true, force: true });
+      }
+    },
+  );
+});
