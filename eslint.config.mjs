@@ -63,7 +63,13 @@ export default tseslint.config(
     rules: { 'no-restricted-imports': ['error', { patterns: [layer('renderer')] }] },
   },
   {
-    files: ['test/**/*.ts', 'scripts/**/*.{js,mjs,ts}', '*.config.{ts,mjs}'],
+    // The CommonJS launcher that package.json "bin" points at.
+    files: ['bin/**/*.js'],
+    languageOptions: { sourceType: 'commonjs' },
+    rules: { '@typescript-eslint/no-require-imports': 'off' },
+  },
+  {
+    files: ['test/**/*.ts', 'scripts/**/*.{js,mjs,ts}', '*.config.{ts,mjs,mts}'],
     rules: { 'no-restricted-imports': 'off' },
   },
 );

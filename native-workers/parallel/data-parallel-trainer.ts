@@ -101,6 +101,8 @@ export class DataParallelTrainer {
   private errors: string[] = [];
   private busy = false;
   private wake: (() => void) | null = null;
+  /** Set when a worker died: every later call fails fast. */
+  private failed: string | null = null;
   private closed = false;
   /** Per-kernel [calls, ms] accumulated by worker 0 while profiling is on (see setProfiling). */
   readonly profile = new Map<string, [number, number]>();
@@ -221,7 +223,17 @@ export class DataParallelTrainer {
                 }
             },
           );
+          w.once('exit', (code) => {
+            if (this.closed) return;
+            // a replica that vanished mid-run would leave a step waiting forever: fail it instead
+            this.failed = `shard worker ${i} exited (code ${code})`;
+            this.errors.push(this.failed);
+            Atomics.store(this.ctrl, CTRL.ERROR, 1);
+            this.wake?.();
+            reject(new Error(`shard worker ${i} exited (code ${code})`));
+          });
           w.once('error', (e) => {
+            this.failed = `shard worker ${i} failed: ${String(e?.message ?? e)}`;
             this.errors.push(String(e?.stack ?? e));
             Atomics.store(this.ctrl, CTRL.ERROR, 1);
             Atomics.add(this.ctrl, CTRL.DONE, this.workers); // wake a waiting step
@@ -252,6 +264,7 @@ export class DataParallelTrainer {
 
   private async run(cmd: number, count: number): Promise<void> {
     if (this.closed) throw new Error('DataParallelTrainer is closed');
+    if (this.failed) throw new Error(this.failed);
     if (this.busy) throw new Error('DataParallelTrainer: a step is already running');
     this.busy = true;
     try {

@@ -8,10 +8,15 @@
  *   convnetjs           0.3.0 (+ Adam)
  *
  * Options: --json (one JSON object on stdout, progress on stderr), --workers N, --windows W, --batches B,
- *          --skip-peers, --profile-steps S (per-layer profile of S single-thread steps, default 20).
+ *          --skip-peers, --profile-steps S (per-kernel profile of S single-thread steps, default 20),
+ *          --pytorch (also time PyTorch via /usr/bin/python3 test/bench/pytorch-ref.py, 1 and N threads: a separate
+ *          process, run right after ours so that it sees the same machine load).
  * Median over timed windows after warm-up. GFLOP/s = img/s × 2.436 MFLOP (inference) or × 7.31 MFLOP (training).
  */
+import { spawnSync } from 'node:child_process';
+import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
+import { join } from 'node:path';
 import { fastKernels, fastKernelsBackend } from '../../native-workers/kernels/fast-kernels';
 import { buildModel } from '../../native-workers/cnn/model';
 import { createOptimizer } from '../../native-workers/cnn/optim/optimizer';
@@ -210,6 +215,37 @@ function profileOurs(
   };
 }
 
+/** PyTorch (Debian's python3-torch) on the same data, through test/bench/pytorch-ref.py; null when unavailable. */
+function benchPytorch(threads: number, windows: number, batches: number): PeerResult | null {
+  const script = [
+    join(__dirname, '../../test/bench/pytorch-ref.py'),
+    join(process.cwd(), 'test/bench/pytorch-ref.py'),
+  ].find(existsSync);
+  if (!script || !existsSync('/usr/bin/python3')) return null;
+  const p = spawnSync('/usr/bin/python3', [script, String(threads), String(windows), String(batches)], {
+    encoding: 'utf8',
+  });
+  const line = p.stdout?.trim().split('\n').pop();
+  if (p.status !== 0 || !line) {
+    log(`pytorch failed: ${p.stderr?.slice(-500)}`);
+    return null;
+  }
+  const r = JSON.parse(line) as { version: string; trainWindows: number[]; inferWindows: number[] };
+  const tr = median(r.trainWindows);
+  const inf = median(r.inferWindows);
+  return {
+    library: `pytorch (${threads} thread${threads > 1 ? 's' : ''})`,
+    version: r.version,
+    backend: 'python3-torch CPU, separate process',
+    trainImagesPerSecond: round(tr),
+    inferImagesPerSecond: round(inf),
+    trainGflops: round((tr * TRAIN_FLOPS) / 1e9, 3),
+    inferGflops: round((inf * FWD_FLOPS) / 1e9, 3),
+    trainWindows: r.trainWindows,
+    inferWindows: r.inferWindows,
+  };
+}
+
 async function main(): Promise<void> {
   const nCores = cpus().length;
   const workersN = argValue('workers', nCores);
@@ -238,6 +274,13 @@ async function main(): Promise<void> {
   if (workersN > 1) {
     log(`ours, ${workersN} workers…`);
     results.push(await benchOurs(workersN, train, test, idx, plan));
+  }
+  if (hasFlag('pytorch')) {
+    for (const threads of [...new Set([1, workersN])]) {
+      log(`pytorch, ${threads} thread(s)…`);
+      const r = benchPytorch(threads, plan.windows, plan.batches);
+      if (r) results.push(r);
+    }
   }
   if (!hasFlag('skip-peers')) {
     log('tfjs-wasm…');
@@ -275,7 +318,12 @@ async function main(): Promise<void> {
     );
   }
   if (cnj) ratios.trainVsConvnetjs = round(best.trainImagesPerSecond / cnj.trainImagesPerSecond, 1);
-  ratios.trainVsPytorch2Threads_1974 = round(best.trainImagesPerSecond / 1974, 2);
+  const torchN = results
+    .filter((r) => r.library.startsWith('pytorch'))
+    .sort((a, b) => b.trainImagesPerSecond - a.trainImagesPerSecond)[0];
+  if (torchN)
+    ratios.trainVsBestPytorchSameRun = round(best.trainImagesPerSecond / torchN.trainImagesPerSecond, 2);
+  ratios.trainVsPytorch2ThreadsQuietMachine1974 = round(best.trainImagesPerSecond / 1974, 2);
   info.peakRssMb = round(peakRssMb());
 
   const out = {

@@ -77,6 +77,44 @@ describe('dataset screenshots', () => {
             await page.locator('.label-picker').waitFor();
             await page.waitForTimeout(200);
             await shot('picker');
+            await page.keyboard.press('Escape');
+
+            // An empty project, then a 700-file import dropped on it: the empty state, progress and summary.
+            app.services.projects.create({ name: 'Empty', inputSize: 28, color: 'gray' });
+            await page.reload();
+            await page.locator('.project-open', { hasText: 'Empty' }).click();
+            await page.locator('.dataset-empty').waitFor();
+            await shot('empty');
+            await page.evaluate((p) => {
+              const dt = new DataTransfer();
+              const file = new File([], 'fashion-mnist-small');
+              Object.defineProperty(file, 'path', { value: p });
+              dt.items.add(file);
+              for (const type of ['dragenter', 'dragover']) {
+                document.body.dispatchEvent(
+                  new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }),
+                );
+              }
+            }, path.dirname(shared));
+            await shot('dragging');
+            await page.evaluate(() => {
+              const dt = new DataTransfer();
+              document.body.dispatchEvent(new DragEvent('dragleave', { dataTransfer: dt, bubbles: true }));
+            });
+            await page.evaluate((p) => {
+              const dt = new DataTransfer();
+              const file = new File([], 'fashion-mnist-small');
+              Object.defineProperty(file, 'path', { value: p });
+              dt.items.add(file);
+              document.body.dispatchEvent(
+                new DragEvent('drop', { dataTransfer: dt, bubbles: true, cancelable: true }),
+              );
+            }, path.dirname(shared));
+            await page.locator('.import-status.running').waitFor();
+            await page.waitForTimeout(400);
+            await shot('importing');
+            await page.locator('.import-status.done').waitFor({ timeout: 30_000 });
+            await shot('imported');
           } finally {
             await app.close();
           }

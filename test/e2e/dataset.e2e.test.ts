@@ -12,10 +12,11 @@ import { artifactsDir, repoRoot } from './support/paths';
  * The Dataset section in Chromium against the real main handlers: import by drag and drop, keyboard labeling,
  * undo/redo through the backend, selection, removal and restore, the image view, label management and health.
  *
- * Drag and drop: Electron hands a dropped File's path to the page through the preload (webUtils.getPathForFile);
- * headless Chromium has no real OS drag source, so the test creates real files on disk, builds File objects in the
- * page with a `path` property pointing at them (the drop handler's fallback) and dispatches synthetic
- * dragenter/dragover/drop events carrying them in a DataTransfer — the same code path a real drop takes.
+ * Drag and drop: in Electron a dropped File's path comes from the preload (`desktop.files.pathForFile`, i.e.
+ * webUtils.getPathForFile). Headless Chromium has no OS drag source and the e2e bridge no `files`, so the test
+ * creates real files on disk, builds File objects in the page with a `path` property pointing at them (the drop
+ * handler's fallback, see renderer/src/features/dataset/drop.ts) and dispatches synthetic dragenter/dragover/drop
+ * events carrying them in a DataTransfer: from the window's drop listener on, the same code path a real drop takes.
  */
 
 const shared = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small', 'train');
@@ -32,6 +33,7 @@ function pickPngs(className: string, n: number): string[] {
 }
 
 beforeAll(() => {
+  fs.mkdirSync(artifactsDir, { recursive: true });
   tempDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-dataset-e2e-'));
   folder = path.join(tempDir, 'fashion');
   fs.mkdirSync(folder);
@@ -177,7 +179,6 @@ describe('dataset (renderer in Chromium, real main handlers)', () => {
     await page.keyboard.press('ControlOrMeta+z');
     await expectDb(dataDir, labeled);
 
-    fs.mkdirSync(artifactsDir, { recursive: true });
     await page.screenshot({ path: path.join(artifactsDir, 'dataset-labeled.png') });
   });
 
@@ -262,5 +263,45 @@ describe('dataset (renderer in Chromium, real main handlers)', () => {
     await panel.getByText('Training needs at least two labels with images.').waitFor();
     await panel.getByRole('button', { name: 'Assign splits' }).click();
     await panel.getByText('Splits assigned.').waitFor();
+  });
+
+  it('records a webcam burst into a label while the button is held', async () => {
+    const { page, dataDir } = app();
+    // A fake camera: a canvas that changes every frame (the harness launches Chromium without a fake device).
+    await page.addInitScript(() => {
+      const getUserMedia = async () => {
+        const canvas = document.createElement('canvas');
+        canvas.width = 320;
+        canvas.height = 240;
+        const ctx = canvas.getContext('2d')!;
+        let n = 0;
+        setInterval(() => {
+          n++;
+          ctx.fillStyle = `hsl(${(n * 37) % 360} 70% 50%)`;
+          ctx.fillRect(0, 0, 320, 240);
+          ctx.fillStyle = '#fff';
+          ctx.fillRect(40 + (n % 200), 60, 80, 80);
+        }, 40);
+        return canvas.captureStream(25);
+      };
+      Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia }, configurable: true });
+    });
+    await page.reload();
+    await importByDrop(page);
+    await page.getByRole('button', { name: 'Webcam' }).click();
+    const panel = page.getByRole('complementary', { name: 'Webcam' });
+    await panel.getByLabel('Label for the new images').fill('Waving hand');
+    const hold = panel.getByRole('button', { name: 'Hold to record' });
+    await expect.poll(() => hold.isEnabled()).toBe(true);
+    await hold.hover();
+    await page.mouse.down();
+    await panel.getByRole('button', { name: /^Recording… [3-9] frames$/ }).waitFor();
+    await page.mouse.up();
+    await panel.getByText(/frames sent to import as “Waving hand”/).waitFor();
+    await page.getByRole('button', { name: /^Waving hand, [3-9] images$/ }).waitFor({ timeout: 20_000 });
+    await page.screenshot({ path: path.join(artifactsDir, 'dataset-webcam.png') });
+    const captured = dbRows(dataDir).filter((r) => r.label === 'Waving hand');
+    expect(captured.length).toBeGreaterThanOrEqual(3);
+    expect(captured.every((r) => r.file.startsWith('capture-'))).toBe(true);
   });
 });

@@ -54,6 +54,16 @@ export const datasetChannels = {
       })
       .strict(),
   ),
+  /** Imports a burst of webcam frames (base64 PNG/JPEG) under a label; like dataset:import. Added by the dataset UI. */
+  'dataset:importCaptured': invoke<{ importId: string }>()(
+    z
+      .object({
+        projectId,
+        label: labelName,
+        images: z.array(z.string().min(16).max(8_000_000)).min(1).max(300),
+      })
+      .strict(),
+  ),
   'dataset:cancelImport': invoke<{ cancelled: boolean }>()(z.object({ projectId, importId }).strict()),
   'dataset:importStatus': invoke<ImportStatusValue>()(z.object({ projectId, importId }).strict()),
   'dataset:listImports': invoke<
@@ -112,6 +122,10 @@ export const datasetChannels = {
   'dataset:undo': invoke<UndoState & { undone: string | null }>()(z.object({ projectId }).strict()),
   'dataset:redo': invoke<UndoState & { redone: string | null }>()(z.object({ projectId }).strict()),
   'dataset:undoState': invoke<UndoState>()(z.object({ projectId }).strict()),
+  /** Re-decodes every original into the tensor cache (repair; not needed in normal use). */
+  'dataset:rebuildTensors': invoke<{ rebuilt: number; failed: { imageId: number; reason: string }[] }>()(
+    z.object({ projectId }).strict(),
+  ),
   'dataset:export': invoke<ExportResult>()(
     z
       .object({

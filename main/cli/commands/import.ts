@@ -225,6 +225,22 @@ export function datasetCommand(ctx: () => CliContext): Command {
       },
     );
 
+  dataset
+    .command('rebuild-tensors')
+    .description('re-decode every image into the training tensor cache (repair)')
+    .argument('<project>', 'project id or name')
+    .action(async (ref: string) => {
+      const c = ctx();
+      const s = c.services();
+      const result = await s.dataset.rebuildTensors(s.projects.resolve(ref).id);
+      printResult(c, result, () =>
+        [
+          `Rebuilt ${result.rebuilt} tensors.`,
+          ...result.failed.map((f) => `failed: image ${f.imageId}: ${f.reason}`),
+        ].join('\n'),
+      );
+    });
+
   return dataset;
 }
 

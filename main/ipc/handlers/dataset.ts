@@ -1,3 +1,4 @@
+import { importCaptured } from '../../services/dataset/capture';
 import { listImageIds } from '../../services/dataset/image-ids';
 import type { HandlerTable } from '../handler-table';
 
@@ -14,6 +15,9 @@ export function datasetHandlers(): Pick<HandlerTable, DatasetChannel> {
     'dataset:listImages': (s, { projectId, ...query }) => s.dataset.listImages(projectId, query),
     // Added by the dataset UI (selections of many images); see services/dataset/image-ids.ts.
     'dataset:imageIds': (s, { projectId, ...query }) => listImageIds(s.projects.db(projectId), query),
+    // Added by the dataset UI (webcam bursts); see services/dataset/capture.ts.
+    'dataset:importCaptured': (s, { projectId, label, images }) =>
+      importCaptured(s, projectId, label, images),
     'dataset:imageDetails': (s, { projectId, imageId }) => s.dataset.imageDetails(projectId, imageId),
     'dataset:removeImages': (s, { projectId, imageIds }) => s.dataset.removeImages(projectId, imageIds),
     'dataset:restoreImages': (s, { projectId, imageIds }) => s.dataset.restoreImages(projectId, imageIds),
@@ -24,6 +28,7 @@ export function datasetHandlers(): Pick<HandlerTable, DatasetChannel> {
     'dataset:undo': (s, { projectId }) => s.dataset.undo(projectId),
     'dataset:redo': (s, { projectId }) => s.dataset.redo(projectId),
     'dataset:undoState': (s, { projectId }) => s.dataset.undoState(projectId),
+    'dataset:rebuildTensors': (s, { projectId }) => s.dataset.rebuildTensors(projectId),
     'dataset:export': (s, { projectId, dir, ...options }) => s.dataset.exportFolders(projectId, dir, options),
     'labels:list': (s, { projectId }) => s.dataset.listLabels(projectId),
     'labels:create': (s, { projectId, name, color }) => s.dataset.createLabel(projectId, name, color),

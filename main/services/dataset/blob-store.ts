@@ -31,10 +31,35 @@ export class BlobStore {
     else await fs.promises.writeFile(file, bytes);
   }
 
-  /** Deletes blob and thumbnail files whose sha256 has no image row. Returns how many were removed. */
-  cleanOrphans(db: Db): number {
+  /**
+   * Deletes blob and thumbnail files whose sha256 has no image row; returns how many. `olderThanMs` spares files
+   * written recently (another process may be importing into the same project and not have committed yet);
+   * `only` limits the sweep to files this process wrote.
+   */
+  cleanOrphans(db: Db, options: { olderThanMs?: number; only?: Set<string> } = {}): number {
     const known = db.prepare('SELECT 1 FROM images WHERE sha256 = ?').pluck();
+    const isOrphan = (file: string) => {
+      const name = path.basename(file);
+      if (/^[0-9a-f]{64}\.[a-z0-9]+$/.test(name) && known.get(name.slice(0, 64)) !== undefined) return false;
+      if (options.olderThanMs) {
+        try {
+          if (Date.now() - fs.statSync(file).mtimeMs < options.olderThanMs) return false;
+        } catch {
+          return false;
+        }
+      }
+      return true;
+    };
     let removed = 0;
+    if (options.only) {
+      for (const file of options.only) {
+        if (fs.existsSync(file) && isOrphan(file)) {
+          fs.rmSync(file, { force: true });
+          removed++;
+        }
+      }
+      return removed;
+    }
     for (const top of ['blobs', 'thumbs']) {
       const base = path.join(this.projectDir, top);
       if (!fs.existsSync(base)) continue;
@@ -47,9 +72,9 @@ export class BlobStore {
           continue;
         }
         for (const name of names) {
-          const sha = name.slice(0, 64);
-          if (/^[0-9a-f]{64}\.[a-z0-9]+$/.test(name) && known.get(sha) !== undefined) continue;
-          fs.rmSync(path.join(subDir, name), { force: true });
+          const file = path.join(subDir, name);
+          if (!isOrphan(file)) continue;
+          fs.rmSync(file, { force: true });
           removed++;
         }
       }

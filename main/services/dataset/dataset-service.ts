@@ -27,7 +27,7 @@ import type { ProjectStore } from '../project-store';
 import type { EventSink } from '../services';
 import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './actions';
 import { BlobStore } from './blob-store';
-import { MIME_BY_EXT } from './decode';
+import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
 import { imageQuerySql } from './image-ids';
 import { runImport, type ImportHooks } from './importer';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
@@ -843,6 +843,56 @@ export class DatasetService {
 
   loadTrainingTensors(projectId: string, options: LoadTensorOptions = {}): TrainingTensors {
     return loadTrainingTensors(this.db(projectId), options);
+  }
+
+  /**
+   * Re-decodes every image from its stored original into the tensor cache (to repair it, or after a change of
+   * the preprocessing). Four decodes at a time, 256 images per transaction.
+   */
+  async rebuildTensors(
+    projectId: string,
+  ): Promise<{ rebuilt: number; failed: { imageId: number; reason: string }[] }> {
+    const project = this.projects.get(projectId);
+    const db = this.db(projectId);
+    const blobs = new BlobStore(this.projects.projectDir(projectId));
+    const channels = project.color === 'gray' ? 1 : 3;
+    const rows = db.prepare('SELECT id, sha256, ext FROM images ORDER BY id').all() as {
+      id: number;
+      sha256: string;
+      ext: string;
+    }[];
+    const upsert = db.prepare(
+      `INSERT INTO image_tensors (image_id, size, channels, pixels) VALUES (?, ?, ?, ?)
+       ON CONFLICT(image_id) DO UPDATE SET size = excluded.size, channels = excluded.channels, pixels = excluded.pixels`,
+    );
+    const setHash = db.prepare('UPDATE images SET dhash = ? WHERE id = ?');
+    const failed: { imageId: number; reason: string }[] = [];
+    let rebuilt = 0;
+    for (let start = 0; start < rows.length; start += 256) {
+      const chunk = rows.slice(start, start + 256);
+      const done: { id: number; tensor: Uint8Array }[] = [];
+      let next = 0;
+      const lane = async () => {
+        while (next < chunk.length) {
+          const r = chunk[next++];
+          try {
+            const bytes = await fs.promises.readFile(blobs.blobPath(r.sha256, r.ext));
+            done.push({ id: r.id, tensor: await preprocessImage(bytes, project.inputSize, project.color) });
+          } catch (error) {
+            failed.push({ imageId: r.id, reason: error instanceof Error ? error.message : String(error) });
+          }
+        }
+      };
+      await Promise.all([lane(), lane(), lane(), lane()]);
+      db.transaction(() => {
+        for (const d of done) {
+          upsert.run(d.id, project.inputSize, channels, d.tensor);
+          setHash.run(differenceHash(d.tensor, project.inputSize, channels), d.id);
+        }
+      })();
+      rebuilt += done.length;
+    }
+    return { rebuilt, failed };
   }
 
   /** File and MIME type of an image's original or thumbnail, by sha256; null when unknown. */

@@ -12,6 +12,9 @@ import { fillSplits, getSplitSettings, splitKey } from './splits';
 /** Files up to this size are read and written with synchronous calls (much cheaper per file). */
 const SYNC_IO_BYTES = 256 * 1024;
 
+/** Row-less blob files younger than this are left alone at the start of an import (see cleanOrphans). */
+const ORPHAN_MIN_AGE_MS = 10 * 60_000;
+
 /** The import gives the event loop a turn at least this often (ms). */
 const YIELD_EVERY_MS = 10;
 
@@ -104,7 +107,10 @@ export async function runImport(
     'running',
     JSON.stringify(options),
   );
-  blobs.cleanOrphans(db);
+  // Files a killed import left without a row; recent ones may belong to an import running in another process.
+  blobs.cleanOrphans(db, { olderThanMs: ORPHAN_MIN_AGE_MS });
+  /** Every blob and thumbnail this run wrote, to remove the uncommitted ones if it stops early. */
+  const written = new Set<string>();
 
   let total = 0;
   let done = 0;
@@ -315,8 +321,13 @@ export async function runImport(
     try {
       const image = await decodeImage(bytes, target.inputSize, target.color);
       // Blob (and thumbnail) are on disk before the row that refers to them is committed.
-      await blobs.write(blobs.blobPath(sha, image.ext), bytes);
-      if (image.thumb) await blobs.write(blobs.thumbPath(sha), image.thumb);
+      const blobFile = blobs.blobPath(sha, image.ext);
+      written.add(blobFile);
+      await blobs.write(blobFile, bytes);
+      if (image.thumb) {
+        written.add(blobs.thumbPath(sha));
+        await blobs.write(blobs.thumbPath(sha), image.thumb);
+      }
       push({ kind: 'new', file, sha, image, byteSize: bytes.length });
       summary.imported++;
       if (file.label) summary.perLabel[file.label] = (summary.perLabel[file.label] ?? 0) + 1;
@@ -359,7 +370,7 @@ export async function runImport(
   progress('finishing', true);
   flush();
   db.transaction(() => fillSplits(db))();
-  if (hooks.signal?.aborted || fatal !== undefined) blobs.cleanOrphans(db);
+  if (hooks.signal?.aborted || fatal !== undefined) blobs.cleanOrphans(db, { only: written });
 
   const status: ImportSummary['status'] =
     fatal !== undefined ? 'failed' : hooks.signal?.aborted ? 'cancelled' : 'completed';

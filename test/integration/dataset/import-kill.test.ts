@@ -1,7 +1,8 @@
 import Database from 'better-sqlite3';
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { build } from 'esbuild';
 import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createServices } from '../../../main/services/services';
@@ -161,5 +162,50 @@ describe('an import killed midway (SIGKILL) leaves a consistent database and res
     } finally {
       await services.dispose();
     }
+  });
+
+  // Root reads chmod 000 files, so as root the real permission check runs the CLI as user nobody (setpriv).
+  it('a chmod 000 file is listed as unreadable, every other file imported (run as an unprivileged user)', async () => {
+    const asRoot = process.getuid?.() === 0;
+    const prefix = asRoot ? ['setpriv', '--reuid=65534', '--regid=65534', '--clear-groups'] : [];
+    const probe = spawnSync(
+      prefix[0] ?? process.execPath,
+      [...prefix.slice(1), ...(asRoot ? [process.execPath] : []), '-e', `require(${JSON.stringify(cli)})`],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, HOME: os.tmpdir() },
+      },
+    );
+    if (probe.error || (probe.status !== 0 && !/Usage|cnn-studio/.test(probe.stdout + probe.stderr))) {
+      console.warn('skipped: cannot run the CLI as an unprivileged user here', probe.error ?? probe.stderr);
+      return;
+    }
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-perm-'));
+    fs.chmodSync(dir, 0o777);
+    const srcDir = path.join(dir, 'src');
+    fs.mkdirSync(path.join(srcDir, 'cls'), { recursive: true });
+    fs.copyFileSync(path.join(src, 'class-0', 'img 0.png'), path.join(srcDir, 'cls', 'locked.png'));
+    fs.copyFileSync(path.join(src, 'class-0', 'img 4.png'), path.join(srcDir, 'cls', 'ok.png'));
+    fs.chmodSync(path.join(srcDir, 'cls', 'locked.png'), 0o000);
+    if (asRoot) spawnSync('chown', ['-R', '65534:65534', dir]);
+    const data = path.join(dir, 'data');
+    const runAs = (args: string[]) =>
+      spawnSync(
+        prefix[0] ?? process.execPath,
+        [...prefix.slice(1), ...(asRoot ? [process.execPath] : []), cli, '--data-dir', data, ...args],
+        {
+          encoding: 'utf8',
+          env: { ...process.env, HOME: dir },
+        },
+      );
+    expect(runAs(['project', 'create', 'perm']).status).toBe(0);
+    const r = runAs(['import', 'perm', srcDir, '--json']);
+    expect(r.status, r.stderr).toBe(0);
+    const summary = JSON.parse(r.stdout);
+    expect(summary.imported).toBe(1);
+    expect(summary.failed).toEqual([
+      { path: path.join(srcDir, 'cls', 'locked.png'), reason: 'cannot read: permission denied (unreadable)' },
+    ]);
+    fs.rmSync(dir, { recursive: true, force: true });
   });
 });

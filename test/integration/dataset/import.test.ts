@@ -220,6 +220,17 @@ describe('import of a messy folder', () => {
     const labeled = h.services.dataset.loadTrainingTensors(h.projectId, { labeledOnly: true });
     expect(labeled.count).toBe(7);
   });
+
+  it('a damaged tensor cache is reported and rebuilt from the stored originals', async () => {
+    const db = h.services.projects.db(h.projectId);
+    const before = h.services.dataset.loadTrainingTensors(h.projectId);
+    db.prepare('DELETE FROM image_tensors WHERE image_id = (SELECT MIN(id) FROM images)').run();
+    expect(() => h.services.dataset.loadTrainingTensors(h.projectId)).toThrow(/rebuild the tensor cache/);
+    const result = await h.services.dataset.rebuildTensors(h.projectId);
+    expect(result).toEqual({ rebuilt: 8, failed: [] });
+    const after = h.services.dataset.loadTrainingTensors(h.projectId);
+    expect(Buffer.from(after.images).equals(Buffer.from(before.images))).toBe(true);
+  });
 });
 
 describe('import with progress, cancel and the Fashion-MNIST sample', () => {
@@ -320,14 +331,33 @@ describe('import with progress, cancel and the Fashion-MNIST sample', () => {
   });
 
   // As root (CI, this container) chmod 000 does not stop reads; the injected EACCES above covers that case.
-  it.skipIf(process.getuid?.() === 0)('a chmod 000 file is listed as unreadable (non-root only)', async () => {
-    const src = tempDir('cnn-perm-');
-    const file = write(path.join(src, 'locked.png'), await solidImage('png', { seed: 31337 }));
-    fs.chmodSync(file, 0o000);
-    const project = h.services.projects.create({ name: 'perm', inputSize: 8, color: 'gray' });
-    const s = await h.services.dataset.importAndWait(project.id, { paths: [src] });
-    expect(s.failed).toEqual([{ path: file, reason: 'cannot read: permission denied (unreadable)' }]);
-    fs.chmodSync(file, 0o644);
+  it.skipIf(process.getuid?.() === 0)(
+    'a chmod 000 file is listed as unreadable (non-root only)',
+    async () => {
+      const src = tempDir('cnn-perm-');
+      const file = write(path.join(src, 'locked.png'), await solidImage('png', { seed: 31337 }));
+      fs.chmodSync(file, 0o000);
+      const project = h.services.projects.create({ name: 'perm', inputSize: 8, color: 'gray' });
+      const s = await h.services.dataset.importAndWait(project.id, { paths: [src] });
+      expect(s.failed).toEqual([{ path: file, reason: 'cannot read: permission denied (unreadable)' }]);
+      fs.chmodSync(file, 0o644);
+      fs.rmSync(src, { recursive: true, force: true });
+    },
+  );
+
+  it('an import removes old row-less blobs (a killed run) but spares fresh ones (another process importing)', async () => {
+    const project = h.services.projects.create({ name: 'orphans', inputSize: 8, color: 'gray' });
+    const dir = h.services.projects.projectDir(project.id);
+    const old = write(path.join(dir, 'blobs', 'aa', `${'a'.repeat(64)}.png`), 'x');
+    const oldThumb = write(path.join(dir, 'thumbs', 'aa', `${'a'.repeat(64)}.webp`), 'x');
+    const fresh = write(path.join(dir, 'blobs', 'bb', `${'b'.repeat(64)}.png`), 'x');
+    const hourAgo = new Date(Date.now() - 3600_000);
+    fs.utimesSync(old, hourAgo, hourAgo);
+    fs.utimesSync(oldThumb, hourAgo, hourAgo);
+    const src = tempDir('cnn-orphan-src-');
+    write(path.join(src, 'a.png'), await solidImage('png', { seed: 8080 }));
+    await h.services.dataset.importAndWait(project.id, { paths: [src] });
+    expect([fs.existsSync(old), fs.existsSync(oldThumb), fs.existsSync(fresh)]).toEqual([false, false, true]);
     fs.rmSync(src, { recursive: true, force: true });
   });
 

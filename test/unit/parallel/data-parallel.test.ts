@@ -186,3 +186,18 @@ describe('DataParallelTrainer with batchnorm and dropout', () => {
     }
   });
 });
+
+describe('DataParallelTrainer failures', () => {
+  it('fails the step (not hang) when a worker dies, and every later call fails fast', async () => {
+    const t = await DataParallelTrainer.create({ spec, seed: 1, maxBatch: 4, workers: 2, workerPath });
+    try {
+      const threads = (t as unknown as { threads: { terminate(): Promise<number> }[] }).threads;
+      await threads[1].terminate();
+      const d = data(4, 1);
+      await expect(t.trainStep(d.x, d.y, 4)).rejects.toThrow(/exited/);
+      await expect(t.infer(d.x, 4)).rejects.toThrow(/exited/);
+    } finally {
+      await t.close();
+    }
+  });
+});

@@ -26,8 +26,9 @@ import { ImportForm, ImportStatusPanel, useImport } from './import-panel';
 import { DeleteLabelDialog, LabelPicker, MergeDialog } from './label-dialogs';
 import { LabelPanel } from './label-panel';
 import { useDatasetChanged, useDatasetMeta, useMediaBase } from './use-dataset';
+import { WebcamPanel } from './webcam-panel';
 
-type SidePanel = 'health' | 'export' | null;
+type SidePanel = 'health' | 'export' | 'camera' | null;
 
 interface Notice {
   text: string;
@@ -379,7 +380,7 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
       if (paths.length === 0) setNotice({ text: t.dataset.dropNoPaths });
       else void imp.start(paths);
     });
-  }, !imp.running);
+  });
 
   // ------------------------------------------------------------ render
 
@@ -441,7 +442,8 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
         <div className="toolbar-group">
           <button
             type="button"
-            className="button small"
+            className="button small icon-text"
+            aria-label={t.dataset.undo}
             disabled={!undoState?.canUndo}
             title={
               undoState?.undoDescription
@@ -450,11 +452,12 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
             }
             onClick={() => void undoRedo('undo')}
           >
-            ↶ {t.dataset.undo}
+            <span aria-hidden="true">↶</span>
           </button>
           <button
             type="button"
-            className="button small"
+            className="button small icon-text"
+            aria-label={t.dataset.redo}
             disabled={!undoState?.canRedo}
             title={
               undoState?.redoDescription
@@ -463,7 +466,7 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
             }
             onClick={() => void undoRedo('redo')}
           >
-            ↷ {t.dataset.redo}
+            <span aria-hidden="true">↷</span>
           </button>
         </div>
         <div className="toolbar-group toolbar-end">
@@ -474,6 +477,14 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
             onClick={() => setPanel(panel === 'health' ? null : 'health')}
           >
             {t.dataset.panels.toggleHealth}
+          </button>
+          <button
+            type="button"
+            className="button small"
+            aria-pressed={panel === 'camera'}
+            onClick={() => setPanel(panel === 'camera' ? null : 'camera')}
+          >
+            {t.dataset.camera.toggle}
           </button>
           <button
             type="button"
@@ -604,10 +615,22 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
       {panel && (
         <aside
           className="side-panel"
-          aria-label={panel === 'health' ? t.dataset.panels.toggleHealth : t.dataset.panels.toggleExport}
+          aria-label={
+            panel === 'health'
+              ? t.dataset.panels.toggleHealth
+              : panel === 'camera'
+                ? t.dataset.camera.toggle
+                : t.dataset.panels.toggleExport
+          }
         >
           <div className="side-panel-head">
-            <h2>{panel === 'health' ? t.dataset.panels.toggleHealth : t.dataset.exporter.title}</h2>
+            <h2>
+              {panel === 'health'
+                ? t.dataset.panels.toggleHealth
+                : panel === 'camera'
+                  ? t.dataset.camera.title
+                  : t.dataset.exporter.title}
+            </h2>
             <button
               type="button"
               className="icon-button"
@@ -619,6 +642,8 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
           </div>
           {panel === 'health' ? (
             <HealthPanel projectId={projectId} stats={stats} version={dataVersion} />
+          ) : panel === 'camera' ? (
+            <WebcamPanel projectId={projectId} labels={labels} />
           ) : (
             <ExportPanel projectId={projectId} />
           )}

@@ -1,32 +1,31 @@
 import { useEffect, useRef, useState } from 'react';
 import { desktop } from '../../bridge/desktop';
 
-/**
- * What the preload may add to `window.desktop` for drag and drop: in Electron (32+) a dropped File only reveals
- * its path through `webUtils.getPathForFile`, which the preload calls for us. Optional: older shells and the e2e
- * bridge do not have it.
- */
-interface FilesBridge {
+/** A possible bulk variant of the contract's `files.pathForFile` (not provided today; harmless when absent). */
+interface BulkFilesBridge {
   files?: { pathsForDrop?: (files: File[]) => string[] | Promise<string[]> };
 }
 
 /**
- * Paths of dropped files and folders: the preload's `files.pathsForDrop` when present, else the legacy
- * `File.path` (older Electron; the e2e tests define it on the File objects they drop). Empty paths are left out.
+ * Local paths of dropped files and folders. In Electron (32+) a dropped File reveals its path only through
+ * `webUtils.getPathForFile`, which the preload exposes as `desktop.files.pathForFile` (see app/ipc/contract.ts);
+ * a bulk `files.pathsForDrop` is used if a preload offers one; else the legacy `File.path` (older Electron, and
+ * the e2e tests, which define it on the File objects they drop). Files without a path are left out.
  */
 export async function pathsForDrop(files: File[]): Promise<string[]> {
   if (files.length === 0) return [];
-  const bridge = desktop() as unknown as FilesBridge;
-  let paths: string[] = [];
-  const fromBridge = bridge.files?.pathsForDrop;
-  if (typeof fromBridge === 'function') {
-    try {
-      paths = await fromBridge(files);
-    } catch {
-      paths = [];
-    }
+  const api = desktop();
+  const legacy = (file: File) => (file as File & { path?: unknown }).path;
+  let paths: unknown[] = [];
+  try {
+    const perFile = api.files?.pathForFile;
+    const bulk = (api as unknown as BulkFilesBridge).files?.pathsForDrop;
+    if (typeof perFile === 'function') paths = files.map((file) => perFile(file));
+    else if (typeof bulk === 'function') paths = await bulk(files);
+  } catch {
+    paths = [];
   }
-  if (!paths.some(Boolean)) paths = files.map((file) => (file as File & { path?: unknown }).path as string);
+  paths = files.map((file, i) => (typeof paths[i] === 'string' && paths[i] ? paths[i] : legacy(file)));
   return paths.filter((p): p is string => typeof p === 'string' && p.length > 0);
 }
 
@@ -35,17 +34,16 @@ function hasFiles(event: DragEvent): boolean {
 }
 
 /**
- * Accepts files and folders dropped anywhere on the window while mounted; shows `dragging` while a drag with
- * files is over it. `onDrop` gets the dropped File objects.
+ * Accepts files and folders dropped anywhere on the window while mounted (and keeps the browser from opening a
+ * dropped file); `dragging` is true while a drag with files is over it. `onDrop` gets the dropped File objects.
  */
-export function useWindowDrop(onDrop: (files: File[]) => void, enabled: boolean): boolean {
+export function useWindowDrop(onDrop: (files: File[]) => void): boolean {
   const [dragging, setDragging] = useState(false);
   const latest = useRef(onDrop);
   useEffect(() => {
     latest.current = onDrop;
   });
   useEffect(() => {
-    if (!enabled) return;
     let depth = 0;
     const enter = (event: DragEvent) => {
       if (!hasFiles(event)) return;
@@ -82,6 +80,6 @@ export function useWindowDrop(onDrop: (files: File[]) => void, enabled: boolean)
       window.removeEventListener('drop', drop);
       setDragging(false);
     };
-  }, [enabled]);
+  }, []);
   return dragging;
 }

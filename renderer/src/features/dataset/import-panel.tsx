@@ -110,7 +110,7 @@ export function ImportForm({ state, compact }: { state: ImportState; compact?: b
           type="text"
           value={path}
           onChange={(e) => setPath(e.target.value)}
-          placeholder={t.dataset.importPathPlaceholder}
+          placeholder={compact ? t.dataset.importPathShort : t.dataset.importPathPlaceholder}
           spellCheck={false}
           autoComplete="off"
         />
