@@ -7,12 +7,31 @@ import globals from 'globals';
 import tseslint from 'typescript-eslint';
 
 const nodeBuiltins = { group: ['node:*'], message: 'This layer must not use Node APIs.' };
-const electron = { group: ['electron'], message: 'Only the Electron shell (main/index.ts, windows, preload, register-ipc, app-protocol) imports electron.' };
-const layer = (name) => ({ group: [`**/${name}/**`, `**/${name}`], message: `This layer must not import ${name}/.` });
-const nativeDeps = { group: ['better-sqlite3', 'sharp'], message: 'Native modules belong to main/ and workers.' };
+const electron = {
+  group: ['electron'],
+  message:
+    'Only the Electron shell (main/index.ts, windows, preload, register-ipc, app-protocol) imports electron.',
+};
+const layer = (name) => ({
+  group: [`**/${name}/**`, `**/${name}`],
+  message: `This layer must not import ${name}/.`,
+});
+const nativeDeps = {
+  group: ['better-sqlite3', 'sharp'],
+  message: 'Native modules belong to main/ and workers.',
+};
 
 export default tseslint.config(
-  { ignores: ['out/**', 'dist/**', 'node_modules/**', 'native/**', 'test-results/**', 'native-workers/kernels/generated/**'] },
+  {
+    ignores: [
+      'out/**',
+      'dist/**',
+      'node_modules/**',
+      'native/**',
+      'test-results/**',
+      'native-workers/kernels/generated/**',
+    ],
+  },
   js.configs.recommended,
   ...tseslint.configs.recommended,
   {
@@ -25,7 +44,19 @@ export default tseslint.config(
   {
     files: ['app/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [electron, nodeBuiltins, nativeDeps, layer('main'), layer('renderer'), layer('native-workers')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [
+            electron,
+            nodeBuiltins,
+            nativeDeps,
+            layer('main'),
+            layer('renderer'),
+            layer('native-workers'),
+          ],
+        },
+      ],
     },
   },
   {
@@ -34,7 +65,10 @@ export default tseslint.config(
     plugins: { 'react-hooks': reactHooks },
     rules: {
       ...reactHooks.configs.recommended.rules,
-      'no-restricted-imports': ['error', { patterns: [electron, nodeBuiltins, nativeDeps, layer('main'), layer('native-workers')] }],
+      'no-restricted-imports': [
+        'error',
+        { patterns: [electron, nodeBuiltins, nativeDeps, layer('main'), layer('native-workers')] },
+      ],
     },
   },
   {
@@ -44,7 +78,12 @@ export default tseslint.config(
   {
     files: ['native-workers/cnn/**/*.ts'],
     rules: {
-      'no-restricted-imports': ['error', { patterns: [electron, nodeBuiltins, nativeDeps, layer('main'), layer('renderer'), layer('kernels')] }],
+      'no-restricted-imports': [
+        'error',
+        {
+          patterns: [electron, nodeBuiltins, nativeDeps, layer('main'), layer('renderer'), layer('kernels')],
+        },
+      ],
     },
   },
   {

@@ -38,6 +38,9 @@ const flags = [
   '-O3',
   '-msimd128',
   '-mbulk-memory',
+  // shared memory (threads feature, not relaxed-simd): a SharedArrayBuffer never detaches when memory grows, so
+  // tensors allocated inside it (allocate()) stay valid and are passed to the kernels without copies
+  '-matomics',
   '-mnontrapping-fptoint',
   '-fno-math-errno',
   '-nostdlib',
@@ -48,6 +51,8 @@ const flags = [
   '-Wl,--stack-first',
   '-Wl,-z,stack-size=65536',
   '-Wl,--initial-memory=1048576',
+  '-Wl,--shared-memory',
+  '-Wl,--max-memory=1073741824',
   '-o',
   wasmPath,
   src,

@@ -19,14 +19,32 @@ const external = [
   'onnxruntime-node',
   'playwright-core',
 ];
-const node = { bundle: true, platform: 'node', target: 'node20', format: 'cjs', sourcemap: true, external, logLevel: 'warning' };
+const node = {
+  bundle: true,
+  platform: 'node',
+  target: 'node20',
+  format: 'cjs',
+  sourcemap: true,
+  external,
+  logLevel: 'warning',
+};
 
 const list = (dir, pattern) =>
-  fs.existsSync(rel(dir)) ? fs.readdirSync(rel(dir)).filter((f) => pattern.test(f)).map((f) => rel(dir, f)) : [];
+  fs.existsSync(rel(dir))
+    ? fs
+        .readdirSync(rel(dir))
+        .filter((f) => pattern.test(f))
+        .map((f) => rel(dir, f))
+    : [];
 
 const jobs = [
   { ...node, entryPoints: [rel('main/index.ts')], outfile: rel('out/main/index.js') },
-  { ...node, entryPoints: [rel('main/preload/index.ts')], outfile: rel('out/preload/index.js'), sourcemap: false },
+  {
+    ...node,
+    entryPoints: [rel('main/preload/index.ts')],
+    outfile: rel('out/preload/index.js'),
+    sourcemap: false,
+  },
   { ...node, entryPoints: [rel('main/cli/index.ts')], outfile: rel('out/cli/index.js') },
 ];
 const workers = list('native-workers', /-worker\.ts$/);

@@ -16,7 +16,12 @@ const stampFile = path.join(outDir, 'stamp.json');
 
 const electronVersion = require('electron/package.json').version;
 const sqliteVersion = require('better-sqlite3/package.json').version;
-const stamp = JSON.stringify({ electronVersion, sqliteVersion, platform: process.platform, arch: process.arch });
+const stamp = JSON.stringify({
+  electronVersion,
+  sqliteVersion,
+  platform: process.platform,
+  arch: process.arch,
+});
 
 let electronBinary;
 try {
@@ -33,7 +38,8 @@ if (!electronBinary || !fs.existsSync(electronBinary)) {
   process.exit(1);
 }
 
-if (fs.existsSync(target) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp) process.exit(0);
+if (fs.existsSync(target) && fs.existsSync(stampFile) && fs.readFileSync(stampFile, 'utf8') === stamp)
+  process.exit(0);
 
 // Build in a scratch copy so node_modules/better-sqlite3 keeps its Node-ABI binary.
 const work = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-sqlite-'));
@@ -42,11 +48,20 @@ fs.cpSync(path.dirname(require.resolve('better-sqlite3/package.json')), pkgDir, 
   recursive: true,
   filter: (src) => !src.includes(`${path.sep}build${path.sep}`),
 });
-const bin = (name) => path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
-const run = (cmd, args) => execFileSync(cmd, args, { cwd: pkgDir, stdio: 'inherit', shell: process.platform === 'win32' });
+const bin = (name) =>
+  path.join(root, 'node_modules', '.bin', process.platform === 'win32' ? `${name}.cmd` : name);
+const run = (cmd, args) =>
+  execFileSync(cmd, args, { cwd: pkgDir, stdio: 'inherit', shell: process.platform === 'win32' });
 console.log(`Building better-sqlite3 ${sqliteVersion} for Electron ${electronVersion}...`);
 try {
-  run(bin('prebuild-install'), ['--runtime', 'electron', '--target', electronVersion, '--arch', process.arch]);
+  run(bin('prebuild-install'), [
+    '--runtime',
+    'electron',
+    '--target',
+    electronVersion,
+    '--arch',
+    process.arch,
+  ]);
 } catch {
   run(bin('node-gyp'), [
     'rebuild',

@@ -16,9 +16,11 @@ export function validateProjectName(raw: string): string {
     throw new AppFailure('invalid-name', `Project name ${JSON.stringify(raw)} ${why}.`);
   };
   if (name.length === 0) reject('is empty');
-  if (name.length > PROJECT_LIMITS.nameMaxLength) reject(`is longer than ${PROJECT_LIMITS.nameMaxLength} characters`);
+  if (name.length > PROJECT_LIMITS.nameMaxLength)
+    reject(`is longer than ${PROJECT_LIMITS.nameMaxLength} characters`);
   if (name === '.' || name === '..' || name.includes('..')) reject('looks like a path');
-  if (FORBIDDEN_CHARS.test(name)) reject('contains a character that is not allowed (/ \\ : * ? " < > | or control)');
+  if (FORBIDDEN_CHARS.test(name))
+    reject('contains a character that is not allowed (/ \\ : * ? " < > | or control)');
   if (WINDOWS_RESERVED.test(name)) reject('is a name Windows reserves');
   if (/[. ]$/.test(name)) reject('ends with a dot or a space');
   return name;

@@ -49,7 +49,10 @@ export class ProjectStore {
       fs.mkdirSync(this.trashDir, { recursive: true });
       fs.accessSync(this.dataDir, fs.constants.W_OK);
     } catch (error) {
-      throw new AppFailure('storage', `Data folder ${this.dataDir} is not writable: ${(error as Error).message}`);
+      throw new AppFailure(
+        'storage',
+        `Data folder ${this.dataDir} is not writable: ${(error as Error).message}`,
+      );
     }
   }
 
@@ -85,7 +88,8 @@ export class ProjectStore {
   get(id: string): ProjectSummary {
     const db = this.db(id);
     const row = db.prepare('SELECT * FROM project LIMIT 1').get() as ProjectRow | undefined;
-    if (!row) throw new AppFailure('storage', `Project ${id} has no settings row; its database is incomplete.`);
+    if (!row)
+      throw new AppFailure('storage', `Project ${id} has no settings row; its database is incomplete.`);
     return { ...toSummary(row), ...countContents(db) };
   }
 
@@ -117,7 +121,11 @@ export class ProjectStore {
     const name = validateProjectName(rawName);
     this.assertNameFree(name, id);
     const db = this.db(id);
-    db.prepare('UPDATE project SET name = ?, updated_at = ? WHERE id = ?').run(name, new Date().toISOString(), id);
+    db.prepare('UPDATE project SET name = ?, updated_at = ? WHERE id = ?').run(
+      name,
+      new Date().toISOString(),
+      id,
+    );
     return this.get(id);
   }
 
@@ -128,7 +136,10 @@ export class ProjectStore {
     const deletedAt = new Date().toISOString();
     fs.mkdirSync(this.trashDir, { recursive: true });
     fs.renameSync(this.projectDir(id), path.join(this.trashDir, id));
-    fs.writeFileSync(path.join(this.trashDir, id, 'deleted.json'), JSON.stringify({ name: summary.name, deletedAt }));
+    fs.writeFileSync(
+      path.join(this.trashDir, id, 'deleted.json'),
+      JSON.stringify({ name: summary.name, deletedAt }),
+    );
     return { id, name: summary.name, deletedAt };
   }
 

@@ -45,6 +45,8 @@ export interface DataParallelOptions {
   workerPath?: string;
   /** Kernel backend in the workers (default 'wasm' = fastKernels()). */
   kernels?: 'wasm' | 'reference';
+  /** Replicas keep their activations in wasm memory (no per-op copies; see adoptKernelMemory). Default true. */
+  zeroCopy?: boolean;
   /** Initial parameters (else initialised from the seed, exactly like buildModel). */
   params?: Float32Array;
   /** Initial batchnorm running statistics (else the defaults). */
@@ -200,6 +202,7 @@ export class DataParallelTrainer {
         stateCount: this.stateCount,
         buffers: this.buffers,
         kernels: opts.kernels ?? 'wasm',
+        zeroCopy: opts.zeroCopy ?? true,
       };
       const w = new Worker(path, { workerData: data });
       this.threads.push(w);

@@ -76,6 +76,8 @@ export interface ShardWorkerData {
   buffers: SharedBuffers;
   /** 'wasm' (fastKernels) or 'reference' (the readable ops, for tests). */
   kernels: 'wasm' | 'reference';
+  /** Move the replica's activations into wasm memory (adoptKernelMemory); default true. */
+  zeroCopy?: boolean;
 }
 
 /** The slice [from, to) of parameters that worker `index` reduces and updates (4-aligned). */

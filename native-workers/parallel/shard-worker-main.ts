@@ -9,6 +9,7 @@ import type { KernelSet } from '../cnn/kernel-set';
 import { buildModel } from '../cnn/model';
 import { referenceKernels } from '../cnn/reference-kernels';
 import { deriveSeed } from '../cnn/rng';
+import { adoptKernelMemory } from '../kernels/adopt-kernel-memory';
 import { fastKernels } from '../kernels/fast-kernels';
 import { profileKernels } from '../kernels/profile-kernels';
 import { FlatAdam } from './adam';
@@ -51,6 +52,7 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   });
   if (model.params.length !== P || model.state.length !== S)
     throw new Error('replica layout differs from the coordinator');
+  const zeroCopy = data.kernels !== 'reference' && data.zeroCopy !== false && adoptKernelMemory(model);
   const inSize = model.inputSize;
   const classes = model.numClasses;
   const [p0, p1] = paramSlice(P, N, index);
@@ -127,7 +129,10 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
 
   // read SEQ before announcing readiness, or the first command could slip in between and be missed
   let seen = Atomics.load(ctrl, CTRL.SEQ);
-  port.postMessage({ type: 'ready', backend: base === referenceKernels ? 'reference' : 'wasm' });
+  port.postMessage({
+    type: 'ready',
+    backend: base === referenceKernels ? 'reference' : zeroCopy ? 'wasm, zero-copy' : 'wasm',
+  });
   for (;;) {
     Atomics.wait(ctrl, CTRL.SEQ, seen);
     const seq = Atomics.load(ctrl, CTRL.SEQ);

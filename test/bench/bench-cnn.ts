@@ -37,6 +37,7 @@ import {
 } from './lib/common';
 import { fillBatch, loadSplit, shuffled } from './lib/fashion-mnist';
 import { type PeerResult, benchConvnetjs, benchTfjsWasm } from './lib/peers';
+import { adoptKernelMemory } from '../../native-workers/kernels/adopt-kernel-memory';
 
 const JSON_OUT = hasFlag('json');
 const log = (s: string) => (JSON_OUT ? process.stderr.write(s + '\n') : console.log(s));
@@ -113,6 +114,7 @@ async function benchOurs(
         kernels: fastKernels(),
         params: t.params.slice(),
       });
+      adoptKernelMemory(model);
       for (let i = 0; i < 20; i++) model.forward(xin, { training: false });
       for (let w = 0; w < Math.max(3, plan.windows); w++) {
         const t0 = performance.now();
@@ -157,6 +159,7 @@ function profileOurs(
   train: ReturnType<typeof loadSplit>,
   idx: Uint32Array,
   steps: number,
+  zeroCopy = false,
 ): Record<string, unknown> {
   // CPU time of this process (only this thread works during the profile): robust to other load on the machine
   const cpuMs = () => {
@@ -165,6 +168,7 @@ function profileOurs(
   };
   const kernels = profileKernels(fastKernels(), cpuMs);
   const model = buildModel(REFERENCE_CNN, { seed: 1, batchSize: BS, kernels });
+  if (zeroCopy) adoptKernelMemory(model);
   const opt = createOptimizer({ type: 'adam' }, model.params.length);
   const xb = new Float32Array(BS * 784);
   const yb = new Int32Array(BS);
@@ -268,6 +272,14 @@ async function main(): Promise<void> {
 
   log('profiling ours (single thread, in-process)…');
   const profile = profileOurs(train, idx, argValue('profile-steps', 20));
+  log('profiling ours with zero-copy buffers (experiment: Model buffers moved into wasm memory)…');
+  const zc = profileOurs(train, idx, argValue('profile-steps', 20), true);
+  profile.zeroCopyExperiment = {
+    stepCpuMs: zc.stepCpuMs,
+    imgPerCpuSecondSingleThread: zc.imgPerCpuSecondSingleThread,
+    copiedMBPerStep: zc.copiedMBPerStep,
+    msPerStepByKernel: zc.msPerStepByKernel,
+  };
 
   log('ours, 1 worker…');
   results.push(await benchOurs(1, train, test, idx, plan));

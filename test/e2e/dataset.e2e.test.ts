@@ -179,6 +179,24 @@ describe('dataset (renderer in Chromium, real main handlers)', () => {
     await page.keyboard.press('ControlOrMeta+z');
     await expectDb(dataDir, labeled);
 
+    // The picker creates a label that does not exist yet; the toolbar's Undo button takes the labeling back.
+    await page.keyboard.press('ControlOrMeta+k');
+    await picker.waitFor();
+    await page.keyboard.type('Sandal');
+    await page.keyboard.press('Enter');
+    await expectDb(dataDir, { ...labeled, 'boot-1.png': 'Sandal', 'boot-2.png': 'Sandal' });
+    await page.getByRole('button', { name: 'Sandal, 2 images' }).waitFor();
+    await page.locator('.dataset-toolbar').getByRole('button', { name: 'Undo' }).click();
+    await expectDb(dataDir, labeled);
+
+    // Shift+arrows extend the selection from the clicked image; Escape clears it.
+    await cell(page, 'bag-1.png').click();
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.keyboard.press('Shift+ArrowRight');
+    await page.getByText('3 selected').waitFor();
+    await page.keyboard.press('Escape');
+    await page.getByText('6 images', { exact: true }).waitFor();
+
     await page.screenshot({ path: path.join(artifactsDir, 'dataset-labeled.png') });
   });
 
@@ -263,6 +281,16 @@ describe('dataset (renderer in Chromium, real main handlers)', () => {
     await panel.getByText('Training needs at least two labels with images.').waitFor();
     await panel.getByRole('button', { name: 'Assign splits' }).click();
     await panel.getByText('Splits assigned.').waitFor();
+
+    // Export to class folders + CSV.
+    await page.getByRole('button', { name: 'Export', exact: true }).click();
+    const exportPanel = page.getByRole('complementary', { name: 'Export' });
+    const out = path.join(tempDir, 'export');
+    await exportPanel.getByLabel('Destination folder').fill(out);
+    await exportPanel.getByLabel('Include unlabeled images').check();
+    await exportPanel.getByRole('button', { name: 'Export', exact: true }).click();
+    await exportPanel.getByText(/^Exported 5 images to /).waitFor();
+    expect(fs.readdirSync(out).length).toBeGreaterThan(0);
   });
 
   it('records a webcam burst into a label while the button is held', async () => {

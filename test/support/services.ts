@@ -3,7 +3,12 @@ import { createServices, type EventSink, type Services } from '../../main/servic
 import { makeTempDir } from './temp-dir';
 
 /** Real services over a temporary data folder (no mocks), plus the events they emitted. */
-export function makeTestServices(): { services: Services; dataDir: string; events: unknown[][]; cleanup: () => Promise<void> } {
+export function makeTestServices(): {
+  services: Services;
+  dataDir: string;
+  events: unknown[][];
+  cleanup: () => Promise<void>;
+} {
   const temp = makeTempDir();
   const events: unknown[][] = [];
   const sink: EventSink = { emit: (channel, payload) => void events.push([channel, payload]) };

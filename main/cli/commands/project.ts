@@ -31,7 +31,12 @@ export function projectCommand(ctx: () => CliContext): Command {
     .command('create')
     .description('create a project')
     .argument('<name>', 'project name')
-    .option('--size <px>', 'network input size in pixels (square)', parseSize, PROJECT_LIMITS.defaultInputSize)
+    .option(
+      '--size <px>',
+      'network input size in pixels (square)',
+      parseSize,
+      PROJECT_LIMITS.defaultInputSize,
+    )
     .option('--color <mode>', 'gray or rgb', parseColor, 'gray')
     .action((name: string, opts: { size: number; color: 'gray' | 'rgb' }) => {
       const c = ctx();
@@ -70,14 +75,23 @@ export function projectCommand(ctx: () => CliContext): Command {
       const store = c.services().projects;
       const target = store.resolve(ref);
       if (!opts.yes) {
-        const asked = c.io.confirm ? await c.io.confirm(`Move project "${target.name}" to the trash?`) : undefined;
+        const asked = c.io.confirm
+          ? await c.io.confirm(`Move project "${target.name}" to the trash?`)
+          : undefined;
         if (asked === undefined) {
-          throw new AppFailure('invalid-payload', 'Deleting needs confirmation: pass --yes when not on a terminal.');
+          throw new AppFailure(
+            'invalid-payload',
+            'Deleting needs confirmation: pass --yes when not on a terminal.',
+          );
         }
         if (!asked) throw new AppFailure('cancelled', 'Not deleted.');
       }
       const trashed = store.delete(target.id);
-      printResult(c, trashed, () => `Moved "${trashed.name}" to the trash (restore: project restore ${trashed.id}).`);
+      printResult(
+        c,
+        trashed,
+        () => `Moved "${trashed.name}" to the trash (restore: project restore ${trashed.id}).`,
+      );
     });
 
   project
@@ -87,7 +101,9 @@ export function projectCommand(ctx: () => CliContext): Command {
       const c = ctx();
       const trashed = c.services().projects.listTrash();
       printResult(c, trashed, () =>
-        trashed.length === 0 ? 'The trash is empty.' : trashed.map((t) => `${t.name}  (${t.id})  deleted ${t.deletedAt}`).join('\n'),
+        trashed.length === 0
+          ? 'The trash is empty.'
+          : trashed.map((t) => `${t.name}  (${t.id})  deleted ${t.deletedAt}`).join('\n'),
       );
     });
 

@@ -31,7 +31,9 @@ export function projectHandlers(): Pick<
       s.events.emit('projects:changed', { reason: 'renamed' });
       return renamed;
     },
-    'projects:delete': (s, { id }) => {
+    'projects:delete': async (s, { id }) => {
+      // An import still writing into the folder must stop (committing its batch) before the folder moves.
+      await s.dataset.cancelProjectImports(id);
       const trashed = s.projects.delete(id);
       s.events.emit('projects:changed', { reason: 'deleted' });
       return trashed;

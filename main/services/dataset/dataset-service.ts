@@ -155,6 +155,9 @@ export class DatasetService {
       },
       (error: unknown) => {
         this.active.delete(importId);
+        // The page still hears that the import ended (e.g. the project was deleted or its disk failed).
+        this.events.emit('dataset:importFinished', failedSummary(projectId, importId, error));
+        this.changed(projectId, 'import');
         throw error;
       },
     );
@@ -173,6 +176,18 @@ export class DatasetService {
   }
 
   /** Cancels every running import and waits for each to commit its last batch. */
+  /** True while an import into the project runs in this process. */
+  isImporting(projectId: string): boolean {
+    return [...this.active.values()].some((a) => a.projectId === projectId);
+  }
+
+  /** Cancels the project's running import(s) and waits until they have committed (call before moving its folder). */
+  async cancelProjectImports(projectId: string): Promise<void> {
+    const running = [...this.active.values()].filter((a) => a.projectId === projectId);
+    for (const a of running) a.controller.abort();
+    await Promise.allSettled(running.map((a) => a.promise));
+  }
+
   async cancelAll(): Promise<void> {
     const running = [...this.active.values()];
     for (const a of running) a.controller.abort();
@@ -916,6 +931,29 @@ export class DatasetService {
       mimeType: MIME_BY_EXT[row.ext] ?? 'application/octet-stream',
     };
   }
+}
+
+function failedSummary(projectId: string, importId: string, error: unknown): ImportSummary {
+  return {
+    importId,
+    projectId,
+    status: 'failed',
+    imported: 0,
+    duplicates: 0,
+    conflicts: 0,
+    alreadyImported: 0,
+    failed: [],
+    skipped: [],
+    perLabel: {},
+    unlabeled: 0,
+    perSplit: {},
+    duplicateList: [],
+    conflictList: [],
+    filesSeen: 0,
+    elapsedMs: 0,
+    imagesPerSecond: 0,
+    error: error instanceof Error ? error.message : String(error),
+  };
 }
 
 function plural(n: number, word: string): string {

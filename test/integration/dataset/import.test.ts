@@ -345,6 +345,17 @@ describe('import with progress, cancel and the Fashion-MNIST sample', () => {
     },
   );
 
+  it('cancelProjectImports stops a running import and waits for its last commit', async () => {
+    const project = h.services.projects.create({ name: 'stop', inputSize: 28, color: 'gray' });
+    const { importId } = h.services.dataset.startImport(project.id, { paths: [FASHION_SMALL] });
+    expect(h.services.dataset.isImporting(project.id)).toBe(true);
+    await new Promise((r) => setTimeout(r, 30));
+    await h.services.dataset.cancelProjectImports(project.id);
+    expect(h.services.dataset.isImporting(project.id)).toBe(false);
+    const status = h.services.dataset.importStatus(project.id, importId);
+    expect(status.state === 'finished' && status.summary.status).toBe('cancelled');
+  });
+
   it('an import removes old row-less blobs (a killed run) but spares fresh ones (another process importing)', async () => {
     const project = h.services.projects.create({ name: 'orphans', inputSize: 8, color: 'gray' });
     const dir = h.services.projects.projectDir(project.id);

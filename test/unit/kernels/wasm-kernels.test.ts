@@ -340,3 +340,74 @@ describe('fastKernels', () => {
     expect(calls).toEqual(['fast']);
   });
 });
+
+describe.skipIf(!wasmSimdSupported())('zero-copy tensors (allocateKernelTensor)', () => {
+  it('gives the same results as plain arrays, in place, and survives memory growth', async () => {
+    const { allocateKernelTensor, wasmKernelInstance } =
+      await import('../../../native-workers/kernels/wasm-kernels');
+    const wasm = loadWasmKernels()!;
+    const inst = wasmKernelInstance()!;
+    const rand = lcg(77);
+    const s: Conv2dShape = {
+      batch: 3,
+      inChannels: 5,
+      inHeight: 9,
+      inWidth: 11,
+      outChannels: 6,
+      kernelHeight: 3,
+      kernelWidth: 3,
+      strideH: 1,
+      strideW: 2,
+      padTop: 1,
+      padLeft: 1,
+      outHeight: 9,
+      outWidth: 6,
+    };
+    const nIn = 3 * 5 * 9 * 11;
+    const nOut = 3 * 6 * 9 * 6;
+    const own = (a: Float32Array) => {
+      const t = allocateKernelTensor(a.length);
+      t.set(a);
+      return t;
+    };
+    const inp = randArray(rand, nIn);
+    const w = randArray(rand, 6 * 45);
+    const b = randArray(rand, 6);
+    const dout = randArray(rand, nOut);
+    const outR = new Float32Array(nOut);
+    ref.conv2dForward(s, inp, w, b, outR);
+    const [inpO, wO, bO, doutO] = [own(inp), own(w), own(b), own(dout)];
+    const outO = allocateKernelTensor(nOut);
+    const copied0 = inst.copiedBytes;
+    wasm.conv2dForward(s, inpO, wO, bO, outO);
+    expect(inst.copiedBytes).toBe(copied0); // nothing copied
+    expectClose(outO, outR, 'own conv2dForward');
+    // grow the memory a lot: the views must stay valid (shared memory never detaches)
+    const big = allocateKernelTensor(8 << 20);
+    expect(big.length).toBe(8 << 20);
+    expect(outO.length).toBe(nOut);
+    expectClose(outO, outR, 'after growth');
+    const dinpR = new Float32Array(nIn);
+    const dwR = new Float32Array(w.length);
+    const dbR = new Float32Array(6);
+    ref.conv2dBackward(s, inp, w, dout, dinpR, dwR, dbR);
+    const [dinpO, dwO, dbO] = [
+      allocateKernelTensor(nIn),
+      allocateKernelTensor(w.length),
+      allocateKernelTensor(6),
+    ];
+    wasm.conv2dBackward(s, inpO, wO, doutO, dinpO, dwO, dbO);
+    expectClose(dinpO, dinpR, 'own dinp');
+    expectClose(dwO, dwR, 'own dweight');
+    expectClose(dbO, dbR, 'own dbias');
+    // relu: an own input is never overwritten when out is a plain array
+    const r = own(randArray(rand, 100));
+    const before = r.slice();
+    const rOut = new Float32Array(100);
+    wasm.reluForward(r, rOut);
+    expect(Array.from(r)).toEqual(Array.from(before));
+    const rRef = new Float32Array(100);
+    ref.reluForward(before, rRef);
+    expect(Array.from(rOut)).toEqual(Array.from(rRef));
+  });
+});

@@ -12,7 +12,10 @@ const repo = path.resolve(__dirname, '../../..');
 async function cli(dataDir: string, ...args: string[]) {
   let out = '';
   let err = '';
-  const code = await runCli(['--data-dir', dataDir, ...args], { out: (s) => (out += s), err: (s) => (err += s) });
+  const code = await runCli(['--data-dir', dataDir, ...args], {
+    out: (s) => (out += s),
+    err: (s) => (err += s),
+  });
   return { code, out, err, json: () => JSON.parse(out) };
 }
 
@@ -22,7 +25,17 @@ describe('cnn-studio CLI (in process)', () => {
   afterEach(() => temp.cleanup());
 
   it('creates, lists, renames, deletes and restores projects with --json', async () => {
-    const created = await cli(temp.dir, '--json', 'project', 'create', 'Shoes', '--size', '32', '--color', 'rgb');
+    const created = await cli(
+      temp.dir,
+      '--json',
+      'project',
+      'create',
+      'Shoes',
+      '--size',
+      '32',
+      '--color',
+      'rgb',
+    );
     expect(created.code).toBe(0);
     expect(created.json()).toMatchObject({ name: 'Shoes', inputSize: 32, color: 'rgb' });
     const id = created.json().id as string;
@@ -40,7 +53,9 @@ describe('cnn-studio CLI (in process)', () => {
     const deleted = await cli(temp.dir, '--json', 'project', 'delete', 'Boots', '--yes');
     expect(deleted.json()).toMatchObject({ id, name: 'Boots' });
     expect((await cli(temp.dir, '--json', 'project', 'list')).json()).toEqual([]);
-    expect((await cli(temp.dir, '--json', 'project', 'trash')).json()).toEqual([expect.objectContaining({ id })]);
+    expect((await cli(temp.dir, '--json', 'project', 'trash')).json()).toEqual([
+      expect.objectContaining({ id }),
+    ]);
 
     const restored = await cli(temp.dir, '--json', 'project', 'restore', id);
     expect(restored.json()).toMatchObject({ id, name: 'Boots' });
@@ -69,7 +84,9 @@ describe('cnn-studio CLI (in process)', () => {
 
     const badName = await cli(temp.dir, '--json', 'project', 'create', '../escape');
     expect(badName.code).toBe(1);
-    expect(badName.json()).toEqual({ error: { code: 'invalid-name', message: expect.stringMatching(/looks like a path/) } });
+    expect(badName.json()).toEqual({
+      error: { code: 'invalid-name', message: expect.stringMatching(/looks like a path/) },
+    });
 
     await cli(temp.dir, 'project', 'create', 'Dup');
     const dup = await cli(temp.dir, 'project', 'create', 'dup');
@@ -91,9 +108,19 @@ describe('cnn-studio binary (built)', () => {
     const temp = makeTempDir();
     try {
       const bin = path.join(repo, 'bin/cnn-studio.js');
-      const { stdout } = await run(process.execPath, [bin, '--data-dir', temp.dir, '--json', 'project', 'create', 'Bin']);
+      const { stdout } = await run(process.execPath, [
+        bin,
+        '--data-dir',
+        temp.dir,
+        '--json',
+        'project',
+        'create',
+        'Bin',
+      ]);
       expect(JSON.parse(stdout)).toMatchObject({ name: 'Bin' });
-      await expect(run(process.execPath, [bin, '--data-dir', temp.dir, 'project', 'create', 'bin'])).rejects.toMatchObject({
+      await expect(
+        run(process.execPath, [bin, '--data-dir', temp.dir, 'project', 'create', 'bin']),
+      ).rejects.toMatchObject({
         code: 1,
         stderr: expect.stringMatching(/already exists/),
       });

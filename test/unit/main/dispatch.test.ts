@@ -21,7 +21,10 @@ describe('dispatchInvoke (the one entry point for untrusted payloads)', () => {
     const created = await call('projects:create', { name: 'Birds' });
     expect(created).toMatchObject({ ok: true, value: { name: 'Birds', inputSize: 28, color: 'gray' } });
     const id = (created as { value: { id: string } }).value.id;
-    expect(await call('projects:rename', { id, name: 'Birds 2' })).toMatchObject({ ok: true, value: { name: 'Birds 2' } });
+    expect(await call('projects:rename', { id, name: 'Birds 2' })).toMatchObject({
+      ok: true,
+      value: { name: 'Birds 2' },
+    });
     const list = await call('projects:list', {});
     expect(list).toMatchObject({ ok: true, value: [{ id, name: 'Birds 2' }] });
     expect(ctx.events).toEqual([
@@ -56,10 +59,19 @@ describe('dispatchInvoke (the one entry point for untrusted payloads)', () => {
   });
 
   it('turns service failures into typed errors', async () => {
-    expect(await call('projects:create', { name: '../x' })).toMatchObject({ ok: false, error: { code: 'invalid-name' } });
+    expect(await call('projects:create', { name: '../x' })).toMatchObject({
+      ok: false,
+      error: { code: 'invalid-name' },
+    });
     await call('projects:create', { name: 'Twin' });
-    expect(await call('projects:create', { name: 'twin' })).toMatchObject({ ok: false, error: { code: 'conflict' } });
-    expect(await call('projects:get', { id: 'no-such-project' })).toMatchObject({ ok: false, error: { code: 'not-found' } });
+    expect(await call('projects:create', { name: 'twin' })).toMatchObject({
+      ok: false,
+      error: { code: 'conflict' },
+    });
+    expect(await call('projects:get', { id: 'no-such-project' })).toMatchObject({
+      ok: false,
+      error: { code: 'not-found' },
+    });
   });
 
   it('exposes one named method per channel through createDesktopApi', async () => {
@@ -71,7 +83,9 @@ describe('dispatchInvoke (the one entry point for untrusted payloads)', () => {
     expect(created).toMatchObject({ ok: true, value: { name: 'Via API', inputSize: 64, color: 'rgb' } });
     for (const channel of Object.keys(invokeChannels)) {
       const [domain, verb] = channel.split(':') as [string, string];
-      expect(typeof (api as unknown as Record<string, Record<string, unknown>>)[domain][verb]).toBe('function');
+      expect(typeof (api as unknown as Record<string, Record<string, unknown>>)[domain][verb]).toBe(
+        'function',
+      );
     }
   });
 });

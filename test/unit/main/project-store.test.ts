@@ -35,7 +35,12 @@ describe('ProjectStore', () => {
   it('lists, renames, deletes to the trash and restores', () => {
     const a = store.create({ name: 'Alpha', inputSize: 28, color: 'gray' });
     const b = store.create({ name: 'Beta', inputSize: 28, color: 'gray' });
-    expect(store.list().map((p) => p.name).sort()).toEqual(['Alpha', 'Beta']);
+    expect(
+      store
+        .list()
+        .map((p) => p.name)
+        .sort(),
+    ).toEqual(['Alpha', 'Beta']);
 
     const renamed = store.rename(a.id, 'Gamma');
     expect(renamed.name).toBe('Gamma');

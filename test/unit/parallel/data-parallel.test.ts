@@ -119,6 +119,32 @@ describe('DataParallelTrainer', () => {
     }
   });
 
+  it('zero-copy replicas (default) give exactly the results of copying replicas', async () => {
+    const run = async (zeroCopy: boolean) => {
+      const t = await DataParallelTrainer.create({
+        spec,
+        seed: 17,
+        maxBatch: 10,
+        workers: 2,
+        workerPath,
+        zeroCopy,
+        lr: 0.01,
+      });
+      try {
+        expect(t.backend).toBe(zeroCopy ? 'wasm, zero-copy' : 'wasm');
+        let seed = 5;
+        for (const n of batches) {
+          const d = data(n, seed++);
+          await t.trainStep(d.x, d.y, n);
+        }
+        return t.params.slice();
+      } finally {
+        await t.close();
+      }
+    };
+    expect(Array.from(await run(true))).toEqual(Array.from(await run(false)));
+  });
+
   it('reference kernels in the workers agree with the wasm kernels', async () => {
     const a = await trainWith(2, 'reference');
     const b = await trainWith(2, 'wasm');

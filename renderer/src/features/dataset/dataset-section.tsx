@@ -62,9 +62,7 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
   const [filter, setFilter] = useState<ImageFilter>({ kind: 'all' });
   const [sort, setSort] = useState<ImageSortKey>('added');
   const [descending, setDescending] = useState(false);
-  const [pager] = useState(
-    () => new ImagePager({ projectId, filter: { kind: 'all' }, sort: 'added', descending: false }),
-  );
+  const [pager] = useState(() => new ImagePager({ projectId, filter, sort, descending }));
   const subscribe = useCallback((listener: () => void) => pager.subscribe(listener), [pager]);
   const version = useSyncExternalStore(subscribe, () => pager.version);
   const total = pager.total ?? 0;
@@ -85,11 +83,12 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
   const [actionError, setActionError] = useState<{ context: string; error: AppError } | null>(null);
   const [notice, setNotice] = useState<Notice | null>(null);
 
+  const reloadMeta = meta.reload;
   const refresh = useCallback(() => {
     pager.invalidate();
-    meta.reload();
+    reloadMeta();
     setDataVersion((v) => v + 1);
-  }, [pager, meta]);
+  }, [pager, reloadMeta]);
   useDatasetChanged(projectId, refresh);
   const imp = useImport(projectId, refresh);
 

@@ -1,0 +1,27 @@
+/**
+ * INTERIM zero-copy adapter: moves a built Model's activation and gradient buffers into this thread's wasm kernel
+ * memory (allocateKernelTensor), so that the wasm ops use them in place instead of copying every tensor in and
+ * out. Measured on the reference CNN, one thread: training step 31.4 → 27.2 CPU-ms (−14 %), inference 11.6 → 9.5
+ * CPU-ms per batch of 64 (−18 %) (test/bench/bench-zero-copy.ts).
+ *
+ * It reaches into Model internals (the `activations` array and the private `gradBuffers` pair), so it checks
+ * their shape and does nothing when they look different: results are identical either way, only slower. The
+ * clean replacement is for Model to allocate those buffers through an allocator given with the KernelSet
+ * (proposed: an optional `allocate(length)` in the contract, backed by allocateKernelTensor).
+ */
+import type { Model } from '../cnn/model';
+import { allocateKernelTensor, wasmKernelInstance } from './wasm-kernels';
+
+/** Returns true when the buffers were moved. Call right after buildModel, before any forward. */
+export function adoptKernelMemory(model: Model): boolean {
+  if (!wasmKernelInstance()) return false;
+  const acts = (model as { activations?: unknown }).activations;
+  const m = model as unknown as { gradBuffers?: unknown };
+  const grads = m.gradBuffers;
+  if (!Array.isArray(acts) || !acts.every((a) => a instanceof Float32Array)) return false;
+  if (!Array.isArray(grads) || grads.length !== 2 || !grads.every((g) => g instanceof Float32Array))
+    return false;
+  for (let i = 0; i < acts.length; i++) acts[i] = allocateKernelTensor(acts[i].length);
+  m.gradBuffers = [allocateKernelTensor(grads[0].length), allocateKernelTensor(grads[1].length)];
+  return true;
+}
