@@ -264,6 +264,8 @@ export const en = {
         `Train ${train} · Validation ${val} · Test ${test}${none ? ` · none ${none}` : ''}`,
       title: 'Health',
       refresh: 'Check again',
+      selectImages: (n: number) =>
+        n === 1 ? 'Select this image' : `Select these ${n.toLocaleString()} images`,
       loadFailed: 'Could not check the dataset.',
       label: 'Label',
       images: 'Images',

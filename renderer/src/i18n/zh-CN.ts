@@ -253,6 +253,7 @@ export const zhCN: Messages = {
         `训练 ${train} · 验证 ${val} · 测试 ${test}${none ? ` · 未划分 ${none}` : ''}`,
       title: '健康检查',
       refresh: '重新检查',
+      selectImages: (n) => `选择这些图片（${n.toLocaleString()} 张）`,
       loadFailed: '无法检查数据集。',
       label: '标签',
       images: '图片',

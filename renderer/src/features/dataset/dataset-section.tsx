@@ -640,7 +640,17 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
             </button>
           </div>
           {panel === 'health' ? (
-            <HealthPanel projectId={projectId} stats={stats} version={dataVersion} />
+            <HealthPanel
+              projectId={projectId}
+              stats={stats}
+              version={dataVersion}
+              onSelectImages={(ids) => {
+                setFilter({ kind: 'all' });
+                setSelection(new Set(ids));
+                setFocus(-1);
+                anchor.current = -1;
+              }}
+            />
           ) : panel === 'camera' ? (
             <WebcamPanel projectId={projectId} labels={labels} />
           ) : (

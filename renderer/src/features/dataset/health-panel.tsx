@@ -12,10 +12,13 @@ export function HealthPanel({
   projectId,
   stats,
   version,
+  onSelectImages,
 }: {
   projectId: string;
   stats: DatasetStats | null;
   version: number;
+  /** Selects the images an issue is about (in the "All images" view). */
+  onSelectImages(ids: number[]): void;
 }) {
   const t = useT();
   const h = t.dataset.health;
@@ -26,7 +29,7 @@ export function HealthPanel({
         <h3 className="panel-heading" id="health-title">
           {h.title}
         </h3>
-        <HealthReportView projectId={projectId} version={version} />
+        <HealthReportView projectId={projectId} version={version} onSelectImages={onSelectImages} />
       </section>
     </div>
   );
@@ -125,7 +128,15 @@ function SplitForm({ projectId, stats }: { projectId: string; stats: DatasetStat
   );
 }
 
-function HealthReportView({ projectId, version }: { projectId: string; version: number }) {
+function HealthReportView({
+  projectId,
+  version,
+  onSelectImages,
+}: {
+  projectId: string;
+  version: number;
+  onSelectImages(ids: number[]): void;
+}) {
   const t = useT();
   const h = t.dataset.health;
   const [report, setReport] = useState<HealthReport | null>(null);
@@ -162,6 +173,15 @@ function HealthReportView({ projectId, version }: { projectId: string; version: 
                   <span className="visually-hidden"> ({h.severity[issue.severity]})</span>
                 </strong>
                 <p>{issue.message}</p>
+                {issue.imageIds && issue.imageIds.length > 0 && (
+                  <button
+                    type="button"
+                    className="button small health-select"
+                    onClick={() => onSelectImages(issue.imageIds ?? [])}
+                  >
+                    {h.selectImages(issue.imageIds.length)}
+                  </button>
+                )}
               </div>
             </li>
           ))}
