@@ -52,7 +52,7 @@ const flags = [
   '-Wl,-z,stack-size=65536',
   '-Wl,--initial-memory=1048576',
   '-Wl,--shared-memory',
-  '-Wl,--max-memory=1073741824',
+  '-Wl,--max-memory=4294967296',
   '-o',
   wasmPath,
   src,

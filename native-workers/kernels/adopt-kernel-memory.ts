@@ -12,6 +12,9 @@
 import type { Model } from '../cnn/model';
 import { allocateKernelTensor, wasmKernelInstance } from './wasm-kernels';
 
+/** Models whose buffers exceed this keep them in JS memory (wasm32 memory is at most 4 GiB per thread). */
+const MAX_ADOPT_BYTES = 1 << 30;
+
 /** Returns true when the buffers were moved. Call right after buildModel, before any forward. */
 export function adoptKernelMemory(model: Model): boolean {
   if (!wasmKernelInstance()) return false;
@@ -21,7 +24,15 @@ export function adoptKernelMemory(model: Model): boolean {
   if (!Array.isArray(acts) || !acts.every((a) => a instanceof Float32Array)) return false;
   if (!Array.isArray(grads) || grads.length !== 2 || !grads.every((g) => g instanceof Float32Array))
     return false;
-  for (let i = 0; i < acts.length; i++) acts[i] = allocateKernelTensor(acts[i].length);
-  m.gradBuffers = [allocateKernelTensor(grads[0].length), allocateKernelTensor(grads[1].length)];
+  const bytes = [...acts, ...grads].reduce((n, a: Float32Array) => n + a.byteLength, 0);
+  if (bytes > MAX_ADOPT_BYTES) return false;
+  let moved: Float32Array[];
+  try {
+    moved = [...acts, ...grads].map((a: Float32Array) => allocateKernelTensor(a.length));
+  } catch {
+    return false; // memory.grow refused: keep the JS buffers (the memory taken stays reserved for scratch)
+  }
+  for (let i = 0; i < acts.length; i++) acts[i] = moved[i];
+  m.gradBuffers = [moved[acts.length], moved[acts.length + 1]];
   return true;
 }

@@ -1,5 +1,6 @@
 import { migration001 } from './001-project';
 import { migration002 } from './002-dataset';
+import { migration003 } from './003-image-order';
 
 /** One schema step; `version` numbers are consecutive from 1 and never change once released. */
 export interface Migration {
@@ -9,4 +10,4 @@ export interface Migration {
 }
 
 /** Every migration of a project database, in order. Features append theirs here. */
-export const projectMigrations: readonly Migration[] = [migration001, migration002];
+export const projectMigrations: readonly Migration[] = [migration001, migration002, migration003];

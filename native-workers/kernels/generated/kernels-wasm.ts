@@ -7,12 +7,12 @@
 export const KERNELS_SOURCE_SHA256 = '09c3e7fa76fc25a47e8e60ab35fb0255de38f458ea5626f802caf77db56bd5b9';
 
 /** clang flags used. */
-export const KERNELS_BUILD_FLAGS = "--target=wasm32 -O3 -msimd128 -mbulk-memory -matomics -mnontrapping-fptoint -fno-math-errno -nostdlib -Wall -Wl,--no-entry -Wl,--export-dynamic -Wl,--export=__heap_base -Wl,--stack-first -Wl,-z,stack-size=65536 -Wl,--initial-memory=1048576 -Wl,--shared-memory -Wl,--max-memory=1073741824";
+export const KERNELS_BUILD_FLAGS = "--target=wasm32 -O3 -msimd128 -mbulk-memory -matomics -mnontrapping-fptoint -fno-math-errno -nostdlib -Wall -Wl,--no-entry -Wl,--export-dynamic -Wl,--export=__heap_base -Wl,--stack-first -Wl,-z,stack-size=65536 -Wl,--initial-memory=1048576 -Wl,--shared-memory -Wl,--max-memory=4294967296";
 
 /** The WebAssembly module (32483 bytes), base64. */
 export const KERNELS_WASM_BASE64 =
   'AGFzbQEAAAABTAhgCH9/f39/f39/AGAAAGAKf39/f39/f39/fwBgBn9/f39/fwBgA39/fwBgBH9/f38AYAd/f39/f39/AGANf39/f39/f39/f39/fwADGhkB' +
-  'AgAAAAAAAAIAAAAAAAADBAIFBgIHBQQFBAUBcAENDQUGAQMQgIABBg8CfwFBgIAEC38AQcCABAsHsQEMBm1lbW9yeQIABGdlbW0AAQdnZW1tX250AAgOY29u' +
+  'AgAAAAAAAAIAAAAAAAADBAIFBgIHBQQFBAUBcAENDQUGAQMQgIAEBg8CfwFBgIAEC38AQcCABAsHsQEMBm1lbW9yeQIABGdlbW0AAQdnZW1tX250AAgOY29u' +
   'djJkX2ZvcndhcmQADw9jb252MmRfYmFja3dhcmQAEQ1kZW5zZV9mb3J3YXJkABMOZGVuc2VfYmFja3dhcmQAFA9tYXhwb29sX2ZvcndhcmQAFRBtYXhwb29s' +
   'X2JhY2t3YXJkABYMcmVsdV9mb3J3YXJkABcNcmVsdV9iYWNrd2FyZAAYC19faGVhcF9iYXNlAwEIAQAJEgEAQQELDAQDAgcGBQsKCQ4NDAwBAQqG9wEZTwAC' +
   'QAJAAkBBsIAEQQBBAf5IAgAOAgABAgtBgIAEQQBBMPwIAABBsIAEQQL+FwIAQbCABEF//gACABoMAQtBsIAEQQFCf/4BAgAaC/wJAAuuFgUxfwh7BH8FewF9' +

@@ -40,7 +40,13 @@ function subscribe(listener: () => void): () => void {
   listeners.add(listener);
   if (!unsubscribeMain) {
     // First subscriber: follow main's `projects:changed` (this window, the CLI or another window) and load.
-    unsubscribeMain = desktop().on('projects:changed', () => void refreshProjects());
+    // Dataset changes (imports, removals) alter the image and label counts the list shows.
+    const offProjects = desktop().on('projects:changed', () => void refreshProjects());
+    const offDataset = desktop().on('dataset:changed', () => void refreshProjects());
+    unsubscribeMain = () => {
+      offProjects();
+      offDataset();
+    };
     void refreshProjects();
   }
   return () => {
@@ -52,7 +58,7 @@ function subscribe(listener: () => void): () => void {
   };
 }
 
-/** The live project list and Trash, kept fresh by `projects:changed`. */
+/** The live project list and Trash, kept fresh by `projects:changed` and `dataset:changed`. */
 export function useProjects(): ProjectsSnapshot {
   return useSyncExternalStore(subscribe, () => snapshot);
 }
