@@ -9,6 +9,7 @@ import {
   listPresets,
 } from '../../services/network';
 import { printResult, type CliContext } from '../cli-context';
+import { parseColor, parseSize } from '../parse-options';
 import { registerCliCommand } from '../run-cli';
 
 function parsePreset(value: string): ModelPresetName {
@@ -16,21 +17,6 @@ function parsePreset(value: string): ModelPresetName {
     throw new InvalidArgumentError(`must be one of ${MODEL_PRESETS.join(', ')}`);
   }
   return value as ModelPresetName;
-}
-
-function parseSize(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < PROJECT_LIMITS.minInputSize || n > PROJECT_LIMITS.maxInputSize) {
-    throw new InvalidArgumentError(
-      `must be a whole number of pixels from ${PROJECT_LIMITS.minInputSize} to ${PROJECT_LIMITS.maxInputSize}`,
-    );
-  }
-  return n;
-}
-
-function parseColor(value: string): 'gray' | 'rgb' {
-  if (value !== 'gray' && value !== 'rgb') throw new InvalidArgumentError('must be gray or rgb');
-  return value;
 }
 
 function parseClasses(value: string): number {

@@ -1,22 +1,8 @@
-import { Command, InvalidArgumentError } from 'commander';
+import { Command } from 'commander';
 import { PROJECT_LIMITS, type ProjectSummary } from '../../../app/domain/project';
 import { AppFailure } from '../../../app/ipc/result';
 import { printResult, type CliContext } from '../cli-context';
-
-function parseSize(value: string): number {
-  const n = Number(value);
-  if (!Number.isInteger(n) || n < PROJECT_LIMITS.minInputSize || n > PROJECT_LIMITS.maxInputSize) {
-    throw new InvalidArgumentError(
-      `must be a whole number of pixels from ${PROJECT_LIMITS.minInputSize} to ${PROJECT_LIMITS.maxInputSize}`,
-    );
-  }
-  return n;
-}
-
-function parseColor(value: string): 'gray' | 'rgb' {
-  if (value !== 'gray' && value !== 'rgb') throw new InvalidArgumentError('must be gray or rgb');
-  return value;
-}
+import { parseColor, parseSize } from '../parse-options';
 
 function describe(p: ProjectSummary): string {
   const problem = p.problem ? `  [unreadable: ${p.problem}]` : '';

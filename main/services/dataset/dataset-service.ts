@@ -29,7 +29,7 @@ import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './a
 import { BlobStore } from './blob-store';
 import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
 import { imageQuerySql } from './image-ids';
-import { runImport, type ImportHooks } from './importer';
+import { emptyImportSummary, runImport, type ImportHooks } from './importer';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
 import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
 import { loadTrainingTensors, type LoadTensorOptions, type TrainingTensors } from './tensors';
@@ -935,23 +935,7 @@ export class DatasetService {
 
 function failedSummary(projectId: string, importId: string, error: unknown): ImportSummary {
   return {
-    importId,
-    projectId,
-    status: 'failed',
-    imported: 0,
-    duplicates: 0,
-    conflicts: 0,
-    alreadyImported: 0,
-    failed: [],
-    skipped: [],
-    perLabel: {},
-    unlabeled: 0,
-    perSplit: {},
-    duplicateList: [],
-    conflictList: [],
-    filesSeen: 0,
-    elapsedMs: 0,
-    imagesPerSecond: 0,
+    ...emptyImportSummary(importId, projectId, 'failed'),
     error: error instanceof Error ? error.message : String(error),
   };
 }

@@ -81,25 +81,7 @@ export async function runImport(
   const interval = hooks.progressIntervalMs ?? 250;
   const nowIso = () => new Date().toISOString();
 
-  const summary: ImportSummary = {
-    importId,
-    projectId: target.projectId,
-    status: 'completed',
-    imported: 0,
-    duplicates: 0,
-    conflicts: 0,
-    alreadyImported: 0,
-    failed: [],
-    skipped: [],
-    perLabel: {},
-    unlabeled: 0,
-    perSplit: {},
-    duplicateList: [],
-    conflictList: [],
-    filesSeen: 0,
-    elapsedMs: 0,
-    imagesPerSecond: 0,
-  };
+  const summary = emptyImportSummary(importId, target.projectId, 'completed');
 
   db.prepare('INSERT INTO imports (id, started_at, status, options) VALUES (?, ?, ?, ?)').run(
     importId,
@@ -396,4 +378,31 @@ export async function runImport(
   );
   progress('finishing', true);
   return summary;
+}
+
+/** A summary with nothing counted yet; the importer fills it in, a failed start reports it as is. */
+export function emptyImportSummary(
+  importId: string,
+  projectId: string,
+  status: ImportSummary['status'],
+): ImportSummary {
+  return {
+    importId,
+    projectId,
+    status,
+    imported: 0,
+    duplicates: 0,
+    conflicts: 0,
+    alreadyImported: 0,
+    failed: [],
+    skipped: [],
+    perLabel: {},
+    unlabeled: 0,
+    perSplit: {},
+    duplicateList: [],
+    conflictList: [],
+    filesSeen: 0,
+    elapsedMs: 0,
+    imagesPerSecond: 0,
+  };
 }
