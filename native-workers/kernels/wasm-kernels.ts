@@ -46,7 +46,17 @@ interface KernelExports {
     ldc: number,
     acc: number,
   ): void;
-  conv2d_forward(s: number, inp: number, w: number, bias: number, out: number, col: number): void;
+  /** Floats of scratch conv2d_forward needs for this geometry. */
+  conv2d_forward_scratch(s: number): number;
+  conv2d_forward(
+    s: number,
+    inp: number,
+    w: number,
+    bias: number,
+    out: number,
+    scratch: number,
+    relu: number,
+  ): void;
   conv2d_backward(
     s: number,
     inp: number,
@@ -280,17 +290,16 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
   return {
     conv2dForward(s, inp, weight, bias, out) {
       const K = s.inChannels * s.kernelHeight * s.kernelWidth;
-      const P = s.outHeight * s.outWidth;
       const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
-      const nOut = s.batch * s.outChannels * P;
+      const nOut = s.batch * s.outChannels * s.outHeight * s.outWidth;
       k.reset();
       const sp = k.putI32(convShapeInts(s));
       const ip = k.put(head(inp, nIn));
       const wp = k.put(head(weight, s.outChannels * K));
       const bp = bias ? k.put(head(bias, s.outChannels)) : 0;
       const op = k.out(out, nOut);
-      const col = k.alloc(K * P);
-      x.conv2d_forward(sp, ip, wp, bp, op, col);
+      const scratch = k.alloc(x.conv2d_forward_scratch(sp));
+      x.conv2d_forward(sp, ip, wp, bp, op, scratch, 0);
       k.get(op, head(out, nOut));
     },
     conv2dBackward(s, inp, weight, dout, dinp, dweight, dbias) {

@@ -189,6 +189,8 @@ static void transpose(int R, int Cn, const float *restrict src, float *restrict 
 /* Convolution                                                                                                   */
 /* ------------------------------------------------------------------------------------------------------------ */
 
+EXPORT void relu_forward(int n, const float *inp, float *out);
+
 typedef struct {
   int batch, inC, inH, inW, outC, kH, kW, sH, sW, padT, padL, outH, outW;
 } Conv;
@@ -266,9 +268,147 @@ static int col_is_identity(const Conv *s) {
          s->outH == s->inH && s->outW == s->inW;
 }
 
-/* out[n] = W[outC×K] · col + bias. col: scratch of K·P floats. */
+/*
+ * Stride-1 forward without im2col ("shifted planes"): copy the image into a zero-padded buffer of Hp = outH+kH-1
+ * rows by Wp = outW+kW-1 columns per channel, and compute the output over Wp columns per row (the last kW-1 of
+ * each row are garbage, dropped when copying out). Then output pixel q = oy·Wp + ox reads, for tap (ic, ky, kx),
+ * padded[ic·Hp·Wp + ky·Wp + kx + q]: every row of the implicit col matrix is the padded image shifted by a
+ * constant, so the GEMM reads its B operand straight from the padded image (koff[k] = that shift).
+ * Accumulators start at the bias; `relu` applies max(0, ·) before the store (fused epilogue).
+ */
+#define DTILE(MR, NV)                                                                                             \
+  static void dtile_##MR##x##NV(int K, const int *restrict koff, const float *restrict A, int lda,                \
+                                const float *restrict B, float *restrict C, int ldc, const float *bias, int relu) { \
+    v128_t c[MR][NV];                                                                                             \
+    for (int i = 0; i < MR; i++)                                                                                  \
+      for (int v = 0; v < NV; v++) c[i][v] = wasm_f32x4_splat(bias ? bias[i] : 0.f);                             \
+    for (int k = 0; k < K; k++) {                                                                                 \
+      const float *Bk = B + koff[k];                                                                              \
+      v128_t b[NV];                                                                                               \
+      for (int v = 0; v < NV; v++) b[v] = wasm_v128_load(Bk + 4 * v);                                             \
+      for (int i = 0; i < MR; i++) {                                                                              \
+        v128_t a = wasm_v128_load32_splat(A + i * lda + k);                                                       \
+        for (int v = 0; v < NV; v++) c[i][v] = wasm_f32x4_add(c[i][v], wasm_f32x4_mul(a, b[v]));                  \
+      }                                                                                                           \
+    }                                                                                                             \
+    if (relu) {                                                                                                   \
+      const v128_t z = wasm_f32x4_splat(0.f);                                                                     \
+      for (int i = 0; i < MR; i++)                                                                                \
+        for (int v = 0; v < NV; v++) c[i][v] = wasm_f32x4_pmax(z, c[i][v]);                                       \
+    }                                                                                                             \
+    for (int i = 0; i < MR; i++)                                                                                  \
+      for (int v = 0; v < NV; v++) wasm_v128_store(C + i * ldc + 4 * v, c[i][v]);                                 \
+  }
+
+DTILE(4, 2)
+DTILE(3, 2)
+DTILE(2, 2)
+DTILE(1, 2)
+DTILE(4, 1)
+DTILE(3, 1)
+DTILE(2, 1)
+DTILE(1, 1)
+
+typedef void (*dtile_fn)(int, const int *, const float *, int, const float *, float *, int, const float *, int);
+
+static void dtiles_rows(int M, int K, const int *koff, const float *A, int lda, const float *B, float *C, int ldc,
+                        const float *bias, int relu, dtile_fn f4, dtile_fn f3, dtile_fn f2, dtile_fn f1) {
+  int i = 0;
+  for (; i + 4 <= M; i += 4) f4(K, koff, A + i * lda, lda, B, C + i * ldc, ldc, bias ? bias + i : 0, relu);
+  int r = M - i;
+  const float *bi = bias ? bias + i : 0;
+  if (r == 3) f3(K, koff, A + i * lda, lda, B, C + i * ldc, ldc, bi, relu);
+  else if (r == 2) f2(K, koff, A + i * lda, lda, B, C + i * ldc, ldc, bi, relu);
+  else if (r == 1) f1(K, koff, A + i * lda, lda, B, C + i * ldc, ldc, bi, relu);
+}
+
+/* Geometry of the shifted-planes path. */
+typedef struct {
+  int Hp, Wp, Q, Qr, padded, tmp;
+} Direct;
+
+static void direct_geometry(const Conv *s, Direct *d) {
+  d->Hp = s->outH + s->kH - 1;
+  d->Wp = s->outW + s->kW - 1;
+  d->Q = s->outH * d->Wp;
+  d->Qr = (d->Q + 3) & ~3;
+  /* the last tap of the last column block reads up to Hp·Wp + (Qr - Q) + kW - 2 past a plane's start */
+  d->padded = (s->inC * d->Hp * d->Wp + (d->Qr - d->Q) + s->kW + 3) & ~3;
+  d->tmp = s->outC * d->Qr;
+}
+
+/* Stride 1 and not too many garbage columns (Wp ≤ 2·outW); 1×1 identity convs use the plain GEMM. */
+static int use_direct(const Conv *s) {
+  return s->sH == 1 && s->sW == 1 && !col_is_identity(s) && s->outW + s->kW - 1 <= 2 * s->outW;
+}
+
+/* Floats of scratch conv2d_forward needs (the caller allocates them; 64-byte aligned). */
+EXPORT int conv2d_forward_scratch(const Conv *s) {
+  const int K = s->inC * s->kH * s->kW;
+  if (col_is_identity(s)) return 0;
+  if (use_direct(s)) {
+    Direct d;
+    direct_geometry(s, &d);
+    return d.padded + d.tmp + K;
+  }
+  return K * s->outH * s->outW;
+}
+
+static void conv2d_forward_direct(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
+                                  float *scratch, int relu) {
+  Direct d;
+  direct_geometry(s, &d);
+  const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
+  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P, plane = d.Hp * d.Wp;
+  float *padded = scratch, *tmp = scratch + d.padded;
+  int *koff = (int *)(tmp + d.tmp);
+  for (int ic = 0, k = 0; ic < s->inC; ic++)
+    for (int ky = 0; ky < s->kH; ky++)
+      for (int kx = 0; kx < s->kW; kx++, k++) koff[k] = ic * plane + ky * d.Wp + kx;
+  /* zero once: the borders stay zero, each image overwrites the same interior */
+  for (int i = 0; i < d.padded; i++) padded[i] = 0.f;
+  /* input rows iy map to padded rows iy + padT (kept if < Hp), columns ix to ix + padL (kept if < Wp) */
+  const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
+  int iy1 = d.Hp - s->padT, ix1 = d.Wp - s->padL;
+  if (iy1 > s->inH) iy1 = s->inH;
+  if (ix1 > s->inW) ix1 = s->inW;
+  for (int n = 0; n < s->batch; n++) {
+    const float *img = inp + n * inSize;
+    for (int ic = 0; ic < s->inC; ic++)
+      for (int iy = iy0; iy < iy1; iy++) {
+        const float *src = img + (ic * s->inH + iy) * s->inW;
+        float *dst = padded + ic * plane + (iy + s->padT) * d.Wp + s->padL;
+        int ix = ix0;
+        for (; ix + 4 <= ix1; ix += 4) wasm_v128_store(dst + ix, wasm_v128_load(src + ix));
+        for (; ix < ix1; ix++) dst[ix] = src[ix];
+      }
+    int j = 0;
+    for (; j + 8 <= d.Qr; j += 8)
+      dtiles_rows(OC, K, koff, w, K, padded + j, tmp + j, d.Qr, bias, relu, dtile_4x2, dtile_3x2, dtile_2x2,
+                  dtile_1x2);
+    if (j < d.Qr)
+      dtiles_rows(OC, K, koff, w, K, padded + j, tmp + j, d.Qr, bias, relu, dtile_4x1, dtile_3x1, dtile_2x1,
+                  dtile_1x1);
+    /* drop the garbage columns */
+    float *o = out + n * outSize;
+    for (int oc = 0; oc < OC; oc++)
+      for (int oy = 0; oy < s->outH; oy++) {
+        const float *src = tmp + oc * d.Qr + oy * d.Wp;
+        float *dst = o + (oc * s->outH + oy) * s->outW;
+        int ox = 0;
+        for (; ox + 4 <= s->outW; ox += 4) wasm_v128_store(dst + ox, wasm_v128_load(src + ox));
+        for (; ox < s->outW; ox++) dst[ox] = src[ox];
+      }
+  }
+}
+
+/* out[n] = W[outC×K] · col + bias (then max(0, ·) if relu). col: conv2d_forward_scratch(s) floats. */
 EXPORT void conv2d_forward(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
-                           float *col) {
+                           float *col, int relu) {
+  if (use_direct(s)) {
+    conv2d_forward_direct(s, inp, w, bias, out, col, relu);
+    return;
+  }
   const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW;
   const int inSize = s->inC * s->inH * s->inW, outSize = s->outC * P;
   const int ident = col_is_identity(s);
@@ -290,6 +430,7 @@ EXPORT void conv2d_forward(const Conv *s, const float *inp, const float *w, cons
       }
     }
     gemm(s->outC, P, K, w, K, B, P, o, P, bias != 0);
+    if (relu) relu_forward(outSize, o, o);
   }
 }
 
@@ -388,8 +529,14 @@ EXPORT void maxpool_forward(int batch, int C, int H, int W, int pH, int pW, int 
       const v128_t lane2 = wasm_i32x4_make(0, 2, 4, 6);
       for (int oy = 0; oy < oH; oy++) {
         const int r0 = base + (2 * oy) * W, r1 = r0 + W;
+        const int orow = o;
         int ox = 0;
-        for (; ox + 4 <= oW; ox += 4, o += 4) {
+        /* 4 outputs at a time; a row tail of 1..3 outputs redoes the last 4 of the row (same values) when oW ≥ 4 */
+        for (; ox < oW && oW >= 4; ox += 4, o += 4) {
+          if (ox + 4 > oW) {
+            ox = oW - 4;
+            o = orow + ox;
+          }
           const int i0 = r0 + 2 * ox, i1 = r1 + 2 * ox;
           v128_t a = wasm_v128_load(inp + i0), b = wasm_v128_load(inp + i0 + 4);
           v128_t c = wasm_v128_load(inp + i1), d = wasm_v128_load(inp + i1 + 4);
