@@ -61,6 +61,12 @@ export interface DenseShape {
 export interface KernelSet {
   /** out[n, oc, oy, ox] = bias[oc] + sum inp[n, ic, oy*sH - pT + ky, ox*sW - pL + kx] * weight[oc, ic, ky, kx]. */
   conv2dForward(s: Conv2dShape, inp: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor): void;
+  /**
+   * OPTIONAL fused conv2dForward + reluForward: out = max(0, conv(inp)), without writing the pre-activation
+   * anywhere. A Model uses it only in inference (training: false) for a conv layer directly followed by a relu
+   * layer; the conv layer's own activation buffer is then left stale (featureMaps() does not fuse).
+   */
+  conv2dReluForward?(s: Conv2dShape, inp: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor): void;
   /** Accumulates dinp (unless null), dweight and dbias (unless null) from dout. */
   conv2dBackward(
     s: Conv2dShape,

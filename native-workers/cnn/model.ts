@@ -88,6 +88,8 @@ export class Model {
   private lastInput: Float32Array | null = null;
   private lastBatch = 0;
   private lastTraining = false;
+  /** fuseRelu[i]: layer i has a fused forward+ReLU and layer i + 1 is a relu (used in inference only). */
+  private readonly fuseRelu: boolean[];
 
   /** Prefer buildModel(). */
   constructor(spec: ModelSpec, options: BuildModelOptions) {
@@ -125,6 +127,9 @@ export class Model {
         rng: this.rng,
       });
     });
+    this.fuseRelu = this.layers.map(
+      (l, i) => l.forwardRelu !== undefined && plans[i + 1]?.spec.type === 'relu',
+    );
     this.activations = plans.map((p) => new Float32Array(this.batchSize * sizeOf(p.outShape)));
     const largest = Math.max(...plans.map((p) => sizeOf(p.outShape)));
     this.gradBuffers = [
@@ -206,6 +211,14 @@ export class Model {
    * [batch, numClasses]. training: batchnorm uses batch statistics (and updates its running ones), dropout drops.
    */
   forward(x: Float32Array, opts: { training: boolean }): Float32Array {
+    return this.run(x, opts.training, !opts.training);
+  }
+
+  /**
+   * forward(); with `fuse`, a layer followed by a relu (conv2d over a KernelSet with conv2dReluForward) writes the
+   * relu's output directly and its own activation buffer is left stale (only the final logits are needed).
+   */
+  private run(x: Float32Array, training: boolean, fuse: boolean): Float32Array {
     const batch = x.length / this.inputSize;
     if (!Number.isInteger(batch) || batch < 1 || batch > this.batchSize) {
       throw new Error(
@@ -214,12 +227,18 @@ export class Model {
     }
     let inp = x;
     for (let i = 0; i < this.layers.length; i++) {
-      this.layers[i].forward(inp, this.activations[i], batch, opts.training);
+      const l = this.layers[i];
+      if (fuse && this.fuseRelu[i] && l.forwardRelu) {
+        l.forwardRelu(inp, this.activations[i + 1], batch);
+        inp = this.activations[++i];
+        continue;
+      }
+      l.forward(inp, this.activations[i], batch, training);
       inp = this.activations[i];
     }
     this.lastInput = x;
     this.lastBatch = batch;
-    this.lastTraining = opts.training;
+    this.lastTraining = training;
     return this.activations[this.layers.length - 1].subarray(0, batch * this.numClasses);
   }
 
@@ -301,7 +320,7 @@ export class Model {
 
   /** Runs one image ([C, H, W]) in eval mode and returns a copy of every layer's activations. */
   featureMaps(image: Float32Array): FeatureMap[] {
-    this.forward(image, { training: false });
+    this.run(image, false, false); // every layer's own activations, so no fusion
     return this.plans.map((p, i) => ({
       layerIndex: i,
       type: p.spec.type,

@@ -14,7 +14,22 @@ const f32 = (t: Tensor | null): boolean => t === null || t instanceof Float32Arr
 
 /** Merges `fast` over `fallback`: each op uses `fast` when all of its tensors are float32. */
 export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
+  const fastConvRelu = fast.conv2dReluForward?.bind(fast);
+  // float64 calls of the fused op: the fallback's fused op, or its conv then its relu over the live outputs
+  const fallbackConvRelu: NonNullable<KernelSet['conv2dReluForward']> =
+    fallback.conv2dReluForward?.bind(fallback) ??
+    ((s, inp, w, b, out) => {
+      fallback.conv2dForward(s, inp, w, b, out);
+      const live = out.subarray(0, s.batch * s.outChannels * s.outHeight * s.outWidth);
+      fallback.reluForward(live, live);
+    });
   return {
+    ...(fastConvRelu && {
+      conv2dReluForward: (s, inp, w, b, out) =>
+        f32(inp) && f32(w) && f32(b) && f32(out)
+          ? fastConvRelu(s, inp, w, b, out)
+          : fallbackConvRelu(s, inp, w, b, out),
+    }),
     conv2dForward: (s, inp, w, b, out) =>
       f32(inp) && f32(w) && f32(b) && f32(out)
         ? fast.conv2dForward(s, inp, w, b, out)

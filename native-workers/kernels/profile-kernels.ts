@@ -40,6 +40,9 @@ export function profileKernels(
     times,
     reset: () => times.clear(),
     conv2dForward: wrap('conv2dForward', k.conv2dForward, true),
+    ...(k.conv2dReluForward && {
+      conv2dReluForward: wrap('conv2dReluForward', k.conv2dReluForward, true),
+    }),
     conv2dBackward: wrap('conv2dBackward', k.conv2dBackward, true),
     denseForward: wrap('denseForward', k.denseForward, true),
     denseBackward: wrap('denseBackward', k.denseBackward, true),

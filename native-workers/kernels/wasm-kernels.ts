@@ -65,10 +65,10 @@ interface KernelExports {
     dinp: number,
     dw: number,
     dbias: number,
-    col: number,
-    wT: number,
-    dcol: number,
+    scratch: number,
   ): void;
+  /** Floats of scratch conv2d_backward needs for this geometry. */
+  conv2d_backward_scratch(s: number): number;
   dense_forward(B: number, I: number, O: number, inp: number, w: number, bias: number, out: number): void;
   dense_backward(
     B: number,
@@ -287,21 +287,30 @@ const head = <T extends Tensor | Int32Array>(t: T, n: number): T =>
  */
 export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
   const x = k.exports;
+  const convForward = (
+    s: Conv2dShape,
+    inp: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
+    relu: number,
+  ): void => {
+    const K = s.inChannels * s.kernelHeight * s.kernelWidth;
+    const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+    const nOut = s.batch * s.outChannels * s.outHeight * s.outWidth;
+    k.reset();
+    const sp = k.putI32(convShapeInts(s));
+    const ip = k.put(head(inp, nIn));
+    const wp = k.put(head(weight, s.outChannels * K));
+    const bp = bias ? k.put(head(bias, s.outChannels)) : 0;
+    const op = k.out(out, nOut);
+    const scratch = k.alloc(x.conv2d_forward_scratch(sp));
+    x.conv2d_forward(sp, ip, wp, bp, op, scratch, relu);
+    k.get(op, head(out, nOut));
+  };
   return {
-    conv2dForward(s, inp, weight, bias, out) {
-      const K = s.inChannels * s.kernelHeight * s.kernelWidth;
-      const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
-      const nOut = s.batch * s.outChannels * s.outHeight * s.outWidth;
-      k.reset();
-      const sp = k.putI32(convShapeInts(s));
-      const ip = k.put(head(inp, nIn));
-      const wp = k.put(head(weight, s.outChannels * K));
-      const bp = bias ? k.put(head(bias, s.outChannels)) : 0;
-      const op = k.out(out, nOut);
-      const scratch = k.alloc(x.conv2d_forward_scratch(sp));
-      x.conv2d_forward(sp, ip, wp, bp, op, scratch, 0);
-      k.get(op, head(out, nOut));
-    },
+    conv2dForward: (s, inp, weight, bias, out) => convForward(s, inp, weight, bias, out, 0),
+    conv2dReluForward: (s, inp, weight, bias, out) => convForward(s, inp, weight, bias, out, 1),
     conv2dBackward(s, inp, weight, dout, dinp, dweight, dbias) {
       const K = s.inChannels * s.kernelHeight * s.kernelWidth;
       const P = s.outHeight * s.outWidth;
@@ -319,10 +328,8 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       const dwp = k.put(dweightv);
       const dbiasv = dbias ? head(dbias, OC) : null;
       const dbp = dbiasv ? k.put(dbiasv) : 0;
-      const col = k.alloc(K * P);
-      const wT = k.alloc(K * OC);
-      const dcol = dinp ? k.alloc(K * P) : 0;
-      x.conv2d_backward(sp, ip, wp, dop, dip, dwp, dbp, col, wT, dcol);
+      const scratch = k.alloc(x.conv2d_backward_scratch(sp));
+      x.conv2d_backward(sp, ip, wp, dop, dip, dwp, dbp, scratch);
       if (dinpv) k.get(dip, dinpv);
       k.get(dwp, dweightv);
       if (dbiasv) k.get(dbp, dbiasv);

@@ -354,34 +354,46 @@ EXPORT int conv2d_forward_scratch(const Conv *s) {
   return K * s->outH * s->outW;
 }
 
+/* koff[k] for tap k = (ic, ky, kx): its shift in the padded image. */
+static void direct_offsets(const Conv *s, const Direct *d, int *koff) {
+  const int plane = d->Hp * d->Wp;
+  for (int ic = 0, k = 0; ic < s->inC; ic++)
+    for (int ky = 0; ky < s->kH; ky++)
+      for (int kx = 0; kx < s->kW; kx++, k++) koff[k] = ic * plane + ky * d->Wp + kx;
+}
+
+/* Copies one image into the interior of the padded buffer (whose borders the caller zeroed once). */
+static void pad_image(const Conv *s, const Direct *d, const float *restrict img, float *restrict padded) {
+  const int plane = d->Hp * d->Wp;
+  /* input rows iy map to padded rows iy + padT (kept if < Hp), columns ix to ix + padL (kept if < Wp) */
+  const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
+  int iy1 = d->Hp - s->padT, ix1 = d->Wp - s->padL;
+  if (iy1 > s->inH) iy1 = s->inH;
+  if (ix1 > s->inW) ix1 = s->inW;
+  for (int ic = 0; ic < s->inC; ic++)
+    for (int iy = iy0; iy < iy1; iy++) {
+      const float *src = img + (ic * s->inH + iy) * s->inW;
+      float *dst = padded + ic * plane + (iy + s->padT) * d->Wp + s->padL;
+      int ix = ix0;
+      for (; ix + 4 <= ix1; ix += 4) wasm_v128_store(dst + ix, wasm_v128_load(src + ix));
+      for (; ix < ix1; ix++) dst[ix] = src[ix];
+    }
+}
+
+/* acc = 1: out += conv (used for dinp in backward); bias and relu then must be off. */
 static void conv2d_forward_direct(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
-                                  float *scratch, int relu) {
+                                  float *scratch, int relu, int acc) {
   Direct d;
   direct_geometry(s, &d);
   const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
-  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P, plane = d.Hp * d.Wp;
+  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
   float *padded = scratch, *tmp = scratch + d.padded;
   int *koff = (int *)(tmp + d.tmp);
-  for (int ic = 0, k = 0; ic < s->inC; ic++)
-    for (int ky = 0; ky < s->kH; ky++)
-      for (int kx = 0; kx < s->kW; kx++, k++) koff[k] = ic * plane + ky * d.Wp + kx;
+  direct_offsets(s, &d, koff);
   /* zero once: the borders stay zero, each image overwrites the same interior */
   for (int i = 0; i < d.padded; i++) padded[i] = 0.f;
-  /* input rows iy map to padded rows iy + padT (kept if < Hp), columns ix to ix + padL (kept if < Wp) */
-  const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
-  int iy1 = d.Hp - s->padT, ix1 = d.Wp - s->padL;
-  if (iy1 > s->inH) iy1 = s->inH;
-  if (ix1 > s->inW) ix1 = s->inW;
   for (int n = 0; n < s->batch; n++) {
-    const float *img = inp + n * inSize;
-    for (int ic = 0; ic < s->inC; ic++)
-      for (int iy = iy0; iy < iy1; iy++) {
-        const float *src = img + (ic * s->inH + iy) * s->inW;
-        float *dst = padded + ic * plane + (iy + s->padT) * d.Wp + s->padL;
-        int ix = ix0;
-        for (; ix + 4 <= ix1; ix += 4) wasm_v128_store(dst + ix, wasm_v128_load(src + ix));
-        for (; ix < ix1; ix++) dst[ix] = src[ix];
-      }
+    pad_image(s, &d, inp + n * inSize, padded);
     int j = 0;
     for (; j + 8 <= d.Qr; j += 8)
       dtiles_rows(OC, K, koff, w, K, padded + j, tmp + j, d.Qr, bias, relu, dtile_4x2, dtile_3x2, dtile_2x2,
@@ -396,8 +408,14 @@ static void conv2d_forward_direct(const Conv *s, const float *inp, const float *
         const float *src = tmp + oc * d.Qr + oy * d.Wp;
         float *dst = o + (oc * s->outH + oy) * s->outW;
         int ox = 0;
-        for (; ox + 4 <= s->outW; ox += 4) wasm_v128_store(dst + ox, wasm_v128_load(src + ox));
-        for (; ox < s->outW; ox++) dst[ox] = src[ox];
+        if (acc) {
+          for (; ox + 4 <= s->outW; ox += 4)
+            wasm_v128_store(dst + ox, wasm_f32x4_add(wasm_v128_load(dst + ox), wasm_v128_load(src + ox)));
+          for (; ox < s->outW; ox++) dst[ox] += src[ox];
+        } else {
+          for (; ox + 4 <= s->outW; ox += 4) wasm_v128_store(dst + ox, wasm_v128_load(src + ox));
+          for (; ox < s->outW; ox++) dst[ox] = src[ox];
+        }
       }
   }
 }
@@ -406,7 +424,7 @@ static void conv2d_forward_direct(const Conv *s, const float *inp, const float *
 EXPORT void conv2d_forward(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
                            float *col, int relu) {
   if (use_direct(s)) {
-    conv2d_forward_direct(s, inp, w, bias, out, col, relu);
+    conv2d_forward_direct(s, inp, w, bias, out, col, relu, 0);
     return;
   }
   const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW;
@@ -435,13 +453,164 @@ EXPORT void conv2d_forward(const Conv *s, const float *inp, const float *w, cons
 }
 
 /*
- * Accumulates dW, dbias and (unless dinp == 0) dinp. Scratch (floats): col K·P, wT K·outC, dcol K·P.
+ * dW by shifted planes: dW[oc][k] += Σ_q doutP[oc][q] · padded[koff[k] + q], where doutP is the image's dout laid
+ * out with the padded row length Wp and ZEROS in the garbage columns (so they add nothing). Tile: MR rows of
+ * doutP × NR taps, 4-lane partial sums along q (like gemm_nt), accumulating into C.
+ */
+#define NTD_TILE(MR, NR)                                                                                          \
+  static void ntd_##MR##x##NR(int Q, const float *restrict A, int lda, const float *restrict B,                   \
+                              const int *restrict koff, float *restrict C, int ldc) {                            \
+    const float *Bj[NR];                                                                                          \
+    for (int j = 0; j < NR; j++) Bj[j] = B + koff[j];                                                             \
+    v128_t s[MR][NR];                                                                                             \
+    for (int i = 0; i < MR; i++)                                                                                  \
+      for (int j = 0; j < NR; j++) s[i][j] = wasm_f32x4_splat(0.f);                                               \
+    for (int q = 0; q < Q; q += 4) {                                                                              \
+      v128_t b[NR];                                                                                               \
+      for (int j = 0; j < NR; j++) b[j] = wasm_v128_load(Bj[j] + q);                                             \
+      for (int i = 0; i < MR; i++) {                                                                              \
+        v128_t a = wasm_v128_load(A + i * lda + q);                                                               \
+        for (int j = 0; j < NR; j++) s[i][j] = wasm_f32x4_add(s[i][j], wasm_f32x4_mul(a, b[j]));                  \
+      }                                                                                                           \
+    }                                                                                                             \
+    for (int i = 0; i < MR; i++)                                                                                  \
+      for (int j = 0; j < NR; j++) {                                                                              \
+        v128_t v = s[i][j];                                                                                       \
+        C[i * ldc + j] += wasm_f32x4_extract_lane(v, 0) + wasm_f32x4_extract_lane(v, 1) +                         \
+                          wasm_f32x4_extract_lane(v, 2) + wasm_f32x4_extract_lane(v, 3);                          \
+      }                                                                                                           \
+  }
+
+NTD_TILE(4, 2)
+NTD_TILE(3, 2)
+NTD_TILE(2, 2)
+NTD_TILE(1, 2)
+NTD_TILE(4, 1)
+NTD_TILE(3, 1)
+NTD_TILE(2, 1)
+NTD_TILE(1, 1)
+
+typedef void (*ntd_fn)(int, const float *, int, const float *, const int *, float *, int);
+
+static void ntd_rows(int M, int Q, const float *A, int lda, const float *B, const int *koff, float *C, int ldc,
+                     ntd_fn f4, ntd_fn f3, ntd_fn f2, ntd_fn f1) {
+  int i = 0;
+  for (; i + 4 <= M; i += 4) f4(Q, A + i * lda, lda, B, koff, C + i * ldc, ldc);
+  int r = M - i;
+  if (r == 3) f3(Q, A + i * lda, lda, B, koff, C + i * ldc, ldc);
+  else if (r == 2) f2(Q, A + i * lda, lda, B, koff, C + i * ldc, ldc);
+  else if (r == 1) f1(Q, A + i * lda, lda, B, koff, C + i * ldc, ldc);
+}
+
+/*
+ * The stride-1 convolution that computes dinp from dout: a "full" correlation of dout with the flipped kernel,
+ * input channels = outC, output = [inC, inH, inW], padding kH-1-padT / kW-1-padL.
+ */
+static void dinp_conv(const Conv *s, Conv *t) {
+  t->batch = s->batch;
+  t->inC = s->outC;
+  t->inH = s->outH;
+  t->inW = s->outW;
+  t->outC = s->inC;
+  t->kH = s->kH;
+  t->kW = s->kW;
+  t->sH = 1;
+  t->sW = 1;
+  t->padT = s->kH - 1 - s->padT;
+  t->padL = s->kW - 1 - s->padL;
+  t->outH = s->inH;
+  t->outW = s->inW;
+}
+
+#define ALIGN16(n) (((n) + 15) & ~15)
+
+static int use_direct_backward(const Conv *s) {
+  Conv t;
+  dinp_conv(s, &t);
+  return use_direct(s) && use_direct(&t);
+}
+
+/* Floats of scratch conv2d_backward needs (the caller allocates them). */
+EXPORT int conv2d_backward_scratch(const Conv *s) {
+  const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
+  if (use_direct_backward(s)) {
+    Direct d;
+    Conv t;
+    direct_geometry(s, &d);
+    dinp_conv(s, &t);
+    return ALIGN16(d.padded) + ALIGN16(OC * d.Qr) + ALIGN16(K) + ALIGN16(K * OC) + conv2d_forward_scratch(&t);
+  }
+  return ALIGN16(K * P) + ALIGN16(K * OC) + K * P;
+}
+
+static void conv2d_backward_direct(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
+                                   float *dw, float *dbias, float *scratch) {
+  Direct d;
+  direct_geometry(s, &d);
+  const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
+  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
+  float *padded = scratch;
+  float *doutP = padded + ALIGN16(d.padded);
+  int *koff = (int *)(doutP + ALIGN16(OC * d.Qr));
+  float *wF = (float *)koff + ALIGN16(K);
+  float *rest = wF + ALIGN16(K * OC);
+  direct_offsets(s, &d, koff);
+  for (int i = 0; i < d.padded; i++) padded[i] = 0.f;
+  for (int i = 0; i < OC * d.Qr; i++) doutP[i] = 0.f;
+  for (int n = 0; n < s->batch; n++) {
+    const float *dn = dout + n * outSize;
+    pad_image(s, &d, inp + n * inSize, padded);
+    for (int oc = 0; oc < OC; oc++)
+      for (int oy = 0; oy < s->outH; oy++) {
+        const float *src = dn + (oc * s->outH + oy) * s->outW;
+        float *dst = doutP + oc * d.Qr + oy * d.Wp;
+        int ox = 0;
+        for (; ox + 4 <= s->outW; ox += 4) wasm_v128_store(dst + ox, wasm_v128_load(src + ox));
+        for (; ox < s->outW; ox++) dst[ox] = src[ox];
+      }
+    int j = 0;
+    for (; j + 2 <= K; j += 2)
+      ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntd_4x2, ntd_3x2, ntd_2x2, ntd_1x2);
+    if (j < K) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntd_4x1, ntd_3x1, ntd_2x1, ntd_1x1);
+    if (dbias) {
+      for (int oc = 0; oc < OC; oc++) {
+        const float *r = dn + oc * P;
+        v128_t acc = wasm_f32x4_splat(0.f);
+        int p = 0;
+        for (; p + 4 <= P; p += 4) acc = wasm_f32x4_add(acc, wasm_v128_load(r + p));
+        float sum = wasm_f32x4_extract_lane(acc, 0) + wasm_f32x4_extract_lane(acc, 1) +
+                    wasm_f32x4_extract_lane(acc, 2) + wasm_f32x4_extract_lane(acc, 3);
+        for (; p < P; p++) sum += r[p];
+        dbias[oc] += sum;
+      }
+    }
+  }
+  if (dinp) {
+    /* flipped, transposed kernel: wF[ic][oc][ky][kx] = w[oc][ic][kH-1-ky][kW-1-kx] */
+    const int KK = s->kH * s->kW;
+    for (int oc = 0; oc < OC; oc++)
+      for (int ic = 0; ic < s->inC; ic++)
+        for (int kk = 0; kk < KK; kk++) wF[(ic * OC + oc) * KK + kk] = w[(oc * s->inC + ic) * KK + (KK - 1 - kk)];
+    Conv t;
+    dinp_conv(s, &t);
+    conv2d_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
+  }
+}
+
+/*
+ * Accumulates dW, dbias and (unless dinp == 0) dinp. Scratch: conv2d_backward_scratch(s) floats; im2col path:
+ * col K·P, wT K·outC, dcol K·P.
  *   dW[outC×K]  += dout_n[outC×P] · col[K×P]ᵀ   (gemm_nt: dot products along the output pixels)
  *   dcol[K×P]    = Wᵀ[K×outC] · dout_n[outC×P]  (then col2im into dinp)
  */
 EXPORT void conv2d_backward(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
-                            float *dw, float *dbias, float *col, float *wT, float *dcol) {
+                            float *dw, float *dbias, float *scratch) {
+  if (use_direct_backward(s)) {
+    conv2d_backward_direct(s, inp, w, dout, dinp, dw, dbias, scratch);
+    return;
+  }
   const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
+  float *col = scratch, *wT = col + ALIGN16(K * P), *dcol = wT + ALIGN16(K * OC);
   const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
   const int ident = col_is_identity(s);
   if (dinp) transpose(OC, K, w, wT, 0);

@@ -1,7 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
 import { checkModelSpec, describeModel } from '../../../native-workers/cnn/describe-model';
+import type { KernelSet } from '../../../native-workers/cnn/kernel-set';
 import { buildModel } from '../../../native-workers/cnn/model';
+import { referenceKernels } from '../../../native-workers/cnn/reference-kernels';
 import { presets, presetSpec } from '../../../native-workers/cnn/presets';
 import { Rng } from '../../../native-workers/cnn/rng';
 import { expectBitwiseEqual } from './bitwise';
@@ -220,6 +222,41 @@ describe('Model', () => {
     expect(maps[0].data.length).toBe(16 * 12 * 10);
     expect(maps[maps.length - 1].shape).toEqual([4, 1, 1]);
     expect(() => model.filters(1)).toThrow('not a conv2d');
+  });
+
+  it('inference with a fused conv+relu KernelSet matches the unfused ops; featureMaps and training do not fuse', () => {
+    const fusedCalls: string[] = [];
+    const fusing: KernelSet = {
+      ...referenceKernels,
+      conv2dReluForward: (s, inp, w, b, out) => {
+        fusedCalls.push('fused');
+        referenceKernels.conv2dForward(s, inp, w, b, out);
+        const live = out.subarray(0, s.batch * s.outChannels * s.outHeight * s.outWidth);
+        referenceKernels.reluForward(live, live);
+      },
+    };
+    const cnn: ModelSpec = {
+      ...spec,
+      layers: spec.layers.filter((l) => l.type !== 'batchNorm'),
+    };
+    expect(cnn.layers.map((l) => l.type).join(' ')).toContain('conv2d relu');
+    const plain = buildModel(cnn, { seed: 8, batchSize: 3 });
+    const fused = buildModel(cnn, { seed: 8, batchSize: 3, kernels: fusing });
+    const rng = new Rng(2);
+    const x = new Float32Array(3 * plain.inputSize).map(() => rng.normal());
+    const want = plain.forward(x, { training: false }).slice();
+    const got = fused.forward(x, { training: false });
+    expect(fusedCalls.length).toBe(cnn.layers.filter((l) => l.type === 'conv2d').length);
+    expectBitwiseEqual(got, want, 'fused inference logits');
+    fusedCalls.length = 0;
+    const maps = fused.featureMaps(x.subarray(0, fused.inputSize));
+    const wantMaps = plain.featureMaps(x.subarray(0, plain.inputSize));
+    expect(fusedCalls).toEqual([]);
+    maps.forEach((m, i) => expectBitwiseEqual(m.data, wantMaps[i].data, `feature map ${i}`));
+    fused.computeGradients(x, [0, 1, 2]);
+    plain.computeGradients(x, [0, 1, 2]);
+    expect(fusedCalls).toEqual([]);
+    expectBitwiseEqual(fused.grads, plain.grads, 'gradients');
   });
 
   it('backward before a training forward is an error', () => {

@@ -108,6 +108,25 @@ function checkConv(
   expectClose(dbF, dbR, `conv2dBackward dbias ${tag}`);
 }
 
+/** The fused op against the reference conv then relu; out is larger than the shape (only the head is written). */
+function checkConvRelu(k: KernelSet, s: Conv2dShape, rand: () => number, withBias: boolean): void {
+  const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+  const nW = s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth;
+  const nOut = s.batch * s.outChannels * s.outHeight * s.outWidth;
+  const inp = randArray(rand, nIn);
+  const w = randArray(rand, nW);
+  const b = withBias ? randArray(rand, s.outChannels) : null;
+  const outRef = new Float32Array(nOut);
+  ref.conv2dForward(s, inp, w, b, outRef);
+  ref.reluForward(outRef, outRef);
+  const out = randArray(rand, nOut + 7); // garbage: forward must overwrite the head, keep the tail
+  const tail = out.slice(nOut);
+  k.conv2dReluForward!(s, inp, w, b, out);
+  expectClose(out.subarray(0, nOut), outRef, `conv2dReluForward ${JSON.stringify(s)}`);
+  expect(Array.from(out.subarray(nOut))).toEqual(Array.from(tail));
+  for (let i = 0; i < nOut; i++) if (!(out[i] >= 0)) throw new Error(`negative or NaN output at ${i}`);
+}
+
 describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () => {
   const wasm = loadWasmKernels()!;
 
@@ -153,6 +172,55 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
       },
       rand,
       true,
+      true,
+    );
+  });
+
+  it('conv2d stride 1 (shifted-planes path, no im2col) on 300 random shapes, also with fused relu', () => {
+    const rand = lcg(4321);
+    for (let t = 0; t < 300; t++) {
+      const s = { ...randomConvShape(rand), strideH: 1, strideW: 1 };
+      // recompute the output size for stride 1 with random bottom/right padding (possibly negative: rows unused)
+      const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+      s.outHeight = Math.max(1, s.inHeight + s.padTop + ri(-2, s.kernelHeight - 1) - s.kernelHeight + 1);
+      s.outWidth = Math.max(1, s.inWidth + s.padLeft + ri(-2, s.kernelWidth - 1) - s.kernelWidth + 1);
+      checkConv(wasm, s, rand, t % 3 !== 0, t % 4 !== 1);
+      checkConvRelu(wasm, s, rand, t % 3 !== 0);
+    }
+  });
+
+  it('fused conv2d + relu forward on 300 random shapes (every stride) and the reference CNN shapes', () => {
+    const rand = lcg(99);
+    for (let t = 0; t < 300; t++) checkConvRelu(wasm, randomConvShape(rand), rand, t % 3 !== 0);
+    const base = { kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1 };
+    checkConvRelu(
+      wasm,
+      {
+        ...base,
+        batch: 64,
+        inChannels: 1,
+        inHeight: 28,
+        inWidth: 28,
+        outChannels: 16,
+        outHeight: 28,
+        outWidth: 28,
+      },
+      rand,
+      true,
+    );
+    checkConvRelu(
+      wasm,
+      {
+        ...base,
+        batch: 64,
+        inChannels: 16,
+        inHeight: 14,
+        inWidth: 14,
+        outChannels: 32,
+        outHeight: 14,
+        outWidth: 14,
+      },
+      rand,
       true,
     );
   });
@@ -312,6 +380,38 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
 });
 
 describe('fastKernels', () => {
+  it('fused conv2d + relu: float64 calls fall back to the reference conv then relu', () => {
+    const k = fastKernels();
+    if (!k.conv2dReluForward) return; // no wasm SIMD: the reference set has no fused op
+    const s: Conv2dShape = {
+      batch: 2,
+      inChannels: 3,
+      inHeight: 6,
+      inWidth: 5,
+      outChannels: 4,
+      kernelHeight: 3,
+      kernelWidth: 3,
+      strideH: 1,
+      strideW: 1,
+      padTop: 1,
+      padLeft: 1,
+      outHeight: 6,
+      outWidth: 5,
+    };
+    const rand = lcg(5);
+    const inp = Float64Array.from(randArray(rand, 2 * 3 * 30));
+    const w = Float64Array.from(randArray(rand, 4 * 27));
+    const b = Float64Array.from(randArray(rand, 4));
+    const nOut = 2 * 4 * 30;
+    const expected = new Float64Array(nOut);
+    ref.conv2dForward(s, inp, w, b, expected);
+    ref.reluForward(expected, expected);
+    const out = new Float64Array(nOut + 3).fill(-5);
+    k.conv2dReluForward(s, inp, w, b, out);
+    expect(Array.from(out.subarray(0, nOut))).toEqual(Array.from(expected));
+    expect(Array.from(out.subarray(nOut))).toEqual([-5, -5, -5]);
+  });
+
   it('falls back to the reference ops for float64 tensors', () => {
     const k = fastKernels();
     const s: DenseShape = { batch: 2, inFeatures: 3, outFeatures: 2 };
