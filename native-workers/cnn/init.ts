@@ -16,3 +16,9 @@ export function glorotUniform(w: Tensor, fanIn: number, fanOut: number, rng: Rng
   const a = Math.sqrt(6 / (fanIn + fanOut));
   for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * a;
 }
+
+/** Fan-in uniform: U(-a, a) with a = 1/sqrt(fanIn), for weights and biases alike (PyTorch's default for conv/linear). */
+export function fanInUniform(w: Tensor, fanIn: number, rng: Rng): void {
+  const a = 1 / Math.sqrt(fanIn);
+  for (let i = 0; i < w.length; i++) w[i] = (2 * rng.uniform() - 1) * a;
+}

@@ -6,7 +6,7 @@
  * step over model.params / model.grads. computeGradients() does the first three.
  */
 import type { ActivationShape, ModelSpec } from '../../app/domain/model-spec';
-import { glorotUniform, heNormal } from './init';
+import { fanInUniform, glorotUniform, heNormal } from './init';
 import type { KernelSet } from './kernel-set';
 import { createLayer } from './layers/create-layer';
 import type { Layer } from './layers/layer';
@@ -150,13 +150,21 @@ export class Model {
 
   /**
    * Re-initialises all parameters from a seed: He normal for conv/dense weights that feed a (leaky) ReLU,
-   * Glorot uniform for the others (the classifier), zero biases, batchnorm scale 1 and shift 0.
+   * Glorot uniform for the others (the classifier), zero biases, batchnorm scale 1 and shift 0; or, with
+   * spec.init 'fan-in-uniform', U(±1/√fanIn) for conv/dense weights and biases.
    */
   initParams(seed: number): void {
     const rng = new Rng(deriveSeed(seed, 1));
+    const fanInOf = new Map<number, number>();
+    for (const e of this.layout.entries) {
+      if (e.kind === 'weight') fanInOf.set(e.layerIndex, e.length / e.shape[0]);
+    }
     for (const e of this.layout.entries) {
       const view = this.params.subarray(e.offset, e.offset + e.length);
-      if (e.kind === 'weight') {
+      const layerType = this.spec.layers[e.layerIndex].type;
+      if (this.spec.init === 'fan-in-uniform' && (layerType === 'conv2d' || layerType === 'dense')) {
+        fanInUniform(view, fanInOf.get(e.layerIndex) ?? 1, rng);
+      } else if (e.kind === 'weight') {
         const fanIn = e.length / e.shape[0];
         const fanOut = e.length / e.shape[1]; // conv: outC·kH·kW, dense: units
         const act = this.nextActivation(e.layerIndex);

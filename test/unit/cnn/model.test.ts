@@ -173,11 +173,20 @@ describe('Model', () => {
       offset: 0,
       shape: [16, 2, 3, 3],
     });
-    // He init: std ≈ sqrt(2 / 18) for the first conv; batchnorm gamma 1, beta 0.
-    const std = Math.sqrt(w0.reduce((s, x) => s + x * x, 0) / w0.length);
-    expect(std).toBeGreaterThan(0.25);
-    expect(std).toBeLessThan(0.42);
+    // The small preset uses fan-in-uniform init: U(±1/√18) for the first conv, std 1/√54 ≈ 0.136;
+    // batchnorm gamma 1, beta 0.
+    expect(spec.init).toBe('fan-in-uniform');
+    const rms = (w: Float32Array) => Math.sqrt(w.reduce((s, x) => s + x * x, 0) / w.length);
+    expect(rms(w0)).toBeGreaterThan(0.1);
+    expect(rms(w0)).toBeLessThan(0.17);
+    expect(Math.max(...w0.map(Math.abs))).toBeLessThanOrEqual(1 / Math.sqrt(18));
+    expect(model.param(0, 'bias').some((b) => b !== 0)).toBe(true);
     expect(Array.from(model.param(1, 'gamma'))).toEqual(new Array(16).fill(1));
+    // He init (the default, and the reference preset's): std ≈ sqrt(2 / 18) for the first conv, zero biases.
+    const he = buildModel({ ...spec, init: 'he' }, { seed: 3, batchSize: 1 });
+    expect(rms(he.param(0, 'weight'))).toBeGreaterThan(0.25);
+    expect(rms(he.param(0, 'weight'))).toBeLessThan(0.42);
+    expect(he.param(0, 'bias').every((b) => b === 0)).toBe(true);
     // Same seed, same weights; another seed, other weights.
     expectBitwiseEqual(buildModel(spec, { seed: 3, batchSize: 1 }).params, model.params, 'same seed');
     const other = buildModel(spec, { seed: 4, batchSize: 1 }).params;
