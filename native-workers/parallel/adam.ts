@@ -37,8 +37,21 @@ export class FlatAdam {
     const bc2 = 1 - Math.pow(b2, t);
     const stepSize = this.lr / bc1;
     const invSqrtBc2 = 1 / Math.sqrt(bc2);
+    // Two copies of the loop, so the hot one has no never-taken `wd * params[i]`: its missing type feedback made
+    // TurboFan deoptimise this loop and run it ~8× slower in some workers.
+    if (wd !== 0) {
+      for (let i = from; i < to; i++) {
+        const g = grads[i] + wd * params[i];
+        const mi = b1 * m[i] + (1 - b1) * g;
+        const vi = b2 * v[i] + (1 - b2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        params[i] -= (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
+      }
+      return;
+    }
     for (let i = from; i < to; i++) {
-      const g = wd ? grads[i] + wd * params[i] : grads[i];
+      const g = grads[i];
       const mi = b1 * m[i] + (1 - b1) * g;
       const vi = b2 * v[i] + (1 - b2) * g * g;
       m[i] = mi;

@@ -292,29 +292,17 @@ describe('dataset (renderer in Chromium, real main handlers)', () => {
     await exportPanel.getByText(/^Exported 5 images to /).waitFor();
     expect(fs.readdirSync(out).length).toBeGreaterThan(0);
   });
+});
+
+describe('webcam capture (Chromium fake camera, real main handlers)', () => {
+  // Chromium's own fake device: a real MediaStream through getUserMedia, with the permission prompt auto-accepted.
+  const camApp = useE2eApp({
+    viewport: { width: 1280, height: 820 },
+    chromiumArgs: ['--use-fake-device-for-media-stream', '--use-fake-ui-for-media-stream'],
+  });
 
   it('records a webcam burst into a label while the button is held', async () => {
-    const { page, dataDir } = app();
-    // A fake camera: a canvas that changes every frame (the harness launches Chromium without a fake device).
-    await page.addInitScript(() => {
-      const getUserMedia = async () => {
-        const canvas = document.createElement('canvas');
-        canvas.width = 320;
-        canvas.height = 240;
-        const ctx = canvas.getContext('2d')!;
-        let n = 0;
-        setInterval(() => {
-          n++;
-          ctx.fillStyle = `hsl(${(n * 37) % 360} 70% 50%)`;
-          ctx.fillRect(0, 0, 320, 240);
-          ctx.fillStyle = '#fff';
-          ctx.fillRect(40 + (n % 200), 60, 80, 80);
-        }, 40);
-        return canvas.captureStream(25);
-      };
-      Object.defineProperty(navigator, 'mediaDevices', { value: { getUserMedia }, configurable: true });
-    });
-    await page.reload();
+    const { page, dataDir } = camApp();
     await importByDrop(page);
     await page.getByRole('button', { name: 'Webcam' }).click();
     const panel = page.getByRole('complementary', { name: 'Webcam' });

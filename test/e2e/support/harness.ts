@@ -22,6 +22,8 @@ export interface StartOptions {
   /** prefers-color-scheme of the page (default light). */
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
+  /** Extra Chromium flags, e.g. its fake camera for webcam tests. */
+  chromiumArgs?: string[];
 }
 
 /** A running app: the real renderer in Chromium, wired to the real main-process handlers in this process. */
@@ -120,7 +122,7 @@ export async function startApp(options: StartOptions = {}): Promise<E2eApp> {
     context = await chromium.launchPersistentContext(profileDir, {
       executablePath: chromiumPath,
       headless: true,
-      args: CHROMIUM_ARGS,
+      args: [...CHROMIUM_ARGS, ...(options.chromiumArgs ?? [])],
       locale: options.locale ?? 'en-US',
       colorScheme: options.colorScheme ?? 'light',
       viewport: options.viewport ?? { width: 1200, height: 760 },
