@@ -4,20 +4,13 @@ import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { runCli } from '../../../main/cli/run-cli';
+import { runCliCaptured } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
 
 const run = promisify(execFile);
 const repo = path.resolve(__dirname, '../../..');
 
-async function cli(dataDir: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-  });
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const cli = runCliCaptured;
 
 describe('cnn-studio CLI (in process)', () => {
   let temp: { dir: string; cleanup: () => void };

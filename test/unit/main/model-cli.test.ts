@@ -1,18 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runCli } from '../../../main/cli/run-cli';
-import '../../../main/cli/register-commands';
 import { createServices } from '../../../main/services/services';
+import { runCliCaptured } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
 
-async function cli(dataDir: string, ...args: string[]) {
-  let out = '';
-  let err = '';
-  const code = await runCli(['--data-dir', dataDir, ...args], {
-    out: (s) => (out += s),
-    err: (s) => (err += s),
-  });
-  return { code, out, err, json: () => JSON.parse(out) };
-}
+const cli = runCliCaptured;
 
 describe('cnn-studio model (in process)', () => {
   let temp: { dir: string; cleanup: () => void };
