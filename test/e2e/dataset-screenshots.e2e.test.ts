@@ -4,22 +4,17 @@ import path from 'node:path';
 import { describe, it } from 'vitest';
 import { startApp } from './support/harness';
 import { repoRoot } from './support/paths';
+import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/screenshot-setup';
 
 /**
  * Review screenshots of the Dataset section (grid, health panel, image view, label picker) in light/dark and
  * en/zh-CN: `CNN_STUDIO_SCREENSHOTS=1 npx vitest run test/e2e/dataset-screenshots` after `npm run build`.
  * They land in test-results/screenshots/dataset-*.png.
  */
-const enabled = process.env.CNN_STUDIO_SCREENSHOTS === '1';
-const reviewDir = path.join(repoRoot, 'test-results', 'screenshots');
+const enabled = screenshotsEnabled;
 const shared = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small', 'train');
 
-const combos = [
-  { locale: 'en-US', colorScheme: 'light' },
-  { locale: 'en-US', colorScheme: 'dark' },
-  { locale: 'zh-CN', colorScheme: 'light' },
-  { locale: 'zh-CN', colorScheme: 'dark' },
-] as const;
+const combos = screenshotCombos;
 
 describe('dataset screenshots', () => {
   it.skipIf(!enabled)(

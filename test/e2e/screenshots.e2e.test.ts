@@ -3,21 +3,16 @@ import path from 'node:path';
 import { describe, it } from 'vitest';
 import { startApp } from './support/harness';
 import { repoRoot } from './support/paths';
+import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/screenshot-setup';
 
 /**
  * Regenerates the README screenshots (docs/screenshots) and a review set in test-results/screenshots:
  * `CNN_STUDIO_SCREENSHOTS=1 npx vitest run test/e2e/screenshots` after `npm run build`.
  */
-const enabled = process.env.CNN_STUDIO_SCREENSHOTS === '1';
-const reviewDir = path.join(repoRoot, 'test-results', 'screenshots');
+const enabled = screenshotsEnabled;
 const docsDir = path.join(repoRoot, 'docs', 'screenshots');
 
-const combos = [
-  { locale: 'en-US', colorScheme: 'light' },
-  { locale: 'en-US', colorScheme: 'dark' },
-  { locale: 'zh-CN', colorScheme: 'light' },
-  { locale: 'zh-CN', colorScheme: 'dark' },
-] as const;
+const combos = screenshotCombos;
 
 describe('screenshots', () => {
   it.skipIf(!enabled)(

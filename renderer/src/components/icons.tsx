@@ -132,3 +132,13 @@ export function LogoIcon(props: IconProps) {
     </Icon>
   );
 }
+
+/** Two branches joining: merge one label into another. */
+export function MergeIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M6 3v6a6 6 0 0 0 6 6h6M6 21v-6" />
+      <path d="M15 12l3 3-3 3" />
+    </Icon>
+  );
+}

@@ -1,7 +1,7 @@
 import { useState, type FormEvent, type KeyboardEvent, type ReactNode } from 'react';
 import type { DatasetStats, ImageFilter, LabelInfo, SplitName } from '../../../../app/domain/dataset';
 import { SPLIT_NAMES } from '../../../../app/domain/dataset';
-import { PencilIcon, PlusIcon, TrashIcon } from '../../components/icons';
+import { MergeIcon, PencilIcon, PlusIcon, TrashIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 
 function sameFilter(a: ImageFilter, b: ImageFilter): boolean {
@@ -221,25 +221,5 @@ function RenameLabel({
         {t.dataset.save}
       </button>
     </form>
-  );
-}
-
-function MergeIcon() {
-  return (
-    <svg
-      width="16"
-      height="16"
-      viewBox="0 0 24 24"
-      fill="none"
-      stroke="currentColor"
-      strokeWidth="2"
-      strokeLinecap="round"
-      strokeLinejoin="round"
-      aria-hidden="true"
-      focusable="false"
-    >
-      <path d="M6 3v6a6 6 0 0 0 6 6h6M6 21v-6" />
-      <path d="M15 12l3 3-3 3" />
-    </svg>
   );
 }
