@@ -1,14 +1,17 @@
 /**
  * fastKernels(): the wasm SIMD ops where they apply, the readable reference ops everywhere else.
  *
+ * The wasm ops are the relaxed-SIMD (FMA) build where the runtime supports it, else the plain SIMD build (see
+ * ./wasm-kernels.ts); fastKernelsBackend() says which.
+ *
  * A wasm op runs when wasm SIMD is available and every tensor of the call is a Float32Array; float64 calls (the
  * gradient checks) and runtimes without SIMD use the reference op. The result is a drop-in KernelSet.
  */
 import type { KernelSet, Tensor } from '../cnn/kernel-set';
 import { referenceKernels } from '../cnn/reference-kernels';
-import { loadWasmKernels } from './wasm-kernels';
+import { loadWasmKernels, wasmKernelsVariant } from './wasm-kernels';
 
-export { loadWasmKernels, wasmSimdSupported } from './wasm-kernels';
+export { loadWasmKernels, wasmKernelsVariant, wasmSimdSupported } from './wasm-kernels';
 
 const f32 = (t: Tensor | null): boolean => t === null || t instanceof Float32Array;
 
@@ -74,7 +77,8 @@ export function fastKernels(): KernelSet {
   return cached;
 }
 
-/** Which backend fastKernels() uses in this thread. */
-export function fastKernelsBackend(): 'wasm-simd' | 'reference' {
-  return loadWasmKernels() ? 'wasm-simd' : 'reference';
+/** Which backend fastKernels() uses in this thread (for float32 calls). */
+export function fastKernelsBackend(): 'wasm-relaxed-simd' | 'wasm-simd' | 'reference' {
+  const variant = wasmKernelsVariant();
+  return variant === 'relaxed-simd' ? 'wasm-relaxed-simd' : variant === 'simd' ? 'wasm-simd' : 'reference';
 }

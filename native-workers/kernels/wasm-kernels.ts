@@ -1,7 +1,10 @@
 /**
  * The WebAssembly SIMD implementation of the KernelSet (native-workers/cnn/kernel-set.ts).
  *
- * The module (native-workers/kernels/src/kernels.c, embedded as base64 in generated/kernels-wasm.ts) owns a
+ * native-workers/kernels/src/kernels.c is embedded twice as base64 in generated/kernels-wasm.ts: a relaxed-SIMD
+ * build (multiply-adds are f32x4.relaxed_madd, an FMA where the CPU has one) and a plain SIMD build. The relaxed
+ * one is used where the runtime validates it (Electron 40, Node ≥ 22; Node 20 only with
+ * --experimental-wasm-relaxed-simd), else the plain one; wasmKernelsVariant() says which. The module owns a
  * linear memory. Each call lays its tensors out above __heap_base (a bump arena reset per call), copies the inputs
  * (and the gradient buffers, since backward accumulates) in, runs, and copies the outputs back. memory.grow
  * detaches the old ArrayBuffer, so the views are re-created after every grow.
@@ -10,7 +13,7 @@
  * anything else (float64 gradient checks).
  */
 import type { Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
-import { KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
+import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
 
 /*
  * The few WebAssembly JS API types used here. native-workers compiles without the DOM lib, and @types/node 20 does
@@ -130,13 +133,33 @@ function decodeBase64(b64: string): Uint8Array {
   return out;
 }
 
-let cachedModule: WasmModule | null | undefined;
+/** Which build of the kernels a thread runs: relaxed SIMD (FMA multiply-adds) or plain SIMD. */
+export type WasmKernelsVariant = 'relaxed-simd' | 'simd';
 
+let cachedModule: WasmModule | null | undefined;
+let cachedVariant: WasmKernelsVariant | null = null;
+
+/** Compiles the relaxed-SIMD module if this runtime validates it, else the plain one (null without wasm SIMD). */
 function compileModule(): WasmModule | null {
   if (cachedModule !== undefined) return cachedModule;
+  cachedModule = null;
+  const api = wasmApi();
+  if (!api) return cachedModule;
   try {
-    const api = wasmApi();
-    cachedModule = api && wasmSimdSupported() ? new api.Module(decodeBase64(KERNELS_WASM_BASE64)) : null;
+    const relaxed = decodeBase64(KERNELS_RELAXED_WASM_BASE64);
+    if (api.validate(relaxed)) {
+      cachedModule = new api.Module(relaxed);
+      cachedVariant = 'relaxed-simd';
+      return cachedModule;
+    }
+  } catch {
+    // fall through to the plain module
+  }
+  try {
+    if (wasmSimdSupported()) {
+      cachedModule = new api.Module(decodeBase64(KERNELS_WASM_BASE64));
+      cachedVariant = 'simd';
+    }
   } catch {
     cachedModule = null;
   }
@@ -423,6 +446,14 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
 }
 
 let cachedInstance: WasmKernelInstance | null | undefined;
+
+/**
+ * Which module this thread's kernels run: 'relaxed-simd' (FMA), 'simd', or null when there are no wasm kernels
+ * (no WebAssembly SIMD, or the instance could not be created, e.g. shared memory refused).
+ */
+export function wasmKernelsVariant(): WasmKernelsVariant | null {
+  return wasmKernelInstance() ? cachedVariant : null;
+}
 
 /** The shared wasm instance of this thread (each worker thread gets its own), or null without wasm SIMD. */
 export function wasmKernelInstance(): WasmKernelInstance | null {

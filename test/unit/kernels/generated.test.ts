@@ -4,6 +4,9 @@ import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import {
+  KERNELS_BUILD_FLAGS,
+  KERNELS_RELAXED_BUILD_FLAGS,
+  KERNELS_RELAXED_WASM_BASE64,
   KERNELS_SOURCE_SHA256,
   KERNELS_WASM_BASE64,
 } from '../../../native-workers/kernels/generated/kernels-wasm';
@@ -20,5 +23,12 @@ describe('generated kernels-wasm.ts', () => {
   it('is a valid WebAssembly module', () => {
     const bytes = Buffer.from(KERNELS_WASM_BASE64, 'base64');
     expect(WebAssembly.validate(bytes)).toBe(true);
+  });
+
+  it('also holds the relaxed-SIMD build: the same flags + -mrelaxed-simd (validated in relaxed-simd.test.ts)', () => {
+    expect(KERNELS_RELAXED_BUILD_FLAGS.replace(' -mrelaxed-simd', '')).toBe(KERNELS_BUILD_FLAGS);
+    expect(KERNELS_BUILD_FLAGS).not.toContain('relaxed');
+    const bytes = Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64');
+    expect(bytes.subarray(0, 4).toString('latin1')).toBe('\0asm');
   });
 });

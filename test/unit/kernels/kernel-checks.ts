@@ -1,0 +1,370 @@
+/**
+ * A KernelSet against the readable reference ops on many random shapes (strides 1..3, padding, non-square, odd
+ * sizes, batch 1..5, channel counts that are not multiples of 4). No test framework: each check throws on a
+ * mismatch, so that wasm-kernels.test.ts runs them in vitest and relaxed-simd-child.ts runs them in a child Node
+ * started with --experimental-wasm-relaxed-simd (see relaxed-simd.test.ts).
+ */
+import type { Conv2dShape, DenseShape, KernelSet, Pool2dShape } from '../../../native-workers/cnn/kernel-set';
+import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
+
+/** Small deterministic generator so failures reproduce. */
+export function lcg(seed: number): () => number {
+  let s = seed >>> 0 || 1;
+  return () => {
+    s = (Math.imul(s, 1664525) + 1013904223) >>> 0;
+    return s / 4294967296;
+  };
+}
+
+export function randArray(rand: () => number, n: number): Float32Array {
+  const a = new Float32Array(n);
+  for (let i = 0; i < n; i++) a[i] = rand() * 2 - 1;
+  return a;
+}
+
+/** Element-wise identical (Object.is: NaN equals NaN, 0 and −0 differ). */
+export function expectSame(actual: ArrayLike<number>, expected: ArrayLike<number>, what: string): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
+  }
+  for (let i = 0; i < actual.length; i++) {
+    if (!Object.is(actual[i], expected[i])) {
+      throw new Error(`${what}: ${actual[i]} at ${i}, expected ${expected[i]}`);
+    }
+  }
+}
+
+/** The relative tolerance of every float comparison (fused multiply-adds round differently, well within it). */
+export const RTOL = 1e-4;
+
+export function expectClose(actual: Float32Array, expected: Float32Array, what: string, rtol = RTOL): void {
+  if (actual.length !== expected.length) {
+    throw new Error(`${what}: length ${actual.length}, expected ${expected.length}`);
+  }
+  // Relative to the tensor's scale: the reference sums in float64, so a float32 sum of many terms that cancels can
+  // differ by more than 1e-4 of its own (small) value while being exact to 1e-6 of the terms' scale.
+  let scale = 1;
+  for (let i = 0; i < expected.length; i++) scale = Math.max(scale, Math.abs(expected[i]));
+  let worst = 0;
+  let worstAt = -1;
+  for (let i = 0; i < actual.length; i++) {
+    const err = Math.abs(actual[i] - expected[i]) / scale;
+    if (!(err <= worst)) {
+      worst = err;
+      worstAt = i;
+    }
+  }
+  if (!(worst <= rtol)) {
+    throw new Error(
+      `${what}: relative error ${worst} at ${worstAt} (${actual[worstAt]} vs ${expected[worstAt]})`,
+    );
+  }
+}
+
+export function randomConvShape(rand: () => number): Conv2dShape {
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const kernelHeight = ri(1, 5);
+  const kernelWidth = ri(1, 5);
+  const strideH = ri(1, 3);
+  const strideW = ri(1, 3);
+  const padTop = ri(0, kernelHeight - 1);
+  const padLeft = ri(0, kernelWidth - 1);
+  const padBottom = ri(0, kernelHeight - 1);
+  const padRight = ri(0, kernelWidth - 1);
+  const inHeight = ri(Math.max(1, kernelHeight - padTop - padBottom), 17);
+  const inWidth = ri(Math.max(1, kernelWidth - padLeft - padRight), 19);
+  return {
+    batch: ri(1, 5),
+    inChannels: ri(1, 7),
+    inHeight,
+    inWidth,
+    outChannels: ri(1, 21),
+    kernelHeight,
+    kernelWidth,
+    strideH,
+    strideW,
+    padTop,
+    padLeft,
+    outHeight: Math.floor((inHeight + padTop + padBottom - kernelHeight) / strideH) + 1,
+    outWidth: Math.floor((inWidth + padLeft + padRight - kernelWidth) / strideW) + 1,
+  };
+}
+
+export function checkConv(
+  k: KernelSet,
+  s: Conv2dShape,
+  rand: () => number,
+  withBias: boolean,
+  withDinp: boolean,
+): void {
+  const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+  const nW = s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth;
+  const nOut = s.batch * s.outChannels * s.outHeight * s.outWidth;
+  const inp = randArray(rand, nIn);
+  const w = randArray(rand, nW);
+  const b = withBias ? randArray(rand, s.outChannels) : null;
+  const outRef = new Float32Array(nOut);
+  const out = randArray(rand, nOut); // garbage: forward must overwrite
+  ref.conv2dForward(s, inp, w, b, outRef);
+  k.conv2dForward(s, inp, w, b, out);
+  const tag = JSON.stringify(s);
+  expectClose(out, outRef, `conv2dForward ${tag}`);
+
+  const dout = randArray(rand, nOut);
+  // gradient buffers start non-zero: backward must accumulate
+  const dinp0 = randArray(rand, nIn);
+  const dw0 = randArray(rand, nW);
+  const db0 = randArray(rand, s.outChannels);
+  const [dinpR, dwR, dbR] = [dinp0.slice(), dw0.slice(), db0.slice()];
+  const [dinpF, dwF, dbF] = [dinp0.slice(), dw0.slice(), db0.slice()];
+  ref.conv2dBackward(s, inp, w, dout, withDinp ? dinpR : null, dwR, withBias ? dbR : null);
+  k.conv2dBackward(s, inp, w, dout, withDinp ? dinpF : null, dwF, withBias ? dbF : null);
+  expectClose(dinpF, dinpR, `conv2dBackward dinp ${tag}`);
+  expectClose(dwF, dwR, `conv2dBackward dweight ${tag}`);
+  expectClose(dbF, dbR, `conv2dBackward dbias ${tag}`);
+}
+
+/** The fused op against the reference conv then relu; out is larger than the shape (only the head is written). */
+export function checkConvRelu(k: KernelSet, s: Conv2dShape, rand: () => number, withBias: boolean): void {
+  const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+  const nW = s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth;
+  const nOut = s.batch * s.outChannels * s.outHeight * s.outWidth;
+  const inp = randArray(rand, nIn);
+  const w = randArray(rand, nW);
+  const b = withBias ? randArray(rand, s.outChannels) : null;
+  const outRef = new Float32Array(nOut);
+  ref.conv2dForward(s, inp, w, b, outRef);
+  ref.reluForward(outRef, outRef);
+  const out = randArray(rand, nOut + 7); // garbage: forward must overwrite the head, keep the tail
+  const tail = out.slice(nOut);
+  k.conv2dReluForward!(s, inp, w, b, out);
+  const tag = JSON.stringify(s);
+  expectClose(out.subarray(0, nOut), outRef, `conv2dReluForward ${tag}`);
+  expectSame(out.subarray(nOut), tail, `conv2dReluForward tail ${tag}`);
+  for (let i = 0; i < nOut; i++) if (!(out[i] >= 0)) throw new Error(`negative or NaN output at ${i}`);
+}
+
+const refCnnConvShapes = (): Conv2dShape[] => {
+  const base = { kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1 };
+  return [
+    {
+      ...base,
+      batch: 64,
+      inChannels: 1,
+      inHeight: 28,
+      inWidth: 28,
+      outChannels: 16,
+      outHeight: 28,
+      outWidth: 28,
+    },
+    {
+      ...base,
+      batch: 64,
+      inChannels: 16,
+      inHeight: 14,
+      inWidth: 14,
+      outChannels: 32,
+      outHeight: 14,
+      outWidth: 14,
+    },
+  ];
+};
+
+export function checkConvRandomShapes(k: KernelSet): void {
+  const rand = lcg(1234);
+  for (let t = 0; t < 300; t++) checkConv(k, randomConvShape(rand), rand, t % 3 !== 0, t % 4 !== 1);
+}
+
+export function checkConvReferenceCnnShapes(k: KernelSet): void {
+  const rand = lcg(7);
+  const [conv1, conv2] = refCnnConvShapes();
+  checkConv(k, conv1, rand, true, false);
+  checkConv(k, conv2, rand, true, true);
+}
+
+export function checkConvStride1RandomShapes(k: KernelSet): void {
+  const rand = lcg(4321);
+  for (let t = 0; t < 300; t++) {
+    const s = { ...randomConvShape(rand), strideH: 1, strideW: 1 };
+    // recompute the output size for stride 1 with random bottom/right padding (possibly negative: rows unused)
+    const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+    s.outHeight = Math.max(1, s.inHeight + s.padTop + ri(-2, s.kernelHeight - 1) - s.kernelHeight + 1);
+    s.outWidth = Math.max(1, s.inWidth + s.padLeft + ri(-2, s.kernelWidth - 1) - s.kernelWidth + 1);
+    checkConv(k, s, rand, t % 3 !== 0, t % 4 !== 1);
+    checkConvRelu(k, s, rand, t % 3 !== 0);
+  }
+}
+
+export function checkConvReluShapes(k: KernelSet): void {
+  const rand = lcg(99);
+  for (let t = 0; t < 300; t++) checkConvRelu(k, randomConvShape(rand), rand, t % 3 !== 0);
+  for (const s of refCnnConvShapes()) checkConvRelu(k, s, rand, true);
+}
+
+export function checkConv1x1(k: KernelSet): void {
+  const rand = lcg(99);
+  for (const [c, oc, h, w] of [
+    [3, 5, 7, 9],
+    [8, 16, 4, 4],
+    [1, 1, 1, 1],
+  ]) {
+    const s: Conv2dShape = {
+      batch: 3,
+      inChannels: c,
+      inHeight: h,
+      inWidth: w,
+      outChannels: oc,
+      kernelHeight: 1,
+      kernelWidth: 1,
+      strideH: 1,
+      strideW: 1,
+      padTop: 0,
+      padLeft: 0,
+      outHeight: h,
+      outWidth: w,
+    };
+    checkConv(k, s, rand, true, true);
+    checkConv(k, s, rand, false, false);
+  }
+}
+
+export function checkDenseRandomShapes(k: KernelSet): void {
+  const rand = lcg(42);
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  for (let t = 0; t < 200; t++) {
+    const s: DenseShape = { batch: ri(1, 9), inFeatures: ri(1, 300), outFeatures: ri(1, 40) };
+    if (t === 0) Object.assign(s, { batch: 64, inFeatures: 1568, outFeatures: 128 });
+    const bias = t % 3 !== 0;
+    const withDinp = t % 4 !== 1;
+    const inp = randArray(rand, s.batch * s.inFeatures);
+    const w = randArray(rand, s.outFeatures * s.inFeatures);
+    const b = bias ? randArray(rand, s.outFeatures) : null;
+    const outR = new Float32Array(s.batch * s.outFeatures);
+    const outF = randArray(rand, s.batch * s.outFeatures);
+    ref.denseForward(s, inp, w, b, outR);
+    k.denseForward(s, inp, w, b, outF);
+    const tag = JSON.stringify(s);
+    expectClose(outF, outR, `denseForward ${tag}`);
+    const dout = randArray(rand, s.batch * s.outFeatures);
+    const dinp0 = randArray(rand, inp.length);
+    const dw0 = randArray(rand, w.length);
+    const db0 = randArray(rand, s.outFeatures);
+    const [dinpR, dwR, dbR] = [dinp0.slice(), dw0.slice(), db0.slice()];
+    const [dinpF, dwF, dbF] = [dinp0.slice(), dw0.slice(), db0.slice()];
+    ref.denseBackward(s, inp, w, dout, withDinp ? dinpR : null, dwR, bias ? dbR : null);
+    k.denseBackward(s, inp, w, dout, withDinp ? dinpF : null, dwF, bias ? dbF : null);
+    expectClose(dinpF, dinpR, `denseBackward dinp ${tag}`);
+    expectClose(dwF, dwR, `denseBackward dweight ${tag}`);
+    expectClose(dbF, dbR, `denseBackward dbias ${tag}`);
+  }
+}
+
+export function checkMaxPoolRandomShapes(k: KernelSet): void {
+  const rand = lcg(5);
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  for (let t = 0; t < 100; t++) {
+    const poolHeight = ri(1, 3);
+    const poolWidth = ri(1, 3);
+    const strideH = t % 2 ? poolHeight : ri(1, 3);
+    const strideW = t % 2 ? poolWidth : ri(1, 3);
+    const inHeight = ri(poolHeight, 15);
+    const inWidth = ri(poolWidth, 13);
+    const s: Pool2dShape = {
+      batch: ri(1, 5),
+      channels: ri(1, 7),
+      inHeight,
+      inWidth,
+      poolHeight,
+      poolWidth,
+      strideH,
+      strideW,
+      outHeight: Math.floor((inHeight - poolHeight) / strideH) + 1,
+      outWidth: Math.floor((inWidth - poolWidth) / strideW) + 1,
+    };
+    if (t % 5 === 0)
+      Object.assign(s, {
+        poolHeight: 2,
+        poolWidth: 2,
+        strideH: 2,
+        strideW: 2,
+        outHeight: inHeight >> 1,
+        outWidth: inWidth >> 1,
+      });
+    if (s.outHeight < 1 || s.outWidth < 1) continue;
+    const nIn = s.batch * s.channels * s.inHeight * s.inWidth;
+    const nOut = s.batch * s.channels * s.outHeight * s.outWidth;
+    const inp = randArray(rand, nIn);
+    if (t % 3 === 0) for (let i = 0; i < nIn; i++) inp[i] = Math.round(inp[i] * 2); // many ties
+    if (t % 7 === 0) for (let i = 0; i < nIn; i += 3) inp[i] = i % 2 ? NaN : -Infinity; // NaN / −∞ windows
+    const outR = new Float32Array(nOut);
+    const outF = new Float32Array(nOut);
+    const amR = new Int32Array(nOut);
+    const amF = new Int32Array(nOut);
+    ref.maxPool2dForward(s, inp, outR, amR);
+    k.maxPool2dForward(s, inp, outF, amF);
+    const tag = JSON.stringify(s);
+    expectSame(amF, amR, `maxPool2dForward argmax ${tag}`);
+    expectSame(outF, outR, `maxPool2dForward ${tag}`); // NaN equals NaN
+    const dout = randArray(rand, nOut);
+    const dinpR = randArray(rand, nIn);
+    const dinpF = dinpR.slice();
+    ref.maxPool2dBackward(s, dout, amR, dinpR);
+    k.maxPool2dBackward(s, dout, amF, dinpF);
+    expectClose(dinpF, dinpR, `maxPool2dBackward ${tag}`, 1e-6);
+  }
+}
+
+export function checkRelu(k: KernelSet): void {
+  const rand = lcg(3);
+  for (const n of [1, 3, 4, 7, 64, 1001]) {
+    const inp = randArray(rand, n);
+    const outR = new Float32Array(n);
+    const outF = new Float32Array(n);
+    ref.reluForward(inp, outR);
+    k.reluForward(inp, outF);
+    expectSame(outF, outR, `reluForward n=${n}`);
+    const inPlace = inp.slice();
+    k.reluForward(inPlace, inPlace);
+    expectSame(inPlace, outR, `reluForward in place n=${n}`);
+    const dout = randArray(rand, n);
+    const dR = randArray(rand, n);
+    const dF = dR.slice();
+    ref.reluBackward(outR, dout, dR);
+    k.reluBackward(outF, dout, dF);
+    expectSame(dF, dR, `reluBackward n=${n}`);
+  }
+}
+
+/** Inputs larger than the initial wasm memory (memory.grow re-creates the views). */
+export function checkMemoryGrowth(k: KernelSet): void {
+  const rand = lcg(11);
+  const s: Conv2dShape = {
+    batch: 5,
+    inChannels: 24,
+    inHeight: 64,
+    inWidth: 64,
+    outChannels: 16,
+    kernelHeight: 3,
+    kernelWidth: 3,
+    strideH: 1,
+    strideW: 1,
+    padTop: 1,
+    padLeft: 1,
+    outHeight: 64,
+    outWidth: 64,
+  };
+  checkConv(k, s, rand, true, true);
+}
+
+/** Every check above, by name (what the child process of relaxed-simd.test.ts runs). */
+export const ALL_KERNEL_CHECKS: Record<string, (k: KernelSet) => void> = {
+  checkConvRandomShapes,
+  checkConvReferenceCnnShapes,
+  checkConvStride1RandomShapes,
+  checkConvReluShapes,
+  checkConv1x1,
+  checkDenseRandomShapes,
+  checkMaxPoolRandomShapes,
+  checkRelu,
+  checkMemoryGrowth,
+};
