@@ -1,14 +1,16 @@
 /**
- * fastKernels(): the wasm SIMD ops where they apply, the readable reference ops everywhere else.
+ * fastKernels(): the fastest ops this thread can run, with the readable reference ops behind them.
  *
- * The wasm ops are the relaxed-SIMD (FMA) build where the runtime supports it, else the plain SIMD build (see
- * ./wasm-kernels.ts); fastKernelsBackend() says which.
+ * In order: the native addon (./native-kernels.ts: C with AVX-512 / AVX2 + FMA, built by `npm run build` when a C
+ * compiler is present), the wasm SIMD ops (./wasm-kernels.ts: the relaxed-SIMD (FMA) build where the runtime
+ * supports it, else the plain SIMD build), the reference ops. fastKernelsBackend() says which runs.
  *
- * A wasm op runs when wasm SIMD is available and every tensor of the call is a Float32Array; float64 calls (the
- * gradient checks) and runtimes without SIMD use the reference op. The result is a drop-in KernelSet.
+ * A fast op runs when every tensor of the call is a Float32Array; float64 calls (the gradient checks) use the
+ * reference op. The result is a drop-in KernelSet.
  */
 import type { KernelSet, Tensor } from '../cnn/kernel-set';
 import { referenceKernels } from '../cnn/reference-kernels';
+import { loadNativeAddon, loadNativeKernels, nativeLoadError } from './native-kernels';
 import { loadWasmKernels, wasmKernelsVariant } from './wasm-kernels';
 
 export { loadWasmKernels, wasmKernelsVariant, wasmSimdSupported } from './wasm-kernels';
@@ -66,19 +68,66 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
   };
 }
 
-let cached: KernelSet | undefined;
+/** A kernel backend: 'auto' = the fastest available (native, else wasm, else reference). */
+export type KernelChoice = 'auto' | 'native' | 'wasm' | 'reference';
 
-/** The fastest KernelSet this runtime supports (wasm SIMD over the reference ops), created once per thread. */
-export function fastKernels(): KernelSet {
-  if (!cached) {
+const cached = new Map<KernelChoice, KernelSet>();
+
+/**
+ * The KernelSet of a backend, created once per thread; float64 calls always go to the reference ops.
+ * 'native' and 'wasm' throw when that backend is not available here; 'auto' never throws.
+ */
+export function kernelsFor(choice: KernelChoice): KernelSet {
+  let k = cached.get(choice);
+  if (k) return k;
+  if (choice === 'reference') k = referenceKernels;
+  else if (choice === 'native') {
+    const native = loadNativeKernels();
+    if (!native) throw new Error(`native kernels unavailable: ${nativeLoadError()}`);
+    k = mergeKernels(native, referenceKernels);
+  } else if (choice === 'wasm') {
     const wasm = loadWasmKernels();
-    cached = wasm ? mergeKernels(wasm, referenceKernels) : referenceKernels;
+    if (!wasm) throw new Error('WebAssembly SIMD kernels unavailable in this runtime');
+    k = mergeKernels(wasm, referenceKernels);
+  } else {
+    const env = process.env.CNN_STUDIO_KERNELS;
+    const preferred: KernelChoice[] =
+      env === 'reference'
+        ? ['reference']
+        : env === 'wasm'
+          ? ['wasm', 'reference']
+          : ['native', 'wasm', 'reference'];
+    for (const c of preferred) {
+      try {
+        k = kernelsFor(c);
+        break;
+      } catch {
+        // not available here: try the next one
+      }
+    }
   }
-  return cached;
+  cached.set(choice, k!);
+  return k!;
+}
+
+/**
+ * The fastest KernelSet this runtime supports: the native addon (out/native/cnn_kernels.node), else wasm SIMD,
+ * else the reference ops (CNN_STUDIO_KERNELS=wasm|reference narrows the choice), created once per thread.
+ */
+export function fastKernels(): KernelSet {
+  return kernelsFor('auto');
+}
+
+/** What a backend runs in this thread for float32 calls, e.g. 'native-avx512', 'wasm-simd', 'reference'. */
+export function kernelsBackend(choice: KernelChoice = 'auto'): string {
+  const k = kernelsFor(choice);
+  if (k === referenceKernels) return 'reference';
+  if (k === cached.get('native')) return `native-${loadNativeAddon()!.useIsa()}`;
+  const variant = wasmKernelsVariant();
+  return variant === 'relaxed-simd' ? 'wasm-relaxed-simd' : 'wasm-simd';
 }
 
 /** Which backend fastKernels() uses in this thread (for float32 calls). */
-export function fastKernelsBackend(): 'wasm-relaxed-simd' | 'wasm-simd' | 'reference' {
-  const variant = wasmKernelsVariant();
-  return variant === 'relaxed-simd' ? 'wasm-relaxed-simd' : variant === 'simd' ? 'wasm-simd' : 'reference';
+export function fastKernelsBackend(): string {
+  return kernelsBackend('auto');
 }

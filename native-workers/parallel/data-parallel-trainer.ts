@@ -27,6 +27,7 @@ import type { ModelSpec } from '../../app/domain/model-spec';
 import { buildModel } from '../cnn/model';
 import { layoutParams } from '../cnn/params';
 import { planModel } from '../cnn/plan';
+import type { KernelChoice } from '../kernels/fast-kernels';
 import { CMD, CTRL, HYPER, STATS, type SharedBuffers, type ShardWorkerData } from './protocol';
 
 export interface DataParallelOptions {
@@ -43,8 +44,8 @@ export interface DataParallelOptions {
   weightDecay?: number;
   /** Path of the bundled train-shard-worker.js; found next to this bundle or in ./out/workers by default. */
   workerPath?: string;
-  /** Kernel backend in the workers (default 'wasm' = fastKernels()). */
-  kernels?: 'wasm' | 'reference';
+  /** Kernel backend in the workers (default 'auto' = fastKernels(): native, else wasm, else reference). */
+  kernels?: KernelChoice;
   /** Replicas keep their activations in wasm memory (no per-op copies; see adoptKernelMemory). Default true. */
   zeroCopy?: boolean;
   /** Initial parameters (else initialised from the seed, exactly like buildModel). */
@@ -201,7 +202,7 @@ export class DataParallelTrainer {
         paramCount: this.paramCount,
         stateCount: this.stateCount,
         buffers: this.buffers,
-        kernels: opts.kernels ?? 'wasm',
+        kernels: opts.kernels ?? 'auto',
         zeroCopy: opts.zeroCopy ?? true,
       };
       const w = new Worker(path, { workerData: data });

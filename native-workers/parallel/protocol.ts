@@ -12,6 +12,7 @@
  *                DONE += 1 (the last one notifies the coordinator)
  * Parameters are one shared buffer that every replica reads directly, so there is no broadcast copy.
  */
+import type { KernelChoice } from '../kernels/fast-kernels';
 import type { ModelSpec } from '../../app/domain/model-spec';
 
 export const CTRL = {
@@ -75,7 +76,7 @@ export interface ShardWorkerData {
   stateCount: number;
   buffers: SharedBuffers;
   /** 'wasm' (fastKernels) or 'reference' (the readable ops, for tests). */
-  kernels: 'wasm' | 'reference';
+  kernels: KernelChoice;
   /** Move the replica's activations into wasm memory (adoptKernelMemory); default true. */
   zeroCopy?: boolean;
 }

@@ -7,10 +7,9 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { KernelSet } from '../cnn/kernel-set';
 import { buildModel } from '../cnn/model';
-import { referenceKernels } from '../cnn/reference-kernels';
 import { deriveSeed } from '../cnn/rng';
 import { adoptKernelMemory } from '../kernels/adopt-kernel-memory';
-import { fastKernels } from '../kernels/fast-kernels';
+import { kernelsBackend, kernelsFor } from '../kernels/fast-kernels';
 import { profileKernels } from '../kernels/profile-kernels';
 import { FlatAdam } from './adam';
 import { CMD, CTRL, HYPER, STATS, batchShard, paramSlice, type ShardWorkerData } from './protocol';
@@ -31,7 +30,8 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   const adamV = new Float32Array(b.adamV);
   const stateSlot = new Float32Array(b.stateSlots, index * S * 4, S);
   const stateIn = new Float32Array(b.stateIn, 0, S);
-  const base = data.kernels === 'reference' ? referenceKernels : fastKernels();
+  const base = kernelsFor(data.kernels);
+  const backend = kernelsBackend(data.kernels);
   const profiled = profileKernels(base);
   let profiling = false;
   // The layers capture the KernelSet when built, so route through a switch instead of rebuilding.
@@ -52,7 +52,8 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   });
   if (model.params.length !== P || model.state.length !== S)
     throw new Error('replica layout differs from the coordinator');
-  const zeroCopy = data.kernels !== 'reference' && data.zeroCopy !== false && adoptKernelMemory(model);
+  // only the wasm ops copy tensors that live outside their memory; the native ones use any buffer in place
+  const zeroCopy = backend.startsWith('wasm') && data.zeroCopy !== false && adoptKernelMemory(model);
   const inSize = model.inputSize;
   const classes = model.numClasses;
   const [p0, p1] = paramSlice(P, N, index);
@@ -131,7 +132,7 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   let seen = Atomics.load(ctrl, CTRL.SEQ);
   port.postMessage({
     type: 'ready',
-    backend: base === referenceKernels ? 'reference' : zeroCopy ? 'wasm, zero-copy' : 'wasm',
+    backend: zeroCopy ? `${backend}, zero-copy` : backend,
   });
   for (;;) {
     Atomics.wait(ctrl, CTRL.SEQ, seen);

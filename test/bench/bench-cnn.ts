@@ -4,6 +4,8 @@
  *
  *   ours, 1 worker      DataParallelTrainer(workers = 1) + single-thread in-process inference
  *   ours, N workers     DataParallelTrainer(workers = N, default all cores), inference split over the workers
+ *                       (both with the default kernels: the native addon when built, else wasm SIMD; when it is
+ *                       the native addon, the same two rows again with the wasm kernels, "cnn-studio wasm (…)")
  *   @tensorflow/tfjs    4.22 wasm backend (+ Conv2DBackpropFilter shim), 1 thread
  *   convnetjs           0.3.0 (+ Adam)
  *
@@ -17,7 +19,12 @@ import { spawnSync } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { cpus } from 'node:os';
 import { join } from 'node:path';
-import { fastKernels, fastKernelsBackend } from '../../native-workers/kernels/fast-kernels';
+import {
+  type KernelChoice,
+  fastKernelsBackend,
+  kernelsBackend,
+  kernelsFor,
+} from '../../native-workers/kernels/fast-kernels';
 import { buildModel } from '../../native-workers/cnn/model';
 import { createOptimizer } from '../../native-workers/cnn/optim/optimizer';
 import { profileKernels } from '../../native-workers/kernels/profile-kernels';
@@ -54,6 +61,7 @@ interface OursResult extends PeerResult {
 
 async function benchOurs(
   workers: number,
+  choice: KernelChoice,
   train: ReturnType<typeof loadSplit>,
   test: ReturnType<typeof loadSplit>,
   idx: Uint32Array,
@@ -65,6 +73,7 @@ async function benchOurs(
     maxBatch: BS,
     workers,
     lr: 1e-3,
+    kernels: choice,
   });
   try {
     if (t.paramCount !== REFERENCE_PARAMS)
@@ -111,10 +120,10 @@ async function benchOurs(
       const model = buildModel(REFERENCE_CNN, {
         seed: 1,
         batchSize: BS,
-        kernels: fastKernels(),
+        kernels: kernelsFor(choice),
         params: t.params.slice(),
       });
-      adoptKernelMemory(model);
+      if (kernelsBackend(choice).startsWith('wasm')) adoptKernelMemory(model);
       for (let i = 0; i < 20; i++) model.forward(xin, { training: false });
       for (let w = 0; w < Math.max(3, plan.windows); w++) {
         const t0 = performance.now();
@@ -132,9 +141,9 @@ async function benchOurs(
     const tr = median(trainWindows);
     const inf = median(inferWindows);
     return {
-      library: workers === 1 ? 'cnn-studio (1 worker)' : `cnn-studio (${workers} workers)`,
+      library: `cnn-studio${choice === 'auto' ? '' : ` ${choice}`} (${workers} worker${workers > 1 ? 's' : ''})`,
       version: '0.1.0',
-      backend: `wasm SIMD (${t.backend}), ${workers} worker thread(s), Adam in workers; inference ${workers === 1 ? 'in-process, 1 thread' : `split over ${workers} workers`}`,
+      backend: `${t.backend}, ${workers} worker thread(s), Adam in workers; inference ${workers === 1 ? 'in-process, 1 thread' : `split over ${workers} workers`}`,
       workers,
       trainImagesPerSecond: round(tr),
       inferImagesPerSecond: round(inf),
@@ -159,14 +168,15 @@ function profileOurs(
   train: ReturnType<typeof loadSplit>,
   idx: Uint32Array,
   steps: number,
-  zeroCopy = false,
+  choice: KernelChoice,
 ): Record<string, unknown> {
+  const zeroCopy = kernelsBackend(choice).startsWith('wasm');
   // CPU time of this process (only this thread works during the profile): robust to other load on the machine
   const cpuMs = () => {
     const u = process.cpuUsage();
     return (u.user + u.system) / 1000;
   };
-  const kernels = profileKernels(fastKernels(), cpuMs);
+  const kernels = profileKernels(kernelsFor(choice), cpuMs);
   const model = buildModel(REFERENCE_CNN, { seed: 1, batchSize: BS, kernels });
   if (zeroCopy) adoptKernelMemory(model);
   const opt = createOptimizer({ type: 'adam' }, model.params.length);
@@ -209,6 +219,7 @@ function profileOurs(
   for (let r = 0; r < reps * 20; r++) b.set(a);
   const copyMs = ((cpuMs() - c0) / 20 / reps) * (copiedPerStep / a.byteLength);
   return {
+    kernels: kernelsBackend(choice) + (zeroCopy ? ', zero-copy' : ''),
     clock: 'process CPU time',
     stepCpuMs: round(total / steps, 3),
     imgPerCpuSecondSingleThread: round((steps * BS) / (total / 1000)),
@@ -270,22 +281,23 @@ async function main(): Promise<void> {
   const idx = shuffled(train.n, 1234);
   const results: PeerResult[] = [];
 
-  log('profiling ours (single thread, in-process)…');
-  const profile = profileOurs(train, idx, argValue('profile-steps', 20));
-  log('profiling ours with zero-copy buffers (experiment: Model buffers moved into wasm memory)…');
-  const zc = profileOurs(train, idx, argValue('profile-steps', 20), true);
-  profile.zeroCopyExperiment = {
-    stepCpuMs: zc.stepCpuMs,
-    imgPerCpuSecondSingleThread: zc.imgPerCpuSecondSingleThread,
-    copiedMBPerStep: zc.copiedMBPerStep,
-    msPerStepByKernel: zc.msPerStepByKernel,
-  };
+  // the default backend, and the wasm one for comparison when the default is the native addon
+  const choices: KernelChoice[] = fastKernelsBackend().startsWith('native') ? ['auto', 'wasm'] : ['auto'];
+  const profiles: Record<string, unknown>[] = [];
+  for (const choice of choices) {
+    log(`profiling ours, ${kernelsBackend(choice)} (single thread, in-process)…`);
+    profiles.push(profileOurs(train, idx, argValue('profile-steps', 20), choice));
+  }
+  const profile = profiles[0];
+  if (profiles[1]) profile.wasmForComparison = profiles[1];
 
-  log('ours, 1 worker…');
-  results.push(await benchOurs(1, train, test, idx, plan));
-  if (workersN > 1) {
-    log(`ours, ${workersN} workers…`);
-    results.push(await benchOurs(workersN, train, test, idx, plan));
+  for (const choice of choices) {
+    log(`ours, ${kernelsBackend(choice)}, 1 worker…`);
+    results.push(await benchOurs(1, choice, train, test, idx, plan));
+    if (workersN > 1) {
+      log(`ours, ${kernelsBackend(choice)}, ${workersN} workers…`);
+      results.push(await benchOurs(workersN, choice, train, test, idx, plan));
+    }
   }
   if (hasFlag('pytorch')) {
     for (const threads of [...new Set([1, workersN])]) {
@@ -314,7 +326,8 @@ async function main(): Promise<void> {
   }
 
   const best = results.reduce(
-    (a, r) => (r.library.startsWith('cnn-studio') && r.trainImagesPerSecond > a.trainImagesPerSecond ? r : a),
+    (a, r) =>
+      r.library.startsWith('cnn-studio (') && r.trainImagesPerSecond > a.trainImagesPerSecond ? r : a,
     results[0],
   );
   const tfjs = results.find((r) => r.library === '@tensorflow/tfjs');
@@ -324,7 +337,7 @@ async function main(): Promise<void> {
     ratios.trainVsTfjsWasm = round(best.trainImagesPerSecond / tfjs.trainImagesPerSecond, 2);
     ratios.inferVsTfjsWasm = round(
       Math.max(
-        ...results.filter((r) => r.library.startsWith('cnn-studio')).map((r) => r.inferImagesPerSecond),
+        ...results.filter((r) => r.library.startsWith('cnn-studio (')).map((r) => r.inferImagesPerSecond),
       ) / tfjs.inferImagesPerSecond,
       2,
     );

@@ -3,14 +3,14 @@
  * runs every check of ./kernel-checks.ts on the kernels this process picked and prints one JSON line with the
  * variant in use, the checks that passed and the first failure.
  */
-import { fastKernelsBackend } from '../../../native-workers/kernels/fast-kernels';
+import { kernelsBackend } from '../../../native-workers/kernels/fast-kernels';
 import { loadWasmKernels, wasmKernelsVariant } from '../../../native-workers/kernels/wasm-kernels';
 import { ALL_KERNEL_CHECKS } from './kernel-checks';
 
 const kernels = loadWasmKernels();
 const result = {
   variant: wasmKernelsVariant(),
-  backend: fastKernelsBackend(),
+  backend: kernelsBackend('wasm'),
   passed: [] as string[],
   error: null as string | null,
 };

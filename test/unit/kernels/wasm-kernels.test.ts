@@ -7,7 +7,7 @@
 import { describe, expect, it } from 'vitest';
 import type { Conv2dShape, DenseShape, KernelSet } from '../../../native-workers/cnn/kernel-set';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
-import { fastKernels, fastKernelsBackend, mergeKernels } from '../../../native-workers/kernels/fast-kernels';
+import { fastKernels, kernelsBackend, mergeKernels } from '../../../native-workers/kernels/fast-kernels';
 import {
   loadWasmKernels,
   wasmKernelsVariant,
@@ -39,7 +39,7 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
   it('uses the relaxed-SIMD module exactly when this runtime validates it, else the plain one', () => {
     const relaxedOk = WebAssembly.validate(Buffer.from(KERNELS_RELAXED_WASM_BASE64, 'base64'));
     expect(wasmKernelsVariant()).toBe(relaxedOk ? 'relaxed-simd' : 'simd');
-    expect(fastKernelsBackend()).toBe(relaxedOk ? 'wasm-relaxed-simd' : 'wasm-simd');
+    expect(kernelsBackend('wasm')).toBe(relaxedOk ? 'wasm-relaxed-simd' : 'wasm-simd');
   });
 
   it('conv2d forward/backward on 300 random shapes', () => {

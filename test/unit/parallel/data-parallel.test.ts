@@ -2,6 +2,8 @@
  * The data-parallel trainer: N workers must give the single-thread result (same seed) up to float tolerance,
  * including uneven shards and a batch smaller than the number of workers.
  */
+import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
+import { loadNativeAddon } from '../../../native-workers/kernels/native-kernels';
 import { build } from 'esbuild';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -62,7 +64,7 @@ const batches = [10, 10, 7, 1, 10, 3];
 
 async function trainWith(
   workers: number,
-  kernels: 'wasm' | 'reference',
+  kernels: KernelChoice,
 ): Promise<{ params: Float32Array; losses: number[] }> {
   const t = await DataParallelTrainer.create({
     spec,
@@ -110,16 +112,20 @@ describe('DataParallelTrainer', () => {
     one.losses.forEach((l, i) => expect(l).toBeCloseTo(losses[i], 5));
   });
 
-  it('2 and 3 workers match 1 worker (same seed), wasm kernels', async () => {
-    const one = await trainWith(1, 'wasm');
-    for (const n of [2, 3]) {
-      const many = await trainWith(n, 'wasm');
-      expect(maxRelDiff(many.params, one.params)).toBeLessThan(1e-4);
-      many.losses.forEach((l, i) => expect(l).toBeCloseTo(one.losses[i], 4));
-    }
-  });
+  it.for(['wasm', 'native'] as const)(
+    '2 and 3 workers match 1 worker (same seed), %s kernels',
+    async (k, ctx) => {
+      if (k === 'native' && !loadNativeAddon()) return ctx.skip('native kernels not built');
+      const one = await trainWith(1, k);
+      for (const n of [2, 3]) {
+        const many = await trainWith(n, k);
+        expect(maxRelDiff(many.params, one.params)).toBeLessThan(1e-4);
+        many.losses.forEach((l, i) => expect(l).toBeCloseTo(one.losses[i], 4));
+      }
+    },
+  );
 
-  it('zero-copy replicas (default) give exactly the results of copying replicas', async () => {
+  it('zero-copy wasm replicas (default for wasm) give exactly the results of copying replicas', async () => {
     const run = async (zeroCopy: boolean) => {
       const t = await DataParallelTrainer.create({
         spec,
@@ -128,10 +134,11 @@ describe('DataParallelTrainer', () => {
         workers: 2,
         workerPath,
         zeroCopy,
+        kernels: 'wasm',
         lr: 0.01,
       });
       try {
-        expect(t.backend).toBe(zeroCopy ? 'wasm, zero-copy' : 'wasm');
+        expect(t.backend).toMatch(zeroCopy ? /^wasm-.*simd, zero-copy$/ : /^wasm-.*simd$/);
         let seed = 5;
         for (const n of batches) {
           const d = data(n, seed++);
@@ -150,6 +157,15 @@ describe('DataParallelTrainer', () => {
     const b = await trainWith(2, 'wasm');
     expect(maxRelDiff(a.params, b.params)).toBeLessThan(1e-4);
   });
+
+  it.skipIf(!loadNativeAddon())(
+    'native kernels in the workers agree with the reference kernels',
+    async () => {
+      const a = await trainWith(2, 'reference');
+      const b = await trainWith(2, 'native');
+      expect(maxRelDiff(a.params, b.params)).toBeLessThan(1e-4);
+    },
+  );
 
   it('infer returns the logits of every example, split over workers', async () => {
     const t = await DataParallelTrainer.create({ spec, seed: 3, maxBatch: 10, workers: 3, workerPath });

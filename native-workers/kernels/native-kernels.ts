@@ -1,0 +1,187 @@
+/**
+ * The native implementation of the KernelSet: the Node-API addon built from native-workers/native/ (C with AVX-512,
+ * AVX2 + FMA or 4-lane vectors, picked from the CPU at load time). Tensors are passed in place, so there are no
+ * copies. It is optional: `npm run build` builds it into out/native/cnn_kernels.node when a C compiler is present;
+ * without it `fastKernels()` uses the WebAssembly kernels.
+ *
+ * CNN_STUDIO_KERNELS=wasm|reference (environment) turns it off; CNN_STUDIO_NATIVE_KERNELS=<path> loads that file.
+ */
+import { existsSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import type { Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
+
+type F32 = Float32Array;
+
+/** The addon's exports (native-workers/native/src/addon.c). */
+export interface NativeAddon {
+  conv2dForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32, relu: number): void;
+  conv2dBackward(
+    s: Int32Array,
+    inp: F32,
+    w: F32,
+    dout: F32,
+    dinp: F32 | null,
+    dw: F32,
+    dbias: F32 | null,
+  ): void;
+  denseForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32): void;
+  denseBackward(
+    s: Int32Array,
+    inp: F32,
+    w: F32,
+    dout: F32,
+    dinp: F32 | null,
+    dw: F32,
+    dbias: F32 | null,
+  ): void;
+  maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
+  maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
+  reluForward(count: number, inp: F32, out: F32): void;
+  reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
+  /** Instruction sets this CPU supports, best first. */
+  isas(): string[];
+  /** Switches this thread's kernels (none: keeps the current one); returns the one in use. */
+  useIsa(name?: string): string;
+}
+
+const FILE = 'cnn_kernels.node';
+
+/** Where the built addon may be: next to the bundles (out/<part>/ → out/native/), or under the working folder. */
+function candidates(): string[] {
+  const explicit = process.env.CNN_STUDIO_NATIVE_KERNELS;
+  if (explicit) return [explicit];
+  const list: string[] = [];
+  if (typeof __dirname !== 'undefined') list.push(join(__dirname, '..', 'native', FILE));
+  list.push(join(process.cwd(), 'out', 'native', FILE));
+  // a packaged app reads unpacked native files next to its asar archive
+  return list.map((p) => p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2'));
+}
+
+let cachedAddon: NativeAddon | null | undefined;
+let loadError: string | null = null;
+
+/** The addon of this thread, or null when it is turned off, missing or fails to load (see nativeLoadError()). */
+export function loadNativeAddon(): NativeAddon | null {
+  if (cachedAddon !== undefined) return cachedAddon;
+  cachedAddon = null;
+  const mode = process.env.CNN_STUDIO_KERNELS;
+  if (mode === 'wasm' || mode === 'reference') {
+    loadError = `turned off by CNN_STUDIO_KERNELS=${mode}`;
+    return null;
+  }
+  const path = candidates().find((p) => existsSync(p));
+  if (!path) {
+    loadError = `${FILE} not built (npm run build builds it when a C compiler is present)`;
+    return null;
+  }
+  try {
+    const m = { exports: {} as NativeAddon };
+    process.dlopen(m, path);
+    cachedAddon = m.exports;
+  } catch (e) {
+    loadError = `${path}: ${e instanceof Error ? e.message : String(e)}`;
+  }
+  return cachedAddon;
+}
+
+/** Why loadNativeAddon() returned null (null when it loaded). */
+export function nativeLoadError(): string | null {
+  loadNativeAddon();
+  return loadError;
+}
+
+/** Directory of the built addon this thread loaded (for diagnostics). */
+export function nativeAddonDir(): string | null {
+  const p = candidates().find((c) => existsSync(c));
+  return p ? dirname(p) : null;
+}
+
+const f32 = (t: Tensor): F32 => t as F32;
+const f32OrNull = (t: Tensor | null): F32 | null => t as F32 | null;
+
+/** The KernelSet over the addon (Float32Array tensors only; fastKernels() routes float64 calls elsewhere). */
+export function createNativeKernelSet(addon: NativeAddon): KernelSet {
+  const conv = new Int32Array(13);
+  const dense = new Int32Array(3);
+  const pool = new Int32Array(10);
+  const convShape = (s: Conv2dShape): Int32Array => {
+    conv[0] = s.batch;
+    conv[1] = s.inChannels;
+    conv[2] = s.inHeight;
+    conv[3] = s.inWidth;
+    conv[4] = s.outChannels;
+    conv[5] = s.kernelHeight;
+    conv[6] = s.kernelWidth;
+    conv[7] = s.strideH;
+    conv[8] = s.strideW;
+    conv[9] = s.padTop;
+    conv[10] = s.padLeft;
+    conv[11] = s.outHeight;
+    conv[12] = s.outWidth;
+    return conv;
+  };
+  const denseShape = (b: number, i: number, o: number): Int32Array => {
+    dense[0] = b;
+    dense[1] = i;
+    dense[2] = o;
+    return dense;
+  };
+  const poolShape = (s: Pool2dShape): Int32Array => {
+    pool[0] = s.batch;
+    pool[1] = s.channels;
+    pool[2] = s.inHeight;
+    pool[3] = s.inWidth;
+    pool[4] = s.poolHeight;
+    pool[5] = s.poolWidth;
+    pool[6] = s.strideH;
+    pool[7] = s.strideW;
+    pool[8] = s.outHeight;
+    pool[9] = s.outWidth;
+    return pool;
+  };
+  return {
+    conv2dForward: (s, inp, w, b, out) =>
+      addon.conv2dForward(convShape(s), f32(inp), f32(w), f32OrNull(b), f32(out), 0),
+    conv2dReluForward: (s, inp, w, b, out) =>
+      addon.conv2dForward(convShape(s), f32(inp), f32(w), f32OrNull(b), f32(out), 1),
+    conv2dBackward: (s, inp, w, dout, dinp, dw, db) =>
+      addon.conv2dBackward(
+        convShape(s),
+        f32(inp),
+        f32(w),
+        f32(dout),
+        f32OrNull(dinp),
+        f32(dw),
+        f32OrNull(db),
+      ),
+    denseForward: (s, inp, w, b, out) =>
+      addon.denseForward(
+        denseShape(s.batch, s.inFeatures, s.outFeatures),
+        f32(inp),
+        f32(w),
+        f32OrNull(b),
+        f32(out),
+      ),
+    denseBackward: (s, inp, w, dout, dinp, dw, db) =>
+      addon.denseBackward(
+        denseShape(s.batch, s.inFeatures, s.outFeatures),
+        f32(inp),
+        f32(w),
+        f32(dout),
+        f32OrNull(dinp),
+        f32(dw),
+        f32OrNull(db),
+      ),
+    maxPool2dForward: (s, inp, out, argmax) => addon.maxPoolForward(poolShape(s), f32(inp), f32(out), argmax),
+    maxPool2dBackward: (s, dout, argmax, dinp) =>
+      addon.maxPoolBackward(s.batch * s.channels * s.outHeight * s.outWidth, f32(dout), argmax, f32(dinp)),
+    reluForward: (inp, out) => addon.reluForward(inp.length, f32(inp), f32(out)),
+    reluBackward: (out, dout, dinp) => addon.reluBackward(out.length, f32(out), f32(dout), f32(dinp)),
+  };
+}
+
+/** The native KernelSet, or null (see loadNativeAddon). */
+export function loadNativeKernels(): KernelSet | null {
+  const addon = loadNativeAddon();
+  return addon ? createNativeKernelSet(addon) : null;
+}

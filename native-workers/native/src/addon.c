@@ -1,0 +1,365 @@
+/*
+ * The Node-API binding of the native kernels (loaded by native-workers/kernels/native-kernels.ts).
+ *
+ * Node-API is ABI-stable, so one build loads in Node and in Electron, in the main thread and in worker threads
+ * (NAPI_MODULE_INIT makes the module context-aware). Tensors arrive as Float32Array / Int32Array views (plain or
+ * shared memory) and are used in place: no copies. Every call checks the shape against the arrays' lengths, so a
+ * bad call throws a RangeError instead of touching memory outside them.
+ *
+ * The kernels are compiled once per instruction set; the best one the CPU supports is picked at load time
+ * (AVX-512F, else AVX2 + FMA, else the 4-lane baseline); `useIsa(name)` switches (tests compare each with the
+ * reference ops).
+ */
+#include <node_api.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#include "common.h"
+
+DECLARE_ISA(v4_)
+#if defined(CNN_KERNELS_X86)
+DECLARE_ISA(avx2_)
+DECLARE_ISA(avx512_)
+#endif
+
+#define ISA(P, N)                                                                                                 \
+  {N, P##conv2d_forward, P##conv2d_backward, P##dense_forward, P##dense_backward, P##maxpool_forward,              \
+   P##relu_forward, P##relu_backward}
+static const Isa isas[] = {
+#if defined(CNN_KERNELS_X86)
+    ISA(avx512_, "avx512"),
+    ISA(avx2_, "avx2"),
+#endif
+    ISA(v4_, "v4"),
+};
+#define ISA_COUNT ((int)(sizeof isas / sizeof isas[0]))
+
+static int isa_supported(const Isa *isa) {
+#if defined(CNN_KERNELS_X86)
+  __builtin_cpu_init();
+  if (!strcmp(isa->name, "avx512")) return __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("fma");
+  if (!strcmp(isa->name, "avx2")) return __builtin_cpu_supports("avx2") && __builtin_cpu_supports("fma");
+#endif
+  (void)isa;
+  return 1;
+}
+
+/* ---- per-thread state ---------------------------------------------------------------------------------------- */
+
+static _Thread_local float *scratch;
+static _Thread_local size_t scratch_cap;
+static _Thread_local const Isa *current;
+
+float *scratch_floats(size_t n) {
+  if (n > scratch_cap) {
+    free(scratch);
+    scratch_cap = n + n / 4 + 1024;
+    scratch = (float *)aligned_alloc(64, (scratch_cap * 4 + 63) & ~(size_t)63);
+    if (!scratch) scratch_cap = 0;
+  }
+  return scratch;
+}
+
+static void free_scratch(void *arg) {
+  (void)arg;
+  free(scratch);
+  scratch = NULL;
+  scratch_cap = 0;
+}
+
+/* ---- argument helpers ---------------------------------------------------------------------------------------- */
+
+#define MAX_ARGS 8
+#define FAIL(env, msg) (napi_throw_range_error(env, NULL, msg), (napi_value)NULL)
+
+typedef struct {
+  napi_env env;
+  napi_value argv[MAX_ARGS];
+  size_t argc;
+  int failed;
+} Args;
+
+static int get_args(napi_env env, napi_callback_info info, Args *a, size_t want) {
+  a->env = env;
+  a->argc = MAX_ARGS;
+  a->failed = 0;
+  if (napi_get_cb_info(env, info, &a->argc, a->argv, NULL, NULL) != napi_ok || a->argc < want) {
+    napi_throw_type_error(env, NULL, "native kernels: too few arguments");
+    return 0;
+  }
+  return 1;
+}
+
+static void fail(Args *a, const char *msg) {
+  if (!a->failed) napi_throw_type_error(a->env, NULL, msg);
+  a->failed = 1;
+}
+
+/* A typed array argument of the given type with at least `need` elements; null/undefined allowed if nullable. */
+static void *typed(Args *a, size_t i, napi_typedarray_type type, size_t need, int nullable) {
+  if (a->failed) return NULL;
+  napi_valuetype vt;
+  napi_typeof(a->env, a->argv[i], &vt);
+  if (nullable && (vt == napi_null || vt == napi_undefined)) return NULL;
+  bool is = false;
+  napi_is_typedarray(a->env, a->argv[i], &is);
+  napi_typedarray_type t;
+  size_t length = 0;
+  void *data = NULL;
+  if (!is || napi_get_typedarray_info(a->env, a->argv[i], &t, &length, &data, NULL, NULL) != napi_ok ||
+      t != type) {
+    fail(a, type == napi_int32_array ? "native kernels: expected an Int32Array" : "native kernels: expected a Float32Array");
+    return NULL;
+  }
+  if (length < need) {
+    if (!a->failed) napi_throw_range_error(a->env, NULL, "native kernels: array shorter than the shape needs");
+    a->failed = 1;
+    return NULL;
+  }
+  return data;
+}
+
+static int32_t int_arg(Args *a, size_t i) {
+  int32_t v = 0;
+  if (!a->failed && napi_get_value_int32(a->env, a->argv[i], &v) != napi_ok) fail(a, "native kernels: expected an integer");
+  return v;
+}
+
+/* Element count of a product of dimensions, or 0 if a dimension is < 1 or the product does not fit an int. */
+static size_t count_of(const int *dims, int n) {
+  size_t c = 1;
+  for (int i = 0; i < n; i++) {
+    if (dims[i] < 1) return 0;
+    c *= (size_t)dims[i];
+    if (c > INT32_MAX) return 0;
+  }
+  return c;
+}
+
+/* Reads and checks a Conv shape (an Int32Array of 13). */
+static int conv_shape(Args *a, size_t i, Conv *s) {
+  const int32_t *v = (const int32_t *)typed(a, i, napi_int32_array, 13, 0);
+  if (!v) return 0;
+  memcpy(s, v, sizeof *s);
+  const int in[4] = {s->batch, s->inC, s->inH, s->inW}, out[4] = {s->batch, s->outC, s->outH, s->outW};
+  const int w[4] = {s->outC, s->inC, s->kH, s->kW};
+  if (!count_of(in, 4) || !count_of(out, 4) || !count_of(w, 4) || s->sH < 1 || s->sW < 1 || s->padT < 0 ||
+      s->padL < 0) {
+    fail(a, "native kernels: invalid convolution shape");
+    return 0;
+  }
+  return 1;
+}
+
+#define EXPORT_FN(name) static napi_value name(napi_env env, napi_callback_info info)
+
+/* conv2dForward(shape, inp, weight, bias | null, out, relu) */
+EXPORT_FN(conv2d_forward) {
+  Args a;
+  Conv s;
+  if (!get_args(env, info, &a, 6) || !conv_shape(&a, 0, &s)) return NULL;
+  const size_t K = (size_t)s.inC * s.kH * s.kW;
+  const float *inp = typed(&a, 1, napi_float32_array, (size_t)s.batch * s.inC * s.inH * s.inW, 0);
+  const float *w = typed(&a, 2, napi_float32_array, s.outC * K, 0);
+  const float *b = typed(&a, 3, napi_float32_array, s.outC, 1);
+  float *out = typed(&a, 4, napi_float32_array, (size_t)s.batch * s.outC * s.outH * s.outW, 0);
+  const int relu = int_arg(&a, 5);
+  if (a.failed) return NULL;
+  current->conv2d_forward(&s, inp, w, b, out, relu);
+  return NULL;
+}
+
+/* conv2dBackward(shape, inp, weight, dout, dinp | null, dweight, dbias | null) */
+EXPORT_FN(conv2d_backward) {
+  Args a;
+  Conv s;
+  if (!get_args(env, info, &a, 7) || !conv_shape(&a, 0, &s)) return NULL;
+  const size_t K = (size_t)s.inC * s.kH * s.kW, nIn = (size_t)s.batch * s.inC * s.inH * s.inW;
+  const size_t nOut = (size_t)s.batch * s.outC * s.outH * s.outW;
+  const float *inp = typed(&a, 1, napi_float32_array, nIn, 0);
+  const float *w = typed(&a, 2, napi_float32_array, s.outC * K, 0);
+  const float *dout = typed(&a, 3, napi_float32_array, nOut, 0);
+  float *dinp = typed(&a, 4, napi_float32_array, nIn, 1);
+  float *dw = typed(&a, 5, napi_float32_array, s.outC * K, 0);
+  float *db = typed(&a, 6, napi_float32_array, s.outC, 1);
+  if (a.failed) return NULL;
+  current->conv2d_backward(&s, inp, w, dout, dinp, dw, db);
+  return NULL;
+}
+
+/* Reads and checks a dense shape [batch, in, out]. */
+static int dense_shape(Args *a, size_t i, int d[3]) {
+  const int32_t *v = (const int32_t *)typed(a, i, napi_int32_array, 3, 0);
+  if (!v) return 0;
+  memcpy(d, v, 3 * sizeof *d);
+  const int bi[2] = {d[0], d[1]}, io[2] = {d[1], d[2]}, bo[2] = {d[0], d[2]};
+  if (!count_of(bi, 2) || !count_of(io, 2) || !count_of(bo, 2)) {
+    fail(a, "native kernels: invalid dense shape");
+    return 0;
+  }
+  return 1;
+}
+
+/* denseForward(shape, inp, weight, bias | null, out) */
+EXPORT_FN(dense_forward) {
+  Args a;
+  int d[3];
+  if (!get_args(env, info, &a, 5) || !dense_shape(&a, 0, d)) return NULL;
+  const int B = d[0], I = d[1], O = d[2];
+  const float *inp = typed(&a, 1, napi_float32_array, (size_t)B * I, 0);
+  const float *w = typed(&a, 2, napi_float32_array, (size_t)I * O, 0);
+  const float *b = typed(&a, 3, napi_float32_array, O, 1);
+  float *out = typed(&a, 4, napi_float32_array, (size_t)B * O, 0);
+  if (a.failed) return NULL;
+  current->dense_forward(B, I, O, inp, w, b, out);
+  return NULL;
+}
+
+/* denseBackward(shape, inp, weight, dout, dinp | null, dweight, dbias | null) */
+EXPORT_FN(dense_backward) {
+  Args a;
+  int d[3];
+  if (!get_args(env, info, &a, 7) || !dense_shape(&a, 0, d)) return NULL;
+  const int B = d[0], I = d[1], O = d[2];
+  const float *inp = typed(&a, 1, napi_float32_array, (size_t)B * I, 0);
+  const float *w = typed(&a, 2, napi_float32_array, (size_t)I * O, 0);
+  const float *dout = typed(&a, 3, napi_float32_array, (size_t)B * O, 0);
+  float *dinp = typed(&a, 4, napi_float32_array, (size_t)B * I, 1);
+  float *dw = typed(&a, 5, napi_float32_array, (size_t)I * O, 0);
+  float *db = typed(&a, 6, napi_float32_array, O, 1);
+  if (a.failed) return NULL;
+  current->dense_backward(B, I, O, inp, w, dout, dinp, dw, db);
+  return NULL;
+}
+
+/*
+ * maxPoolForward(shape [batch, C, H, W, pH, pW, sH, sW, oH, oW], inp, out, argmax). Like the reference op:
+ * candidates in row-major order from −∞ with a strict >, so ties keep the first position, NaNs are never picked,
+ * and a window with nothing above −∞ reports its first position (and that value). argmax indexes the whole inp.
+ */
+EXPORT_FN(maxpool_forward) {
+  Args a;
+  if (!get_args(env, info, &a, 4)) return NULL;
+  const int32_t *v = (const int32_t *)typed(&a, 0, napi_int32_array, 10, 0);
+  if (!v) return NULL;
+  const int N = v[0], C = v[1], H = v[2], W = v[3], pH = v[4], pW = v[5], sH = v[6], sW = v[7], oH = v[8], oW = v[9];
+  const int in[4] = {N, C, H, W}, out[4] = {N, C, oH, oW};
+  if (!count_of(in, 4) || !count_of(out, 4) || pH < 1 || pW < 1 || sH < 1 || sW < 1 ||
+      (size_t)(oH - 1) * sH + pH > (size_t)H || (size_t)(oW - 1) * sW + pW > (size_t)W)
+    return FAIL(env, "native kernels: invalid pooling shape");
+  const size_t nIn = count_of(in, 4), nOut = count_of(out, 4);
+  const float *x = typed(&a, 1, napi_float32_array, nIn, 0);
+  float *y = typed(&a, 2, napi_float32_array, nOut, 0);
+  int32_t *arg = typed(&a, 3, napi_int32_array, nOut, 0);
+  if (a.failed) return NULL;
+  current->maxpool_forward(N, C, H, W, pH, pW, sH, sW, oH, oW, x, y, arg);
+  return NULL;
+}
+
+/* maxPoolBackward(count, dout, argmax, dinp): dinp[argmax[j]] += dout[j] (indices outside dinp are an error). */
+EXPORT_FN(maxpool_backward) {
+  Args a;
+  if (!get_args(env, info, &a, 4)) return NULL;
+  const int n = int_arg(&a, 0);
+  if (a.failed) return NULL;
+  if (n < 0) return FAIL(env, "native kernels: negative count");
+  const float *dout = typed(&a, 1, napi_float32_array, n, 0);
+  const int32_t *arg = typed(&a, 2, napi_int32_array, n, 0);
+  if (a.failed) return NULL;
+  size_t len = 0;
+  float *dinp = NULL;
+  napi_typedarray_type t;
+  bool is = false;
+  napi_is_typedarray(env, a.argv[3], &is);
+  if (!is || napi_get_typedarray_info(env, a.argv[3], &t, &len, (void **)&dinp, NULL, NULL) != napi_ok ||
+      t != napi_float32_array) {
+    napi_throw_type_error(env, NULL, "native kernels: expected a Float32Array");
+    return NULL;
+  }
+  for (int j = 0; j < n; j++)
+    if ((uint32_t)arg[j] >= len) return FAIL(env, "native kernels: argmax index outside dinp");
+  for (int j = 0; j < n; j++) dinp[arg[j]] += dout[j];
+  return NULL;
+}
+
+/* reluForward(count, inp, out): out = max(0, inp) (NaN → 0, like the reference); out may be inp. */
+EXPORT_FN(relu_forward) {
+  Args a;
+  if (!get_args(env, info, &a, 3)) return NULL;
+  const int n = int_arg(&a, 0);
+  const float *x = typed(&a, 1, napi_float32_array, n < 0 ? 0 : n, 0);
+  float *y = typed(&a, 2, napi_float32_array, n < 0 ? 0 : n, 0);
+  if (a.failed) return NULL;
+  current->relu_forward(n, x, y);
+  return NULL;
+}
+
+/* reluBackward(count, out, dout, dinp): dinp += dout where out > 0. */
+EXPORT_FN(relu_backward) {
+  Args a;
+  if (!get_args(env, info, &a, 4)) return NULL;
+  const int n = int_arg(&a, 0);
+  const size_t m = n < 0 ? 0 : (size_t)n;
+  const float *y = typed(&a, 1, napi_float32_array, m, 0);
+  const float *dy = typed(&a, 2, napi_float32_array, m, 0);
+  float *dx = typed(&a, 3, napi_float32_array, m, 0);
+  if (a.failed) return NULL;
+  current->relu_backward(n, y, dy, dx);
+  return NULL;
+}
+
+/* isas(): the instruction sets this CPU supports, best first. */
+EXPORT_FN(list_isas) {
+  (void)info;
+  napi_value arr, s;
+  napi_create_array(env, &arr);
+  uint32_t k = 0;
+  for (int i = 0; i < ISA_COUNT; i++)
+    if (isa_supported(&isas[i])) {
+      napi_create_string_utf8(env, isas[i].name, NAPI_AUTO_LENGTH, &s);
+      napi_set_element(env, arr, k++, s);
+    }
+  return arr;
+}
+
+/* useIsa(name?): switches this thread's kernels (no argument: the best supported); returns the name in use. */
+EXPORT_FN(use_isa) {
+  Args a;
+  if (!get_args(env, info, &a, 0)) return NULL;
+  if (a.argc > 0) {
+    char name[32] = {0};
+    size_t len = 0;
+    if (napi_get_value_string_utf8(env, a.argv[0], name, sizeof name, &len) != napi_ok)
+      return FAIL(env, "native kernels: expected an instruction set name");
+    const Isa *found = NULL;
+    for (int i = 0; i < ISA_COUNT; i++)
+      if (!strcmp(isas[i].name, name) && isa_supported(&isas[i])) found = &isas[i];
+    if (!found) return FAIL(env, "native kernels: instruction set not supported by this CPU");
+    current = found;
+  }
+  napi_value out;
+  napi_create_string_utf8(env, current->name, NAPI_AUTO_LENGTH, &out);
+  return out;
+}
+
+NAPI_MODULE_INIT() {
+  if (!current)
+    for (int i = 0; i < ISA_COUNT && !current; i++)
+      if (isa_supported(&isas[i])) current = &isas[i];
+  napi_add_env_cleanup_hook(env, free_scratch, NULL);
+  const napi_property_descriptor props[] = {
+      {"conv2dForward", 0, conv2d_forward, 0, 0, 0, napi_enumerable, 0},
+      {"conv2dBackward", 0, conv2d_backward, 0, 0, 0, napi_enumerable, 0},
+      {"denseForward", 0, dense_forward, 0, 0, 0, napi_enumerable, 0},
+      {"denseBackward", 0, dense_backward, 0, 0, 0, napi_enumerable, 0},
+      {"maxPoolForward", 0, maxpool_forward, 0, 0, 0, napi_enumerable, 0},
+      {"maxPoolBackward", 0, maxpool_backward, 0, 0, 0, napi_enumerable, 0},
+      {"reluForward", 0, relu_forward, 0, 0, 0, napi_enumerable, 0},
+      {"reluBackward", 0, relu_backward, 0, 0, 0, napi_enumerable, 0},
+      {"isas", 0, list_isas, 0, 0, 0, napi_enumerable, 0},
+      {"useIsa", 0, use_isa, 0, 0, 0, napi_enumerable, 0},
+  };
+  napi_define_properties(env, exports, sizeof props / sizeof props[0], props);
+  return exports;
+}

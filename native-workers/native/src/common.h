@@ -1,0 +1,34 @@
+/* Shared by addon.c and the per-ISA kernel files. */
+#ifndef CNN_KERNELS_COMMON_H
+#define CNN_KERNELS_COMMON_H
+#include <stddef.h>
+
+/* Conv2dShape of native-workers/cnn/kernel-set.ts, in this order (the JS side passes it as an Int32Array). */
+typedef struct {
+  int batch, inC, inH, inW, outC, kH, kW, sH, sW, padT, padL, outH, outW;
+} Conv;
+
+/* A grow-only scratch buffer of this thread (a worker thread gets its own): valid until the next call. */
+float *scratch_floats(size_t n);
+
+/* One instruction set's kernels (kernels-impl.h compiled with its vector width). */
+typedef struct {
+  const char *name;
+  void (*conv2d_forward)(const Conv *, const float *, const float *, const float *, float *, int);
+  void (*conv2d_backward)(const Conv *, const float *, const float *, const float *, float *, float *, float *);
+  void (*dense_forward)(int, int, int, const float *, const float *, const float *, float *);
+  void (*dense_backward)(int, int, int, const float *, const float *, const float *, float *, float *, float *);
+  void (*maxpool_forward)(int, int, int, int, int, int, int, int, int, int, const float *, float *, int *);
+  void (*relu_forward)(int, const float *, float *);
+  void (*relu_backward)(int, const float *, const float *, float *);
+} Isa;
+
+#define DECLARE_ISA(P)                                                                                            \
+  void P##conv2d_forward(const Conv *, const float *, const float *, const float *, float *, int);                \
+  void P##conv2d_backward(const Conv *, const float *, const float *, const float *, float *, float *, float *);   \
+  void P##dense_forward(int, int, int, const float *, const float *, const float *, float *);                     \
+  void P##dense_backward(int, int, int, const float *, const float *, const float *, float *, float *, float *);   \
+  void P##maxpool_forward(int, int, int, int, int, int, int, int, int, int, const float *, float *, int *);       \
+  void P##relu_forward(int, const float *, float *);                                                              \
+  void P##relu_backward(int, const float *, const float *, float *);
+#endif
