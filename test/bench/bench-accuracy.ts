@@ -9,7 +9,7 @@
  * parameters the workers read.
  *
  * Options: --preset small|reference|… (default: small, the app's default for 28 px images), --epochs N,
- *          --workers N, --json.
+ *          --workers N, --seed S, --json; for experiments --lr X and --batch B override the preset's settings.
  */
 import { cpus } from 'node:os';
 import { buildModel } from '../../native-workers/cnn/model';
@@ -29,6 +29,9 @@ async function main(): Promise<void> {
   const config = presetTrainingConfig(preset, argValue('seed', 1));
   const epochs = argValue('epochs', 5);
   config.epochs = epochs;
+  // experiments: --lr and --batch override the preset's settings (the default run uses the preset's own)
+  config.learningRate = argValue('lr', config.learningRate);
+  config.batchSize = argValue('batch', config.batchSize);
   const spec = presetSpec(preset, { height: 28, width: 28, channels: 1 }, 10);
   const t0 = performance.now();
   const trainSplit = loadSplit('train');
