@@ -30,9 +30,12 @@ const skip = (why) => {
 
 if (process.env.CNN_STUDIO_NO_NATIVE === '1') skip('CNN_STUDIO_NO_NATIVE=1');
 
+// the addon's own files and the kernels it shares with the WebAssembly build
+const files = (d) => fs.readdirSync(d).map((f) => path.join(d, f));
 const sources = [
   path.join(dir, 'binding.gyp'),
-  ...fs.readdirSync(path.join(dir, 'src')).map((f) => path.join(dir, 'src', f)),
+  ...files(path.join(dir, 'src')),
+  ...files(path.join(root, 'native-workers/kernels/src')),
 ];
 const newest = Math.max(...sources.map((f) => fs.statSync(f).mtimeMs));
 if (!force && fs.existsSync(target) && fs.statSync(target).mtimeMs >= newest) process.exit(0);

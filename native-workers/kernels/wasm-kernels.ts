@@ -1,11 +1,11 @@
 /**
  * The WebAssembly SIMD implementation of the KernelSet (native-workers/cnn/kernel-set.ts).
  *
- * native-workers/kernels/src/kernels.c is embedded twice as base64 in generated/kernels-wasm.ts: a relaxed-SIMD
- * build (multiply-adds are f32x4.relaxed_madd, an FMA where the CPU has one) and a plain SIMD build. The relaxed
- * one is used where the runtime validates it (Electron 40, Node ≥ 22; Node 20 only with
- * --experimental-wasm-relaxed-simd), else the plain one; wasmKernelsVariant() says which. The module owns a
- * linear memory. Each call lays its tensors out above __heap_base (a bump arena reset per call), copies the inputs
+ * native-workers/kernels/src/kernels-wasm.c (the shared kernels-impl.h) is embedded twice as base64 in
+ * generated/kernels-wasm.ts: a relaxed-SIMD build (multiply-adds are f32x4.relaxed_madd, an FMA where the CPU has
+ * one) and a plain SIMD build. The relaxed one is used where the runtime validates it (Electron 40, Node ≥ 22;
+ * Node 20 only with --experimental-wasm-relaxed-simd), else the plain one; wasmKernelsVariant() says which. The
+ * module owns a linear memory. Each call lays its tensors out above __heap_base (a bump arena reset per call), copies the inputs
  * (and the gradient buffers, since backward accumulates) in, runs, and copies the outputs back. memory.grow
  * detaches the old ArrayBuffer, so the views are re-created after every grow.
  *

@@ -3,6 +3,8 @@
 # Each instruction set's kernels are a static library with its own compiler flags; addon.c picks one at run time.
 {
   'target_defaults': {
+    # the kernels themselves (kernels-impl.h, common.h) are shared with the WebAssembly build
+    'include_dirs': ['../kernels/src'],
     'cflags_c': ['-std=gnu11', '-O3', '-fno-math-errno', '-ffp-contract=fast', '-fno-strict-aliasing'],
     'xcode_settings': {
       'OTHER_CFLAGS': ['-std=gnu11', '-O3', '-fno-math-errno', '-ffp-contract=fast'],

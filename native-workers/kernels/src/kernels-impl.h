@@ -1,16 +1,21 @@
 /*
- * CNN Studio native kernels: the KernelSet ops (native-workers/cnn/kernel-set.ts) in C, written once over a
- * vector of VL floats (GCC/Clang vector extensions) and compiled once per instruction set (kernels-sse.c: VL 4,
- * kernels-avx2.c: VL 8 with FMA, kernels-avx512.c: VL 16 with FMA); addon.c picks one at load time from the CPU's
- * features. The algorithms are those of the WebAssembly kernels (native-workers/kernels/src/kernels.c, whose
- * comments explain them); only the vector width and the register tiles differ.
+ * CNN Studio kernels: the KernelSet ops (native-workers/cnn/kernel-set.ts) in C, written ONCE over a vector of VL
+ * floats (GCC/Clang vector extensions) and compiled for every target:
+ *   - native (Node-API addon, native-workers/native): kernels-v4.c (VL 4: SSE2 / NEON), kernels-avx2.c (VL 8, FMA),
+ *     kernels-avx512.c (VL 16, FMA); addon.c picks one at load time from the CPU's features;
+ *   - WebAssembly (kernels-wasm.c, VL 4 = simd128): a plain module, and a relaxed-SIMD one whose MADD is
+ *     f32x4.relaxed_madd (scripts/build-kernels.mjs).
+ * The includer defines VL, MR (rows of a register tile, at most 8), NAME(x) (the prefix of the exported ops) and
+ * optionally MADD(a, b, c) = a·b + c, includes "common.h" (which declares scratch_floats) and then this file.
  *
- * Every tensor is a flat float32 NCHW array. Backward functions ACCUMULATE (+=) into the gradient buffers, like
- * the reference ops. The includer defines VL, MR (rows of a register tile, at most 8) and NAME(x) (the ISA
- * prefix), and includes "common.h" first.
+ * Every tensor is a flat float32 NCHW array; conv weights [OC, C, KH, KW], dense weights [O, I]. Backward functions
+ * ACCUMULATE (+=) into the gradient buffers, like the reference ops. Scratch comes from scratch_floats(n); the
+ * NAME(*_scratch) functions say how much each op asks for (the wasm build preallocates it).
+ *
+ * The heart is one register-tiled GEMM, C[M×N] (+)= A[M×K]·B[K×N], vectorised over N with an MR×(2·VL) tile of C
+ * in registers, and the "shifted planes" stride-1 convolution built on the same tile (see conv_forward_direct).
+ * No libc: only compiler builtins, so that the wasm32 build needs no sysroot.
  */
-#include <string.h>
-
 typedef float vf __attribute__((vector_size(VL * 4), aligned(4), may_alias));
 
 /* Unaligned loads and stores through the aligned(4), may_alias type (memcpy here made GCC go through the stack in
@@ -18,6 +23,11 @@ typedef float vf __attribute__((vector_size(VL * 4), aligned(4), may_alias));
 static inline vf vld(const float *p) { return *(const vf *)p; }
 static inline void vst(float *p, vf v) { *(vf *)p = v; }
 /* A broadcast: x − 0 is x for every x (unlike 0 + x, which turns −0 into +0), so it folds to nothing. */
+#ifndef MADD
+/* a·b + c; native builds contract it into one FMA (-ffp-contract=fast), plain wasm into a multiply and an add */
+#define MADD(a, b, c) ((c) + (a) * (b))
+#endif
+
 static inline vf vsplat(float x) { return x - (vf){0}; }
 /* Horizontal sum as a tree of shuffles and vector adds (a lane-by-lane loop is a serial chain of VL adds). */
 static inline float vsum(vf v) {
@@ -59,7 +69,7 @@ STATIC void tile_gen(const int mr, const int nv, int K, const float *restrict A,
     UNROLL for (int v = 0; v < nv; v++) b[v] = vld(B + k * ldb + VL * v);
     UNROLL for (int i = 0; i < mr; i++) {
       const vf a = vsplat(A[i * lda + k]);
-      UNROLL for (int v = 0; v < nv; v++) c[i][v] += a * b[v];
+      UNROLL for (int v = 0; v < nv; v++) c[i][v] = MADD(a, b[v], c[i][v]);
     }
   }
   UNROLL for (int i = 0; i < mr; i++) UNROLL for (int v = 0; v < nv; v++) vst(C + i * ldc + VL * v, c[i][v]);
@@ -139,7 +149,7 @@ STATIC void nt_gen(const int mr, const int nr, int K, const float *restrict A, i
     UNROLL for (int j = 0; j < nr; j++) b[j] = vld(B + j * ldb + k);
     UNROLL for (int i = 0; i < mr; i++) {
       const vf a = vld(A + i * lda + k);
-      UNROLL for (int j = 0; j < nr; j++) s[i][j] += a * b[j];
+      UNROLL for (int j = 0; j < nr; j++) s[i][j] = MADD(a, b[j], s[i][j]);
     }
   }
   UNROLL for (int i = 0; i < mr; i++) UNROLL for (int j = 0; j < nr; j++) {
@@ -236,7 +246,16 @@ static int col_is_identity(const Conv *s) {
          s->outH == s->inH && s->outW == s->inW;
 }
 
-/* Shifted-planes tile (see kernels.c): B rows are the padded image shifted by koff[k]; starts at the bias. */
+/*
+ * Stride-1 forward without im2col ("shifted planes"): copy the image into a zero-padded buffer of Hp = outH+kH−1
+ * rows by Wp = outW+kW−1 columns per channel, and compute the output over Wp columns per row (the last kW−1 of
+ * each row are garbage, dropped when copying out). Output pixel q = oy·Wp + ox then reads, for tap (ic, ky, kx),
+ * padded[ic·Hp·Wp + ky·Wp + kx + q]: every row of the implicit col matrix is the padded image shifted by a
+ * constant (koff[k]), so the GEMM tile reads its B operand straight from the padded image (L1-resident) instead
+ * of a materialised K×P col matrix. Costs Wp/outW extra work (16/14 on the reference CNN's conv2). Used when
+ * Wp ≤ 2·outW (use_direct); otherwise, and for strides > 1, im2col + gemm.
+ * The tile's accumulators start at the bias; `relu` applies max(0, ·) before the store (fused epilogue).
+ */
 STATIC void dtile_gen(const int mr, const int nv, int K, const int *restrict koff, const float *restrict A, int lda,
                       const float *restrict B, float *restrict C, int ldc, const float *bias, int relu) {
   vf c[MR][2];
@@ -247,7 +266,7 @@ STATIC void dtile_gen(const int mr, const int nv, int K, const int *restrict kof
     UNROLL for (int v = 0; v < nv; v++) b[v] = vld(Bk + VL * v);
     UNROLL for (int i = 0; i < mr; i++) {
       const vf a = vsplat(A[i * lda + k]);
-      UNROLL for (int v = 0; v < nv; v++) c[i][v] += a * b[v];
+      UNROLL for (int v = 0; v < nv; v++) c[i][v] = MADD(a, b[v], c[i][v]);
     }
   }
   if (relu) UNROLL for (int i = 0; i < mr; i++) UNROLL for (int v = 0; v < nv; v++) c[i][v] = vmax0(c[i][v]);
@@ -310,7 +329,7 @@ static void pad_image(const Conv *s, const Direct *d, const float *restrict img,
   if (ix1 <= ix0) return;
   for (int ic = 0; ic < s->inC; ic++)
     for (int iy = iy0; iy < iy1; iy++)
-      memcpy(padded + ic * plane + (iy + s->padT) * d->Wp + s->padL + ix0, img + (ic * s->inH + iy) * s->inW + ix0,
+      __builtin_memcpy(padded + ic * plane + (iy + s->padT) * d->Wp + s->padL + ix0, img + (ic * s->inH + iy) * s->inW + ix0,
              (size_t)(ix1 - ix0) * 4);
 }
 
@@ -330,7 +349,7 @@ static void conv_forward_direct(const Conv *s, const float *inp, const float *w,
   float *padded = scratch, *tmp = scratch + d.padded;
   int *koff = (int *)(tmp + d.tmp);
   direct_offsets(s, &d, koff);
-  memset(padded, 0, (size_t)d.padded * 4);
+  __builtin_memset(padded, 0, (size_t)d.padded * 4);
   for (int n = 0; n < s->batch; n++) {
     pad_image(s, &d, inp + (size_t)n * inSize, padded);
     int j = 0;
@@ -345,19 +364,20 @@ static void conv_forward_direct(const Conv *s, const float *inp, const float *w,
         if (acc)
           for (int ox = 0; ox < s->outW; ox++) dst[ox] += src[ox];
         else
-          memcpy(dst, src, (size_t)s->outW * 4);
+          __builtin_memcpy(dst, src, (size_t)s->outW * 4);
       }
   }
 }
 
-static size_t conv2d_forward_scratch(const Conv *s) {
+/* Floats of scratch NAME(conv2d_forward) asks for. */
+size_t NAME(conv2d_forward_scratch)(const Conv *s) {
   if (col_is_identity(s)) return 0;
   if (use_direct(s)) return conv_forward_direct_scratch(s);
   return (size_t)s->inC * s->kH * s->kW * s->outH * s->outW;
 }
 
 void NAME(conv2d_forward)(const Conv *s, const float *inp, const float *w, const float *bias, float *out, int relu) {
-  float *scratch = scratch_floats(conv2d_forward_scratch(s));
+  float *scratch = scratch_floats(NAME(conv2d_forward_scratch)(s));
   if (use_direct(s)) {
     conv_forward_direct(s, inp, w, bias, out, scratch, relu, 0);
     return;
@@ -382,7 +402,13 @@ void NAME(conv2d_forward)(const Conv *s, const float *inp, const float *w, const
   }
 }
 
-/* dW by shifted planes: dW[oc][k] += Σ_q doutP[oc][q] · padded[koff[k] + q] (zeros in the garbage columns). */
+/*
+ * dW by shifted planes: dW[oc][k] += Σ_q doutP[oc][q] · padded[koff[k] + q], where doutP is the image's dout laid
+ * out with the padded row length Wp and ZEROS in the garbage columns (so they add nothing). Tile: MR rows of doutP
+ * × NR taps, VL-lane partial sums along q, one horizontal sum per dW element and image.
+ * dinp is the stride-1 "full" correlation of dout with the flipped, transposed kernel (dinp_conv): the forward
+ * path above, accumulating.
+ */
 STATIC void ntd_gen(const int mr, const int nr, int Q, const float *restrict A, int lda, const float *restrict B,
                     const int *restrict koff, float *restrict C, int ldc) {
   const float *Bj[3];
@@ -394,7 +420,7 @@ STATIC void ntd_gen(const int mr, const int nr, int Q, const float *restrict A, 
     UNROLL for (int j = 0; j < nr; j++) b[j] = vld(Bj[j] + q);
     UNROLL for (int i = 0; i < mr; i++) {
       const vf a = vld(A + i * lda + q);
-      UNROLL for (int j = 0; j < nr; j++) s[i][j] += a * b[j];
+      UNROLL for (int j = 0; j < nr; j++) s[i][j] = MADD(a, b[j], s[i][j]);
     }
   }
   UNROLL for (int i = 0; i < mr; i++) UNROLL for (int j = 0; j < nr; j++) C[i * ldc + j] += vsum(s[i][j]);
@@ -444,6 +470,23 @@ static void bias_grad(int OC, int P, const float *d, float *dbias) {
   }
 }
 
+/* Scratch of the direct backward besides the dinp convolution's: padded image, doutP, koff, flipped kernel. */
+static size_t direct_backward_own_scratch(const Conv *s) {
+  Direct d;
+  direct_geometry(s, &d);
+  const size_t K = (size_t)s->inC * s->kH * s->kW;
+  return (size_t)d.padded + (size_t)s->outC * d.Qr + K + K * s->outC + 64;
+}
+
+/* Floats of scratch NAME(conv2d_backward) asks for. */
+size_t NAME(conv2d_backward_scratch)(const Conv *s) {
+  const size_t K = (size_t)s->inC * s->kH * s->kW, KP = K * s->outH * s->outW;
+  if (!use_direct_backward(s)) return 2 * KP + K * s->outC + 32;
+  Conv t;
+  dinp_conv(s, &t);
+  return direct_backward_own_scratch(s) + conv_forward_direct_scratch(&t);
+}
+
 static void conv_backward_direct(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
                                  float *dw, float *dbias) {
   Direct d;
@@ -452,21 +495,21 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
   dinp_conv(s, &t);
   const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
   const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
-  const size_t own = (size_t)d.padded + OC * d.Qr + K + K * OC + 64;
+  const size_t own = direct_backward_own_scratch(s);
   float *padded = scratch_floats(own + conv_forward_direct_scratch(&t));
   float *doutP = padded + d.padded;
   int *koff = (int *)(doutP + OC * d.Qr);
   float *wF = (float *)koff + K;
   float *rest = padded + own;
   direct_offsets(s, &d, koff);
-  memset(padded, 0, (size_t)d.padded * 4);
-  memset(doutP, 0, (size_t)OC * d.Qr * 4);
+  __builtin_memset(padded, 0, (size_t)d.padded * 4);
+  __builtin_memset(doutP, 0, (size_t)OC * d.Qr * 4);
   for (int n = 0; n < s->batch; n++) {
     const float *dn = dout + (size_t)n * outSize;
     pad_image(s, &d, inp + (size_t)n * inSize, padded);
     for (int oc = 0; oc < OC; oc++)
       for (int oy = 0; oy < s->outH; oy++)
-        memcpy(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, (size_t)s->outW * 4);
+        __builtin_memcpy(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, (size_t)s->outW * 4);
     int j = 0;
     for (; j + 3 <= K; j += 3) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_3);
     if (K - j == 2) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_2);
@@ -491,7 +534,7 @@ void NAME(conv2d_backward)(const Conv *s, const float *inp, const float *w, cons
   }
   const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
   const size_t KP = (size_t)K * P;
-  float *col = scratch_floats(2 * KP + (size_t)K * OC + 32);
+  float *col = scratch_floats(NAME(conv2d_backward_scratch)(s));
   float *dcol = col + KP + 16, *wT = dcol + KP + 16;
   const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
   const int ident = col_is_identity(s);
@@ -529,9 +572,12 @@ void NAME(dense_forward)(int B, int I, int O, const float *inp, const float *w, 
   gemm_nt(B, O, I, inp, I, w, I, out, O, bias != 0);
 }
 
+/* Floats of scratch NAME(dense_backward) asks for. */
+size_t NAME(dense_backward_scratch)(int B, int O) { return (size_t)O * B; }
+
 void NAME(dense_backward)(int B, int I, int O, const float *inp, const float *w, const float *dout, float *dinp,
                           float *dw, float *dbias) {
-  float *doutT = scratch_floats((size_t)O * B);
+  float *doutT = scratch_floats(NAME(dense_backward_scratch)(B, O));
   transpose(B, O, dout, doutT);
   gemm(O, I, B, doutT, B, inp, I, dw, I, 1);
   if (dinp) gemm(B, I, O, dout, O, w, I, dinp, I, 1);

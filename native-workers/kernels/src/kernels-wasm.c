@@ -1,0 +1,77 @@
+/*
+ * The WebAssembly build of the kernels (kernels-impl.h with VL 4 = simd128), built by scripts/build-kernels.mjs:
+ *   clang --target=wasm32 -O3 -msimd128 [-mrelaxed-simd] -mbulk-memory … -nostdlib
+ *
+ * Memory model: the JS side (native-workers/kernels/wasm-kernels.ts) owns the layout of this module's linear
+ * memory. Per call it lays out the tensors above __heap_base (copying those that do not already live there),
+ * allocates the scratch the *_scratch functions ask for, and passes byte offsets. This file only adapts the
+ * shared ops to that calling convention: the caller's scratch pointer is what scratch_floats() returns.
+ */
+#include <wasm_simd128.h>
+
+#define VL 4
+#define MR 4 /* 4×8 tile: 8 accumulators; V8 gives wasm 16 xmm registers and larger tiles spill */
+#define NAME(x) impl_##x
+#define EXPORT __attribute__((visibility("default")))
+
+#ifdef __wasm_relaxed_simd__
+/* one fused multiply-add where the CPU has FMA (Electron 40, Node ≥ 22; Node 20 only with a V8 flag) */
+#define MADD(a, b, c) ((vf)wasm_f32x4_relaxed_madd((v128_t)(a), (v128_t)(b), (v128_t)(c)))
+#endif
+
+#include "common.h"
+
+static float *call_scratch;
+
+/* The scratch of the current call (the caller allocated the op's *_scratch() floats). */
+float *scratch_floats(size_t n) {
+  (void)n;
+  return call_scratch;
+}
+
+/* the shared ops stay internal: only the EXPORT functions below are the module's interface */
+#pragma GCC visibility push(hidden)
+#include "kernels-impl.h"
+#pragma GCC visibility pop
+
+EXPORT int conv2d_forward_scratch(const Conv *s) { return (int)impl_conv2d_forward_scratch(s); }
+
+EXPORT int conv2d_backward_scratch(const Conv *s) { return (int)impl_conv2d_backward_scratch(s); }
+
+EXPORT void conv2d_forward(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
+                           float *scratch, int relu) {
+  call_scratch = scratch;
+  impl_conv2d_forward(s, inp, w, bias, out, relu);
+}
+
+EXPORT void conv2d_backward(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
+                            float *dw, float *dbias, float *scratch) {
+  call_scratch = scratch;
+  impl_conv2d_backward(s, inp, w, dout, dinp, dw, dbias);
+}
+
+EXPORT void dense_forward(int B, int I, int O, const float *inp, const float *w, const float *bias, float *out) {
+  impl_dense_forward(B, I, O, inp, w, bias, out);
+}
+
+/* doutT: scratch of B·O floats */
+EXPORT void dense_backward(int B, int I, int O, const float *inp, const float *w, const float *dout, float *dinp,
+                           float *dw, float *dbias, float *doutT) {
+  call_scratch = doutT;
+  impl_dense_backward(B, I, O, inp, w, dout, dinp, dw, dbias);
+}
+
+EXPORT void maxpool_forward(int batch, int C, int H, int W, int pH, int pW, int sH, int sW, int oH, int oW,
+                            const float *inp, float *out, int *argmax) {
+  impl_maxpool_forward(batch, C, H, W, pH, pW, sH, sW, oH, oW, inp, out, argmax);
+}
+
+EXPORT void maxpool_backward(int n, const float *dout, const int *argmax, float *dinp) {
+  for (int i = 0; i < n; i++) dinp[argmax[i]] += dout[i];
+}
+
+EXPORT void relu_forward(int n, const float *inp, float *out) { impl_relu_forward(n, inp, out); }
+
+EXPORT void relu_backward(int n, const float *out, const float *dout, float *dinp) {
+  impl_relu_backward(n, out, dout, dinp);
+}
