@@ -14,6 +14,10 @@ float *scratch_floats(size_t n);
 /* One instruction set's kernels (kernels-impl.h compiled with its vector width). */
 typedef struct {
   const char *name;
+  /* floats of scratch the op below asks scratch_floats for */
+  size_t (*conv2d_forward_scratch)(const Conv *);
+  size_t (*conv2d_backward_scratch)(const Conv *);
+  size_t (*dense_backward_scratch)(int, int);
   void (*conv2d_forward)(const Conv *, const float *, const float *, const float *, float *, int);
   void (*conv2d_backward)(const Conv *, const float *, const float *, const float *, float *, float *, float *);
   void (*dense_forward)(int, int, int, const float *, const float *, const float *, float *);
@@ -24,6 +28,9 @@ typedef struct {
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
+  size_t P##conv2d_forward_scratch(const Conv *);                                                                 \
+  size_t P##conv2d_backward_scratch(const Conv *);                                                                \
+  size_t P##dense_backward_scratch(int, int);                                                                     \
   void P##conv2d_forward(const Conv *, const float *, const float *, const float *, float *, int);                \
   void P##conv2d_backward(const Conv *, const float *, const float *, const float *, float *, float *, float *);   \
   void P##dense_forward(int, int, int, const float *, const float *, const float *, float *);                     \

@@ -24,7 +24,12 @@ DECLARE_ISA(avx512_)
 #endif
 
 #define ISA(P, N)                                                                                                 \
-  {N, P##conv2d_forward, P##conv2d_backward, P##dense_forward, P##dense_backward, P##maxpool_forward,              \
+  {N,                                                                                                              \
+   P##conv2d_forward_scratch,                                                                                     \
+   P##conv2d_backward_scratch,                                                                                    \
+   P##dense_backward_scratch,                                                                                     \
+   P##conv2d_forward,                                                                                             \
+   P##conv2d_backward, P##dense_forward, P##dense_backward, P##maxpool_forward,              \
    P##relu_forward, P##relu_backward}
 static const Isa isas[] = {
 #if defined(CNN_KERNELS_X86)
@@ -94,6 +99,17 @@ static int get_args(napi_env env, napi_callback_info info, Args *a, size_t want)
 static void fail(Args *a, const char *msg) {
   if (!a->failed) napi_throw_type_error(a->env, NULL, msg);
   a->failed = 1;
+}
+
+/* Allocates the scratch an op will ask for before it runs, so that running out of memory is a JS error. */
+static int reserve_scratch(Args *a, size_t n) {
+  if (a->failed) return 0;
+  if (n && !scratch_floats(n)) {
+    napi_throw_range_error(a->env, NULL, "native kernels: out of memory for scratch");
+    a->failed = 1;
+    return 0;
+  }
+  return 1;
 }
 
 /* A typed array argument of the given type with at least `need` elements; null/undefined allowed if nullable. */
@@ -166,6 +182,7 @@ EXPORT_FN(conv2d_forward) {
   float *out = typed(&a, 4, napi_float32_array, (size_t)s.batch * s.outC * s.outH * s.outW, 0);
   const int relu = int_arg(&a, 5);
   if (a.failed) return NULL;
+  if (!reserve_scratch(&a, current->conv2d_forward_scratch(&s))) return NULL;
   current->conv2d_forward(&s, inp, w, b, out, relu);
   return NULL;
 }
@@ -184,6 +201,7 @@ EXPORT_FN(conv2d_backward) {
   float *dw = typed(&a, 5, napi_float32_array, s.outC * K, 0);
   float *db = typed(&a, 6, napi_float32_array, s.outC, 1);
   if (a.failed) return NULL;
+  if (!reserve_scratch(&a, current->conv2d_backward_scratch(&s))) return NULL;
   current->conv2d_backward(&s, inp, w, dout, dinp, dw, db);
   return NULL;
 }
@@ -229,6 +247,7 @@ EXPORT_FN(dense_backward) {
   float *dw = typed(&a, 5, napi_float32_array, (size_t)I * O, 0);
   float *db = typed(&a, 6, napi_float32_array, O, 1);
   if (a.failed) return NULL;
+  if (!reserve_scratch(&a, current->dense_backward_scratch(B, O))) return NULL;
   current->dense_backward(B, I, O, inp, w, dout, dinp, dw, db);
   return NULL;
 }
