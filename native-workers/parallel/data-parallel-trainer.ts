@@ -54,6 +54,20 @@ export interface DataParallelOptions {
   state?: Float32Array;
 }
 
+/** DataParallelTrainer.checkpoint(): plain typed arrays, ready to be written to a file. */
+export interface DataParallelCheckpoint {
+  workers: number;
+  /** Adam step count. */
+  stepT: number;
+  params: Float32Array;
+  adamM: Float32Array;
+  adamV: Float32Array;
+  /** workers × stateCount batchnorm running statistics, per replica. */
+  replicaStates: Float32Array;
+  /** workers × 4 dropout RNG state words, per replica. */
+  replicaRngs: Int32Array;
+}
+
 export interface StepResult {
   /** Mean loss over the batch. */
   loss: number;
@@ -134,7 +148,7 @@ export class DataParallelTrainer {
       stats: sab(N * STATS.LENGTH * 8),
       hyper: sab(HYPER.LENGTH * 8),
       stateSlots: sab(N * S * 4),
-      stateIn: sab(S * 4),
+      rngStates: sab(N * 4 * 4),
     };
     this.buffers = buffers;
     this.ctrl = new Int32Array(buffers.ctrl);
@@ -148,6 +162,7 @@ export class DataParallelTrainer {
     this.stats = new Float64Array(buffers.stats);
     this.hyper = new Float64Array(buffers.hyper);
     this.stateSlots = new Float32Array(buffers.stateSlots, 0, N * S);
+    this.rngStates = new Int32Array(buffers.rngStates);
     this.setHyper(opts);
     // the same init as buildModel(spec, { seed }) in one thread
     const init = buildModel(opts.spec, { seed: opts.seed, batchSize: 1, params: this.params });
@@ -161,13 +176,58 @@ export class DataParallelTrainer {
 
   readonly stateCount: number;
   private readonly stateSlots: Float32Array;
+  private readonly rngStates: Int32Array;
 
   /** Loads batchnorm running statistics into every replica (before the next step). */
   writeState(state: Float32Array): void {
     if (state.length !== this.stateCount) throw new Error(`state: expected ${this.stateCount} values`);
-    new Float32Array(this.buffers.stateIn, 0, this.stateCount).set(state);
     for (let w = 0; w < this.workers; w++) this.stateSlots.set(state, w * this.stateCount);
     Atomics.add(this.ctrl, CTRL.STATE_GEN, 1);
+  }
+
+  /**
+   * Everything a resumed run needs to continue exactly like an uninterrupted one: parameters, Adam moments and
+   * step count, and each replica's batchnorm statistics and dropout RNG (replicas see different shards, so they
+   * differ). Copies; call between steps. (The caller keeps its own data order and hyper-parameters.)
+   */
+  checkpoint(): DataParallelCheckpoint {
+    this.assertIdle('checkpoint');
+    return {
+      workers: this.workers,
+      stepT: this.step_t,
+      params: this.params.slice(),
+      adamM: this.adamM.slice(),
+      adamV: this.adamV.slice(),
+      replicaStates: this.stateSlots.slice(),
+      replicaRngs: this.rngStates.slice(),
+    };
+  }
+
+  /** Restores a checkpoint() of a trainer with the same spec and number of workers (before the next step). */
+  restore(cp: DataParallelCheckpoint): void {
+    this.assertIdle('restore');
+    const N = this.workers;
+    if (cp.workers !== N)
+      throw new Error(`checkpoint of ${cp.workers} workers cannot resume exactly on ${N} workers`);
+    const expect = (name: string, got: number, want: number) => {
+      if (got !== want) throw new Error(`checkpoint ${name}: expected ${want} values, got ${got}`);
+    };
+    expect('params', cp.params.length, this.paramCount);
+    expect('adamM', cp.adamM.length, this.paramCount);
+    expect('adamV', cp.adamV.length, this.paramCount);
+    expect('replicaStates', cp.replicaStates.length, N * this.stateCount);
+    expect('replicaRngs', cp.replicaRngs.length, N * 4);
+    this.params.set(cp.params);
+    this.adamM.set(cp.adamM);
+    this.adamV.set(cp.adamV);
+    this.step_t = cp.stepT;
+    this.stateSlots.set(cp.replicaStates);
+    this.rngStates.set(cp.replicaRngs);
+    Atomics.add(this.ctrl, CTRL.STATE_GEN, 1);
+  }
+
+  private assertIdle(what: string): void {
+    if (this.busy) throw new Error(`DataParallelTrainer.${what}: a step is running`);
   }
 
   /** The replicas' batchnorm running statistics, averaged, into `target` (length stateCount). */

@@ -26,7 +26,10 @@ export const CTRL = {
   ERROR: 7,
   /** 1 = workers time every kernel call (worker 0 posts the totals). */
   PROFILE: 8,
-  /** Bumped by the coordinator when `stateIn` holds batchnorm statistics every replica must load. */
+  /**
+   * Bumped by the coordinator when every replica must load its slot of `stateSlots` (batchnorm statistics) and of
+   * `rngStates` (dropout RNG) before its next step: a new model state, or a restored checkpoint.
+   */
   STATE_GEN: 9,
   LENGTH: 16,
 } as const;
@@ -60,10 +63,10 @@ export interface SharedBuffers {
   logits: SharedArrayBuffer;
   stats: SharedArrayBuffer;
   hyper: SharedArrayBuffer;
-  /** workers × stateCount: each replica's batchnorm running statistics after its last step. */
+  /** workers × stateCount: each replica's batchnorm running statistics after its last step (or to load). */
   stateSlots: SharedArrayBuffer;
-  /** stateCount: statistics to load into every replica (when STATE_GEN changes). */
-  stateIn: SharedArrayBuffer;
+  /** workers × 4 int32: each replica's dropout RNG state (xoshiro128) after its last step (or to load). */
+  rngStates: SharedArrayBuffer;
 }
 
 export interface ShardWorkerData {

@@ -7,7 +7,7 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { KernelSet } from '../cnn/kernel-set';
 import { buildModel } from '../cnn/model';
-import { deriveSeed } from '../cnn/rng';
+import { deriveSeed, type RngState } from '../cnn/rng';
 import { adoptKernelMemory } from '../kernels/adopt-kernel-memory';
 import { kernelsBackend, kernelsFor } from '../kernels/fast-kernels';
 import { profileKernels } from '../kernels/profile-kernels';
@@ -29,7 +29,7 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   const adamM = new Float32Array(b.adamM);
   const adamV = new Float32Array(b.adamV);
   const stateSlot = new Float32Array(b.stateSlots, index * S * 4, S);
-  const stateIn = new Float32Array(b.stateIn, 0, S);
+  const rngSlot = new Int32Array(b.rngStates, index * 16, 4);
   const base = kernelsFor(data.kernels);
   const backend = kernelsBackend(data.kernels);
   const profiled = profileKernels(base);
@@ -79,7 +79,8 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
     const g = Atomics.load(ctrl, CTRL.STATE_GEN);
     if (g !== stateGen) {
       stateGen = g;
-      model.state.set(stateIn);
+      model.state.set(stateSlot);
+      model.rng.setState(Array.from(rngSlot) as RngState);
     }
     profiling = Atomics.load(ctrl, CTRL.PROFILE) === 1;
     const [lo, hi] = batchShard(count, N, index);
@@ -98,6 +99,7 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
       stats[st + STATS.LOSS] = r.loss;
       stats[st + STATS.CORRECT] = r.correct;
       stateSlot.set(model.state);
+      rngSlot.set(model.rng.getState());
     } else {
       slots[index].fill(0);
       stats[st + STATS.LOSS] = 0;
@@ -128,6 +130,8 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
     stats[st + STATS.REDUCE_MS] = performance.now() - t2;
   };
 
+  // the coordinator's checkpoint() reads every replica's RNG from here, also before the first step
+  rngSlot.set(model.rng.getState());
   // read SEQ before announcing readiness, or the first command could slip in between and be missed
   let seen = Atomics.load(ctrl, CTRL.SEQ);
   port.postMessage({
