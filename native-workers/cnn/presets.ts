@@ -21,7 +21,7 @@ export const presets: PresetInfo[] = [
     name: 'small',
     title: 'Small',
     description:
-      'Two conv + batchnorm stages and a dense layer. For 28–32 px grayscale or RGB images (e.g. Fashion-MNIST).',
+      'Three conv + batchnorm stages and a dense layer. For 28–32 px grayscale or RGB images (e.g. Fashion-MNIST).',
   },
   {
     name: 'medium',
@@ -88,11 +88,14 @@ export function presetSpec(name: PresetName, input: InputSpec, numClasses: numbe
       layers.push({ type: 'flatten' }, { type: 'dense', units: 128 }, relu);
       break;
     case 'small':
-      // The reference CNN plus batchnorm (faster, steadier convergence) and dropout before the classifier
-      // (less overfitting of the 200k-weight dense layer); batchnorm and dropout cost little next to the convs.
+      // The reference CNN plus batchnorm (faster, steadier convergence), a third conv stage and dropout before the
+      // classifier. Fashion-MNIST, 5 epochs (npm run bench:accuracy, seeds 1 and 2): 91.75 % and 91.47 % with the
+      // third stage, 91.09 % and 91.43 % without it, for 25 % more training time (and a 3× smaller dense layer).
       layers.push(conv(16), bn, relu);
       pool(layers, size);
       layers.push(conv(32), bn, relu);
+      pool(layers, size);
+      layers.push(conv(64), bn, relu);
       pool(layers, size);
       layers.push({ type: 'flatten' }, { type: 'dense', units: 128 }, relu, { type: 'dropout', rate: 0.3 });
       break;
@@ -137,8 +140,8 @@ export function presetTrainingConfig(name: PresetName, seed = 1): TrainingConfig
     case 'reference':
       return { epochs: 3, batchSize: 64, learningRate: 1e-3, optimizer: { type: 'adam' }, seed };
     case 'small':
-      // Measured with the same network and schedule in PyTorch (Adam 1e-3, batch 64, cosine, 5 epochs):
-      // 91.4% and 91.6% test accuracy on Fashion-MNIST (2 seeds); random flips cost ~0.5% this early, so none.
+      // Adam 1e-3, batch 64, cosine, 5 epochs (measured first in PyTorch with the two-stage network: 91.4 % and
+      // 91.6 % on Fashion-MNIST for 2 seeds); random flips cost ~0.5 % this early, so none.
       return {
         epochs: 5,
         batchSize: 64,

@@ -54,11 +54,11 @@ describe('network explorer (renderer in Chromium, real main handlers)', () => {
     // 28 px images: Small is recommended and picked.
     const small = page.getByRole('radio', { name: /^Small/ });
     expect(await small.isChecked()).toBe(true);
-    await waitForTotal(page, '207,018');
+    await waitForTotal(page, '98,666');
     const list = page.getByRole('list', { name: 'Layers of Small' });
     await list.waitFor();
-    // Input + 13 layers + softmax.
-    await waitForCount(list.locator(':scope > li'), 15);
+    // Input + 17 layers (3 × conv, batchnorm, ReLU, pool; flatten, dense, ReLU, dropout, dense) + softmax.
+    await waitForCount(list.locator(':scope > li'), 19);
 
     // The reference CNN: 206,922 parameters for 28×28×1 and 10 classes.
     await page.getByRole('radio', { name: /^Reference CNN/ }).check();

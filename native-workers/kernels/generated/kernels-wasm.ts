@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '8f874729872dedfea99ac5f3d5cc8e02d64f8a02b241a2cdea20d864cd93d965';
+export const KERNELS_SOURCE_SHA256 = 'e546ed2fff25aecb0805efef38624ae06c48bc0143c3eae282303a58af9316e0';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

@@ -12,7 +12,7 @@ export const networkEn = {
     small: {
       title: 'Small',
       description:
-        'Two convolution stages with batch normalization, then a dense layer. For 28–32 px images.',
+        'Three convolution stages with batch normalization, then a dense layer. For 28–32 px images.',
     },
     medium: {
       title: 'Medium',

@@ -10,7 +10,7 @@ export const networkZhCN: NetworkMessages = {
   presets: {
     small: {
       title: '小型',
-      description: '两个带批归一化的卷积阶段，再接一个全连接层。适合 28–32 像素的图像。',
+      description: '三个带批归一化的卷积阶段，再接一个全连接层。适合 28–32 像素的图像。',
     },
     medium: {
       title: '中型',

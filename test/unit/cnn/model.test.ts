@@ -80,7 +80,8 @@ describe('describeModel', () => {
     }
     const ref = describeModel(presetSpec('reference', fashion, 10));
     const small = describeModel(presetSpec('small', fashion, 10));
-    expect(small.totalMacs / ref.totalMacs).toBeLessThan(1.05);
+    // the third conv stage costs about 64 % more multiply-adds than the reference CNN; keep it well under 2×
+    expect(small.totalMacs / ref.totalMacs).toBeLessThan(1.75);
     expect(
       presetSpec('medium', { height: 8, width: 8, channels: 3 }, 3).layers.filter(
         (l) => l.type === 'maxPool2d',
@@ -224,6 +225,7 @@ describe('Model', () => {
     expect(filters.map((f) => f.shape)).toEqual([
       [16, 2, 3, 3],
       [32, 16, 3, 3],
+      [64, 32, 3, 3],
     ]);
     const maps = model.featureMaps(new Float32Array(model.inputSize).fill(0.5));
     expect(maps.length).toBe(spec.layers.length);
