@@ -1,7 +1,7 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
 import type { ColorMode } from '../../../app/domain/project';
-import { decodeSimplePng, type RawPixels } from './png-fast';
+import { decodeSimplePng, pngEndsEarly, type RawPixels } from './png-fast';
 
 /**
  * Decoding and preprocessing of one image file, with sharp (libvips; its own thread pool).
@@ -203,6 +203,10 @@ async function decodePixels(bytes: Buffer, probed: ProbedImage, size: number): P
     const { data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true });
     return { width: info.width, height: info.height, channels: info.channels, data };
   } catch (error) {
+    // libvips keeps one error buffer for all its threads, so with several decodes failing at once a message can
+    // come back as "Unknown error": say what we can see ourselves first
+    if (probed.format === 'png' && pngEndsEarly(bytes))
+      throw new DecodeError('truncated or corrupt image: the PNG data ends early');
     throw new DecodeError(describeSharpError(error));
   }
 }

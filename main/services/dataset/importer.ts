@@ -238,7 +238,29 @@ export async function runImport(
   /** First copies seen in this run, by sha256, so concurrent duplicates wait for them. */
   const pending = new Map<string, Pending>();
 
+  /*
+   * Copies with the same bytes are matched by sha256 after an (concurrent) read, so without care the copy whose
+   * read finished first would become "the" image. Files take turns, in scan order, for that matching step:
+   * the first copy in scan order names the image, whatever the timing.
+   */
+  let turn: Promise<void> = Promise.resolve();
+
   const handle = async (file: ScannedFile): Promise<void> => {
+    const myTurn = turn;
+    let release!: () => void;
+    turn = new Promise<void>((resolve) => (release = resolve));
+    try {
+      await handleInTurn(file, myTurn, release);
+    } finally {
+      release(); // also when the file never reached its turn (already imported, unreadable, …)
+    }
+  };
+
+  const handleInTurn = async (
+    file: ScannedFile,
+    myTurn: Promise<void>,
+    endTurn: () => void,
+  ): Promise<void> => {
     const prior = sourceByPath.all(file.path) as { size: number; mtime: number; label: string | null }[];
     if (prior.some((p) => p.size === file.size && p.mtime === file.mtimeMs && p.label === file.label)) {
       summary.alreadyImported++;
@@ -257,9 +279,11 @@ export async function runImport(
     if (bytes.length === 0) return issue('failed', file.path, 'empty file (0 bytes)');
     const sha = sha256Hex(bytes);
 
+    await myTurn;
     const first = pending.get(sha);
     let existing: { path: string; label: string | null } | undefined;
     if (first) {
+      endTurn();
       const storedPath = await first.done;
       if (storedPath === null)
         return issue('failed', file.path, 'same bytes as a file that failed to import');
@@ -273,6 +297,7 @@ export async function runImport(
         existing = pending.get(sha);
       }
     }
+    if (!first) endTurn();
     if (existing) {
       let applyLabel: string | null = null;
       let conflictLabel: string | null = null;
@@ -300,6 +325,7 @@ export async function runImport(
       done: new Promise((r) => (resolveDone = r)),
     };
     pending.set(sha, entry);
+    endTurn();
     try {
       const image = await decodeImage(bytes, target.inputSize, target.color);
       // Blob (and thumbnail) are on disk before the row that refers to them is committed.

@@ -17,6 +17,23 @@ export interface RawPixels {
 
 const SIGNATURE = [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a];
 
+/**
+ * True when a file with the PNG signature ends before its IEND chunk (a chunk runs past the end, or the
+ * chunks stop early). Structural only: says nothing about the compressed data.
+ */
+export function pngEndsEarly(bytes: Buffer): boolean {
+  if (bytes.length < 8) return false;
+  for (let i = 0; i < 8; i++) if (bytes[i] !== SIGNATURE[i]) return false;
+  let pos = 8;
+  while (pos + 12 <= bytes.length) {
+    const len = bytes.readUInt32BE(pos);
+    if (pos + 12 + len > bytes.length) return true;
+    if (bytes.toString('latin1', pos + 4, pos + 8) === 'IEND') return false;
+    pos += 12 + len;
+  }
+  return true;
+}
+
 export function decodeSimplePng(bytes: Buffer, maxPixels: number): RawPixels | null {
   if (bytes.length < 45) return null;
   for (let i = 0; i < 8; i++) if (bytes[i] !== SIGNATURE[i]) return null;
