@@ -1,8 +1,8 @@
 /** The KernelSet contract, checked on the reference kernels (the fast kernels are tested against these). */
 import { describe, expect, it } from 'vitest';
-import type { Conv2dShape } from '../../../native-workers/cnn/kernel-set';
 import { referenceKernels as k } from '../../../native-workers/cnn/reference-kernels';
 import { Rng } from '../../../native-workers/cnn/rng';
+import { sameConv3x3 } from '../kernels/kernel-checks';
 
 const rand = (n: number, rng: Rng) => new Float32Array(n).map(() => rng.normal());
 
@@ -20,21 +20,7 @@ describe('referenceKernels honour the KernelSet contract', () => {
   });
 
   it('a null dinp / dbias skips that gradient and leaves the others unchanged', () => {
-    const s: Conv2dShape = {
-      batch: 2,
-      inChannels: 2,
-      inHeight: 5,
-      inWidth: 4,
-      outChannels: 3,
-      kernelHeight: 3,
-      kernelWidth: 3,
-      strideH: 1,
-      strideW: 1,
-      padTop: 1,
-      padLeft: 1,
-      outHeight: 5,
-      outWidth: 4,
-    };
+    const s = sameConv3x3(2, 2, 5, 4, 3);
     const rng = new Rng(2);
     const inp = rand(80, rng);
     const w = rand(54, rng);

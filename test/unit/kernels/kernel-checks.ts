@@ -144,31 +144,30 @@ export function checkConvRelu(k: KernelSet, s: Conv2dShape, rand: () => number, 
   for (let i = 0; i < nOut; i++) if (!(out[i] >= 0)) throw new Error(`negative or NaN output at ${i}`);
 }
 
-const refCnnConvShapes = (): Conv2dShape[] => {
-  const base = { kernelHeight: 3, kernelWidth: 3, strideH: 1, strideW: 1, padTop: 1, padLeft: 1 };
-  return [
-    {
-      ...base,
-      batch: 64,
-      inChannels: 1,
-      inHeight: 28,
-      inWidth: 28,
-      outChannels: 16,
-      outHeight: 28,
-      outWidth: 28,
-    },
-    {
-      ...base,
-      batch: 64,
-      inChannels: 16,
-      inHeight: 14,
-      inWidth: 14,
-      outChannels: 32,
-      outHeight: 14,
-      outWidth: 14,
-    },
-  ];
-};
+/** A 3×3 stride-1 "same" convolution (padding 1) of a batch of inC×h×w images into outC channels. */
+export function sameConv3x3(batch: number, inC: number, h: number, w: number, outC: number): Conv2dShape {
+  return {
+    batch,
+    inChannels: inC,
+    inHeight: h,
+    inWidth: w,
+    outChannels: outC,
+    kernelHeight: 3,
+    kernelWidth: 3,
+    strideH: 1,
+    strideW: 1,
+    padTop: 1,
+    padLeft: 1,
+    outHeight: h,
+    outWidth: w,
+  };
+}
+
+/** The reference CNN's two convolutions at batch 64. */
+const refCnnConvShapes = (): Conv2dShape[] => [
+  sameConv3x3(64, 1, 28, 28, 16),
+  sameConv3x3(64, 16, 14, 14, 32),
+];
 
 export function checkConvRandomShapes(k: KernelSet): void {
   const rand = lcg(1234);
@@ -338,21 +337,7 @@ export function checkRelu(k: KernelSet): void {
 /** Inputs larger than the initial wasm memory (memory.grow re-creates the views). */
 export function checkMemoryGrowth(k: KernelSet): void {
   const rand = lcg(11);
-  const s: Conv2dShape = {
-    batch: 5,
-    inChannels: 24,
-    inHeight: 64,
-    inWidth: 64,
-    outChannels: 16,
-    kernelHeight: 3,
-    kernelWidth: 3,
-    strideH: 1,
-    strideW: 1,
-    padTop: 1,
-    padLeft: 1,
-    outHeight: 64,
-    outWidth: 64,
-  };
+  const s = sameConv3x3(5, 24, 64, 64, 16);
   checkConv(k, s, rand, true, true);
 }
 

@@ -8,7 +8,6 @@
  */
 import { Worker } from 'node:worker_threads';
 import { describe, expect, it } from 'vitest';
-import type { Conv2dShape } from '../../../native-workers/cnn/kernel-set';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
 import { fastKernelsBackend } from '../../../native-workers/kernels/fast-kernels';
 import {
@@ -17,7 +16,7 @@ import {
   nativeAddonDir,
   nativeLoadError,
 } from '../../../native-workers/kernels/native-kernels';
-import { ALL_KERNEL_CHECKS, expectClose, lcg, randArray } from './kernel-checks';
+import { ALL_KERNEL_CHECKS, expectClose, lcg, randArray, sameConv3x3 } from './kernel-checks';
 
 const addon = loadNativeAddon();
 
@@ -50,21 +49,7 @@ describe.skipIf(!addon).each(isas)('native kernels (%s) vs reference ops', (isa)
   }
 });
 
-const conv: Conv2dShape = {
-  batch: 2,
-  inChannels: 3,
-  inHeight: 9,
-  inWidth: 7,
-  outChannels: 4,
-  kernelHeight: 3,
-  kernelWidth: 3,
-  strideH: 1,
-  strideW: 1,
-  padTop: 1,
-  padLeft: 1,
-  outHeight: 9,
-  outWidth: 7,
-};
+const conv = sameConv3x3(2, 3, 9, 7, 4);
 const nIn = 2 * 3 * 9 * 7;
 const nOut = 2 * 4 * 9 * 7;
 

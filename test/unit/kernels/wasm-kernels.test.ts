@@ -27,6 +27,7 @@ import {
   expectClose,
   lcg,
   randArray,
+  sameConv3x3,
 } from './kernel-checks';
 
 describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () => {
@@ -83,21 +84,7 @@ describe('fastKernels', () => {
   it('fused conv2d + relu: float64 calls fall back to the reference conv then relu', () => {
     const k = fastKernels();
     if (!k.conv2dReluForward) return; // no wasm SIMD: the reference set has no fused op
-    const s: Conv2dShape = {
-      batch: 2,
-      inChannels: 3,
-      inHeight: 6,
-      inWidth: 5,
-      outChannels: 4,
-      kernelHeight: 3,
-      kernelWidth: 3,
-      strideH: 1,
-      strideW: 1,
-      padTop: 1,
-      padLeft: 1,
-      outHeight: 6,
-      outWidth: 5,
-    };
+    const s = sameConv3x3(2, 3, 6, 5, 4);
     const rand = lcg(5);
     const inp = Float64Array.from(randArray(rand, 2 * 3 * 30));
     const w = Float64Array.from(randArray(rand, 4 * 27));
