@@ -38,6 +38,17 @@ export interface NativeAddon {
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
   reluForward(count: number, inp: F32, out: F32): void;
   reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
+  /** reduced[i] = Σ_j weights[j] · slot_j[i] on [from, to); grads = `workers` slots of paramCount, then reduced. */
+  reduceGradients(
+    grads: F32,
+    workers: number,
+    paramCount: number,
+    weights: Float64Array,
+    from: number,
+    to: number,
+  ): void;
+  /** FlatAdam.stepSlice's loop, bit for bit (coef: see AdamSliceFn in ../parallel/adam.ts). */
+  adamSlice(params: F32, grads: F32, m: F32, v: F32, coef: Float64Array, from: number, to: number): void;
   /** Instruction sets this CPU supports, best first. */
   isas(): string[];
   /** Switches this thread's kernels (none: keeps the current one); returns the one in use. */

@@ -19,6 +19,9 @@
     {
       'target_name': 'cnn_kernels',
       'sources': ['src/addon.c'],
+      # the optimizer ops in addon.c must round exactly like JavaScript: no fused multiply-adds
+      'cflags_c': ['-ffp-contract=off'],
+      'xcode_settings': { 'OTHER_CFLAGS': ['-ffp-contract=off'] },
       'dependencies': ['kernels_v4'],
       'conditions': [
         ['target_arch=="x64"', {

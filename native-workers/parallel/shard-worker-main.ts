@@ -10,6 +10,7 @@ import { buildModel } from '../cnn/model';
 import { deriveSeed, type RngState } from '../cnn/rng';
 import { adoptKernelMemory } from '../kernels/adopt-kernel-memory';
 import { kernelsBackend, kernelsFor } from '../kernels/fast-kernels';
+import { loadNativeAddon } from '../kernels/native-kernels';
 import { profileKernels } from '../kernels/profile-kernels';
 import { FlatAdam } from './adam';
 import { CMD, CTRL, HYPER, STATS, batchShard, paramSlice, type ShardWorkerData } from './protocol';
@@ -73,7 +74,11 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
     }
   };
 
-  const adam = new FlatAdam(P, { lr: 1e-3 }, { m: adamM, v: adamV });
+  // with the native kernels, the reduce and Adam loops run natively too (bitwise the same results)
+  const native = backend.startsWith('native') ? loadNativeAddon() : null;
+  const allGrads = new Float32Array(b.grads);
+  const weights = new Float64Array(N);
+  const adam = new FlatAdam(P, { lr: 1e-3 }, { m: adamM, v: adamV }, native?.adamSlice.bind(native));
 
   const step = (cmd: number, count: number): void => {
     const g = Atomics.load(ctrl, CTRL.STATE_GEN);
@@ -113,11 +118,16 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
     // reduce this worker's slice: reduced = Σ_j (n_j / count) · slot_j
     for (let j = 0; j < N; j++) {
       const [l, h] = batchShard(count, N, j);
-      const wgt = (h - l) / count;
-      const s = slots[j];
-      if (j === 0) for (let i = p0; i < p1; i++) reduced[i] = wgt * s[i];
-      else if (wgt !== 0) for (let i = p0; i < p1; i++) reduced[i] += wgt * s[i];
+      weights[j] = (h - l) / count;
     }
+    if (native) native.reduceGradients(allGrads, N, P, weights, p0, p1);
+    else
+      for (let j = 0; j < N; j++) {
+        const wgt = weights[j];
+        const s = slots[j];
+        if (j === 0) for (let i = p0; i < p1; i++) reduced[i] = wgt * s[i];
+        else if (wgt !== 0) for (let i = p0; i < p1; i++) reduced[i] += wgt * s[i];
+      }
     if (cmd === CMD.TRAIN_ADAM) {
       const a = adam as { -readonly [K in keyof FlatAdam]: FlatAdam[K] };
       a.lr = hyper[HYPER.LR];

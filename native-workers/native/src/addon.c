@@ -125,7 +125,9 @@ static void *typed(Args *a, size_t i, napi_typedarray_type type, size_t need, in
   void *data = NULL;
   if (!is || napi_get_typedarray_info(a->env, a->argv[i], &t, &length, &data, NULL, NULL) != napi_ok ||
       t != type) {
-    fail(a, type == napi_int32_array ? "native kernels: expected an Int32Array" : "native kernels: expected a Float32Array");
+    fail(a, type == napi_int32_array     ? "native kernels: expected an Int32Array"
+            : type == napi_float64_array ? "native kernels: expected a Float64Array"
+                                         : "native kernels: expected a Float32Array");
     return NULL;
   }
   if (length < need) {
@@ -328,6 +330,61 @@ EXPORT_FN(relu_backward) {
   return NULL;
 }
 
+/*
+ * The optimizer side of a data-parallel step (native-workers/parallel/shard-worker-main.ts), bit for bit what the
+ * readable JavaScript computes: float64 arithmetic on float32 storage, in the same order, and no fused
+ * multiply-adds in this file (binding.gyp compiles it with -ffp-contract=off).
+ */
+
+/* reduceGradients(grads, workers, paramCount, weights, from, to): grads holds `workers` slots of paramCount values
+ * and then the reduced slot; reduced[i] = Σ_j weights[j] · slot_j[i] for i in [from, to). */
+EXPORT_FN(reduce_gradients) {
+  Args a;
+  if (!get_args(env, info, &a, 6)) return NULL;
+  const int N = int_arg(&a, 1), P = int_arg(&a, 2), from = int_arg(&a, 4), to = int_arg(&a, 5);
+  if (a.failed) return NULL;
+  if (N < 1 || P < 0 || from < 0 || to > P || from > to) return FAIL(env, "native kernels: invalid reduce range");
+  float *g = typed(&a, 0, napi_float32_array, (size_t)(N + 1) * P, 0);
+  const double *w = typed(&a, 3, napi_float64_array, N, 0);
+  if (a.failed) return NULL;
+  float *out = g + (size_t)N * P;
+  for (int j = 0; j < N; j++) {
+    const float *s = g + (size_t)j * P;
+    const double wj = w[j];
+    if (j == 0)
+      for (int i = from; i < to; i++) out[i] = (float)(wj * (double)s[i]);
+    else if (wj != 0)
+      for (int i = from; i < to; i++) out[i] = (float)((double)out[i] + wj * (double)s[i]);
+  }
+  return NULL;
+}
+
+/* adamSlice(params, grads, m, v, coef [stepSize, invSqrtBc2, beta1, beta2, eps, weightDecay], from, to): one Adam
+ * step on [from, to), exactly FlatAdam.stepSlice (native-workers/parallel/adam.ts). */
+EXPORT_FN(adam_slice) {
+  Args a;
+  if (!get_args(env, info, &a, 7)) return NULL;
+  const int from = int_arg(&a, 5), to = int_arg(&a, 6);
+  if (a.failed) return NULL;
+  if (from < 0 || from > to) return FAIL(env, "native kernels: invalid Adam range");
+  float *p = typed(&a, 0, napi_float32_array, to, 0);
+  const float *g = typed(&a, 1, napi_float32_array, to, 0);
+  float *m = typed(&a, 2, napi_float32_array, to, 0);
+  float *v = typed(&a, 3, napi_float32_array, to, 0);
+  const double *c = typed(&a, 4, napi_float64_array, 6, 0);
+  if (a.failed) return NULL;
+  const double stepSize = c[0], invSqrtBc2 = c[1], b1 = c[2], b2 = c[3], eps = c[4], wd = c[5];
+  for (int i = from; i < to; i++) {
+    const double gi = wd != 0 ? (double)g[i] + wd * (double)p[i] : (double)g[i];
+    const double mi = b1 * (double)m[i] + (1 - b1) * gi;
+    const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
+    m[i] = (float)mi;
+    v[i] = (float)vi;
+    p[i] = (float)((double)p[i] - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+  }
+  return NULL;
+}
+
 /* isas(): the instruction sets this CPU supports, best first. */
 EXPORT_FN(list_isas) {
   (void)info;
@@ -376,6 +433,8 @@ NAPI_MODULE_INIT() {
       {"maxPoolBackward", 0, maxpool_backward, 0, 0, 0, napi_enumerable, 0},
       {"reluForward", 0, relu_forward, 0, 0, 0, napi_enumerable, 0},
       {"reluBackward", 0, relu_backward, 0, 0, 0, napi_enumerable, 0},
+      {"reduceGradients", 0, reduce_gradients, 0, 0, 0, napi_enumerable, 0},
+      {"adamSlice", 0, adam_slice, 0, 0, 0, napi_enumerable, 0},
       {"isas", 0, list_isas, 0, 0, 0, napi_enumerable, 0},
       {"useIsa", 0, use_isa, 0, 0, 0, napi_enumerable, 0},
   };

@@ -16,6 +16,7 @@ import {
   nativeAddonDir,
   nativeLoadError,
 } from '../../../native-workers/kernels/native-kernels';
+import { FlatAdam } from '../../../native-workers/parallel/adam';
 import { ALL_KERNEL_CHECKS, expectClose, lcg, randArray, sameConv3x3 } from './kernel-checks';
 
 const addon = loadNativeAddon();
@@ -136,5 +137,49 @@ describe.skipIf(!addon)('native kernels in a worker thread', () => {
     });
     expect(res.isa).toBe(best);
     expectClose(res.out, expected, 'conv in worker');
+  });
+});
+
+describe.skipIf(!addon)('native optimizer loops: bit for bit the JavaScript ones', () => {
+  const rand = lcg(21);
+  const P = 1003;
+
+  it('adamSlice equals FlatAdam.stepSlice, with and without weight decay, on a slice', () => {
+    for (const weightDecay of [0, 0.01]) {
+      const params = randArray(rand, P);
+      const m = randArray(rand, P).map((x) => x * 0.1);
+      const v = randArray(rand, P).map((x) => x * x * 0.01);
+      const js = { params: params.slice(), m: m.slice(), v: v.slice() };
+      const nat = { params: params.slice(), m: m.slice(), v: v.slice() };
+      const opts = { lr: 3e-3, beta1: 0.85, beta2: 0.995, eps: 1e-7, weightDecay };
+      const a = new FlatAdam(P, opts, { m: js.m, v: js.v });
+      const b = new FlatAdam(P, opts, { m: nat.m, v: nat.v }, addon!.adamSlice.bind(addon));
+      for (let t = 1; t <= 3; t++) {
+        const grads = randArray(rand, P);
+        a.stepSlice(js.params, grads, t, 17, 900);
+        b.stepSlice(nat.params, grads, t, 17, 900);
+      }
+      for (const k of ['params', 'm', 'v'] as const)
+        expect(Buffer.from(nat[k].buffer).equals(Buffer.from(js[k].buffer)), `${k}, wd ${weightDecay}`).toBe(
+          true,
+        );
+      expect(nat.params[16]).toBe(params[16]); // outside the slice: untouched
+    }
+  });
+
+  it('reduceGradients equals the weighted sum of the worker slots (and skips zero weights)', () => {
+    const N = 3;
+    const grads = randArray(rand, (N + 1) * P);
+    const weights = Float64Array.from([5 / 11, 0, 6 / 11]);
+    const expected = grads.slice(N * P);
+    for (let j = 0; j < N; j++)
+      for (let i = 10; i < 700; i++) {
+        const x = weights[j] * grads[j * P + i];
+        if (j === 0) expected[i] = x;
+        else if (weights[j] !== 0) expected[i] += x;
+      }
+    addon!.reduceGradients(grads, N, P, weights, 10, 700);
+    expect(Buffer.from(grads.slice(N * P).buffer).equals(Buffer.from(expected.buffer))).toBe(true);
+    expect(() => addon!.reduceGradients(grads, N, P, weights, 10, P + 1)).toThrow(/invalid reduce range/);
   });
 });

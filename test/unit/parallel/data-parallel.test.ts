@@ -10,7 +10,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
-import { fastKernels } from '../../../native-workers/kernels/fast-kernels';
+import { fastKernels, kernelsFor } from '../../../native-workers/kernels/fast-kernels';
 import { FlatAdam } from '../../../native-workers/parallel/adam';
 import { DataParallelTrainer } from '../../../native-workers/parallel/data-parallel-trainer';
 import { buildModel } from '../../../native-workers/cnn/model';
@@ -111,6 +111,21 @@ describe('DataParallelTrainer', () => {
     expect(maxRelDiff(one.params, model.params)).toBeLessThan(1e-6);
     one.losses.forEach((l, i) => expect(l).toBeCloseTo(losses[i], 5));
   });
+
+  it.skipIf(!loadNativeAddon())(
+    '1 worker with the native kernels (and native reduce + Adam) is bitwise the in-process Model + FlatAdam',
+    async () => {
+      const model = buildModel(spec, { seed: 17, batchSize: 10, kernels: kernelsFor('native') });
+      const adam = new FlatAdam(model.params.length, { lr: 0.01 });
+      for (const [i, n] of batches.entries()) {
+        const d = data(n, 5 + i);
+        model.computeGradients(d.x, d.y);
+        adam.step(model.params, model.grads);
+      }
+      const one = await trainWith(1, 'native');
+      expect(Buffer.from(one.params.buffer).equals(Buffer.from(model.params.buffer))).toBe(true);
+    },
+  );
 
   it.for(['wasm', 'native'] as const)(
     '2 and 3 workers match 1 worker (same seed), %s kernels',
