@@ -4,7 +4,8 @@
  * copies. It is optional: `npm run build` builds it into out/native/cnn_kernels.node when a C compiler is present;
  * without it `fastKernels()` uses the WebAssembly kernels.
  *
- * CNN_STUDIO_KERNELS=wasm|reference (environment) turns it off; CNN_STUDIO_NATIVE_KERNELS=<path> loads that file.
+ * CNN_STUDIO_KERNELS=wasm|reference (environment) turns it off; CNN_STUDIO_NATIVE_KERNELS=<path> loads that file;
+ * CNN_STUDIO_NATIVE_ISA=v4|avx2|avx512 asks for an instruction set (e.g. to measure a slower CPU's path).
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -88,6 +89,8 @@ export function loadNativeAddon(): NativeAddon | null {
   try {
     const m = { exports: {} as NativeAddon };
     process.dlopen(m, path);
+    const isa = process.env.CNN_STUDIO_NATIVE_ISA;
+    if (isa) m.exports.useIsa(isa); // throws for a set this CPU lacks: a clear error beats a silent fallback
     cachedAddon = m.exports;
   } catch (e) {
     loadError = `${path}: ${e instanceof Error ? e.message : String(e)}`;
