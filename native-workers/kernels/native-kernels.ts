@@ -90,7 +90,8 @@ export function loadNativeAddon(): NativeAddon | null {
     const m = { exports: {} as NativeAddon };
     process.dlopen(m, path);
     const isa = process.env.CNN_STUDIO_NATIVE_ISA;
-    if (isa) m.exports.useIsa(isa); // throws for a set this CPU lacks: a clear error beats a silent fallback
+    // a set this CPU lacks throws: the addon then counts as unavailable, and nativeLoadError() says why
+    if (isa) m.exports.useIsa(isa);
     cachedAddon = m.exports;
   } catch (e) {
     loadError = `${path}: ${e instanceof Error ? e.message : String(e)}`;

@@ -6,8 +6,14 @@
  * The addon is optional for users (no C compiler: the app runs the wasm kernels), but CI must build it, so there a
  * missing addon fails instead of skipping.
  */
+import { execFile } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { describe, expect, it } from 'vitest';
+import { build } from 'esbuild';
+import { afterAll, describe, expect, it } from 'vitest';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
 import { fastKernelsBackend } from '../../../native-workers/kernels/fast-kernels';
 import {
@@ -181,5 +187,39 @@ describe.skipIf(!addon)('native optimizer loops: bit for bit the JavaScript ones
     addon!.reduceGradients(grads, N, P, weights, 10, 700);
     expect(Buffer.from(grads.slice(N * P).buffer).equals(Buffer.from(expected.buffer))).toBe(true);
     expect(() => addon!.reduceGradients(grads, N, P, weights, 10, P + 1)).toThrow(/invalid reduce range/);
+  });
+});
+
+describe.skipIf(!addon)('CNN_STUDIO_NATIVE_ISA', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'native-isa-'));
+  afterAll(() => rmSync(dir, { recursive: true, force: true }));
+  const script = join(dir, 'native-isa-child.js');
+  const run = async (isa: string) => {
+    if (!existsSync(script))
+      await build({
+        entryPoints: [join(__dirname, 'native-isa-child.ts')],
+        outfile: script,
+        bundle: true,
+        platform: 'node',
+        format: 'cjs',
+        target: 'node20',
+        logLevel: 'warning',
+      });
+    const { stdout } = await promisify(execFile)(process.execPath, [script], {
+      encoding: 'utf8',
+      cwd: process.cwd(), // the child finds out/native/cnn_kernels.node from here
+      env: { ...process.env, CNN_STUDIO_NATIVE_ISA: isa, CNN_STUDIO_KERNELS: '' },
+    });
+    return JSON.parse(stdout) as { backend: string; error: string | null };
+  };
+
+  it('selects that build in every thread that loads the addon', async () => {
+    expect(await run('v4')).toEqual({ backend: 'native-v4', error: null });
+  });
+
+  it('an instruction set the CPU lacks leaves the addon unloaded, with the reason, and wasm runs', async () => {
+    const r = await run('avx9');
+    expect(r.backend).toMatch(/^wasm-/);
+    expect(r.error).toMatch(/not supported by this CPU/);
   });
 });
