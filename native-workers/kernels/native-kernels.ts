@@ -13,28 +13,23 @@ import type { Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-
 
 type F32 = Float32Array;
 
+/** (shape, inp, weight, dout, dinp | null, dweight, dbias | null): accumulates the gradients. */
+type NativeBackward = (
+  s: Int32Array,
+  inp: F32,
+  w: F32,
+  dout: F32,
+  dinp: F32 | null,
+  dw: F32,
+  dbias: F32 | null,
+) => void;
+
 /** The addon's exports (native-workers/native/src/addon.c). */
 export interface NativeAddon {
   conv2dForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32, relu: number): void;
-  conv2dBackward(
-    s: Int32Array,
-    inp: F32,
-    w: F32,
-    dout: F32,
-    dinp: F32 | null,
-    dw: F32,
-    dbias: F32 | null,
-  ): void;
+  conv2dBackward: NativeBackward;
   denseForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32): void;
-  denseBackward(
-    s: Int32Array,
-    inp: F32,
-    w: F32,
-    dout: F32,
-    dinp: F32 | null,
-    dw: F32,
-    dbias: F32 | null,
-  ): void;
+  denseBackward: NativeBackward;
   maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
   reluForward(count: number, inp: F32, out: F32): void;

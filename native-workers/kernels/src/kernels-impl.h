@@ -61,7 +61,7 @@ static inline vf vmax0(vf v) { return (vf)((vi)v & (v > 0.f)); }
 
 STATIC void tile_gen(const int mr, const int nv, int K, const float *restrict A, int lda, const float *restrict B,
                      int ldb, float *restrict C, int ldc, int acc) {
-  vf c[MR][2];
+  vf c[8][2]; /* mr ≤ 8 rows are used; constant after inlining, so they live in registers */
   UNROLL for (int i = 0; i < mr; i++) UNROLL for (int v = 0; v < nv; v++) c[i][v] =
       acc ? vld(C + i * ldc + VL * v) : (vf){0};
   for (int k = 0; k < K; k++) {
@@ -76,32 +76,15 @@ STATIC void tile_gen(const int mr, const int nv, int K, const float *restrict A,
 }
 
 typedef void (*tile_fn)(int, const float *, int, const float *, int, float *, int, int);
+#define TILE_FN(R, NV)                                                                                            \
+  static void tile##R##_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) { \
+    tile_gen(R, NV, K, A, lda, B, ldb, C, ldc, acc);                                                            \
+  }
+/* one tile function per row count (tile_rows calls only those up to MR) */
 #define TILE_FNS(NV)                                                                                              \
-  static void tile1_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(1, NV, K, A, lda, B, ldb, C, ldc, acc);                                                            \
-  }                                                                                                               \
-  static void tile2_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(2, NV, K, A, lda, B, ldb, C, ldc, acc);                                                            \
-  }                                                                                                               \
-  static void tile3_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(3, NV, K, A, lda, B, ldb, C, ldc, acc);                                                            \
-  }                                                                                                               \
-  static void tile4_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(4, NV, K, A, lda, B, ldb, C, ldc, acc);                                                            \
-  }                                                                                                               \
-  static void tile5_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(MR >= 5 ? 5 : 1, NV, K, A, lda, B, ldb, C, ldc, acc);                                              \
-  }                                                                                                               \
-  static void tile6_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(MR >= 6 ? 6 : 1, NV, K, A, lda, B, ldb, C, ldc, acc);                                              \
-  }                                                                                                               \
-  static void tile7_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(MR >= 7 ? 7 : 1, NV, K, A, lda, B, ldb, C, ldc, acc);                                              \
-  }                                                                                                               \
-  static void tile8_##NV(int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc, int acc) {   \
-    tile_gen(MR >= 8 ? 8 : 1, NV, K, A, lda, B, ldb, C, ldc, acc);                                              \
-  }                                                                                                               \
-  static const tile_fn tiles_##NV[9] = {0,       tile1_##NV, tile2_##NV, tile3_##NV, tile4_##NV,                 \
+  TILE_FN(1, NV) TILE_FN(2, NV) TILE_FN(3, NV) TILE_FN(4, NV) TILE_FN(5, NV) TILE_FN(6, NV) TILE_FN(7, NV)         \
+  TILE_FN(8, NV)                                                                                                  \
+  static const tile_fn tiles_##NV[9] = {0,          tile1_##NV, tile2_##NV, tile3_##NV, tile4_##NV,              \
                                         tile5_##NV, tile6_##NV, tile7_##NV, tile8_##NV};
 TILE_FNS(1)
 TILE_FNS(2)
@@ -258,7 +241,7 @@ static int col_is_identity(const Conv *s) {
  */
 STATIC void dtile_gen(const int mr, const int nv, int K, const int *restrict koff, const float *restrict A, int lda,
                       const float *restrict B, float *restrict C, int ldc, const float *bias, int relu) {
-  vf c[MR][2];
+  vf c[8][2];
   UNROLL for (int i = 0; i < mr; i++) UNROLL for (int v = 0; v < nv; v++) c[i][v] = vsplat(bias ? bias[i] : 0.f);
   for (int k = 0; k < K; k++) {
     const float *Bk = B + koff[k];
@@ -277,7 +260,7 @@ typedef void (*dtile_fn)(int, const int *, const float *, int, const float *, fl
 #define DTILE_FN(R, NV)                                                                                           \
   static void dtile##R##_##NV(int K, const int *koff, const float *A, int lda, const float *B, float *C, int ldc, \
                               const float *bias, int relu) {                                                      \
-    dtile_gen(MR >= R ? R : 1, NV, K, koff, A, lda, B, C, ldc, bias, relu);                                      \
+    dtile_gen(R, NV, K, koff, A, lda, B, C, ldc, bias, relu);                                      \
   }
 #define DTILE_FNS(NV)                                                                                             \
   DTILE_FN(1, NV) DTILE_FN(2, NV) DTILE_FN(3, NV) DTILE_FN(4, NV) DTILE_FN(5, NV) DTILE_FN(6, NV) DTILE_FN(7, NV) \

@@ -1,6 +1,6 @@
 import Database from 'better-sqlite3';
 import { spawn, spawnSync } from 'node:child_process';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../support/bundle';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -33,16 +33,7 @@ describe('an import killed midway (SIGKILL) leaves a consistent database and res
 
   beforeAll(async () => {
     // The CLI as a real child process (bundled here so the test does not depend on a prior `npm run build`).
-    await build({
-      entryPoints: [path.join(root, 'main/cli/index.ts')],
-      outfile: cli,
-      bundle: true,
-      platform: 'node',
-      target: 'node20',
-      format: 'cjs',
-      external: ['electron', 'better-sqlite3', 'sharp'],
-      logLevel: 'warning',
-    });
+    await bundleForNode(path.join(root, 'main/cli/index.ts'), cli, ['electron', 'better-sqlite3', 'sharp']);
     dataDir = tempDir('cnn-kill-data-');
     src = tempDir('cnn-kill-src-');
     const pngs = await Promise.all(Array.from({ length: FILES }, (_, i) => noisePng(48, 48, 77_000 + i)));

@@ -12,7 +12,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../support/bundle';
 import { afterAll, describe, expect, it } from 'vitest';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
 import { fastKernelsBackend } from '../../../native-workers/kernels/fast-kernels';
@@ -195,16 +195,7 @@ describe.skipIf(!addon)('CNN_STUDIO_NATIVE_ISA', () => {
   afterAll(() => rmSync(dir, { recursive: true, force: true }));
   const script = join(dir, 'native-isa-child.js');
   const run = async (isa: string) => {
-    if (!existsSync(script))
-      await build({
-        entryPoints: [join(__dirname, 'native-isa-child.ts')],
-        outfile: script,
-        bundle: true,
-        platform: 'node',
-        format: 'cjs',
-        target: 'node20',
-        logLevel: 'warning',
-      });
+    if (!existsSync(script)) await bundleForNode(join(__dirname, 'native-isa-child.ts'), script);
     const { stdout } = await promisify(execFile)(process.execPath, [script], {
       encoding: 'utf8',
       cwd: process.cwd(), // the child finds out/native/cnn_kernels.node from here

@@ -10,7 +10,7 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { promisify } from 'node:util';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../support/bundle';
 import { afterAll, describe, expect, it } from 'vitest';
 import {
   KERNELS_RELAXED_WASM_BASE64,
@@ -31,15 +31,7 @@ describe.skipIf(!wasmSimdSupported())('relaxed-SIMD wasm kernels vs reference op
 
   it('runs every random-shape comparison with the relaxed-SIMD module in use', async () => {
     const script = join(dir, 'relaxed-simd-child.js');
-    await build({
-      entryPoints: [join(__dirname, 'relaxed-simd-child.ts')],
-      outfile: script,
-      bundle: true,
-      platform: 'node',
-      format: 'cjs',
-      target: 'node20',
-      logLevel: 'warning',
-    });
+    await bundleForNode(join(__dirname, 'relaxed-simd-child.ts'), script);
     // Node >= 22 and Electron validate relaxed SIMD by default (and may no longer know the flag)
     const flags = WebAssembly.validate(relaxedBytes) ? [] : ['--experimental-wasm-relaxed-simd'];
     const { stdout } = await promisify(execFile)(process.execPath, [...flags, script], {

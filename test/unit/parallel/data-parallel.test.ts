@@ -4,7 +4,7 @@
  */
 import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
 import { loadNativeAddon } from '../../../native-workers/kernels/native-kernels';
-import { build } from 'esbuild';
+import { bundleForNode } from '../../support/bundle';
 import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -47,15 +47,7 @@ let workerPath = '';
 beforeAll(async () => {
   dir = mkdtempSync(join(tmpdir(), 'shard-worker-'));
   workerPath = join(dir, 'train-shard-worker.js');
-  await build({
-    entryPoints: [join(__dirname, '../../../native-workers/train-shard-worker.ts')],
-    outfile: workerPath,
-    bundle: true,
-    platform: 'node',
-    format: 'cjs',
-    target: 'node20',
-    logLevel: 'warning',
-  });
+  await bundleForNode(join(__dirname, '../../../native-workers/train-shard-worker.ts'), workerPath);
 });
 
 afterAll(() => rmSync(dir, { recursive: true, force: true }));
