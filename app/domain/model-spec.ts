@@ -197,6 +197,8 @@ export interface AugmentationConfig {
   maxShift?: number;
   /** Add a uniform random offset in [-brightness, brightness] to every pixel of an image. */
   brightness?: number;
+  /** Scale each image's deviation from its mean by a uniform random factor in [1 − contrast, 1 + contrast]. */
+  contrast?: number;
 }
 
 /** Everything that defines a training run besides the model and the data. */

@@ -2,6 +2,7 @@ import type { z } from 'zod';
 import { datasetChannels } from './channels/dataset';
 import { predictionChannels } from './channels/prediction';
 import { projectChannels } from './channels/projects';
+import { runsChannels } from './channels/runs';
 import { trainingChannels } from './channels/training';
 import type { EventName, EventPayload } from './events';
 import type { Result } from './result';
@@ -11,6 +12,7 @@ export const invokeChannels = {
   ...projectChannels,
   ...datasetChannels,
   ...trainingChannels,
+  ...runsChannels,
   ...predictionChannels,
 } as const;
 

@@ -1,4 +1,5 @@
 import type { ImportProgress, ImportSummary } from '../domain/dataset';
+import type { TrainingEpochEvent, TrainingProgress, TrainingStatusEvent } from '../domain/training';
 import { event } from './define';
 
 /**
@@ -13,6 +14,12 @@ export const eventChannels = {
   'dataset:importFinished': event<ImportSummary>(),
   /** A project's images, labels or splits changed (reason: import, labels, removed, restored, splits, undo, redo). */
   'dataset:changed': event<{ projectId: string; reason: string }>(),
+  /** The running run's progress, at most ~10×/s. */
+  'training:progress': event<TrainingProgress>(),
+  /** A run finished an epoch (its checkpoint is written). */
+  'training:epoch': event<TrainingEpochEvent>(),
+  /** A run's status changed; also sent when a run is renamed, deleted or picked as the model. */
+  'training:status': event<TrainingStatusEvent>(),
 } as const;
 
 /** Every event channel name. */

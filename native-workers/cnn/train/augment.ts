@@ -1,7 +1,8 @@
 /**
  * Seeded data augmentation of a training batch, in place: random horizontal flip, random shift with zero fill
- * (equivalent to a random crop of a zero-padded image), random brightness offset. Every image draws the same
- * number of random values whatever the outcome, so the generator's sequence does not depend on the data.
+ * (equivalent to a random crop of a zero-padded image), random brightness offset, random contrast factor. Every
+ * image draws the same number of random values whatever the outcome, so the generator's sequence does not depend on
+ * the data (contrast draws only when it is on, so configs without it keep their earlier sequence).
  */
 import type { AugmentationConfig } from '../../../app/domain/model-spec';
 import type { Rng } from '../rng';
@@ -25,13 +26,16 @@ export function augmentBatch(
   const { channels: C, height: H, width: W } = shape;
   const s = config.maxShift ?? 0;
   const b = config.brightness ?? 0;
-  if (!config.flipHorizontal && s === 0 && b === 0) return;
+  const k = config.contrast ?? 0;
+  if (!config.flipHorizontal && s === 0 && b === 0 && k === 0) return;
   const tmp = new Float32Array(H * W);
   for (let n = 0; n < batch; n++) {
     const flip = config.flipHorizontal ? rng.uniform() < 0.5 : false;
     const dy = s > 0 ? rng.int(2 * s + 1) - s : 0;
     const dx = s > 0 ? rng.int(2 * s + 1) - s : 0;
     const delta = b > 0 ? (2 * rng.uniform() - 1) * b : 0;
+    const factor = k > 0 ? 1 + (2 * rng.uniform() - 1) * k : 1;
+    const image = x.subarray(n * C * H * W, (n + 1) * C * H * W);
     for (let c = 0; c < C; c++) {
       const plane = x.subarray((n * C + c) * H * W, (n * C + c + 1) * H * W);
       if (flip || dx !== 0 || dy !== 0) {
@@ -46,6 +50,12 @@ export function augmentBatch(
         }
       }
       if (delta !== 0) for (let i = 0; i < plane.length; i++) plane[i] += delta;
+    }
+    if (factor !== 1) {
+      let mean = 0;
+      for (let i = 0; i < image.length; i++) mean += image[i];
+      mean /= image.length;
+      for (let i = 0; i < image.length; i++) image[i] = mean + (image[i] - mean) * factor;
     }
   }
 }
