@@ -53,7 +53,9 @@ export type ImageFilter =
   | { kind: 'split'; split: SplitName }
   | { kind: 'duplicates' }
   | { kind: 'conflicts' }
-  | { kind: 'removed' };
+  | { kind: 'removed' }
+  /** Labeled images the project's model predicts differently (needs a trained model). */
+  | { kind: 'misclassified' };
 
 export type ImageSortKey = 'name' | 'added' | 'label';
 

@@ -45,7 +45,8 @@ export interface NetworkLayerInfo {
 
 /** What `model:describe` answers. */
 export interface NetworkDescription {
-  preset: ModelPresetName;
+  /** 'custom' for a layer-editor model. */
+  preset: ModelPresetName | 'custom';
   spec: ModelSpec;
   /** describeModel(spec): output shapes, parameters, the fully connected equivalent, totals. */
   description: ModelDescription;

@@ -16,6 +16,11 @@ export function setSqliteNativeBinding(path: string | undefined): void {
   nativeBinding = path;
 }
 
+/** The addon path set by setSqliteNativeBinding (workers open their own connections with it). */
+export function sqliteNativeBinding(): string | undefined {
+  return nativeBinding;
+}
+
 /**
  * Opens (creating if needed) a database with WAL, foreign keys and a busy timeout, and brings its schema up to date
  * inside one transaction. A damaged file raises an AppFailure('storage') and is never overwritten.

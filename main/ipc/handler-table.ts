@@ -2,6 +2,7 @@ import type { InvokeName, InvokeOutput, InvokeParsed } from '../../app/ipc/contr
 import type { Services } from '../services/services';
 import { datasetHandlers } from './handlers/dataset';
 import { projectHandlers } from './handlers/projects';
+import { runsHandlers } from './handlers/runs';
 import { trainingHandlers } from './handlers/training';
 
 /** One handler: gets the validated payload, returns (or resolves to) the answer, throws AppFailure on failure. */
@@ -19,5 +20,6 @@ export function createHandlerTable(): HandlerTable {
     ...projectHandlers(),
     ...datasetHandlers(),
     ...trainingHandlers(),
+    ...runsHandlers(),
   };
 }

@@ -3,7 +3,8 @@
  * an input size, colour and class count given directly, as the CLI does). Pure functions over the CNN core.
  */
 import type { ColorMode, ProjectSummary } from '../../app/domain/project';
-import type { InputSpec, LayerSpec } from '../../app/domain/model-spec';
+import type { InputSpec, LayerSpec, ModelSpec } from '../../app/domain/model-spec';
+import type { ModelChoice } from '../../app/domain/training';
 import {
   DEFAULT_CLASS_COUNT,
   MODEL_PRESETS,
@@ -18,6 +19,7 @@ import { describeModel } from '../../native-workers/cnn/describe-model';
 import { planModel } from '../../native-workers/cnn/plan';
 import { presets, presetSpec, type PresetName } from '../../native-workers/cnn/presets';
 import { convAxis, pair } from '../../native-workers/cnn/shape';
+import { specFor } from './training/settings';
 import { SpecError } from '../../native-workers/cnn/spec-error';
 
 // The contract's list of names and the CNN core's must be the same set (a compile error otherwise).
@@ -93,7 +95,26 @@ export function describeNetwork(
   input: InputSpec,
   classes: { numClasses: number; classesFrom: 'labels' | 'default'; labelCount?: number },
 ): NetworkDescription {
-  const spec = presetSpec(preset, input, classes.numClasses);
+  try {
+    return describeSpec('preset', presetSpec(preset, input, classes.numClasses), preset, classes);
+  } catch (error) {
+    if (error instanceof AppFailure && error.details) {
+      throw new AppFailure(
+        'invalid-payload',
+        `The ${preset} preset does not fit ${input.height}×${input.width}×${input.channels} images: ${error.message}`,
+      );
+    }
+    throw error;
+  }
+}
+
+/** A spec described layer by layer; an invalid spec fails with invalid-payload, details `{ layerIndex, reason }`. */
+function describeSpec(
+  _kind: 'preset' | 'custom',
+  spec: ModelSpec,
+  preset: ModelPresetName | 'custom',
+  classes: { classesFrom: 'labels' | 'default'; labelCount?: number },
+): NetworkDescription {
   try {
     const plans = planModel(spec);
     const layers: NetworkLayerInfo[] = plans.map((p) => {
@@ -110,13 +131,23 @@ export function describeNetwork(
     };
   } catch (error) {
     if (error instanceof SpecError) {
-      throw new AppFailure(
-        'invalid-payload',
-        `The ${preset} preset does not fit ${input.height}×${input.width}×${input.channels} images: ${error.message}`,
-      );
+      throw new AppFailure('invalid-payload', error.message, {
+        layerIndex: error.layerIndex,
+        reason: error.reason,
+      });
     }
     throw error;
   }
+}
+
+/** A preset or a custom layer list built for a project (its input, and its labels: 10 classes with fewer than two). */
+export function describeProjectModel(project: ProjectSummary, choice: ModelChoice): NetworkDescription {
+  if (project.problem)
+    throw new AppFailure('storage', `Project ${project.id} cannot be read: ${project.problem}`);
+  if (choice.kind === 'preset') return describeProjectNetwork(project, choice.preset);
+  const classes = { ...classCountFor(project.labelCount), labelCount: project.labelCount };
+  const spec = specFor(choice, inputSpecFor(project.inputSize, project.color), classes.numClasses);
+  return describeSpec('custom', spec, 'custom', classes);
 }
 
 /** A preset built for a project: its input size and colour, and its labels (10 classes with fewer than two). */

@@ -1,6 +1,10 @@
 import type { EventName, EventPayload } from '../../app/ipc/events';
 import { DatasetService } from './dataset/dataset-service';
 import { ProjectStore } from './project-store';
+import type { EvaluationApi, RunsApi, TrainingApi } from './training/api';
+import { EvaluationService } from './training/evaluation-service';
+import { RunsService } from './training/runs-service';
+import { TrainingService } from './training/training-service';
 
 /** Where services push events for the page (Electron: webContents.send; e2e: page.evaluate; CLI: nowhere). */
 export interface EventSink {
@@ -23,6 +27,9 @@ export interface Services {
   events: EventSink;
   projects: ProjectStore;
   dataset: DatasetService;
+  training: TrainingApi;
+  runs: RunsApi;
+  evaluation: EvaluationApi;
   /** Releases databases, workers and timers. */
   dispose(): Promise<void>;
 }
@@ -35,12 +42,19 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
   const projects = new ProjectStore(config.dataDir);
   projects.ensureLayout();
   const dataset = new DatasetService(projects, events);
+  const training = new TrainingService(projects, events, { workersDir: config.workersDir });
+  const runs = new RunsService(projects, training, events);
+  const evaluation = new EvaluationService(projects, training, runs, config.workersDir);
   return {
     config,
     events,
     projects,
     dataset,
+    training,
+    runs,
+    evaluation,
     async dispose() {
+      await training.dispose();
       await dataset.cancelAll();
       projects.closeAll();
     },

@@ -45,8 +45,8 @@ export interface TrainJob {
   resume: boolean;
   /** Class names, stored in the model files' metadata. */
   classNames: string[];
-  /** Images of every split to predict with the final model once training ends (for evaluation). */
-  predict: TensorSource;
+  /** Test images (never trained on): predicted with the kept model at the end, like train and val (evaluation). */
+  test: TensorSource;
   /** Tests only: make the worker fail in a given way after `afterSteps` steps. */
   fault?: { kind: 'throw' | 'oom' | 'exit'; afterSteps: number };
 }
@@ -135,7 +135,11 @@ export type FromTrainingWorker =
   /** The job is over; the worker exits after this. */
   | { type: 'done' }
   /** The job failed; the worker exits after this. */
-  | { type: 'failed'; code: 'worker-error' | 'out-of-memory' | 'checkpoint' | 'invalid-model'; detail: string };
+  | {
+      type: 'failed';
+      code: 'worker-error' | 'out-of-memory' | 'checkpoint' | 'invalid-model';
+      detail: string;
+    };
 
 /** For exhaustive switches: a compile error when a case is missing. */
 export function assertNever(value: never): never {

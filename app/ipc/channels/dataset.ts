@@ -34,6 +34,7 @@ const filter = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('duplicates') }).strict(),
   z.object({ kind: z.literal('conflicts') }).strict(),
   z.object({ kind: z.literal('removed') }).strict(),
+  z.object({ kind: z.literal('misclassified') }).strict(),
 ]);
 
 /** What `dataset:importStatus` answers. */

@@ -16,7 +16,7 @@ export const runsChannels = {
   /** Deletes a finished run and its files (not the active one). */
   'runs:delete': invoke<{ deleted: true }>()(z.object({ projectId, runId }).strict()),
   /** Makes a finished run the project's model (null: back to the newest completed run). */
-  'runs:use': invoke<RunSummary | null>()(z.object({ projectId, runId: runId.nullable() }).strict()),
+  'runs:use': invoke<{ model: RunSummary | null }>()(z.object({ projectId, runId: runId.nullable() }).strict()),
 
   /** The model's results on a split with the current labels (runId: default the project's model). */
   'evaluation:evaluate': invoke<EvaluationReport>()(

@@ -1,6 +1,7 @@
 import { migration001 } from './001-project';
 import { migration002 } from './002-dataset';
 import { migration003 } from './003-image-order';
+import { migration004 } from './004-runs';
 
 /** One schema step; `version` numbers are consecutive from 1 and never change once released. */
 export interface Migration {
@@ -10,4 +11,9 @@ export interface Migration {
 }
 
 /** Every migration of a project database, in order. Features append theirs here. */
-export const projectMigrations: readonly Migration[] = [migration001, migration002, migration003];
+export const projectMigrations: readonly Migration[] = [
+  migration001,
+  migration002,
+  migration003,
+  migration004,
+];

@@ -1,11 +1,21 @@
-import { describeProjectNetwork, listPresets } from '../../services/network';
+import { describeProjectModel, listPresets } from '../../services/network';
 import type { HandlerTable } from '../handler-table';
 
-/** IPC handlers of the training domain: the network explorer's presets and descriptions. */
-export function trainingHandlers(): Pick<HandlerTable, 'model:presets' | 'model:describe'> {
+type TrainingChannel = Extract<keyof HandlerTable, `model:${string}` | `training:${string}`>;
+
+/** IPC handlers of the model and training domains. */
+export function trainingHandlers(): Pick<HandlerTable, TrainingChannel> {
   return {
     'model:presets': (s, { projectId }) =>
       listPresets(projectId === undefined ? undefined : s.projects.get(projectId).inputSize),
-    'model:describe': (s, { projectId, preset }) => describeProjectNetwork(s.projects.get(projectId), preset),
+    'model:describe': (s, { projectId, preset, model }) =>
+      describeProjectModel(s.projects.get(projectId), model ?? { kind: 'preset', preset: preset ?? 'small' }),
+    'training:defaults': (s, { projectId }) => s.training.defaults(projectId),
+    'training:start': (s, { projectId, settings, name }) => s.training.start(projectId, settings, name),
+    'training:pause': (s, { projectId, runId }) => s.training.pause(projectId, runId),
+    'training:resume': (s, { projectId, runId }) => s.training.resume(projectId, runId),
+    'training:stop': (s, { projectId, runId }) => s.training.stop(projectId, runId),
+    'training:status': (s, { projectId }) => s.training.status(projectId),
+    'training:augmentPreview': (s, { projectId, ...input }) => s.training.augmentPreview(projectId, input),
   };
 }

@@ -22,6 +22,13 @@ export function imageQuerySql(query: { filter: ImageFilter; sort: ImageSortKey; 
   }
   if (f.kind === 'duplicates') where.push('i.dup_count > 0');
   if (f.kind === 'conflicts') where.push('i.conflict IS NOT NULL');
+  if (f.kind === 'misclassified') {
+    // the model's predictions (run_predictions) against the current label
+    where.push(
+      `i.label_id IS NOT NULL AND EXISTS (SELECT 1 FROM run_predictions p WHERE p.run_id = (SELECT id FROM model_run)
+        AND p.image_id = i.id AND p.predicted_label_id IS NOT i.label_id)`,
+    );
+  }
   const dir = query.descending ? 'DESC' : 'ASC';
   const order =
     query.sort === 'name'

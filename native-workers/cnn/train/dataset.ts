@@ -1,11 +1,13 @@
 /**
- * An in-memory image dataset: flat float images [N, C, H, W] (already normalised by the caller) and labels.
+ * An in-memory image dataset: flat images [N, C, H, W] and labels. Float images are used as they are (normalised by
+ * the caller); uint8 images (the app's tensor cache) are read as pixel / 255 one batch at a time, so a large set
+ * never needs to exist as float32 all at once.
  */
 import type { Labels } from '../ops/softmax-cross-entropy';
 
 /** N images of shape [channels, height, width], flat NCHW, with one class index each. */
 export interface Dataset {
-  images: Float32Array;
+  images: Float32Array | Uint8Array;
   labels: Labels;
   count: number;
   channels: number;
@@ -50,9 +52,29 @@ export function gatherBatch(
   labels: Int32Array,
 ): void {
   const size = d.channels * d.height * d.width;
+  const images = d.images;
   for (let j = 0; j < to - from; j++) {
     const i = indices[from + j];
-    x.set(d.images.subarray(i * size, (i + 1) * size), j * size);
+    if (images instanceof Float32Array) x.set(images.subarray(i * size, (i + 1) * size), j * size);
+    else bytesToFloats(images, i * size, size, x, j * size);
     labels[j] = d.labels[i];
   }
+}
+
+const INV_255 = 1 / 255;
+
+/** x[to .. to + n) = bytes[from .. from + n) / 255. */
+export function bytesToFloats(bytes: Uint8Array, from: number, n: number, x: Float32Array, to = 0): void {
+  for (let k = 0; k < n; k++) x[to + k] = bytes[from + k] * INV_255;
+}
+
+/**
+ * Images [from, from + n) as float32: a view of float images, or uint8 images converted into `scratch` (which must
+ * hold n images).
+ */
+export function imageRange(d: Dataset, from: number, n: number, scratch: Float32Array): Float32Array {
+  const size = d.channels * d.height * d.width;
+  if (d.images instanceof Float32Array) return d.images.subarray(from * size, (from + n) * size);
+  bytesToFloats(d.images, from * size, n * size, scratch);
+  return scratch.subarray(0, n * size);
 }

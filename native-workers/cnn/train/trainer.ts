@@ -183,6 +183,18 @@ export class Trainer {
         ? clipGradNorm(this.model.grads, this.config.clipGradNorm)
         : globalNorm(this.model.grads);
     this.optimizer.step(this.model.params, this.model.grads, lr);
+    return this.advance(result, lr, gradNorm);
+  }
+
+  /**
+   * Records a step whose update was already applied to model.params elsewhere (a data-parallel optimizer that ran
+   * with this.learningRate), then advances like applyGradients. The trainer's own optimizer is not used.
+   */
+  recordStep(result: BatchResult): BatchReport {
+    return this.advance(result, this.learningRate, NaN);
+  }
+
+  private advance(result: BatchResult, lr: number, gradNorm: number): BatchReport {
     const report: BatchReport = {
       epoch: this._epoch,
       batchIndex: this._batchIndex,

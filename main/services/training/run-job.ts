@@ -1,0 +1,200 @@
+/**
+ * One run's training worker, supervised: starts it, turns its messages into database writes and events, and turns
+ * every way it can end (finished, failed, threw, ran out of memory, exited) into a final run status. The database is
+ * written only with what the worker has already put on disk (checkpoint, model files).
+ */
+import path from 'node:path';
+import { Worker } from 'node:worker_threads';
+import type {
+  EpochMetrics,
+  RunStatus,
+  TrainingFailure,
+  TrainingProgress,
+} from '../../../app/domain/training';
+import {
+  assertNever,
+  type FromTrainingWorker,
+  type ToTrainingWorker,
+  type TrainJob,
+} from '../../../native-workers/training/messages';
+import type { RunRepository } from './run-repository';
+
+/** What a run job reports to the service. */
+export interface RunJobEvents {
+  status(status: RunStatus, failure: TrainingFailure | null, earlyStopped?: boolean): void;
+  progress(p: Omit<TrainingProgress, 'projectId' | 'runId' | 'secondsLeft'>): void;
+  epoch(metrics: EpochMetrics): void;
+  started(resumedFrom: { epoch: number } | null): void;
+}
+
+/** How a job ended. */
+export type JobEnd =
+  | { status: 'completed' | 'stopped'; earlyStopped: boolean }
+  | { status: 'failed'; failure: TrainingFailure }
+  /** The service ended it (app closing): the run keeps its checkpoint and is resumable. */
+  | { status: 'interrupted' };
+
+export interface RunJobOptions {
+  workersDir: string;
+  /** Heap limit of the training worker (the datasets live outside the heap, in ArrayBuffers). */
+  maxOldGenerationSizeMb: number;
+}
+
+export class RunJob {
+  readonly ended: Promise<JobEnd>;
+  private worker: Worker | null = null;
+  private endWith!: (end: JobEnd) => void;
+  private done = false;
+  private failure: TrainingFailure | null = null;
+  private finishedStatus: { status: 'completed' | 'stopped'; earlyStopped: boolean } | null = null;
+  private pausedWaiters: (() => void)[] = [];
+  private interrupting = false;
+  paused = false;
+
+  constructor(
+    readonly runId: string,
+    private readonly job: TrainJob,
+    private readonly repo: RunRepository,
+    private readonly events: RunJobEvents,
+    private readonly options: RunJobOptions,
+  ) {
+    this.ended = new Promise((resolve) => (this.endWith = resolve));
+  }
+
+  start(): void {
+    const worker = new Worker(path.join(this.options.workersDir, 'training-worker.js'), {
+      workerData: this.job,
+      resourceLimits: { maxOldGenerationSizeMb: this.options.maxOldGenerationSizeMb },
+    });
+    this.worker = worker;
+    worker.on('message', (m: FromTrainingWorker) => {
+      try {
+        this.handle(m);
+      } catch (error) {
+        // a database write failed: end the run rather than leave it half-recorded
+        this.fail({ code: 'worker-error', detail: `recording the run failed: ${(error as Error).message}` });
+        void worker.terminate();
+      }
+    });
+    worker.on('error', (error: Error & { code?: string }) => {
+      const oom = error.code === 'ERR_WORKER_OUT_OF_MEMORY' || /out of memory/i.test(error.message);
+      this.fail({ code: oom ? 'out-of-memory' : 'worker-error', detail: error.message });
+    });
+    worker.on('exit', (code) => {
+      if (this.interrupting) return this.end({ status: 'interrupted' });
+      if (this.finishedStatus) return this.end(this.finishedStatus);
+      this.fail(this.failure ?? { code: 'worker-exit', detail: `exit code ${code}` });
+    });
+  }
+
+  private send(m: ToTrainingWorker): void {
+    this.worker?.postMessage(m);
+  }
+
+  /** Resolves once the worker has written its checkpoint and paused. */
+  pause(): Promise<void> {
+    if (this.done) return Promise.resolve();
+    if (this.paused) return Promise.resolve();
+    return new Promise<void>((resolve) => {
+      this.pausedWaiters.push(resolve);
+      this.send({ type: 'pause' });
+    });
+  }
+
+  resume(): void {
+    this.send({ type: 'resume' });
+  }
+
+  stop(): void {
+    this.send({ type: 'stop' });
+  }
+
+  /** Checkpoints (pause), then ends the worker; the run becomes interrupted (resumable). */
+  async interrupt(): Promise<void> {
+    if (this.done) return;
+    await Promise.race([this.pause(), this.ended, new Promise((r) => setTimeout(r, 30_000))]);
+    this.interrupting = true;
+    await this.worker?.terminate();
+    await this.ended;
+  }
+
+  private handle(m: FromTrainingWorker): void {
+    switch (m.type) {
+      case 'started':
+        this.repo.reconcileEpochs(this.runId, m.history);
+        this.events.started(m.resumedFrom ? { epoch: m.resumedFrom.epoch } : null);
+        break;
+      case 'progress':
+        this.events.progress({
+          epoch: m.epoch,
+          epochs: this.job.config.epochs,
+          batch: m.batch,
+          batchesPerEpoch: m.batchesPerEpoch,
+          loss: m.loss,
+          accuracy: m.accuracy,
+          step: m.step,
+          totalSteps: m.totalSteps,
+          learningRate: m.learningRate,
+          imagesPerSecond: m.imagesPerSecond,
+        });
+        break;
+      case 'epoch':
+        this.repo.recordEpoch(this.runId, m.metrics, m.bestEpoch);
+        this.events.epoch(m.metrics);
+        break;
+      case 'paused':
+        this.paused = true;
+        this.repo.markCheckpoint(this.runId);
+        if (!this.interrupting) {
+          this.repo.setStatus(this.runId, 'paused');
+          this.events.status('paused', null);
+        }
+        for (const w of this.pausedWaiters.splice(0)) w();
+        break;
+      case 'resumed':
+        this.paused = false;
+        this.repo.setStatus(this.runId, 'running');
+        this.events.status('running', null);
+        break;
+      case 'predictions':
+        if (m.imageIds) {
+          const run = this.repo.get(this.runId);
+          const b = m.batch;
+          this.repo.savePredictions(
+            this.runId,
+            run.classLabelIds,
+            m.imageIds,
+            b.predicted,
+            b.confidence,
+            b.probabilities,
+            b.classes,
+          );
+        }
+        break;
+      case 'finished':
+        this.repo.finish(this.runId, m);
+        this.finishedStatus = { status: m.status, earlyStopped: m.earlyStopped };
+        break;
+      case 'done':
+        break;
+      case 'failed':
+        this.failure = { code: m.code, detail: m.detail };
+        break;
+      default:
+        assertNever(m);
+    }
+  }
+
+  private fail(failure: TrainingFailure): void {
+    this.failure ??= failure;
+    if (this.interrupting) return;
+    this.end({ status: 'failed', failure: this.failure });
+  }
+
+  private end(end: JobEnd): void {
+    if (this.done) return;
+    this.done = true;
+    for (const w of this.pausedWaiters.splice(0)) w();
+    this.endWith(end);
+  }
+}

@@ -1,0 +1,333 @@
+/**
+ * One training run inside a training worker: the CNN core's Trainer (data order, augmentation, schedule, epoch
+ * accounting) drives a DataParallelTrainer (gradients on every core). Between batches it honours pause and stop,
+ * reports progress, and at every epoch end evaluates on the validation images, writes a checkpoint atomically and
+ * applies early stopping.
+ *
+ * Two ways to take the optimizer step, chosen by the config (fixed for a run, so a resumed run takes the same):
+ *  - Adam without weight decay or clipping (the small and reference presets): Adam runs inside the shard workers,
+ *    each on its slice of the parameters (native when the kernels are): the fast path;
+ *  - anything else (SGD, AdamW, weight decay, clipping): the workers only compute the reduced gradient and the
+ *    Trainer's optimizer steps in this thread.
+ * Either way the checkpoint holds everything that changes, so a resumed run matches an uninterrupted one bit for bit
+ * (with the same number of workers).
+ */
+import fs from 'node:fs';
+import type { TrainingConfig } from '../../app/domain/model-spec';
+import { buildModel, type Model } from '../cnn/model';
+import { deserializeModel, serializeModel } from '../cnn/serialize';
+import type { Dataset } from '../cnn/train/dataset';
+import { evaluate } from '../cnn/train/evaluate';
+import { Trainer } from '../cnn/train/trainer';
+import { fastKernels } from '../kernels/fast-kernels';
+import { DataParallelTrainer } from '../parallel/data-parallel-trainer';
+import { writeFileAtomic } from './atomic-file';
+import type { FromTrainingWorker, TrainJob, WorkerEpoch } from './messages';
+import { predictWithTrainer } from './predict';
+import { decodeRunCheckpoint, encodeRunCheckpoint, type LoopState } from './run-checkpoint';
+import { readTensors } from './tensor-source';
+
+/** Pause and stop requests from main, read between batches. */
+export class RunControl {
+  private pauseRequested = false;
+  private stopRequested = false;
+  private wake: (() => void) | null = null;
+
+  pause(): void {
+    this.pauseRequested = true;
+  }
+  resume(): void {
+    this.pauseRequested = false;
+    this.wake?.();
+  }
+  stop(): void {
+    this.stopRequested = true;
+    this.wake?.();
+  }
+  get stopping(): boolean {
+    return this.stopRequested;
+  }
+  get pausing(): boolean {
+    return this.pauseRequested && !this.stopRequested;
+  }
+  /** Resolves on resume or stop. */
+  waitWhilePaused(): Promise<void> {
+    if (!this.pausing) return Promise.resolve();
+    return new Promise<void>((resolve) => (this.wake = resolve)).then(() => {
+      this.wake = null;
+    });
+  }
+}
+
+/** Adam with no weight decay and no clipping: the step the shard workers can take themselves. */
+export function adamInWorkers(config: TrainingConfig): boolean {
+  const o = config.optimizer;
+  return o.type === 'adam' && (o.weightDecay ?? 0) === 0 && config.clipGradNorm === undefined;
+}
+
+const PROGRESS_EVERY_MS = 100;
+
+export async function runTrainJob(
+  job: TrainJob,
+  post: (m: FromTrainingWorker) => void,
+  control: RunControl,
+): Promise<void> {
+  const { spec, config } = job;
+  const { channels, height, width } = spec.input;
+  const imageSize = channels * height * width;
+  const shape = { channels, height, width };
+  const train: Dataset = {
+    images: readTensors(job.train, imageSize),
+    labels: job.trainLabels,
+    count: job.trainLabels.length,
+    ...shape,
+  };
+  const validation: Dataset | null = job.valLabels.length
+    ? {
+        images: readTensors(job.val, imageSize),
+        labels: job.valLabels,
+        count: job.valLabels.length,
+        ...shape,
+      }
+    : null;
+
+  const fast = adamInWorkers(config);
+  const opt = config.optimizer;
+  const dp = await DataParallelTrainer.create({
+    spec,
+    seed: config.seed,
+    maxBatch: config.batchSize,
+    workers: job.workers,
+    ...(opt.type === 'adam'
+      ? { lr: config.learningRate, beta1: opt.beta1, beta2: opt.beta2, eps: opt.epsilon, weightDecay: 0 }
+      : {}),
+  });
+  try {
+    const model = buildModel(spec, {
+      seed: config.seed,
+      batchSize: config.batchSize,
+      kernels: fastKernels(),
+      params: dp.params,
+      grads: dp.grads,
+      skipInit: true,
+    });
+    dp.readState(model.state);
+    const trainer = new Trainer({ model, train, config });
+    let loop: LoopState = {
+      bestEpoch: null,
+      bestValLoss: null,
+      epochsSinceBest: 0,
+      trainSeconds: 0,
+      imagesTrained: 0,
+      epochs: [],
+    };
+    let resumedFrom: { epoch: number; step: number } | null = null;
+    if (job.resume) {
+      const cp = readCheckpoint(job.files.checkpoint);
+      if (JSON.stringify(cp.spec) !== JSON.stringify(spec))
+        throw new CheckpointError('the checkpoint belongs to another model');
+      trainer.restore(cp.trainer);
+      dp.restore(cp.dataParallel);
+      dp.readState(model.state);
+      loop = cp.loop;
+      resumedFrom = { epoch: trainer.epoch, step: trainer.step };
+    }
+
+    const checkpoint = () => {
+      try {
+        writeFileAtomic(
+          job.files.checkpoint,
+          encodeRunCheckpoint({ spec, trainer: trainer.checkpoint(), dataParallel: dp.checkpoint(), loop }),
+        );
+      } catch (error) {
+        throw new CheckpointError(`cannot write the checkpoint: ${(error as Error).message}`);
+      }
+    };
+    const saveModel = (file: string, epoch: number) =>
+      writeFileAtomic(file, serializeModel(model, { runId: job.runId, classNames: job.classNames, epoch }));
+
+    post({
+      type: 'started',
+      backend: dp.backend,
+      batchesPerEpoch: trainer.batchesPerEpoch,
+      totalSteps: trainer.totalSteps,
+      resumedFrom,
+      history: loop.epochs,
+    });
+
+    let earlyStopped = false;
+    let window = { loss: 0, correct: 0, seen: 0, since: performance.now(), images: 0 };
+    let epochStart = performance.now();
+    let epochTrainSeconds = 0;
+    let epochImages = 0;
+    let steps = 0;
+    while (!trainer.done) {
+      if (control.pausing) {
+        checkpoint();
+        post({ type: 'paused', epoch: trainer.epoch + 1, batch: trainer.batchIndex });
+        await control.waitWhilePaused();
+        if (!control.stopping) post({ type: 'resumed' });
+        window = { loss: 0, correct: 0, seen: 0, since: performance.now(), images: 0 };
+      }
+      if (control.stopping) break;
+
+      const t0 = performance.now();
+      const b = trainer.nextBatch();
+      const epochEnds = b.batchIndex === trainer.batchesPerEpoch - 1;
+      let r;
+      if (fast) {
+        dp.setHyper({ lr: trainer.learningRate });
+        r = await dp.trainStep(b.x, b.labels, b.size);
+      } else {
+        r = await dp.computeGradients(b.x, b.labels, b.size);
+      }
+      if (epochEnds && model.state.length) dp.readState(model.state);
+      const report = fast
+        ? trainer.recordStep({ loss: r.loss, correct: r.correct, batch: r.count })
+        : trainer.applyGradients({ loss: r.loss, correct: r.correct, batch: r.count });
+      const t1 = performance.now();
+      epochTrainSeconds += (t1 - t0) / 1000;
+      epochImages += b.size;
+      loop.trainSeconds += (t1 - t0) / 1000;
+      loop.imagesTrained += b.size;
+      window.loss += r.loss * r.count;
+      window.correct += r.correct;
+      window.seen += r.count;
+      steps++;
+      if (job.fault && steps >= job.fault.afterSteps) injectFault(job.fault.kind);
+
+      if (t1 - window.since >= PROGRESS_EVERY_MS || epochEnds) {
+        post({
+          type: 'progress',
+          epoch: report.epoch + 1,
+          batch: report.batchIndex + 1,
+          batchesPerEpoch: report.batchesPerEpoch,
+          step: report.step + 1,
+          totalSteps: report.totalSteps,
+          loss: window.loss / window.seen,
+          accuracy: window.correct / window.seen,
+          learningRate: report.learningRate,
+          imagesPerSecond: window.seen / ((t1 - window.since) / 1000),
+        });
+        window = { loss: 0, correct: 0, seen: 0, since: t1, images: 0 };
+      }
+
+      if (epochEnds) {
+        const summary = trainer.history[trainer.history.length - 1];
+        const val = validation ? evaluate(model, validation) : null;
+        const epoch = summary.epoch + 1;
+        let improved = false;
+        if (val === null || loop.bestValLoss === null || val.loss < loop.bestValLoss) {
+          improved = true;
+          loop.bestEpoch = epoch;
+          loop.bestValLoss = val?.loss ?? null;
+          loop.epochsSinceBest = 0;
+          if (val && job.patience > 0) saveModel(job.files.bestModel, epoch);
+        } else loop.epochsSinceBest++;
+        const metrics: WorkerEpoch = {
+          epoch,
+          trainLoss: summary.trainLoss,
+          trainAccuracy: summary.trainAccuracy,
+          valLoss: val?.loss ?? null,
+          valAccuracy: val?.accuracy ?? null,
+          seconds: (performance.now() - epochStart) / 1000,
+          imagesPerSecond: epochImages / epochTrainSeconds,
+          learningRate: report.learningRate,
+        };
+        loop.epochs.push(metrics);
+        checkpoint();
+        post({
+          type: 'epoch',
+          metrics,
+          checkpointWritten: true,
+          bestEpoch: loop.bestEpoch ?? epoch,
+          improved,
+        });
+        epochStart = performance.now();
+        epochTrainSeconds = 0;
+        epochImages = 0;
+        window.since = performance.now();
+        if (job.patience > 0 && validation && loop.epochsSinceBest >= job.patience && !trainer.done) {
+          earlyStopped = true;
+          break;
+        }
+      }
+    }
+
+    const stopped = control.stopping && !trainer.done && !earlyStopped;
+    if (stopped) checkpoint();
+    // Early stopping keeps the best epoch's weights (and so does a finished run that had it on).
+    const keepBest =
+      job.patience > 0 &&
+      validation !== null &&
+      loop.bestEpoch !== null &&
+      fs.existsSync(job.files.bestModel);
+    let finalValAccuracy = loop.epochs[loop.epochs.length - 1]?.valAccuracy ?? null;
+    if (keepBest) {
+      loadModelFile(model, job.files.bestModel);
+      finalValAccuracy = loop.epochs.find((e) => e.epoch === loop.bestEpoch)?.valAccuracy ?? finalValAccuracy;
+    } else if (stopped && validation && trainer.batchIndex > 0) {
+      dp.readState(model.state);
+      finalValAccuracy = evaluate(model, validation).accuracy;
+    }
+    saveModel(job.files.finalModel, loop.epochs.length);
+
+    // Predictions of the kept model for every image of the run (evaluation, confusion cells, mislabeled list).
+    const test = readTensors(job.test, imageSize);
+    for (const [source, images] of [
+      [job.train, train.images as Uint8Array],
+      [job.val, validation?.images as Uint8Array | undefined],
+      [job.test, test],
+    ] as const) {
+      if (!images || source.imageIds.length === 0) continue;
+      post({
+        type: 'predictions',
+        imageIds: source.imageIds,
+        batch: await predictWithTrainer(dp, model, images),
+      });
+    }
+
+    post({
+      type: 'finished',
+      status: stopped ? 'stopped' : 'completed',
+      earlyStopped,
+      bestEpoch: loop.bestEpoch,
+      finalValAccuracy,
+      imagesPerSecond: loop.trainSeconds > 0 ? loop.imagesTrained / loop.trainSeconds : 0,
+    });
+  } finally {
+    await dp.close();
+  }
+}
+
+/** A checkpoint that cannot be read or written (reported as the `checkpoint` failure). */
+export class CheckpointError extends Error {
+  override name = 'CheckpointError';
+}
+
+function readCheckpoint(file: string) {
+  try {
+    return decodeRunCheckpoint(new Uint8Array(fs.readFileSync(file)));
+  } catch (error) {
+    throw new CheckpointError(`cannot read the checkpoint: ${(error as Error).message}`);
+  }
+}
+
+function loadModelFile(model: Model, file: string): void {
+  const { model: saved } = deserializeModel(new Uint8Array(fs.readFileSync(file)), { batchSize: 1 });
+  model.loadParams(saved.params, saved.state);
+}
+
+/** Tests only: fail the way a real run can. */
+function injectFault(kind: 'throw' | 'oom' | 'exit'): void {
+  switch (kind) {
+    case 'throw':
+      throw new Error('injected fault');
+    case 'oom': {
+      const hog: number[][] = [];
+      for (;;) hog.push(new Array(1 << 20).fill(Math.random()));
+    }
+    case 'exit':
+      process.exit(3);
+  }
+}
