@@ -80,9 +80,10 @@ export class TrainingService implements TrainingApi {
     );
   }
 
-  /** Tests: change the fault injected into the next runs. */
-  setFault(fault: TrainJob['fault'] | undefined): void {
-    this.options.fault = fault;
+  /** Tests only: the fault injected into the next runs' workers and their heap limit. */
+  configureForTests(o: { fault?: TrainJob['fault']; maxOldGenerationSizeMb?: number }): void {
+    this.options.fault = o.fault;
+    this.options.maxOldGenerationSizeMb = o.maxOldGenerationSizeMb;
   }
 
   repo(projectId: string): RunRepository {
