@@ -1,4 +1,5 @@
 import type { ErrorCode } from '../../../app/ipc/result';
+import { evaluationEn } from './evaluation-en';
 import { networkEn } from './network-en';
 
 /**
@@ -313,6 +314,7 @@ export const en = {
     },
   },
   network: networkEn,
+  evaluation: evaluationEn,
   errors: {
     'invalid-payload': 'The request was not valid',
     'unknown-channel': 'Unknown request',

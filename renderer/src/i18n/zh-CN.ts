@@ -1,4 +1,5 @@
 import type { Messages } from './en';
+import { evaluationZhCN } from './evaluation-zh-CN';
 import { networkZhCN } from './network-zh-CN';
 
 /** Simplified Chinese messages. Typed as `Messages`: a missing or extra key does not compile. */
@@ -301,6 +302,7 @@ export const zhCN: Messages = {
     },
   },
   network: networkZhCN,
+  evaluation: evaluationZhCN,
   errors: {
     'invalid-payload': '请求无效',
     'unknown-channel': '未知请求',

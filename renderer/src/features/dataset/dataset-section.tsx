@@ -25,6 +25,7 @@ import { ImageViewer } from './image-viewer';
 import { ImportForm, ImportStatusPanel, useImport } from './import-panel';
 import { DeleteLabelDialog, LabelPicker, MergeDialog } from './label-dialogs';
 import { LabelPanel } from './label-panel';
+import { useMisclassified } from './use-misclassified';
 import { useDatasetChanged, useDatasetMeta, useMediaBase } from './use-dataset';
 import { WebcamPanel } from './webcam-panel';
 
@@ -91,6 +92,9 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
   }, [pager, reloadMeta]);
   useDatasetChanged(projectId, refresh);
   const imp = useImport(projectId, refresh);
+  const misclassified = useMisclassified(projectId, dataVersion);
+  // The model went away (its run deleted) while its filter was on: back to all images.
+  if (misclassified === null && filter.kind === 'misclassified') setFilter({ kind: 'all' });
 
   // The query follows the filter and order; selection and focus start over.
   useEffect(() => {
@@ -506,6 +510,7 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
       <LabelPanel
         labels={labels}
         stats={stats}
+        misclassified={misclassified}
         filter={filter}
         onFilter={changeFilter}
         onCreate={createLabel}

@@ -15,6 +15,7 @@ function sameFilter(a: ImageFilter, b: ImageFilter): boolean {
 export function LabelPanel({
   labels,
   stats,
+  misclassified = null,
   filter,
   onFilter,
   onCreate,
@@ -25,6 +26,8 @@ export function LabelPanel({
 }: {
   labels: LabelInfo[];
   stats: DatasetStats | null;
+  /** The "misclassified" filter, offered while the project has a model (null: no model). */
+  misclassified?: { count: number | undefined } | null;
   filter: ImageFilter;
   onFilter(filter: ImageFilter): void;
   onCreate(name: string): Promise<boolean>;
@@ -67,6 +70,8 @@ export function LabelPanel({
             item({ kind: 'conflicts' }, t.dataset.filters.conflicts, stats?.conflicts)}
           {(stats?.duplicates ?? 0) > 0 &&
             item({ kind: 'duplicates' }, t.dataset.filters.duplicates, stats?.duplicates)}
+          {misclassified &&
+            item({ kind: 'misclassified' }, t.evaluation.misclassifiedFilter, misclassified.count)}
           {item({ kind: 'removed' }, t.dataset.filters.removed, stats?.removed)}
         </ul>
         <h3 className="panel-heading">{t.dataset.splitsHeading}</h3>

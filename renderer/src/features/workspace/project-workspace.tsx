@@ -39,7 +39,7 @@ export function ProjectWorkspace({
         idPrefix={idPrefix}
       />
       <TabPanel idPrefix={idPrefix} tab={current.key}>
-        <current.Component project={project} />
+        <current.Component project={project} onSection={onSection} />
       </TabPanel>
     </section>
   );

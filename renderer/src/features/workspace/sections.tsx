@@ -14,7 +14,8 @@ export type SectionKey = 'dataset' | 'train' | 'evaluate' | 'predict' | 'export'
 export const SECTIONS: readonly {
   key: SectionKey;
   icon: ReactNode;
-  Component: ComponentType<{ project: ProjectSummary }>;
+  /** `onSection` switches to another section (e.g. an empty state's "Go to Train"). */
+  Component: ComponentType<{ project: ProjectSummary; onSection(section: SectionKey): void }>;
 }[] = [
   { key: 'dataset', icon: <ImagesIcon />, Component: DatasetSection },
   { key: 'train', icon: <ChartIcon />, Component: TrainSection },
