@@ -48,7 +48,18 @@ if (!app.requestSingleInstanceLock()) {
   });
 
   app.on('window-all-closed', () => app.quit());
-  app.on('will-quit', () => void services?.dispose());
+  // Quitting waits for the services: a running training run writes its checkpoint first (it resumes next time).
+  let disposed = false;
+  app.on('before-quit', (event) => {
+    if (disposed || !services) return;
+    event.preventDefault();
+    const closing = services;
+    services = undefined;
+    void closing.dispose().finally(() => {
+      disposed = true;
+      app.quit();
+    });
+  });
 }
 
 /**

@@ -28,7 +28,15 @@ import { buildModel } from '../cnn/model';
 import { layoutParams } from '../cnn/params';
 import { planModel } from '../cnn/plan';
 import type { KernelChoice } from '../kernels/fast-kernels';
-import { CMD, CTRL, HYPER, STATS, type SharedBuffers, type ShardWorkerData } from './protocol';
+import {
+  CMD,
+  CTRL,
+  HYPER,
+  STATS,
+  type SharedBuffers,
+  type ShardWorkerData,
+  type ShardWorkerMessage,
+} from './protocol';
 
 export interface DataParallelOptions {
   spec: ModelSpec;
@@ -269,24 +277,30 @@ export class DataParallelTrainer {
       this.threads.push(w);
       ready.push(
         new Promise<string>((resolve, reject) => {
-          w.on(
-            'message',
-            (m: {
-              type: string;
-              message?: string;
-              backend?: string;
-              profile?: [string, [number, number]][];
-            }) => {
-              if (m.type === 'ready') resolve(m.backend ?? '');
-              else if (m.type === 'done') this.wake?.();
-              else if (m.type === 'error') this.errors.push(m.message ?? 'worker error');
-              else if (m.type === 'profile' && i === 0)
-                for (const [k, [c, ms]] of m.profile ?? []) {
+          w.on('message', (m: ShardWorkerMessage) => {
+            switch (m.type) {
+              case 'ready':
+                resolve(m.backend);
+                break;
+              case 'done':
+                this.wake?.();
+                break;
+              case 'error':
+                this.errors.push(m.message);
+                break;
+              case 'profile':
+                if (i !== 0) break;
+                for (const [k, [c, ms]] of m.profile) {
                   const e = this.profile.get(k) ?? [0, 0];
                   this.profile.set(k, [e[0] + c, e[1] + ms]);
                 }
-            },
-          );
+                break;
+              default: {
+                const never: never = m;
+                throw new Error(`unknown shard worker message ${JSON.stringify(never)}`);
+              }
+            }
+          });
           w.once('exit', (code) => {
             if (this.closed) return;
             // a replica that vanished mid-run would leave a step waiting forever: fail it instead

@@ -94,3 +94,19 @@ export function paramSlice(paramCount: number, workers: number, index: number): 
 export function batchShard(count: number, workers: number, index: number): [number, number] {
   return [Math.floor((index * count) / workers), Math.floor(((index + 1) * count) / workers)];
 }
+
+/** What a shard worker posts to the coordinator (the steps themselves go through shared memory). */
+export type ShardWorkerMessage =
+  /** The replica is built and its kernels loaded. */
+  | { type: 'ready'; backend: string }
+  /** The last worker finished a step. */
+  | { type: 'done' }
+  /** A step threw (the ERROR control word is set too). */
+  | { type: 'error'; message: string }
+  /** Worker 0's per-kernel [calls, ms] of the last step, while profiling is on. */
+  | { type: 'profile'; profile: [string, [number, number]][] };
+
+/** Posts a typed message (the one way shard workers talk to the coordinator). */
+export function postShardMessage(port: { postMessage(m: unknown): void }, message: ShardWorkerMessage): void {
+  port.postMessage(message);
+}

@@ -13,7 +13,16 @@ import { kernelsBackend, kernelsFor } from '../kernels/fast-kernels';
 import { loadNativeAddon } from '../kernels/native-kernels';
 import { profileKernels } from '../kernels/profile-kernels';
 import { FlatAdam } from './adam';
-import { CMD, CTRL, HYPER, STATS, batchShard, paramSlice, type ShardWorkerData } from './protocol';
+import {
+  CMD,
+  CTRL,
+  HYPER,
+  STATS,
+  batchShard,
+  paramSlice,
+  postShardMessage,
+  type ShardWorkerData,
+} from './protocol';
 
 export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   const { workers: N, index, paramCount: P, stateCount: S, maxBatch, buffers: b } = data;
@@ -144,10 +153,7 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   rngSlot.set(model.rng.getState());
   // read SEQ before announcing readiness, or the first command could slip in between and be missed
   let seen = Atomics.load(ctrl, CTRL.SEQ);
-  port.postMessage({
-    type: 'ready',
-    backend: zeroCopy ? `${backend}, zero-copy` : backend,
-  });
+  postShardMessage(port, { type: 'ready', backend: zeroCopy ? `${backend}, zero-copy` : backend });
   for (;;) {
     Atomics.wait(ctrl, CTRL.SEQ, seen);
     const seq = Atomics.load(ctrl, CTRL.SEQ);
@@ -158,15 +164,18 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
     try {
       step(cmd, Atomics.load(ctrl, CTRL.COUNT));
       if (profiling && index === 0) {
-        port.postMessage({ type: 'profile', profile: [...profiled.times] });
+        postShardMessage(port, { type: 'profile', profile: [...profiled.times] });
         profiled.reset();
       }
     } catch (e) {
       Atomics.store(ctrl, CTRL.ERROR, 1);
-      port.postMessage({ type: 'error', message: e instanceof Error ? (e.stack ?? e.message) : String(e) });
+      postShardMessage(port, {
+        type: 'error',
+        message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+      });
     }
     // The last worker wakes the coordinator with a message: Atomics.waitAsync in Node 20 does not wake an idle
     // event loop (its resolution waits for unrelated activity), so it cannot be used on the coordinator's side.
-    if (Atomics.add(ctrl, CTRL.DONE, 1) === N - 1) port.postMessage({ type: 'done' });
+    if (Atomics.add(ctrl, CTRL.DONE, 1) === N - 1) postShardMessage(port, { type: 'done' });
   }
 }
