@@ -14,6 +14,7 @@ import type {
 import {
   assertNever,
   type FromTrainingWorker,
+  type PredictionBatch,
   type ToTrainingWorker,
   type TrainJob,
 } from '../../../native-workers/training/messages';
@@ -49,6 +50,8 @@ export class RunJob {
   private finishedStatus: { status: 'completed' | 'stopped'; earlyStopped: boolean } | null = null;
   private pausedWaiters: (() => void)[] = [];
   private interrupting = false;
+  /** Database writes that yield to the event loop (predictions), in order; the run ends after them. */
+  private writes: Promise<void> = Promise.resolve();
   paused = false;
 
   constructor(
@@ -81,9 +84,11 @@ export class RunJob {
       this.fail({ code: oom ? 'out-of-memory' : 'worker-error', detail: error.message });
     });
     worker.on('exit', (code) => {
-      if (this.interrupting) return this.end({ status: 'interrupted' });
-      if (this.finishedStatus) return this.end(this.finishedStatus);
-      this.fail(this.failure ?? { code: 'worker-exit', detail: `exit code ${code}` });
+      void this.writes.then(() => {
+        if (this.interrupting) return this.end({ status: 'interrupted' });
+        if (this.finishedStatus) return this.end(this.finishedStatus);
+        this.fail(this.failure ?? { code: 'worker-exit', detail: `exit code ${code}` });
+      });
     });
   }
 
@@ -156,24 +161,16 @@ export class RunJob {
         this.repo.setStatus(this.runId, 'running');
         this.events.status('running', null);
         break;
-      case 'predictions':
-        if (m.imageIds) {
-          const run = this.repo.get(this.runId);
-          const b = m.batch;
-          this.repo.savePredictions(
-            this.runId,
-            run.classLabelIds,
-            m.imageIds,
-            b.predicted,
-            b.confidence,
-            b.probabilities,
-            b.classes,
-          );
-        }
+      case 'predictions': {
+        const ids = m.imageIds;
+        if (ids) this.later(() => this.savePredictions(ids, m.batch));
         break;
+      }
       case 'finished':
-        this.repo.finish(this.runId, m);
-        this.finishedStatus = { status: m.status, earlyStopped: m.earlyStopped };
+        this.later(() => {
+          this.repo.finish(this.runId, m);
+          this.finishedStatus = { status: m.status, earlyStopped: m.earlyStopped };
+        });
         break;
       case 'done':
         break;
@@ -182,6 +179,33 @@ export class RunJob {
         break;
       default:
         assertNever(m);
+    }
+  }
+
+  /** Queues a database write after the earlier ones (a failure ends the run). */
+  private later(write: () => void | Promise<void>): void {
+    this.writes = this.writes.then(write).catch((error: Error) => {
+      this.fail({ code: 'worker-error', detail: `recording the run failed: ${error.message}` });
+    });
+  }
+
+  /** Stores predictions a few thousand rows per transaction, yielding in between (the UI stays responsive). */
+  private async savePredictions(imageIds: Int32Array, b: PredictionBatch): Promise<void> {
+    const classLabelIds = this.repo.get(this.runId).classLabelIds;
+    const CHUNK = 2000;
+    for (let from = 0; from < imageIds.length; from += CHUNK) {
+      const to = Math.min(imageIds.length, from + CHUNK);
+      this.repo.savePredictions(
+        this.runId,
+        classLabelIds,
+        imageIds,
+        b.predicted,
+        b.confidence,
+        b.probabilities,
+        b.classes,
+        [from, to],
+      );
+      await new Promise((resolve) => setImmediate(resolve));
     }
   }
 

@@ -395,13 +395,14 @@ export class RunRepository {
     confidence: Float32Array,
     probabilities: Float32Array,
     classes: number,
+    range: [from: number, to: number] = [0, imageIds.length],
   ): void {
     const stmt = this.db.prepare(
       `INSERT OR REPLACE INTO run_predictions (run_id, image_id, predicted, predicted_label_id, confidence, probabilities)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
     this.db.transaction(() => {
-      for (let i = 0; i < imageIds.length; i++) {
+      for (let i = range[0]; i < range[1]; i++) {
         const p = predicted[i];
         const probs = probabilities.subarray(i * classes, (i + 1) * classes);
         stmt.run(
