@@ -8,6 +8,7 @@
  * main records in the database always exists on disk.
  */
 import type { ModelSpec, TrainingConfig } from '../../app/domain/model-spec';
+import type { EpochMetrics } from '../../app/domain/training';
 
 /** Where the worker reads pixels: the project's tensor cache, for these images, in this order. */
 export interface TensorSource {
@@ -70,17 +71,8 @@ export type ToTrainingWorker =
   /** Finish the current batch, write a checkpoint and the final model, report `finished` with status stopped. */
   | { type: 'stop' };
 
-/** One epoch's figures as the worker reports them (epoch is 1-based). */
-export interface WorkerEpoch {
-  epoch: number;
-  trainLoss: number;
-  trainAccuracy: number;
-  valLoss: number | null;
-  valAccuracy: number | null;
-  seconds: number;
-  imagesPerSecond: number;
-  learningRate: number;
-}
+/** One epoch's figures as the worker reports them (the domain's EpochMetrics: epoch is 1-based). */
+export type WorkerEpoch = EpochMetrics;
 
 /** Softmax outputs of a predict pass: argmax, its probability, and every probability (count × classes). */
 export interface PredictionBatch {
