@@ -136,6 +136,54 @@ describe('augmentation', () => {
   });
 });
 
+describe('contrast augmentation', () => {
+  it('scales each image around its mean, draws only when on, and is seeded', () => {
+    const shape = { channels: 1, height: 2, width: 2 };
+    const img = Float32Array.from([0.1, 0.3, 0.5, 0.9, 0.2, 0.2, 0.4, 0.8]); // 2 images
+    const a = img.slice();
+    augmentBatch(a, 2, shape, { contrast: 0.5 }, new Rng(3));
+    const b = img.slice();
+    augmentBatch(b, 2, shape, { contrast: 0.5 }, new Rng(3));
+    expect(a).toEqual(b);
+    expect(a).not.toEqual(img);
+    for (let n = 0; n < 2; n++) {
+      const mean = (x: Float32Array) => x.subarray(n * 4, n * 4 + 4).reduce((s, v) => s + v, 0) / 4;
+      expect(mean(a)).toBeCloseTo(mean(img), 6);
+      // one factor per image: every deviation from the mean is scaled alike
+      const f = (a[n * 4] - mean(img)) / (img[n * 4] - mean(img));
+      expect(f).toBeGreaterThanOrEqual(0.5);
+      expect(f).toBeLessThanOrEqual(1.5);
+      for (let i = 1; i < 4; i++)
+        expect(a[n * 4 + i] - mean(img)).toBeCloseTo(f * (img[n * 4 + i] - mean(img)), 5);
+    }
+    // brightness alone draws the same numbers as before contrast existed (one per image)
+    const rng = new Rng(9);
+    augmentBatch(img.slice(), 2, shape, { brightness: 0.1 }, rng);
+    const expected = new Rng(9);
+    expected.uniform();
+    expected.uniform();
+    expect(rng.uniform()).toBe(expected.uniform());
+  });
+});
+
+describe('uint8 datasets', () => {
+  it('train exactly like the same images given as float32 / 255', () => {
+    const bytes = Uint8Array.from(train.images, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
+    const asFloat = { ...train, images: Float32Array.from(bytes, (v) => v / 255) };
+    const asBytes = { ...train, images: bytes };
+    const run = (data: typeof train) => {
+      const model = buildModel(spec, { seed: config.seed, batchSize: config.batchSize });
+      const t = new Trainer({ model, train: data, validation: data, config });
+      t.run();
+      return { params: model.params, history: t.history };
+    };
+    const f = run(asFloat);
+    const b = run(asBytes);
+    expectBitwiseEqual(b.params, f.params, 'uint8-trained params');
+    expect(b.history[1].validation!.loss).toBe(f.history[1].validation!.loss);
+  });
+});
+
 describe('metrics', () => {
   it('precision, recall, F1 and the confusion matrix', () => {
     const cm = new ConfusionMatrix(3);
