@@ -8,7 +8,7 @@ export const evaluationEn = {
   intro:
     'How the model does on images it did not learn from: overall, class by class, and the images it gets wrong.',
   runLabel: 'Run',
-  modelRun: (name: string) => `${name} (model)`,
+  modelRun: (name: string) => `${name} (project model)`,
   runAccuracy: (name: string, accuracy: string) => `${name} · ${accuracy}`,
   splitLabel: 'Images',
   splits: { val: 'Validation', test: 'Test', train: 'Training' },

@@ -4,8 +4,8 @@ import type { EvaluationMessages } from './evaluation-en';
 export const evaluationZhCN: EvaluationMessages = {
   title: '评估',
   intro: '模型在未参与训练的图像上的表现：总体情况、每个类别的情况，以及它判断错误的图像。',
-  runLabel: '训练记录',
-  modelRun: (name) => `${name}（当前模型）`,
+  runLabel: '运行',
+  modelRun: (name) => `${name}（项目模型）`,
   runAccuracy: (name, accuracy) => `${name} · ${accuracy}`,
   splitLabel: '图像',
   splits: { val: '验证集', test: '测试集', train: '训练集' },

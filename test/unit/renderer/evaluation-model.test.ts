@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import type { RunSummary } from '../../../app/domain/training';
 import {
   cellTint,
+  defaultSplit,
   evaluableRuns,
   indexAfterRemoval,
   isTraining,
@@ -149,5 +150,15 @@ describe('evaluate: image list keys', () => {
     expect(indexAfterRemoval(2, 4)).toBe(2);
     expect(indexAfterRemoval(4, 4)).toBe(3);
     expect(indexAfterRemoval(0, 0)).toBe(-1);
+  });
+});
+
+describe('evaluate: first split', () => {
+  it('shows validation, else test, else train', () => {
+    expect(defaultSplit({ train: 80, val: 10, test: 10 })).toBe('val');
+    // Imported as train/test folders: no validation images.
+    expect(defaultSplit({ train: 500, val: 0, test: 200 })).toBe('test');
+    expect(defaultSplit({ train: 5, val: 0, test: 0 })).toBe('train');
+    expect(defaultSplit({})).toBe('val');
   });
 });

@@ -14,7 +14,7 @@ import { CellImagesPanel } from './cell-images-panel';
 import { ClassMetricsTable } from './class-metrics-table';
 import { ConfusionMatrix, type MatrixHandle } from './confusion-matrix';
 import './evaluate.css';
-import { evaluableRuns, isTraining, pickRun } from './evaluation-model';
+import { defaultSplit, evaluableRuns, isTraining, pickRun } from './evaluation-model';
 import { MislabeledList } from './mislabeled-list';
 import { RunSplitPicker } from './run-split-picker';
 import { useEvaluation, useNumberFormats, useRuns } from './use-evaluation';
@@ -45,7 +45,8 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
   const te = t.evaluation;
   const { runs, loaded, error: runsError } = useRuns(projectId);
   const [chosen, setChosen] = useState<string | null>(null);
-  const [split, setSplit] = useState<EvalSplit>('val');
+  /** The user's split; until they pick one, the first of validation/test/train that has images. */
+  const [chosenSplit, setSplit] = useState<EvalSplit | null>(null);
   const [cell, setCell] = useState<{ trueLabel: string; predicted: string } | null>(null);
   /** Bumped when labels change: every evaluation view fetches again. */
   const [version, setVersion] = useState(0);
@@ -56,8 +57,9 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
   const matrixRef = useRef<MatrixHandle | null>(null);
 
   const run = pickRun(runs, chosen);
-  const runId = run?.id ?? null;
-  const evaluation = useEvaluation(projectId, runId, split, version);
+  const split = chosenSplit ?? (meta.stats ? defaultSplit(meta.stats.perSplit) : null);
+  const runId = split ? (run?.id ?? null) : null;
+  const evaluation = useEvaluation(projectId, runId, split ?? 'val', version);
   const currentKey = runId ? JSON.stringify([projectId, runId, split]) : null;
   const report = evaluation.key === currentKey ? evaluation.value : null;
 
@@ -135,6 +137,14 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
           {isTraining(runs) ? te.noModel.training : t.empty.evaluate.body}
         </EmptyState>
       </div>
+    );
+  }
+
+  if (!split) {
+    return (
+      <p className="eval-muted evaluate-loading" role="status">
+        {t.app.loading}
+      </p>
     );
   }
 

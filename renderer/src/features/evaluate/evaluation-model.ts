@@ -2,7 +2,8 @@
  * Pure helpers of the Evaluate section: which run to show, the confusion matrix's row-normalised shading, and the
  * keyboard of the matrix and the image lists. No React, no bridge: unit-tested in test/unit/renderer.
  */
-import type { RunSummary } from '../../../../app/domain/training';
+import type { SplitName } from '../../../../app/domain/dataset';
+import type { EvalSplit, RunSummary } from '../../../../app/domain/training';
 
 /** Runs whose weights can be evaluated: finished with at least one epoch (completed, or stopped after some). */
 export function evaluableRuns(runs: readonly RunSummary[]): RunSummary[] {
@@ -20,6 +21,17 @@ export function pickRun(runs: readonly RunSummary[], chosen: string | null): Run
 /** True while a run of the project is training (or waiting to). */
 export function isTraining(runs: readonly RunSummary[]): boolean {
   return runs.some((r) => r.status === 'running' || r.status === 'paused' || r.status === 'queued');
+}
+
+/**
+ * The split to show first: validation, else test (a project imported as train/test folders has no validation
+ * images), else train.
+ */
+export function defaultSplit(perSplit: Partial<Record<SplitName, number>>): EvalSplit {
+  if ((perSplit.val ?? 0) > 0) return 'val';
+  if ((perSplit.test ?? 0) > 0) return 'test';
+  if ((perSplit.train ?? 0) > 0) return 'train';
+  return 'val';
 }
 
 /** Each row divided by its sum (the share of that true class predicted as each class); empty rows stay 0. */
