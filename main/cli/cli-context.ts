@@ -1,4 +1,5 @@
 import type { Services } from '../services/services';
+import { defaultDataDir } from '../storage/default-data-dir';
 
 /** Where the CLI writes; tests pass buffers, the binary passes process streams. */
 export interface CliIo {
@@ -18,4 +19,27 @@ export interface CliContext {
 /** Prints a command's result: JSON when --json, else the human text. */
 export function printResult(ctx: CliContext, value: unknown, human: () => string): void {
   ctx.io.out(ctx.json ? JSON.stringify(value, null, 2) + '\n' : human() + '\n');
+}
+
+/**
+ * Thrown by a command that has already printed its result for a failure (a failed run's report): the CLI exits
+ * with 1 and prints nothing more, so `--json` output stays one document.
+ */
+export class ReportedFailure extends Error {
+  constructor(message = 'failure already reported') {
+    super(message);
+    this.name = 'ReportedFailure';
+  }
+}
+
+/** A shell word: as is when safe, else single-quoted. */
+export function shellWord(word: string): string {
+  return /^[\w@%+=:,./-]+$/.test(word) ? word : `'${word.replace(/'/g, `'\\''`)}'`;
+}
+
+/** A `cnn-studio ...` command line to suggest, with `--data-dir` when this run used a non-default one. */
+export function commandHint(ctx: CliContext, ...args: string[]): string {
+  const dataDir = ctx.services().config.dataDir;
+  const global = dataDir === defaultDataDir() ? [] : ['--data-dir', dataDir];
+  return ['cnn-studio', ...global, ...args].map(shellWord).join(' ');
 }

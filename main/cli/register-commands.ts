@@ -4,3 +4,6 @@
  */
 import './commands/import';
 import './commands/model';
+import './commands/train';
+import './commands/evaluate';
+import './commands/runs';

@@ -4,7 +4,7 @@ import { AppFailure } from '../../app/ipc/result';
 import { createServices, type Services } from '../services/services';
 import { appVersion, findAppRoot, workersDirFor } from '../storage/app-paths';
 import { defaultDataDir } from '../storage/default-data-dir';
-import type { CliContext, CliIo } from './cli-context';
+import { ReportedFailure, type CliContext, type CliIo } from './cli-context';
 import { projectCommand } from './commands/project';
 
 /** Exit codes: 0 ok, 1 a failure the message explains, 2 bad usage. */
@@ -71,6 +71,7 @@ export async function runCli(argv: string[], io: CliIo): Promise<number> {
 }
 
 function reportError(error: unknown, json: boolean, io: CliIo): number {
+  if (error instanceof ReportedFailure) return EXIT.failure;
   if (error instanceof CommanderError) {
     if (error.code === 'commander.helpDisplayed' || error.code === 'commander.version') return EXIT.ok;
     if (error.code === 'commander.help') return EXIT.ok;

@@ -9,15 +9,8 @@ import {
   listPresets,
 } from '../../services/network';
 import { printResult, type CliContext } from '../cli-context';
-import { parseColor, parseSize } from '../parse-options';
+import { parseColor, parsePreset, parseSize } from '../parse-options';
 import { registerCliCommand } from '../run-cli';
-
-function parsePreset(value: string): ModelPresetName {
-  if (!(MODEL_PRESETS as readonly string[]).includes(value)) {
-    throw new InvalidArgumentError(`must be one of ${MODEL_PRESETS.join(', ')}`);
-  }
-  return value as ModelPresetName;
-}
 
 function parseClasses(value: string): number {
   const n = Number(value);
