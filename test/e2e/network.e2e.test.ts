@@ -14,12 +14,13 @@ import { repoRoot } from './support/paths';
  * the keyboard, and the number of classes following the project's labels.
  */
 
-/** Opens a project from the sidebar and its Train tab; returns once the network is drawn. */
+/** Opens a project from the sidebar, its Train tab and the Network view; returns once the network is drawn. */
 async function openTrainTab(page: Page, name: string): Promise<void> {
   await page.reload();
   await page.getByRole('button', { name: `Open ${name}` }).click();
   await page.getByRole('heading', { level: 1, name }).waitFor();
   await page.getByRole('tab', { name: 'Train' }).click();
+  await page.getByRole('tab', { name: 'Network' }).click();
   await page.getByRole('heading', { level: 2, name: 'Network' }).waitFor();
   await page.locator('.layer-row').first().waitFor();
 }
@@ -121,8 +122,9 @@ describe('network explorer (renderer in Chromium, real main handlers)', () => {
     expect(await page.getByTestId('sharing-total').textContent()).toBe(
       'A fully connected layer producing the same outputs would need 144× more parameters: 29,724,426 for this network.',
     );
-    // Training is honest about not being here yet.
-    await page.getByRole('heading', { name: 'Training curves' }).waitFor();
+    // Reference CNN is not the network of the training settings (Small, recommended): it offers itself.
+    await page.getByRole('heading', { name: 'Train this network' }).waitFor();
+    expect(await page.getByRole('button', { name: 'Use for training' }).count()).toBe(1);
 
     // Keyboard: arrows move through the radio group like any other.
     await page.getByRole('radio', { name: /^Reference CNN/ }).focus();
@@ -136,6 +138,16 @@ describe('network explorer (renderer in Chromium, real main handlers)', () => {
     await page.getByRole('tab', { name: 'Train' }).click();
     await page.getByRole('list', { name: 'Layers of Large' }).waitFor();
     expect(await page.getByRole('radio', { name: /^Large/ }).isChecked()).toBe(true);
+
+    // "Use for training" makes it the next run's network and shows the settings.
+    await page.getByRole('button', { name: 'Use for training' }).click();
+    await page.getByRole('tab', { name: 'Settings', selected: true }).waitFor();
+    const architecture = page.getByLabel('Architecture');
+    await architecture.waitFor();
+    expect(await architecture.inputValue()).toBe('large');
+    await page.getByRole('tab', { name: 'Network' }).click();
+    await page.getByText('The training settings use this network.').waitFor();
+    expect(await page.getByRole('button', { name: 'Use for training' }).count()).toBe(0);
   });
 
   it("follows the project's labels: one class per label once there are two", async () => {
@@ -194,6 +206,7 @@ describe('network screenshots', () => {
           await page.reload();
           await page.getByRole('button', { name: zh ? `打开 ${name}` : `Open ${name}` }).click();
           await page.getByRole('tab', { name: zh ? '训练' : 'Train' }).click();
+          await page.getByRole('tab', { name: zh ? '网络' : 'Network' }).click();
           await page.getByRole('radio', { name: zh ? /^参考 CNN/ : /^Reference CNN/ }).check();
           await page.locator('.network[aria-busy="false"] [data-testid="layer-10"]').waitFor();
           await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

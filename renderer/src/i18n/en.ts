@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../../app/ipc/result';
 import { evaluationEn } from './evaluation-en';
 import { networkEn } from './network-en';
+import { trainingEn } from './training-en';
 
 /**
  * English messages: the reference dictionary. Every other language is typed as `Messages`, so a key missing there
@@ -314,6 +315,7 @@ export const en = {
     },
   },
   network: networkEn,
+  training: trainingEn,
   evaluation: evaluationEn,
   errors: {
     'invalid-payload': 'The request was not valid',

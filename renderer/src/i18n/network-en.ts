@@ -27,6 +27,7 @@ export const networkEn = {
       description: 'The classic two-convolution CNN: conv 16 → pool → conv 32 → pool → dense 128.',
     },
   },
+  custom: 'Custom network',
   loading: 'Building the network…',
   loadFailed: 'Could not describe the network.',
   retry: 'Try again',
@@ -116,8 +117,10 @@ export const networkEn = {
       `A fully connected layer producing the same outputs would need ${x}× more parameters: ${dense} for this network.`,
   },
   training: {
-    heading: 'Training curves',
-    body: 'Loss and accuracy will be drawn here while the model trains. Training arrives with the training feature; this page already shows the exact network it will train.',
+    heading: 'Train this network',
+    body: 'Choose it in the training settings, press Train and watch its loss and accuracy curves in Progress.',
+    use: 'Use for training',
+    inUse: 'The training settings use this network.',
   },
 };
 

@@ -25,6 +25,7 @@ export const networkZhCN: NetworkMessages = {
       description: '经典的两层卷积 CNN：卷积 16 → 池化 → 卷积 32 → 池化 → 全连接 128。',
     },
   },
+  custom: '自定义网络',
   loading: '正在构建网络…',
   loadFailed: '无法描述该网络。',
   retry: '重试',
@@ -106,7 +107,9 @@ export const networkZhCN: NetworkMessages = {
     total: (x, dense) => `产生相同输出的全连接层需要多 ${x} 倍的参数：整个网络需要 ${dense} 个。`,
   },
   training: {
-    heading: '训练曲线',
-    body: '模型训练时，这里会绘制损失和准确率曲线。训练功能上线后即可训练；本页已经展示了它将要训练的网络。',
+    heading: '训练这个网络',
+    body: '在训练设置中选用它，按“训练”后可在“进度”中看到损失和准确率曲线。',
+    use: '用于训练',
+    inUse: '训练设置已选用此网络。',
   },
 };

@@ -1,6 +1,7 @@
 import type { Messages } from './en';
 import { evaluationZhCN } from './evaluation-zh-CN';
 import { networkZhCN } from './network-zh-CN';
+import { trainingZhCN } from './training-zh-CN';
 
 /** Simplified Chinese messages. Typed as `Messages`: a missing or extra key does not compile. */
 export const zhCN: Messages = {
@@ -302,6 +303,7 @@ export const zhCN: Messages = {
     },
   },
   network: networkZhCN,
+  training: trainingZhCN,
   evaluation: evaluationZhCN,
   errors: {
     'invalid-payload': '请求无效',

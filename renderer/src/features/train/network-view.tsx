@@ -270,7 +270,10 @@ export function LayerList({ t, network }: { t: NetworkMessages; network: Network
   };
   const lastIndex = description.layers.length - 1;
   return (
-    <ol className="layer-list" aria-label={t.layersLabel(t.presets[network.preset].title)}>
+    <ol
+      className="layer-list"
+      aria-label={t.layersLabel(network.preset === 'custom' ? t.custom : t.presets[network.preset].title)}
+    >
       <LayerRow
         t={t}
         testId="layer-input"

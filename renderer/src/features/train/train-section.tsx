@@ -1,71 +1,130 @@
+import { useState } from 'react';
 import type { ProjectSummary } from '../../../../app/domain/project';
-import { ErrorMessage } from '../../components/error-message';
-import { ChartIcon } from '../../components/icons';
+import { TabPanel, Tabs } from '../../components/tabs';
 import { useT } from '../../i18n/i18n';
+import { NetworkExplorer } from './network-explorer';
 import './network.css';
-import { LayerList, PresetPicker, SharingPanel, TotalsPanel } from './network-view';
-import { useNetwork } from './use-network';
+import { RunList } from './run-list';
+import { TrainingControls } from './training-controls';
+import { TrainingDashboard } from './training-dashboard';
+import { TrainingSettingsView } from './training-settings';
+import './training.css';
+import { useTraining } from './use-training';
+import { useTrainingSettings } from './use-training-settings';
+
+type View = 'settings' | 'progress' | 'runs' | 'network';
+const VIEWS: readonly View[] = ['settings', 'progress', 'runs', 'network'];
+
+/** The view each project showed last in this window. */
+const lastView = new Map<string, View>();
 
 /**
- * The Train section. For now the network explorer: the chosen preset built for this project, layer by layer,
- * with its parameters and what parameter sharing saves. Training itself (and its curves) comes with the
- * training feature; the curves panel says so.
+ * The Train section: the controls (Train, Pause, Resume, Stop and what is happening) above four views: the
+ * settings of the next run, the progress of the current one, every run (rename, delete, use as model, compare)
+ * and the network explorer.
  */
 export function TrainSection({ project }: { project: ProjectSummary }) {
-  return <NetworkExplorer key={project.id} projectId={project.id} />;
+  return <Training key={project.id} projectId={project.id} />;
 }
 
-function NetworkExplorer({ projectId }: { projectId: string }) {
-  const t = useT();
-  const tn = t.network;
-  const state = useNetwork(projectId);
-  const { description } = state;
+function Training({ projectId }: { projectId: string }) {
+  const t = useT().training;
+  const training = useTraining(projectId);
+  const settings = useTrainingSettings(projectId);
+  const [view, setViewState] = useState<View | null>(() => lastView.get(projectId) ?? null);
+  const [viewRunId, setViewRunId] = useState<string | null>(null);
+  const setView = (next: View) => {
+    lastView.set(projectId, next);
+    setViewState(next);
+  };
+  // First visit: the progress of a run already under way, else the settings.
+  const shown: View = view ?? (training.state?.active ? 'progress' : 'settings');
+
+  const { defaults, draft } = settings;
+  const tooFew = !!defaults && defaults.classNames.length < 2;
+  const blockedReason =
+    !defaults || !draft
+      ? null
+      : tooFew
+        ? t.classes.tooFew
+        : settings.invalid.size > 0 ||
+            (draft.kind === 'custom' && (draft.layers.length === 0 || settings.problem !== null))
+          ? t.controls.fixSettings
+          : null;
+
+  const train = async () => {
+    const ready = settings.ready;
+    if (!ready || !draft) return;
+    const r = await training.start(ready, draft.name.trim() || undefined);
+    if (r.ok) {
+      settings.setName('');
+      setViewRunId(null);
+      setView('progress');
+    }
+  };
+
+  const idPrefix = `train-${projectId}`;
   return (
-    <div className="network" aria-busy={state.loading}>
-      <header className="network-header">
-        <h2 className="network-title">{tn.title}</h2>
-        <p className="network-intro">{tn.intro}</p>
+    <div className="training">
+      <header className="training-header">
+        <div className="training-heading">
+          <h2 className="training-title">{t.title}</h2>
+          <p className="training-intro">{t.intro}</p>
+        </div>
+        <TrainingControls
+          training={training}
+          canTrain={settings.ready !== null}
+          blockedReason={blockedReason}
+          onTrain={() => void train()}
+        />
       </header>
-      {state.presets && (
-        <PresetPicker t={tn} list={state.presets} value={state.preset} onChange={state.choose} />
-      )}
-      {state.error && (
-        <div className="network-error">
-          <ErrorMessage error={state.error} context={tn.loadFailed} />
-          <button type="button" className="button small" onClick={state.retry}>
-            {tn.retry}
-          </button>
-        </div>
-      )}
-      {!description && !state.error && (
-        <p className="network-loading" role="status">
-          {tn.loading}
-        </p>
-      )}
-      {description && (
-        <div className="network-body">
-          <section className="network-layers" aria-labelledby="network-layers-heading">
-            <h3 className="network-subheading" id="network-layers-heading">
-              {tn.layersHeading}
-              <span className="network-preset-name">{tn.presets[description.preset].title}</span>
-            </h3>
-            <LayerList t={tn} network={description} />
-          </section>
-          <aside className="network-side">
-            <TotalsPanel t={tn} network={description} />
-            <SharingPanel t={tn} network={description} />
-            <section className="network-card network-curves" aria-labelledby="network-curves">
-              <div className="network-curves-icon" aria-hidden="true">
-                <ChartIcon width={22} height={22} />
-              </div>
-              <h3 className="network-subheading" id="network-curves">
-                {tn.training.heading}
-              </h3>
-              <p className="network-card-text">{tn.training.body}</p>
-            </section>
-          </aside>
-        </div>
-      )}
+      <div className="training-tabs">
+        <Tabs
+          items={VIEWS.map((key) => ({ key, label: t.views[key] }))}
+          selected={shown}
+          onSelect={setView}
+          label={t.views.label}
+          idPrefix={idPrefix}
+        />
+      </div>
+      <TabPanel idPrefix={idPrefix} tab={shown}>
+        {shown === 'settings' && (
+          <TrainingSettingsView
+            projectId={projectId}
+            settings={settings}
+            dataVersion={settings.dataVersion}
+            onShowNetwork={() => setView('network')}
+          />
+        )}
+        {shown === 'progress' && (
+          <TrainingDashboard
+            projectId={projectId}
+            training={training}
+            viewRunId={viewRunId}
+            onViewRun={setViewRunId}
+          />
+        )}
+        {shown === 'runs' && (
+          <RunList
+            projectId={projectId}
+            training={training}
+            onViewRun={(runId) => {
+              setViewRunId(runId);
+              setView('progress');
+            }}
+          />
+        )}
+        {shown === 'network' && (
+          <NetworkExplorer
+            projectId={projectId}
+            trainingPreset={draft?.kind === 'preset' ? draft.preset : null}
+            onUse={(preset) => {
+              settings.choosePreset(preset);
+              setView('settings');
+            }}
+          />
+        )}
+      </TabPanel>
     </div>
   );
 }

@@ -6,6 +6,11 @@ import { call, desktop } from '../../bridge/desktop';
 /** The preset each project last showed in this window, so leaving the tab and coming back keeps the choice. */
 const chosen = new Map<string, ModelPresetName>();
 
+/** Shows `preset` the next time the project's explorer opens (the training settings picked it). */
+export function rememberPreset(projectId: string, preset: ModelPresetName): void {
+  chosen.set(projectId, preset);
+}
+
 export interface NetworkState {
   presets: ModelPresetList | null;
   preset: ModelPresetName | null;
