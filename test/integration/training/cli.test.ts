@@ -115,6 +115,12 @@ describe('CLI: train, evaluate, runs', () => {
     const missing = await cli('train', 'Clothes', '--spec', path.join(temp.dir, 'nope.json'));
     expect([missing.code, missing.err]).toEqual([1, expect.stringMatching(/cannot read it \(ENOENT\)/)]);
 
+    const noModel = await cli('evaluate', 'Clothes');
+    expect([noModel.code, noModel.err]).toEqual([
+      1,
+      expect.stringMatching(/no trained model yet.*train Clothes/),
+    ]);
+
     const resume = await cli('train', 'Clothes', '--resume');
     expect(resume.code).toBe(1);
     expect(resume.err).toMatch(/Nothing to resume/);
