@@ -117,7 +117,10 @@ export class RunJob {
   /** Checkpoints (pause), then ends the worker; the run becomes interrupted (resumable). */
   async interrupt(): Promise<void> {
     if (this.done) return;
-    await Promise.race([this.pause(), this.ended, new Promise((r) => setTimeout(r, 30_000))]);
+    let timer: ReturnType<typeof setTimeout> | undefined;
+    const giveUp = new Promise((resolve) => (timer = setTimeout(resolve, 30_000)));
+    await Promise.race([this.pause(), this.ended, giveUp]);
+    clearTimeout(timer);
     this.interrupting = true;
     await this.worker?.terminate();
     await this.ended;
