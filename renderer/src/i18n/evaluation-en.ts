@@ -80,8 +80,7 @@ export const evaluationEn = {
   },
   mislabeled: {
     heading: 'Likely mislabeled',
-    intro:
-      'Training images the model confidently disagrees with, most confident first. Often the label is wrong.',
+    intro: 'Training images whose label the model finds least likely, worst first. Often the label is wrong.',
     keys: 'Enter or A: take the model’s label · 1–9: another label · ↑↓ move · Ctrl+Z undo',
     listLabel: 'Likely mislabeled training images',
     loading: 'Looking for disagreements…',

@@ -73,7 +73,7 @@ export const evaluationZhCN: EvaluationMessages = {
   },
   mislabeled: {
     heading: '可能标错的图像',
-    intro: '模型很有把握地与标签不一致的训练图像，最有把握的排在前面。往往是标签错了。',
+    intro: '模型认为标签最不可能正确的训练图像，最可疑的排在前面。往往是标签错了。',
     keys: 'Enter 或 A：采用模型的标签 · 1–9：其他标签 · ↑↓ 移动 · Ctrl+Z 撤销',
     listLabel: '可能标错的训练图像',
     loading: '正在查找不一致的图像…',
