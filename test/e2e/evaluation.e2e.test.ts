@@ -290,7 +290,7 @@ describe('evaluate section (renderer in Chromium, real main handlers)', () => {
     );
   });
 
-  it('offers the misclassified filter once the project has a model', async () => {
+  it('offers the misclassified filter once the project has a model, and Evaluate follows new runs', async () => {
     const { page, services } = app();
     const project = services.projects.create({ name: 'Fresh', inputSize: 28, color: 'gray' });
     await services.dataset.importAndWait(project.id, { paths: [dataset] });
@@ -328,5 +328,16 @@ describe('evaluate section (renderer in Chromium, real main handlers)', () => {
       () => filter.locator('.filter-count').textContent(),
       (t) => t === total.toLocaleString('en'),
     );
+
+    // Evaluate follows runs as they finish: with the model deleted it shows its empty state; when a new run
+    // completes while it is open...
+    services.runs.delete(project.id, run.id);
+    await page.getByRole('tab', { name: 'Evaluate' }).click();
+    await page.getByRole('heading', { name: 'No trained model yet' }).waitFor();
+    const second = services.training.start(project.id, { ...settings, seed: 2 });
+    expect((await services.training.waitFor(project.id, second.id)).run.status).toBe('completed');
+    // ...it shows the new model's matrix without being reopened.
+    await page.getByRole('grid', { name: 'Confusion matrix' }).waitFor();
+    expect(await page.getByRole('combobox', { name: 'Run' }).inputValue()).toBe(second.id);
   });
 });
