@@ -104,7 +104,8 @@ export function LineChart({
         },
         y: {
           range: (_u, min, max) => {
-            if (yFormat === 'percent') return [Math.max(0, Math.floor((Math.min(min, 1) - 0.02) * 10) / 10), 1];
+            if (yFormat === 'percent')
+              return [Math.max(0, Math.floor((Math.min(min, 1) - 0.02) * 10) / 10), 1];
             if (!Number.isFinite(min) || !Number.isFinite(max)) return [0, 1];
             return [0, max > 0 ? max * 1.08 : 1];
           },

@@ -36,7 +36,7 @@ export function RunList({
   const [error, setError] = useState<AppError | null>(null);
   const { runs } = training;
   const present = new Set(runs.map((r) => r.id));
-  const chosen = [...selected].filter((id) => present.has(id));
+  const chosen = runs.filter((r) => selected.has(r.id)).map((r) => r.id);
   const compared = comparing?.filter((id) => present.has(id)) ?? null;
 
   const report = <T,>(r: { ok: true; value: T } | { ok: false; error: AppError }) => {
