@@ -250,6 +250,9 @@ export interface EvaluationReport {
 /** One image with the model's prediction. */
 export interface ImagePrediction {
   imageId: number;
+  /** For the thumbnail (media URLs are by content hash) and the image's name. */
+  sha256: string;
+  fileName: string;
   /** Current label (null = unlabeled). */
   label: string | null;
   predicted: string;

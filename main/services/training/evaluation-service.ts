@@ -19,6 +19,8 @@ import type { TrainingService } from './training-service';
 
 interface PredictionRow {
   image_id: number;
+  sha256: string;
+  file_name: string;
   label_id: number | null;
   predicted: number;
   confidence: number;
@@ -77,6 +79,8 @@ export class EvaluationService implements EvaluationApi {
       const p = t === undefined ? null : probabilityOf(r, t);
       out.push({
         imageId: r.image_id,
+        sha256: r.sha256,
+        fileName: r.file_name,
         label,
         predicted,
         confidence: r.confidence,
@@ -199,7 +203,7 @@ export class EvaluationService implements EvaluationApi {
     }
     return db
       .prepare(
-        `SELECT i.id AS image_id, i.label_id, p.predicted, p.confidence, p.probabilities
+        `SELECT i.id AS image_id, i.sha256, i.file_name, i.label_id, p.predicted, p.confidence, p.probabilities
          FROM images i JOIN run_predictions p ON p.image_id = i.id AND p.run_id = ?
          WHERE i.removed_at IS NULL AND i.split = ? ORDER BY i.id`,
       )

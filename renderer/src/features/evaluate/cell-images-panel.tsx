@@ -4,7 +4,7 @@ import type { EvalSplit, ImagePrediction } from '../../../../app/domain/training
 import { ErrorMessage } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
 import { ImageThumb, LabelSelect } from './image-thumb';
-import { useImageInfo, useNumberFormats, usePredictions, type PredictionQuery } from './use-evaluation';
+import { useNumberFormats, usePredictions, type PredictionQuery } from './use-evaluation';
 import { useImageList } from './use-image-list';
 
 /** How many images of a cell the panel lists (the count in the matrix says how many there are). */
@@ -61,7 +61,7 @@ export function CellImagesPanel({
 
   const relabel = (item: ImagePrediction, index: number, label: LabelInfo, keyboard: boolean) => {
     if (label.name === item.label) return;
-    const fileName = info.get(item.imageId)?.fileName ?? `#${item.imageId}`;
+    const fileName = item.fileName;
     const done = onRelabel(item, fileName, label).then((ok) => {
       if (!ok) list.unhide(item.imageId);
       return ok;
@@ -80,10 +80,6 @@ export function CellImagesPanel({
       }
     },
   });
-  const info = useImageInfo(
-    projectId,
-    list.items.map((p) => p.imageId),
-  );
   const correct = trueLabel === predicted;
   const loading = fetched.loading || (fetched.key !== key && !fetched.error);
 
@@ -120,7 +116,7 @@ export function CellImagesPanel({
             onKeyDown={list.onKeyDown}
           >
             {list.items.map((item, index) => {
-              const fileName = info.get(item.imageId)?.fileName ?? `#${item.imageId}`;
+              const fileName = item.fileName;
               const focusable = index === list.at;
               return (
                 <li
@@ -137,12 +133,7 @@ export function CellImagesPanel({
                   )}
                   onFocus={(e) => e.target === e.currentTarget && list.setFocus(index)}
                 >
-                  <ImageThumb
-                    projectId={projectId}
-                    mediaBase={mediaBase}
-                    info={info.get(item.imageId)}
-                    size={84}
-                  />
+                  <ImageThumb projectId={projectId} mediaBase={mediaBase} info={item} size={84} />
                   <span className="cell-image-prediction" title={tc.predictedTitle}>
                     <span className="cell-image-class">{item.predicted}</span>
                     <span className="cell-image-confidence">{percent(item.confidence)}</span>

@@ -5,7 +5,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
 import type { Relabel } from './cell-images-panel';
 import { ImageThumb, LabelSelect } from './image-thumb';
-import { useImageInfo, useNumberFormats, usePredictions, type PredictionQuery } from './use-evaluation';
+import { useNumberFormats, usePredictions, type PredictionQuery } from './use-evaluation';
 import { useImageList } from './use-image-list';
 
 /** How many of the worst training images the list offers at a time (fixing them brings the next ones). */
@@ -48,7 +48,7 @@ export function MislabeledList({
 
   const relabel = (item: ImagePrediction, index: number, label: LabelInfo | undefined, keyboard: boolean) => {
     if (!label || label.name === item.label) return;
-    const fileName = info.get(item.imageId)?.fileName ?? `#${item.imageId}`;
+    const fileName = item.fileName;
     const done = onRelabel(item, fileName, label).then((ok) => {
       if (!ok) list.unhide(item.imageId);
       return ok;
@@ -64,10 +64,6 @@ export function MislabeledList({
       else if (action.kind === 'label') relabel(item, index, labels[action.n - 1], true);
     },
   });
-  const info = useImageInfo(
-    projectId,
-    list.items.map((p) => p.imageId),
-  );
 
   return (
     <section
@@ -94,7 +90,7 @@ export function MislabeledList({
           <p className="eval-keys">{tm.keys}</p>
           <ul ref={listRef} className="mislabeled-list" aria-label={tm.listLabel} onKeyDown={list.onKeyDown}>
             {list.items.map((item, index) => {
-              const fileName = info.get(item.imageId)?.fileName ?? `#${item.imageId}`;
+              const fileName = item.fileName;
               const focusable = index === list.at;
               const suggestion = labelByName.get(item.predicted);
               const current = item.label ?? t.evaluation.unlabeled;
@@ -108,12 +104,7 @@ export function MislabeledList({
                   aria-label={tm.item(fileName, current, item.predicted, percent(item.confidence))}
                   onFocus={(e) => e.target === e.currentTarget && list.setFocus(index)}
                 >
-                  <ImageThumb
-                    projectId={projectId}
-                    mediaBase={mediaBase}
-                    info={info.get(item.imageId)}
-                    size={52}
-                  />
+                  <ImageThumb projectId={projectId} mediaBase={mediaBase} info={item} size={52} />
                   <span className="mislabeled-text">
                     <span className="mislabeled-labels">
                       <span className="mislabeled-current" title={tm.labeled(current)}>

@@ -128,57 +128,10 @@ export function usePredictions(
   );
 }
 
-/** What a thumbnail needs of an image. */
+/** What a thumbnail needs of an image (an ImagePrediction carries it). */
 export interface ImageInfo {
   sha256: string;
   fileName: string;
-}
-
-/** sha256 and file name never change for an image id: one cache per page. */
-const imageInfoCache = new Map<string, ImageInfo>();
-const IMAGE_INFO_CONCURRENCY = 8;
-
-/** The thumbnail facts of these images (`dataset:imageDetails`, cached), filled in as they arrive. */
-export function useImageInfo(projectId: string, imageIds: readonly number[]): ReadonlyMap<number, ImageInfo> {
-  const [, setTick] = useState(0);
-  const idsKey = imageIds.join(',');
-  useEffect(() => {
-    const missing = idsKey
-      .split(',')
-      .filter(Boolean)
-      .map(Number)
-      .filter((id) => !imageInfoCache.has(`${projectId}:${id}`));
-    if (missing.length === 0) return;
-    let live = true;
-    let next = 0;
-    let done = 0;
-    const worker = async () => {
-      while (live && next < missing.length) {
-        const imageId = missing[next++];
-        const result = await call((api) => api.dataset.imageDetails({ projectId, imageId }));
-        if (result.ok) {
-          imageInfoCache.set(`${projectId}:${imageId}`, {
-            sha256: result.value.sha256,
-            fileName: result.value.fileName,
-          });
-        }
-        // Paint in batches as they arrive, not only when all have.
-        if (++done % 24 === 0 && live) setTick((n) => n + 1);
-      }
-    };
-    void Promise.all(Array.from({ length: IMAGE_INFO_CONCURRENCY }, worker)).then(
-      () => live && setTick((n) => n + 1),
-    );
-    return () => {
-      live = false;
-    };
-  }, [projectId, idsKey]);
-  const map = new Map<number, ImageInfo>();
-  for (const id of imageIds) {
-    const info = imageInfoCache.get(`${projectId}:${id}`);
-    if (info) map.set(id, info);
-  }
-  return map;
 }
 
 /** Number formats of the current language: percentages and short decimals. */
