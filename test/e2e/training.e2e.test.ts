@@ -137,22 +137,32 @@ describe('training (renderer in Chromium, real training service)', () => {
     const conv1 = page.getByTestId('editor-layer-1');
     expect(await conv1.locator('.editor-shape').textContent()).toContain('16 × 28×28');
 
-    // An impossible kernel: explained, its layer highlighted, Train disabled until it is fixed.
-    await conv1.getByLabel('Padding', { exact: true }).selectOption('valid');
-    await conv1.getByRole('textbox', { name: 'Kernel' }).fill('40');
-    const problem = page.getByRole('alert').filter({ hasText: 'Layer 1 (Convolution) does not fit:' });
+    // An impossible kernel in the second convolution (it reads 14×14 maps): explained, its layer highlighted,
+    // the layers before it still measured, Train disabled until it is fixed.
+    const conv2 = page.getByTestId('editor-layer-4');
+    await conv2.getByLabel('Padding', { exact: true }).selectOption('valid');
+    await conv2.getByRole('textbox', { name: 'Kernel' }).fill('15');
+    const problem = page.getByRole('alert').filter({ hasText: 'Layer 4 (Convolution) does not fit:' });
     await problem.waitFor();
     expect(await problem.textContent()).toContain('its kernel is larger than its input');
-    expect(await conv1.getAttribute('aria-invalid')).toBe('true');
+    expect(await problem.textContent()).toContain('kernel 15×15 is larger than the padded input 14×14');
+    expect(await conv2.getAttribute('aria-invalid')).toBe('true');
+    expect(await conv1.getAttribute('aria-invalid')).toBeNull();
+    await waitUntil(
+      () => page.getByTestId('editor-layer-3').locator('.editor-shape').textContent(),
+      (text) => text?.includes('16 × 14×14') ?? false,
+      'the layers before the problem to keep their shapes',
+    );
+    expect(await page.getByTestId('editor-layer-5').locator('.editor-shape').textContent()).toContain('—');
     expect(await train.isDisabled()).toBe(true);
-    await conv1.getByRole('textbox', { name: 'Kernel' }).fill('3');
+    await conv2.getByRole('textbox', { name: 'Kernel' }).fill('3');
     await problem.waitFor({ state: 'detached' });
     await waitUntil(
-      () => conv1.locator('.editor-shape').textContent(),
-      (text) => text?.includes('16 × 26×26') ?? false,
-      'the valid 3×3 convolution to shrink the maps to 26×26',
+      () => conv2.locator('.editor-shape').textContent(),
+      (text) => text?.includes('32 × 12×12') ?? false,
+      'the valid 3×3 convolution to shrink the maps to 12×12',
     );
-    expect(await conv1.getAttribute('aria-invalid')).toBeNull();
+    expect(await conv2.getAttribute('aria-invalid')).toBeNull();
 
     // Reordering by keyboard: "move down" keeps focus on the moved layer's button.
     await page.getByRole('button', { name: 'Move layer 2 down' }).focus();

@@ -188,6 +188,8 @@ describe('training words', () => {
     expect(formatDuration(185, trainingEn.duration)).toBe('3 min 5 s');
     expect(formatDuration(3725, trainingEn.duration)).toBe('1 h 2 min');
     expect(formatDuration(-3, trainingEn.duration)).toBe('0 s');
+    expect(formatDuration(0.34, trainingEn.duration)).toBe('0.3 s');
+    expect(formatDuration(9.96, trainingEn.duration)).toBe('10 s');
     expect(formatDuration(185, trainingZhCN.duration)).toBe('3 分 5 秒');
   });
 

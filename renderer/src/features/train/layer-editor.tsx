@@ -75,7 +75,10 @@ export function LayerEditor({
   }, [focusAfterMove, layers]);
 
   const described = description?.description;
-  const descOf = (index: number): LayerDescription | undefined => described?.layers[index];
+  // With a problem at layer k, the description covers layers 0…k-1 (plus a classifier of its own, not shown).
+  const measured = problem ? (problem.layerIndex ?? 0) : layers.length + 1;
+  const descOf = (index: number): LayerDescription | undefined =>
+    index < measured ? described?.layers[index] : undefined;
   const classifier = descOf(layers.length);
   const kind = problem ? problemKind(problem, layers.length) : null;
   const problemRow = problem?.layerIndex ?? null;
@@ -224,7 +227,7 @@ export function LayerEditor({
           </button>
         </div>
         <p className="layer-total" data-testid="editor-total" aria-live="polite">
-          {described ? t.total(n(described.totalParams)) : ''}
+          {described && !problem ? t.total(n(described.totalParams)) : ''}
         </p>
       </div>
     </section>

@@ -91,7 +91,7 @@ export function LineChart({
       height,
       pxAlign: false,
       cursor: { drag: { x: false, y: false }, points: { size: 6 } },
-      legend: { show: true, live: true },
+      legend: { show: true, live: false },
       scales: {
         x: {
           time: false,

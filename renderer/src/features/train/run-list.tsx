@@ -90,7 +90,9 @@ export function RunList({
                   <th scope="col">{t.status}</th>
                   <th scope="col">{t.model}</th>
                   <th scope="col">{t.epochs}</th>
-                  <th scope="col">{t.bestVal}</th>
+                  <th scope="col" title={t.bestValHint}>
+                    {t.bestVal}
+                  </th>
                   <th scope="col">{t.speed}</th>
                   <th scope="col">
                     <span className="visually-hidden">{t.actions}</span>

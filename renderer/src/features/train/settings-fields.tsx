@@ -108,6 +108,7 @@ export function SelectField<V extends string>({
   onChange,
   hint,
   compact = false,
+  wide = false,
   disabled = false,
 }: {
   label: string;
@@ -116,11 +117,13 @@ export function SelectField<V extends string>({
   onChange(value: V): void;
   hint?: ReactNode;
   compact?: boolean;
+  /** Spans the whole row of a settings grid. */
+  wide?: boolean;
   disabled?: boolean;
 }) {
   const id = useId();
   return (
-    <div className={`train-field${compact ? ' compact' : ''}`}>
+    <div className={`train-field${compact ? ' compact' : ''}${wide ? ' wide' : ''}`}>
       <label htmlFor={id}>{label}</label>
       <select
         id={id}

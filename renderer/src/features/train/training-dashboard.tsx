@@ -102,6 +102,7 @@ function ProgressPanel({
   const clamped = Math.min(Math.max(fraction, 0), 1);
   const trainingSeconds = epochs.reduce((sum, e) => sum + e.seconds, 0);
   const speed = progress?.imagesPerSecond ?? last?.imagesPerSecond ?? run.imagesPerSecond;
+  const running = progress !== null && run.status === 'running';
   return (
     <section className="train-progress" aria-label={t.overall}>
       <div className="train-progress-text">
@@ -126,9 +127,9 @@ function ProgressPanel({
           <dd data-testid="images-per-second">{f.int(speed)}</dd>
         </div>
         <div>
-          <dt>{progress ? t.timeLeft : t.elapsed}</dt>
+          <dt>{running ? t.timeLeft : t.elapsed}</dt>
           <dd data-testid="time-left">
-            {progress
+            {running && progress
               ? progress.secondsLeft === null
                 ? t.estimating
                 : f.duration(progress.secondsLeft)
@@ -174,7 +175,7 @@ function RunChart({
   const data = useMemo(() => runChartData(points, epochs, metric), [points, epochs, metric]);
   const series: ChartSeries[] = useMemo(
     () => [
-      { label: t.batches, color: '--chart-batch', width: 1 },
+      { label: t.batches, color: '--chart-batch', width: 1.25 },
       { label: t.train, color: '--chart-train', points: true },
       { label: t.validation, color: '--chart-val', points: true },
     ],

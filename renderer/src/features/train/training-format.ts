@@ -2,9 +2,11 @@ import { useMemo } from 'react';
 import { useLocale, useT } from '../../i18n/i18n';
 import type { TrainingMessages } from '../../i18n/training-en';
 
-/** Seconds as "42 s", "3 min 05 s" or "1 h 02 min" in the user's language (rounded to whole seconds). */
+/** Seconds as "0.4 s", "42 s", "3 min 5 s" or "1 h 2 min" in the user's language (tenths below 10 s). */
 export function formatDuration(seconds: number, t: TrainingMessages['duration']): string {
-  const total = Math.max(0, Math.round(seconds));
+  const clamped = Math.max(0, seconds);
+  if (clamped < 9.95) return t.seconds(Math.round(clamped * 10) / 10);
+  const total = Math.round(clamped);
   if (total < 60) return t.seconds(total);
   const h = Math.floor(total / 3600);
   const m = Math.floor((total % 3600) / 60);

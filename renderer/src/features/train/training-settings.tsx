@@ -255,7 +255,7 @@ function ScheduleCard({ settings, draft }: CardProps) {
   const v = settings.setInvalid;
   return (
     <Card title={t.schedule}>
-      <div className="train-grid">
+      <div className="train-grid single">
         <SelectField
           label={t.scheduleKind}
           value={s.schedule}
@@ -344,6 +344,7 @@ function RunCard({ settings, draft, cores }: CardProps & { cores: number }) {
           </button>
         </div>
         <SelectField
+          wide
           label={t.workers}
           hint={t.workersHint}
           value={s.workers === null ? 'all' : String(s.workers)}
@@ -423,6 +424,7 @@ function AugmentationCard({
           onChange={(contrast) => settings.setAugmentation({ contrast })}
         />
       </div>
+      <p className="train-hint">{t.amountsHint}</p>
       <AugmentPreview projectId={projectId} augmentation={a} dataVersion={dataVersion} />
     </Card>
   );

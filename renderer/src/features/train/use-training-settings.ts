@@ -67,7 +67,10 @@ export interface SettingsController {
   /** Fields whose text is not a valid value right now. */
   invalid: ReadonlySet<string>;
   setInvalid(field: string, invalid: boolean): void;
-  /** The chosen network built for the project (null while measuring or when invalid). */
+  /**
+   * The chosen network built for the project (null while measuring); with a `problem` at layer k, the first k
+   * layers only.
+   */
   description: NetworkDescription | null;
   describing: boolean;
   /** Why the layer list does not fit (from `model:describe`), or another describe failure. */
@@ -91,6 +94,7 @@ export function useTrainingSettings(projectId: string): SettingsController {
   /** The latest `model:describe` answer and the request it answers (a changed request means measuring). */
   const [described, setDescribed] = useState<{
     key: string;
+    /** With a problem at layer k, the description of the first k layers (their shapes still show). */
     description: NetworkDescription | null;
     problem: LayerProblem | null;
     error: AppError | null;
@@ -156,12 +160,22 @@ export function useTrainingSettings(projectId: string): SettingsController {
           api.model.describe(
             layers ? { projectId, model: { kind: 'custom', layers } } : { projectId, preset },
           ),
-        ).then((r) => {
+        ).then(async (r) => {
           if (!live) return;
           const found = !r.ok && r.error.code === 'invalid-payload' ? layerProblemOf(r.error.details) : null;
+          let description = r.ok ? r.value : null;
+          // The layers before the one that does not fit still have shapes: measure them on their own.
+          const k = found?.layerIndex ?? 0;
+          if (layers && found && k > 0 && k < layers.length) {
+            const prefix = await call((api) =>
+              api.model.describe({ projectId, model: { kind: 'custom', layers: layers.slice(0, k) } }),
+            );
+            if (!live) return;
+            if (prefix.ok) description = prefix.value;
+          }
           setDescribed({
             key: versionKey,
-            description: r.ok ? r.value : null,
+            description,
             problem: found,
             error: r.ok || found ? null : r.error,
           });
@@ -211,7 +225,10 @@ export function useTrainingSettings(projectId: string): SettingsController {
   const ready = useMemo(() => {
     if (!draft || !defaults) return null;
     if (invalid.size > 0 || defaults.classNames.length < 2) return null;
-    if (draft.kind === 'custom' && (draft.layers.length === 0 || problem || describing || !description))
+    if (
+      draft.kind === 'custom' &&
+      (draft.layers.length === 0 || problem !== null || describing || !description)
+    )
       return null;
     return { ...draft.settings, model: modelChoiceOf(draft) };
   }, [draft, defaults, invalid, problem, describing, description]);
