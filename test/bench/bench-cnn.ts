@@ -29,7 +29,6 @@ import { buildModel } from '../../native-workers/cnn/model';
 import { createOptimizer } from '../../native-workers/cnn/optim/optimizer';
 import { profileKernels } from '../../native-workers/kernels/profile-kernels';
 import { wasmKernelInstance } from '../../native-workers/kernels/wasm-kernels';
-import { DataParallelTrainer } from '../../native-workers/parallel/data-parallel-trainer';
 import {
   FWD_FLOPS,
   REFERENCE_CNN,
@@ -44,11 +43,18 @@ import {
 } from './lib/common';
 import { fillBatch, loadSplit, shuffled } from './lib/fashion-mnist';
 import { type PeerResult, benchConvnetjs, benchTfjsWasm } from './lib/peers';
+import {
+  BENCH_BATCH,
+  type TrainPlan,
+  createReferenceTrainer,
+  timeTrainSteps,
+  trainFigures,
+} from './lib/ours-training';
 import { adoptKernelMemory } from '../../native-workers/kernels/adopt-kernel-memory';
 
 const JSON_OUT = hasFlag('json');
 const log = (s: string) => (JSON_OUT ? process.stderr.write(s + '\n') : console.log(s));
-const BS = 64;
+const BS = BENCH_BATCH;
 
 interface OursResult extends PeerResult {
   workers: number;
@@ -65,53 +71,13 @@ async function benchOurs(
   train: ReturnType<typeof loadSplit>,
   test: ReturnType<typeof loadSplit>,
   idx: Uint32Array,
-  plan: { warmup: number; windows: number; batches: number; inferBatches: number },
+  plan: TrainPlan & { inferBatches: number },
 ): Promise<OursResult> {
-  const t = await DataParallelTrainer.create({
-    spec: REFERENCE_CNN,
-    seed: 1,
-    maxBatch: BS,
-    workers,
-    lr: 1e-3,
-    kernels: choice,
-  });
+  const t = await createReferenceTrainer(workers, choice);
   try {
-    if (t.paramCount !== REFERENCE_PARAMS)
-      throw new Error(`param count ${t.paramCount} != ${REFERENCE_PARAMS}`);
-    const xb = new Float32Array(BS * 784);
-    const yb = new Int32Array(BS);
-    let pos = 0;
-    const computeMs: number[] = [];
-    const reduceMs: number[] = [];
-    const overheadMs: number[] = [];
-    const step = async () => {
-      fillBatch(train, idx, pos, BS, xb, yb);
-      pos += BS;
-      const t0 = performance.now();
-      const r = await t.trainStep(xb, yb, BS);
-      const wall = performance.now() - t0;
-      computeMs.push(r.computeMs);
-      reduceMs.push(r.reduceMs);
-      // coordination cost: wake-ups, barrier wait, completion message (wall time not spent computing)
-      overheadMs.push(wall - r.computeMs - r.reduceMs);
-    };
-    for (let i = 0; i < plan.warmup; i++) await step();
-    const trainWindows: number[] = [];
-    const cpuWindows: number[] = [];
-    for (let w = 0; w < plan.windows; w++) {
-      const c0 = process.cpuUsage();
-      const t0 = performance.now();
-      for (let i = 0; i < plan.batches; i++) await step();
-      const wall = (performance.now() - t0) / 1000;
-      const c = process.cpuUsage(c0);
-      const cpu = (c.user + c.system) / 1e6;
-      trainWindows.push((plan.batches * BS) / wall);
-      cpuWindows.push(cpu / wall);
-      log(
-        `  ours ${workers} worker(s) train window ${w + 1}: ${round(trainWindows[w])} img/s ` +
-          `(${round(cpu / wall, 2)} cores busy, ${round((plan.batches * BS) / cpu)} img per CPU-second)`,
-      );
-    }
+    const training = trainFigures(
+      await timeTrainSteps(t, train, idx, plan, log, `ours ${workers} worker(s)`),
+    );
     // inference at batch 64
     const xin = test.x.subarray(0, BS * 784);
     const inferWindows: number[] = [];
@@ -138,25 +104,17 @@ async function benchOurs(
         inferWindows.push((plan.inferBatches * BS) / ((performance.now() - t0) / 1000));
       }
     }
-    const tr = median(trainWindows);
     const inf = median(inferWindows);
     return {
       library: `cnn-studio${choice === 'auto' ? '' : ` ${choice}`} (${workers} worker${workers > 1 ? 's' : ''})`,
       version: '0.1.0',
       backend: `${t.backend}, ${workers} worker thread(s), Adam in workers; inference ${workers === 1 ? 'in-process, 1 thread' : `split over ${workers} workers`}`,
       workers,
-      trainImagesPerSecond: round(tr),
+      ...training,
       inferImagesPerSecond: round(inf),
-      trainGflops: round((tr * TRAIN_FLOPS) / 1e9, 3),
       inferGflops: round((inf * FWD_FLOPS) / 1e9, 3),
-      trainWindows: trainWindows.map((v) => round(v)),
       inferWindows: inferWindows.map((v) => round(v)),
       params: t.paramCount,
-      coresBusyWhileTraining: round(median(cpuWindows), 2),
-      trainImagesPerCpuSecond: round(median(trainWindows.map((v, i) => v / cpuWindows[i]))),
-      stepComputeMs: round(median(computeMs.slice(plan.warmup)), 2),
-      stepReduceMs: round(median(reduceMs.slice(plan.warmup)), 2),
-      stepCoordinationMs: round(median(overheadMs.slice(plan.warmup)), 2),
     };
   } finally {
     await t.close();
