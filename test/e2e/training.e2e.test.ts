@@ -205,6 +205,8 @@ describe('training (renderer in Chromium, real training service)', () => {
       (n) => n > 0,
       'the training curve',
     );
+    // Batch samples from the progress events feed the chart too (at least one per epoch here).
+    expect(Number(await loss.getAttribute('data-samples'))).toBeGreaterThan(0);
     await waitUntil(
       () => rows.count(),
       (n) => n >= 3,

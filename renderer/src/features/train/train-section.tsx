@@ -58,7 +58,7 @@ function Training({ projectId }: { projectId: string }) {
     const r = await training.start(ready, draft.name.trim() || undefined);
     if (r.ok) {
       settings.setName('');
-      setViewRunId(null);
+      setViewRunId(r.value.id);
       setView('progress');
     }
   };

@@ -103,6 +103,7 @@ export function TrainingControls({
           <button
             type="button"
             className="button primary"
+            data-action="train"
             disabled={!canTrain || busy || !state}
             onClick={onTrain}
             aria-describedby={blockedReason ? blockedId : undefined}
@@ -115,6 +116,7 @@ export function TrainingControls({
           <button
             type="button"
             className="button"
+            data-action="resume"
             disabled={busy}
             onClick={() => resumeRun && void training.resume(resumeRun.id)}
           >
@@ -123,7 +125,13 @@ export function TrainingControls({
           </button>
         )}
         {active?.status === 'running' && (
-          <button type="button" className="button" disabled={busy} onClick={() => void training.pause()}>
+          <button
+            type="button"
+            className="button"
+            data-action="pause"
+            disabled={busy}
+            onClick={() => void training.pause()}
+          >
             <PauseIcon width={14} height={14} />
             {t.pause}
           </button>
@@ -132,6 +140,7 @@ export function TrainingControls({
           <button
             type="button"
             className="button primary"
+            data-action="resume"
             disabled={busy}
             onClick={() => void training.resume(active.id)}
           >
@@ -140,7 +149,13 @@ export function TrainingControls({
           </button>
         )}
         {active && (
-          <button type="button" className="button" disabled={busy} onClick={() => void training.stop()}>
+          <button
+            type="button"
+            className="button"
+            data-action="stop"
+            disabled={busy}
+            onClick={() => void training.stop()}
+          >
             <StopIcon width={14} height={14} />
             {t.stop}
           </button>

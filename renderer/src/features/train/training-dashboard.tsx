@@ -195,7 +195,7 @@ function RunChart({
       )
     : t.chartSummaryLive(title);
   return (
-    <figure className="train-card train-chart" data-testid={`chart-${metric}`}>
+    <figure className="train-card train-chart" data-testid={`chart-${metric}`} data-samples={points.length}>
       <figcaption className="train-card-title">{title}</figcaption>
       <LineChart
         data={data}

@@ -206,7 +206,11 @@ export function useTraining(projectId: string): TrainingController {
       act((api) => api.training.start({ projectId, settings, ...(name ? { name } : {}) }), {
         after(run) {
           setLastStatus(null);
-          setLive({ runId: run.id, points: [], epochs: [], progress: null });
+          setLive((prev) =>
+            prev?.runId === run.id ? prev : { runId: run.id, points: [], epochs: [], progress: null },
+          );
+          // Listed at once, so the dashboard shows the new run (not the previous one) until the list reloads.
+          setRuns((prev) => [run, ...prev.filter((r) => r.id !== run.id)]);
         },
       }),
     async pause() {
