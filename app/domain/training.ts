@@ -159,6 +159,8 @@ export interface RunDetail extends RunSummary {
   description: ModelDescription;
   dataset: RunDatasetSummary;
   epochs: EpochMetrics[];
+  /** The kernel backend that trained it (e.g. "native-avx512, zero-copy"); null before it started. */
+  kernels: string | null;
 }
 
 /** Live progress of the running run (about 10 per second at most). */

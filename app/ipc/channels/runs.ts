@@ -1,5 +1,11 @@
 import { z } from 'zod';
-import { EVAL_SPLITS, type EvaluationReport, type ImagePrediction, type RunDetail, type RunSummary } from '../../domain/training';
+import {
+  EVAL_SPLITS,
+  type EvaluationReport,
+  type ImagePrediction,
+  type RunDetail,
+  type RunSummary,
+} from '../../domain/training';
 import { invoke } from '../define';
 
 const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
@@ -16,7 +22,9 @@ export const runsChannels = {
   /** Deletes a finished run and its files (not the active one). */
   'runs:delete': invoke<{ deleted: true }>()(z.object({ projectId, runId }).strict()),
   /** Makes a finished run the project's model (null: back to the newest completed run). */
-  'runs:use': invoke<{ model: RunSummary | null }>()(z.object({ projectId, runId: runId.nullable() }).strict()),
+  'runs:use': invoke<{ model: RunSummary | null }>()(
+    z.object({ projectId, runId: runId.nullable() }).strict(),
+  ),
 
   /** The model's results on a split with the current labels (runId: default the project's model). */
   'evaluation:evaluate': invoke<EvaluationReport>()(

@@ -65,7 +65,11 @@ export const trainingSettingsSchema = z
     stepGamma: z.number().gt(0).max(1),
     warmupEpochs: z.number().min(0).max(100),
     patience: z.number().int().min(0).max(1000),
-    seed: z.number().int().min(0).max(2 ** 31 - 1),
+    seed: z
+      .number()
+      .int()
+      .min(0)
+      .max(2 ** 31 - 1),
     augmentation: z
       .object({
         flip: z.boolean(),
@@ -126,7 +130,12 @@ export const trainingChannels = {
         augmentation: trainingSettingsSchema.shape.augmentation,
         count: z.number().int().min(1).max(16).default(4),
         variants: z.number().int().min(1).max(8).default(4),
-        seed: z.number().int().min(0).max(2 ** 31 - 1).default(1),
+        seed: z
+          .number()
+          .int()
+          .min(0)
+          .max(2 ** 31 - 1)
+          .default(1),
       })
       .strict(),
   ),

@@ -1,9 +1,9 @@
 import type { Migration } from './index';
 
 /**
- * Training runs: one row per run (its settings, spec, frozen dataset and outcome), its epochs, the images it
- * trained on (the dataset snapshot: image, class index, split at the time), the final model's predictions, and
- * per-project settings (the remembered training settings, the run picked as the project's model).
+ * Training runs: one row per run (its settings, spec, outcome and frozen dataset: image, class index and split at
+ * the time, packed in one blob so that starting a 60,000-image run writes one row, not 60,000), its epochs, the
+ * final model's predictions, and per-project settings (the remembered training settings, the run picked as the project's model).
  *
  * A run that is `running`/`paused` names the process that owns it (pid + a random token + a heartbeat), so
  * another process (or this one after a crash) can tell a live run from one whose process died (`interrupted`).
@@ -35,6 +35,7 @@ export const migration004: Migration = {
       best_epoch          INTEGER,
       final_val_accuracy  REAL,
       images_per_second   REAL,
+      kernels             TEXT,
       early_stopped       INTEGER NOT NULL DEFAULT 0,
       failure_code        TEXT,
       failure_detail      TEXT,
@@ -42,7 +43,9 @@ export const migration004: Migration = {
       has_model           INTEGER NOT NULL DEFAULT 0,
       owner_pid           INTEGER,
       owner_token         TEXT,
-      heartbeat_at        INTEGER
+      heartbeat_at        INTEGER,
+      -- the dataset snapshot: int32 triples (image id, class index, split 0 train / 1 val / 2 test), little-endian
+      snapshot            BLOB NOT NULL
     );
 
     CREATE TABLE run_epochs (
@@ -56,14 +59,6 @@ export const migration004: Migration = {
       images_per_second REAL NOT NULL,
       learning_rate     REAL NOT NULL,
       PRIMARY KEY (run_id, epoch)
-    ) WITHOUT ROWID;
-
-    CREATE TABLE run_images (
-      run_id       TEXT NOT NULL REFERENCES runs(id) ON DELETE CASCADE,
-      image_id     INTEGER NOT NULL,
-      class_index  INTEGER NOT NULL,
-      split        TEXT NOT NULL CHECK (split IN ('train', 'val', 'test')),
-      PRIMARY KEY (run_id, image_id)
     ) WITHOUT ROWID;
 
     CREATE TABLE run_predictions (

@@ -130,6 +130,7 @@ export class RunJob {
     switch (m.type) {
       case 'started':
         this.repo.reconcileEpochs(this.runId, m.history);
+        this.repo.setKernels(this.runId, m.backend);
         this.events.started(m.resumedFrom ? { epoch: m.resumedFrom.epoch } : null);
         break;
       case 'progress':

@@ -36,6 +36,7 @@ interface RunRow {
   best_epoch: number | null;
   final_val_accuracy: number | null;
   images_per_second: number | null;
+  kernels: string | null;
   early_stopped: number;
   failure_code: string | null;
   failure_detail: string | null;
@@ -61,11 +62,29 @@ export interface RunRecord extends RunSummary {
   workers: number;
   hasModel: boolean;
   earlyStopped: boolean;
+  /** The kernel backend that trained it (e.g. native-avx512), once started. */
+  kernels: string | null;
   owner: { pid: number; token: string; heartbeatAt: number } | null;
 }
 
+const SPLITS = ['train', 'val', 'test'] as const;
+type SplitCode = (typeof SPLITS)[number];
+
+/** The snapshot as int32 triples (image id, class index, split code), sorted by image id. */
+function packSnapshot(images: NewRun['images']): Buffer {
+  const sorted = [...images].sort((a, b) => a.imageId - b.imageId);
+  const triples = new Int32Array(sorted.length * 3);
+  sorted.forEach((img, i) => triples.set([img.imageId, img.classIndex, SPLITS.indexOf(img.split)], i * 3));
+  return Buffer.from(triples.buffer);
+}
+
+// every column but the snapshot blob (read only when a run starts)
 const SELECT_RUN = `
-  SELECT r.*,
+  SELECT r.id, r.seq, r.name, r.status, r.preset, r.settings_json, r.spec_json, r.class_names_json,
+    r.class_label_ids_json, r.left_out_json, r.train_count, r.val_count, r.test_count, r.epochs_planned, r.workers,
+    r.created_at, r.started_at, r.finished_at, r.best_epoch, r.final_val_accuracy, r.images_per_second, r.kernels,
+    r.early_stopped, r.failure_code, r.failure_detail, r.checkpoint_epoch, r.has_model, r.owner_pid, r.owner_token,
+    r.heartbeat_at,
     (SELECT COUNT(*) FROM run_epochs e WHERE e.run_id = r.id) AS epochs_done,
     (SELECT e.val_accuracy FROM run_epochs e WHERE e.run_id = r.id AND e.epoch = r.best_epoch) AS best_val_accuracy,
     r.id IS (SELECT id FROM model_run) AS is_model
@@ -105,6 +124,7 @@ function toRecord(row: RunRow): RunRecord {
     workers: row.workers,
     hasModel: row.has_model === 1,
     earlyStopped: row.early_stopped === 1,
+    kernels: row.kernels,
     owner:
       row.owner_pid !== null && row.owner_token !== null
         ? { pid: row.owner_pid, token: row.owner_token, heartbeatAt: row.heartbeat_at ?? 0 }
@@ -194,8 +214,8 @@ export class RunRepository {
         .prepare(
           `INSERT INTO runs (id, seq, name, status, preset, settings_json, spec_json, class_names_json,
              class_label_ids_json, left_out_json, train_count, val_count, test_count, epochs_planned, workers,
-             created_at, started_at, owner_pid, owner_token, heartbeat_at)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+             created_at, started_at, owner_pid, owner_token, heartbeat_at, snapshot)
+           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
         )
         .run(
           run.id,
@@ -218,31 +238,27 @@ export class RunRepository {
           run.owner.pid,
           run.owner.token,
           Date.now(),
+          packSnapshot(run.images),
         );
-      const insert = this.db.prepare(
-        'INSERT INTO run_images (run_id, image_id, class_index, split) VALUES (?, ?, ?, ?)',
-      );
-      for (const i of run.images) insert.run(run.id, i.imageId, i.classIndex, i.split);
     })();
     return this.get(run.id);
   }
 
   /** The snapshot's images of some splits, in image id order. */
-  snapshot(
-    runId: string,
-    splits: readonly ('train' | 'val' | 'test')[],
-  ): { imageIds: Int32Array; classes: Int32Array } {
-    const rows = this.db
-      .prepare(
-        `SELECT image_id, class_index FROM run_images WHERE run_id = ? AND split IN (${splits.map(() => '?').join(', ')})
-         ORDER BY image_id`,
-      )
-      .raw()
-      .all(runId, ...splits) as [number, number][];
-    return {
-      imageIds: Int32Array.from(rows, (r) => r[0]),
-      classes: Int32Array.from(rows, (r) => r[1]),
-    };
+  snapshot(runId: string, splits: readonly SplitCode[]): { imageIds: Int32Array; classes: Int32Array } {
+    const blob = this.db.prepare('SELECT snapshot FROM runs WHERE id = ?').pluck().get(runId) as
+      Buffer | undefined;
+    if (!blob) throw new AppFailure('not-found', `No run ${runId} in this project.`);
+    const triples = new Int32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+    const want = new Set(splits.map((s) => SPLITS.indexOf(s)));
+    const ids: number[] = [];
+    const classes: number[] = [];
+    for (let i = 0; i < triples.length; i += 3) {
+      if (!want.has(triples[i + 2])) continue;
+      ids.push(triples[i]);
+      classes.push(triples[i + 1]);
+    }
+    return { imageIds: Int32Array.from(ids), classes: Int32Array.from(classes) };
   }
 
   setStatus(
@@ -325,6 +341,10 @@ export class RunRepository {
         e.imagesPerSecond,
         e.learningRate,
       );
+  }
+
+  setKernels(runId: string, kernels: string): void {
+    this.db.prepare('UPDATE runs SET kernels = ? WHERE id = ?').run(kernels, runId);
   }
 
   /** A mid-epoch checkpoint was written (on pause): resumable even before the first epoch ends. */

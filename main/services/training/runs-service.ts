@@ -109,5 +109,6 @@ export function detailOf(run: RunRecord, epochs: RunDetail['epochs']): RunDetail
     description: describeModel(run.spec),
     dataset: { classNames: run.classNames, ...run.counts, leftOutLabels: run.leftOutLabels },
     epochs,
+    kernels: run.kernels,
   };
 }

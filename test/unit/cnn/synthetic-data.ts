@@ -6,7 +6,12 @@ import type { Dataset } from '../../../native-workers/cnn/train/dataset';
 import { Rng } from '../../../native-workers/cnn/rng';
 
 /** count images of size×size with labels 0 (horizontal), 1 (vertical), 2 (diagonal). */
-export function barsDataset(count: number, seed: number, size = 8, channels = 1): Dataset {
+export function barsDataset(
+  count: number,
+  seed: number,
+  size = 8,
+  channels = 1,
+): Dataset & { images: Float32Array } {
   const rng = new Rng(seed);
   const plane = size * size;
   const images = new Float32Array(count * channels * plane);

@@ -5,6 +5,7 @@ import { Rng } from '../../../native-workers/cnn/rng';
 import { augmentBatch } from '../../../native-workers/cnn/train/augment';
 import { decodeCheckpoint, encodeCheckpoint } from '../../../native-workers/cnn/train/checkpoint-file';
 import { ConfusionMatrix, metricsFromConfusion } from '../../../native-workers/cnn/train/metrics';
+import type { Dataset } from '../../../native-workers/cnn/train/dataset';
 import { Trainer } from '../../../native-workers/cnn/train/trainer';
 import { combineBatchResults, weightedMeanInto } from '../../../native-workers/cnn/train/combine';
 import { barsDataset } from './synthetic-data';
@@ -171,7 +172,7 @@ describe('uint8 datasets', () => {
     const bytes = Uint8Array.from(train.images, (v) => Math.round(Math.min(1, Math.max(0, v)) * 255));
     const asFloat = { ...train, images: Float32Array.from(bytes, (v) => v / 255) };
     const asBytes = { ...train, images: bytes };
-    const run = (data: typeof train) => {
+    const run = (data: Dataset) => {
       const model = buildModel(spec, { seed: config.seed, batchSize: config.batchSize });
       const t = new Trainer({ model, train: data, validation: data, config });
       t.run();
