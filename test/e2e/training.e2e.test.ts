@@ -1,8 +1,11 @@
+import fs from 'node:fs';
+import os from 'node:os';
 import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
 import { useE2eApp } from './support/e2e-test';
 import { waitForCount } from './support/flows';
+import { startApp } from './support/harness';
 import { repoRoot } from './support/paths';
 
 /**
@@ -319,4 +322,94 @@ describe('training (renderer in Chromium, real training service)', () => {
     await page.getByRole('tab', { name: 'Runs' }).click();
     await page.getByText('No runs yet. Every training run will be listed here.').waitFor();
   });
+
+  it("waits in the queue behind another project's run, then trains", async () => {
+    const { page, services } = app();
+    const other = services.projects.create({ name: 'Other', inputSize: 28, color: 'gray' });
+    const mine = services.projects.create({ name: 'Mine', inputSize: 28, color: 'gray' });
+    await services.dataset.importAndWait(other.id, { paths: [source] });
+    await services.dataset.importAndWait(mine.id, { paths: [source] });
+    // Another project trains (long enough to queue behind it).
+    const base = services.training.defaults(other.id).settings;
+    const busy = services.training.start(other.id, {
+      ...base,
+      model: { kind: 'preset', preset: 'reference' },
+      epochs: 200,
+      batchSize: 8,
+      workers: 1,
+    });
+    await page.reload();
+    await openTrain(page, 'Mine');
+    await page.getByLabel('Architecture').selectOption('reference');
+    await page.getByRole('textbox', { name: 'Epochs', exact: true }).fill('2');
+    await page.getByRole('button', { name: 'Train', exact: true }).click();
+    const status = page.getByTestId('training-status');
+    await status.getByText('Queued').waitFor();
+    await status.getByText('run-1 is waiting for another project’s run to finish (next in line).').waitFor();
+    expect(services.training.status(mine.id).queuePosition).toBe(1);
+    // The other run ends: this one starts and completes.
+    await services.training.stop(other.id, busy.id);
+    await status.getByText(/^run-1 finished: /).waitFor({ timeout: 30_000 });
+  }, 60_000);
+
+  it('offers Resume for a run the app was closed during, and continues it after a restart', async () => {
+    const dataDir = fs.mkdtempSync(path.join(os.tmpdir(), 'cnn-studio-train-restart-'));
+    try {
+      const first = await startApp({ dataDir });
+      let projectId: string;
+      try {
+        const project = first.services.projects.create({ name: 'Restart', inputSize: 28, color: 'gray' });
+        projectId = project.id;
+        await first.services.dataset.importAndWait(project.id, { paths: [source] });
+        await first.page.reload();
+        await openTrain(first.page, 'Restart');
+        await first.page.getByLabel('Architecture').selectOption('reference');
+        await first.page.getByRole('textbox', { name: 'Epochs', exact: true }).fill('40');
+        await first.page.getByRole('textbox', { name: 'Batch size' }).fill('16');
+        await first.page.getByRole('button', { name: 'Train', exact: true }).click();
+        const rows = first.page.getByTestId('epoch-table').locator('tbody tr');
+        await waitUntil(
+          () => rows.count(),
+          (n) => n >= 2,
+          'two epochs',
+          30_000,
+        );
+        expect(first.problems).toEqual([]);
+      } finally {
+        // Closing the app while the run trains: it is checkpointed and marked interrupted.
+        await first.close();
+      }
+      const second = await startApp({ dataDir });
+      try {
+        const { page, services } = second;
+        await openTrain(page, 'Restart');
+        const interrupted = services.runs.list(projectId)[0];
+        expect(interrupted.status).toBe('interrupted');
+        expect(interrupted.resumable).toBe(true);
+        const status = page.getByTestId('training-status');
+        await status
+          .getByText(/^run-1 was interrupted \(the app closed or crashed\)\. It can continue/)
+          .waitFor();
+        await page.getByRole('button', { name: 'Resume' }).click();
+        await status.getByText('Running').waitFor();
+        // The dashboard continues the run's table from its stored epochs.
+        await page.getByRole('tab', { name: 'Progress' }).click();
+        const rows = page.getByTestId('epoch-table').locator('tbody tr');
+        await waitUntil(
+          () => rows.count(),
+          (n) => n > interrupted.epochsDone,
+          'an epoch after resuming',
+          30_000,
+        );
+        expect(await rows.first().locator('th').textContent()).toBe('1');
+        await page.getByRole('button', { name: 'Stop' }).click();
+        await status.getByText('run-1 was stopped; its weights so far are kept.').waitFor();
+        expect(second.problems).toEqual([]);
+      } finally {
+        await second.close();
+      }
+    } finally {
+      fs.rmSync(dataDir, { recursive: true, force: true });
+    }
+  }, 90_000);
 });
