@@ -76,6 +76,7 @@ export function RunList({
           {t.compareHint}
         </p>
         <ErrorMessage error={error} context={t.failed} />
+        <ErrorMessage error={training.loadError} context={t.loadFailed} />
         {!training.runsLoaded ? null : runs.length === 0 ? (
           <p className="train-hint">{t.empty}</p>
         ) : (

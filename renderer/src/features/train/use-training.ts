@@ -37,8 +37,10 @@ export interface TrainingController {
   lastStatus: LastStatus | null;
   /** A request is on its way (buttons wait for it). */
   busy: boolean;
+  /** The last failed action (start, pause, resume, stop). */
   error: AppError | null;
-  clearError(): void;
+  /** Loading the status or the run list failed. */
+  loadError: AppError | null;
   start(settings: TrainingSettings, name?: string): Promise<Result<RunSummary>>;
   pause(): Promise<void>;
   resume(runId: string): Promise<void>;
@@ -98,13 +100,15 @@ export function useTraining(projectId: string): TrainingController {
   const [lastStatus, setLastStatus] = useState<LastStatus | null>(null);
   const [busy, setBusy] = useState(false);
   const [error, setError] = useState<AppError | null>(null);
+  const [loadError, setLoadError] = useState<AppError | null>(null);
   const seq = useRef({ status: 0, runs: 0 });
 
   const loadStatus = useCallback(() => {
     const mine = ++seq.current.status;
     void call((api) => api.training.status({ projectId })).then((r) => {
       if (mine !== seq.current.status) return;
-      if (!r.ok) return setError(r.error);
+      if (!r.ok) return setLoadError(r.error);
+      setLoadError(null);
       setState(r.value);
       const { active, progress } = r.value;
       if (!active) return;
@@ -126,7 +130,7 @@ export function useTraining(projectId: string): TrainingController {
     const mine = ++seq.current.runs;
     void call((api) => api.runs.list({ projectId })).then((r) => {
       if (mine !== seq.current.runs) return;
-      if (!r.ok) return setError(r.error);
+      if (!r.ok) return setLoadError(r.error);
       setRuns(r.value);
       setRunsLoaded(true);
       setRunsVersion((v) => v + 1);
@@ -201,7 +205,7 @@ export function useTraining(projectId: string): TrainingController {
     lastStatus,
     busy,
     error,
-    clearError: () => setError(null),
+    loadError,
     start: (settings, name) =>
       act((api) => api.training.start({ projectId, settings, ...(name ? { name } : {}) }), {
         after(run) {
