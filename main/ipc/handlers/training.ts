@@ -1,4 +1,5 @@
 import { describeProjectModel, listPresets } from '../../services/network';
+import { classPlan } from '../../services/training/dataset-snapshot';
 import type { HandlerTable } from '../handler-table';
 
 type TrainingChannel = Extract<keyof HandlerTable, `model:${string}` | `training:${string}`>;
@@ -8,8 +9,13 @@ export function trainingHandlers(): Pick<HandlerTable, TrainingChannel> {
   return {
     'model:presets': (s, { projectId }) =>
       listPresets(projectId === undefined ? undefined : s.projects.get(projectId).inputSize),
-    'model:describe': (s, { projectId, preset, model }) =>
-      describeProjectModel(s.projects.get(projectId), model ?? { kind: 'preset', preset: preset ?? 'small' }),
+    'model:describe': (s, { projectId, preset, model }) => {
+      // the classifier has one output per label that would train (labels without training images are left out)
+      const project = s.projects.get(projectId);
+      const training = classPlan(s.projects.db(projectId)).classNames.length;
+      const classes = training >= 2 ? { ...project, labelCount: training } : project;
+      return describeProjectModel(classes, model ?? { kind: 'preset', preset: preset ?? 'small' });
+    },
     'training:defaults': (s, { projectId }) => s.training.defaults(projectId),
     'training:start': (s, { projectId, settings, name }) => s.training.start(projectId, settings, name),
     'training:pause': (s, { projectId, runId }) => s.training.pause(projectId, runId),
