@@ -120,7 +120,7 @@ describe('projects (renderer in Chromium, real main handlers)', () => {
     await page.getByRole('tab', { name: 'Dataset' }).focus();
     await page.keyboard.press('ArrowRight');
     await page.getByRole('tab', { name: 'Train', selected: true }).waitFor();
-    await page.getByRole('heading', { level: 2, name: 'Network' }).waitFor();
+    await page.getByRole('heading', { level: 2, name: 'Training' }).waitFor();
     await page.keyboard.press('End');
     await page.getByRole('tab', { name: 'Export', selected: true }).waitFor();
     expect(await focused()).toBe('Export');

@@ -9,7 +9,9 @@ import type { TrainingService } from '../../../main/services/training/training-s
 import { makeTestServices } from '../../support/services';
 import { finalWeights, projectWithImages, quickSettings } from './support';
 import { createServices } from '../../../main/services/services';
+import fs from 'node:fs';
 import path from 'node:path';
+import { decodeRunCheckpoint } from '../../../native-workers/training/run-checkpoint';
 
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -45,6 +47,18 @@ function progressWhere(s: Services, when: (p: TrainingProgress) => boolean): Pro
       if (e.kind === 'progress' && when(e.payload)) {
         off();
         resolve(e.payload);
+      }
+    });
+  });
+}
+
+/** Resolves when the run's first epoch has ended (its checkpoint is written). */
+function epochEnded(s: Services, runId: string): Promise<void> {
+  return new Promise((resolve) => {
+    const off = s.training.subscribe((e) => {
+      if (e.kind === 'epoch' && e.payload.runId === runId) {
+        off();
+        resolve();
       }
     });
   });
@@ -117,14 +131,22 @@ describe('training service', () => {
   it('an interrupted run resumes from a mid-epoch checkpoint to the same weights (Adam in the workers)', async () => {
     const { services, dataDir } = setup();
     const projectId = await projectWithImages(services, 'resume');
-    const settings = quickSettings({ epochs: 3 });
+    // 50 batches per epoch, so a pause asked for when epoch 1 ends lands a few batches into epoch 2
+    const settings = quickSettings({ epochs: 3, batchSize: 8 });
     const straight = services.training.start(projectId, settings);
     await services.training.waitFor(projectId, straight.id);
 
     const run = services.training.start(projectId, settings);
-    await progressWhere(services, (p) => p.runId === run.id && p.epoch === 2 && p.batch >= 2);
+    await epochEnded(services, run.id);
     const paused = await services.training.pause(projectId, run.id);
     expect(paused.status).toBe('paused');
+    const checkpoint = decodeRunCheckpoint(
+      new Uint8Array(
+        fs.readFileSync(path.join(dataDir, 'projects', projectId, 'runs', run.id, 'checkpoint.bin')),
+      ),
+    );
+    expect(checkpoint.trainer.epoch).toBe(1);
+    expect(checkpoint.trainer.batchIndex).toBeGreaterThan(0); // mid-epoch
     await services.dispose(); // the app closes while paused
     const again = reopen(dataDir);
     const interrupted = again.runs.show(projectId, run.id);
@@ -160,15 +182,7 @@ describe('training service', () => {
     const straight = services.training.start(projectId, settings);
     await services.training.waitFor(projectId, straight.id);
     const run = services.training.start(projectId, settings);
-    // interrupt right after the first epoch's checkpoint
-    await new Promise<void>((resolve) => {
-      const off = services.training.subscribe((e) => {
-        if (e.kind === 'epoch' && e.payload.runId === run.id) {
-          off();
-          resolve();
-        }
-      });
-    });
+    await epochEnded(services, run.id); // interrupt right after the first epoch's checkpoint
     await services.dispose();
     const again = reopen(dataDir);
     again.training.resume(projectId, run.id);
