@@ -1,3 +1,4 @@
+import { AppFailure } from '../../app/ipc/result';
 import type { Services } from '../services/services';
 import { defaultDataDir } from '../storage/default-data-dir';
 
@@ -42,4 +43,20 @@ export function commandHint(ctx: CliContext, ...args: string[]): string {
   const dataDir = ctx.services().config.dataDir;
   const global = dataDir === defaultDataDir() ? [] : ['--data-dir', dataDir];
   return ['cnn-studio', ...global, ...args].map(shellWord).join(' ');
+}
+
+/** Asks before a destructive step unless `yes`; fails clearly when there is no terminal to ask on. */
+export async function confirmOrFail(
+  ctx: CliContext,
+  yes: boolean | undefined,
+  question: string,
+): Promise<void> {
+  if (yes) return;
+  const asked = ctx.io.confirm ? await ctx.io.confirm(question) : undefined;
+  if (asked === undefined)
+    throw new AppFailure(
+      'invalid-payload',
+      'Deleting needs confirmation: pass --yes when not on a terminal.',
+    );
+  if (!asked) throw new AppFailure('cancelled', 'Not deleted.');
 }

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import { PROJECT_LIMITS, type ProjectSummary } from '../../../app/domain/project';
-import { AppFailure } from '../../../app/ipc/result';
-import { printResult, type CliContext } from '../cli-context';
+import { confirmOrFail, printResult, type CliContext } from '../cli-context';
 import { parseColor, parseSize } from '../parse-options';
 
 function describe(p: ProjectSummary): string {
@@ -60,18 +59,7 @@ export function projectCommand(ctx: () => CliContext): Command {
       const c = ctx();
       const store = c.services().projects;
       const target = store.resolve(ref);
-      if (!opts.yes) {
-        const asked = c.io.confirm
-          ? await c.io.confirm(`Move project "${target.name}" to the trash?`)
-          : undefined;
-        if (asked === undefined) {
-          throw new AppFailure(
-            'invalid-payload',
-            'Deleting needs confirmation: pass --yes when not on a terminal.',
-          );
-        }
-        if (!asked) throw new AppFailure('cancelled', 'Not deleted.');
-      }
+      await confirmOrFail(c, opts.yes, `Move project "${target.name}" to the trash?`);
       const trashed = store.delete(target.id);
       printResult(
         c,

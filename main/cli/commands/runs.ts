@@ -1,7 +1,6 @@
 import { Command } from 'commander';
 import type { RunDetail, RunSummary } from '../../../app/domain/training';
-import { AppFailure } from '../../../app/ipc/result';
-import { printResult, type CliContext } from '../cli-context';
+import { confirmOrFail, printResult, type CliContext } from '../cli-context';
 import { parseRunName } from '../parse-options';
 import { registerCliCommand } from '../run-cli';
 import { count, epochTable, failureText, percent, settingsLines, table } from '../training-text';
@@ -104,18 +103,7 @@ export function runsCommand(ctx: () => CliContext): Command {
       const s = c.services();
       const projectId = project(c, ref);
       const run = s.runs.resolve(projectId, runRef);
-      if (!opts.yes) {
-        const asked = c.io.confirm
-          ? await c.io.confirm(`Delete run "${run.name}" with its weights? This cannot be undone.`)
-          : undefined;
-        if (asked === undefined) {
-          throw new AppFailure(
-            'invalid-payload',
-            'Deleting needs confirmation: pass --yes when not on a terminal.',
-          );
-        }
-        if (!asked) throw new AppFailure('cancelled', 'Not deleted.');
-      }
+      await confirmOrFail(c, opts.yes, `Delete run "${run.name}" with its weights? This cannot be undone.`);
       s.runs.delete(projectId, run.id);
       const model = s.runs.modelRun(projectId);
       printResult(
