@@ -222,7 +222,7 @@ export async function runTrainJob(
           loop.bestEpoch = epoch;
           loop.bestValLoss = val?.loss ?? null;
           loop.epochsSinceBest = 0;
-          if (val && job.patience > 0) saveModel(job.files.bestModel, epoch);
+          if (val) saveModel(job.files.bestModel, epoch); // every run keeps its best epoch's weights
         } else loop.epochsSinceBest++;
         const metrics: WorkerEpoch = {
           epoch,
