@@ -142,3 +142,78 @@ export function MergeIcon(props: IconProps) {
     </Icon>
   );
 }
+
+/** A right-pointing triangle (start / resume). */
+export function PlayIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M7 4.5v15l12-7.5z" fill="currentColor" />
+    </Icon>
+  );
+}
+
+/** Two bars (pause). */
+export function PauseIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M8 5v14M16 5v14" strokeWidth="3" />
+    </Icon>
+  );
+}
+
+/** A filled square (stop). */
+export function StopIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <rect x="6" y="6" width="12" height="12" rx="1.5" fill="currentColor" />
+    </Icon>
+  );
+}
+
+/** An arrow pointing up (move up). */
+export function ArrowUpIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M12 19V5M6 11l6-6 6 6" />
+    </Icon>
+  );
+}
+
+/** An arrow pointing down (move down). */
+export function ArrowDownIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M12 5v14M6 13l6 6 6-6" />
+    </Icon>
+  );
+}
+
+/** A cross (close / remove). */
+export function CloseIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M6 6l12 12M18 6L6 18" />
+    </Icon>
+  );
+}
+
+/** Crossing arrows (shuffle). */
+export function ShuffleIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path d="M16 4h4v4M4 20 20 4M20 16v4h-4M15 15l5 5M4 4l5 5" />
+    </Icon>
+  );
+}
+
+/** A filled star (best epoch, project model). */
+export function StarIcon(props: IconProps) {
+  return (
+    <Icon {...props}>
+      <path
+        d="M12 3.5l2.6 5.3 5.9.9-4.3 4.1 1 5.8L12 16.9l-5.2 2.7 1-5.8-4.3-4.1 5.9-.9z"
+        fill="currentColor"
+      />
+    </Icon>
+  );
+}

@@ -3,9 +3,9 @@ import type { AugmentationSettings } from '../../../../app/domain/training';
 import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
+import { ShuffleIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import { base64ToBytes, chwToRgba } from './pixels';
-import { ShuffleIcon } from './training-icons';
 
 type Preview = {
   channels: number;

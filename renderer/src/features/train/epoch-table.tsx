@@ -1,7 +1,7 @@
 import { useEffect, useRef } from 'react';
 import type { EpochMetrics } from '../../../../app/domain/training';
+import { StarIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
-import { StarIcon } from './training-icons';
 import { useTrainingFormat } from './training-format';
 
 /** Every finished epoch of a run, the best one (lowest validation loss) marked; follows the newest row while live. */

@@ -8,6 +8,7 @@ import type {
 import type { NetworkDescription } from '../../../../app/domain/network';
 import type { AppError } from '../../../../app/ipc/result';
 import { ErrorMessage } from '../../components/error-message';
+import { ArrowDownIcon, ArrowUpIcon, CloseIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import type { TrainingMessages } from '../../i18n/training-en';
 import {
@@ -24,7 +25,6 @@ import {
 import { useNumbers } from './network-view';
 import { NumberField, SelectField, type ValidityListener } from './settings-fields';
 import { LAYER_LIMITS } from './settings-limits';
-import { ArrowDownIcon, ArrowUpIcon, CloseIcon } from './training-icons';
 
 type Numbers = ReturnType<typeof useNumbers>;
 

@@ -1,10 +1,10 @@
 import { useId, useMemo, type ReactNode } from 'react';
 import type { RunDetail } from '../../../../app/domain/training';
 import { ErrorMessage } from '../../components/error-message';
+import { CloseIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import { compareChartData, type Metric } from './curve-data';
 import { LineChart, type ChartSeries } from './line-chart';
-import { CloseIcon } from './training-icons';
 import { useTrainingFormat } from './training-format';
 import { useRunDetails } from './use-run-details';
 

@@ -3,10 +3,9 @@ import type { RunSummary } from '../../../../app/domain/training';
 import type { AppError } from '../../../../app/ipc/result';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
-import { PencilIcon, TrashIcon } from '../../components/icons';
+import { PencilIcon, StarIcon, TrashIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import { RunCompare } from './run-compare';
-import { StarIcon } from './training-icons';
 import { useTrainingFormat } from './training-format';
 import type { TrainingController } from './use-training';
 

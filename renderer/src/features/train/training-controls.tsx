@@ -5,9 +5,9 @@ import {
   type TrainingFailureCode,
 } from '../../../../app/domain/training';
 import type { AppError } from '../../../../app/ipc/result';
+import { PauseIcon, PlayIcon, StopIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import type { TrainingMessages } from '../../i18n/training-en';
-import { PauseIcon, PlayIcon, StopIcon } from './training-icons';
 import { useTrainingFormat } from './training-format';
 import type { TrainingController } from './use-training';
 
