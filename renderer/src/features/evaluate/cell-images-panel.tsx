@@ -1,17 +1,13 @@
-import { useRef } from 'react';
 import type { LabelInfo } from '../../../../app/domain/dataset';
-import type { EvalSplit, ImagePrediction } from '../../../../app/domain/training';
+import type { EvalSplit } from '../../../../app/domain/training';
 import { ErrorMessage } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
 import { ImageThumb, LabelSelect } from './image-thumb';
-import { useNumberFormats, usePredictions, type PredictionQuery } from './use-evaluation';
-import { useImageList } from './use-image-list';
+import { useNumberFormats, type PredictionQuery } from './use-evaluation';
+import { useRelabelList, type Relabel } from './use-image-list';
 
 /** How many images of a cell the panel lists (the count in the matrix says how many there are). */
 export const CELL_LIMIT = 200;
-
-/** Relabels one image; resolves true when main accepted it. */
-export type Relabel = (image: ImagePrediction, fileName: string, label: LabelInfo) => Promise<boolean>;
 
 /**
  * The images of one confusion-matrix cell with the model's prediction and confidence, each relabelable in place
@@ -55,33 +51,22 @@ export function CellImagesPanel({
     onlyWrong: false,
     limit: CELL_LIMIT,
   };
-  const fetched = usePredictions(projectId, runId, query, version);
-  const key = JSON.stringify([projectId, runId, query]);
-  const predictions = fetched.key === key ? fetched.value : null;
-
-  const relabel = (item: ImagePrediction, index: number, label: LabelInfo, keyboard: boolean) => {
-    if (label.name === item.label) return;
-    const fileName = item.fileName;
-    const done = onRelabel(item, fileName, label).then((ok) => {
-      if (!ok) list.unhide(item.imageId);
-      return ok;
-    });
-    list.hide(item.imageId, index, done, keyboard);
-  };
-
-  const listRef = useRef<HTMLUListElement>(null);
-  const list = useImageList(predictions, listRef, {
-    accept: false,
-    onAction(action, item, index) {
-      if (action.kind === 'close') onClose();
-      else if (action.kind === 'label') {
-        const label = labels[action.n - 1];
-        if (label) relabel(item, index, label, true);
-      }
+  const { fetched, current, predictions, listRef, list, relabel } = useRelabelList(
+    projectId,
+    runId,
+    query,
+    version,
+    onRelabel,
+    {
+      accept: false,
+      onAction(action, item, index, relabel) {
+        if (action.kind === 'close') onClose();
+        else if (action.kind === 'label') relabel(item, index, labels[action.n - 1], true);
+      },
     },
-  });
+  );
   const correct = trueLabel === predicted;
-  const loading = fetched.loading || (fetched.key !== key && !fetched.error);
+  const loading = fetched.loading || (!current && !fetched.error);
 
   return (
     <section className="eval-card cell-panel" aria-labelledby="cell-panel-heading" aria-busy={loading}>
@@ -100,7 +85,7 @@ export function CellImagesPanel({
           ×
         </button>
       </header>
-      {fetched.error && fetched.key === key && <ErrorMessage error={fetched.error} context={tc.failed} />}
+      {fetched.error && current && <ErrorMessage error={fetched.error} context={tc.failed} />}
       {!predictions && !fetched.error && (
         <p className="eval-muted" role="status">
           {tc.loading}

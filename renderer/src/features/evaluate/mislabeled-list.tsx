@@ -1,12 +1,9 @@
-import { useRef } from 'react';
 import type { LabelInfo } from '../../../../app/domain/dataset';
-import type { ImagePrediction } from '../../../../app/domain/training';
 import { ErrorMessage } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
-import type { Relabel } from './cell-images-panel';
 import { ImageThumb, LabelSelect } from './image-thumb';
-import { useNumberFormats, usePredictions, type PredictionQuery } from './use-evaluation';
-import { useImageList } from './use-image-list';
+import { useNumberFormats, type PredictionQuery } from './use-evaluation';
+import { useRelabelList, type Relabel } from './use-image-list';
 
 /** How many of the worst training images the list offers at a time (fixing them brings the next ones). */
 export const MISLABELED_LIMIT = 40;
@@ -41,29 +38,21 @@ export function MislabeledList({
   const t = useT();
   const tm = t.evaluation.mislabeled;
   const { percent, decimal } = useNumberFormats();
-  const fetched = usePredictions(projectId, runId, QUERY, version);
-  const key = JSON.stringify([projectId, runId, QUERY]);
-  const predictions = fetched.key === key ? fetched.value : null;
   const labelByName = new Map(labels.map((l) => [l.name, l]));
-
-  const relabel = (item: ImagePrediction, index: number, label: LabelInfo | undefined, keyboard: boolean) => {
-    if (!label || label.name === item.label) return;
-    const fileName = item.fileName;
-    const done = onRelabel(item, fileName, label).then((ok) => {
-      if (!ok) list.unhide(item.imageId);
-      return ok;
-    });
-    list.hide(item.imageId, index, done, keyboard);
-  };
-
-  const listRef = useRef<HTMLUListElement>(null);
-  const list = useImageList(predictions, listRef, {
-    accept: true,
-    onAction(action, item, index) {
-      if (action.kind === 'accept') relabel(item, index, labelByName.get(item.predicted), true);
-      else if (action.kind === 'label') relabel(item, index, labels[action.n - 1], true);
+  const { fetched, current, predictions, listRef, list, relabel } = useRelabelList(
+    projectId,
+    runId,
+    QUERY,
+    version,
+    onRelabel,
+    {
+      accept: true,
+      onAction(action, item, index, relabel) {
+        if (action.kind === 'accept') relabel(item, index, labelByName.get(item.predicted), true);
+        else if (action.kind === 'label') relabel(item, index, labels[action.n - 1], true);
+      },
     },
-  });
+  );
 
   return (
     <section
@@ -78,7 +67,7 @@ export function MislabeledList({
         {predictions && <span className="eval-count">{list.items.length.toLocaleString()}</span>}
       </header>
       <p className="eval-muted">{tm.intro}</p>
-      {fetched.error && fetched.key === key && <ErrorMessage error={fetched.error} context={tm.failed} />}
+      {fetched.error && current && <ErrorMessage error={fetched.error} context={tm.failed} />}
       {!predictions && !fetched.error && (
         <p className="eval-muted" role="status">
           {tm.loading}

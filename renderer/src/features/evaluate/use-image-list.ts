@@ -1,6 +1,19 @@
 import { useCallback, useEffect, useRef, useState, type KeyboardEvent, type RefObject } from 'react';
+import type { LabelInfo } from '../../../../app/domain/dataset';
 import type { ImagePrediction } from '../../../../app/domain/training';
 import { indexAfterRemoval, listKeyAction, type ListKeyAction } from './evaluation-model';
+import { usePredictions, type PredictionQuery } from './use-evaluation';
+
+/** Relabels one image; resolves true when main accepted it. */
+export type Relabel = (image: ImagePrediction, fileName: string, label: LabelInfo) => Promise<boolean>;
+
+/** Relabels a listed image as `label` (nothing when it is missing or the image's label already). */
+export type RelabelItem = (
+  item: ImagePrediction,
+  index: number,
+  label: LabelInfo | undefined,
+  keyboard: boolean,
+) => void;
 
 /**
  * A keyboard list of predicted images (the cell panel, the likely-mislabeled list): one item in the tab order,
@@ -73,4 +86,43 @@ export function useImageList(
   };
 
   return { items, at, setFocus, onKeyDown, hide, unhide, moveTo };
+}
+
+/**
+ * The predictions of one query as a keyboard image list (useImageList) whose images relabel in place: a relabeled
+ * image leaves the list at once and comes back when main refuses the relabel. `onAction` gets the list's key
+ * actions other than moves, with `relabel` to act on them.
+ */
+export function useRelabelList(
+  projectId: string,
+  runId: string,
+  query: PredictionQuery,
+  version: number,
+  onRelabel: Relabel,
+  options: {
+    accept: boolean;
+    onAction(action: ListKeyAction, item: ImagePrediction, index: number, relabel: RelabelItem): void;
+  },
+) {
+  const fetched = usePredictions(projectId, runId, query, version);
+  const key = JSON.stringify([projectId, runId, query]);
+  const predictions = fetched.key === key ? fetched.value : null;
+
+  const relabel: RelabelItem = (item, index, label, keyboard) => {
+    if (!label || label.name === item.label) return;
+    const done = onRelabel(item, item.fileName, label).then((ok) => {
+      if (!ok) list.unhide(item.imageId);
+      return ok;
+    });
+    list.hide(item.imageId, index, done, keyboard);
+  };
+
+  const listRef = useRef<HTMLUListElement>(null);
+  const list = useImageList(predictions, listRef, {
+    accept: options.accept,
+    onAction: (action, item, index) => options.onAction(action, item, index, relabel),
+  });
+  /** Whether `fetched` (its error, its loading) is about this query rather than an earlier one. */
+  const current = fetched.key === key;
+  return { fetched, current, predictions, listRef, list, relabel };
 }
