@@ -69,7 +69,7 @@ export function CellImagesPanel({
   const loading = fetched.loading || (!current && !fetched.error);
 
   return (
-    <section className="eval-card cell-panel" aria-labelledby="cell-panel-heading" aria-busy={loading}>
+    <section className="card eval-card cell-panel" aria-labelledby="cell-panel-heading" aria-busy={loading}>
       <header className="eval-card-head">
         <h3 id="cell-panel-heading" className="eval-heading">
           {correct ? tc.correctHeading(trueLabel) : tc.heading(trueLabel, predicted)}

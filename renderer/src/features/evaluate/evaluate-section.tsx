@@ -199,7 +199,7 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
       )}
 
       {report && report.count === 0 && (
-        <div className="eval-card eval-empty-split">
+        <div className="card eval-card eval-empty-split">
           <h3 className="eval-heading">{te.emptySplit.title(te.splits[split])}</h3>
           <p className="eval-muted">{te.emptySplit.body}</p>
         </div>
@@ -212,7 +212,7 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
             <p className="eval-note">{te.unknownLabels(report.unknownLabelCount)}</p>
           )}
           <div className="evaluate-row">
-            <section className="eval-card matrix-card" aria-labelledby="confusion-heading">
+            <section className="card eval-card matrix-card" aria-labelledby="confusion-heading">
               <h3 id="confusion-heading" className="eval-heading">
                 {te.matrix.heading}
               </h3>
@@ -250,7 +250,7 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
                   }}
                 />
               ) : (
-                <section className="eval-card cell-hint" aria-labelledby="cell-hint-heading">
+                <section className="card eval-card cell-hint" aria-labelledby="cell-hint-heading">
                   <h3 id="cell-hint-heading" className="eval-heading">
                     {te.cell.hintTitle}
                   </h3>
@@ -260,7 +260,7 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
             </div>
           </div>
           <div className="evaluate-row">
-            <section className="eval-card classes-card" aria-labelledby="class-metrics-heading">
+            <section className="card eval-card classes-card" aria-labelledby="class-metrics-heading">
               <h3 id="class-metrics-heading" className="eval-heading">
                 {te.classes.heading}
               </h3>

@@ -56,7 +56,7 @@ export function MislabeledList({
 
   return (
     <section
-      className="eval-card mislabeled"
+      className="card eval-card mislabeled"
       aria-labelledby="mislabeled-heading"
       aria-busy={fetched.loading}
     >

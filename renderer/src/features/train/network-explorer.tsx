@@ -61,7 +61,7 @@ export function NetworkExplorer({
           <aside className="network-side">
             <TotalsPanel t={tn} network={description} />
             <SharingPanel t={tn} network={description} />
-            <section className="network-card network-curves" aria-labelledby="network-curves">
+            <section className="card network-curves" aria-labelledby="network-curves">
               <div className="network-curves-icon" aria-hidden="true">
                 <ChartIcon width={22} height={22} />
               </div>

@@ -341,7 +341,7 @@ export function TotalsPanel({ t, network }: { t: NetworkMessages; network: Netwo
   const { n, compact } = useNumbers();
   const { spec, description } = network;
   return (
-    <section className="network-card" aria-labelledby="network-totals">
+    <section className="card" aria-labelledby="network-totals">
       <h3 className="network-subheading" id="network-totals">
         {t.totals.heading}
       </h3>
@@ -378,7 +378,7 @@ export function SharingPanel({ t, network }: { t: NetworkMessages; network: Netw
   const convs = description.layers.filter((l) => l.type === 'conv2d');
   const total = ratio(description.totalFullyConnectedParams, description.totalParams);
   return (
-    <section className="network-card" aria-labelledby="network-sharing">
+    <section className="card" aria-labelledby="network-sharing">
       <h3 className="network-subheading" id="network-sharing">
         {t.sharing.heading}
       </h3>

@@ -32,7 +32,7 @@ export function RunCompare({
     [details],
   );
   return (
-    <section className="train-card run-compare" aria-labelledby={headingId} data-testid="run-compare">
+    <section className="card train-card run-compare" aria-labelledby={headingId} data-testid="run-compare">
       <div className="train-card-header">
         <h3 className="train-card-title" id={headingId}>
           {t.heading}

@@ -45,7 +45,7 @@ export function RunList({
 
   return (
     <div className="train-runs">
-      <section className="train-card" aria-labelledby={headingId}>
+      <section className="card train-card" aria-labelledby={headingId}>
         <div className="train-card-header">
           <h3 className="train-card-title" id={headingId}>
             {t.heading}

@@ -69,7 +69,7 @@ export function TrainingDashboard({
         <RunChart metric="loss" points={points} epochs={epochs} planned={run.epochsPlanned} />
         <RunChart metric="accuracy" points={points} epochs={epochs} planned={run.epochsPlanned} />
       </section>
-      <section className="train-card" aria-labelledby={`${selectId}-epochs`}>
+      <section className="card train-card" aria-labelledby={`${selectId}-epochs`}>
         <h3 className="train-card-title" id={`${selectId}-epochs`}>
           {t.epochs.heading}
         </h3>
@@ -104,7 +104,7 @@ function ProgressPanel({
   const speed = progress?.imagesPerSecond ?? last?.imagesPerSecond ?? run.imagesPerSecond;
   const running = progress !== null && run.status === 'running';
   return (
-    <section className="train-progress" aria-label={t.overall}>
+    <section className="card" aria-label={t.overall}>
       <div className="train-progress-text">
         <strong>{t.epoch(progress?.epoch ?? run.epochsDone, progress?.epochs ?? run.epochsPlanned)}</strong>
         {progress && <span>{t.batch(progress.batch, progress.batchesPerEpoch)}</span>}
@@ -195,7 +195,11 @@ function RunChart({
       )
     : t.chartSummaryLive(title);
   return (
-    <figure className="train-card train-chart" data-testid={`chart-${metric}`} data-samples={points.length}>
+    <figure
+      className="card train-card train-chart"
+      data-testid={`chart-${metric}`}
+      data-samples={points.length}
+    >
       <figcaption className="train-card-title">{title}</figcaption>
       <LineChart
         data={data}

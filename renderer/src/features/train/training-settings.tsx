@@ -14,7 +14,7 @@ import type { SettingsController, SettingsDraft } from './use-training-settings'
 function Card({ title, children, className }: { title: string; children: ReactNode; className?: string }) {
   const id = useId();
   return (
-    <section className={`train-card${className ? ` ${className}` : ''}`} aria-labelledby={id}>
+    <section className={`card train-card${className ? ` ${className}` : ''}`} aria-labelledby={id}>
       <h3 className="train-card-title" id={id}>
         {title}
       </h3>
