@@ -1,5 +1,6 @@
 import { useEffect, useState } from 'react';
-import { call, desktop } from '../../bridge/desktop';
+import { call } from '../../bridge/desktop';
+import { useProjectEventCount } from '../../bridge/use-project-event';
 
 /** What the label panel needs for the "misclassified" filter: null while the project has no model. */
 export interface MisclassifiedInfo {
@@ -14,14 +15,7 @@ export interface MisclassifiedInfo {
  */
 export function useMisclassified(projectId: string, version: number): MisclassifiedInfo | null {
   const [info, setInfo] = useState<MisclassifiedInfo | null>(null);
-  const [runsVersion, setRunsVersion] = useState(0);
-  useEffect(
-    () =>
-      desktop().on('training:status', (event) => {
-        if (event.projectId === projectId) setRunsVersion((v) => v + 1);
-      }),
-    [projectId],
-  );
+  const runsVersion = useProjectEventCount('training:status', projectId);
   useEffect(() => {
     let live = true;
     void (async () => {

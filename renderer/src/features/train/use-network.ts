@@ -1,7 +1,8 @@
 import { useEffect, useState } from 'react';
 import type { ModelPresetList, ModelPresetName, NetworkDescription } from '../../../../app/domain/network';
 import type { AppError } from '../../../../app/ipc/result';
-import { call, desktop } from '../../bridge/desktop';
+import { call } from '../../bridge/desktop';
+import { useProjectEventCount } from '../../bridge/use-project-event';
 
 /** The preset each project last showed in this window, so leaving the tab and coming back keeps the choice. */
 const chosen = new Map<string, ModelPresetName>();
@@ -32,7 +33,7 @@ export function useNetwork(projectId: string): NetworkState {
   const [description, setDescription] = useState<NetworkDescription | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [attempt, setAttempt] = useState(0);
-  const [dataVersion, setDataVersion] = useState(0);
+  const dataVersion = useProjectEventCount('dataset:changed', projectId);
 
   useEffect(() => {
     let live = true;
@@ -47,14 +48,6 @@ export function useNetwork(projectId: string): NetworkState {
       live = false;
     };
   }, [projectId, attempt]);
-
-  useEffect(
-    () =>
-      desktop().on('dataset:changed', (e) => {
-        if (e.projectId === projectId) setDataVersion((v) => v + 1);
-      }),
-    [projectId],
-  );
 
   useEffect(() => {
     if (!preset) return;

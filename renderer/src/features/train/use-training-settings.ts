@@ -7,7 +7,8 @@ import type {
   TrainingSettings,
 } from '../../../../app/domain/training';
 import type { AppError } from '../../../../app/ipc/result';
-import { call, desktop } from '../../bridge/desktop';
+import { call } from '../../bridge/desktop';
+import { useProjectEventCount } from '../../bridge/use-project-event';
 import {
   editableLayersOf,
   layerProblemOf,
@@ -89,7 +90,7 @@ export function useTrainingSettings(projectId: string): SettingsController {
   const [draft, setDraftState] = useState<SettingsDraft | null>(() => drafts.get(projectId) ?? null);
   const [loadError, setLoadError] = useState<AppError | null>(null);
   const [attempt, setAttempt] = useState(0);
-  const [dataVersion, setDataVersion] = useState(0);
+  const dataVersion = useProjectEventCount('dataset:changed', projectId);
   const [invalid, setInvalidState] = useState<ReadonlySet<string>>(new Set());
   /** The latest `model:describe` answer and the request it answers (a changed request means measuring). */
   const [described, setDescribed] = useState<{
@@ -108,14 +109,6 @@ export function useTrainingSettings(projectId: string): SettingsController {
         const value = next(prev);
         drafts.set(projectId, value);
         return value;
-      }),
-    [projectId],
-  );
-
-  useEffect(
-    () =>
-      desktop().on('dataset:changed', (e) => {
-        if (e.projectId === projectId) setDataVersion((v) => v + 1);
       }),
     [projectId],
   );
