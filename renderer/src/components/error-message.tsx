@@ -20,3 +20,25 @@ export function ErrorMessage({
     </div>
   );
 }
+
+/** A failed load (as ErrorMessage shows it) with a button to try it again. */
+export function RetryableError({
+  error,
+  context,
+  retryLabel,
+  onRetry,
+}: {
+  error: AppError | null;
+  context: string;
+  retryLabel: string;
+  onRetry(): void;
+}) {
+  return (
+    <div className="retryable-error">
+      <ErrorMessage error={error} context={context} />
+      <button type="button" className="button small" onClick={onRetry}>
+        {retryLabel}
+      </button>
+    </div>
+  );
+}

@@ -1,5 +1,5 @@
 import type { ModelPresetName } from '../../../../app/domain/network';
-import { ErrorMessage } from '../../components/error-message';
+import { RetryableError } from '../../components/error-message';
 import { ChartIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import { LayerList, PresetPicker, SharingPanel, TotalsPanel } from './network-view';
@@ -35,12 +35,12 @@ export function NetworkExplorer({
         <PresetPicker t={tn} list={state.presets} value={state.preset} onChange={state.choose} />
       )}
       {state.error && (
-        <div className="network-error">
-          <ErrorMessage error={state.error} context={tn.loadFailed} />
-          <button type="button" className="button small" onClick={state.retry}>
-            {tn.retry}
-          </button>
-        </div>
+        <RetryableError
+          error={state.error}
+          context={tn.loadFailed}
+          retryLabel={tn.retry}
+          onRetry={state.retry}
+        />
       )}
       {!description && !state.error && (
         <p className="network-loading" role="status">

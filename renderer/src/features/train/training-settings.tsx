@@ -1,7 +1,7 @@
 import { useId, type ReactNode } from 'react';
 import { MODEL_PRESETS, type ModelPresetName } from '../../../../app/domain/network';
 import { LR_SCHEDULES, OPTIMIZERS, type TrainingDefaults } from '../../../../app/domain/training';
-import { ErrorMessage } from '../../components/error-message';
+import { ErrorMessage, RetryableError } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
 import { AugmentPreview } from './augment-preview';
 import { LayerEditor } from './layer-editor';
@@ -44,12 +44,12 @@ export function TrainingSettingsView({
   const { draft, defaults, presets } = settings;
   if (settings.loadError && !draft) {
     return (
-      <div className="train-load-error">
-        <ErrorMessage error={settings.loadError} context={t.loadFailed} />
-        <button type="button" className="button small" onClick={settings.retry}>
-          {t.retry}
-        </button>
-      </div>
+      <RetryableError
+        error={settings.loadError}
+        context={t.loadFailed}
+        retryLabel={t.retry}
+        onRetry={settings.retry}
+      />
     );
   }
   if (!draft || !defaults || !presets) {
