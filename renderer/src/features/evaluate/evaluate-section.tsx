@@ -169,7 +169,7 @@ function Evaluate({ projectId, onSection }: { projectId: string; onSection?(sect
     <div className="evaluate" aria-busy={evaluation.loading}>
       <header className="evaluate-header">
         <div className="evaluate-heading-block">
-          <h2 className="evaluate-title">{te.title}</h2>
+          <h2 className="section-title">{te.title}</h2>
           <p className="eval-muted">{te.intro}</p>
         </div>
         <RunSplitPicker

@@ -68,7 +68,7 @@ function Training({ projectId }: { projectId: string }) {
     <div className="training">
       <header className="training-header">
         <div className="training-heading">
-          <h2 className="training-title">{t.title}</h2>
+          <h2 className="section-title">{t.title}</h2>
           <p className="training-intro">{t.intro}</p>
         </div>
         <TrainingControls
