@@ -1,3 +1,5 @@
+// First: the sections' stylesheets (imported by the app) override these shared elements.
+import './components/components.css';
 import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
