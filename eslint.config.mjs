@@ -30,6 +30,7 @@ export default tseslint.config(
       'native/**',
       'test-results/**',
       'native-workers/kernels/generated/**',
+      'main/services/export/onnx/gen/**',
     ],
   },
   js.configs.recommended,

@@ -17,6 +17,7 @@ const external = [
   '@tensorflow/*',
   'convnetjs',
   'onnxruntime-node',
+  'onnxruntime-web',
   'playwright-core',
 ];
 const node = {

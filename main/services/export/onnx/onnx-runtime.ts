@@ -1,0 +1,49 @@
+/**
+ * Runs an exported ONNX model with onnxruntime-web's WebAssembly backend under Node (no native runtime, no
+ * install script): the parity check after an export, and the tests.
+ */
+import path from 'node:path';
+import * as ort from 'onnxruntime-web';
+import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from './onnx-export';
+
+let configured = false;
+
+function configure(): void {
+  if (configured) return;
+  configured = true;
+  ort.env.wasm.numThreads = 1;
+  ort.env.logLevel = 'error';
+  try {
+    // the .wasm files sit next to the package's entry point in node_modules
+    ort.env.wasm.wasmPaths = path.dirname(require.resolve('onnxruntime-web')) + path.sep;
+  } catch {
+    // leave onnxruntime-web's own lookup
+  }
+}
+
+/** A loaded ONNX classifier: `run` takes [n, C, H, W] floats and returns the probabilities [n, classes]. */
+export interface OnnxClassifier {
+  run(x: Float32Array, n: number): Promise<Float32Array>;
+  release(): Promise<void>;
+}
+
+/** Loads ONNX bytes into an onnxruntime-web session (wasm, one thread). */
+export async function loadOnnxClassifier(
+  bytes: Uint8Array,
+  input: { channels: number; height: number; width: number },
+): Promise<OnnxClassifier> {
+  configure();
+  const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
+  return {
+    async run(x, n) {
+      const tensor = new ort.Tensor(
+        'float32',
+        x.subarray(0, n * input.channels * input.height * input.width),
+        [n, input.channels, input.height, input.width],
+      );
+      const out = await session.run({ [ONNX_INPUT_NAME]: tensor });
+      return Float32Array.from(out[ONNX_OUTPUT_NAME].data as Float32Array);
+    },
+    release: () => session.release(),
+  };
+}
