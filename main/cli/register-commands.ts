@@ -7,3 +7,4 @@ import './commands/model';
 import './commands/train';
 import './commands/evaluate';
 import './commands/runs';
+import './commands/export';
