@@ -132,6 +132,7 @@ const models: { name: string; spec: ModelSpec }[] = [
     },
   },
   { name: 'preset small, gray 28×28', spec: presetSpec('small', { height: 28, width: 28, channels: 1 }, 10) },
+  { name: 'preset medium, rgb 16×16', spec: presetSpec('medium', { height: 16, width: 16, channels: 3 }, 6) },
   {
     name: 'preset reference, rgb 16×12',
     spec: presetSpec('reference', { height: 16, width: 12, channels: 3 }, 4),
