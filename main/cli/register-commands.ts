@@ -7,4 +7,4 @@ import './commands/model';
 import './commands/train';
 import './commands/evaluate';
 import './commands/runs';
-import './commands/export';
+import './commands/predict';
