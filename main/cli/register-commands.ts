@@ -8,3 +8,4 @@ import './commands/train';
 import './commands/evaluate';
 import './commands/runs';
 import './commands/predict';
+import './commands/export';
