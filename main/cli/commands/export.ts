@@ -48,8 +48,8 @@ async function exportModel(
 export function exportCommand(ctx: () => CliContext): Command {
   return new Command('export')
     .description(
-      "export a trained model (ONNX, or CNN Studio's own .cnnmodel) with labels.txt and a model card, and " +
-        "check it against the app's own predictions",
+      "export a trained model (ONNX, TensorFlow.js or CNN Studio's own .cnnmodel) with labels.txt and a model " +
+        "card, and check it against the app's own predictions",
     )
     .argument('<project>', 'project id or name')
     .option('--run <run>', "run id or name (default: the project's model)")

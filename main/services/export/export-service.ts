@@ -3,7 +3,7 @@
  *
  *   onnx    model.onnx (see onnx/onnx-export.ts), labels.txt, model-card.json, README.md
  *   native  model.cnnmodel (native-workers/cnn/model-file.ts), labels.txt, model-card.json, README.md
- *   tfjs    not available yet
+ *   tfjs    model.json + weights.bin (see tfjs/tfjs-export.ts; float32 NHWC input), labels.txt, model card
  *
  * After writing, the export is checked: the exported model runs on (up to 32 of) the project's validation tensors
  * — the test split's, then the training split's when there are none, else fixed random inputs — at batch sizes 1,
@@ -35,6 +35,13 @@ import {
   ONNX_OUTPUT_NAME,
 } from './onnx/onnx-export';
 import { loadOnnxClassifier } from './onnx/onnx-runtime';
+import {
+  exportTfjs,
+  readTfjsFolder,
+  TFJS_MODEL_FILE,
+  TFJS_WEIGHTS_FILE,
+  writeTfjsFolder,
+} from './tfjs/tfjs-export';
 
 export const EXPORT_FORMATS = ['onnx', 'tfjs', 'native'] as const;
 export type ExportFormat = (typeof EXPORT_FORMATS)[number];
@@ -108,12 +115,6 @@ export class ExportService {
     if (!summary)
       throw new AppFailure('not-found', 'This project has no trained model yet; train one first.');
     const record = s.runs.show(project.id, summary.id);
-    if (options.format === 'tfjs') {
-      throw new AppFailure(
-        'invalid-payload',
-        'Export to TensorFlow.js is not available yet (use onnx or native).',
-      );
-    }
     const modelPath = runFiles(s.projects.projectDir(project.id), record.id).finalModel;
     if (!fs.existsSync(modelPath)) {
       throw new AppFailure('conflict', `Run "${record.name}" has no trained weights.`);
@@ -153,6 +154,40 @@ export class ExportService {
       } finally {
         await onnx.release();
       }
+    } else if (options.format === 'tfjs') {
+      const exported = exportTfjs(spec, params, state, {
+        generatedBy: `CNN Studio ${s.config.version}`,
+        metadata: {
+          labels,
+          preprocessing,
+          appVersion: s.config.version,
+          run: { id: record.id, name: record.name },
+        },
+      });
+      await writeTfjsFolder(dir, exported);
+      files.push(TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE);
+      // loaded lazily: @tensorflow/tfjs is only needed to check the export
+      const { tfjsParity } = await import('./tfjs/tfjs-parity');
+      const checked = await tfjsParity(
+        await readTfjsFolder(dir),
+        spec,
+        params,
+        state,
+        inputs.x,
+        inputs.count,
+        {
+          batchSizes: PARITY_BATCHES,
+          tolerance: PARITY_TOLERANCE,
+        },
+      );
+      parity = {
+        maxAbsDiff: checked.maxAbsDiff,
+        top1Agreement: checked.top1Agreement,
+        images: inputs.count,
+        source: inputs.source,
+        batchSizes: checked.perBatchSize.map((b) => b.batchSize),
+        ok: checked.ok,
+      };
     } else {
       const meta: CnnModelMeta = {
         kind: 'cnnmodel',
@@ -219,12 +254,19 @@ export class ExportService {
               shape: ['N', spec.input.channels, spec.input.height, spec.input.width],
               range: [0, 1],
             }
-          : {
-              dtype: 'float32',
-              layout: 'NCHW',
-              shape: ['N', spec.input.channels, spec.input.height, spec.input.width],
-              range: [0, 1],
-            },
+          : format === 'tfjs'
+            ? {
+                dtype: 'float32',
+                layout: 'NHWC',
+                shape: ['N', spec.input.height, spec.input.width, spec.input.channels],
+                range: [0, 1],
+              }
+            : {
+                dtype: 'float32',
+                layout: 'NCHW',
+                shape: ['N', spec.input.channels, spec.input.height, spec.input.width],
+                range: [0, 1],
+              },
       output:
         format === 'onnx'
           ? {
@@ -401,6 +443,10 @@ function describeFile(name: string): string {
       return 'the model, ONNX (opset 13, IR version 8)';
     case 'model.cnnmodel':
       return 'the model, CNN Studio format (opens in CNN Studio and `cnn-studio predict`)';
+    case 'model.json':
+      return 'the model, TensorFlow.js layers format (tf.loadLayersModel), NHWC input';
+    case 'weights.bin':
+      return 'the weights of model.json';
     case 'labels.txt':
       return 'class names, one per line, in output order';
     case 'model-card.json':
@@ -436,7 +482,7 @@ export function modelCardMarkdown(card: ModelCard, parity: ExportParity): string
     '',
     '## Input',
     '',
-    `float32 [${shape}]${card.input.name ? ` named \`${String(card.input.name)}\`` : ''}, channel-major (NCHW), ` +
+    `float32 [${shape}]${card.input.name ? ` named \`${String(card.input.name)}\`` : ''}, ${card.input.layout === 'NHWC' ? 'channels last (NHWC)' : 'channel-major (NCHW)'}, ` +
       `values in [0, 1]; N (the batch) is free. ${p.channels === 1 ? '1 gray channel' : '3 RGB channels'}, ` +
       `${p.inputSize}×${p.inputSize} pixels.`,
     '',

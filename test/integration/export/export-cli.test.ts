@@ -122,7 +122,7 @@ describe('CLI: export', () => {
     }
   });
 
-  it('refuses a non-empty folder, and tfjs for now, with exit code 1', async () => {
+  it('refuses a non-empty folder with exit code 1 and an unknown format with 2', async () => {
     const out = path.join(temp.dir, 'busy');
     fs.mkdirSync(out);
     fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
@@ -132,6 +132,25 @@ describe('CLI: export', () => {
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
     const bad = await cli('export', 'Fashion', '--format', 'keras', '--out', path.join(temp.dir, 'k'));
     expect(bad.code).toBe(2);
+  });
+
+  it('exports the TF.js layers format, checked with tfjs', async () => {
+    const out = path.join(temp.dir, 'tfjs');
+    const r = await cli('export', 'Fashion', '--format', 'tfjs', '--out', out, '--json');
+    expect(r.code, r.err).toBe(0);
+    const result = r.json();
+    expect([...result.files].sort()).toEqual([
+      'README.md',
+      'labels.txt',
+      'model-card.json',
+      'model.json',
+      'weights.bin',
+    ]);
+    expect(result.parity.ok).toBe(true);
+    expect(result.parity.maxAbsDiff).toBeLessThanOrEqual(1e-4);
+    expect(result.parity.top1Agreement).toBe(1);
+    const card = JSON.parse(fs.readFileSync(path.join(out, 'model-card.json'), 'utf8'));
+    expect(card.input).toMatchObject({ layout: 'NHWC', shape: ['N', 28, 28, 1] });
   });
 
   it('exports the native format with --run', async () => {
