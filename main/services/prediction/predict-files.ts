@@ -37,7 +37,7 @@ export function topClasses(row: ArrayLike<number>, labels: string[], k: number):
     .map((i) => ({ label: labels[i], probability: row[i] }));
 }
 
-/** Predictions for `paths` (files and folders), one entry per image file, in scan order. */
+/** Predictions for `paths` (files and folders), one entry per image file, in the order of `paths`. */
 export async function predictFiles(
   client: InferenceClient,
   paths: string[],
@@ -113,5 +113,14 @@ export async function predictFiles(
     );
   }
   await Promise.all(inflight);
-  return [...out, ...results];
+  // In the order of `paths` (a folder's files in path order), unreadable inputs in their place.
+  const roots = paths.map((p) => path.resolve(p));
+  const rank = (file: string) => {
+    const i = roots.findIndex((r) => file === r || file.startsWith(r.endsWith(path.sep) ? r : r + path.sep));
+    return i < 0 ? roots.length : i;
+  };
+  return [...out, ...results]
+    .map((p) => ({ p, r: rank(p.file) }))
+    .sort((a, b) => a.r - b.r)
+    .map(({ p }) => p);
 }

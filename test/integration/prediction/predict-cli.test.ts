@@ -2,12 +2,16 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelFile } from '../../../native-workers/cnn/model-file';
+import { preprocessImage } from '../../../main/services/dataset/decode';
 import { exportNativeModel } from '../../../main/services/prediction/native-model';
+import { PredictionService } from '../../../main/services/prediction/prediction-service';
+import { runPredictJob } from '../../../main/services/training/predict-job';
 import { createServices } from '../../../main/services/services';
 import { runCliCaptured } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
 import { FASHION_SMALL } from '../../unit/dataset/fixtures';
 
+const WORKERS = path.resolve(__dirname, '../../../out/workers');
 const CLASSES = ['Bag', 'Sneaker', 'Trouser', 'Dress', 'Coat', 'Sandal'];
 
 function copyClasses(from: string, to: string, classes: string[], n: number): void {
@@ -124,9 +128,9 @@ describe('CLI: predict', () => {
 
   it('exits 1 when no file could be predicted, still with one JSON document', async () => {
     const missing = path.join(temp.dir, 'missing.png');
-    const predictions = await predictJson(1, 'Clothes', path.join(images, 'Bag', 'broken.png'), missing);
-    expect(predictions.map((p) => p.file)).toEqual([path.join(images, 'Bag', 'broken.png'), missing]);
-    expect((predictions[1] as { error: string }).error).toMatch(/no such file/);
+    const predictions = await predictJson(1, 'Clothes', missing, path.join(images, 'Bag', 'broken.png'));
+    expect(predictions.map((p) => p.file)).toEqual([missing, path.join(images, 'Bag', 'broken.png')]);
+    expect((predictions[0] as { error: string }).error).toMatch(/no such file/);
     const r = await cli('predict', 'Clothes', images, '--top', '0');
     expect(r.code).toBe(2);
   });
@@ -185,5 +189,43 @@ describe('CLI: predict', () => {
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out).error.message).toMatch(/not a CNN Studio model file/);
     expect(fs.existsSync(nowhere)).toBe(false);
+  });
+
+  it("matches the training worker's predictions, whatever the batching", async () => {
+    const runs = JSON.parse((await cli('runs', 'list', 'Clothes', '--json')).out) as {
+      id: string;
+      name: string;
+    }[];
+    const runId = (runs.find((r) => r.name === 'second') as { id: string }).id;
+    const modelFile = path.join(data, 'projects', projectId, 'runs', runId, 'final.model');
+    const service = new PredictionService(WORKERS);
+    try {
+      const whole = await service.predictFiles({ modelFile }, [images], { topK: CLASSES.length });
+      const small = await service.predictFiles({ modelFile }, [images], {
+        topK: CLASSES.length,
+        batchSize: 3,
+        concurrency: 2,
+      });
+      expect(small).toEqual(whole);
+      const ok = whole.filter((p) => 'top' in p) as { file: string; top: Top[] }[];
+      const pixels = new Uint8Array(ok.length * 28 * 28);
+      for (const [i, p] of ok.entries())
+        pixels.set(await preprocessImage(fs.readFileSync(p.file), 28, 'gray'), i * 28 * 28);
+      const batch = await runPredictJob(WORKERS, {
+        kind: 'predict',
+        modelPath: modelFile,
+        input: { kind: 'pixels', pixels, count: ok.length },
+      });
+      const labels = (await service.model({ modelFile })).meta.labels;
+      ok.forEach((p, i) => {
+        expect(p.top[0].label).toBe(labels[batch.predicted[i]]);
+        for (const t of p.top) {
+          const expected = batch.probabilities[i * batch.classes + labels.indexOf(t.label)];
+          expect(Math.abs(t.probability - expected)).toBeLessThan(1e-5);
+        }
+      });
+    } finally {
+      await service.dispose();
+    }
   });
 });
