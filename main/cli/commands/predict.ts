@@ -2,6 +2,7 @@ import { Command } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
 import { AppFailure } from '../../../app/ipc/result';
+import { CNN_MODEL_EXTENSION } from '../../../native-workers/cnn/model-file';
 import type { FilePrediction } from '../../services/prediction/predict-files';
 import { PredictionService, type PredictionSource } from '../../services/prediction/prediction-service';
 import { findAppRoot, workersDirFor } from '../../storage/app-paths';
@@ -46,6 +47,9 @@ async function predict(
   opts: PredictOptions,
 ): Promise<void> {
   const asFile = fs.statSync(ref, { throwIfNoEntry: false });
+  // Project names hold no path separators: such a reference (or a *.cnnmodel one) is a model file that is missing.
+  if (!asFile && (/[/\\]/.test(ref) || ref.toLowerCase().endsWith(CNN_MODEL_EXTENSION)))
+    throw new AppFailure('not-found', `No such model file: ${path.resolve(ref)}`);
   let service: PredictionService;
   let source: PredictionSource;
   let modelName: string;

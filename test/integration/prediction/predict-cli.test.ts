@@ -188,6 +188,15 @@ describe('CLI: predict', () => {
     const bad = await runCliCaptured(nowhere, 'predict', foreign, ...files, '--json');
     expect(bad.code).toBe(1);
     expect(JSON.parse(bad.out).error.message).toMatch(/not a CNN Studio model file/);
+    const gone = await runCliCaptured(
+      nowhere,
+      'predict',
+      path.join(temp.dir, 'gone.cnnmodel'),
+      ...files,
+      '--json',
+    );
+    expect(gone.code).toBe(1);
+    expect(JSON.parse(gone.out).error.message).toMatch(/No such model file/);
     expect(fs.existsSync(nowhere)).toBe(false);
   });
 
