@@ -33,7 +33,14 @@ describe('an import killed midway (SIGKILL) leaves a consistent database and res
 
   beforeAll(async () => {
     // The CLI as a real child process (bundled here so the test does not depend on a prior `npm run build`).
-    await bundleForNode(path.join(root, 'main/cli/index.ts'), cli, ['electron', 'better-sqlite3', 'sharp']);
+    // the same packages left to node_modules as scripts/build-node.mjs leaves (wasm-shipping ones cannot be bundled)
+    await bundleForNode(path.join(root, 'main/cli/index.ts'), cli, [
+      'electron',
+      'better-sqlite3',
+      'sharp',
+      'onnxruntime-web',
+      '@tensorflow/*',
+    ]);
     dataDir = tempDir('cnn-kill-data-');
     src = tempDir('cnn-kill-src-');
     const pngs = await Promise.all(Array.from({ length: FILES }, (_, i) => noisePng(48, 48, 77_000 + i)));
