@@ -3,14 +3,15 @@
  * install script): the parity check after an export, and the tests.
  */
 import path from 'node:path';
-import * as ort from 'onnxruntime-web';
 import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from './onnx-export';
 
-let configured = false;
+type Ort = typeof import('onnxruntime-web');
+let loaded: Ort | null = null;
 
-function configure(): void {
-  if (configured) return;
-  configured = true;
+/** onnxruntime-web, imported on first use (the CLI and the app start without it) and configured once. */
+async function onnxRuntime(): Promise<Ort> {
+  if (loaded) return loaded;
+  const ort = await import('onnxruntime-web');
   ort.env.wasm.numThreads = 1;
   ort.env.logLevel = 'error';
   try {
@@ -19,6 +20,8 @@ function configure(): void {
   } catch {
     // leave onnxruntime-web's own lookup
   }
+  loaded = ort;
+  return ort;
 }
 
 /** A loaded ONNX classifier: `run` takes [n, C, H, W] floats and returns the probabilities [n, classes]. */
@@ -32,7 +35,7 @@ export async function loadOnnxClassifier(
   bytes: Uint8Array,
   input: { channels: number; height: number; width: number },
 ): Promise<OnnxClassifier> {
-  configure();
+  const ort = await onnxRuntime();
   const session = await ort.InferenceSession.create(bytes, { executionProviders: ['wasm'] });
   return {
     async run(x, n) {
