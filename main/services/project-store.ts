@@ -42,6 +42,11 @@ export class ProjectStore {
     return path.join(this.projectsDir, id);
   }
 
+  /** A project's SQLite file (workers open their own read-only connections to it). */
+  dbPath(id: string): string {
+    return path.join(this.projectDir(id), DB_FILE);
+  }
+
   /** Creates the data folder layout; a read-only or unusable folder fails with a clear storage error. */
   ensureLayout(): void {
     try {

@@ -185,7 +185,7 @@ export class EvaluationService implements EvaluationApi {
         input: {
           kind: 'tensors',
           source: {
-            dbPath: `${this.projects.projectDir(projectId)}/project.sqlite`,
+            dbPath: this.projects.dbPath(projectId),
             imageIds,
             ...(binding ? { sqliteBinding: binding } : {}),
           },

@@ -244,6 +244,14 @@ export class RunRepository {
     return this.get(run.id);
   }
 
+  /** The whole snapshot: int32 triples (image id, class index, split code 0 train / 1 val / 2 test). */
+  snapshotTriples(runId: string): Int32Array {
+    const blob = this.db.prepare('SELECT snapshot FROM runs WHERE id = ?').pluck().get(runId) as
+      Buffer | undefined;
+    if (!blob) throw new AppFailure('not-found', `No run ${runId} in this project.`);
+    return new Int32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
+  }
+
   /** The snapshot's images of some splits, in image id order. */
   snapshot(runId: string, splits: readonly SplitCode[]): { imageIds: Int32Array; classes: Int32Array } {
     const blob = this.db.prepare('SELECT snapshot FROM runs WHERE id = ?').pluck().get(runId) as

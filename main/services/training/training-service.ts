@@ -136,8 +136,6 @@ export class TrainingService implements TrainingApi {
       if (error instanceof SpecError) throw trainingRefusal('invalid-model', error.message);
       throw error;
     }
-    if (settings.batchSize > snapshot.images.filter((i) => i.split === 'train').length * 64)
-      throw new AppFailure('invalid-payload', 'The batch size is larger than the training set.');
     repo.setSetting(SETTINGS_KEY, JSON.stringify(settings));
     const runId = randomUUID();
     const queued = this.active !== null;
@@ -243,9 +241,9 @@ export class TrainingService implements TrainingApi {
   }
 
   waitFor(projectId: string, runId: string): Promise<RunOutcome> {
-    const run = this.repo(projectId).get(runId);
+    this.repo(projectId).get(runId); // not-found for an unknown run
     const live = this.active?.runId === runId || this.queue.some((q) => q.runId === runId);
-    if (!live) return Promise.resolve(this.outcome(projectId, runId, run.status));
+    if (!live) return Promise.resolve(this.outcome(projectId, runId));
     return new Promise((resolve) => {
       const list = this.waiters.get(runId) ?? [];
       list.push(resolve);
@@ -315,7 +313,7 @@ export class TrainingService implements TrainingApi {
     const batchesPerEpoch = Math.ceil(trainCount / Math.min(run.settings.batchSize, trainCount));
     const config = trainingConfigFor(run.settings, batchesPerEpoch);
     config.batchSize = Math.min(config.batchSize, trainCount);
-    const dbPath = `${this.projects.projectDir(q.projectId)}/project.sqlite`;
+    const dbPath = this.projects.dbPath(q.projectId);
     const binding = sqliteNativeBinding();
     const source = (imageIds: Int32Array) => ({
       dbPath,
@@ -413,8 +411,7 @@ export class TrainingService implements TrainingApi {
     this.pump();
   }
 
-  private outcome(projectId: string, runId: string, status: RunStatus): RunOutcome {
-    void status;
+  private outcome(projectId: string, runId: string): RunOutcome {
     const runs = this.repo(projectId);
     return {
       run: detailOf(runs.get(runId), runs.epochs(runId)),
@@ -426,7 +423,7 @@ export class TrainingService implements TrainingApi {
     const waiters = this.waiters.get(runId);
     if (!waiters) return;
     this.waiters.delete(runId);
-    const outcome = this.outcome(projectId, runId, this.repo(projectId).get(runId).status);
+    const outcome = this.outcome(projectId, runId);
     for (const w of waiters) w(outcome);
   }
 

@@ -3,7 +3,7 @@ import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readModelFile } from '../../../native-workers/cnn/model-file';
 import { preprocessImage } from '../../../main/services/dataset/decode';
-import { exportNativeModel } from '../../../main/services/prediction/native-model';
+import { ExportService } from '../../../main/services/export/export-service';
 import { PredictionService } from '../../../main/services/prediction/prediction-service';
 import { runPredictJob } from '../../../main/services/training/predict-job';
 import { createServices } from '../../../main/services/services';
@@ -143,14 +143,16 @@ describe('CLI: predict', () => {
       version: '9.9.9-test',
     });
     const file = path.join(temp.dir, 'export', 'model.cnnmodel');
-    fs.mkdirSync(path.dirname(file));
     let written;
     try {
-      written = await exportNativeModel(services, projectId, undefined, file);
+      written = await new ExportService(services).export(projectId, {
+        format: 'native',
+        outDir: path.dirname(file),
+      });
     } finally {
       await services.dispose();
     }
-    expect(written.file).toBe(file);
+    expect(written.files).toContain(path.basename(file));
     const read = readModelFile(new Uint8Array(fs.readFileSync(file)));
     expect(read.source).toBe('cnnmodel');
     expect(read.meta).toMatchObject({

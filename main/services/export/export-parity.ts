@@ -1,0 +1,107 @@
+/**
+ * The export's parity check: the exported model and the app's own (the CNN core on the run's weights) on the same
+ * images at several batch sizes; `ok` when the largest absolute probability difference is at most 1e-4 and every
+ * top-1 class agrees.
+ */
+import type { ModelSpec } from '../../../app/domain/model-spec';
+import { AppFailure } from '../../../app/ipc/result';
+import { argmaxRow, buildModel } from '../../../native-workers/cnn/model';
+import { bytesToFloats } from '../../../native-workers/cnn/train/dataset';
+import type { Db } from '../../db/open-database';
+
+/** Largest absolute probability difference the parity check accepts. */
+export const PARITY_TOLERANCE = 1e-4;
+export const PARITY_IMAGES = 32;
+export const PARITY_BATCHES = [1, 3, PARITY_IMAGES];
+
+/** The result of comparing an exported model with the app's own predictions. */
+export interface ExportParity {
+  maxAbsDiff: number;
+  /** Fraction of (image, batch size) predictions whose top-1 class agrees. */
+  top1Agreement: number;
+  /** Images compared. */
+  images: number;
+  /** Where the images came from. */
+  source: 'val' | 'test' | 'train' | 'synthetic';
+  batchSizes: number[];
+  ok: boolean;
+}
+
+/** Up to 32 cached image tensors as floats in [0, 1]: validation first, then test, then train; else random. */
+export function parityInputs(db: Db, spec: ModelSpec): ParityInputs {
+  const size = spec.input.channels * spec.input.height * spec.input.width;
+  for (const split of ['val', 'test', 'train'] as const) {
+    const rows = db
+      .prepare(
+        `SELECT t.pixels FROM images i JOIN image_tensors t ON t.image_id = i.id
+         WHERE i.removed_at IS NULL AND i.split = ? ORDER BY i.id LIMIT ?`,
+      )
+      .pluck()
+      .all(split, PARITY_IMAGES) as Buffer[];
+    const usable = rows.filter((p) => p.length === size);
+    if (usable.length === 0) continue;
+    const x = new Float32Array(usable.length * size);
+    usable.forEach((p, n) => bytesToFloats(p, 0, size, x, n * size));
+    return { x, count: usable.length, size, source: split };
+  }
+  const x = new Float32Array(8 * size);
+  let seed = 12345;
+  for (let k = 0; k < x.length; k++) {
+    seed = (seed * 1103515245 + 12345) >>> 0;
+    x[k] = (seed >>> 8) / 16777216;
+  }
+  return { x, count: 8, size, source: 'synthetic' };
+}
+
+export interface ParityInputs {
+  x: Float32Array;
+  count: number;
+  size: number;
+  source: ExportParity['source'];
+}
+
+/** The app's own probabilities (the CNN core, eval mode) for n images. */
+export function corePredictions(
+  spec: ModelSpec,
+  params: Float32Array,
+  state: Float32Array,
+  x: Float32Array,
+  n: number,
+): Float32Array {
+  const model = buildModel(spec, { seed: 0, batchSize: Math.max(1, n), skipInit: true });
+  model.loadParams(params, state);
+  return model.predict(x.subarray(0, n * model.inputSize)).slice();
+}
+
+export async function compare(
+  inputs: ParityInputs,
+  ours: Float32Array,
+  spec: ModelSpec,
+  run: (x: Float32Array, n: number) => Promise<Float32Array>,
+): Promise<ExportParity> {
+  const K = spec.numClasses;
+  const batchSizes = [...new Set(PARITY_BATCHES.map((b) => Math.min(b, inputs.count)))];
+  let maxAbsDiff = 0;
+  let agree = 0;
+  let total = 0;
+  for (const n of batchSizes) {
+    const theirs = await run(inputs.x.subarray(0, n * inputs.size), n);
+    if (theirs.length !== n * K)
+      throw new AppFailure('internal', `The exported model gave ${theirs.length} values.`);
+    for (let i = 0; i < n * K; i++) {
+      const d = Math.abs(theirs[i] - ours[i]);
+      maxAbsDiff = Number.isNaN(d) ? Infinity : Math.max(maxAbsDiff, d);
+    }
+    for (let r = 0; r < n; r++) if (argmaxRow(theirs, r, K) === argmaxRow(ours, r, K)) agree++;
+    total += n;
+  }
+  const top1Agreement = total ? agree / total : 0;
+  return {
+    maxAbsDiff,
+    top1Agreement,
+    images: inputs.count,
+    source: inputs.source,
+    batchSizes,
+    ok: total > 0 && maxAbsDiff <= PARITY_TOLERANCE && agree === total,
+  };
+}
