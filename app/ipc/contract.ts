@@ -1,5 +1,7 @@
 import type { z } from 'zod';
 import { datasetChannels } from './channels/dataset';
+import { dialogChannels } from './channels/dialog';
+import { modelExportChannels } from './channels/model-export';
 import { predictionChannels } from './channels/prediction';
 import { projectChannels } from './channels/projects';
 import { runsChannels } from './channels/runs';
@@ -14,6 +16,8 @@ export const invokeChannels = {
   ...trainingChannels,
   ...runsChannels,
   ...predictionChannels,
+  ...modelExportChannels,
+  ...dialogChannels,
 } as const;
 
 type Channels = typeof invokeChannels;

@@ -1,4 +1,6 @@
 import type { ImportProgress, ImportSummary } from '../domain/dataset';
+import type { ModelExportProgress } from '../domain/model-export';
+import type { PredictionFinished, PredictionProgress } from '../domain/prediction';
 import type { TrainingEpochEvent, TrainingProgress, TrainingStatusEvent } from '../domain/training';
 import { event } from './define';
 
@@ -20,6 +22,12 @@ export const eventChannels = {
   'training:epoch': event<TrainingEpochEvent>(),
   /** A run's status changed; also sent when a run is renamed, deleted or picked as the model. */
   'training:status': event<TrainingStatusEvent>(),
+  /** A prediction batch's progress and newly finished items, at most ~10×/s. */
+  'prediction:progress': event<PredictionProgress>(),
+  /** A prediction batch ended (completed, cancelled or failed). */
+  'prediction:finished': event<PredictionFinished>(),
+  /** A model export moved to its next stage. */
+  'export:progress': event<ModelExportProgress>(),
 } as const;
 
 /** Every event channel name. */

@@ -1,6 +1,9 @@
 import type { InvokeName, InvokeOutput, InvokeParsed } from '../../app/ipc/contract';
 import type { Services } from '../services/services';
 import { datasetHandlers } from './handlers/dataset';
+import { dialogHandlers } from './handlers/dialog';
+import { modelExportHandlers } from './handlers/model-export';
+import { predictionHandlers } from './handlers/prediction';
 import { projectHandlers } from './handlers/projects';
 import { runsHandlers } from './handlers/runs';
 import { trainingHandlers } from './handlers/training';
@@ -21,5 +24,8 @@ export function createHandlerTable(): HandlerTable {
     ...datasetHandlers(),
     ...trainingHandlers(),
     ...runsHandlers(),
+    ...predictionHandlers(),
+    ...modelExportHandlers(),
+    ...dialogHandlers(),
   };
 }

@@ -1,0 +1,24 @@
+import { z } from 'zod';
+import { MODEL_EXPORT_FORMATS, type ModelExportResult } from '../../domain/model-export';
+import { invoke } from '../define';
+
+const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
+const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
+
+/** Invoke channels of the model export domain. */
+export const modelExportChannels = {
+  /**
+   * Exports the project's model (or run `runId`) into `dir` (new, or an existing empty folder) and checks it
+   * (parity). Progress comes as `export:progress` events.
+   */
+  'export:run': invoke<ModelExportResult>()(
+    z
+      .object({
+        projectId,
+        runId: runId.optional(),
+        format: z.enum(MODEL_EXPORT_FORMATS),
+        dir: z.string().min(1).max(4096),
+      })
+      .strict(),
+  ),
+} as const;
