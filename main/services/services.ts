@@ -1,5 +1,8 @@
 import type { EventName, EventPayload } from '../../app/ipc/events';
 import { DatasetService } from './dataset/dataset-service';
+import type { FileDialogs } from './dialogs';
+import { ExportService } from './export/export-service';
+import { PredictionService } from './prediction/prediction-service';
 import { ProjectStore } from './project-store';
 import type { EvaluationApi, RunsApi, TrainingApi } from './training/api';
 import { EvaluationService } from './training/evaluation-service';
@@ -19,6 +22,8 @@ export interface ServiceConfig {
   /** Base URL for project media, see AppInfo.mediaBaseUrl. */
   mediaBaseUrl: string;
   version: string;
+  /** The OS file dialogs (Electron's; scripted in e2e tests; none in the CLI). */
+  dialogs?: FileDialogs;
 }
 
 /** Every backend service, built once per process and shared by IPC handlers and the CLI. */
@@ -30,6 +35,8 @@ export interface Services {
   training: TrainingApi;
   runs: RunsApi;
   evaluation: EvaluationApi;
+  prediction: PredictionService;
+  modelExport: ExportService;
   /** Releases databases, workers and timers. */
   dispose(): Promise<void>;
 }
@@ -45,7 +52,8 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
   const training = new TrainingService(projects, events, { workersDir: config.workersDir });
   const runs = new RunsService(projects, training, events);
   const evaluation = new EvaluationService(projects, training, runs, config.workersDir);
-  return {
+  const prediction = new PredictionService(config.workersDir, { projects, runs });
+  const services: Services = {
     config,
     events,
     projects,
@@ -53,10 +61,15 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
     training,
     runs,
     evaluation,
+    prediction,
+    modelExport: undefined as unknown as ExportService, // set below: it needs the services
     async dispose() {
+      await prediction.dispose();
       await training.dispose();
       await dataset.cancelAll();
       projects.closeAll();
     },
   };
+  services.modelExport = new ExportService(services);
+  return services;
 }
