@@ -10,6 +10,7 @@ import { createHandlerTable } from '../../../main/ipc/handler-table';
 import { contentSecurityPolicy } from '../../../main/protocol/csp';
 import { resolveMedia } from '../../../main/protocol/media';
 import { mimeTypeFor, resolveStaticFile } from '../../../main/protocol/static-files';
+import type { FileDialogs } from '../../../main/services/dialogs';
 import { createServices, type EventSink, type Services } from '../../../main/services/services';
 import { artifactsDir, assertBuilt, bridgeScript, chromiumPath, repoRoot, rendererDir, slug } from './paths';
 
@@ -22,6 +23,11 @@ export interface StartOptions {
   /** prefers-color-scheme of the page (default light). */
   colorScheme?: 'light' | 'dark';
   viewport?: { width: number; height: number };
+  /**
+   * The OS file dialogs the app would show, scripted by the test (Chromium has no Electron dialog); default: every
+   * dialog is cancelled.
+   */
+  dialogs?: FileDialogs;
   /** Extra Chromium flags, e.g. its fake camera for webcam tests. */
   chromiumArgs?: string[];
 }
@@ -168,6 +174,7 @@ export async function startApp(options: StartOptions = {}): Promise<E2eApp> {
       workersDir: path.join(repoRoot, 'out', 'workers'),
       mediaBaseUrl: `${origin}/media`,
       version: JSON.parse(fs.readFileSync(path.join(repoRoot, 'package.json'), 'utf8')).version,
+      dialogs: options.dialogs ?? { open: async () => [], save: async () => null },
     },
     events,
   );
