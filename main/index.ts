@@ -8,6 +8,7 @@ import { handleAppProtocol, registerAppScheme } from './protocol/app-protocol';
 import { createServices, type Services } from './services/services';
 import { appVersion, findAppRoot, workersDirFor } from './storage/app-paths';
 import { APP_NAME } from './storage/default-data-dir';
+import { electronFileDialogs } from './windows/file-dialogs';
 import { createMainWindow, lockPermissions, preloadPath } from './windows/main-window';
 
 // The Electron shell: lifecycle only. Everything behind it (services, storage, workers) is plain Node and is
@@ -38,6 +39,7 @@ if (!app.requestSingleInstanceLock()) {
         workersDir: workersDirFor(appRoot),
         mediaBaseUrl: 'app://media',
         version: appVersion(appRoot),
+        dialogs: electronFileDialogs(),
       },
       webContentsEvents(() => window?.webContents),
     );

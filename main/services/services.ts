@@ -52,7 +52,7 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
   const training = new TrainingService(projects, events, { workersDir: config.workersDir });
   const runs = new RunsService(projects, training, events);
   const evaluation = new EvaluationService(projects, training, runs, config.workersDir);
-  const prediction = new PredictionService(config.workersDir, { projects, runs });
+  const prediction = new PredictionService(config.workersDir, { projects, runs, events, dataset });
   const services: Services = {
     config,
     events,

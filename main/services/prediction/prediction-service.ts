@@ -1,42 +1,96 @@
 /**
- * Prediction for the CLI (and later the Predict view): a project's model (or one of its runs) or a model file
+ * Prediction for the Predict view and the CLI: a project's model (or one of its runs) or a model file
  * (`.cnnmodel` or a run's final.model, no project needed), applied to image files and folders. Workers are kept per
  * model file (ModelCache) until dispose().
+ *
+ * Batches (the Predict view): `startBatch` checks the model synchronously and predicts in the background, streaming
+ * 'prediction:progress' (at most ~10×/s, with the items answered since the previous event, then a final flush) and
+ * one 'prediction:finished'. One batch runs per project: starting another cancels the running one (its finished
+ * event says cancelled). The items of the last 8 finished batches are kept in memory for CSV export and
+ * "copy into folders"; older ones are forgotten (not-found).
+ *
+ * `new PredictionService(workersDir)` (the CLI with a model file) needs nothing else; project sources, batches,
+ * feedback and pasted images need the project services (`deps`).
  */
+import { createHash, randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
+import sharp from 'sharp';
+import type {
+  AddToDatasetResult,
+  ImageExplanation,
+  PredictionBatchStatus,
+  PredictionItem,
+} from '../../../app/domain/prediction';
 import { AppFailure } from '../../../app/ipc/result';
+import type { DatasetService } from '../dataset/dataset-service';
 import type { ProjectStore } from '../project-store';
+import type { EventSink } from '../services';
 import type { RunsApi } from '../training/api';
 import { runFiles } from '../training/run-files';
+import { batchCsv, copyItemsToFolders, writeFileAtomic } from './batch-output';
+import { explainImage } from './explain-image';
 import type { InferenceClient } from './inference-client';
 import { ModelCache } from './model-cache';
-import { predictFiles, type FilePrediction, type PredictFilesOptions } from './predict-files';
+import {
+  predictFileOutcomes,
+  predictFiles,
+  type FileOutcome,
+  type FilePrediction,
+  type PredictFilesOptions,
+} from './predict-files';
 
 /** What to predict with: a project's model (or its run `runId`), or a model file. */
 export type PredictionSource = { projectId: string; runId?: string } | { modelFile: string };
 
-export interface ProjectAccess {
-  projects: Pick<ProjectStore, 'projectDir'>;
+/** The project services prediction uses (the CLI passes its Services). */
+export interface PredictionDeps {
+  projects: Pick<ProjectStore, 'projectDir' | 'get' | 'db' | 'dataDir'>;
   runs: Pick<RunsApi, 'modelRun' | 'show'>;
+  /** Where batch events go (none: the CLI). */
+  events?: EventSink;
+  /** Feedback goes through the import path. */
+  dataset?: Pick<DatasetService, 'importAndWait'>;
+}
+
+/** Finished batches whose items are kept for CSV export and copying. */
+const KEPT_BATCHES = 8;
+/** Smallest interval between two progress events of one batch. */
+const PROGRESS_INTERVAL_MS = 100;
+/** Formats a pasted image may have. */
+const PASTED_FORMATS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif' };
+
+interface Batch {
+  projectId: string;
+  batchId: string;
+  controller: AbortController;
+  items: PredictionItem[];
+  state: 'running' | PredictionBatchStatus;
+  promise: Promise<void>;
 }
 
 export class PredictionService {
   private readonly cache: ModelCache;
+  private readonly batches = new Map<string, Batch>();
+  /** Finished batch ids, oldest first. */
+  private readonly finished: string[] = [];
 
-  /** `access` is needed only for project sources. */
   constructor(
     workersDir: string,
-    private readonly access?: ProjectAccess,
+    private readonly deps?: PredictionDeps,
   ) {
     this.cache = new ModelCache(workersDir);
+  }
+
+  private need(): PredictionDeps {
+    if (!this.deps) throw new AppFailure('internal', 'Project predictions need the project services.');
+    return this.deps;
   }
 
   /** The model file a source uses: the run's (default: the project's model's) final.model, or the file itself. */
   modelPath(source: PredictionSource): string {
     if ('modelFile' in source) return path.resolve(source.modelFile);
-    if (!this.access) throw new AppFailure('internal', 'Project predictions need the project services.');
-    const { projects, runs } = this.access;
+    const { projects, runs } = this.need();
     const runId = source.runId ?? runs.modelRun(source.projectId)?.id;
     if (!runId)
       throw new AppFailure('not-found', 'This project has no trained model yet; train one first.', {
@@ -64,8 +118,259 @@ export class PredictionService {
     return predictFiles(await this.model(source), paths, options);
   }
 
-  /** Ends every inference worker. */
-  dispose(): Promise<void> {
-    return this.cache.dispose();
+  // ------------------------------------------------------------------ batches
+
+  /**
+   * Starts predicting `paths` (absolute files and folders) in the background. Fails at once when the project has
+   * no model (details.code 'no-model') or a path is not absolute. A running batch of the project is cancelled.
+   */
+  startBatch(
+    projectId: string,
+    runId: string | undefined,
+    paths: string[],
+    topK: number,
+  ): { batchId: string } {
+    const { events } = this.need();
+    for (const p of paths)
+      if (!path.isAbsolute(p)) throw new AppFailure('invalid-payload', `Not an absolute path: ${p}`);
+    const modelFile = this.modelPath(runId ? { projectId, runId } : { projectId });
+    for (const b of this.batches.values())
+      if (b.projectId === projectId && b.state === 'running') b.controller.abort();
+    const batchId = randomUUID();
+    const batch: Batch = {
+      projectId,
+      batchId,
+      controller: new AbortController(),
+      items: [],
+      state: 'running',
+      promise: Promise.resolve(),
+    };
+    this.batches.set(batchId, batch);
+    batch.promise = this.runBatch(batch, modelFile, paths, topK, events);
+    return { batchId };
   }
+
+  /** Stops a running batch (its finished event follows); false when it is not running. */
+  cancelBatch(batchId: string): { cancelled: boolean } {
+    const batch = this.batches.get(batchId);
+    if (!batch || batch.state !== 'running' || batch.controller.signal.aborted) return { cancelled: false };
+    batch.controller.abort();
+    return { cancelled: true };
+  }
+
+  /** Resolves when a batch has ended (tests and the bench). */
+  async waitForBatch(batchId: string): Promise<PredictionBatchStatus> {
+    const batch = this.batches.get(batchId);
+    if (!batch) throw new AppFailure('not-found', 'No such prediction batch.');
+    await batch.promise;
+    return batch.state as PredictionBatchStatus;
+  }
+
+  /** The items of a finished batch, in order. */
+  batchItems(batchId: string): PredictionItem[] {
+    const batch = this.batches.get(batchId);
+    if (!batch)
+      throw new AppFailure('not-found', 'This prediction batch is no longer available; predict again.', {
+        code: 'no-batch',
+      });
+    if (batch.state === 'running')
+      throw new AppFailure('busy', 'The prediction batch is still running.', { code: 'batch-running' });
+    return [...batch.items].sort((a, b) => a.index - b.index);
+  }
+
+  private async runBatch(
+    batch: Batch,
+    modelFile: string,
+    paths: string[],
+    topK: number,
+    events: EventSink | undefined,
+  ): Promise<void> {
+    const { projectId, batchId } = batch;
+    const signal = batch.controller.signal;
+    const started = performance.now();
+    let total = 0;
+    let pending: PredictionItem[] = [];
+    let lastEmit = 0;
+    let timer: NodeJS.Timeout | null = null;
+    const emitProgress = () => {
+      if (timer) clearTimeout(timer);
+      timer = null;
+      lastEmit = performance.now();
+      const items = pending.sort((a, b) => a.index - b.index);
+      pending = [];
+      events?.emit('prediction:progress', { projectId, batchId, done: batch.items.length, total, items });
+    };
+    const onResult = (index: number, o: FileOutcome) => {
+      const item = toItem(index, o);
+      batch.items.push(item);
+      pending.push(item);
+      if (timer) return;
+      const wait = PROGRESS_INTERVAL_MS - (performance.now() - lastEmit);
+      if (wait <= 0) emitProgress();
+      else timer = setTimeout(emitProgress, wait);
+    };
+    let status: PredictionBatchStatus = 'completed';
+    let error: { code: string; detail: string } | undefined;
+    try {
+      const client = await this.cache.get(modelFile);
+      await predictFileOutcomes(client, paths, {
+        topK,
+        signal,
+        onTotal: (n) => {
+          total = n;
+          emitProgress(); // the total, as soon as the scan knows it
+        },
+        onResult,
+      });
+      if (signal.aborted) status = 'cancelled';
+    } catch (e) {
+      status = 'failed';
+      const failure = e instanceof AppFailure ? e : null;
+      const code = (failure?.details as { code?: string } | undefined)?.code ?? failure?.code ?? 'internal';
+      error = { code, detail: e instanceof Error ? e.message : String(e) };
+    }
+    emitProgress();
+    batch.state = status;
+    const seconds = (performance.now() - started) / 1000;
+    const predicted = batch.items.filter((i) => i.ok).length;
+    events?.emit('prediction:finished', {
+      projectId,
+      batchId,
+      status,
+      total,
+      predicted,
+      failed: batch.items.length - predicted,
+      imagesPerSecond: seconds > 0 ? Math.round((batch.items.length / seconds) * 10) / 10 : 0,
+      ...(error ? { error } : {}),
+    });
+    this.finished.push(batchId);
+    while (this.finished.length > KEPT_BATCHES) this.batches.delete(this.finished.shift() as string);
+  }
+
+  // ------------------------------------------------------------------ results
+
+  /** Writes a finished batch as CSV (formula-safe; atomically); `file` is absolute and ends in .csv. */
+  exportCsv(batchId: string, file: string): { file: string; rows: number } {
+    if (!path.isAbsolute(file))
+      throw new AppFailure('invalid-payload', 'The CSV file needs an absolute path.');
+    if (path.extname(file).toLowerCase() !== '.csv')
+      throw new AppFailure('invalid-payload', 'The CSV file name must end in .csv.');
+    const items = this.batchItems(batchId);
+    const dir = path.dirname(file);
+    if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
+      throw new AppFailure('not-found', `No such folder: ${dir}`);
+    writeFileAtomic(file, batchCsv(items));
+    return { file, rows: items.length };
+  }
+
+  /** Copies a finished batch's predicted images into `dir/<predicted label>/` (never overwrites). */
+  async copyToFolders(
+    batchId: string,
+    dir: string,
+  ): Promise<{ dir: string; copied: number; failed: number }> {
+    if (!path.isAbsolute(dir)) throw new AppFailure('invalid-payload', 'The folder needs an absolute path.');
+    const items = this.batchItems(batchId);
+    return { dir, ...(await copyItemsToFolders(items, dir)) };
+  }
+
+  /** The top classes, preview and Grad-CAM overlay of one image. */
+  async explain(
+    source: { projectId: string; runId?: string },
+    file: string,
+    options: { label?: string; topK: number },
+  ): Promise<ImageExplanation> {
+    if (!path.isAbsolute(file)) throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`);
+    return explainImage(await this.model(source), file, options);
+  }
+
+  // ------------------------------------------------------------------ feedback and paste
+
+  /** Adds one image to the dataset with `label`, through the import (duplicates and conflicts as import does). */
+  async addToDataset(projectId: string, file: string, label: string): Promise<AddToDatasetResult> {
+    const { dataset, projects } = this.need();
+    if (!dataset) throw new AppFailure('internal', 'Adding to the dataset needs the dataset service.');
+    if (!path.isAbsolute(file)) throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`);
+    const wanted = label.normalize('NFC').trim();
+    const summary = await dataset.importAndWait(projectId, { paths: [file], label: wanted });
+    const issue = summary.failed[0] ?? summary.skipped[0];
+    if (summary.status === 'failed' || (summary.imported === 0 && issue)) {
+      return { outcome: 'failed', label: wanted, imageId: null, reason: issue?.reason ?? summary.error };
+    }
+    let image: { id: number; label: string | null } | undefined;
+    try {
+      const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
+      image = projects
+        .db(projectId)
+        .prepare(
+          'SELECT i.id AS id, l.name AS label FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE i.sha256 = ?',
+        )
+        .get(sha) as { id: number; label: string | null } | undefined;
+    } catch {
+      image = undefined;
+    }
+    if (summary.imported > 0)
+      return { outcome: 'added', label: image?.label ?? wanted, imageId: image?.id ?? null };
+    if (summary.conflicts > 0) {
+      const existing = summary.conflictList[0]?.labels[0] ?? image?.label ?? wanted;
+      return {
+        outcome: 'duplicate',
+        label: image?.label ?? existing,
+        imageId: image?.id ?? null,
+        reason: `already in the project labeled "${existing}"; marked as a label conflict`,
+      };
+    }
+    if (summary.duplicates > 0 || summary.alreadyImported > 0)
+      return { outcome: 'duplicate', label: image?.label ?? wanted, imageId: image?.id ?? null };
+    return {
+      outcome: 'failed',
+      label: wanted,
+      imageId: null,
+      reason: summary.error ?? 'nothing was imported',
+    };
+  }
+
+  /** Stores a pasted PNG/JPEG/WebP/GIF as `<dataDir>/pasted/<sha256>.<ext>` so that it can be predicted. */
+  async savePasted(projectId: string, base64: string): Promise<{ file: string }> {
+    const { projects } = this.need();
+    projects.get(projectId); // not-found for an unknown project
+    const bytes = Buffer.from(base64, 'base64');
+    const notImage = () =>
+      new AppFailure('invalid-payload', 'The pasted data is not a PNG, JPEG, WebP or GIF image.', {
+        code: 'not-an-image',
+      });
+    if (bytes.length === 0) throw notImage();
+    let format: string | undefined;
+    try {
+      const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
+      format = meta.format && meta.width && meta.height ? meta.format : undefined;
+    } catch {
+      throw notImage();
+    }
+    const ext = format ? PASTED_FORMATS[format] : undefined;
+    if (!ext) throw notImage();
+    const dir = path.join(projects.dataDir, 'pasted');
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const file = path.join(dir, `${sha}.${ext}`);
+    const rel = path.relative(dir, file);
+    if (!rel || rel.startsWith('..') || path.isAbsolute(rel))
+      throw new AppFailure('internal', 'pasted file outside its folder');
+    fs.mkdirSync(dir, { recursive: true });
+    if (!fs.existsSync(file)) writeFileAtomic(file, bytes);
+    return { file };
+  }
+
+  /** Cancels running batches and ends every inference worker. */
+  async dispose(): Promise<void> {
+    const running = [...this.batches.values()].filter((b) => b.state === 'running');
+    for (const b of running) b.controller.abort();
+    await Promise.all(running.map((b) => b.promise.catch(() => undefined)));
+    await this.cache.dispose();
+  }
+}
+
+function toItem(index: number, o: FileOutcome): PredictionItem {
+  const base = { index, file: o.file, name: path.basename(o.file) };
+  return 'top' in o
+    ? { ...base, ok: true, top: o.top }
+    : { ...base, ok: false, code: o.code, detail: o.error };
 }
