@@ -326,6 +326,15 @@ export class Model {
     return this.plans.filter((p) => p.spec.type === 'conv2d').map((p) => this.filters(p.index));
   }
 
+  /**
+   * Eval-mode forward WITHOUT fused kernels, so that activations[i] is layer i's own output for every i (a fused
+   * conv + relu would leave the conv's buffer stale). For explanations (explain/class-gradient.ts), which
+   * backpropagate through those activations; predict() keeps the fused fast path. Returns the logits view.
+   */
+  forwardUnfused(x: Float32Array): Float32Array {
+    return this.run(x, false, false);
+  }
+
   /** Runs one image ([C, H, W]) in eval mode and returns a copy of every layer's activations. */
   featureMaps(image: Float32Array): FeatureMap[] {
     this.run(image, false, false); // every layer's own activations, so no fusion

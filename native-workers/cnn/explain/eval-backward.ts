@@ -1,0 +1,147 @@
+/**
+ * Backward of one layer AFTER AN EVAL-MODE FORWARD, for explanations (the gradient of a class score with respect
+ * to an activation). The layers' own backward functions assume a training forward and accumulate parameter
+ * gradients into the model's grads; this one differs where eval differs and never touches the model:
+ *
+ *   batchNorm  eval forward is out = γ·(x − runningMean)/√(runningVar + ε) + β, an affine map per channel, so
+ *              dinp += dout · γ / √(runningVar + ε)  (no batch-statistics correction terms)
+ *   dropout    the identity in eval, so dinp += dout
+ *   maxPool2d  the window maxima ("switches") are recomputed from the layer's input (the layer's own are private
+ *              and belong to its last forward)
+ *   conv2d, dense  the model's KernelSet backward, with the parameter gradients going to scratch buffers that are
+ *              thrown away (model.grads is never written: a model that trains is not disturbed)
+ *   relu, leakyRelu, avgPool2d, globalAvgPool, flatten  the same as in training
+ *
+ * Shapes: inp [C, H, W] of layer i (batch 1), out its output, dout the gradient of its output; dinp (zeroed by
+ * the caller) receives the gradient of its input. Requires model.forwardUnfused() of that image first.
+ */
+import type { BatchNormLayerSpec } from '../../../app/domain/model-spec';
+import type { Conv2dShape, Pool2dShape, Tensor } from '../kernel-set';
+import type { Model } from '../model';
+import { avgPool2dBackward } from '../ops/avg-pool2d';
+import { flattenBackward } from '../ops/flatten';
+import { globalAvgPoolBackward } from '../ops/global-avg-pool';
+import { leakyReluBackward } from '../ops/leaky-relu';
+import { sizeOf, type LayerPlan } from '../plan';
+
+/** dinp += dout · γ / √(runningVar + ε), per channel (eval-mode batchnorm is affine). [C, S] for batch 1. */
+export function batchNormBackwardEval(
+  channels: number,
+  spatial: number,
+  epsilon: number,
+  gamma: Tensor,
+  runningVar: Tensor,
+  dout: Tensor,
+  dinp: Tensor,
+): void {
+  for (let c = 0; c < channels; c++) {
+    const g = gamma[c] / Math.sqrt(runningVar[c] + epsilon);
+    for (let i = c * spatial, e = i + spatial; i < e; i++) dinp[i] += dout[i] * g;
+  }
+}
+
+/** The conv geometry of a planned conv2d layer, for one image. */
+export function convShapeOf(plan: LayerPlan): Conv2dShape {
+  const [C, H, W] = plan.inShape;
+  const [OC, OH, OW] = plan.outShape;
+  const g = plan.conv!;
+  return {
+    batch: 1,
+    inChannels: C,
+    inHeight: H,
+    inWidth: W,
+    outChannels: OC,
+    kernelHeight: g.kernel[0],
+    kernelWidth: g.kernel[1],
+    strideH: g.stride[0],
+    strideW: g.stride[1],
+    padTop: g.padTop,
+    padLeft: g.padLeft,
+    outHeight: OH,
+    outWidth: OW,
+  };
+}
+
+/** The pooling geometry of a planned max/avg pooling layer, for one image. */
+export function poolShapeOf(plan: LayerPlan): Pool2dShape {
+  const [C, H, W] = plan.inShape;
+  const g = plan.pool!;
+  return {
+    batch: 1,
+    channels: C,
+    inHeight: H,
+    inWidth: W,
+    poolHeight: g.size[0],
+    poolWidth: g.size[1],
+    strideH: g.stride[0],
+    strideW: g.stride[1],
+    outHeight: plan.outShape[1],
+    outWidth: plan.outShape[2],
+  };
+}
+
+/** Accumulates into dinp the gradient of layer i's input, given that of its output (see the module comment). */
+export function layerBackwardEval(
+  model: Model,
+  i: number,
+  inp: Float32Array,
+  out: Float32Array,
+  dout: Float32Array,
+  dinp: Float32Array,
+): void {
+  const plan = model.plans[i];
+  const spec = plan.spec;
+  const k = model.kernels;
+  const inSize = sizeOf(plan.inShape);
+  switch (spec.type) {
+    case 'conv2d': {
+      const weight = model.param(i, 'weight');
+      k.conv2dBackward(convShapeOf(plan), inp, weight, dout, dinp, new Float32Array(weight.length), null);
+      return;
+    }
+    case 'dense': {
+      const weight = model.param(i, 'weight');
+      const shape = { batch: 1, inFeatures: inSize, outFeatures: plan.outShape[0] };
+      k.denseBackward(shape, inp, weight, dout, dinp, new Float32Array(weight.length), null);
+      return;
+    }
+    case 'maxPool2d': {
+      const s = poolShapeOf(plan);
+      const outSize = sizeOf(plan.outShape);
+      const argmax = new Int32Array(outSize);
+      k.maxPool2dForward(s, inp, new Float32Array(outSize), argmax);
+      k.maxPool2dBackward(s, dout, argmax, dinp);
+      return;
+    }
+    case 'avgPool2d':
+      avgPool2dBackward(poolShapeOf(plan), dout, dinp);
+      return;
+    case 'globalAvgPool': {
+      const [C, H, W] = plan.inShape;
+      globalAvgPoolBackward({ batch: 1, channels: C, spatial: H * W }, dout, dinp);
+      return;
+    }
+    case 'relu':
+      k.reluBackward(out.subarray(0, inSize), dout.subarray(0, inSize), dinp.subarray(0, inSize));
+      return;
+    case 'leakyRelu':
+      leakyReluBackward(inp.subarray(0, inSize), dout, dinp, spec.alpha ?? 0.01);
+      return;
+    case 'dropout': // the identity in eval
+    case 'flatten':
+      flattenBackward(dout, dinp, inSize);
+      return;
+    case 'batchNorm': {
+      const [C, H, W] = plan.inShape;
+      const o = model.layout.stateOffsets[i];
+      const runningVar = model.state.subarray(o + C, o + 2 * C);
+      const epsilon = (spec as BatchNormLayerSpec).epsilon ?? 1e-5;
+      batchNormBackwardEval(C, H * W, epsilon, model.param(i, 'gamma'), runningVar, dout, dinp);
+      return;
+    }
+    default: {
+      const never: never = spec;
+      throw new Error(`no eval backward for layer ${JSON.stringify(never)}`);
+    }
+  }
+}
