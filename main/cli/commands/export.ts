@@ -1,21 +1,17 @@
 import { Command, InvalidArgumentError } from 'commander';
-import {
-  EXPORT_FORMATS,
-  ExportService,
-  type ExportFormat,
-  type ExportResult,
-} from '../../services/export/export-service';
+import type { ModelExportFormat, ModelExportResult } from '../../../app/domain/model-export';
+import { EXPORT_FORMATS } from '../../services/export/export-service';
 import { printResult, ReportedFailure, type CliContext } from '../cli-context';
 import { registerCliCommand } from '../run-cli';
 
-function parseFormat(value: string): ExportFormat {
+function parseFormat(value: string): ModelExportFormat {
   if (!(EXPORT_FORMATS as readonly string[]).includes(value)) {
     throw new InvalidArgumentError(`must be one of ${EXPORT_FORMATS.join(', ')}`);
   }
-  return value as ExportFormat;
+  return value as ModelExportFormat;
 }
 
-function describeExport(r: ExportResult): string {
+function describeExport(r: ModelExportResult): string {
   const p = r.parity;
   const where = p.source === 'synthetic' ? 'synthetic inputs' : `${p.source} images`;
   return [
@@ -30,9 +26,9 @@ function describeExport(r: ExportResult): string {
 async function exportModel(
   c: CliContext,
   ref: string,
-  opts: { run?: string; format: ExportFormat; out: string },
+  opts: { run?: string; format: ModelExportFormat; out: string },
 ): Promise<void> {
-  const result = await new ExportService(c.services()).export(ref, {
+  const result = await c.services().modelExport.export(ref, {
     format: opts.format,
     outDir: opts.out,
     ...(opts.run !== undefined ? { run: opts.run } : {}),
@@ -55,7 +51,7 @@ export function exportCommand(ctx: () => CliContext): Command {
     .option('--run <run>', "run id or name (default: the project's model)")
     .requiredOption('--format <format>', 'onnx, tfjs or native', parseFormat)
     .requiredOption('--out <dir>', 'a new or empty folder to write into')
-    .action((ref: string, opts: { run?: string; format: ExportFormat; out: string }) =>
+    .action((ref: string, opts: { run?: string; format: ModelExportFormat; out: string }) =>
       exportModel(ctx(), ref, opts),
     );
 }

@@ -3,6 +3,7 @@
  * images at several batch sizes; `ok` when the largest absolute probability difference is at most 1e-4 and every
  * top-1 class agrees.
  */
+import type { ExportParity } from '../../../app/domain/model-export';
 import type { ModelSpec } from '../../../app/domain/model-spec';
 import { AppFailure } from '../../../app/ipc/result';
 import { argmaxRow, buildModel } from '../../../native-workers/cnn/model';
@@ -14,18 +15,10 @@ export const PARITY_TOLERANCE = 1e-4;
 export const PARITY_IMAGES = 32;
 export const PARITY_BATCHES = [1, 3, PARITY_IMAGES];
 
-/** The result of comparing an exported model with the app's own predictions. */
-export interface ExportParity {
-  maxAbsDiff: number;
-  /** Fraction of (image, batch size) predictions whose top-1 class agrees. */
-  top1Agreement: number;
-  /** Images compared. */
-  images: number;
-  /** Where the images came from. */
-  source: 'val' | 'test' | 'train' | 'synthetic';
-  batchSizes: number[];
-  ok: boolean;
-}
+export type { ExportParity };
+
+/** Where the parity images came from: the validation split, then test, then train; else fixed random inputs. */
+export type ParitySource = 'val' | 'test' | 'train' | 'synthetic';
 
 /** Up to 32 cached image tensors as floats in [0, 1]: validation first, then test, then train; else random. */
 export function parityInputs(db: Db, spec: ModelSpec): ParityInputs {
@@ -57,7 +50,7 @@ export interface ParityInputs {
   x: Float32Array;
   count: number;
   size: number;
-  source: ExportParity['source'];
+  source: ParitySource;
 }
 
 /** The app's own probabilities (the CNN core, eval mode) for n images. */
@@ -73,32 +66,41 @@ export function corePredictions(
   return model.predict(x.subarray(0, n * model.inputSize)).slice();
 }
 
+/**
+ * Runs every image through `run` in chunks of each batch size (1, 3 and 32, capped at the image count) and compares
+ * with `ours` ([count, classes]): the largest absolute difference and the share of (image, batch size) top-1 classes
+ * that agree.
+ */
 export async function compare(
-  inputs: ParityInputs,
+  inputs: Pick<ParityInputs, 'x' | 'count' | 'source'>,
   ours: Float32Array,
   spec: ModelSpec,
   run: (x: Float32Array, n: number) => Promise<Float32Array>,
 ): Promise<ExportParity> {
   const K = spec.numClasses;
+  const size = spec.input.channels * spec.input.height * spec.input.width;
   const batchSizes = [...new Set(PARITY_BATCHES.map((b) => Math.min(b, inputs.count)))];
   let maxAbsDiff = 0;
   let agree = 0;
   let total = 0;
-  for (const n of batchSizes) {
-    const theirs = await run(inputs.x.subarray(0, n * inputs.size), n);
-    if (theirs.length !== n * K)
-      throw new AppFailure('internal', `The exported model gave ${theirs.length} values.`);
-    for (let i = 0; i < n * K; i++) {
-      const d = Math.abs(theirs[i] - ours[i]);
-      maxAbsDiff = Number.isNaN(d) ? Infinity : Math.max(maxAbsDiff, d);
+  for (const batch of batchSizes) {
+    for (let start = 0; start < inputs.count; start += batch) {
+      const n = Math.min(batch, inputs.count - start);
+      const theirs = await run(inputs.x.subarray(start * size, (start + n) * size), n);
+      if (theirs.length !== n * K)
+        throw new AppFailure('internal', `The exported model gave ${theirs.length} values for ${n} images.`);
+      const mine = ours.subarray(start * K, (start + n) * K);
+      for (let i = 0; i < n * K; i++) {
+        const d = Math.abs(theirs[i] - mine[i]);
+        maxAbsDiff = Number.isNaN(d) ? Infinity : Math.max(maxAbsDiff, d);
+      }
+      for (let r = 0; r < n; r++) if (argmaxRow(theirs, r, K) === argmaxRow(mine, r, K)) agree++;
+      total += n;
     }
-    for (let r = 0; r < n; r++) if (argmaxRow(theirs, r, K) === argmaxRow(ours, r, K)) agree++;
-    total += n;
   }
-  const top1Agreement = total ? agree / total : 0;
   return {
     maxAbsDiff,
-    top1Agreement,
+    top1Agreement: total ? agree / total : 0,
     images: inputs.count,
     source: inputs.source,
     batchSizes,

@@ -6,13 +6,12 @@ import { preprocessingFor, type CnnModelPreprocessing } from '../../../native-wo
 import type { Services } from '../services';
 import { RunRepository } from '../training/run-repository';
 import { ONNX_INPUT_NAME, ONNX_IR_VERSION, ONNX_OPSET, ONNX_OUTPUT_NAME } from './onnx/onnx-export';
-import type { ExportParity } from './export-parity';
-import type { ExportFormat } from './export-service';
+import type { ExportParity, ModelExportFormat } from '../../../app/domain/model-export';
 
 /** The model card: what a user of the exported files needs to know (model-card.json, rendered in README.md). */
 export interface ModelCard {
   name: string;
-  format: ExportFormat;
+  format: ModelExportFormat;
   files: Record<string, string>;
   classes: string[];
   input: Record<string, unknown>;
@@ -37,7 +36,7 @@ export async function buildModelCard(
   s: Services,
   projectId: string,
   projectName: string,
-  format: ExportFormat,
+  format: ModelExportFormat,
   spec: ModelSpec,
   detail: RunDetail,
 ): Promise<ModelCard> {
@@ -161,6 +160,10 @@ export function describeFile(name: string): string {
       return 'the model, TensorFlow.js layers format (tf.loadLayersModel), NHWC input';
     case 'weights.bin':
       return 'the weights of model.json';
+    case 'predict.py':
+      return 'sample: classify images with onnxruntime + Pillow (the app’s preprocessing)';
+    case 'predict.mjs':
+      return 'sample: classify images with Node.js + sharp (the app’s preprocessing)';
     case 'labels.txt':
       return 'class names, one per line, in output order';
     case 'model-card.json':
@@ -207,6 +210,7 @@ export function modelCardMarkdown(card: ModelCard, parity: ExportParity): string
     '',
     `Exactly what CNN Studio does to an image file: ${p.description}`,
     '',
+    ...usage(card),
     '## Metrics',
     '',
     '| split | images | accuracy | loss |',
@@ -239,4 +243,46 @@ export function modelCardMarkdown(card: ModelCard, parity: ExportParity): string
     '',
   ];
   return lines.join('\n');
+}
+
+/** "How to run it" for the sample code beside the model (none for .cnnmodel). */
+function usage(card: ModelCard): string[] {
+  const files = Object.keys(card.files);
+  const lines: string[] = [];
+  if (files.includes('predict.py')) {
+    lines.push(
+      '## Run it from Python',
+      '',
+      '```sh',
+      'pip install onnxruntime pillow numpy',
+      'python3 predict.py photo.jpg other.png --top 3      # --json for JSON',
+      '```',
+      '',
+      '`predict.py` prints the top classes of every image. Its `preprocess(path)` (importable: ' +
+        '`from predict import preprocess`) repeats the preprocessing above with Pillow and numpy; on plain 8-bit ' +
+        'images up to 256×256 pixels it gives CNN Studio’s tensors within 1/255. Larger images are first shrunk ' +
+        'with Pillow’s Lanczos filter where CNN Studio uses libvips’, so a pixel may differ by a few levels.',
+      '',
+    );
+  }
+  if (files.includes('predict.mjs')) {
+    const onnx = files.includes('model.onnx');
+    lines.push(
+      '## Run it from Node.js',
+      '',
+      '```sh',
+      onnx ? 'npm install onnxruntime-node sharp' : 'npm install @tensorflow/tfjs sharp',
+      'node predict.mjs photo.jpg other.png --top 3        # --json for JSON',
+      '```',
+      '',
+      '`predict.mjs` decodes with sharp and repeats the rest of the preprocessing in JavaScript, so its tensors ' +
+        'are CNN Studio’s own.' +
+        (onnx
+          ? ' `CNN_STUDIO_ORT=onnxruntime-web node predict.mjs …` runs it on WebAssembly instead ' +
+            '(`npm install onnxruntime-web`).'
+          : ' It loads `model.json` + `weights.bin` with a small file loader and runs on tfjs’s cpu backend.'),
+      '',
+    );
+  }
+  return lines;
 }

@@ -56,7 +56,24 @@ describe('CLI: export', () => {
     expect(result.format).toBe('onnx');
     expect(result.dir).toBe(out);
     expect(result.runId).toBe(runId);
-    expect([...result.files].sort()).toEqual(['README.md', 'labels.txt', 'model-card.json', 'model.onnx']);
+    expect([...result.files].sort()).toEqual([
+      'README.md',
+      'labels.txt',
+      'model-card.json',
+      'model.onnx',
+      'predict.mjs',
+      'predict.py',
+    ]);
+    expect(Object.keys(result).sort()).toEqual(['dir', 'files', 'format', 'parity', 'runId', 'runName']);
+    expect(Object.keys(result.parity).sort()).toEqual([
+      'batchSizes',
+      'images',
+      'maxAbsDiff',
+      'ok',
+      'source',
+      'top1Agreement',
+    ]);
+    expect(result.parity.batchSizes).toEqual([1, 3, Math.min(32, result.parity.images)]);
     expect(fs.readdirSync(out).sort()).toEqual([...result.files].sort());
     expect(result.parity.ok).toBe(true);
     expect(result.parity.source).toBe('val');
@@ -92,6 +109,8 @@ describe('CLI: export', () => {
     expect(typeof card.appVersion).toBe('string');
     const readme = fs.readFileSync(path.join(out, 'README.md'), 'utf8');
     expect(readme).toContain('## Preprocessing');
+    expect(readme).toContain('python3 predict.py');
+    expect(readme).toContain('node predict.mjs');
     for (const l of labels) expect(readme).toContain(l);
 
     // model.onnx in onnxruntime-web against the app's own model on every validation tensor
@@ -128,7 +147,7 @@ describe('CLI: export', () => {
     fs.writeFileSync(path.join(out, 'keep.txt'), 'mine');
     const r = await cli('export', 'Fashion', '--format', 'onnx', '--out', out, '--json');
     expect(r.code).toBe(1);
-    expect(r.json().error.message).toMatch(/not empty/);
+    expect(r.json().error).toMatchObject({ code: 'conflict', message: expect.stringMatching(/not empty/) });
     expect(fs.readdirSync(out)).toEqual(['keep.txt']);
     const bad = await cli('export', 'Fashion', '--format', 'keras', '--out', path.join(temp.dir, 'k'));
     expect(bad.code).toBe(2);
@@ -144,6 +163,7 @@ describe('CLI: export', () => {
       'labels.txt',
       'model-card.json',
       'model.json',
+      'predict.mjs',
       'weights.bin',
     ]);
     expect(result.parity.ok).toBe(true);
