@@ -34,6 +34,12 @@ export interface AugmentationSettings {
   contrast: number;
 }
 
+/**
+ * Weights a run starts from instead of fresh ones: a finished run of the project, or a model file (`.cnnmodel`
+ * export or a run's final.model). The run trains that model's architecture; its classes must be the project's.
+ */
+export type InitSource = { kind: 'run'; runId: string } | { kind: 'file'; file: string };
+
 /** Everything the user chooses for a run (the project supplies the input size, colour and classes). */
 export interface TrainingSettings {
   model: ModelChoice;
@@ -56,6 +62,8 @@ export interface TrainingSettings {
   augmentation: AugmentationSettings;
   /** Worker threads for the gradient computation; null = every core. */
   workers: number | null;
+  /** Continue training from these weights (the model choice is then the source's architecture); absent = fresh. */
+  initFrom?: InitSource | null;
 }
 
 export const RUN_STATUSES = [
@@ -89,6 +97,10 @@ export const TRAINING_FAILURES = [
   'invalid-model',
   /** The checkpoint could not be written or read. */
   'checkpoint',
+  /** The weights to start from cannot be read (detail: why). */
+  'init-unreadable',
+  /** The weights to start from were trained on other classes or another input size (detail: which). */
+  'init-mismatch',
 ] as const;
 export type TrainingFailureCode = (typeof TRAINING_FAILURES)[number];
 

@@ -21,6 +21,8 @@ const FAILURE_TEXT: Record<TrainingFailureCode, string> = {
     'no labeled images are in the train split (assign splits with "dataset split PROJECT")',
   'invalid-model': 'the model does not fit the project',
   checkpoint: 'the checkpoint could not be written or read',
+  'init-unreadable': 'the trained model to start from cannot be read',
+  'init-mismatch': 'the trained model to start from was made for other labels or another image size',
 };
 
 /** "a training worker ran out of memory (detail)". */

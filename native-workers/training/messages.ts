@@ -25,6 +25,8 @@ export interface RunFiles {
   checkpoint: string;
   bestModel: string;
   finalModel: string;
+  /** The weights a run started from (settings.initFrom), copied here so the run never depends on their source. */
+  initModel: string;
 }
 
 export interface TrainJob {
@@ -44,6 +46,8 @@ export interface TrainJob {
   files: RunFiles;
   /** Continue from files.checkpoint instead of starting fresh. */
   resume: boolean;
+  /** A fresh run starts from the weights in files.initModel instead of random ones. */
+  startFromInit: boolean;
   /** Class names, stored in the model files' metadata. */
   classNames: string[];
   /** Test images (never trained on): predicted with the kept model at the end, like train and val (evaluation). */

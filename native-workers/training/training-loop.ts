@@ -13,8 +13,9 @@
  * (with the same number of workers).
  */
 import fs from 'node:fs';
-import type { TrainingConfig } from '../../app/domain/model-spec';
+import type { ModelSpec, TrainingConfig } from '../../app/domain/model-spec';
 import { buildModel, type Model } from '../cnn/model';
+import { readModelFile } from '../cnn/model-file';
 import { deserializeModel, serializeModel } from '../cnn/serialize';
 import type { Dataset } from '../cnn/train/dataset';
 import { evaluate } from '../cnn/train/evaluate';
@@ -67,6 +68,19 @@ export function adamInWorkers(config: TrainingConfig): boolean {
 
 const PROGRESS_EVERY_MS = 100;
 
+/** The weights a fresh run continues from (the service checked them; a changed file is still refused). */
+function readInitWeights(file: string, spec: ModelSpec): { params: Float32Array; state: Float32Array } {
+  let weights;
+  try {
+    weights = readModelFile(new Uint8Array(fs.readFileSync(file)));
+  } catch (error) {
+    throw new CheckpointError(`cannot read the weights to start from: ${(error as Error).message}`);
+  }
+  if (JSON.stringify(weights.spec) !== JSON.stringify(spec))
+    throw new CheckpointError('the weights to start from belong to another model');
+  return { params: weights.params, state: weights.state };
+}
+
 export async function runTrainJob(
   job: TrainJob,
   post: (m: FromTrainingWorker) => void,
@@ -93,9 +107,11 @@ export async function runTrainJob(
 
   const fast = adamInWorkers(config);
   const opt = config.optimizer;
+  const init = !job.resume && job.startFromInit ? readInitWeights(job.files.initModel, spec) : null;
   const dp = await DataParallelTrainer.create({
     spec,
     seed: config.seed,
+    ...(init ? { params: init.params, state: init.state } : {}),
     maxBatch: config.batchSize,
     workers: job.workers,
     ...(opt.type === 'adam'

@@ -79,6 +79,13 @@ export const trainingSettingsSchema = z
       })
       .strict(),
     workers: z.number().int().min(1).max(256).nullable(),
+    initFrom: z
+      .discriminatedUnion('kind', [
+        z.object({ kind: z.literal('run'), runId }).strict(),
+        z.object({ kind: z.literal('file'), file: z.string().min(1).max(4096) }).strict(),
+      ])
+      .nullable()
+      .optional(),
   })
   .strict();
 

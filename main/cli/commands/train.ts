@@ -1,6 +1,8 @@
 import { Command, Option } from 'commander';
+import fs from 'node:fs';
+import path from 'node:path';
 import type { ModelPresetName } from '../../../app/domain/network';
-import type { OptimizerName, RunSummary, TrainingSettings } from '../../../app/domain/training';
+import type { InitSource, OptimizerName, RunSummary, TrainingSettings } from '../../../app/domain/training';
 import { trainingSettingsSchema } from '../../../app/ipc/channels/training';
 import { AppFailure } from '../../../app/ipc/result';
 import { inputSpecFor } from '../../services/network';
@@ -31,6 +33,7 @@ interface TrainOptions {
   workers?: number;
   name?: string;
   resume?: boolean;
+  from?: string;
 }
 
 const SETTING_FLAGS = [
@@ -44,6 +47,7 @@ const SETTING_FLAGS = [
   'patience',
   'workers',
   'name',
+  'from',
 ];
 
 /** The project's settings (remembered, else the recommended preset's), then --preset or --spec, then the flags. */
@@ -64,6 +68,7 @@ function settingsFor(c: CliContext, projectId: string, o: TrainOptions): Trainin
     }
     settings = { ...settings, model: { kind: 'custom', layers: spec.layers } };
   }
+  if (o.from !== undefined) settings = { ...settings, initFrom: initSource(c, projectId, o.from) };
   settings = {
     ...settings,
     ...(o.epochs !== undefined ? { epochs: o.epochs } : {}),
@@ -209,6 +214,13 @@ async function train(c: CliContext, ref: string, o: TrainOptions): Promise<void>
   }
 }
 
+/** --from: a model file when such a file exists, else a run (id or name) of the project. */
+function initSource(c: CliContext, projectId: string, ref: string): InitSource {
+  const file = path.resolve(ref);
+  if (fs.existsSync(file) && fs.statSync(file).isFile()) return { kind: 'file', file };
+  return { kind: 'run', runId: c.services().runs.resolve(projectId, ref).id };
+}
+
 /** `train PROJECT [settings] | --resume`. */
 export function trainCommand(ctx: () => CliContext): Command {
   return new Command('train')
@@ -235,6 +247,12 @@ export function trainCommand(ctx: () => CliContext): Command {
     )
     .option('--workers <w>', 'worker threads (default: every core)', wholeNumber(1, 256))
     .option('--name <name>', 'name of the run (default run-N)', parseRunName)
+    .addOption(
+      new Option(
+        '--from <run|model-file>',
+        'continue training from trained weights: a run of this project or a .cnnmodel file',
+      ).conflicts(['preset', 'spec']),
+    )
     .addOption(
       new Option(
         '--resume',

@@ -1,5 +1,6 @@
 /**
- * Where a run's files live: `<projectDir>/runs/<runId>/` (checkpoint.bin, best.model, final.model). Run ids come
+ * Where a run's files live: `<projectDir>/runs/<runId>/` (checkpoint.bin, best.model, final.model, and init.model
+ * for a run that continues from trained weights). Run ids come
  * from the database, so each path is validated (a UUID) and checked to stay inside the project folder.
  */
 import fs from 'node:fs';
@@ -19,6 +20,7 @@ export function runFiles(projectDir: string, runId: string): RunFiles {
     checkpoint: path.join(dir, 'checkpoint.bin'),
     bestModel: path.join(dir, 'best.model'),
     finalModel: path.join(dir, 'final.model'),
+    initModel: path.join(dir, 'init.model'),
   };
 }
 

@@ -32,6 +32,7 @@ import { RunJob, type JobEnd } from './run-job';
 import { ensureRunDir, runFiles } from './run-files';
 import { RunRepository, toSummary } from './run-repository';
 import { detailOf } from './runs-service';
+import { resolveInitWeights } from './init-weights';
 import { presetOf, presetSettings, specFor, trainingConfigFor } from './settings';
 
 const SETTINGS_KEY = 'training.settings';
@@ -125,18 +126,26 @@ export class TrainingService implements TrainingApi {
         },
       );
     const snapshot = takeSnapshot(db);
-    const spec = specFor(
-      settings.model,
-      inputSpecFor(project.inputSize, project.color),
-      snapshot.classNames.length,
-    );
+    const input = inputSpecFor(project.inputSize, project.color);
+    const init = settings.initFrom
+      ? resolveInitWeights(settings.initFrom, {
+          dir: this.projects.projectDir(projectId),
+          repo,
+          classNames: snapshot.classNames,
+          input,
+        })
+      : null;
+    const spec = init ? init.spec : specFor(settings.model, input, snapshot.classNames.length);
     try {
       planModel(spec);
     } catch (error) {
       if (error instanceof SpecError) throw trainingRefusal('invalid-model', error.message);
       throw error;
     }
-    repo.setSetting(SETTINGS_KEY, JSON.stringify(settings));
+    // remembered for the next run without the starting weights (a later run starts fresh unless asked again)
+    const { initFrom, ...remembered } = settings;
+    repo.setSetting(SETTINGS_KEY, JSON.stringify(remembered));
+    if (init && initFrom) settings = { ...settings, model: init.model, initFrom };
     const runId = randomUUID();
     const queued = this.active !== null;
     repo.create({
@@ -153,6 +162,11 @@ export class TrainingService implements TrainingApi {
       status: queued ? 'queued' : 'running',
       owner: this.liveness.owner,
     });
+    if (init) {
+      const files = runFiles(this.projects.projectDir(projectId), runId);
+      ensureRunDir(files);
+      fs.writeFileSync(files.initModel, init.bytes);
+    }
     this.queue.push({ projectId, runId, resume: false });
     this.emitStatus(projectId, runId, queued ? 'queued' : 'running', null);
     this.pump();
@@ -334,6 +348,7 @@ export class TrainingService implements TrainingApi {
       test: source(test.imageIds),
       files,
       resume: q.resume,
+      startFromInit: !!run.settings.initFrom,
       classNames: run.classNames,
       ...(this.options.fault ? { fault: this.options.fault } : {}),
     };

@@ -38,6 +38,8 @@ export const trainingEn = {
     'no-training-images': 'The training split has no labeled images.',
     'invalid-model': 'The network does not fit this project’s images.',
     checkpoint: 'The checkpoint could not be written or read.',
+    'init-unreadable': 'The trained model to start from cannot be read.',
+    'init-mismatch': 'The trained model to start from was made for other labels or another image size.',
   } satisfies Record<TrainingFailureCode, string>,
   controls: {
     label: 'Training controls',

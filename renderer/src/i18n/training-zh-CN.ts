@@ -28,6 +28,8 @@ export const trainingZhCN: TrainingMessages = {
     'no-training-images': '训练集中没有已标注的图像。',
     'invalid-model': '该网络不适合本项目的图像。',
     checkpoint: '无法写入或读取检查点。',
+    'init-unreadable': '无法读取作为起点的已训练模型。',
+    'init-mismatch': '作为起点的已训练模型是为其他标签或其他图像尺寸训练的。',
   },
   controls: {
     label: '训练控制',
