@@ -6,6 +6,7 @@
  */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { gradCam } from './cnn/explain/grad-cam';
 import { readModelFile } from './cnn/model-file';
 import { buildModel, type Model } from './cnn/model';
 import { bytesToFloats } from './cnn/train/dataset';
@@ -24,7 +25,22 @@ const { modelPath } = workerData as InferenceWorkerData;
 const MAX_BATCH = 32;
 
 function post(message: FromInferenceWorker): void {
-  port.postMessage(message, message.type === 'result' ? [message.probabilities.buffer as ArrayBuffer] : []);
+  port.postMessage(message, transferables(message));
+}
+
+function transferables(message: FromInferenceWorker): ArrayBuffer[] {
+  switch (message.type) {
+    case 'result':
+      return [message.probabilities.buffer as ArrayBuffer];
+    case 'explanation':
+      return [message.probabilities.buffer as ArrayBuffer, message.heatmap.values.buffer as ArrayBuffer];
+    case 'ready':
+    case 'error':
+    case 'failed':
+      return [];
+    default:
+      return assertNever(message);
+  }
 }
 
 function load(): Model | null {
@@ -67,6 +83,35 @@ function predict(model: Model, pixels: Uint8Array, count: number): Float32Array 
   return out;
 }
 
+/** Grad-CAM of one uint8 image for classIndex (default: the predicted class). */
+function explain(
+  model: Model,
+  pixels: Uint8Array,
+  classIndex: number | undefined,
+): Omit<Extract<FromInferenceWorker, { type: 'explanation' }>, 'id' | 'millis'> {
+  const size = model.inputSize;
+  if (pixels.length !== size)
+    throw new Error(`expected one image of ${size} bytes, got ${pixels.length} bytes`);
+  if (
+    classIndex !== undefined &&
+    !(Number.isInteger(classIndex) && classIndex >= 0 && classIndex < model.numClasses)
+  )
+    throw new Error(`classIndex must be 0..${model.numClasses - 1}, got ${classIndex}`);
+  const x = new Float32Array(size);
+  bytesToFloats(pixels, 0, size, x); // as training saw them
+  const cam = gradCam(model, x, { classIndex });
+  return {
+    type: 'explanation',
+    probabilities: cam.probabilities,
+    heatmap: { width: cam.width, height: cam.height, values: cam.values, layerIndex: cam.layerIndex },
+    classIndex: cam.classIndex,
+  };
+}
+
+function failure(id: number, error: unknown): FromInferenceWorker {
+  return { type: 'error', id, detail: error instanceof Error ? error.message : String(error) };
+}
+
 const model = load();
 if (!model) port.close();
 else
@@ -84,11 +129,17 @@ else
             millis: performance.now() - started,
           });
         } catch (error) {
-          post({
-            type: 'error',
-            id: message.id,
-            detail: error instanceof Error ? error.message : String(error),
-          });
+          post(failure(message.id, error));
+        }
+        break;
+      }
+      case 'explain': {
+        const started = performance.now();
+        try {
+          const answer = explain(model, message.pixels, message.classIndex);
+          post({ ...answer, id: message.id, millis: performance.now() - started });
+        } catch (error) {
+          post(failure(message.id, error));
         }
         break;
       }

@@ -1,7 +1,7 @@
 /**
  * The messages between main (main/services/prediction/inference-client.ts) and a persistent inference worker
  * (native-workers/inference-worker.ts). The worker loads one model file once (its workerData), reports `ready`,
- * then answers `predict` requests until `close`. Both directions are discriminated unions handled in exhaustive
+ * then answers `predict` and `explain` requests until `close`. Both directions are discriminated unions handled in exhaustive
  * switches (assertNever): a new kind is a compile error until both sides handle it.
  */
 import type { ModelSpec } from '../../app/domain/model-spec';
@@ -17,8 +17,23 @@ export interface InferenceWorkerData {
 export type ToInferenceWorker =
   /** Softmax probabilities for `count` uint8 images [count, C, H, W] (the buffer is transferred). */
   | { type: 'predict'; id: number; pixels: Uint8Array; count: number }
+  /**
+   * Grad-CAM of one uint8 image [C, H, W] (transferred) for `classIndex` (default: the predicted class), from an
+   * unfused eval-mode forward and one backward pass (native-workers/cnn/explain/grad-cam.ts).
+   */
+  | { type: 'explain'; id: number; pixels: Uint8Array; classIndex?: number }
   /** Finish and exit. */
   | { type: 'close' };
+
+/** A Grad-CAM map as it crosses the thread boundary: the target layer's resolution, values in [0, 1]. */
+export interface HeatmapData {
+  width: number;
+  height: number;
+  /** [height, width] row-major (transferred). */
+  values: Float32Array;
+  /** The layer whose activations it weighs (−1: the input, for a model without spatial layers). */
+  layerIndex: number;
+}
 
 /** Worker → main. */
 export type FromInferenceWorker =
@@ -26,7 +41,16 @@ export type FromInferenceWorker =
   | { type: 'ready'; spec: ModelSpec; meta: CnnModelMeta; source: 'cnnmodel' | 'run'; backend: string }
   /** The answer to `predict` id: probabilities [count, classes] (transferred). */
   | { type: 'result'; id: number; probabilities: Float32Array; classes: number; millis: number }
-  /** `predict` id failed (the worker keeps serving). */
+  /** The answer to `explain` id: the image's probabilities [classes] and the map of class `classIndex`. */
+  | {
+      type: 'explanation';
+      id: number;
+      probabilities: Float32Array;
+      heatmap: HeatmapData;
+      classIndex: number;
+      millis: number;
+    }
+  /** `predict` or `explain` id failed (the worker keeps serving). */
   | { type: 'error'; id: number; detail: string }
   /** The model could not be loaded; the worker exits after this. */
   | { type: 'failed'; detail: string };

@@ -1,7 +1,7 @@
 /**
  * Main's side of a persistent inference worker (native-workers/inference-worker.ts): starts it over one model
- * file, waits for `ready`, then sends `predict` requests (transferring the pixel buffers) and resolves each with
- * its probabilities. A worker that dies fails every pending request.
+ * file, waits for `ready`, then sends `predict` and `explain` requests (transferring the pixel buffers) and resolves
+ * each with its answer. A worker that dies fails every pending request.
  */
 import path from 'node:path';
 import { Worker } from 'node:worker_threads';
@@ -11,12 +11,26 @@ import type { CnnModelMeta } from '../../../native-workers/cnn/model-file';
 import {
   assertNever,
   type FromInferenceWorker,
+  type HeatmapData,
   type InferenceWorkerData,
   type ToInferenceWorker,
 } from '../../../native-workers/inference/messages';
 
+/** What `explain` resolves to: the image's probabilities and the Grad-CAM map of class `classIndex`. */
+export interface WorkerExplanation {
+  /** Softmax probabilities [classes]. */
+  probabilities: Float32Array;
+  heatmap: HeatmapData;
+  /** The class explained (the predicted one unless asked for another). */
+  classIndex: number;
+  /** Worker time: forward, backward and map. */
+  millis: number;
+}
+
+type Answer = Extract<FromInferenceWorker, { type: 'result' | 'explanation' }>;
+
 interface Pending {
-  resolve(probabilities: Float32Array): void;
+  resolve(answer: Answer): void;
   reject(error: Error): void;
 }
 
@@ -75,12 +89,36 @@ export class InferenceClient {
   }
 
   /** Softmax probabilities [count, classes] for uint8 images [count, C, H, W]; `pixels` is transferred. */
-  predict(pixels: Uint8Array, count: number): Promise<Float32Array> {
-    if (this.dead) return Promise.reject(this.dead);
+  async predict(pixels: Uint8Array, count: number): Promise<Float32Array> {
     const id = this.nextId++;
+    const answer = await this.request({ type: 'predict', id, pixels, count }, [pixels.buffer as ArrayBuffer]);
+    if (answer.type !== 'result')
+      throw new AppFailure('internal', `Prediction failed: unexpected ${answer.type}`);
+    return answer.probabilities;
+  }
+
+  /**
+   * Grad-CAM of one uint8 image [C, H, W] (`pixels` is transferred) for `classIndex` (default: the predicted
+   * class), with the image's probabilities. Slower than predict (unfused forward + one backward pass).
+   */
+  async explain(pixels: Uint8Array, classIndex?: number): Promise<WorkerExplanation> {
+    const id = this.nextId++;
+    const message: ToInferenceWorker =
+      classIndex === undefined
+        ? { type: 'explain', id, pixels }
+        : { type: 'explain', id, pixels, classIndex };
+    const answer = await this.request(message, [pixels.buffer as ArrayBuffer]);
+    if (answer.type !== 'explanation')
+      throw new AppFailure('internal', `Explanation failed: unexpected ${answer.type}`);
+    const { probabilities, heatmap, millis } = answer;
+    return { probabilities, heatmap, classIndex: answer.classIndex, millis };
+  }
+
+  private request(message: ToInferenceWorker & { id: number }, transfer: ArrayBuffer[]): Promise<Answer> {
+    if (this.dead) return Promise.reject(this.dead);
     return new Promise((resolve, reject) => {
-      this.pending.set(id, { resolve, reject });
-      this.send({ type: 'predict', id, pixels, count }, [pixels.buffer as ArrayBuffer]);
+      this.pending.set(message.id, { resolve, reject });
+      this.send(message, transfer);
     });
   }
 
@@ -101,7 +139,8 @@ export class InferenceClient {
   private onMessage(m: FromInferenceWorker): void {
     switch (m.type) {
       case 'result':
-        this.pending.get(m.id)?.resolve(m.probabilities);
+      case 'explanation':
+        this.pending.get(m.id)?.resolve(m);
         this.pending.delete(m.id);
         break;
       case 'error':
