@@ -4,7 +4,7 @@
  * 3 and 32. Covers every layer type, stride 2, 'same' with odd (asymmetric) padding, explicit padding.
  */
 import { fromBinary } from '@bufbuild/protobuf';
-import { execFileSync, spawnSync } from 'node:child_process';
+import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
@@ -13,8 +13,10 @@ import { ModelProtoSchema } from '../../../main/services/export/onnx/gen/onnx_pb
 import { exportOnnx, type OnnxExportMeta } from '../../../main/services/export/onnx/onnx-export';
 import { loadOnnxClassifier } from '../../../main/services/export/onnx/onnx-runtime';
 import { argmaxRow, buildModel, type Model } from '../../../native-workers/cnn/model';
+import { presetSpec } from '../../../native-workers/cnn/presets';
 import { Rng } from '../../../native-workers/cnn/rng';
 import { makeTempDir } from '../../support/temp-dir';
+import { findPython } from './find-python';
 
 const BATCHES = [1, 3, 32];
 
@@ -196,30 +198,40 @@ describe('ONNX export', () => {
     );
   });
 
-  const python = spawnSync('python3', ['-c', 'import onnx'], { encoding: 'utf8' });
-  const hasOnnx = python.status === 0;
-  if (!hasOnnx) {
-    console.info(
-      'onnx.checker test skipped: python3 with the onnx module is not installed here ' +
-        `(${python.error ? 'no python3' : 'import onnx failed'}).`,
-    );
-  }
+  // onnx.checker (Debian's python3-onnx 1.12) on every architecture above and the four presets
+  const probe = findPython(['onnx']);
+  if (probe.reason) console.info(`onnx.checker test skipped: ${probe.reason}.`);
   const temp = makeTempDir();
   afterAll(() => temp.cleanup());
-  it.skipIf(!hasOnnx)('passes onnx.checker.check_model (python3 onnx)', () => {
-    const spec = specs['batchnorm after conv and after dense, global average pool, valid padding'];
-    const model = randomModel(spec, 5);
-    const file = path.join(temp.dir, 'model.onnx');
-    fs.writeFileSync(file, exportOnnx(spec, model.params, model.state, metaFor(spec)));
-    const out = execFileSync(
-      'python3',
-      [
-        '-c',
-        'import onnx, sys; onnx.checker.check_model(onnx.load(sys.argv[1]), full_check=True); print("ok")',
-        file,
+  const checked: [string, ModelSpec][] = [
+    ...Object.entries(specs),
+    ...(['small', 'medium', 'large', 'reference'] as const).map(
+      (p, i): [string, ModelSpec] => [
+        `preset ${p}`,
+        presetSpec(p, { channels: i % 2 ? 3 : 1, height: i % 2 ? 32 : 28, width: i % 2 ? 32 : 28 }, 10),
       ],
-      { encoding: 'utf8' },
-    );
-    expect(out.trim()).toBe('ok');
-  });
+    ),
+  ];
+  it.skipIf(!probe.python)(
+    `passes onnx.checker.check_model(path, full_check=True) on ${checked.length} architectures`,
+    () => {
+      const files = checked.map(([, spec], k) => {
+        const model = randomModel(spec, 5 + k);
+        const file = path.join(temp.dir, `model-${k}.onnx`);
+        fs.writeFileSync(file, exportOnnx(spec, model.params, model.state, metaFor(spec)));
+        return file;
+      });
+      const out = execFileSync(
+        probe.python!,
+        [
+          '-c',
+          'import onnx, sys\nfor f in sys.argv[1:]:\n    onnx.checker.check_model(f, full_check=True)\n' +
+            '    print(onnx.load(f).ir_version, onnx.load(f).opset_import[0].version)',
+          ...files,
+        ],
+        { encoding: 'utf8' },
+      );
+      expect(out.trim().split('\n')).toEqual(files.map(() => '8 13'));
+    },
+  );
 });
