@@ -21,13 +21,16 @@ const IMAGE_FILTER = {
   ],
 };
 
+/** Model files CNN Studio writes (exports, and a run's own model files). */
+const MODEL_FILTER = { name: 'CNN Studio model', extensions: ['cnnmodel', 'model'] };
+
 const SAVE_FILTERS: Record<SaveDialogKind, { name: string; extensions: string[] }[]> = {
   csv: [{ name: 'CSV', extensions: ['csv'] }],
 };
 
 function openProperties(kind: OpenDialogKind, multiple: boolean): OpenDialogOptions['properties'] {
   const props: NonNullable<OpenDialogOptions['properties']> = [];
-  if (kind === 'images') props.push('openFile');
+  if (kind === 'images' || kind === 'model') props.push('openFile');
   else if (kind === 'folder') props.push('openDirectory');
   // Files and folders in one dialog work on macOS only; elsewhere the dialog picks files.
   else props.push('openFile', ...(process.platform === 'darwin' ? (['openDirectory'] as const) : []));
@@ -42,7 +45,14 @@ export function electronFileDialogs(): FileDialogs {
     async open(kind, multiple) {
       const options: OpenDialogOptions = {
         properties: openProperties(kind, multiple),
-        ...(kind === 'folder' ? {} : { filters: [IMAGE_FILTER, { name: 'All files', extensions: ['*'] }] }),
+        ...(kind === 'folder'
+          ? {}
+          : {
+              filters: [
+                kind === 'model' ? MODEL_FILTER : IMAGE_FILTER,
+                { name: 'All files', extensions: ['*'] },
+              ],
+            }),
       };
       const win = parent();
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);

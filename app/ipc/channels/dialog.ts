@@ -6,11 +6,11 @@ import { invoke } from '../define';
  * channel per dialog kind, shared by every feature (dataset import, predict, export).
  */
 export const dialogChannels = {
-  /** Picks images or folders to open; `paths` is empty when the user cancels. */
+  /** Picks images, folders or a model file to open; `paths` is empty when the user cancels. */
   'dialog:open': invoke<{ paths: string[] }>()(
     z
       .object({
-        kind: z.enum(['images', 'folder', 'images-or-folders']),
+        kind: z.enum(['images', 'folder', 'images-or-folders', 'model']),
         multiple: z.boolean().default(true),
       })
       .strict(),

@@ -76,6 +76,14 @@ export const trainingEn = {
   },
   settings: {
     label: 'Training settings',
+    startFrom: 'Start from',
+    startFresh: 'New weights (from the seed)',
+    startFromRun: (name: string) => `Trained run “${name}”`,
+    startFromFilePick: 'A model file (.cnnmodel)…',
+    startFromFile: (name: string) => `Model file ${name}`,
+    startFromHintFresh: 'The network learns from scratch.',
+    startFromHintContinue:
+      'Training continues from these weights, with their network; the network choice above is not used. They must have been trained on this project’s labels and image size.',
     model: 'Network',
     modelKind: 'Architecture',
     custom: 'Custom layers',

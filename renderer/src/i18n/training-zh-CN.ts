@@ -59,6 +59,14 @@ export const trainingZhCN: TrainingMessages = {
     detail: '详细信息',
   },
   settings: {
+    startFrom: '起点',
+    startFresh: '新权重（由种子初始化）',
+    startFromRun: (name) => `已训练的运行“${name}”`,
+    startFromFilePick: '模型文件（.cnnmodel）…',
+    startFromFile: (name) => `模型文件 ${name}`,
+    startFromHintFresh: '网络从头开始学习。',
+    startFromHintContinue:
+      '训练将从这些权重及其网络继续；上面选择的网络不会被使用。这些权重必须是在本项目的标签和图像尺寸上训练的。',
     label: '训练设置',
     model: '网络',
     modelKind: '网络结构',

@@ -8,6 +8,7 @@ import { LayerEditor } from './layer-editor';
 import { useNumbers } from './network-view';
 import { NumberField, SelectField } from './settings-fields';
 import { RUN_NAME_MAX, SETTING_LIMITS } from './settings-limits';
+import { StartFromField } from './start-from';
 import type { SettingsController, SettingsDraft } from './use-training-settings';
 
 /** A titled group of settings. */
@@ -71,7 +72,7 @@ export function TrainingSettingsView({
       </div>
       <div className="train-settings-side">
         <ClassesCard defaults={defaults} />
-        <RunCard settings={settings} draft={draft} cores={defaults.cores} />
+        <RunCard settings={settings} draft={draft} cores={defaults.cores} projectId={projectId} />
       </div>
     </form>
   );
@@ -297,7 +298,7 @@ function ScheduleCard({ settings, draft }: CardProps) {
   );
 }
 
-function RunCard({ settings, draft, cores }: CardProps & { cores: number }) {
+function RunCard({ settings, draft, cores, projectId }: CardProps & { cores: number; projectId: string }) {
   const t = useT().training.settings;
   const s = draft.settings;
   const v = settings.setInvalid;
@@ -315,6 +316,7 @@ function RunCard({ settings, draft, cores }: CardProps & { cores: number }) {
   return (
     <Card title={t.stopping}>
       <div className="train-grid">
+        <StartFromField projectId={projectId} settings={settings} draft={draft} />
         <NumberField
           name="patience"
           label={t.patience}
