@@ -75,6 +75,22 @@ export function decodeFailureCode(reason: string): PredictionFailureCode {
   return 'decode-failed';
 }
 
+/** Whether `bytes` start like an image format we read (then a decode error means a damaged image, not another kind of file). */
+export function looksLikeImage(bytes: Uint8Array): boolean {
+  const b = Buffer.from(bytes.buffer, bytes.byteOffset, Math.min(bytes.length, 16));
+  const ascii = (from: number, to: number) => b.subarray(from, to).toString('latin1');
+  return (
+    (b[0] === 0x89 && ascii(1, 4) === 'PNG') ||
+    (b[0] === 0xff && b[1] === 0xd8 && b[2] === 0xff) ||
+    ascii(0, 4) === 'GIF8' ||
+    (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') ||
+    ascii(0, 4) === 'II*\0' ||
+    ascii(0, 4) === 'MM\0*' ||
+    ascii(4, 8) === 'ftyp' ||
+    ascii(0, 2) === 'BM'
+  );
+}
+
 /** The CLI's shape of an outcome (no code: its JSON is a contract). */
 export function toFilePrediction(o: FileOutcome): FilePrediction {
   return 'top' in o ? { file: o.file, top: o.top } : { file: o.file, error: o.error };
@@ -113,10 +129,15 @@ export async function predictFileOutcomes(
     return i < 0 ? roots.length : i;
   };
   type Entry = { file: string; size: number } | { file: string; issue: string };
+  // A path is answered once (a named file may also lie in a named folder).
+  const seen = new Set(scan.files.map((f) => f.path));
+  const once = (file: string) => !seen.has(file) && Boolean(seen.add(file));
   const entries: Entry[] = [
     ...scan.files.map((f) => ({ file: f.path, size: f.size })),
-    ...scan.failed.map((f) => ({ file: f.path, issue: f.reason })),
-    ...scan.skipped.filter((s) => named.has(s.path)).map((s) => ({ file: s.path, issue: s.reason })),
+    ...scan.failed.filter((f) => once(f.path)).map((f) => ({ file: f.path, issue: f.reason })),
+    ...scan.skipped
+      .filter((s) => named.has(s.path) && once(s.path))
+      .map((s) => ({ file: s.path, issue: s.reason })),
   ]
     .map((e, order) => ({ e, r: rank(e.file), order }))
     .sort((a, b) => a.r - b.r || a.order - b.order)
@@ -174,6 +195,7 @@ export async function predictFileOutcomes(
       const index = work[next++];
       const entry = entries[index] as { file: string; size: number };
       let tensor: Uint8Array;
+      let bytes: Buffer | null = null;
       try {
         if (entry.size > MAX_FILE_BYTES) {
           answer(index, {
@@ -183,7 +205,6 @@ export async function predictFileOutcomes(
           });
           continue;
         }
-        let bytes: Buffer;
         try {
           bytes = await fs.readFile(entry.file);
         } catch (error) {
@@ -196,11 +217,9 @@ export async function predictFileOutcomes(
           error instanceof DecodeError
             ? error.message
             : `cannot decode the image (${(error as Error)?.message ?? String(error)})`;
-        answer(index, {
-          file: entry.file,
-          error: reason,
-          code: error instanceof DecodeError ? decodeFailureCode(reason) : 'decode-failed',
-        });
+        let code = error instanceof DecodeError ? decodeFailureCode(reason) : 'decode-failed';
+        if (code === 'not-an-image' && bytes && looksLikeImage(bytes)) code = 'decode-failed';
+        answer(index, { file: entry.file, error: reason, code });
         continue;
       }
       batch.push({ index, tensor });
