@@ -261,7 +261,7 @@ function usage(card: ModelCard): string[] {
       '`predict.py` prints the top classes of every image. Its `preprocess(path)` (importable: ' +
         '`from predict import preprocess`) repeats the preprocessing above with Pillow and numpy; on plain 8-bit ' +
         'images up to 256×256 pixels it gives CNN Studio’s tensors within 1/255. Larger images are first shrunk ' +
-        'with Pillow’s Lanczos filter where CNN Studio uses libvips’, so a pixel may differ by a few levels.',
+        'with Pillow’s Lanczos filter where CNN Studio uses libvips’, so a value may differ by a level or two.',
       '',
     );
   }

@@ -149,15 +149,15 @@ export function nodeOnnxSample(p: CnnModelPreprocessing): string {
       p,
       'model.onnx (onnxruntime-node)',
       'onnxruntime-node sharp',
-      `// CNN_STUDIO_ORT=onnxruntime-web runs the same code on WebAssembly (no native binary)
-const ort = await import(process.env.CNN_STUDIO_ORT || 'onnxruntime-node');
-`,
+      '',
     ) +
     PREPROCESS +
     `
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const argv = process.argv.slice(2);
   const files = imageArgs(argv);
+  // CNN_STUDIO_ORT=onnxruntime-web runs the same code on WebAssembly (no native binary)
+  const ort = await import(process.env.CNN_STUDIO_ORT || 'onnxruntime-node');
   const session = await ort.InferenceSession.create(path.join(HERE, 'model.onnx'));
   const channels = COLOR === 'gray' ? 1 : 3;
   const x = new Float32Array(files.length * channels * SIZE * SIZE);
