@@ -1,6 +1,8 @@
 import type { Messages } from './en';
 import { evaluationZhCN } from './evaluation-zh-CN';
+import { exportZhCN } from './export-zh-CN';
 import { networkZhCN } from './network-zh-CN';
+import { predictZhCN } from './predict-zh-CN';
 import { trainingZhCN } from './training-zh-CN';
 
 /** Simplified Chinese messages. Typed as `Messages`: a missing or extra key does not compile. */
@@ -305,6 +307,8 @@ export const zhCN: Messages = {
   network: networkZhCN,
   training: trainingZhCN,
   evaluation: evaluationZhCN,
+  modelExport: exportZhCN,
+  predict: predictZhCN,
   errors: {
     'invalid-payload': '请求无效',
     'unknown-channel': '未知请求',

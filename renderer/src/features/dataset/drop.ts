@@ -35,9 +35,10 @@ function hasFiles(event: DragEvent): boolean {
 
 /**
  * Accepts files and folders dropped anywhere on the window while mounted (and keeps the browser from opening a
- * dropped file); `dragging` is true while a drag with files is over it. `onDrop` gets the dropped File objects.
+ * dropped file); `dragging` is true while a drag with files is over it. `onDrop` gets the dropped File objects and
+ * the drop event's time (`performance.now()` timeline), from which the Predict view measures drop → bars.
  */
-export function useWindowDrop(onDrop: (files: File[]) => void): boolean {
+export function useWindowDrop(onDrop: (files: File[], at: number) => void): boolean {
   const [dragging, setDragging] = useState(false);
   const latest = useRef(onDrop);
   useEffect(() => {
@@ -67,7 +68,7 @@ export function useWindowDrop(onDrop: (files: File[]) => void): boolean {
       depth = 0;
       setDragging(false);
       const files = Array.from(event.dataTransfer?.files ?? []);
-      if (files.length > 0) latest.current(files);
+      if (files.length > 0) latest.current(files, event.timeStamp);
     };
     window.addEventListener('dragenter', enter);
     window.addEventListener('dragover', over);

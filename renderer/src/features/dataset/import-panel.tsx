@@ -88,11 +88,17 @@ export function useImport(projectId: string, onFinished: () => void): ImportStat
   return { importId, progress, summary, error, running: importId !== null, start, cancel, dismiss };
 }
 
-/** The path field and Import button (a folder picker comes from main later). */
+/** The path field and Import button, and the OS file dialogs: "Choose files…" and "Choose folder…". */
 export function ImportForm({ state, compact }: { state: ImportState; compact?: boolean }) {
   const t = useT();
   const [path, setPath] = useState('');
+  const [pickError, setPickError] = useState<AppError | null>(null);
   const fieldId = useId();
+  const choose = async (kind: 'images' | 'folder') => {
+    const result = await call((api) => api.dialog.open({ kind, multiple: true }));
+    setPickError(result.ok ? null : result.error);
+    if (result.ok && result.value.paths.length > 0) void state.start(result.value.paths);
+  };
   const submit = (event: FormEvent) => {
     event.preventDefault();
     const value = path.trim();
@@ -117,7 +123,24 @@ export function ImportForm({ state, compact }: { state: ImportState; compact?: b
         <button type="submit" className="button primary" disabled={state.running || !path.trim()}>
           {t.dataset.importButton}
         </button>
+        <button
+          type="button"
+          className="button"
+          disabled={state.running}
+          onClick={() => void choose('images')}
+        >
+          {t.predict.pickers.files}
+        </button>
+        <button
+          type="button"
+          className="button"
+          disabled={state.running}
+          onClick={() => void choose('folder')}
+        >
+          {t.predict.pickers.folder}
+        </button>
       </div>
+      <ErrorMessage error={pickError} context={t.predict.pickers.failed} />
       {!compact && <p className="hint">{t.dataset.importHint}</p>}
     </form>
   );

@@ -1,9 +1,22 @@
+import { useEffect, useMemo, useRef, useState } from 'react';
 import type { ProjectSummary } from '../../../../app/domain/project';
+import type { AppError } from '../../../../app/ipc/result';
+import { call } from '../../bridge/desktop';
+import { ErrorMessage } from '../../components/error-message';
 import { TabPanel, Tabs } from '../../components/tabs';
 import { useFormatDate, useT } from '../../i18n/i18n';
+import { PredictRequestContext, type PredictRequest } from './drop-requests';
 import { SECTIONS, type SectionKey } from './sections';
+import { DropChoiceDialog, WindowDrop } from './window-drop';
 
-/** An open project: its header and the Dataset / Train / Evaluate / Predict / Export tabs. */
+/** Sections that handle a window drop themselves (Dataset imports, Predict predicts). */
+const OWN_DROP: readonly SectionKey[] = ['dataset', 'predict'];
+
+/**
+ * An open project: its header and the Dataset / Train / Evaluate / Predict / Export tabs. Files dropped on the
+ * window in a section without a drop of its own bring up a question: predict them (switch to Predict, which runs
+ * them) or import them (switch to Dataset and start the import its own drop would).
+ */
 export function ProjectWorkspace({
   project,
   section,
@@ -17,6 +30,46 @@ export function ProjectWorkspace({
   const formatDate = useFormatDate();
   const current = SECTIONS.find((s) => s.key === section) ?? SECTIONS[0];
   const idPrefix = `project-${project.id}`;
+  const projectId = project.id;
+
+  const [dropped, setDropped] = useState<{ paths: string[]; at: number } | null>(null);
+  const [predictRequest, setPredictRequest] = useState<PredictRequest | null>(null);
+  /** A drop the user chose to import, waiting for the Dataset section to be shown. */
+  const pendingImport = useRef<string[] | null>(null);
+  const [importError, setImportError] = useState<AppError | null>(null);
+  const nextId = useRef(1);
+
+  const predictContext = useMemo(
+    () => ({
+      request: predictRequest,
+      consume: (id: number) => setPredictRequest((r) => (r?.id === id ? null : r)),
+    }),
+    [predictRequest],
+  );
+
+  // The import starts once Dataset is shown: its import panel (a child, whose effects ran first) already listens.
+  useEffect(() => {
+    const paths = pendingImport.current;
+    if (!paths || current.key !== 'dataset') return;
+    pendingImport.current = null;
+    void call((api) => api.dataset.import({ projectId, paths })).then((r) =>
+      setImportError(r.ok ? null : r.error),
+    );
+  }, [current.key, projectId]);
+
+  const choosePredict = () => {
+    if (!dropped) return;
+    setPredictRequest({ id: nextId.current++, paths: dropped.paths, at: dropped.at });
+    setDropped(null);
+    onSection('predict');
+  };
+  const chooseImport = () => {
+    if (!dropped) return;
+    pendingImport.current = dropped.paths;
+    setDropped(null);
+    onSection('dataset');
+  };
+
   return (
     <section className="page workspace" aria-labelledby="workspace-title">
       <header className="page-header">
@@ -38,9 +91,19 @@ export function ProjectWorkspace({
         label={t.workspace.sectionsLabel}
         idPrefix={idPrefix}
       />
-      <TabPanel idPrefix={idPrefix} tab={current.key}>
-        <current.Component project={project} onSection={onSection} />
-      </TabPanel>
+      {importError && <ErrorMessage error={importError} context={t.predict.windowDrop.importFailed} />}
+      <PredictRequestContext.Provider value={predictContext}>
+        <TabPanel idPrefix={idPrefix} tab={current.key}>
+          <current.Component project={project} onSection={onSection} />
+        </TabPanel>
+      </PredictRequestContext.Provider>
+      {!OWN_DROP.includes(current.key) && <WindowDrop onDropped={(paths, at) => setDropped({ paths, at })} />}
+      <DropChoiceDialog
+        count={dropped ? dropped.paths.length : null}
+        onPredict={choosePredict}
+        onImport={chooseImport}
+        onClose={() => setDropped(null)}
+      />
     </section>
   );
 }

@@ -1,0 +1,67 @@
+import { useEffect, useRef } from 'react';
+import type { HeatMap } from '../../../../app/domain/prediction';
+import { useT } from '../../i18n/i18n';
+import { heatPixels } from './predict-model';
+import type { Explanation } from './use-explanations';
+
+/** How the heat maps are shown: on or off, and their opacity (0–1). */
+export interface OverlaySettings {
+  on: boolean;
+  opacity: number;
+}
+
+/** The Grad-CAM values drawn with the colour map on a canvas the size of the map; CSS scales it over the image. */
+function HeatmapCanvas({ heatmap, opacity }: { heatmap: HeatMap; opacity: number }) {
+  const ref = useRef<HTMLCanvasElement>(null);
+  useEffect(() => {
+    const canvas = ref.current;
+    const context = canvas?.getContext('2d');
+    if (!canvas || !context || heatmap.width <= 0 || heatmap.height <= 0) return;
+    canvas.width = heatmap.width;
+    canvas.height = heatmap.height;
+    const pixels = heatPixels(heatmap.values, heatmap.width, heatmap.height);
+    context.putImageData(new ImageData(pixels, heatmap.width, heatmap.height), 0, 0);
+    canvas.dataset.drawn = heatmap.label;
+  }, [heatmap]);
+  return <canvas ref={ref} className="pred-heatmap" style={{ opacity }} aria-hidden="true" />;
+}
+
+/** An image's preview (as the model framed it) under its heat map; a placeholder until explain answers. */
+export function PredictionVisual({
+  name,
+  explanation,
+  overlay,
+}: {
+  name: string;
+  explanation: Explanation | undefined;
+  overlay: OverlaySettings;
+}) {
+  const t = useT().predict.cards;
+  const data = explanation?.data ?? null;
+  if (!data) {
+    const failed = !!explanation?.error;
+    return (
+      <div className={`pred-visual pred-visual-empty${failed ? ' failed' : ''}`}>
+        <span className="pred-visual-note">{failed ? t.explainFailed : t.thumbPending}</span>
+      </div>
+    );
+  }
+  return (
+    <figure className={`pred-visual${explanation?.loading ? ' loading' : ''}`}>
+      <img
+        className="pred-thumb"
+        src={data.thumbnail}
+        alt={t.imageAlt(name)}
+        draggable={false}
+        onLoad={(event) => {
+          const img = event.currentTarget;
+          img.classList.toggle('upscaled', img.naturalWidth > 0 && img.naturalWidth * 1.5 < img.clientWidth);
+        }}
+      />
+      {overlay.on && <HeatmapCanvas heatmap={data.heatmap} opacity={overlay.opacity} />}
+      {overlay.on && (
+        <figcaption className="pred-visual-caption">{t.explaining(data.heatmap.label)}</figcaption>
+      )}
+    </figure>
+  );
+}
