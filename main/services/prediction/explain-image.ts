@@ -7,7 +7,10 @@
  *      forward and one backward pass, native-workers/cnn/explain/grad-cam.ts);
  *   3. meanwhile the preview is made from the same bytes: EXIF orientation applied, transparency on white,
  *      centre-cropped to a square like the network input (so the map, which covers the network's square, lies on
- *      it as is), at most 256 px, WebP, as a data: URL.
+ *      it as is), at most 256 px, WebP, as a data: URL. It is decoded alongside the network input (two libvips
+ *      pipelines: with a free core it adds nothing to the latency; on a saturated 2-core machine it slowed the input
+ *      down about as much as decoding it after the input would have cost, test/integration/prediction/
+ *      explain-latency.test.ts).
  *
  * millis.decode is the time until the network input is ready (read + decode); millis.network is the worker's time.
  * Failures are AppFailures: an unknown `label` is 'invalid-payload'; a file that cannot be read or decoded carries
