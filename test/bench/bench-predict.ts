@@ -7,6 +7,7 @@
  *   (a) single-image latency, file → top-k, worker warm, median and p95 over R runs (default 30) of
  *       - PredictionService.predictFiles on one file (read + probe + decode/resize + tensor + worker + top-k),
  *       - a one-file batch (startBatch → 'prediction:finished', i.e. what a drop on the Predict view costs),
+ *       - prediction:explain (top-k, the preview and the Grad-CAM overlay the view shows for one image),
  *       for each model on a 4,000×3,000 JPEG, plus the 28 px model on a Fashion-MNIST PNG;
  *   (b) batch throughput over N photo-sized JPEGs (default 10,000 files of 2,000×1,500, made once into a cache
  *       folder from 50 distinct sharp-made images copied under distinct names): a batch through
@@ -112,7 +113,12 @@ async function latency(
   bench: ReturnType<typeof benchService>,
   projectId: string,
   image: string,
-): Promise<{ loadMs: number; predictFiles: ReturnType<typeof stats>; batch: ReturnType<typeof stats> }> {
+): Promise<{
+  loadMs: number;
+  predictFiles: ReturnType<typeof stats>;
+  batch: ReturnType<typeof stats>;
+  explain: ReturnType<typeof stats>;
+}> {
   const { service, finished } = bench;
   const t0 = performance.now();
   await service.model({ projectId });
@@ -133,7 +139,15 @@ async function latency(
     batch.push(performance.now() - t);
     if (f.predicted !== 1) throw new Error(`batch: ${JSON.stringify(f)}`);
   }
-  return { loadMs, predictFiles: stats(direct), batch: stats(batch) };
+  // prediction:explain (top-k, preview and Grad-CAM overlay): what the Predict view shows for one dropped image.
+  const explain: number[] = [];
+  for (let i = 0; i < RUNS; i++) {
+    const t = performance.now();
+    const e = await service.explain({ projectId }, image, { topK: 5 });
+    explain.push(performance.now() - t);
+    if (e.top.length !== 5) throw new Error('explain: no top-5');
+  }
+  return { loadMs, predictFiles: stats(direct), batch: stats(batch), explain: stats(explain) };
 }
 
 /** 50 distinct photo-like 2000×1500 JPEGs (smooth noise, shapes, text-free), copied to `count` names. */
@@ -270,7 +284,8 @@ async function main(): Promise<void> {
     ] as const)
       log(
         `  ${name}: predictFiles ${r.predictFiles.medianMs} / ${r.predictFiles.p95Ms} ms; ` +
-          `one-file batch (start → finished event) ${r.batch.medianMs} / ${r.batch.p95Ms} ms (worker start ${r.loadMs} ms)`,
+          `one-file batch (start → finished event) ${r.batch.medianMs} / ${r.batch.p95Ms} ms; ` +
+          `explain (top-5 + preview + Grad-CAM) ${r.explain.medianMs} / ${r.explain.p95Ms} ms (worker start ${r.loadMs} ms)`,
       );
 
     const t = performance.now();

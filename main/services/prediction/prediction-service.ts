@@ -22,6 +22,7 @@ import type {
   PredictionBatchStatus,
   PredictionItem,
 } from '../../../app/domain/prediction';
+import type { EventName, EventPayload } from '../../../app/ipc/events';
 import { AppFailure } from '../../../app/ipc/result';
 import type { DatasetService } from '../dataset/dataset-service';
 import type { ProjectStore } from '../project-store';
@@ -198,7 +199,7 @@ export class PredictionService {
       lastEmit = performance.now();
       const items = pending.sort((a, b) => a.index - b.index);
       pending = [];
-      events?.emit('prediction:progress', { projectId, batchId, done: batch.items.length, total, items });
+      safeEmit(events, 'prediction:progress', { projectId, batchId, done: batch.items.length, total, items });
     };
     const onResult = (index: number, o: FileOutcome) => {
       const item = toItem(index, o);
@@ -233,7 +234,7 @@ export class PredictionService {
     batch.state = status;
     const seconds = (performance.now() - started) / 1000;
     const predicted = batch.items.filter((i) => i.ok).length;
-    events?.emit('prediction:finished', {
+    safeEmit(events, 'prediction:finished', {
       projectId,
       batchId,
       status,
@@ -365,6 +366,19 @@ export class PredictionService {
     for (const b of running) b.controller.abort();
     await Promise.all(running.map((b) => b.promise.catch(() => undefined)));
     await this.cache.dispose();
+  }
+}
+
+/** An event sink that fails (a closed window) never stops a batch. */
+function safeEmit<E extends EventName>(
+  events: EventSink | undefined,
+  channel: E,
+  payload: EventPayload<E>,
+): void {
+  try {
+    events?.emit(channel, payload);
+  } catch {
+    // the page is gone; the batch still ends and keeps its items
   }
 }
 

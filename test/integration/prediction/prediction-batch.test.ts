@@ -501,5 +501,21 @@ describe('prediction batches', () => {
     expect(await services.prediction.waitForBatch(batchId)).toBe('completed');
     const cancel = await dispatchInvoke(table, services, 'prediction:cancel', { batchId });
     expect(cancel).toEqual({ ok: true, value: { cancelled: false } });
+    // explain goes to the Grad-CAM code with the project's model.
+    const file = services.prediction.batchItems(batchId).find((i) => i.ok)?.file as string;
+    const explained = await dispatchInvoke(table, services, 'prediction:explain', {
+      projectId,
+      file,
+      topK: 2,
+    });
+    expect(explained.ok, JSON.stringify(explained)).toBe(true);
+    if (explained.ok) {
+      const value = explained.value as { file: string; top: { label: string }[] };
+      expect(value.top.map((t) => t.label)).toEqual(
+        (
+          services.prediction.batchItems(batchId).find((i) => i.file === file) as { top: { label: string }[] }
+        ).top.map((t) => t.label),
+      );
+    }
   });
 });
