@@ -249,6 +249,19 @@ describe('Grad-CAM', () => {
     }
   });
 
+  it('input saliency is max over channels of |∂y_c/∂x|, normalised', () => {
+    const { model, image } = randomModel(spec, 17);
+    const g = classScoreGradient(model, image, INPUT_LAYER, 3);
+    const S = 9 * 8;
+    const raw = Array.from({ length: S }, (_, i) =>
+      Math.max(Math.abs(g.gradient[i]), Math.abs(g.gradient[S + i])),
+    );
+    const max = Math.max(...raw);
+    const sal = inputSaliency(model, image, 3);
+    expect([sal.width, sal.height, sal.classIndex]).toEqual([8, 9, 3]);
+    raw.forEach((v, i) => expect(sal.values[i]).toBeCloseTo(v / max, 6));
+  });
+
   it('a model with no spatial layer falls back to the input', () => {
     const flat: ModelSpec = {
       input: { height: 4, width: 4, channels: 1 },
