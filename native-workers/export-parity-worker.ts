@@ -3,13 +3,12 @@
  * export-parity-worker.js). It answers one `check` (export/messages.ts): the exported model in the export folder
  * runs in onnxruntime-web (WebAssembly, no native runtime), @tensorflow/tfjs's cpu backend, or our own model
  * reader, and is compared with the app's own model (the CNN core on the run's weights) at batch sizes 1, 3 and
- * 32 (main/services/export/export-parity.ts). onnxruntime-web and tfjs stay in node_modules (build externals), so
+ * 32 (export/compare.ts). onnxruntime-web and tfjs stay in node_modules (build externals), so
  * their .wasm files are found next to their own entry points.
  */
 import fs from 'node:fs';
 import { parentPort } from 'node:worker_threads';
 import type { ExportParity } from '../app/domain/model-export';
-import { checkExport } from '../main/services/export/parity-check';
 import {
   assertNever,
   type ExportParityRequest,
@@ -17,6 +16,7 @@ import {
   type ToExportParityWorker,
 } from './export/messages';
 import { readModelFile } from './cnn/model-file';
+import { checkExport } from './export/parity-check';
 
 if (!parentPort) throw new Error('export-parity-worker must run as a worker thread');
 const port = parentPort;

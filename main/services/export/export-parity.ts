@@ -1,21 +1,14 @@
 /**
- * The export's parity check: the exported model and the app's own (the CNN core on the run's weights) on the same
- * images at several batch sizes; `ok` when the largest absolute probability difference is at most 1e-4 and every
- * top-1 class agrees.
+ * The images of the export's parity check (the check itself: native-workers/export/compare.ts, run in the parity
+ * worker): up to 32 of the project's cached tensors.
  */
-import type { ExportParity } from '../../../app/domain/model-export';
 import type { ModelSpec } from '../../../app/domain/model-spec';
-import { AppFailure } from '../../../app/ipc/result';
-import { argmaxRow, buildModel } from '../../../native-workers/cnn/model';
 import { bytesToFloats } from '../../../native-workers/cnn/train/dataset';
 import type { Db } from '../../db/open-database';
 
-/** Largest absolute probability difference the parity check accepts. */
-export const PARITY_TOLERANCE = 1e-4;
-export const PARITY_IMAGES = 32;
-export const PARITY_BATCHES = [1, 3, PARITY_IMAGES];
+import { PARITY_IMAGES } from '../../../native-workers/export/compare';
 
-export type { ExportParity };
+export { PARITY_BATCHES, PARITY_IMAGES, PARITY_TOLERANCE } from '../../../native-workers/export/compare';
 
 /** Where the parity images came from: the validation split, then test, then train; else fixed random inputs. */
 export type ParitySource = 'val' | 'test' | 'train' | 'synthetic';
@@ -51,59 +44,4 @@ export interface ParityInputs {
   count: number;
   size: number;
   source: ParitySource;
-}
-
-/** The app's own probabilities (the CNN core, eval mode) for n images. */
-export function corePredictions(
-  spec: ModelSpec,
-  params: Float32Array,
-  state: Float32Array,
-  x: Float32Array,
-  n: number,
-): Float32Array {
-  const model = buildModel(spec, { seed: 0, batchSize: Math.max(1, n), skipInit: true });
-  model.loadParams(params, state);
-  return model.predict(x.subarray(0, n * model.inputSize)).slice();
-}
-
-/**
- * Runs every image through `run` in chunks of each batch size (1, 3 and 32, capped at the image count) and compares
- * with `ours` ([count, classes]): the largest absolute difference and the share of (image, batch size) top-1 classes
- * that agree.
- */
-export async function compare(
-  inputs: Pick<ParityInputs, 'x' | 'count' | 'source'>,
-  ours: Float32Array,
-  spec: ModelSpec,
-  run: (x: Float32Array, n: number) => Promise<Float32Array>,
-): Promise<ExportParity> {
-  const K = spec.numClasses;
-  const size = spec.input.channels * spec.input.height * spec.input.width;
-  const batchSizes = [...new Set(PARITY_BATCHES.map((b) => Math.min(b, inputs.count)))];
-  let maxAbsDiff = 0;
-  let agree = 0;
-  let total = 0;
-  for (const batch of batchSizes) {
-    for (let start = 0; start < inputs.count; start += batch) {
-      const n = Math.min(batch, inputs.count - start);
-      const theirs = await run(inputs.x.subarray(start * size, (start + n) * size), n);
-      if (theirs.length !== n * K)
-        throw new AppFailure('internal', `The exported model gave ${theirs.length} values for ${n} images.`);
-      const mine = ours.subarray(start * K, (start + n) * K);
-      for (let i = 0; i < n * K; i++) {
-        const d = Math.abs(theirs[i] - mine[i]);
-        maxAbsDiff = Number.isNaN(d) ? Infinity : Math.max(maxAbsDiff, d);
-      }
-      for (let r = 0; r < n; r++) if (argmaxRow(theirs, r, K) === argmaxRow(mine, r, K)) agree++;
-      total += n;
-    }
-  }
-  return {
-    maxAbsDiff,
-    top1Agreement: total ? agree / total : 0,
-    images: inputs.count,
-    source: inputs.source,
-    batchSizes,
-    ok: total > 0 && maxAbsDiff <= PARITY_TOLERANCE && agree === total,
-  };
 }

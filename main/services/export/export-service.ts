@@ -6,7 +6,7 @@
  *   native  model.cnnmodel (native-workers/cnn/model-file.ts), labels.txt, model-card.json, README.md
  *
  * After writing, the export is checked in a worker thread (parity-client.ts → native-workers/export-parity-worker.ts
- * → parity-check.ts): the exported model, read back from the folder, runs on (up to 32 of) the project's validation
+ * → native-workers/export/parity-check.ts): the exported model, read back from the folder, runs on (up to 32 of) the project's validation
  * tensors — the test split's, then the training split's when there are none, else fixed random inputs — at batch
  * sizes 1, 3 and 32, and its probabilities are compared with the app's own model (the CNN core on the run's
  * weights): `ok` when the largest absolute difference is at most 1e-4 and every top-1 class agrees.
@@ -33,7 +33,7 @@ import { parityInputs } from './export-parity';
 import { buildModelCard, describeFile, modelCardMarkdown } from './model-card';
 import { exportOnnx } from './onnx/onnx-export';
 import { checkExportInWorker } from './parity-client';
-import { NATIVE_FILE, ONNX_FILE } from './parity-check';
+import { NATIVE_FILE, ONNX_FILE } from '../../../native-workers/export/parity-check';
 import { sampleFiles } from './samples';
 import { exportTfjs, TFJS_MODEL_FILE, TFJS_WEIGHTS_FILE, writeTfjsFolder } from './tfjs/tfjs-export';
 

@@ -19,7 +19,9 @@ export const PARITY_WORKER_FILE = 'export-parity-worker.js';
 export function checkExportInWorker(workersDir: string, request: ExportParityRequest): Promise<ExportParity> {
   const worker = new Worker(path.join(workersDir, PARITY_WORKER_FILE));
   const failed = (detail: string) =>
-    new AppFailure('internal', `The exported model could not be checked: ${detail}`, { code: 'check-failed' });
+    new AppFailure('internal', `The exported model could not be checked: ${detail}`, {
+      code: 'check-failed',
+    });
   return new Promise<ExportParity>((resolve, reject) => {
     let settled = false;
     const settle = (fn: () => void) => {

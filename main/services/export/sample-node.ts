@@ -145,12 +145,7 @@ const labels = fs.readFileSync(path.join(HERE, 'labels.txt'), 'utf8').split('\\n
 /** predict.mjs for model.onnx (onnxruntime-node; CNN_STUDIO_ORT may name onnxruntime-web instead). */
 export function nodeOnnxSample(p: CnnModelPreprocessing): string {
   return (
-    head(
-      p,
-      'model.onnx (onnxruntime-node)',
-      'onnxruntime-node sharp',
-      '',
-    ) +
+    head(p, 'model.onnx (onnxruntime-node)', 'onnxruntime-node sharp', '') +
     PREPROCESS +
     `
 if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
@@ -173,7 +168,12 @@ if (process.argv[1] && path.resolve(process.argv[1]) === fileURLToPath(import.me
 /** predict.mjs for model.json + weights.bin (@tensorflow/tfjs, no native code; NHWC input). */
 export function nodeTfjsSample(p: CnnModelPreprocessing): string {
   return (
-    head(p, 'model.json (TensorFlow.js)', '@tensorflow/tfjs sharp', `import * as tf from '@tensorflow/tfjs';`) +
+    head(
+      p,
+      'model.json (TensorFlow.js)',
+      '@tensorflow/tfjs sharp',
+      `import * as tf from '@tensorflow/tfjs';`,
+    ) +
     PREPROCESS +
     `
 /** Loads model.json + weights.bin from this folder (tfjs without tfjs-node has no file:// loader). */

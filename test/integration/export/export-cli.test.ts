@@ -7,7 +7,7 @@ import Database from 'better-sqlite3';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { loadOnnxClassifier } from '../../../main/services/export/onnx/onnx-runtime';
+import { loadOnnxClassifier } from '../../../native-workers/export/onnx-runtime';
 import { argmaxRow, buildModel } from '../../../native-workers/cnn/model';
 import { readModelFile } from '../../../native-workers/cnn/model-file';
 import { runCliCaptured } from '../../support/cli';

@@ -134,20 +134,24 @@ describe('export sample code: preprocessing', () => {
     console.info(report.join('\n'));
   }
 
-  it.skipIf(!pil.python)('predict.py preprocess (Pillow) matches the app’s tensors', async () => {
-    await check((c, out) =>
-      execFileSync(pil.python!, [
-        '-c',
-        'import sys; sys.path.insert(0, sys.argv[1]); from predict import preprocess\n' +
-          'open(sys.argv[5], "wb").write(preprocess(sys.argv[2], int(sys.argv[3]), sys.argv[4]).astype("<f4").tobytes())',
-        dir,
-        c.file,
-        String(c.size),
-        c.color,
-        out,
-      ]),
-    );
-  }, 120_000);
+  it.skipIf(!pil.python)(
+    'predict.py preprocess (Pillow) matches the app’s tensors',
+    async () => {
+      await check((c, out) =>
+        execFileSync(pil.python!, [
+          '-c',
+          'import sys; sys.path.insert(0, sys.argv[1]); from predict import preprocess\n' +
+            'open(sys.argv[5], "wb").write(preprocess(sys.argv[2], int(sys.argv[3]), sys.argv[4]).astype("<f4").tobytes())',
+          dir,
+          c.file,
+          String(c.size),
+          c.color,
+          out,
+        ]),
+      );
+    },
+    120_000,
+  );
 
   it('predict.mjs preprocess (sharp) matches the app’s tensors', async () => {
     const url = pathToFileURL(path.join(dir, 'predict.mjs')).href;
@@ -182,7 +186,17 @@ describe('export sample code: end to end', () => {
     data = path.join(temp.dir, 'data');
     expect((await cli('project', 'create', 'Samples', '--size', '28', '--color', 'gray')).code).toBe(0);
     expect((await cli('import', 'Samples', path.join(SMALL_SET, 'train'))).code).toBe(0);
-    const trained = await cli('train', 'Samples', '--preset', 'small', '--epochs', '1', '--seed', '3', '--json');
+    const trained = await cli(
+      'train',
+      'Samples',
+      '--preset',
+      'small',
+      '--epochs',
+      '1',
+      '--seed',
+      '3',
+      '--json',
+    );
     expect(trained.code, trained.err).toBe(0);
     const { runId } = trained.json();
     const projectId = (await cli('--json', 'project', 'list')).json()[0].id;
@@ -244,7 +258,7 @@ describe('export sample code: end to end', () => {
       env: { ...process.env, CNN_STUDIO_ORT: runtime },
     });
     expect(text.split('\n')[0]).toBe(images[0]);
-    expect(text.split('\n')[1]).toMatch(/^\s+\d+\.\d\d %  \S/);
+    expect(text.split('\n')[1]).toMatch(/^\s+\d+\.\d\d % {2}\S/);
   }, 120_000);
 
   it('predict.mjs beside a TF.js model prints the app’s predictions', async () => {
@@ -259,14 +273,18 @@ describe('export sample code: end to end', () => {
     console.info(`predict.mjs (tfjs): max abs diff ${expectSameAsApp(json).toExponential(2)}`);
   }, 120_000);
 
-  it.skipIf(!pyOrt.python)('predict.py beside model.onnx prints the app’s predictions', async () => {
-    const out = path.join(temp.dir, 'onnx-py');
-    expect((await cli('export', 'Samples', '--format', 'onnx', '--out', out)).code).toBe(0);
-    const json = execFileSync(
-      pyOrt.python!,
-      ['predict.py', ...images, '--top', String(app.labels.length), '--json'],
-      { cwd: out, encoding: 'utf8' },
-    );
-    expectSameAsApp(json);
-  }, 120_000);
+  it.skipIf(!pyOrt.python)(
+    'predict.py beside model.onnx prints the app’s predictions',
+    async () => {
+      const out = path.join(temp.dir, 'onnx-py');
+      expect((await cli('export', 'Samples', '--format', 'onnx', '--out', out)).code).toBe(0);
+      const json = execFileSync(
+        pyOrt.python!,
+        ['predict.py', ...images, '--top', String(app.labels.length), '--json'],
+        { cwd: out, encoding: 'utf8' },
+      );
+      expectSameAsApp(json);
+    },
+    120_000,
+  );
 });

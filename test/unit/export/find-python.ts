@@ -13,7 +13,10 @@ export function findPython(modules: string[]): PythonProbe {
   );
   const tried: string[] = [];
   for (const python of [...new Set(candidates)]) {
-    const r = spawnSync(python, ['-c', `import ${modules.join(', ')}`], { encoding: 'utf8', timeout: 30_000 });
+    const r = spawnSync(python, ['-c', `import ${modules.join(', ')}`], {
+      encoding: 'utf8',
+      timeout: 30_000,
+    });
     if (r.status === 0) return { python, reason: null };
     tried.push(`${python}: ${r.error ? 'not found' : (r.stderr.trim().split('\n').pop() ?? 'failed')}`);
   }

@@ -11,7 +11,7 @@ import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
 import { ModelProtoSchema } from '../../../main/services/export/onnx/gen/onnx_pb';
 import { exportOnnx, type OnnxExportMeta } from '../../../main/services/export/onnx/onnx-export';
-import { loadOnnxClassifier } from '../../../main/services/export/onnx/onnx-runtime';
+import { loadOnnxClassifier } from '../../../native-workers/export/onnx-runtime';
 import { argmaxRow, buildModel, type Model } from '../../../native-workers/cnn/model';
 import { presetSpec } from '../../../native-workers/cnn/presets';
 import { Rng } from '../../../native-workers/cnn/rng';
@@ -205,12 +205,10 @@ describe('ONNX export', () => {
   afterAll(() => temp.cleanup());
   const checked: [string, ModelSpec][] = [
     ...Object.entries(specs),
-    ...(['small', 'medium', 'large', 'reference'] as const).map(
-      (p, i): [string, ModelSpec] => [
-        `preset ${p}`,
-        presetSpec(p, { channels: i % 2 ? 3 : 1, height: i % 2 ? 32 : 28, width: i % 2 ? 32 : 28 }, 10),
-      ],
-    ),
+    ...(['small', 'medium', 'large', 'reference'] as const).map((p, i): [string, ModelSpec] => [
+      `preset ${p}`,
+      presetSpec(p, { channels: i % 2 ? 3 : 1, height: i % 2 ? 32 : 28, width: i % 2 ? 32 : 28 }, 10),
+    ]),
   ];
   it.skipIf(!probe.python)(
     `passes onnx.checker.check_model(path, full_check=True) on ${checked.length} architectures`,

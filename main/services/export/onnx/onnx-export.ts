@@ -19,6 +19,7 @@ import type { ModelSpec } from '../../../../app/domain/model-spec';
 import { layoutParams, type ParamEntry } from '../../../../native-workers/cnn/params';
 import { planModel, sizeOf } from '../../../../native-workers/cnn/plan';
 import { convAxis } from '../../../../native-workers/cnn/shape';
+import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from '../../../../native-workers/export/onnx-runtime';
 import {
   AttributeProto_AttributeType,
   AttributeProtoSchema,
@@ -41,8 +42,8 @@ import {
 /** IR version 8 and opset 13: accepted by ONNX 1.12's checker and every current runtime. */
 export const ONNX_IR_VERSION = 8;
 export const ONNX_OPSET = 13;
-export const ONNX_INPUT_NAME = 'image';
-export const ONNX_OUTPUT_NAME = 'probabilities';
+
+export { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME };
 
 /** What goes into the model's metadata_props besides the graph. */
 export interface OnnxExportMeta {

@@ -119,33 +119,3 @@ export async function tfjsParity(
     perBatchSize,
   };
 }
-
-/** A loaded TF.js classifier: `run` takes [n, C, H, W] floats (transposed to NHWC here) and returns [n, classes]. */
-export interface TfjsClassifier {
-  run(x: Float32Array, n: number): Promise<Float32Array>;
-  release(): void;
-}
-
-/** Loads an exported TF.js model on tfjs's cpu backend (pure JavaScript). */
-export async function loadTfjsClassifier(exported: TfjsExport, spec: ModelSpec): Promise<TfjsClassifier> {
-  // production mode: no "install tfjs-node" banner on the CLI's stderr (tfjs-node cannot be used here)
-  tf.env().set('PROD', true);
-  if (tf.getBackend() !== 'cpu' && !(await tf.setBackend('cpu')))
-    throw new Error('the tfjs cpu backend is not available');
-  await tf.ready();
-  const model = await tf.loadLayersModel(tfjsIOHandler(exported));
-  const { channels: C, height: H, width: W } = spec.input;
-  return {
-    async run(x, n) {
-      const input = tf.tensor4d(nchwToNhwc(x, n, C, H, W), [n, H, W, C]);
-      const output = model.predict(input) as tf.Tensor;
-      try {
-        return Float32Array.from((await output.data()) as Float32Array);
-      } finally {
-        input.dispose();
-        output.dispose();
-      }
-    },
-    release: () => model.dispose(),
-  };
-}

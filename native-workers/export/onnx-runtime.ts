@@ -1,9 +1,14 @@
 /**
  * Runs an exported ONNX model with onnxruntime-web's WebAssembly backend under Node (no native runtime, no
- * install script): the parity check after an export, and the tests.
+ * install script): the parity check after an export (in the parity worker), and the tests. The .wasm files are
+ * looked up next to onnxruntime-web's entry point in node_modules (it is a build external, never bundled), which
+ * works from out/workers as from the sources.
  */
 import path from 'node:path';
-import { ONNX_INPUT_NAME, ONNX_OUTPUT_NAME } from './onnx-export';
+
+/** The graph's input and output names (main/services/export/onnx/onnx-export.ts writes them). */
+export const ONNX_INPUT_NAME = 'image';
+export const ONNX_OUTPUT_NAME = 'probabilities';
 
 type Ort = typeof import('onnxruntime-web');
 let loaded: Ort | null = null;

@@ -6,12 +6,12 @@
  */
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ExportParity } from '../../../app/domain/model-export';
-import { readModelFile, type ModelFileContents } from '../../../native-workers/cnn/model-file';
-import type { ExportParityRequest } from '../../../native-workers/export/messages';
-import { compare, corePredictions, type ParitySource } from './export-parity';
-import { loadOnnxClassifier } from './onnx/onnx-runtime';
-import { readTfjsFolder } from './tfjs/tfjs-export';
+import type { ExportParity } from '../../app/domain/model-export';
+import { readModelFile, type ModelFileContents } from '../cnn/model-file';
+import { compare, corePredictions } from './compare';
+import type { ExportParityRequest } from './messages';
+import { loadOnnxClassifier } from './onnx-runtime';
+import { loadTfjsFolder } from './tfjs-runtime';
 
 export const ONNX_FILE = 'model.onnx';
 export const NATIVE_FILE = 'model.cnnmodel';
@@ -22,7 +22,7 @@ export async function checkExport(
   own: Pick<ModelFileContents, 'spec' | 'params' | 'state'>,
 ): Promise<ExportParity> {
   const { spec, params, state } = own;
-  const inputs = { x: request.x, count: request.count, source: request.source as ParitySource };
+  const inputs = { x: request.x, count: request.count, source: request.source };
   const ours = corePredictions(spec, params, state, request.x, request.count);
   switch (request.format) {
     case 'onnx': {
@@ -35,9 +35,7 @@ export async function checkExport(
       }
     }
     case 'tfjs': {
-      // @tensorflow/tfjs only when a TF.js export is checked
-      const { loadTfjsClassifier } = await import('./tfjs/tfjs-parity');
-      const model = await loadTfjsClassifier(await readTfjsFolder(request.dir), spec);
+      const model = await loadTfjsFolder(request.dir, spec);
       try {
         return await compare(inputs, ours, spec, (x, n) => model.run(x, n));
       } finally {
