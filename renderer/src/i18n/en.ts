@@ -1,5 +1,6 @@
 import type { ErrorCode } from '../../../app/ipc/result';
 import { evaluationEn } from './evaluation-en';
+import { exportEn } from './export-en';
 import { networkEn } from './network-en';
 import { predictEn } from './predict-en';
 import { trainingEn } from './training-en';
@@ -318,6 +319,7 @@ export const en = {
   network: networkEn,
   training: trainingEn,
   evaluation: evaluationEn,
+  modelExport: exportEn,
   predict: predictEn,
   errors: {
     'invalid-payload': 'The request was not valid',

@@ -1,5 +1,6 @@
 import type { Messages } from './en';
 import { evaluationZhCN } from './evaluation-zh-CN';
+import { exportZhCN } from './export-zh-CN';
 import { networkZhCN } from './network-zh-CN';
 import { predictZhCN } from './predict-zh-CN';
 import { trainingZhCN } from './training-zh-CN';
@@ -306,6 +307,7 @@ export const zhCN: Messages = {
   network: networkZhCN,
   training: trainingZhCN,
   evaluation: evaluationZhCN,
+  modelExport: exportZhCN,
   predict: predictZhCN,
   errors: {
     'invalid-payload': '请求无效',

@@ -1,0 +1,123 @@
+import { useId, useState } from 'react';
+import { MODEL_EXPORT_FORMATS, type ModelExportFormat } from '../../../../app/domain/model-export';
+import type { RunSummary } from '../../../../app/domain/training';
+import { call } from '../../bridge/desktop';
+import { useT } from '../../i18n/i18n';
+import { useNumberFormats } from '../evaluate/use-evaluation';
+
+export interface ExportChoice {
+  runId: string;
+  format: ModelExportFormat;
+  dir: string;
+}
+
+/**
+ * What to export: the run (the project's model first), the format (each with a line on what it is for) and the
+ * output folder (typed, or picked with the OS folder dialog), and the Export button.
+ */
+export function ExportForm({
+  runs,
+  value,
+  onChange,
+  running,
+  onSubmit,
+}: {
+  runs: RunSummary[];
+  value: ExportChoice;
+  onChange(next: ExportChoice): void;
+  running: boolean;
+  onSubmit(): void;
+}) {
+  const t = useT();
+  const te = t.modelExport;
+  const { percent } = useNumberFormats();
+  const [pickError, setPickError] = useState(false);
+  const folderId = useId();
+  const ordered = [...runs].sort((a, b) => Number(b.isModel) - Number(a.isModel));
+
+  const choose = async () => {
+    const r = await call((api) => api.dialog.open({ kind: 'folder', multiple: false }));
+    setPickError(!r.ok);
+    if (r.ok && r.value.paths[0]) onChange({ ...value, dir: r.value.paths[0] });
+  };
+
+  return (
+    <form
+      className="card export-form form"
+      aria-label={te.title}
+      onSubmit={(e) => {
+        e.preventDefault();
+        if (!running && value.dir.trim()) onSubmit();
+      }}
+    >
+      <label className="field">
+        <span className="export-label">{te.runLabel}</span>
+        <select
+          className="select"
+          value={value.runId}
+          disabled={running}
+          onChange={(e) => onChange({ ...value, runId: e.target.value })}
+        >
+          {ordered.map((run) => {
+            const name = run.isModel ? te.modelRun(run.name) : run.name;
+            const accuracy = run.finalValAccuracy ?? run.bestValAccuracy;
+            return (
+              <option key={run.id} value={run.id}>
+                {accuracy === null ? name : te.runAccuracy(name, percent(accuracy))}
+              </option>
+            );
+          })}
+        </select>
+      </label>
+
+      <fieldset className="field export-formats" disabled={running}>
+        <legend>{te.formatLabel}</legend>
+        {MODEL_EXPORT_FORMATS.map((format) => (
+          <label key={format} className="choice">
+            <input
+              type="radio"
+              name="export-format"
+              value={format}
+              checked={value.format === format}
+              onChange={() => onChange({ ...value, format })}
+            />
+            <span className="choice-text">
+              <span className="choice-title">{te.formats[format].name}</span>
+              <span className="hint">{te.formats[format].hint}</span>
+            </span>
+          </label>
+        ))}
+      </fieldset>
+
+      <div className="field">
+        <label htmlFor={folderId}>{te.folderLabel}</label>
+        <div className="export-folder-row">
+          <input
+            id={folderId}
+            type="text"
+            className="export-folder"
+            spellCheck={false}
+            placeholder={te.folderPlaceholder}
+            value={value.dir}
+            disabled={running}
+            onChange={(e) => onChange({ ...value, dir: e.target.value })}
+          />
+          <button type="button" className="button" disabled={running} onClick={() => void choose()}>
+            {te.choose}
+          </button>
+        </div>
+        {pickError && (
+          <div className="error-message" role="alert">
+            {te.chooseFailed}
+          </div>
+        )}
+      </div>
+
+      <div className="export-actions">
+        <button type="submit" className="button primary" disabled={running || !value.dir.trim()}>
+          {te.submit}
+        </button>
+      </div>
+    </form>
+  );
+}
