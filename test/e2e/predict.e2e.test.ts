@@ -210,6 +210,23 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     await waitForCount(page.locator('canvas.pred-heatmap'), 0);
     await page.getByRole('checkbox', { name: 'Heat map' }).check();
     await waitForCount(page.locator('canvas.pred-heatmap'), 3);
+
+    // Once the model's worker is warm: one image at a time, drop → bars (each after the previous overlay is in).
+    const warm: number[] = [];
+    for (let i = 0; i < 6; i++) {
+      const before = await root.getAttribute('data-drop-to-bars-ms');
+      await dropPaths(page, [cardFiles[i % 3]]);
+      await expect
+        .poll(() => root.getAttribute('data-drop-to-bars-ms'), { timeout: 15_000 })
+        .not.toBe(before);
+      await waitForCount(cards(page), 1);
+      await page.locator('canvas.pred-heatmap[data-drawn]').waitFor({ timeout: 15_000 });
+      warm.push(Number(await root.getAttribute('data-drop-to-bars-ms')));
+    }
+    const median = [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)];
+    console.log(
+      `predict e2e: drop → bars, 1 file, warm worker: median ${median.toFixed(1)} ms (${warm.map((m) => m.toFixed(1)).join(', ')})`,
+    );
   });
 
   it('feedback: "wrong → label" adds the image to the dataset with that label; "right" with the prediction', async () => {

@@ -105,44 +105,43 @@ export function ImportForm({ state, compact }: { state: ImportState; compact?: b
     if (!value) return;
     void state.start([value]).then(() => setPath(''));
   };
+  const pickers = (
+    <div className="import-form-row">
+      <button type="button" className="button" disabled={state.running} onClick={() => void choose('images')}>
+        {t.predict.pickers.files}
+      </button>
+      <button type="button" className="button" disabled={state.running} onClick={() => void choose('folder')}>
+        {t.predict.pickers.folder}
+      </button>
+    </div>
+  );
   return (
-    <form className={`import-form${compact ? ' compact' : ''}`} onSubmit={submit}>
-      <label htmlFor={fieldId} className={compact ? 'visually-hidden' : 'import-form-label'}>
-        {t.dataset.importPath}
-      </label>
-      <div className="import-form-row">
-        <input
-          id={fieldId}
-          type="text"
-          value={path}
-          onChange={(e) => setPath(e.target.value)}
-          placeholder={compact ? t.dataset.importPathShort : t.dataset.importPathPlaceholder}
-          spellCheck={false}
-          autoComplete="off"
-        />
-        <button type="submit" className="button primary" disabled={state.running || !path.trim()}>
-          {t.dataset.importButton}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={state.running}
-          onClick={() => void choose('images')}
-        >
-          {t.predict.pickers.files}
-        </button>
-        <button
-          type="button"
-          className="button"
-          disabled={state.running}
-          onClick={() => void choose('folder')}
-        >
-          {t.predict.pickers.folder}
-        </button>
-      </div>
-      <ErrorMessage error={pickError} context={t.predict.pickers.failed} />
-      {!compact && <p className="hint">{t.dataset.importHint}</p>}
-    </form>
+    <>
+      <form className={`import-form${compact ? ' compact' : ''}`} onSubmit={submit}>
+        <label htmlFor={fieldId} className={compact ? 'visually-hidden' : 'import-form-label'}>
+          {t.dataset.importPath}
+        </label>
+        <div className="import-form-row">
+          <input
+            id={fieldId}
+            type="text"
+            value={path}
+            onChange={(e) => setPath(e.target.value)}
+            placeholder={compact ? t.dataset.importPathShort : t.dataset.importPathPlaceholder}
+            spellCheck={false}
+            autoComplete="off"
+          />
+          <button type="submit" className="button primary" disabled={state.running || !path.trim()}>
+            {t.dataset.importButton}
+          </button>
+        </div>
+        {!compact && pickers}
+        <ErrorMessage error={pickError} context={t.predict.pickers.failed} />
+        {!compact && <p className="hint">{t.dataset.importHint}</p>}
+      </form>
+      {/* In the toolbar the pickers sit beside the path field, so it keeps its width. */}
+      {compact && pickers}
+    </>
   );
 }
 
