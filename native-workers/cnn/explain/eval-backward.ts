@@ -19,45 +19,15 @@
  * the caller) receives the gradient of its input. Requires model.forwardUnfused() of that image first.
  */
 import type { BatchNormLayerSpec } from '../../../app/domain/model-spec';
-import type { Conv2dShape, Pool2dShape, Tensor } from '../kernel-set';
+import type { Conv2dShape, Pool2dShape } from '../kernel-set';
 import type { Model } from '../model';
 import { avgPool2dBackward } from '../ops/avg-pool2d';
+import { batchNormBackwardEval } from '../ops/batch-norm';
+import { denseInputBackward } from '../ops/dense';
 import { flattenBackward } from '../ops/flatten';
 import { globalAvgPoolBackward } from '../ops/global-avg-pool';
 import { leakyReluBackward } from '../ops/leaky-relu';
 import { sizeOf, type LayerPlan } from '../plan';
-
-/** dinp += dout · γ / √(runningVar + ε), per channel (eval-mode batchnorm is affine). [C, S] for batch 1. */
-export function batchNormBackwardEval(
-  channels: number,
-  spatial: number,
-  epsilon: number,
-  gamma: Tensor,
-  runningVar: Tensor,
-  dout: Tensor,
-  dinp: Tensor,
-): void {
-  for (let c = 0; c < channels; c++) {
-    const g = gamma[c] / Math.sqrt(runningVar[c] + epsilon);
-    for (let i = c * spatial, e = i + spatial; i < e; i++) dinp[i] += dout[i] * g;
-  }
-}
-
-/** dinp[i] += Σ_o dout[o] · weight[o, i] for one example; weight [O, I] (no parameter gradients). */
-export function denseInputBackward(
-  inFeatures: number,
-  outFeatures: number,
-  weight: Tensor,
-  dout: Tensor,
-  dinp: Tensor,
-): void {
-  for (let o = 0; o < outFeatures; o++) {
-    const g = dout[o];
-    if (g === 0) continue; // common after a ReLU
-    const w0 = o * inFeatures;
-    for (let i = 0; i < inFeatures; i++) dinp[i] += g * weight[w0 + i];
-  }
-}
 
 /** The conv geometry of a planned conv2d layer, for one image. */
 export function convShapeOf(plan: LayerPlan): Conv2dShape {

@@ -125,3 +125,19 @@ export function batchNormBackwardTrain(
     }
   }
 }
+
+/** dinp += dout · γ / √(runningVar + ε), per channel (eval-mode batchnorm is affine). [C, S] for batch 1. */
+export function batchNormBackwardEval(
+  channels: number,
+  spatial: number,
+  epsilon: number,
+  gamma: Tensor,
+  runningVar: Tensor,
+  dout: Tensor,
+  dinp: Tensor,
+): void {
+  for (let c = 0; c < channels; c++) {
+    const g = gamma[c] / Math.sqrt(runningVar[c] + epsilon);
+    for (let i = c * spatial, e = i + spatial; i < e; i++) dinp[i] += dout[i] * g;
+  }
+}

@@ -52,3 +52,19 @@ export function denseBackward(
     }
   }
 }
+
+/** dinp[i] += Σ_o dout[o] · weight[o, i] for one example; weight [O, I] (no parameter gradients). */
+export function denseInputBackward(
+  inFeatures: number,
+  outFeatures: number,
+  weight: Tensor,
+  dout: Tensor,
+  dinp: Tensor,
+): void {
+  for (let o = 0; o < outFeatures; o++) {
+    const g = dout[o];
+    if (g === 0) continue; // common after a ReLU
+    const w0 = o * inFeatures;
+    for (let i = 0; i < inFeatures; i++) dinp[i] += g * weight[w0 + i];
+  }
+}
