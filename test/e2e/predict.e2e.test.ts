@@ -137,6 +137,19 @@ function labelInDb(file: string): string | null | undefined {
   }
 }
 
+/** When the last batch's start was sent and answered and its first items arrived, in ms after the drop. */
+function latencyParts(page: Page): Promise<string> {
+  return page.evaluate(() => {
+    const measure = performance.getEntriesByName('predict:drop-to-bars').at(-1);
+    if (!measure) return '?';
+    const t0 = measure.startTime;
+    const after = (name: string) =>
+      performance.getEntriesByName(name).find((e) => e.startTime >= t0)?.startTime ?? NaN;
+    const f = (x: number) => (x - t0).toFixed(1);
+    return `start sent ${f(after('predict:start-sent'))}, answered ${f(after('predict:start-answered'))}, items ${f(after('predict:items'))}, bars ${measure.duration.toFixed(1)}`;
+  });
+}
+
 const cards = (page: Page) => page.getByRole('list', { name: 'Predictions' }).locator('> li');
 
 describe('predict section (renderer in Chromium, real main handlers)', () => {
@@ -213,6 +226,7 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
 
     // Once the model's worker is warm: one image at a time, drop → bars (each after the previous overlay is in).
     const warm: number[] = [];
+    const parts: string[] = [];
     for (let i = 0; i < 6; i++) {
       const before = await root.getAttribute('data-drop-to-bars-ms');
       await dropPaths(page, [cardFiles[i % 3]]);
@@ -222,7 +236,9 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
       await waitForCount(cards(page), 1);
       await page.locator('canvas.pred-heatmap[data-drawn]').waitFor({ timeout: 15_000 });
       warm.push(Number(await root.getAttribute('data-drop-to-bars-ms')));
+      parts.push(await latencyParts(page));
     }
+    console.log(`predict e2e: warm breakdown (ms after the drop): ${parts.join(' | ')}`);
     const median = [...warm].sort((a, b) => a - b)[Math.floor(warm.length / 2)];
     console.log(
       `predict e2e: drop → bars, 1 file, warm worker: median ${median.toFixed(1)} ms (${warm.map((m) => m.toFixed(1)).join(', ')})`,

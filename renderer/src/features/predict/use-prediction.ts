@@ -80,7 +80,9 @@ export function usePrediction(projectId: string, runId: string | null, topK: num
       }
     };
     const offProgress = api.on('prediction:progress', (p) => {
-      if (p.projectId === projectId) route(p.batchId, { kind: 'progress', value: p, at: performance.now() });
+      if (p.projectId !== projectId) return;
+      if (p.items.length > 0) performance.mark('predict:items'); // latency breakdown (the e2e test reads it)
+      route(p.batchId, { kind: 'progress', value: p, at: performance.now() });
     });
     const offFinished = api.on('prediction:finished', (f) => {
       if (f.projectId === projectId) route(f.batchId, { kind: 'finished', value: f, at: performance.now() });
@@ -110,10 +112,12 @@ export function usePrediction(projectId: string, runId: string | null, topK: num
         error: null,
       });
       starting.current++;
+      performance.mark('predict:start-sent');
       const result = await call((api) =>
         api.prediction.start({ projectId, paths, topK, ...(runId ? { runId } : {}) }),
       );
       starting.current--;
+      performance.mark('predict:start-answered');
       const stale = newest.current !== startedAt; // a newer batch replaced this one
       if (!result.ok) {
         if (!stale) setBatch((b) => (b ? { ...b, error: result.error } : b));
