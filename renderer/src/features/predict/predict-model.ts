@@ -115,9 +115,3 @@ export function toBase64(bytes: Uint8Array): string {
 export function rate(done: number, elapsedMs: number): number {
   return done > 0 && elapsedMs > 0 ? (done * 1000) / elapsedMs : 0;
 }
-
-/** The last segment of a path (either separator), for display. */
-export function baseName(file: string): string {
-  const parts = file.split(/[\\/]/);
-  return parts[parts.length - 1] || file;
-}
