@@ -30,7 +30,7 @@ export const exportEn = {
     done: 'Done.',
   },
   result: {
-    heading: 'Exported',
+    heading: (format: string) => `Exported: ${format}`,
     folder: 'Folder',
     files: 'Files written',
     parityHeading: 'Check against CNN Studio',

@@ -27,7 +27,7 @@ export const exportZhCN: ExportMessages = {
     done: '完成。',
   },
   result: {
-    heading: '已导出',
+    heading: (format) => `已导出：${format}`,
     folder: '文件夹',
     files: '写入的文件',
     parityHeading: '与 CNN Studio 核对',

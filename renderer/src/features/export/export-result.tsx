@@ -29,7 +29,7 @@ export function ExportResult({
       data-testid="export-result"
     >
       <h3 id="export-result-heading" className="export-heading">
-        {tr.heading}: {te.formats[result.format].name}
+        {tr.heading(te.formats[result.format].name)}
       </h3>
       <dl className="export-facts">
         <dt>{tr.folder}</dt>
