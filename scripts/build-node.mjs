@@ -9,7 +9,9 @@ import path from 'node:path';
 
 const root = path.resolve(import.meta.dirname, '..');
 const rel = (...p) => path.join(root, ...p);
-// Native addons, wasm-shipping libraries and Electron itself are loaded from node_modules at run time.
+// Native addons, wasm-shipping libraries and Electron itself are loaded from node_modules at run time. The export
+// parity worker (out/workers/export-parity-worker.js) needs onnxruntime-web and @tensorflow/tfjs left external:
+// onnxruntime-web finds its .wasm files next to its own entry point in node_modules, never inside a bundle.
 const external = [
   'electron',
   'better-sqlite3',
