@@ -393,4 +393,18 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     expect(file?.startsWith(path.join(dataDir, 'pasted'))).toBe(true);
     await page.locator('canvas.pred-heatmap[data-drawn]').waitFor({ timeout: 15_000 });
   });
+
+  it('Dataset: "Folder…" picks a folder through the OS dialog and imports it', async () => {
+    const { page } = app();
+    const picked = path.join(tempDir, 'picked', 'Coat');
+    fs.mkdirSync(picked, { recursive: true });
+    testPngs('Coat', 2, 10).forEach((f, i) => fs.copyFileSync(f, path.join(picked, `picked-${i}.png`)));
+    dialogAnswers.open.folder = [[path.dirname(picked)]];
+    await openSection(page, 'Dataset');
+    await page.getByRole('button', { name: 'Folder…' }).click();
+    const summary = page.getByRole('region', { name: 'Import finished' });
+    await summary.waitFor({ timeout: 20_000 });
+    expect(await summary.textContent()).toContain('2 imported');
+    expect(labelInDb('picked-0.png')).toBe('Coat');
+  });
 });

@@ -27,6 +27,8 @@ export const predictEn = {
     images: 'Choose images…',
     files: 'Choose files…',
     folder: 'Choose folder…',
+    filesShort: 'Files…',
+    folderShort: 'Folder…',
     failed: 'Could not open the file dialog.',
   },
   paste: {

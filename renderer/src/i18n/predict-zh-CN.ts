@@ -23,6 +23,8 @@ export const predictZhCN: PredictMessages = {
     images: '选择图像…',
     files: '选择文件…',
     folder: '选择文件夹…',
+    filesShort: '文件…',
+    folderShort: '文件夹…',
     failed: '无法打开文件对话框。',
   },
   paste: {

@@ -107,11 +107,23 @@ export function ImportForm({ state, compact }: { state: ImportState; compact?: b
   };
   const pickers = (
     <div className="import-form-row">
-      <button type="button" className="button" disabled={state.running} onClick={() => void choose('images')}>
-        {t.predict.pickers.files}
+      <button
+        type="button"
+        className="button"
+        disabled={state.running}
+        title={t.predict.pickers.files}
+        onClick={() => void choose('images')}
+      >
+        {compact ? t.predict.pickers.filesShort : t.predict.pickers.files}
       </button>
-      <button type="button" className="button" disabled={state.running} onClick={() => void choose('folder')}>
-        {t.predict.pickers.folder}
+      <button
+        type="button"
+        className="button"
+        disabled={state.running}
+        title={t.predict.pickers.folder}
+        onClick={() => void choose('folder')}
+      >
+        {compact ? t.predict.pickers.folderShort : t.predict.pickers.folder}
       </button>
     </div>
   );
