@@ -41,7 +41,6 @@ export const predictEn = {
   starting: 'Reading the images…',
   cards: {
     label: 'Predictions',
-    predicting: 'Predicting…',
     explainFailed: 'No heat map for this image.',
     thumbPending: 'Loading the preview…',
     chipHint: 'Click a class to see what made the model think of it.',
@@ -120,7 +119,6 @@ export const predictEn = {
     overlay: 'Drop to predict or import',
     importFailed: 'Could not start the import.',
   },
-  latency: (ms: string) => `Shown ${ms} ms after the drop`,
 };
 
 /** The shape of the Predict strings in every language. */

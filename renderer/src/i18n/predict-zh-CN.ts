@@ -37,7 +37,6 @@ export const predictZhCN: PredictMessages = {
   starting: '正在读取图像…',
   cards: {
     label: '预测结果',
-    predicting: '正在预测…',
     explainFailed: '无法为此图像生成热力图。',
     thumbPending: '正在加载预览…',
     chipHint: '点击一个类别，查看是什么让模型想到它。',
@@ -113,5 +112,4 @@ export const predictZhCN: PredictMessages = {
     overlay: '松开以预测或导入',
     importFailed: '无法开始导入。',
   },
-  latency: (ms) => `拖放后 ${ms} 毫秒显示`,
 };
