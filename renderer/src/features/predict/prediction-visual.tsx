@@ -65,3 +65,44 @@ export function PredictionVisual({
     </figure>
   );
 }
+
+/** The heat map toggle and opacity slider shared by every card. */
+export function OverlayControls({
+  overlay,
+  onChange,
+}: {
+  overlay: OverlaySettings;
+  onChange(o: OverlaySettings): void;
+}) {
+  const t = useT().predict.cards;
+  return (
+    <div className="pred-overlay-controls">
+      <label className="pred-toggle">
+        <input
+          type="checkbox"
+          checked={overlay.on}
+          onChange={(e) => onChange({ ...overlay, on: e.target.checked })}
+        />
+        <span>{t.overlay}</span>
+      </label>
+      <label className="pred-opacity">
+        <span>{t.opacity}</span>
+        <input
+          type="range"
+          min={0.1}
+          max={1}
+          step={0.05}
+          value={overlay.opacity}
+          disabled={!overlay.on}
+          onChange={(e) => onChange({ ...overlay, opacity: Number(e.target.value) })}
+        />
+      </label>
+      <span className="pred-muted pred-overlay-hint">{t.overlayHint}</span>
+      <span className="pred-legend" aria-hidden="true">
+        <span>{t.low}</span>
+        <span className="pred-legend-ramp" />
+        <span>{t.high}</span>
+      </span>
+    </div>
+  );
+}
