@@ -46,6 +46,7 @@ export const predictEn = {
     chipHint: 'Click a class to see what made the model think of it.',
     classButton: (label: string, percent: string) => `${label}: ${percent}. Show its heat map`,
     explaining: (label: string) => `Heat map of ${label}`,
+    flat: (label: string) => `No region stands out for ${label}`,
     overlay: 'Heat map',
     overlayHint: 'Where the image made the model choose the class (Grad-CAM): warm colours count most.',
     opacity: 'Opacity',

@@ -42,6 +42,7 @@ export const predictZhCN: PredictMessages = {
     chipHint: '点击一个类别，查看是什么让模型想到它。',
     classButton: (label, percent) => `${label}：${percent}。显示其热力图`,
     explaining: (label) => `${label} 的热力图`,
+    flat: (label) => `没有突出支持 ${label} 的区域`,
     overlay: '热力图',
     overlayHint: '图像中让模型选择该类别的区域（Grad-CAM）：颜色越暖，作用越大。',
     opacity: '不透明度',

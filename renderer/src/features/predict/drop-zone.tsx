@@ -8,13 +8,11 @@ import { useT } from '../../i18n/i18n';
 export function DropZone({
   dragging,
   compact,
-  disabled,
   onChooseImages,
   onChooseFolder,
 }: {
   dragging: boolean;
   compact: boolean;
-  disabled: boolean;
   onChooseImages(): void;
   onChooseFolder(): void;
 }) {
@@ -33,10 +31,10 @@ export function DropZone({
         <span className="pred-muted">{t.drop.body}</span>
       </div>
       <div className="pred-drop-actions">
-        <button type="button" className="button primary" onClick={onChooseImages} disabled={disabled}>
+        <button type="button" className="button primary" onClick={onChooseImages}>
           {t.pickers.images}
         </button>
-        <button type="button" className="button" onClick={onChooseFolder} disabled={disabled}>
+        <button type="button" className="button" onClick={onChooseFolder}>
           {t.pickers.folder}
         </button>
       </div>

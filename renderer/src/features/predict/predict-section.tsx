@@ -191,7 +191,6 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
       <DropZone
         dragging={dragging}
         compact={!!batch}
-        disabled={false}
         onChooseImages={() => void choose('images')}
         onChooseFolder={() => void choose('folder')}
       />

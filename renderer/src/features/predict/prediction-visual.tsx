@@ -60,7 +60,11 @@ export function PredictionVisual({
       />
       {overlay.on && <HeatmapCanvas heatmap={data.heatmap} opacity={overlay.opacity} />}
       {overlay.on && (
-        <figcaption className="pred-visual-caption">{t.explaining(data.heatmap.label)}</figcaption>
+        <figcaption className="pred-visual-caption">
+          {data.heatmap.values.some((v) => v > 0)
+            ? t.explaining(data.heatmap.label)
+            : t.flat(data.heatmap.label)}
+        </figcaption>
       )}
     </figure>
   );
