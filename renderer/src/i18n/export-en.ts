@@ -64,6 +64,12 @@ export const exportEn = {
     ],
     shape: (c: number, size: number) => `This model: C = ${c}, H = W = ${size}.`,
   },
+  preview: {
+    heading: (format: string) => `What you get: ${format}`,
+    check:
+      'After writing, the exported model runs on up to 32 validation images at batch sizes 1, 3 and 32 and is compared with CNN Studio’s own predictions.',
+    folder: 'The folder must be new or empty.',
+  },
   errors: {
     'no-model': 'This project has no trained model yet. Train one first.',
     'dir-not-empty': (dir: string) => `${dir} is not empty. Choose a new or empty folder.`,

@@ -58,6 +58,12 @@ export const exportZhCN: ExportMessages = {
     ],
     shape: (c, size) => `本模型：C = ${c}，H = W = ${size}。`,
   },
+  preview: {
+    heading: (format) => `导出内容：${format}`,
+    check:
+      '写入后，导出的模型会在最多 32 张验证图像上以批大小 1、3 和 32 运行，并与 CNN Studio 自己的预测进行比较。',
+    folder: '文件夹必须是新的或空的。',
+  },
   errors: {
     'no-model': '该项目还没有训练好的模型。请先训练一个。',
     'dir-not-empty': (dir) => `${dir} 不是空文件夹。请选择一个新的或空的文件夹。`,

@@ -9,6 +9,7 @@ import { useRuns } from '../evaluate/use-evaluation';
 import type { SectionKey } from '../workspace/sections';
 import { ExportError } from './export-error';
 import { ExportForm, type ExportChoice } from './export-form';
+import { ExportPreview } from './export-preview';
 import { ExportProgressLine } from './export-progress';
 import { ExportResult } from './export-result';
 import './export.css';
@@ -96,6 +97,7 @@ function Export({ project, onSection }: { project: ProjectSummary; onSection?(se
             <ExportProgressLine stage={job.stage} running={job.running} />
           )}
           {job.error && <ExportError error={job.error} />}
+          {!job.running && !job.result && <ExportPreview format={value.format} />}
           {job.result && (
             <ExportResult
               result={job.result}
