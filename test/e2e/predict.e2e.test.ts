@@ -407,4 +407,35 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     expect(await summary.textContent()).toContain('2 imported');
     expect(labelInDb('picked-0.png')).toBe('Coat');
   });
+
+  it('a large folder shows count and images/s while it runs, and Cancel stops it', async () => {
+    const { page } = app();
+    const big = path.join(tempDir, 'big');
+    fs.mkdirSync(big);
+    const sources = CLASSES.flatMap((label) => testPngs(label, 20));
+    for (let i = 0; i < 3000; i++) fs.copyFileSync(sources[i % sources.length], path.join(big, `b-${i}.png`));
+    dialogAnswers.open.folder = [[big]];
+    await openSection(page, 'Predict');
+    await page.getByRole('button', { name: 'Choose folder…' }).click();
+    const running = page.getByRole('region', { name: 'Prediction progress' });
+    await expect
+      .poll(() =>
+        running
+          .getByTestId('pred-count')
+          .textContent()
+          .catch(() => ''),
+      )
+      .toMatch(/ of 3,000 images$/);
+    await expect.poll(() => running.textContent()).toMatch(/images\/s/);
+    await running.getByRole('button', { name: 'Cancel' }).click();
+    const cancelled = page.getByRole('region', { name: 'Cancelled' });
+    await cancelled.waitFor({ timeout: 15_000 });
+    const predicted = Number(
+      (await cancelled.getByTestId('pred-summary').textContent())?.split(' ')[0].replace(/,/g, ''),
+    );
+    expect(predicted).toBeGreaterThan(0);
+    expect(predicted).toBeLessThan(3000);
+    const table = page.getByRole('table', { name: 'Prediction results' });
+    expect(Number(await table.getAttribute('aria-rowcount'))).toBe(predicted + 1);
+  });
 });
