@@ -105,10 +105,10 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
     latestPredict.current = predict;
   });
   useEffect(() => {
-    if (!request || !runId) return;
-    consume(request.id);
-    latestPredict.current(request.paths, request.at);
-  }, [request, runId, consume]);
+    if (!request || !loaded) return;
+    consume(request.id); // without a model it is dropped (the empty state says why), not kept for later
+    if (runId) latestPredict.current(request.paths, request.at);
+  }, [request, loaded, runId, consume]);
 
   // Cards: each predicted image's Grad-CAM is asked for as soon as its bars are in.
   const requested = useRef(new Set<string>());
