@@ -13,7 +13,7 @@ export interface ExportParity {
   /** Fraction of images whose top-1 class agrees (1 = all). */
   top1Agreement: number;
   images: number;
-  /** Where the images came from: 'val' | 'test' | 'train' | 'random'. */
+  /** Where the images came from: 'val' | 'test' | 'train' | 'synthetic' (a project without images). */
   source: string;
   batchSizes: number[];
   /** maxAbsDiff ≤ 1e-4 and every top-1 agrees. */

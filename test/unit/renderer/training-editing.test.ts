@@ -1,5 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
+import { TRAINING_FAILURES } from '../../../app/domain/training';
 import { trainingSettingsSchema, layerSchema } from '../../../app/ipc/channels/training';
 import {
   addLayer,
@@ -198,17 +199,7 @@ describe('training words', () => {
       expect(Object.keys(messages.status).sort()).toEqual(
         ['completed', 'failed', 'interrupted', 'paused', 'queued', 'running', 'stopped'].sort(),
       );
-      expect(Object.keys(messages.failures).sort()).toEqual(
-        [
-          'checkpoint',
-          'invalid-model',
-          'no-training-images',
-          'out-of-memory',
-          'too-few-classes',
-          'worker-error',
-          'worker-exit',
-        ].sort(),
-      );
+      expect(Object.keys(messages.failures).sort()).toEqual([...TRAINING_FAILURES].sort());
     }
     for (const key of Object.keys(trainingEn.failures) as (keyof typeof trainingEn.failures)[])
       expect(trainingZhCN.failures[key]).not.toBe(trainingEn.failures[key]);
