@@ -7,6 +7,7 @@ import { registerIpc, webContentsEvents } from './ipc/register-ipc';
 import { handleAppProtocol, registerAppScheme } from './protocol/app-protocol';
 import { createServices, type Services } from './services/services';
 import { appVersion, findAppRoot, workersDirFor } from './storage/app-paths';
+import { modelFilesIn } from './storage/opened-files';
 import { APP_NAME } from './storage/default-data-dir';
 import { electronFileDialogs } from './windows/file-dialogs';
 import { createMainWindow, lockPermissions, preloadPath } from './windows/main-window';
@@ -23,10 +24,25 @@ if (!app.requestSingleInstanceLock()) {
   registerAppScheme();
   let window: BrowserWindow | undefined;
   let services: Services | undefined;
+  /** Model files to hand to the page once it has loaded (double-clicked .cnnmodel files). */
+  const openedFiles: string[] = modelFilesIn(process.argv.slice(1));
+  let pageReady = false;
+  const flushOpenedFiles = () => {
+    if (!pageReady || !services) return;
+    for (const file of openedFiles.splice(0)) services.events.emit('app:openModelFile', { file });
+  };
 
-  app.on('second-instance', () => {
+  app.on('second-instance', (_event, argv, cwd) => {
+    openedFiles.push(...modelFilesIn(argv.slice(1), cwd));
+    flushOpenedFiles();
     if (window?.isMinimized()) window.restore();
     window?.focus();
+  });
+  // macOS: a double-clicked model file (may come before the app is ready)
+  app.on('open-file', (event, file) => {
+    event.preventDefault();
+    openedFiles.push(...modelFilesIn([file]));
+    flushOpenedFiles();
   });
 
   app.whenReady().then(() => {
@@ -46,7 +62,14 @@ if (!app.requestSingleInstanceLock()) {
     handleAppProtocol(path.join(appRoot, 'out', 'renderer'), services);
     registerIpc(createHandlerTable(), services);
     window = createMainWindow(preloadPath(__dirname));
-    window.on('closed', () => (window = undefined));
+    window.webContents.on('did-finish-load', () => {
+      pageReady = true;
+      flushOpenedFiles();
+    });
+    window.on('closed', () => {
+      window = undefined;
+      pageReady = false;
+    });
   });
 
   app.on('window-all-closed', () => app.quit());

@@ -9,6 +9,21 @@ export interface ClassProbability {
   probability: number;
 }
 
+/** The model a prediction uses, as `prediction:model` describes it. */
+export interface PredictionModelInfo {
+  /** Its classes, in output order. */
+  labels: string[];
+  /** Input size in pixels (square) and colour. */
+  inputSize: number;
+  color: 'gray' | 'rgb';
+  /** 'run': a run's weights (of this project or a run's model file); 'cnnmodel': a `.cnnmodel` export. */
+  source: 'run' | 'cnnmodel';
+  /** The model file used (absolute). */
+  file: string;
+  /** The kernels that run it, e.g. "native avx512" or "wasm simd". */
+  backend: string;
+}
+
 /** Why one image could not be predicted (the page words the code; `detail` is the technical reason). */
 export type PredictionFailureCode =
   'not-found' | 'unreadable' | 'not-an-image' | 'too-large' | 'decode-failed' | 'inference-failed';

@@ -26,6 +26,8 @@ export const eventChannels = {
   'prediction:progress': event<PredictionProgress>(),
   /** A prediction batch ended (completed, cancelled or failed). */
   'prediction:finished': event<PredictionFinished>(),
+  /** The operating system asked the app to open a model file (a `.cnnmodel` double-clicked or dropped on the icon). */
+  'app:openModelFile': event<{ file: string }>(),
   /** A model export moved to its next stage. */
   'export:progress': event<ModelExportProgress>(),
 } as const;

@@ -4,6 +4,7 @@ import { StrictMode } from 'react';
 import { createRoot } from 'react-dom/client';
 import { App } from './app';
 import { hasDesktop } from './bridge/desktop';
+import { listenForOpenedModelFiles } from './features/workspace/opened-model-files';
 import { LocaleProvider, useT } from './i18n/i18n';
 import './styles.css';
 
@@ -16,6 +17,8 @@ function MissingBridge() {
     </main>
   );
 }
+
+listenForOpenedModelFiles();
 
 const root = document.getElementById('root');
 if (!root) throw new Error('index.html has no #root element');

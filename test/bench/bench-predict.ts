@@ -134,7 +134,7 @@ async function latency(
   const batch: number[] = [];
   for (let i = 0; i < RUNS; i++) {
     const t = performance.now();
-    const { batchId } = service.startBatch(projectId, undefined, [image], 5);
+    const { batchId } = service.startBatch(projectId, { projectId: projectId }, [image], 5);
     const f = await finished(batchId);
     batch.push(performance.now() - t);
     if (f.predicted !== 1) throw new Error(`batch: ${JSON.stringify(f)}`);
@@ -209,7 +209,7 @@ async function photoFolder(count: number): Promise<string> {
 async function throughput(bench: ReturnType<typeof benchService>, projectId: string, folder: string) {
   const { service, finished } = bench;
   const t = performance.now();
-  const { batchId } = service.startBatch(projectId, undefined, [folder], 5);
+  const { batchId } = service.startBatch(projectId, { projectId: projectId }, [folder], 5);
   const f = await finished(batchId);
   const seconds = (performance.now() - t) / 1000;
   if (f.failed > 0) throw new Error(`${f.failed} files failed`);

@@ -438,4 +438,47 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     const table = page.getByRole('table', { name: 'Prediction results' });
     expect(Number(await table.getAttribute('aria-rowcount'))).toBe(predicted + 1);
   });
+
+  it('predicts with a model file: opened from the Model menu, or by the OS (a double-clicked .cnnmodel)', async () => {
+    const { page, services } = app();
+    const project = services.projects.list()[0];
+    const exportDir = path.join(tempDir, `model-export-${Date.now()}`);
+    await services.modelExport.export(project.id, { format: 'native', outDir: exportDir });
+    const modelFile = path.join(exportDir, 'model.cnnmodel');
+    const notModel = path.join(tempDir, 'not-a-model.cnnmodel');
+    fs.writeFileSync(notModel, 'hello');
+
+    await openSection(page, 'Predict');
+    const model = page.getByRole('combobox', { name: 'Model' });
+    const status = page.getByTestId('model-file-status');
+    // a file that is not a model: worded, nothing predicts with it
+    dialogAnswers.open.model = [[notModel], [modelFile]];
+    await model.selectOption({ label: 'Open a model file…' });
+    await expect
+      .poll(() => status.textContent(), { timeout: 15_000 })
+      .toContain('is not a CNN Studio model file');
+    // the exported model: described, then used for a drop
+    await model.selectOption({ label: 'Open a model file…' });
+    await expect
+      .poll(() => status.textContent(), { timeout: 15_000 })
+      .toContain('model.cnnmodel: 10 classes, 28×28 px grayscale.');
+    await dropPaths(page, [cardFiles[1]]);
+    const card = page.locator(`li.pred-card[data-file="${cardFiles[1]}"]`);
+    await waitForCount(card.locator('.pred-bar'), 5, 15_000);
+    const fromFile = await card.locator('.pred-bar-label').allTextContents();
+    const fromProject = await services.prediction.explain({ projectId: project.id }, cardFiles[1], {
+      topK: 5,
+    });
+    expect(fromFile).toEqual(fromProject.top.map((t) => t.label));
+
+    // back to the project's model, then the OS opens the file while Train is shown: Predict takes it
+    await model.selectOption({ index: 0 });
+    await waitForCount(status, 0);
+    await page.getByRole('tab', { name: 'Train' }).click();
+    services.events.emit('app:openModelFile', { file: modelFile });
+    await page.getByRole('tab', { name: 'Predict', selected: true }).waitFor({ timeout: 15_000 });
+    await expect
+      .poll(() => status.textContent(), { timeout: 15_000 })
+      .toContain('model.cnnmodel: 10 classes');
+  });
 });

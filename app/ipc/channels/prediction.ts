@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import type { AddToDatasetResult, ImageExplanation } from '../../domain/prediction';
+import type { AddToDatasetResult, ImageExplanation, PredictionModelInfo } from '../../domain/prediction';
 import { invoke } from '../define';
 
 const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
@@ -8,6 +8,13 @@ const batchId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a batch id');
 /** An absolute local path (files dropped, picked or pasted; main checks them again). */
 const localPath = z.string().min(1).max(4096);
 const topK = z.number().int().min(1).max(100).default(5);
+/**
+ * What predicts: the project's model (neither field), one of its runs (`runId`), or a model file (`modelFile`: a
+ * `.cnnmodel` export or a run's model file, absolute).
+ */
+const modelFields = { runId: runId.optional(), modelFile: localPath.optional() };
+const oneModel = (v: { runId?: string; modelFile?: string }) => !(v.runId && v.modelFile);
+const oneModelMessage = { message: 'give runId or modelFile, not both' };
 
 /** Invoke channels of the prediction domain (the Predict view and the window drop). */
 export const predictionChannels = {
@@ -18,8 +25,19 @@ export const predictionChannels = {
    */
   'prediction:start': invoke<{ batchId: string }>()(
     z
-      .object({ projectId, runId: runId.optional(), paths: z.array(localPath).min(1).max(10_000), topK })
-      .strict(),
+      .object({ projectId, ...modelFields, paths: z.array(localPath).min(1).max(10_000), topK })
+      .strict()
+      .refine(oneModel, oneModelMessage),
+  ),
+  /**
+   * Loads a model for prediction (its worker starts now, so the first drop does not wait for it) and describes it.
+   * A model file that is not a CNN Studio model fails with details.code 'bad-model-file'.
+   */
+  'prediction:model': invoke<PredictionModelInfo>()(
+    z
+      .object({ projectId, ...modelFields })
+      .strict()
+      .refine(oneModel, oneModelMessage),
   ),
   'prediction:cancel': invoke<{ cancelled: boolean }>()(z.object({ batchId }).strict()),
   /** One image's top classes, preview and Grad-CAM overlay (of `label`, default the top class). */
@@ -27,12 +45,13 @@ export const predictionChannels = {
     z
       .object({
         projectId,
-        runId: runId.optional(),
+        ...modelFields,
         file: localPath,
         label: z.string().min(1).max(100).optional(),
         topK,
       })
-      .strict(),
+      .strict()
+      .refine(oneModel, oneModelMessage),
   ),
   /**
    * Saves a pasted image (PNG/JPEG/WebP bytes, base64) as a file main owns, so that it can be predicted and added

@@ -1,15 +1,19 @@
+import { PredictionService } from '../../services/prediction/prediction-service';
 import type { HandlerTable } from '../handler-table';
+
+const sourceOf = PredictionService.sourceOf;
 
 type PredictionChannel = Extract<keyof HandlerTable, `prediction:${string}`>;
 
 /** IPC handlers of the prediction domain (see services/prediction/prediction-service.ts). */
 export function predictionHandlers(): Pick<HandlerTable, PredictionChannel> {
   return {
-    'prediction:start': (s, { projectId, runId, paths, topK }) =>
-      s.prediction.startBatch(projectId, runId, paths, topK),
+    'prediction:start': (s, { projectId, paths, topK, ...model }) =>
+      s.prediction.startBatch(projectId, sourceOf(projectId, model), paths, topK),
+    'prediction:model': (s, { projectId, ...model }) => s.prediction.modelInfo(sourceOf(projectId, model)),
     'prediction:cancel': (s, { batchId }) => s.prediction.cancelBatch(batchId),
-    'prediction:explain': (s, { projectId, runId, file, label, topK }) =>
-      s.prediction.explain(runId ? { projectId, runId } : { projectId }, file, {
+    'prediction:explain': (s, { projectId, file, label, topK, ...model }) =>
+      s.prediction.explain(sourceOf(projectId, model), file, {
         ...(label !== undefined ? { label } : {}),
         topK,
       }),

@@ -21,6 +21,7 @@ import type {
   ImageExplanation,
   PredictionBatchStatus,
   PredictionItem,
+  PredictionModelInfo,
 } from '../../../app/domain/prediction';
 import type { EventName, EventPayload } from '../../../app/ipc/events';
 import { AppFailure } from '../../../app/ipc/result';
@@ -90,7 +91,15 @@ export class PredictionService {
 
   /** The model file a source uses: the run's (default: the project's model's) final.model, or the file itself. */
   modelPath(source: PredictionSource): string {
-    if ('modelFile' in source) return path.resolve(source.modelFile);
+    if ('modelFile' in source) {
+      if (!path.isAbsolute(source.modelFile))
+        throw new AppFailure('invalid-payload', `Not an absolute path: ${source.modelFile}`);
+      if (!fs.statSync(source.modelFile, { throwIfNoEntry: false })?.isFile())
+        throw new AppFailure('not-found', `No model file at ${source.modelFile}.`, {
+          code: 'model-file-missing',
+        });
+      return path.resolve(source.modelFile);
+    }
     const { projects, runs } = this.need();
     const runId = source.runId ?? runs.modelRun(source.projectId)?.id;
     if (!runId)
@@ -105,9 +114,35 @@ export class PredictionService {
     return file;
   }
 
-  /** The loaded model of a source (its worker starts on first use). */
-  model(source: PredictionSource): Promise<InferenceClient> {
-    return this.cache.get(this.modelPath(source));
+  /** The loaded model of a source (its worker starts on first use); a bad model file: details.code 'bad-model-file'. */
+  async model(source: PredictionSource): Promise<InferenceClient> {
+    try {
+      return await this.cache.get(this.modelPath(source));
+    } catch (error) {
+      if ('modelFile' in source && error instanceof AppFailure && error.code === 'invalid-payload')
+        throw new AppFailure('invalid-payload', error.message, { code: 'bad-model-file' });
+      throw error;
+    }
+  }
+
+  /** Loads a source's model now (the first prediction then does not wait for its worker) and describes it. */
+  async modelInfo(source: PredictionSource): Promise<PredictionModelInfo> {
+    const client = await this.model(source);
+    const { inputSize, color } = client.meta.preprocessing;
+    return {
+      labels: [...client.meta.labels],
+      inputSize,
+      color,
+      source: client.source,
+      file: client.modelPath,
+      backend: client.backend,
+    };
+  }
+
+  /** The source of a request: a model file, a run of the project, or the project's model. */
+  static sourceOf(projectId: string, model: { runId?: string; modelFile?: string }): PredictionSource {
+    if (model.modelFile) return { modelFile: model.modelFile };
+    return model.runId ? { projectId, runId: model.runId } : { projectId };
   }
 
   /** Predictions for image files and folders; one entry per image file (bad files get an `error`). */
@@ -127,14 +162,14 @@ export class PredictionService {
    */
   startBatch(
     projectId: string,
-    runId: string | undefined,
+    source: PredictionSource,
     paths: string[],
     topK: number,
   ): { batchId: string } {
     const { events } = this.need();
     for (const p of paths)
       if (!path.isAbsolute(p)) throw new AppFailure('invalid-payload', `Not an absolute path: ${p}`);
-    const modelFile = this.modelPath(runId ? { projectId, runId } : { projectId });
+    const modelFile = this.modelPath(source);
     for (const b of this.batches.values())
       if (b.projectId === projectId && b.state === 'running') b.controller.abort();
     const batchId = randomUUID();
@@ -276,7 +311,7 @@ export class PredictionService {
 
   /** The top classes, preview and Grad-CAM overlay of one image. */
   async explain(
-    source: { projectId: string; runId?: string },
+    source: PredictionSource,
     file: string,
     options: { label?: string; topK: number },
   ): Promise<ImageExplanation> {

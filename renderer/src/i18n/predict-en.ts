@@ -11,6 +11,18 @@ export const predictEn = {
   runLabel: 'Model',
   topKLabel: 'Classes shown',
   topK: (k: number) => `Top ${k}`,
+  openModelFile: 'Open a model file…',
+  modelFile: (name: string) => `Model file ${name}`,
+  modelFileStatus: {
+    loading: (name: string) => `Loading ${name}…`,
+    ready: (name: string, classes: number, size: number, colour: string) =>
+      `${name}: ${classes} classes, ${size}×${size} px ${colour}.`,
+    gray: 'grayscale',
+    rgb: 'colour',
+    missing: (name: string) => `${name} no longer exists.`,
+    bad: (name: string) => `${name} is not a CNN Studio model file.`,
+    failed: (name: string) => `${name} could not be loaded.`,
+  },
   noModel: {
     title: 'No model to predict with',
     body: 'Train a model in Train first; its predictions then appear here.',

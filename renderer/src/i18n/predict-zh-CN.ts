@@ -7,6 +7,17 @@ export const predictZhCN: PredictMessages = {
   runLabel: '模型',
   topKLabel: '显示的类别数',
   topK: (k) => `前 ${k} 个`,
+  openModelFile: '打开模型文件…',
+  modelFile: (name) => `模型文件 ${name}`,
+  modelFileStatus: {
+    loading: (name) => `正在加载 ${name}…`,
+    ready: (name, classes, size, colour) => `${name}：${classes} 个类别，${size}×${size} 像素，${colour}。`,
+    gray: '灰度',
+    rgb: '彩色',
+    missing: (name) => `${name} 已不存在。`,
+    bad: (name) => `${name} 不是 CNN Studio 模型文件。`,
+    failed: (name) => `无法加载 ${name}。`,
+  },
   noModel: {
     title: '没有可用于预测的模型',
     body: '请先在“训练”中训练一个模型，之后即可在这里预测。',

@@ -172,7 +172,7 @@ describe('prediction batches', () => {
     paths: string[],
     topK = 5,
   ): Promise<{ batchId: string; finished: PredictionFinished }> {
-    const { batchId } = services.prediction.startBatch(projectId, undefined, paths, topK);
+    const { batchId } = services.prediction.startBatch(projectId, { projectId }, paths, topK);
     await services.prediction.waitForBatch(batchId);
     const finished = finishedOf(batchId);
     expect(finished).toHaveLength(1);
@@ -250,7 +250,7 @@ describe('prediction batches', () => {
   }, 120_000);
 
   it('cancels a running batch; a new batch in the project cancels the running one', async () => {
-    const { batchId } = services.prediction.startBatch(projectId, undefined, [big], 5);
+    const { batchId } = services.prediction.startBatch(projectId, { projectId: projectId }, [big], 5);
     await new Promise<void>((resolve) => {
       const tick = () => (itemsOf(batchId).length > 0 ? resolve() : setTimeout(tick, 5));
       tick();
@@ -272,8 +272,13 @@ describe('prediction batches', () => {
     const events = eventsOf(batchId);
     expect(events[events.length - 1].channel).toBe('prediction:finished');
 
-    const first = services.prediction.startBatch(projectId, undefined, [big], 5);
-    const second = services.prediction.startBatch(projectId, undefined, [path.join(images, 'Bag')], 5);
+    const first = services.prediction.startBatch(projectId, { projectId: projectId }, [big], 5);
+    const second = services.prediction.startBatch(
+      projectId,
+      { projectId: projectId },
+      [path.join(images, 'Bag')],
+      5,
+    );
     expect(await services.prediction.waitForBatch(first.batchId)).toBe('cancelled');
     expect(await services.prediction.waitForBatch(second.batchId)).toBe('completed');
     expect(services.prediction.cancelBatch(second.batchId)).toEqual({ cancelled: false });
@@ -283,7 +288,7 @@ describe('prediction batches', () => {
     const empty = services.projects.create({ name: 'Untrained', inputSize: 28, color: 'gray' }).id;
     let error: unknown;
     try {
-      services.prediction.startBatch(empty, undefined, [images], 5);
+      services.prediction.startBatch(empty, { projectId: empty }, [images], 5);
     } catch (e) {
       error = e;
     }
@@ -517,5 +522,49 @@ describe('prediction batches', () => {
         ).top.map((t) => t.label),
       );
     }
+  });
+
+  it('predicts with a model file (prediction:model warms and describes it); refuses a bad one', async () => {
+    const model = services.runs.modelRun(projectId);
+    const runModel = path.join(services.projects.projectDir(projectId), 'runs', model!.id, 'final.model');
+    const modelFile = path.join(temp.dir, 'copied.cnnmodel');
+    fs.copyFileSync(runModel, modelFile);
+
+    const info = await dispatchInvoke(table, services, 'prediction:model', { projectId, modelFile });
+    expect(info.ok, JSON.stringify(info)).toBe(true);
+    if (info.ok) {
+      const v = info.value as { labels: string[]; inputSize: number; color: string; file: string };
+      expect([...v.labels].sort()).toEqual([...LABELS].sort());
+      expect([v.inputSize, v.color, v.file]).toEqual([28, 'gray', modelFile]);
+    }
+    // the file's predictions are the project model's
+    // (one after the other: a new batch of a project cancels its running one)
+    const fromFile = services.prediction.startBatch(projectId, { modelFile }, [images], 3);
+    expect(await services.prediction.waitForBatch(fromFile.batchId)).toBe('completed');
+    const fromProject = services.prediction.startBatch(projectId, { projectId }, [images], 3);
+    expect(await services.prediction.waitForBatch(fromProject.batchId)).toBe('completed');
+    const tops = (id: string) =>
+      services.prediction.batchItems(id).map((i) => (i.ok ? i.top.map((t) => t.label).join() : i.code));
+    expect(tops(fromFile.batchId)).toEqual(tops(fromProject.batchId));
+
+    const notModel = path.join(temp.dir, 'not-a-model.cnnmodel');
+    fs.writeFileSync(notModel, 'hello');
+    const bad = await dispatchInvoke(table, services, 'prediction:model', { projectId, modelFile: notModel });
+    expect(!bad.ok && [bad.error.code, (bad.error.details as { code?: string })?.code]).toEqual([
+      'invalid-payload',
+      'bad-model-file',
+    ]);
+    const missing = await dispatchInvoke(table, services, 'prediction:model', {
+      projectId,
+      modelFile: path.join(temp.dir, 'nowhere.cnnmodel'),
+    });
+    expect(!missing.ok && (missing.error.details as { code?: string })?.code).toBe('model-file-missing');
+    const both = await dispatchInvoke(table, services, 'prediction:start', {
+      projectId,
+      runId: model!.id,
+      modelFile,
+      paths: [images],
+    });
+    expect(!both.ok && both.error.code).toBe('invalid-payload');
   });
 });

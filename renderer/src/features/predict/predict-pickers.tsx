@@ -1,19 +1,28 @@
 import type { RunSummary } from '../../../../app/domain/training';
 import { useT } from '../../i18n/i18n';
 import { useNumberFormats } from '../evaluate/use-evaluation';
+import { fileName, type PredictWith } from './model-choice';
 import { TOP_K_CHOICES } from './predict-model';
 
-/** Which run predicts (the project's model first) and how many classes each image shows. */
+const OPEN_FILE = 'open-file';
+const FILE = 'file';
+
+/**
+ * Which model predicts (the project's model first, its other runs, or a model file the user opens) and how many
+ * classes each image shows.
+ */
 export function PredictPickers({
   runs,
-  runId,
+  choice,
   onRun,
+  onOpenModelFile,
   topK,
   onTopK,
 }: {
   runs: RunSummary[];
-  runId: string;
+  choice: PredictWith;
   onRun(runId: string): void;
+  onOpenModelFile(): void;
   topK: number;
   onTopK(k: number): void;
 }) {
@@ -25,7 +34,11 @@ export function PredictPickers({
     <div className="pred-pickers">
       <label className="pred-field">
         <span className="pred-field-label">{t.predict.runLabel}</span>
-        <select className="select" value={runId} onChange={(e) => onRun(e.target.value)}>
+        <select
+          className="select"
+          value={'modelFile' in choice ? FILE : choice.runId}
+          onChange={(e) => (e.target.value === OPEN_FILE ? onOpenModelFile() : onRun(e.target.value))}
+        >
           {ordered.map((run) => {
             const name = run.isModel ? te.modelRun(run.name) : run.name;
             const accuracy = run.finalValAccuracy ?? run.bestValAccuracy;
@@ -35,6 +48,10 @@ export function PredictPickers({
               </option>
             );
           })}
+          {'modelFile' in choice && (
+            <option value={FILE}>{t.predict.modelFile(fileName(choice.modelFile))}</option>
+          )}
+          <option value={OPEN_FILE}>{t.predict.openModelFile}</option>
         </select>
       </label>
       <label className="pred-field">

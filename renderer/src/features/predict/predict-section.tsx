@@ -10,7 +10,7 @@ import { pathsForDrop, useWindowDrop } from '../dataset/drop';
 import { useDatasetMeta } from '../dataset/use-dataset';
 import { evaluableRuns, isTraining, pickRun } from '../evaluate/evaluation-model';
 import { useRuns } from '../evaluate/use-evaluation';
-import { usePredictRequest } from '../workspace/drop-requests';
+import { usePredictRequest, type PredictRequest } from '../workspace/drop-requests';
 import type { SectionKey } from '../workspace/sections';
 import { BatchPanel, FailedList } from './batch-panel';
 import { DropZone } from './drop-zone';
@@ -24,6 +24,8 @@ import { useExplanations } from './use-explanations';
 import { useFeedback } from './use-feedback';
 import { usePastedImage } from './use-paste';
 import { usePrediction } from './use-prediction';
+import { ModelFileStatus } from './model-file-status';
+import { useModelInfo, type PredictWith } from './model-choice';
 
 /**
  * The Predict section: drop images or a folder (or choose them, or paste an image) and see what the project's
@@ -48,11 +50,17 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
   const tp = t.predict;
   const { runs, loaded, error: runsError } = useRuns(projectId);
   const [chosen, setChosen] = useState<string | null>(null);
+  const [modelFile, setModelFile] = useState<string | null>(null);
   const [topK, setTopK] = useState(5);
   const run = pickRun(runs, chosen);
   const runId = run?.id ?? null;
-  const prediction = usePrediction(projectId, runId, topK);
-  const explanations = useExplanations(projectId, runId, topK);
+  const choice = useMemo<PredictWith | null>(
+    () => (modelFile ? { modelFile } : runId ? { runId } : null),
+    [modelFile, runId],
+  );
+  const model = useModelInfo(projectId, choice);
+  const prediction = usePrediction(projectId, choice, topK);
+  const explanations = useExplanations(projectId, choice, topK);
   const feedback = useFeedback(projectId);
   const { labels } = useDatasetMeta(projectId);
   const [overlay, setOverlay] = useState<OverlaySettings>({ on: true, opacity: 0.55 });
@@ -62,7 +70,7 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
   const cards = !!batch && showsCards(batch.total);
 
   const predict = (paths: string[], at?: number) => {
-    if (!runId) return;
+    if (!choice) return;
     explanations.reset();
     feedback.reset();
     setNotice(null);
@@ -70,7 +78,7 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
   };
 
   const dragging = useWindowDrop((files, at) => {
-    if (!runId) return;
+    if (!choice) return;
     void pathsForDrop(files).then((paths) =>
       paths.length > 0 ? predict(paths, at) : setNotice({ text: tp.drop.noPaths }),
     );
@@ -78,7 +86,7 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
 
   usePastedImage(
     (file) => {
-      if (!runId) return;
+      if (!choice) return;
       const at = performance.now();
       void file
         .arrayBuffer()
@@ -92,23 +100,37 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
     () => setNotice({ text: tp.paste.notImage }),
   );
 
+  const openModelFile = async () => {
+    const r = await call((api) => api.dialog.open({ kind: 'model', multiple: false }));
+    if (!r.ok) return setNotice({ context: tp.pickers.failed, error: r.error });
+    if (r.value.paths[0]) setModelFile(r.value.paths[0]);
+  };
+  const chooseRun = (id: string) => {
+    setModelFile(null);
+    setChosen(id);
+  };
+
   const choose = async (kind: 'images' | 'folder') => {
     const r = await call((api) => api.dialog.open({ kind, multiple: kind === 'images' }));
     if (!r.ok) return setNotice({ context: tp.pickers.failed, error: r.error });
     if (r.value.paths.length > 0) predict(r.value.paths);
   };
 
-  // A window drop in another section the user chose to predict.
+  // A window drop in another section the user chose to predict, or a model file the OS opened with the app.
   const { request, consume } = usePredictRequest();
-  const latestPredict = useRef(predict);
+  const handleRequest = (r: PredictRequest) => {
+    if (r.modelFile) setModelFile(r.modelFile);
+    else if (choice) predict(r.paths, r.at);
+  };
+  const latestHandle = useRef(handleRequest);
   useEffect(() => {
-    latestPredict.current = predict;
+    latestHandle.current = handleRequest;
   });
   useEffect(() => {
     if (!request || !loaded) return;
     consume(request.id); // without a model it is dropped (the empty state says why), not kept for later
-    if (runId) latestPredict.current(request.paths, request.at);
-  }, [request, loaded, runId, consume]);
+    latestHandle.current(request);
+  }, [request, loaded, consume]);
 
   // Cards: each predicted image's Grad-CAM is asked for as soon as its bars are in.
   const requested = useRef(new Set<string>());
@@ -144,7 +166,7 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
       </p>
     );
   }
-  if (!run) {
+  if (!choice) {
     return (
       <div className="predict predict-empty">
         {runsError && <ErrorMessage error={runsError} context={t.evaluation.runsFailed} />}
@@ -152,11 +174,16 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
           icon={<TargetIcon width={28} height={28} />}
           title={tp.noModel.title}
           actions={
-            onSection && (
-              <button type="button" className="button primary" onClick={() => onSection('train')}>
-                {tp.noModel.goTrain}
+            <>
+              {onSection && (
+                <button type="button" className="button primary" onClick={() => onSection('train')}>
+                  {tp.noModel.goTrain}
+                </button>
+              )}
+              <button type="button" className="button" onClick={() => void openModelFile()}>
+                {tp.openModelFile}
               </button>
-            )
+            </>
           }
         >
           {isTraining(runs) ? tp.noModel.training : tp.noModel.body}
@@ -182,12 +209,14 @@ function Predict({ projectId, onSection }: { projectId: string; onSection?(secti
         </div>
         <PredictPickers
           runs={evaluableRuns(runs)}
-          runId={run.id}
-          onRun={setChosen}
+          choice={choice}
+          onRun={chooseRun}
+          onOpenModelFile={() => void openModelFile()}
           topK={topK}
           onTopK={setTopK}
         />
       </header>
+      <ModelFileStatus choice={choice} model={model} />
       <DropZone
         dragging={dragging}
         compact={!!batch}

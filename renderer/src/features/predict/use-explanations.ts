@@ -2,6 +2,7 @@ import { useCallback, useRef, useState } from 'react';
 import type { ImageExplanation } from '../../../../app/domain/prediction';
 import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';
+import { withFields, type PredictWith } from './model-choice';
 
 /** One image's Grad-CAM request: the last answer (kept while another class is asked for) and what is pending. */
 export interface Explanation {
@@ -16,7 +17,7 @@ export interface Explanation {
  * `prediction:explain` per image file: the thumbnail, top classes and heat map of the top class, or of the class
  * a chip asks for. A stale answer (an older request for the same file) is dropped.
  */
-export function useExplanations(projectId: string, runId: string | null, topK: number) {
+export function useExplanations(projectId: string, choice: PredictWith | null, topK: number) {
   const [byFile, setByFile] = useState<ReadonlyMap<string, Explanation>>(new Map());
   const seq = useRef(new Map<string, number>());
 
@@ -37,7 +38,7 @@ export function useExplanations(projectId: string, runId: string | null, topK: n
           projectId,
           file,
           topK,
-          ...(runId ? { runId } : {}),
+          ...withFields(choice),
           ...(label ? { label } : {}),
         }),
       ).then((result) => {
@@ -49,7 +50,7 @@ export function useExplanations(projectId: string, runId: string | null, topK: n
         );
       });
     },
-    [projectId, runId, topK],
+    [projectId, choice, topK],
   );
 
   const reset = useCallback(() => {

@@ -6,6 +6,7 @@ import type {
 } from '../../../../app/domain/prediction';
 import type { AppError } from '../../../../app/ipc/result';
 import { call, desktop } from '../../bridge/desktop';
+import { withFields, type PredictWith } from './model-choice';
 
 /** One batch of the Predict view: what was asked, what came back so far, and how it ended. */
 export interface PredictionBatch {
@@ -60,7 +61,7 @@ function apply(batch: PredictionBatch, event: BatchEvent): PredictionBatch {
  * events. Events may arrive before `prediction:start` answers with the batch id (a small batch is quick), so they
  * are kept until it does. A new batch replaces (and cancels) the previous one.
  */
-export function usePrediction(projectId: string, runId: string | null, topK: number): PredictionState {
+export function usePrediction(projectId: string, choice: PredictWith | null, topK: number): PredictionState {
   const [batch, setBatch] = useState<PredictionBatch | null>(null);
   const current = useRef<string | null>(null);
   /** Events of batches whose id `prediction:start` has not told us yet. */
@@ -114,7 +115,7 @@ export function usePrediction(projectId: string, runId: string | null, topK: num
       starting.current++;
       performance.mark('predict:start-sent');
       const result = await call((api) =>
-        api.prediction.start({ projectId, paths, topK, ...(runId ? { runId } : {}) }),
+        api.prediction.start({ projectId, paths, topK, ...withFields(choice) }),
       );
       starting.current--;
       performance.mark('predict:start-answered');
@@ -134,7 +135,7 @@ export function usePrediction(projectId: string, runId: string | null, topK: num
       current.current = batchId;
       setBatch((b) => (b ? pending.reduce(apply, { ...b, batchId }) : b));
     },
-    [projectId, runId, topK],
+    [projectId, choice, topK],
   );
 
   const cancel = useCallback(() => {

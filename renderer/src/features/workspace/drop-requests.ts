@@ -1,9 +1,12 @@
 import { createContext, useContext } from 'react';
 
-/** Items dropped on the window in another section that the user chose to predict. */
+/** Items dropped on the window in another section that the user chose to predict, or a model file opened. */
 export interface PredictRequest {
   id: number;
+  /** Items to predict (may be empty when only a model file is opened). */
   paths: string[];
+  /** Predict with this model file (a double-clicked `.cnnmodel`) instead of the chosen run. */
+  modelFile?: string;
   /** `performance.now()` time of the drop. */
   at: number;
 }

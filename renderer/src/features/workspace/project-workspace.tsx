@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/error-message';
 import { TabPanel, Tabs } from '../../components/tabs';
 import { useFormatDate, useT } from '../../i18n/i18n';
 import { PredictRequestContext, type PredictRequest } from './drop-requests';
+import { useOpenedModelFile } from './opened-model-files';
 import { SECTIONS, type SectionKey } from './sections';
 import { DropChoiceDialog, WindowDrop } from './window-drop';
 
@@ -56,6 +57,19 @@ export function ProjectWorkspace({
       setImportError(r.ok ? null : r.error),
     );
   }, [current.key, projectId]);
+
+  // A model file the OS opened with the app: predict with it in this project.
+  const { file: openedFile, take: takeOpened } = useOpenedModelFile();
+  const latestTake = useRef(takeOpened);
+  useEffect(() => {
+    latestTake.current = takeOpened;
+  });
+  useEffect(() => {
+    if (!openedFile) return;
+    latestTake.current();
+    setPredictRequest({ id: nextId.current++, paths: [], modelFile: openedFile, at: performance.now() });
+    onSection('predict');
+  }, [openedFile, onSection]);
 
   const choosePredict = () => {
     if (!dropped) return;
