@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useE2eApp } from './support/e2e-test';
-import { createProjectViaUi, waitForCount } from './support/flows';
+import { createProjectViaUi, waitForCount, dropPaths } from './support/flows';
 import { artifactsDir, repoRoot } from './support/paths';
 
 /**
@@ -47,23 +47,6 @@ beforeAll(() => {
 afterAll(() => {
   fs.rmSync(tempDir, { recursive: true, force: true });
 });
-
-/** Drops files/folders on the window the way Chromium delivers a real drop (see the note at the top). */
-async function dropPaths(page: Page, paths: string[]): Promise<void> {
-  await page.evaluate((items) => {
-    const dt = new DataTransfer();
-    for (const p of items) {
-      const file = new File([], p.split('/').pop() ?? p);
-      Object.defineProperty(file, 'path', { value: p });
-      dt.items.add(file);
-    }
-    const fire = (type: string) =>
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    fire('dragenter');
-    fire('dragover');
-    fire('drop');
-  }, paths);
-}
 
 function dbRows(dataDir: string): { file: string; label: string | null; removed: boolean }[] {
   const projects = fs.readdirSync(path.join(dataDir, 'projects'));

@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import type { Page } from 'playwright-core';
+import { dropPaths } from './support/flows';
 import { describe, expect, it } from 'vitest';
 import { startApp } from './support/harness';
 import { repoRoot } from './support/paths';
@@ -15,22 +15,6 @@ import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/scree
  */
 const enabled = screenshotsEnabled;
 const dataset = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small');
-
-async function dropPaths(page: Page, paths: string[]): Promise<void> {
-  await page.evaluate((items) => {
-    const dt = new DataTransfer();
-    for (const p of items) {
-      const file = new File([], p.split('/').pop() ?? p);
-      Object.defineProperty(file, 'path', { value: p });
-      dt.items.add(file);
-    }
-    const fire = (type: string) =>
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    fire('dragenter');
-    fire('dragover');
-    fire('drop');
-  }, paths);
-}
 
 describe('predict screenshots', () => {
   it.skipIf(!enabled)(

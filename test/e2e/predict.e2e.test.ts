@@ -6,7 +6,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDialogKind } from '../../main/services/dialogs';
 import { useE2eApp } from './support/e2e-test';
-import { waitForCount } from './support/flows';
+import { waitForCount, dropPaths } from './support/flows';
 import { startApp } from './support/harness';
 import { repoRoot } from './support/paths';
 
@@ -96,23 +96,6 @@ beforeAll(async () => {
 afterAll(() => {
   fs.rmSync(tempDir, { recursive: true, force: true });
 });
-
-/** Drops files/folders on the window the way Chromium delivers a real drop (File objects with a `path`). */
-async function dropPaths(page: Page, paths: string[]): Promise<void> {
-  await page.evaluate((items) => {
-    const dt = new DataTransfer();
-    for (const p of items) {
-      const file = new File([], p.split('/').pop() ?? p);
-      Object.defineProperty(file, 'path', { value: p });
-      dt.items.add(file);
-    }
-    const fire = (type: string) =>
-      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
-    fire('dragenter');
-    fire('dragover');
-    fire('drop');
-  }, paths);
-}
 
 async function openSection(page: Page, section: string): Promise<void> {
   await page.getByRole('button', { name: 'Open Fashion' }).click();

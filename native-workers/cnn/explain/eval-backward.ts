@@ -19,7 +19,6 @@
  * the caller) receives the gradient of its input. Requires model.forwardUnfused() of that image first.
  */
 import type { BatchNormLayerSpec } from '../../../app/domain/model-spec';
-import type { Conv2dShape, Pool2dShape } from '../kernel-set';
 import type { Model } from '../model';
 import { avgPool2dBackward } from '../ops/avg-pool2d';
 import { batchNormBackwardEval } from '../ops/batch-norm';
@@ -27,47 +26,14 @@ import { denseInputBackward } from '../ops/dense';
 import { flattenBackward } from '../ops/flatten';
 import { globalAvgPoolBackward } from '../ops/global-avg-pool';
 import { leakyReluBackward } from '../ops/leaky-relu';
+import { conv2dShapeOf, pool2dShapeOf } from '../layers/geometry';
 import { sizeOf, type LayerPlan } from '../plan';
 
 /** The conv geometry of a planned conv2d layer, for one image. */
-export function convShapeOf(plan: LayerPlan): Conv2dShape {
-  const [C, H, W] = plan.inShape;
-  const [OC, OH, OW] = plan.outShape;
-  const g = plan.conv!;
-  return {
-    batch: 1,
-    inChannels: C,
-    inHeight: H,
-    inWidth: W,
-    outChannels: OC,
-    kernelHeight: g.kernel[0],
-    kernelWidth: g.kernel[1],
-    strideH: g.stride[0],
-    strideW: g.stride[1],
-    padTop: g.padTop,
-    padLeft: g.padLeft,
-    outHeight: OH,
-    outWidth: OW,
-  };
-}
+export const convShapeOf = (plan: LayerPlan) => conv2dShapeOf(plan, 1);
 
 /** The pooling geometry of a planned max/avg pooling layer, for one image. */
-export function poolShapeOf(plan: LayerPlan): Pool2dShape {
-  const [C, H, W] = plan.inShape;
-  const g = plan.pool!;
-  return {
-    batch: 1,
-    channels: C,
-    inHeight: H,
-    inWidth: W,
-    poolHeight: g.size[0],
-    poolWidth: g.size[1],
-    strideH: g.stride[0],
-    strideW: g.stride[1],
-    outHeight: plan.outShape[1],
-    outWidth: plan.outShape[2],
-  };
-}
+export const poolShapeOf = (plan: LayerPlan) => pool2dShapeOf(plan, 1);
 
 /** Accumulates into dinp the gradient of layer i's input, given that of its output (see the module comment). */
 export function layerBackwardEval(

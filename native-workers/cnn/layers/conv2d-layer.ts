@@ -1,28 +1,12 @@
 /** A convolution layer: runs conv2d through the model's KernelSet. */
 import type { Conv2dShape } from '../kernel-set';
 import type { LayerPlan } from '../plan';
+import { conv2dShapeOf } from './geometry';
 import { shapeCache, type Layer, type LayerContext } from './layer';
 
 /** Creates a conv2d layer from its plan. */
 export function createConv2dLayer(plan: LayerPlan, ctx: LayerContext): Layer {
-  const [C, H, W] = plan.inShape;
-  const [OC, OH, OW] = plan.outShape;
-  const g = plan.conv!;
-  const shape = shapeCache<Conv2dShape>({
-    batch: ctx.maxBatch,
-    inChannels: C,
-    inHeight: H,
-    inWidth: W,
-    outChannels: OC,
-    kernelHeight: g.kernel[0],
-    kernelWidth: g.kernel[1],
-    strideH: g.stride[0],
-    strideW: g.stride[1],
-    padTop: g.padTop,
-    padLeft: g.padLeft,
-    outHeight: OH,
-    outWidth: OW,
-  });
+  const shape = shapeCache<Conv2dShape>(conv2dShapeOf(plan, ctx.maxBatch));
   const weight = ctx.param('weight');
   const bias = ctx.param('bias');
   const dweight = ctx.grad('weight');

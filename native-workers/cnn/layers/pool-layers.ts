@@ -3,23 +3,11 @@ import type { Pool2dShape } from '../kernel-set';
 import { avgPool2dBackward, avgPool2dForward } from '../ops/avg-pool2d';
 import { globalAvgPoolBackward, globalAvgPoolForward } from '../ops/global-avg-pool';
 import type { LayerPlan } from '../plan';
+import { pool2dShapeOf } from './geometry';
 import { shapeCache, type Layer, type LayerContext } from './layer';
 
 function poolShape(plan: LayerPlan, maxBatch: number): (batch: number) => Pool2dShape {
-  const [C, H, W] = plan.inShape;
-  const g = plan.pool!;
-  return shapeCache<Pool2dShape>({
-    batch: maxBatch,
-    channels: C,
-    inHeight: H,
-    inWidth: W,
-    poolHeight: g.size[0],
-    poolWidth: g.size[1],
-    strideH: g.stride[0],
-    strideW: g.stride[1],
-    outHeight: plan.outShape[1],
-    outWidth: plan.outShape[2],
-  });
+  return shapeCache<Pool2dShape>(pool2dShapeOf(plan, maxBatch));
 }
 
 /** Creates a max pooling layer; it keeps the argmax switches of the last forward for backward. */

@@ -8,8 +8,6 @@ export const exportEn = {
   intro:
     'Save a trained model as files other apps can use. Each export is checked against CNN Studio’s own predictions.',
   runLabel: 'Model',
-  modelRun: (name: string) => `${name} (project model)`,
-  runAccuracy: (name: string, accuracy: string) => `${name} · ${accuracy}`,
   formatLabel: 'Format',
   formats: {
     onnx: { name: 'ONNX', hint: 'For any ONNX runtime: Python, C++, C#, Java, JavaScript, mobile.' },

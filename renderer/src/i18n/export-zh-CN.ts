@@ -5,8 +5,6 @@ export const exportZhCN: ExportMessages = {
   title: '导出',
   intro: '把训练好的模型保存为其他应用可用的文件。每次导出都会与 CNN Studio 自己的预测进行核对。',
   runLabel: '模型',
-  modelRun: (name) => `${name}（项目模型）`,
-  runAccuracy: (name, accuracy) => `${name} · ${accuracy}`,
   formatLabel: '格式',
   formats: {
     onnx: { name: 'ONNX', hint: '适用于任何 ONNX 运行时：Python、C++、C#、Java、JavaScript、移动端。' },

@@ -81,3 +81,23 @@ export async function createRenameDeleteFlow(
   await expectProjectNames(page, []);
   await page.getByText('No projects yet.').waitFor();
 }
+
+/**
+ * Drops files/folders on the window the way Chromium delivers a real drop: a DataTransfer of File objects that
+ * carry a `path` (what the page's pathsForDrop reads when no Electron preload is there).
+ */
+export async function dropPaths(page: Page, paths: string[]): Promise<void> {
+  await page.evaluate((items) => {
+    const dt = new DataTransfer();
+    for (const p of items) {
+      const file = new File([], p.split('/').pop() ?? p);
+      Object.defineProperty(file, 'path', { value: p });
+      dt.items.add(file);
+    }
+    const fire = (type: string) =>
+      document.body.dispatchEvent(new DragEvent(type, { dataTransfer: dt, bubbles: true, cancelable: true }));
+    fire('dragenter');
+    fire('dragover');
+    fire('drop');
+  }, paths);
+}

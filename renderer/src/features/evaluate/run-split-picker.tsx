@@ -1,6 +1,6 @@
 import type { EvalSplit, RunSummary } from '../../../../app/domain/training';
 import { useT } from '../../i18n/i18n';
-import { useNumberFormats } from './use-evaluation';
+import { RunOptions } from './run-options';
 
 /** The order the split picker offers: the held-out splits first. */
 const SPLIT_ORDER: readonly EvalSplit[] = ['val', 'test', 'train'];
@@ -21,22 +21,12 @@ export function RunSplitPicker({
 }) {
   const t = useT();
   const te = t.evaluation;
-  const { percent } = useNumberFormats();
-  const ordered = [...runs].sort((a, b) => Number(b.isModel) - Number(a.isModel));
   return (
     <div className="eval-pickers">
       <label className="eval-field">
         <span className="eval-field-label">{te.runLabel}</span>
         <select className="select" value={runId} onChange={(e) => onRun(e.target.value)}>
-          {ordered.map((run) => {
-            const name = run.isModel ? te.modelRun(run.name) : run.name;
-            const accuracy = run.finalValAccuracy ?? run.bestValAccuracy;
-            return (
-              <option key={run.id} value={run.id}>
-                {accuracy === null ? name : te.runAccuracy(name, percent(accuracy))}
-              </option>
-            );
-          })}
+          <RunOptions runs={runs} />
         </select>
       </label>
       <fieldset className="eval-segments">

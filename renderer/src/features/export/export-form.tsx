@@ -3,7 +3,7 @@ import { MODEL_EXPORT_FORMATS, type ModelExportFormat } from '../../../../app/do
 import type { RunSummary } from '../../../../app/domain/training';
 import { call } from '../../bridge/desktop';
 import { useT } from '../../i18n/i18n';
-import { useNumberFormats } from '../evaluate/use-evaluation';
+import { RunOptions } from '../evaluate/run-options';
 
 export interface ExportChoice {
   runId: string;
@@ -30,10 +30,8 @@ export function ExportForm({
 }) {
   const t = useT();
   const te = t.modelExport;
-  const { percent } = useNumberFormats();
   const [pickError, setPickError] = useState(false);
   const folderId = useId();
-  const ordered = [...runs].sort((a, b) => Number(b.isModel) - Number(a.isModel));
 
   const choose = async () => {
     const r = await call((api) => api.dialog.open({ kind: 'folder', multiple: false }));
@@ -58,15 +56,7 @@ export function ExportForm({
           disabled={running}
           onChange={(e) => onChange({ ...value, runId: e.target.value })}
         >
-          {ordered.map((run) => {
-            const name = run.isModel ? te.modelRun(run.name) : run.name;
-            const accuracy = run.finalValAccuracy ?? run.bestValAccuracy;
-            return (
-              <option key={run.id} value={run.id}>
-                {accuracy === null ? name : te.runAccuracy(name, percent(accuracy))}
-              </option>
-            );
-          })}
+          <RunOptions runs={runs} />
         </select>
       </label>
 

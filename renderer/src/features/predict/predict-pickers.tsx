@@ -1,8 +1,8 @@
 import type { RunSummary } from '../../../../app/domain/training';
 import { useT } from '../../i18n/i18n';
-import { useNumberFormats } from '../evaluate/use-evaluation';
 import { fileName, type PredictWith } from './model-choice';
 import { TOP_K_CHOICES } from './predict-model';
+import { RunOptions } from '../evaluate/run-options';
 
 const OPEN_FILE = 'open-file';
 const FILE = 'file';
@@ -27,9 +27,6 @@ export function PredictPickers({
   onTopK(k: number): void;
 }) {
   const t = useT();
-  const te = t.evaluation;
-  const { percent } = useNumberFormats();
-  const ordered = [...runs].sort((a, b) => Number(b.isModel) - Number(a.isModel));
   return (
     <div className="pred-pickers">
       <label className="pred-field">
@@ -39,15 +36,7 @@ export function PredictPickers({
           value={'modelFile' in choice ? FILE : choice.runId}
           onChange={(e) => (e.target.value === OPEN_FILE ? onOpenModelFile() : onRun(e.target.value))}
         >
-          {ordered.map((run) => {
-            const name = run.isModel ? te.modelRun(run.name) : run.name;
-            const accuracy = run.finalValAccuracy ?? run.bestValAccuracy;
-            return (
-              <option key={run.id} value={run.id}>
-                {accuracy === null ? name : te.runAccuracy(name, percent(accuracy))}
-              </option>
-            );
-          })}
+          <RunOptions runs={runs} />
           {'modelFile' in choice && (
             <option value={FILE}>{t.predict.modelFile(fileName(choice.modelFile))}</option>
           )}
