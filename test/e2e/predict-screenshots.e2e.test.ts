@@ -35,6 +35,8 @@ describe('predict screenshots', () => {
       const broken = path.join(temp, 'notes.png');
       fs.writeFileSync(broken, 'not an image');
       const folder = path.join(dataset, 'test');
+      const exportDir = path.join(temp, 'shoes-model');
+      const modelFile = path.join(exportDir, 'model.cnnmodel');
       try {
         // One trained project (and an untrained one for the empty state), shared by every combination.
         const setup = await startApp({ dataDir });
@@ -52,6 +54,7 @@ describe('predict screenshots', () => {
           };
           const run = services.training.start(project.id, settings);
           expect((await services.training.waitFor(project.id, run.id)).run.status).toBe('completed');
+          await services.modelExport.export(project.id, { format: 'native', outDir: exportDir });
         } finally {
           await setup.close();
         }
@@ -62,7 +65,10 @@ describe('predict screenshots', () => {
             locale,
             colorScheme,
             viewport: { width: 1280, height: 900 },
-            dialogs: { open: async () => [folder], save: async () => null },
+            dialogs: {
+              open: async (kind) => (kind === 'model' ? [modelFile] : [folder]),
+              save: async () => null,
+            },
           });
           try {
             const { page } = app;
@@ -99,6 +105,23 @@ describe('predict screenshots', () => {
             await page.locator('dialog[open]').waitFor();
             await shot('window-drop');
             await page.keyboard.press('Escape');
+
+            // a model file opened from the Model menu
+            await page.locator('.tab').nth(3).click();
+            await page.locator('.pred-pickers select').first().selectOption('open-file');
+            await page.getByTestId('model-file-status').waitFor();
+            await dropPaths(page, files.slice(0, 2));
+            await page.locator('canvas.pred-heatmap[data-drawn]').nth(1).waitFor();
+            await page.waitForTimeout(300);
+            await shot('model-file');
+
+            // Train → Settings: "Start from" a finished run
+            await page.locator('.tab').nth(1).click();
+            const startFrom = page.locator('select:has(option[value="fresh"])');
+            await startFrom.selectOption({ index: 1 });
+            await startFrom.scrollIntoViewIfNeeded();
+            await page.waitForTimeout(300);
+            await shot('train-start-from');
 
             await page.locator('.tab').nth(0).click();
             await page.locator('.dataset-toolbar').waitFor();
