@@ -12,10 +12,9 @@
  * `new PredictionService(workersDir)` (the CLI with a model file) needs nothing else; project sources, batches,
  * feedback and pasted images need the project services (`deps`).
  */
-import { createHash, randomUUID } from 'node:crypto';
+import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import sharp from 'sharp';
 import type {
   AddToDatasetResult,
   ImageExplanation,
@@ -23,7 +22,6 @@ import type {
   PredictionItem,
   PredictionModelInfo,
 } from '../../../app/domain/prediction';
-import type { EventName, EventPayload } from '../../../app/ipc/events';
 import { AppFailure } from '../../../app/ipc/result';
 import type { DatasetService } from '../dataset/dataset-service';
 import type { ProjectStore } from '../project-store';
@@ -32,15 +30,11 @@ import type { RunsApi } from '../training/api';
 import { runFiles } from '../training/run-files';
 import { batchCsv, copyItemsToFolders, writeFileAtomic } from './batch-output';
 import { explainImage } from './explain-image';
+import { addToDataset, savePasted } from './feedback';
 import type { InferenceClient } from './inference-client';
+import { runBatch, type Batch } from './batch-run';
 import { ModelCache } from './model-cache';
-import {
-  predictFileOutcomes,
-  predictFiles,
-  type FileOutcome,
-  type FilePrediction,
-  type PredictFilesOptions,
-} from './predict-files';
+import { predictFiles, type FilePrediction, type PredictFilesOptions } from './predict-files';
 
 /** What to predict with: a project's model (or its run `runId`), or a model file. */
 export type PredictionSource = { projectId: string; runId?: string } | { modelFile: string };
@@ -57,19 +51,6 @@ export interface PredictionDeps {
 
 /** Finished batches whose items are kept for CSV export and copying. */
 const KEPT_BATCHES = 8;
-/** Smallest interval between two progress events of one batch. */
-const PROGRESS_INTERVAL_MS = 100;
-/** Formats a pasted image may have. */
-const PASTED_FORMATS: Record<string, string> = { png: 'png', jpeg: 'jpg', webp: 'webp', gif: 'gif' };
-
-interface Batch {
-  projectId: string;
-  batchId: string;
-  controller: AbortController;
-  items: PredictionItem[];
-  state: 'running' | PredictionBatchStatus;
-  promise: Promise<void>;
-}
 
 export class PredictionService {
   private readonly cache: ModelCache;
@@ -182,7 +163,10 @@ export class PredictionService {
       promise: Promise.resolve(),
     };
     this.batches.set(batchId, batch);
-    batch.promise = this.runBatch(batch, modelFile, paths, topK, events);
+    batch.promise = runBatch(batch, () => this.cache.get(modelFile), paths, topK, events).then(() => {
+      this.finished.push(batchId);
+      while (this.finished.length > KEPT_BATCHES) this.batches.delete(this.finished.shift() as string);
+    });
     return { batchId };
   }
 
@@ -212,75 +196,6 @@ export class PredictionService {
     if (batch.state === 'running')
       throw new AppFailure('busy', 'The prediction batch is still running.', { code: 'batch-running' });
     return [...batch.items].sort((a, b) => a.index - b.index);
-  }
-
-  private async runBatch(
-    batch: Batch,
-    modelFile: string,
-    paths: string[],
-    topK: number,
-    events: EventSink | undefined,
-  ): Promise<void> {
-    const { projectId, batchId } = batch;
-    const signal = batch.controller.signal;
-    const started = performance.now();
-    let total = 0;
-    let pending: PredictionItem[] = [];
-    let lastEmit = 0;
-    let timer: NodeJS.Timeout | null = null;
-    const emitProgress = () => {
-      if (timer) clearTimeout(timer);
-      timer = null;
-      lastEmit = performance.now();
-      const items = pending.sort((a, b) => a.index - b.index);
-      pending = [];
-      safeEmit(events, 'prediction:progress', { projectId, batchId, done: batch.items.length, total, items });
-    };
-    const onResult = (index: number, o: FileOutcome) => {
-      const item = toItem(index, o);
-      batch.items.push(item);
-      pending.push(item);
-      if (timer) return;
-      const wait = PROGRESS_INTERVAL_MS - (performance.now() - lastEmit);
-      if (wait <= 0) emitProgress();
-      else timer = setTimeout(emitProgress, wait);
-    };
-    let status: PredictionBatchStatus = 'completed';
-    let error: { code: string; detail: string } | undefined;
-    try {
-      const client = await this.cache.get(modelFile);
-      await predictFileOutcomes(client, paths, {
-        topK,
-        signal,
-        onTotal: (n) => {
-          total = n;
-          emitProgress(); // the total, as soon as the scan knows it
-        },
-        onResult,
-      });
-      if (signal.aborted) status = 'cancelled';
-    } catch (e) {
-      status = 'failed';
-      const failure = e instanceof AppFailure ? e : null;
-      const code = (failure?.details as { code?: string } | undefined)?.code ?? failure?.code ?? 'internal';
-      error = { code, detail: e instanceof Error ? e.message : String(e) };
-    }
-    emitProgress();
-    batch.state = status;
-    const seconds = (performance.now() - started) / 1000;
-    const predicted = batch.items.filter((i) => i.ok).length;
-    safeEmit(events, 'prediction:finished', {
-      projectId,
-      batchId,
-      status,
-      total,
-      predicted,
-      failed: batch.items.length - predicted,
-      imagesPerSecond: seconds > 0 ? Math.round((batch.items.length / seconds) * 10) / 10 : 0,
-      ...(error ? { error } : {}),
-    });
-    this.finished.push(batchId);
-    while (this.finished.length > KEPT_BATCHES) this.batches.delete(this.finished.shift() as string);
   }
 
   // ------------------------------------------------------------------ results
@@ -322,77 +237,15 @@ export class PredictionService {
   // ------------------------------------------------------------------ feedback and paste
 
   /** Adds one image to the dataset with `label`, through the import (duplicates and conflicts as import does). */
-  async addToDataset(projectId: string, file: string, label: string): Promise<AddToDatasetResult> {
+  addToDataset(projectId: string, file: string, label: string): Promise<AddToDatasetResult> {
     const { dataset, projects } = this.need();
     if (!dataset) throw new AppFailure('internal', 'Adding to the dataset needs the dataset service.');
-    if (!path.isAbsolute(file)) throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`);
-    const wanted = label.normalize('NFC').trim();
-    const summary = await dataset.importAndWait(projectId, { paths: [file], label: wanted });
-    const issue = summary.failed[0] ?? summary.skipped[0];
-    if (summary.status === 'failed' || (summary.imported === 0 && issue)) {
-      return { outcome: 'failed', label: wanted, imageId: null, reason: issue?.reason ?? summary.error };
-    }
-    let image: { id: number; label: string | null } | undefined;
-    try {
-      const sha = createHash('sha256').update(fs.readFileSync(file)).digest('hex');
-      image = projects
-        .db(projectId)
-        .prepare(
-          'SELECT i.id AS id, l.name AS label FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE i.sha256 = ?',
-        )
-        .get(sha) as { id: number; label: string | null } | undefined;
-    } catch {
-      image = undefined;
-    }
-    if (summary.imported > 0)
-      return { outcome: 'added', label: image?.label ?? wanted, imageId: image?.id ?? null };
-    if (summary.conflicts > 0) {
-      const existing = summary.conflictList[0]?.labels[0] ?? image?.label ?? wanted;
-      return {
-        outcome: 'duplicate',
-        label: image?.label ?? existing,
-        imageId: image?.id ?? null,
-        reason: `already in the project labeled "${existing}"; marked as a label conflict`,
-      };
-    }
-    if (summary.duplicates > 0 || summary.alreadyImported > 0)
-      return { outcome: 'duplicate', label: image?.label ?? wanted, imageId: image?.id ?? null };
-    return {
-      outcome: 'failed',
-      label: wanted,
-      imageId: null,
-      reason: summary.error ?? 'nothing was imported',
-    };
+    return addToDataset({ dataset, projects }, projectId, file, label);
   }
 
   /** Stores a pasted PNG/JPEG/WebP/GIF as `<dataDir>/pasted/<sha256>.<ext>` so that it can be predicted. */
-  async savePasted(projectId: string, base64: string): Promise<{ file: string }> {
-    const { projects } = this.need();
-    projects.get(projectId); // not-found for an unknown project
-    const bytes = Buffer.from(base64, 'base64');
-    const notImage = () =>
-      new AppFailure('invalid-payload', 'The pasted data is not a PNG, JPEG, WebP or GIF image.', {
-        code: 'not-an-image',
-      });
-    if (bytes.length === 0) throw notImage();
-    let format: string | undefined;
-    try {
-      const meta = await sharp(bytes, { limitInputPixels: false }).metadata();
-      format = meta.format && meta.width && meta.height ? meta.format : undefined;
-    } catch {
-      throw notImage();
-    }
-    const ext = format ? PASTED_FORMATS[format] : undefined;
-    if (!ext) throw notImage();
-    const dir = path.join(projects.dataDir, 'pasted');
-    const sha = createHash('sha256').update(bytes).digest('hex');
-    const file = path.join(dir, `${sha}.${ext}`);
-    const rel = path.relative(dir, file);
-    if (!rel || rel.startsWith('..') || path.isAbsolute(rel))
-      throw new AppFailure('internal', 'pasted file outside its folder');
-    fs.mkdirSync(dir, { recursive: true });
-    if (!fs.existsSync(file)) writeFileAtomic(file, bytes);
-    return { file };
+  savePasted(projectId: string, base64: string): Promise<{ file: string }> {
+    return savePasted(this.need().projects, projectId, base64);
   }
 
   /** Cancels running batches and ends every inference worker. */
@@ -402,24 +255,4 @@ export class PredictionService {
     await Promise.all(running.map((b) => b.promise.catch(() => undefined)));
     await this.cache.dispose();
   }
-}
-
-/** An event sink that fails (a closed window) never stops a batch. */
-function safeEmit<E extends EventName>(
-  events: EventSink | undefined,
-  channel: E,
-  payload: EventPayload<E>,
-): void {
-  try {
-    events?.emit(channel, payload);
-  } catch {
-    // the page is gone; the batch still ends and keeps its items
-  }
-}
-
-function toItem(index: number, o: FileOutcome): PredictionItem {
-  const base = { index, file: o.file, name: path.basename(o.file) };
-  return 'top' in o
-    ? { ...base, ok: true, top: o.top }
-    : { ...base, ok: false, code: o.code, detail: o.error };
 }
