@@ -1,6 +1,7 @@
 import type { z } from 'zod';
 import { datasetChannels } from './channels/dataset';
 import { dialogChannels } from './channels/dialog';
+import { inspectChannels } from './channels/inspect';
 import { modelExportChannels } from './channels/model-export';
 import { predictionChannels } from './channels/prediction';
 import { projectChannels } from './channels/projects';
@@ -18,6 +19,7 @@ export const invokeChannels = {
   ...predictionChannels,
   ...modelExportChannels,
   ...dialogChannels,
+  ...inspectChannels,
 } as const;
 
 type Channels = typeof invokeChannels;

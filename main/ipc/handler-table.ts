@@ -2,6 +2,7 @@ import type { InvokeName, InvokeOutput, InvokeParsed } from '../../app/ipc/contr
 import type { Services } from '../services/services';
 import { datasetHandlers } from './handlers/dataset';
 import { dialogHandlers } from './handlers/dialog';
+import { inspectHandlers } from './handlers/inspect';
 import { modelExportHandlers } from './handlers/model-export';
 import { predictionHandlers } from './handlers/prediction';
 import { projectHandlers } from './handlers/projects';
@@ -27,5 +28,6 @@ export function createHandlerTable(): HandlerTable {
     ...predictionHandlers(),
     ...modelExportHandlers(),
     ...dialogHandlers(),
+    ...inspectHandlers(),
   };
 }
