@@ -10,7 +10,8 @@ export const MAX_SHIFT = 20;
 export function shiftOffsets(k: number, axis: ShiftAxis = 'horizontal'): { dx: number; dy: number }[] {
   const n = Math.max(0, Math.min(MAX_SHIFT, Math.floor(k)));
   const out: { dx: number; dy: number }[] = [];
-  for (let d = n === 0 ? 0 : -n; d <= n; d++) out.push(axis === 'horizontal' ? { dx: d, dy: 0 } : { dx: 0, dy: d });
+  for (let d = n === 0 ? 0 : -n; d <= n; d++)
+    out.push(axis === 'horizontal' ? { dx: d, dy: 0 } : { dx: 0, dy: d });
   return out;
 }
 
