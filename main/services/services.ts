@@ -2,6 +2,7 @@ import type { EventName, EventPayload } from '../../app/ipc/events';
 import { DatasetService } from './dataset/dataset-service';
 import type { FileDialogs } from './dialogs';
 import { ExportService } from './export/export-service';
+import { InspectService } from './inspect/inspect-service';
 import { PredictionService } from './prediction/prediction-service';
 import { ProjectStore } from './project-store';
 import type { EvaluationApi, RunsApi, TrainingApi } from './training/api';
@@ -37,6 +38,8 @@ export interface Services {
   evaluation: EvaluationApi;
   prediction: PredictionService;
   modelExport: ExportService;
+  /** "Look inside" a model: feature maps, filters, Grad-CAM, the shift and filter experiments (issue 10). */
+  inspect: InspectService;
   /** Releases databases, workers and timers. */
   dispose(): Promise<void>;
 }
@@ -53,6 +56,7 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
   const runs = new RunsService(projects, training, events);
   const evaluation = new EvaluationService(projects, training, runs, config.workersDir);
   const prediction = new PredictionService(config.workersDir, { projects, runs, events, dataset });
+  const inspect = new InspectService(config.workersDir, { projects, runs, training });
   const services: Services = {
     config,
     events,
@@ -63,8 +67,10 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
     evaluation,
     prediction,
     modelExport: undefined as unknown as ExportService, // set below: it needs the services
+    inspect,
     async dispose() {
       await prediction.dispose();
+      await inspect.dispose();
       await training.dispose();
       await dataset.cancelAll();
       projects.closeAll();

@@ -3,15 +3,26 @@
  * (native-workers/inference-worker.ts). The worker loads one model file once (its workerData), reports `ready`,
  * then answers `predict` and `explain` requests until `close`. Both directions are discriminated unions handled in exhaustive
  * switches (assertNever): a new kind is a compile error until both sides handle it.
+ *
+ * "Look inside" (issue 10) adds `inspect`, `shift` and `convolve` requests; their answers are a union of their own
+ * (InspectAnswer), so that the prediction client (main/services/prediction/inference-client.ts), which never sends
+ * them, stays exhaustive over FromInferenceWorker; the inspect client (main/services/inspect/inspect-client.ts)
+ * handles FromWorker, both. A live view loads a run's checkpoint.bin instead of a model file (workerData
+ * `checkpointPath`): the weights of the newest epoch of a running or paused run.
  */
+import type { ConvolveResult, Inspection, ShiftExperiment } from '../../app/domain/inspect';
 import type { ModelSpec } from '../../app/domain/model-spec';
 import type { CnnModelMeta } from '../cnn/model-file';
 
 /** workerData of an inference worker. */
-export interface InferenceWorkerData {
+export type InferenceWorkerData =
   /** A `.cnnmodel` or a run's final.model. */
-  modelPath: string;
-}
+  | { modelPath: string }
+  /**
+   * A run's checkpoint.bin (its weights and batchnorm statistics; the optimizer state is ignored), with the run's
+   * class names; `ready` reports meta.metrics.epochs = the epochs it has finished.
+   */
+  | { checkpointPath: string; labels: string[]; runId: string };
 
 /** Main → worker. */
 export type ToInferenceWorker =
@@ -22,6 +33,15 @@ export type ToInferenceWorker =
    * unfused eval-mode forward and one backward pass (native-workers/cnn/explain/grad-cam.ts).
    */
   | { type: 'explain'; id: number; pixels: Uint8Array; classIndex?: number }
+  /**
+   * "Look inside" one uint8 image [C, H, W] (transferred): every layer's output, the filters, the top classes and
+   * Grad-CAM of `classIndex` (default: the predicted class); native-workers/inspect/inspect.ts.
+   */
+  | { type: 'inspect'; id: number; pixels: Uint8Array; classIndex?: number }
+  /** The translation experiment on one uint8 image (transferred): each offset, flipped first when `flip`. */
+  | { type: 'shift'; id: number; pixels: Uint8Array; offsets: { dx: number; dy: number }[]; flip: boolean }
+  /** The filter playground: one uint8 image (transferred) convolved with a 3×3 kernel (row-major). */
+  | { type: 'convolve'; id: number; pixels: Uint8Array; kernel: number[] }
   /** Finish and exit. */
   | { type: 'close' };
 
@@ -54,6 +74,21 @@ export type FromInferenceWorker =
   | { type: 'error'; id: number; detail: string }
   /** The model could not be loaded; the worker exits after this. */
   | { type: 'failed'; detail: string };
+
+/** Worker → main: the answers to `inspect`, `shift` and `convolve` (failures are FromInferenceWorker `error`). */
+export type InspectAnswer =
+  /** What `inspect` found (main adds the run and epoch); heatmap.label is the class explained. */
+  | {
+      type: 'inspection';
+      id: number;
+      inspection: Omit<Inspection, 'runId' | 'epoch' | 'millis'>;
+      millis: number;
+    }
+  | { type: 'shifted'; id: number; experiment: ShiftExperiment; millis: number }
+  | { type: 'convolved'; id: number; result: ConvolveResult; millis: number };
+
+/** Everything an inference worker sends. */
+export type FromWorker = FromInferenceWorker | InspectAnswer;
 
 /** For exhaustive switches: a compile error when a case is missing. */
 export function assertNever(value: never): never {
