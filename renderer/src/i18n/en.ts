@@ -3,6 +3,7 @@ import { evaluationEn } from './evaluation-en';
 import { exportEn } from './export-en';
 import { networkEn } from './network-en';
 import { predictEn } from './predict-en';
+import { insideEn } from './inside-en';
 import { trainingEn } from './training-en';
 
 /**
@@ -321,6 +322,7 @@ export const en = {
   evaluation: evaluationEn,
   modelExport: exportEn,
   predict: predictEn,
+  inside: insideEn,
   errors: {
     'invalid-payload': 'The request was not valid',
     'unknown-channel': 'Unknown request',

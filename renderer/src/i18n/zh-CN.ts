@@ -3,6 +3,7 @@ import { evaluationZhCN } from './evaluation-zh-CN';
 import { exportZhCN } from './export-zh-CN';
 import { networkZhCN } from './network-zh-CN';
 import { predictZhCN } from './predict-zh-CN';
+import { insideZhCN } from './inside-zh-CN';
 import { trainingZhCN } from './training-zh-CN';
 
 /** Simplified Chinese messages. Typed as `Messages`: a missing or extra key does not compile. */
@@ -309,6 +310,7 @@ export const zhCN: Messages = {
   evaluation: evaluationZhCN,
   modelExport: exportZhCN,
   predict: predictZhCN,
+  inside: insideZhCN,
   errors: {
     'invalid-payload': '请求无效',
     'unknown-channel': '未知请求',

@@ -2,6 +2,7 @@ import { useState } from 'react';
 import type { ProjectSummary } from '../../../../app/domain/project';
 import { TabPanel, Tabs } from '../../components/tabs';
 import { useT } from '../../i18n/i18n';
+import { InsideView } from '../inside/inside-view';
 import { NetworkExplorer } from './network-explorer';
 import './network.css';
 import { RunList } from './run-list';
@@ -12,8 +13,8 @@ import './training.css';
 import { useTraining } from './use-training';
 import { useTrainingSettings } from './use-training-settings';
 
-type View = 'settings' | 'progress' | 'runs' | 'network';
-const VIEWS: readonly View[] = ['settings', 'progress', 'runs', 'network'];
+type View = 'settings' | 'progress' | 'runs' | 'network' | 'inside';
+const VIEWS: readonly View[] = ['settings', 'progress', 'runs', 'network', 'inside'];
 
 /** The view each project showed last in this window. */
 const lastView = new Map<string, View>();
@@ -28,7 +29,8 @@ export function TrainSection({ project }: { project: ProjectSummary }) {
 }
 
 function Training({ projectId }: { projectId: string }) {
-  const t = useT().training;
+  const all = useT();
+  const t = all.training;
   const training = useTraining(projectId);
   const settings = useTrainingSettings(projectId);
   const [view, setViewState] = useState<View | null>(() => lastView.get(projectId) ?? null);
@@ -80,7 +82,7 @@ function Training({ projectId }: { projectId: string }) {
       </header>
       <div className="training-tabs">
         <Tabs
-          items={VIEWS.map((key) => ({ key, label: t.views[key] }))}
+          items={VIEWS.map((key) => ({ key, label: key === 'inside' ? all.inside.tab : t.views[key] }))}
           selected={shown}
           onSelect={setView}
           label={t.views.label}
@@ -124,6 +126,7 @@ function Training({ projectId }: { projectId: string }) {
             }}
           />
         )}
+        {shown === 'inside' && <InsideView projectId={projectId} onGoSettings={() => setView('settings')} />}
       </TabPanel>
     </div>
   );
