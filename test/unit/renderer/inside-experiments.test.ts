@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerGeometry } from '../../../app/domain/network';
-import type { TileAtlas } from '../../../app/domain/inspect';
+import type { Inspection, TileAtlas } from '../../../app/domain/inspect';
 import { atlasTile, grayOf, toRgba } from '../../../renderer/src/features/inside/experiments/atlas-pixels';
 import {
   CLASSIC_KERNELS,
@@ -9,6 +9,11 @@ import {
   parseKernel,
   parseKernelCell,
 } from '../../../renderer/src/features/inside/experiments/kernels';
+import {
+  layerInputAtlas,
+  liveliestTile,
+  shapeText,
+} from '../../../renderer/src/features/inside/experiments/layer-input';
 import { poolingWalk } from '../../../renderer/src/features/inside/experiments/pooling-walk';
 import { defaultShift, shiftOffsets } from '../../../renderer/src/features/inside/experiments/shift-offsets';
 import {
@@ -157,5 +162,27 @@ describe('atlas pixels', () => {
     expect([...toRgba(Uint8Array.from([9]), 1)]).toEqual([9, 9, 9, 255]);
     expect([...toRgba(Uint8Array.from([1, 2, 3]), 3)]).toEqual([1, 2, 3, 255]);
     expect([...grayOf(Uint8Array.from([3, 6, 9]), 3)]).toEqual([6]);
+  });
+});
+
+describe('layer inputs', () => {
+  it('the first layer reads the network input, the others the previous maps; the liveliest tile is the widest range', () => {
+    const tile = (ranges: [number, number][]) => ({ ranges }) as TileAtlas;
+    const input = tile([[0, 1]]);
+    const maps = tile([
+      [0, 0],
+      [0, 3],
+      [-1, 1],
+    ]);
+    const inspection = {
+      input,
+      layers: [{ layerIndex: 0, type: 'conv2d', shape: [3, 4, 4], maps, values: null }],
+    } as unknown as Inspection;
+    expect(layerInputAtlas(inspection, 0)).toBe(input);
+    expect(layerInputAtlas(inspection, 1)).toBe(maps);
+    expect(layerInputAtlas(inspection, 5)).toBeNull();
+    expect(liveliestTile(maps)).toBe(1);
+    expect(liveliestTile(tile([[0, 0]]))).toBe(0);
+    expect(shapeText([16, 28, 28])).toBe('16×28×28');
   });
 });

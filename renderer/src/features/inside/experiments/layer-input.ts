@@ -16,3 +16,13 @@ export function layerInputAtlas(inspection: Inspection, index: number): TileAtla
 export function shapeText(shape: readonly number[]): string {
   return shape.join('×');
 }
+
+/** The tile with the widest value range (the most to see: after a ReLU many maps are nearly all zero). */
+export function liveliestTile(atlas: Pick<TileAtlas, 'ranges'>): number {
+  let best = 0;
+  atlas.ranges.forEach(([lo, hi], k) => {
+    const [blo, bhi] = atlas.ranges[best];
+    if (hi - lo > bhi - blo) best = k;
+  });
+  return best;
+}

@@ -4,7 +4,7 @@ import type { NetworkLayerInfo } from '../../../../../app/domain/network';
 import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments-en';
 import { atlasTile, decodeAtlas, grayOf, toRgba } from './atlas-pixels';
 import { cellSize, GridCanvas } from './grid-canvas';
-import { layerInputAtlas, shapeText } from './layer-input';
+import { layerInputAtlas, liveliestTile, shapeText } from './layer-input';
 import { poolingWalk } from './pooling-walk';
 import { stepKeys, StepperControls } from './stepper-controls';
 import { useStepper } from './use-stepper';
@@ -25,8 +25,8 @@ export function PoolingSection({
   );
   const info = layers[index];
   const maps = index > 0 ? layerInputAtlas(inspection, index) : null;
-  const [channel, setChannel] = useState(0);
-  const tile = maps ? Math.min(channel, maps.tiles - 1) : 0;
+  const [channel, setChannel] = useState<number | null>(null);
+  const tile = maps ? Math.min(channel ?? liveliestTile(maps), maps.tiles - 1) : 0;
   const source = useMemo(() => (maps ? atlasTile(maps, decodeAtlas(maps), tile) : null), [maps, tile]);
   const g = info?.geometry;
   const steps = useMemo(

@@ -4,7 +4,7 @@ import type { NetworkLayerInfo } from '../../../../../app/domain/network';
 import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments-en';
 import { atlasTile, decodeAtlas, toRgba } from './atlas-pixels';
 import { cellSize, GridCanvas } from './grid-canvas';
-import { layerInputAtlas, layerOutput, shapeText } from './layer-input';
+import { layerInputAtlas, liveliestTile, layerOutput, shapeText } from './layer-input';
 import { stepKeys, StepperControls } from './stepper-controls';
 import { useStepper } from './use-stepper';
 import { paddedCells, windowArithmetic, windowAt, type AxisArithmetic } from './window-geometry';
@@ -32,16 +32,15 @@ export function StrideSection({
   const info = layers[index];
   const input = index >= 0 ? layerInputAtlas(inspection, index) : null;
   const output = index >= 0 ? layerOutput(inspection, index) : undefined;
-  const [channel, setChannel] = useState(0);
-  const tile = input ? Math.min(channel, input.tiles - 1) : 0;
-  const inPixels = useMemo(() => {
-    if (!input) return null;
-    const bytes = atlasTile(input, decodeAtlas(input), tile);
-    return toRgba(bytes, input.channels);
-  }, [input, tile]);
+  const [channel, setChannel] = useState<number | null>(null);
+  const { tile, inPixels } = useMemo(() => {
+    if (!input) return { tile: 0, inPixels: null };
+    const k = Math.min(channel ?? liveliestTile(input), input.tiles - 1);
+    return { tile: k, inPixels: toRgba(atlasTile(input, decodeAtlas(input), k), input.channels) };
+  }, [input, channel]);
   const outPixels = useMemo(() => {
     const maps = output?.maps;
-    return maps ? toRgba(atlasTile(maps, decodeAtlas(maps), 0), maps.channels) : null;
+    return maps ? toRgba(atlasTile(maps, decodeAtlas(maps), liveliestTile(maps)), maps.channels) : null;
   }, [output]);
   const arithmetic =
     info?.geometry && input ? windowArithmetic(info.geometry, input.tileHeight, input.tileWidth) : null;
