@@ -2,6 +2,7 @@
  * English strings of Train → Look inside (`t.inside`): what a trained network computes on one image, with a short
  * explanation of each idea (after ../shared/seed-article.md). zh-CN has the same shape (inside-zh-CN.ts).
  */
+import { insideExperimentsEn } from './inside-experiments-en';
 
 export const insideEn = {
   tab: 'Look inside',
@@ -110,8 +111,9 @@ export const insideEn = {
    * The experiments half of the view (renderer/src/features/inside/experiments/: stride/padding, pooling,
    * translation, filter playground) keeps its strings here, in this object of both inside-en.ts and
    * inside-zh-CN.ts (same keys: the i18n test compares them); `t.inside.experiments`'s type follows this object.
+   * Written in inside-experiments-en.ts / -zh-CN.ts.
    */
-  experiments: {},
+  experiments: insideExperimentsEn,
 };
 
 export type InsideMessages = typeof insideEn;

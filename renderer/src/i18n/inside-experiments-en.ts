@@ -1,7 +1,7 @@
 /**
  * English strings of the "Look inside" experiments (stride and padding, pooling, translation, filter playground).
- * For HB / the lead: merge as `inside.experiments` (t.inside.experiments); until then the experiments pick this
- * dictionary or insideExperimentsZhCN by the current locale. The explanations follow ../shared/seed-article.md.
+ * inside-en.ts holds it as `t.inside.experiments` (zh-CN: inside-experiments-zh-CN.ts). The explanations follow
+ * ../shared/seed-article.md.
  */
 export const insideExperimentsEn = {
   heading: 'Experiments',

@@ -1,4 +1,5 @@
 import type { InsideMessages } from './inside-en';
+import { insideExperimentsZhCN } from './inside-experiments-zh-CN';
 
 /** Simplified Chinese strings of 训练 → 查看网络内部 (`t.inside`); same shape as inside-en.ts. */
 export const insideZhCN: InsideMessages = {
@@ -102,5 +103,5 @@ export const insideZhCN: InsideMessages = {
     low: '低',
     high: '高',
   },
-  experiments: {},
+  experiments: insideExperimentsZhCN,
 };

@@ -4,19 +4,12 @@
  */
 import type { InspectModel, InspectSource, Inspection } from '../../../../../app/domain/inspect';
 import type { NetworkLayerInfo } from '../../../../../app/domain/network';
-import { useLocale } from '../../../i18n/i18n';
-import { insideExperimentsEn } from '../../../i18n/inside-experiments-en';
-import { insideExperimentsZhCN } from '../../../i18n/inside-experiments-zh-CN';
+import { useT } from '../../../i18n/i18n';
 import { PlaygroundSection } from './playground-section';
 import { PoolingSection } from './pooling-section';
 import { ShiftSection } from './shift-section';
 import { StrideSection } from './stride-section';
 import './experiments.css';
-
-/** The experiments' strings in the current language (until the lead merges them as t.inside.experiments). */
-function useExperimentsT() {
-  return useLocale().locale === 'zh-CN' ? insideExperimentsZhCN : insideExperimentsEn;
-}
 
 /** Stride/padding, pooling, translation and the filter playground for one inspected image. */
 export function Experiments(props: {
@@ -26,7 +19,7 @@ export function Experiments(props: {
   inspection: Inspection;
   layers: NetworkLayerInfo[];
 }) {
-  const t = useExperimentsT();
+  const t = useT().inside.experiments;
   const { inspection, layers } = props;
   return (
     <div className="inside-experiments" data-testid="inside-experiments">
