@@ -9,3 +9,4 @@ import './commands/evaluate';
 import './commands/runs';
 import './commands/predict';
 import './commands/export';
+import './commands/inspect';

@@ -30,6 +30,7 @@ import type { ProjectStore } from '../project-store';
 import type { RunsApi, TrainingApi } from '../training/api';
 import { runFiles } from '../training/run-files';
 import { InspectCache, type InspectClient } from './inspect-client';
+import { writeInspectionFiles, type InspectIndex } from './inspect-files';
 
 export interface InspectDeps {
   projects: Pick<ProjectStore, 'projectDir' | 'db'>;
@@ -129,17 +130,51 @@ export class InspectService {
     source: InspectSource,
     label?: string,
   ): Promise<Inspection> {
+    return (await this.inspectWith(projectId, model, source, label)).inspection;
+  }
+
+  private async inspectWith(
+    projectId: string,
+    model: InspectModel,
+    source: InspectSource,
+    label?: string,
+  ): Promise<{ inspection: Inspection; client: InspectClient }> {
     const started = performance.now();
     const resolved = await this.model(projectId, model);
     const classIndex = classOf(resolved.client, label);
     const pixels = await this.pixels(projectId, source, resolved.client);
     const { inspection } = await resolved.client.inspect(pixels, classIndex);
     return {
-      ...inspection,
-      runId: resolved.runId,
-      epoch: resolved.epoch,
-      millis: performance.now() - started,
+      inspection: {
+        ...inspection,
+        runId: resolved.runId,
+        epoch: resolved.epoch,
+        millis: performance.now() - started,
+      },
+      client: resolved.client,
     };
+  }
+
+  /**
+   * `cnn-studio inspect`: inspects an image file and writes the PNGs and index.json into `outDir` (created, or
+   * an existing empty folder; anything else is refused with 'conflict', before any work). See inspect-files.ts.
+   */
+  async inspectToFolder(
+    projectId: string,
+    model: InspectModel,
+    file: string,
+    outDir: string,
+    label?: string,
+  ): Promise<{ dir: string; index: InspectIndex; inspection: Inspection }> {
+    const dir = checkOutDir(outDir);
+    const { inspection, client } = await this.inspectWith(
+      projectId,
+      model,
+      { file: path.resolve(file) },
+      label,
+    );
+    fs.mkdirSync(dir, { recursive: true });
+    return { dir, index: await writeInspectionFiles(inspection, client.spec, dir), inspection };
   }
 
   /** `inspect:shift`: the translation experiment. */
@@ -182,6 +217,20 @@ function classOf(client: InspectClient, label: string | undefined): number | und
       labels: client.labels,
     });
   return i;
+}
+
+/** The absolute dir when it does not exist or is an empty folder; anything else is refused. */
+function checkOutDir(outDir: string): string {
+  const dir = path.resolve(outDir);
+  const stat = fs.statSync(dir, { throwIfNoEntry: false });
+  if (stat && !stat.isDirectory())
+    throw new AppFailure('conflict', `${dir} exists and is not a folder.`, { code: 'not-a-folder', dir });
+  if (stat && fs.readdirSync(dir).length > 0)
+    throw new AppFailure('conflict', `${dir} is not empty; write into a new or empty folder.`, {
+      code: 'dir-not-empty',
+      dir,
+    });
+  return dir;
 }
 
 async function readImageFile(file: string): Promise<Buffer> {
