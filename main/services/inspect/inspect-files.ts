@@ -3,7 +3,8 @@
  *
  *  - `filters-<L>.png` for each convolution: its filters as a grid (the first conv of an RGB model in colour, else
  *    the mean over input channels), each tile scaled on its own (min black, max white), enlarged with nearest-
- *    neighbour sampling so that a 3×3 filter is visible. index shape: [outChannels, kernelHeight, kernelWidth].
+ *    neighbour sampling so that a 3×3 filter is visible, tiles 2 px apart on gray. index shape: [outChannels,
+ *    kernelHeight, kernelWidth].
  *  - `maps-<L>.png` for each convolution and pooling layer: its feature maps as a grid, each scaled on its own;
  *    a global average pool's [C, 1, 1] output is drawn as C one-pixel tiles on one shared scale. index shape: the
  *    layer's output [C, H, W].
@@ -39,12 +40,36 @@ const POOLING = new Set(['maxPool2d', 'avgPool2d', 'globalAvgPool']);
 /** gradcam.png's side at least. */
 const GRADCAM_SIZE = 256;
 
-/** An atlas as a PNG, each pixel repeated `scale` times in both directions. */
+/** Pixels between tiles in the PNGs, and their gray. */
+export const PNG_GAP = 2;
+const GAP_GRAY = 128;
+
+/**
+ * An atlas as a PNG: each tile enlarged `scale` times (nearest neighbour), tiles PNG_GAP pixels apart on a mid-gray
+ * background (so that black tiles stay distinct): width = columns·(tileWidth·scale + PNG_GAP) − PNG_GAP.
+ */
 async function atlasPng(atlas: TileAtlas, scale: number, file: string): Promise<void> {
-  const raw = Buffer.from(decodeBase64(atlas.data));
-  let img = sharp(raw, { raw: { width: atlas.width, height: atlas.height, channels: atlas.channels } });
-  if (scale > 1) img = img.resize(atlas.width * scale, atlas.height * scale, { kernel: 'nearest' });
-  await img.png().toFile(file);
+  const bytes = decodeBase64(atlas.data);
+  const { tiles, columns, tileWidth: tw, tileHeight: th, channels, width: aw } = atlas;
+  const rows = Math.max(1, Math.ceil(tiles / columns));
+  const W = Math.max(1, columns * (tw * scale + PNG_GAP) - PNG_GAP);
+  const H = Math.max(1, rows * (th * scale + PNG_GAP) - PNG_GAP);
+  const out = Buffer.alloc(W * H * channels, GAP_GRAY);
+  for (let k = 0; k < tiles; k++) {
+    const ax = (k % columns) * (tw + 1);
+    const ay = Math.floor(k / columns) * (th + 1);
+    const ox = (k % columns) * (tw * scale + PNG_GAP);
+    const oy = Math.floor(k / columns) * (th * scale + PNG_GAP);
+    for (let y = 0; y < th * scale; y++)
+      for (let x = 0; x < tw * scale; x++) {
+        const from = ((ay + Math.floor(y / scale)) * aw + ax + Math.floor(x / scale)) * channels;
+        const to = ((oy + y) * W + ox + x) * channels;
+        for (let c = 0; c < channels; c++) out[to + c] = bytes[from + c];
+      }
+  }
+  await sharp(out, { raw: { width: W, height: H, channels } })
+    .png()
+    .toFile(file);
 }
 
 /** Enlargement so that a tile is at least ~32 px (at most 16×). */

@@ -6,6 +6,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import sharp from 'sharp';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { PNG_GAP } from '../../../main/services/inspect/inspect-files';
 import { runCliCaptured } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
 import { SMALL_SET } from '../training/support';
@@ -84,7 +85,7 @@ describe('CLI: inspect', () => {
       [...index.files.map((f: { file: string }) => f.file), 'index.json'].sort(),
     );
 
-    // each PNG is a grid of its tiles: C tiles of H×W (enlarged by an integer factor), 1-pixel gaps
+    // each PNG is a grid of its tiles: C tiles of H×W (enlarged by an integer factor s), PNG_GAP pixels apart
     for (const f of index.files as { file: string; shape: [number, number, number] }[]) {
       const meta = await sharp(path.join(out, f.file)).metadata();
       expect(meta.format).toBe('png');
@@ -96,10 +97,9 @@ describe('CLI: inspect', () => {
       const [C, H, W] = f.shape;
       const columns = Math.ceil(Math.sqrt(C));
       const rows = Math.ceil(C / columns);
-      const baseW = columns * (W + 1) - 1;
-      const baseH = rows * (H + 1) - 1;
-      expect(meta.width! % baseW).toBe(0);
-      expect(meta.height! / baseH).toBe(meta.width! / baseW);
+      const s = (meta.width! + PNG_GAP) / columns / W - PNG_GAP / W;
+      expect(Number.isInteger(s) && s >= 1, `${f.file} ${meta.width}`).toBe(true);
+      expect(meta.height).toBe(rows * (H * s + PNG_GAP) - PNG_GAP);
     }
   });
 
