@@ -4,11 +4,12 @@ import { useT } from '../../i18n/i18n';
 import { fitScale } from './atlas';
 import { AtlasCanvas } from './atlas-canvas';
 import { ClassifierSection, SharingSection } from './classifier-section';
+import { Experiments } from './experiments';
 import { FiltersSection } from './filters-section';
 import { MapsSection } from './maps-section';
 import { receptiveFields } from './receptive-field';
 import { SaliencySection } from './saliency-section';
-import type { InsideSource, RunNetwork } from './use-inspection';
+import { toInspectSource, type InsideSource, type RunNetwork } from './use-inspection';
 
 /** The input as the network sees it, with how long the computation took. */
 function InputCard({ inspection }: { inspection: Inspection }) {
@@ -58,9 +59,7 @@ export function InsideSections({
         : null,
     [network],
   );
-  void projectId;
-  void model;
-  void source;
+  const inspectSource = useMemo(() => toInspectSource(source), [source]);
   return (
     <div className={`inside-sections${loading ? ' loading' : ''}`} data-testid="inside-sections">
       <div className="inside-row">
@@ -71,6 +70,15 @@ export function InsideSections({
       <FiltersSection filters={inspection.filters} />
       <MapsSection inspection={inspection} fields={fields} />
       {network && <SharingSection description={network.detail.description} />}
+      {network && (
+        <Experiments
+          projectId={projectId}
+          model={model}
+          source={inspectSource}
+          inspection={inspection}
+          layers={network.network.layers}
+        />
+      )}
     </div>
   );
 }

@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useRef, useState } from 'react';
 import type { LayerActivations, TileAtlas } from '../../../../app/domain/inspect';
 import { useT } from '../../i18n/i18n';
 import { AtlasCanvas } from './atlas-canvas';
@@ -24,6 +24,12 @@ export function MapDetail({
 }) {
   const t = useT().inside;
   const [hover, setHover] = useState<{ y: number; x: number } | null>(null);
+  const ref = useRef<HTMLDivElement>(null);
+  const layerIndex = layer.layerIndex;
+  // A map clicked far down the grids opens above them: bring it into view.
+  useEffect(() => {
+    ref.current?.scrollIntoView?.({ block: 'nearest' });
+  }, [layerIndex, map]);
   const mapScale = detailScale(layer.maps);
   const inputScale = detailScale(input);
   const [inH, inW] = [input.tileHeight, input.tileWidth];
@@ -31,7 +37,7 @@ export function MapDetail({
   const range = layer.maps.ranges[map];
   const fmt = (v: number) => (Math.abs(v) >= 100 ? v.toFixed(0) : v.toPrecision(3));
   return (
-    <div className="inside-detail" data-testid="map-detail">
+    <div className="inside-detail" data-testid="map-detail" ref={ref}>
       <div className="inside-detail-head">
         <strong>{t.maps.enlarged(layer.layerIndex + 1, map + 1, t.types[layer.type])}</strong>
         {range && <span className="inside-muted">{t.maps.range(fmt(range[0]), fmt(range[1]))}</span>}
