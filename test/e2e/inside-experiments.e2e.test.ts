@@ -110,6 +110,9 @@ describe('look inside experiments (renderer in Chromium, real inspect handlers)'
     const probability = shift.getByTestId('xp-shift-probability');
     await expect.poll(() => probability.textContent(), { timeout: 20_000 }).toMatch(/\d%$/);
     await shift.locator('.line-chart canvas').first().waitFor();
+    expect(await shift.getByTestId('xp-shift-stable').textContent()).toMatch(
+      /stays the top class for every shift from|is not the top class/,
+    );
     const atZero = await probability.textContent();
     const slider = shift.getByTestId('xp-shift-slider');
     await slider.focus();

@@ -62,6 +62,9 @@ export const insideExperimentsEn = {
     prediction: 'Prediction at this shift',
     original: (label: string, p: string) => `Probability of “${label}” (the class at no shift): ${p}`,
     deepest: (n: number, shape: string) => `Deepest feature maps (layer ${n}, ${shape})`,
+    stable: (label: string, from: string, to: string) =>
+      `“${label}” stays the top class for every shift from ${from} to ${to}.`,
+    unstable: (label: string) => `“${label}” is not the top class of the unshifted image in this direction.`,
     chartX: 'Shift (px)',
     chartSeries: (label: string) => `P(${label})`,
     chartNow: 'This shift',

@@ -57,6 +57,8 @@ export const insideExperimentsZhCN: InsideExperimentsMessages = {
     prediction: '此平移下的预测',
     original: (label, p) => `“${label}”（未平移时的类别）的概率：${p}`,
     deepest: (n, shape) => `最深层的特征图（第 ${n} 层，${shape}）`,
+    stable: (label, from, to) => `从 ${from} 到 ${to} 的每一种平移下，“${label}”都仍是概率最高的类别。`,
+    unstable: (label) => `在这个方向上，未平移图像的最高类别不是“${label}”。`,
     chartX: '平移（像素）',
     chartSeries: (label) => `P(${label})`,
     chartNow: '当前平移',

@@ -15,7 +15,11 @@ import {
   shapeText,
 } from '../../../renderer/src/features/inside/experiments/layer-input';
 import { poolingWalk } from '../../../renderer/src/features/inside/experiments/pooling-walk';
-import { defaultShift, shiftOffsets } from '../../../renderer/src/features/inside/experiments/shift-offsets';
+import {
+  defaultShift,
+  shiftOffsets,
+  stableRange,
+} from '../../../renderer/src/features/inside/experiments/shift-offsets';
 import {
   outputSize,
   paddedCells,
@@ -107,6 +111,16 @@ describe('shift offsets', () => {
     expect(defaultShift(28)).toBe(5);
     expect(defaultShift(128)).toBe(20);
     expect(defaultShift(6)).toBe(2);
+  });
+
+  it('the range of shifts around 0 where the top class holds', () => {
+    const points = [-3, -2, -1, 0, 1, 2, 3].map((shift) => ({
+      shift,
+      top: Math.abs(shift) <= 1 || shift === 3 ? 'cat' : 'dog',
+    }));
+    expect(stableRange(points, 'cat')).toEqual([-1, 1]);
+    expect(stableRange(points, 'dog')).toBeNull();
+    expect(stableRange([{ shift: 0, top: 'cat' }], 'cat')).toEqual([0, 0]);
   });
 });
 

@@ -92,6 +92,9 @@ export function GridCanvas({
     if (current) {
       ctx.fillStyle = color('--xp-mark-fill', 'rgb(240 140 0 / 55%)');
       ctx.fillRect((current.x + pad.left) * cell, (current.y + pad.top) * cell, cell, cell);
+      ctx.strokeStyle = color('--xp-window', '#3d6bff');
+      ctx.lineWidth = 2;
+      ctx.strokeRect((current.x + pad.left) * cell - 1, (current.y + pad.top) * cell - 1, cell + 2, cell + 2);
     }
     if (box) {
       ctx.strokeStyle = color('--xp-window', '#3d6bff');

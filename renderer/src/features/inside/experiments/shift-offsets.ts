@@ -19,3 +19,20 @@ export function shiftOffsets(k: number, axis: ShiftAxis = 'horizontal'): { dx: n
 export function defaultShift(size: number): number {
   return Math.max(2, Math.min(MAX_SHIFT, Math.round(size / 6)));
 }
+
+/**
+ * The contiguous range of shifts around 0 over which the top class stays `label` ([from, to], or null when even
+ * the unshifted image is predicted otherwise). `points` are (shift, top label) pairs in any order.
+ */
+export function stableRange(
+  points: readonly { shift: number; top: string | undefined }[],
+  label: string,
+): [number, number] | null {
+  const byShift = new Map(points.map((p) => [p.shift, p.top]));
+  if (byShift.get(0) !== label) return null;
+  let from = 0;
+  let to = 0;
+  while (byShift.get(from - 1) === label) from--;
+  while (byShift.get(to + 1) === label) to++;
+  return [from, to];
+}

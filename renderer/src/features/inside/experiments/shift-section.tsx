@@ -5,7 +5,7 @@ import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments
 import { LineChart, type ChartSeries } from '../../train/line-chart';
 import { XpAtlasCanvas } from './atlas-canvas';
 import { shapeText } from './layer-input';
-import { defaultShift, shiftOffsets, type ShiftAxis } from './shift-offsets';
+import { defaultShift, shiftOffsets, stableRange, type ShiftAxis } from './shift-offsets';
 import { useRequest } from './use-request';
 
 /**
@@ -51,6 +51,12 @@ export function ShiftSection({
     ] as [number[], (number | null)[], (number | null)[]];
   }, [experiment, axis, shift]);
   const label = experiment?.originalLabel ?? inspection.top[0]?.label ?? '';
+  const stable = experiment
+    ? stableRange(
+        experiment.points.map((p) => ({ shift: axis === 'horizontal' ? p.dx : p.dy, top: p.top[0]?.label })),
+        label,
+      )
+    : null;
   const series: ChartSeries[] = useMemo(
     () => [
       { label: s.chartSeries(label), color: '--xp-chart-line', points: true },
@@ -126,6 +132,9 @@ export function ShiftSection({
             )}
           </div>
           <div className="xp-chart" data-testid="xp-shift-chart">
+            <p className="xp-stable" data-testid="xp-shift-stable">
+              {stable ? s.stable(label, s.pixels(stable[0]), s.pixels(stable[1])) : s.unstable(label)}
+            </p>
             <LineChart
               data={data}
               series={series}
