@@ -68,6 +68,7 @@ async function atlasPng(atlas: TileAtlas, scale: number, file: string): Promise<
       }
   }
   await sharp(out, { raw: { width: W, height: H, channels } })
+    .toColourspace(channels === 1 ? 'b-w' : 'srgb')
     .png()
     .toFile(file);
 }
