@@ -54,7 +54,7 @@ export const insideExperimentsEn = {
     explain:
       'A cat anywhere in the picture is still a cat: the same filters slide over every position, and pooling forgets small moves. Move the image and see whether the prediction holds. The border that comes in is filled with zeros.',
     amount: 'Shift',
-    pixels: (n: number) => `${n > 0 ? '+' : ''}${n} px`,
+    pixels: (n: number) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n)} px`,
     axis: 'Direction',
     horizontal: 'Horizontal',
     vertical: 'Vertical',

@@ -49,7 +49,7 @@ export const insideExperimentsZhCN: InsideExperimentsMessages = {
     explain:
       '猫在图中的任何位置都还是猫：同样的过滤器滑过每一个位置，池化又会忽略微小的移动。移动图像，看看预测是否保持不变。移入的边缘用零填充。',
     amount: '平移',
-    pixels: (n) => `${n > 0 ? '+' : ''}${n} 像素`,
+    pixels: (n) => `${n > 0 ? '+' : n < 0 ? '−' : ''}${Math.abs(n)} 像素`,
     axis: '方向',
     horizontal: '水平',
     vertical: '垂直',
@@ -57,7 +57,7 @@ export const insideExperimentsZhCN: InsideExperimentsMessages = {
     prediction: '此平移下的预测',
     original: (label, p) => `“${label}”（未平移时的类别）的概率：${p}`,
     deepest: (n, shape) => `最深层的特征图（第 ${n} 层，${shape}）`,
-    stable: (label, from, to) => `从 ${from} 到 ${to} 的每一种平移下，“${label}”都仍是概率最高的类别。`,
+    stable: (label, from, to) => `从 ${from}到 ${to}的每一种平移下，“${label}”都仍是概率最高的类别。`,
     unstable: (label) => `在这个方向上，未平移图像的最高类别不是“${label}”。`,
     chartX: '平移（像素）',
     chartSeries: (label) => `P(${label})`,
