@@ -207,6 +207,17 @@ describe('convolveImage', () => {
     }
   });
 
+  it('keeps the kernel orientation (an asymmetric Sobel kernel, as the conv layers correlate)', () => {
+    const sobelX = [-1, 0, 1, -2, 0, 2, -1, 0, 1];
+    const model = laplacianModel(1);
+    model.param(0, 'weight').set(sobelX, 9); // filter 1 = Sobel x
+    const image = randomImage(64, 12);
+    const result = convolveImage(model, image, sobelX);
+    expectTile(result.response, 0, direct(image, 8, 8, sobelX));
+    expect(result.similar[0]).toMatchObject({ filter: 1, similarity: expect.closeTo(1, 6) });
+    expectTile(result.similar[0].response, 0, direct(image, 8, 8, sobelX));
+  });
+
   it('returns no similar filters when the first conv is not 3×3', () => {
     const model = buildModel(
       {
