@@ -82,6 +82,15 @@ describe('look inside experiments (renderer in Chromium, real inspect handlers)'
     await expect.poll(() => stride.getByTestId('xp-stride-output').textContent()).toContain(`×${out}×`);
     expect(await stride.locator('.xp-check').textContent()).toContain('Same as the layer table');
 
+    // the second convolution reads the pooled 14×14 maps
+    const select = stride.getByRole('combobox', { name: 'Layer' });
+    const options = await select.locator('option').allTextContents();
+    expect(options.length).toBe(2);
+    await select.selectOption({ index: 1 });
+    await expect.poll(() => stride.getByTestId('xp-stride-formula').textContent()).toMatch(/Rows\s*⌊\(14 \+/);
+    expect(await stride.locator('.xp-check').textContent()).toContain('Same as the layer table');
+    await select.selectOption({ index: 0 });
+
     const counter = stride.locator('.xp-step');
     expect(await counter.textContent()).toBe(`Step 1 of ${out * out}`);
     await stride.getByRole('button', { name: 'Step', exact: true }).click();
@@ -121,6 +130,11 @@ describe('look inside experiments (renderer in Chromium, real inspect handlers)'
     await changed(() => probability.textContent(), atZero);
     await shift.locator('[data-testid="xp-shift-maps"][data-drawn]').waitFor();
     expect(await shift.getByTestId('xp-shift-top').locator('li').count()).toBeGreaterThan(0);
+    // mirrored: asked again, the chart and the prediction follow
+    const shifted = await probability.textContent();
+    await shift.getByRole('checkbox', { name: 'Flip (mirror left–right)' }).check();
+    await changed(() => probability.textContent(), shifted);
+    expect(await shift.locator('[role="alert"]').count()).toBe(0);
   });
 
   it('playground: the Laplacian draws a response beside the most similar learned filters', async () => {
