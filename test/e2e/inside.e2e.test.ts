@@ -124,7 +124,7 @@ describe('Look inside (renderer in Chromium, real main handlers)', () => {
     // bars, the dense layer's input, parameter sharing
     const bars = page.locator('.inside-bar');
     expect(await bars.count()).toBeGreaterThanOrEqual(3);
-    await expect.poll(() => page.getByTestId('dense-input').textContent()).toMatch(/reads [\d,]+ numbers/);
+    await expect.poll(() => page.getByTestId('dense-input').textContent()).toMatch(/reads [\d,]+ numbers\./);
     await expect.poll(() => page.getByTestId('inside-sharing-ratio').textContent()).toMatch(/× as many/);
 
     // Grad-CAM of the predicted class, then of a class the user clicks

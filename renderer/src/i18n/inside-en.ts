@@ -84,7 +84,9 @@ export const insideEn = {
   classifier: {
     heading: 'The classifier',
     body: 'The fully connected (dense) layer reads all the final feature maps as one long vector and gives each class a score; softmax turns the scores into probabilities that add up to 100%.',
-    denseInput: (n: string, shape: string) => `The dense layer reads ${n} numbers (${shape}).`,
+    denseInput: (n: string) => `The dense layer reads ${n} numbers.`,
+    denseInputMaps: (n: string, shape: string) =>
+      `The dense layer reads ${n} numbers: the ${shape} feature maps laid out in one row.`,
     barsLabel: 'Probabilities',
     explain: (label: string) => `Show where the model looked for ${label}`,
   },

@@ -80,7 +80,8 @@ export const insideZhCN: InsideMessages = {
   classifier: {
     heading: '分类器',
     body: '全连接层把最后的所有特征图当作一个长向量读入，为每个类别打分；softmax 把这些分数变成加起来为 100% 的概率。',
-    denseInput: (n, shape) => `全连接层读入 ${n} 个数值（${shape}）。`,
+    denseInput: (n) => `全连接层读入 ${n} 个数值。`,
+    denseInputMaps: (n, shape) => `全连接层读入 ${n} 个数值：把 ${shape} 的特征图排成一行。`,
     barsLabel: '概率',
     explain: (label) => `显示模型在哪里寻找 ${label}`,
   },

@@ -74,6 +74,16 @@ export function AtlasCanvas({
       aria-label={label}
       aria-hidden={label ? undefined : true}
       onClick={onTile ? click : undefined}
+      tabIndex={onTile ? 0 : undefined}
+      onKeyDown={
+        onTile
+          ? (event) => {
+              if (event.key !== 'Enter' && event.key !== ' ') return;
+              event.preventDefault();
+              onTile(tile ?? 0);
+            }
+          : undefined
+      }
       onMouseMove={onHover ? move : undefined}
       onMouseLeave={onHover ? () => onHover(null) : undefined}
     />

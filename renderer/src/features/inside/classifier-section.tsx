@@ -4,8 +4,8 @@ import { useT } from '../../i18n/i18n';
 import { ratio } from '../train/network-format';
 import { useNumbers } from '../train/network-view';
 
-/** The input of the last dense layer: its size and shape as text ("64×3×3"), from the layer before it. */
-export function denseInput(inspection: Inspection): { size: number; shape: string } | null {
+/** The input of the last dense layer: its size and, for feature maps, their shape ("64×3×3"). */
+export function denseInput(inspection: Inspection): { size: number; shape: string | null } | null {
   const { layers } = inspection;
   let last = -1;
   layers.forEach((l, i) => {
@@ -15,7 +15,7 @@ export function denseInput(inspection: Inspection): { size: number; shape: strin
   const before = last > 0 ? layers[last - 1].shape : null;
   if (!before) return null;
   const [c, h, w] = before;
-  return { size: c * h * w, shape: h === 1 && w === 1 ? String(c) : `${c}×${h}×${w}` };
+  return { size: c * h * w, shape: h === 1 && w === 1 ? null : `${c}×${h}×${w}` };
 }
 
 /** The final probabilities as bars (a click explains that class) and what the dense layer reads. */
@@ -41,7 +41,7 @@ export function ClassifierSection({
       <p className="inside-text">{t.body}</p>
       {input && (
         <p className="inside-muted" data-testid="dense-input">
-          {t.denseInput(n(input.size), input.shape)}
+          {input.shape ? t.denseInputMaps(n(input.size), input.shape) : t.denseInput(n(input.size))}
         </p>
       )}
       <ul className="inside-bars" aria-label={t.barsLabel}>
