@@ -4,11 +4,12 @@
  *
  * Weights (InspectModel):
  *  - default: the project's model (runs.modelRun) or run `runId`: the run's final.model;
- *  - `live`: run `runId` (default: the project's active run, running or paused) from its newest checkpoint.bin,
- *    which the training loop rewrites (atomically) after every epoch and on pause; workers are keyed by the file's
- *    path, size and mtime, so the next request after an epoch loads the new weights and the stale worker is closed.
- *    `epoch` is then the number of epochs the checkpoint has finished. A run without a checkpoint falls back to its
- *    final.model (a finished run).
+ *  - `live`: run `runId` (default: the project's active run, running or paused; with none, the project's model)
+ *    from its newest checkpoint.bin, which the training loop rewrites (atomically) after every epoch and on pause;
+ *    workers are keyed by the file's path, size and mtime, so the next request after an epoch loads the new weights
+ *    and the stale worker is closed. `epoch` is then the number of epochs the checkpoint has finished. A run that is
+ *    no longer training (completed, stopped, …) shows the weights it kept (final.model) when it has them, with
+ *    their epoch count.
  * Image (InspectSource): `imageId` reads the project's uint8 tensor cache (the very input training used); when
  * the cache does not match the model's input (size or colour changed since), the stored original is decoded again.
  * `file` (absolute) is read and preprocessed exactly like prediction (dataset/decode.ts preprocessImage).
@@ -31,6 +32,9 @@ import type { RunsApi, TrainingApi } from '../training/api';
 import { runFiles } from '../training/run-files';
 import { InspectCache, type InspectClient } from './inspect-client';
 import { writeInspectionFiles, type InspectIndex } from './inspect-files';
+
+/** Runs whose newest weights are in checkpoint.bin. */
+const ACTIVE = new Set(['queued', 'running', 'paused']);
 
 export interface InspectDeps {
   projects: Pick<ProjectStore, 'projectDir' | 'db'>;
@@ -72,16 +76,19 @@ export class InspectService {
         { code: model.live ? 'no-live-run' : 'no-model' },
       );
     const files = runFiles(dir, runId);
+    const finalStat = fs.statSync(files.finalModel, { throwIfNoEntry: false });
     if (model.live) {
       const stat = fs.statSync(files.checkpoint, { throwIfNoEntry: false });
-      if (stat?.isFile()) {
-        const labels = runs.show(projectId, runId).dataset.classNames;
+      const run = stat?.isFile() ? runs.show(projectId, runId) : null;
+      // a training (or paused) run: its checkpoint; a finished one: the weights it kept, unless it has none
+      if (stat && run && (ACTIVE.has(run.status) || !finalStat?.isFile())) {
+        const labels = run.dataset.classNames;
         const data: InferenceWorkerData = { checkpointPath: files.checkpoint, labels, runId };
         const client = await this.cache.get(files.checkpoint, stat, data);
         return { client, runId, epoch: client.meta.metrics.epochs };
       }
     }
-    const stat = fs.statSync(files.finalModel, { throwIfNoEntry: false });
+    const stat = finalStat;
     if (!stat?.isFile()) {
       const run = runs.show(projectId, runId);
       throw new AppFailure(

@@ -186,6 +186,16 @@ describe('inspect over IPC', () => {
         if (target === 1) env.services.training.resume(projectId, run.id);
       }
       expect(seen[1]).toBeGreaterThan(seen[0]);
+      // once stopped, a live view shows the weights the run kept (its final.model), with their epoch count
+      const stopped = await env.services.training.stop(projectId, run.id);
+      expect(stopped.status).toBe('stopped');
+      const kept = await ok<Inspection>('inspect:image', {
+        projectId,
+        runId: run.id,
+        live: true,
+        source: { imageId },
+      });
+      expect(kept.epoch).toBe(env.services.runs.show(projectId, run.id).epochsDone);
     } finally {
       unsubscribe();
       await env.services.training.stop(projectId, run.id).catch(() => undefined);
