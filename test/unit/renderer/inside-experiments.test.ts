@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import type { LayerGeometry } from '../../../app/domain/network';
 import type { Inspection, TileAtlas } from '../../../app/domain/inspect';
-import { atlasTile, grayOf, toRgba } from '../../../renderer/src/features/inside/experiments/atlas-pixels';
+import { grayOf, tileBytes, toRgba } from '../../../renderer/src/features/inside/atlas';
 import {
   CLASSIC_KERNELS,
   formatKernelCell,
@@ -171,8 +171,8 @@ describe('atlas pixels', () => {
       ],
     };
     const bytes = Uint8Array.from([1, 2, 0, 5, 6, 3, 4, 0, 7, 8]);
-    expect([...atlasTile(atlas, bytes, 0)]).toEqual([1, 2, 3, 4]);
-    expect([...atlasTile(atlas, bytes, 1)]).toEqual([5, 6, 7, 8]);
+    expect([...tileBytes(atlas, bytes, 0)]).toEqual([1, 2, 3, 4]);
+    expect([...tileBytes(atlas, bytes, 1)]).toEqual([5, 6, 7, 8]);
     expect([...toRgba(Uint8Array.from([9]), 1)]).toEqual([9, 9, 9, 255]);
     expect([...toRgba(Uint8Array.from([1, 2, 3]), 3)]).toEqual([1, 2, 3, 255]);
     expect([...grayOf(Uint8Array.from([3, 6, 9]), 3)]).toEqual([6]);

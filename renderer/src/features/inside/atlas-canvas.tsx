@@ -14,6 +14,7 @@ export function AtlasCanvas({
   label,
   onTile,
   onHover,
+  testId,
 }: {
   atlas: TileAtlas;
   /** Draw only this tile (enlarged maps); the whole atlas otherwise. */
@@ -24,6 +25,7 @@ export function AtlasCanvas({
   label?: string;
   onTile?(k: number): void;
   onHover?(at: { y: number; x: number } | null): void;
+  testId?: string;
 }) {
   const ref = useRef<HTMLCanvasElement>(null);
   const bytes = useMemo(() => base64ToBytes(atlas.data), [atlas.data]);
@@ -73,6 +75,7 @@ export function AtlasCanvas({
       role={label ? 'img' : undefined}
       aria-label={label}
       aria-hidden={label ? undefined : true}
+      data-testid={testId}
       onClick={onTile ? click : undefined}
       tabIndex={onTile ? 0 : undefined}
       onKeyDown={

@@ -63,28 +63,44 @@ export function atlasPixels(atlas: TileAtlas, bytes: Uint8Array = base64ToBytes(
   return out;
 }
 
-/** RGBA pixels of one tile of an atlas (tileWidth × tileHeight). */
-export function tilePixels(atlas: TileAtlas, k: number, bytes: Uint8Array = base64ToBytes(atlas.data)) {
+/** Tile k of an atlas as tileHeight×tileWidth×channels bytes (interleaved when RGB), for pixel-level logic. */
+export function tileBytes(atlas: TileAtlas, bytes: Uint8Array, k: number): Uint8Array {
+  const c = atlas.channels;
   const r = tileRect(atlas, k);
-  const out = new Uint8ClampedArray(r.width * r.height * 4);
+  const out = new Uint8Array(r.width * r.height * c);
   for (let y = 0; y < r.height; y++) {
-    for (let x = 0; x < r.width; x++) {
-      const p = (r.y + y) * atlas.width + (r.x + x);
-      const o = (y * r.width + x) * 4;
-      if (atlas.channels === 3) {
-        out[o] = bytes[p * 3] ?? 0;
-        out[o + 1] = bytes[p * 3 + 1] ?? 0;
-        out[o + 2] = bytes[p * 3 + 2] ?? 0;
-      } else {
-        const v = bytes[p] ?? 0;
-        out[o] = v;
-        out[o + 1] = v;
-        out[o + 2] = v;
-      }
-      out[o + 3] = 255;
-    }
+    const from = ((r.y + y) * atlas.width + r.x) * c;
+    out.set(bytes.subarray(from, from + r.width * c), y * r.width * c);
   }
   return out;
+}
+
+/** Gray (channels 1) or interleaved RGB (3) bytes as opaque RGBA. */
+export function toRgba(bytes: Uint8Array, channels: 1 | 3): Uint8ClampedArray<ArrayBuffer> {
+  const n = Math.floor(bytes.length / channels);
+  const rgba = new Uint8ClampedArray(new ArrayBuffer(n * 4));
+  for (let i = 0; i < n; i++) {
+    const o = i * 4;
+    rgba[o] = bytes[i * channels];
+    rgba[o + 1] = bytes[i * channels + (channels === 3 ? 1 : 0)];
+    rgba[o + 2] = bytes[i * channels + (channels === 3 ? 2 : 0)];
+    rgba[o + 3] = 255;
+  }
+  return rgba;
+}
+
+/** Gray values of tile bytes (the mean of R, G, B for a colour tile). */
+export function grayOf(bytes: Uint8Array, channels: 1 | 3): Uint8Array {
+  if (channels === 1) return bytes;
+  const out = new Uint8Array(bytes.length / 3);
+  for (let i = 0; i < out.length; i++)
+    out[i] = Math.round((bytes[i * 3] + bytes[i * 3 + 1] + bytes[i * 3 + 2]) / 3);
+  return out;
+}
+
+/** RGBA pixels of one tile of an atlas (tileWidth × tileHeight). */
+export function tilePixels(atlas: TileAtlas, k: number, bytes: Uint8Array = base64ToBytes(atlas.data)) {
+  return toRgba(tileBytes(atlas, bytes, k), atlas.channels);
 }
 
 /** The tile under a point of the atlas (atlas pixel coordinates), or null on a gap or past the last tile. */

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Inspection } from '../../../../../app/domain/inspect';
 import type { NetworkLayerInfo } from '../../../../../app/domain/network';
 import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments-en';
-import { atlasTile, decodeAtlas, grayOf, toRgba } from './atlas-pixels';
+import { tileBytes, base64ToBytes, grayOf, toRgba } from '../atlas';
 import { cellSize, GridCanvas } from './grid-canvas';
 import { layerInputAtlas, liveliestTile, shapeText } from './layer-input';
 import { poolingWalk } from './pooling-walk';
@@ -27,7 +27,7 @@ export function PoolingSection({
   const maps = index > 0 ? layerInputAtlas(inspection, index) : null;
   const [channel, setChannel] = useState<number | null>(null);
   const tile = maps ? Math.min(channel ?? liveliestTile(maps), maps.tiles - 1) : 0;
-  const source = useMemo(() => (maps ? atlasTile(maps, decodeAtlas(maps), tile) : null), [maps, tile]);
+  const source = useMemo(() => (maps ? tileBytes(maps, base64ToBytes(maps.data), tile) : null), [maps, tile]);
   const g = info?.geometry;
   const steps = useMemo(
     () =>

@@ -2,7 +2,7 @@ import { useMemo, useState } from 'react';
 import type { Inspection } from '../../../../../app/domain/inspect';
 import type { NetworkLayerInfo } from '../../../../../app/domain/network';
 import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments-en';
-import { atlasTile, decodeAtlas, toRgba } from './atlas-pixels';
+import { tileBytes, base64ToBytes, toRgba } from '../atlas';
 import { cellSize, GridCanvas } from './grid-canvas';
 import { layerInputAtlas, liveliestTile, layerOutput, shapeText } from './layer-input';
 import { stepKeys, StepperControls } from './stepper-controls';
@@ -36,11 +36,13 @@ export function StrideSection({
   const { tile, inPixels } = useMemo(() => {
     if (!input) return { tile: 0, inPixels: null };
     const k = Math.min(channel ?? liveliestTile(input), input.tiles - 1);
-    return { tile: k, inPixels: toRgba(atlasTile(input, decodeAtlas(input), k), input.channels) };
+    return { tile: k, inPixels: toRgba(tileBytes(input, base64ToBytes(input.data), k), input.channels) };
   }, [input, channel]);
   const outPixels = useMemo(() => {
     const maps = output?.maps;
-    return maps ? toRgba(atlasTile(maps, decodeAtlas(maps), liveliestTile(maps)), maps.channels) : null;
+    return maps
+      ? toRgba(tileBytes(maps, base64ToBytes(maps.data), liveliestTile(maps)), maps.channels)
+      : null;
   }, [output]);
   const arithmetic =
     info?.geometry && input ? windowArithmetic(info.geometry, input.tileHeight, input.tileWidth) : null;
