@@ -1,26 +1,8 @@
-import { useEffect, useRef } from 'react';
 import type { Inspection } from '../../../../app/domain/inspect';
-import type { HeatMap } from '../../../../app/domain/prediction';
 import { useT } from '../../i18n/i18n';
-import { heatPixels } from '../predict/predict-model';
+import { HeatmapCanvas } from '../predict/prediction-visual';
 import { fitScale } from './atlas';
 import { AtlasCanvas } from './atlas-canvas';
-
-/** The Grad-CAM values drawn with the Predict view's colour map; CSS stretches it over the input. */
-function HeatCanvas({ heatmap }: { heatmap: HeatMap }) {
-  const ref = useRef<HTMLCanvasElement>(null);
-  useEffect(() => {
-    const canvas = ref.current;
-    const context = canvas?.getContext('2d');
-    if (!canvas || !context || heatmap.width <= 0 || heatmap.height <= 0) return;
-    canvas.width = heatmap.width;
-    canvas.height = heatmap.height;
-    const pixels = heatPixels(heatmap.values, heatmap.width, heatmap.height);
-    context.putImageData(new ImageData(pixels, heatmap.width, heatmap.height), 0, 0);
-    canvas.dataset.drawn = heatmap.label;
-  }, [heatmap]);
-  return <canvas ref={ref} className="inside-heat" aria-hidden="true" />;
-}
 
 /** Grad-CAM over the input for the explained class; the classes to pick from beside it. */
 export function SaliencySection({
@@ -45,7 +27,7 @@ export function SaliencySection({
         <figure className="inside-saliency-figure" data-label={heatmap.label}>
           <div className="inside-stack">
             <AtlasCanvas atlas={input} scale={scale} />
-            <HeatCanvas heatmap={heatmap} />
+            <HeatmapCanvas className="inside-heat" heatmap={heatmap} />
           </div>
           <figcaption className="inside-caption">
             {any ? t.explaining(heatmap.label) : t.flat(heatmap.label)}

@@ -10,8 +10,19 @@ export interface OverlaySettings {
   opacity: number;
 }
 
-/** The Grad-CAM values drawn with the colour map on a canvas the size of the map; CSS scales it over the image. */
-function HeatmapCanvas({ heatmap, opacity }: { heatmap: HeatMap; opacity: number }) {
+/**
+ * The Grad-CAM values drawn with the colour map on a canvas the size of the map; CSS scales it over the image.
+ * Shared by Predict's cards and Look inside.
+ */
+export function HeatmapCanvas({
+  heatmap,
+  opacity,
+  className = 'pred-heatmap',
+}: {
+  heatmap: HeatMap;
+  opacity?: number;
+  className?: string;
+}) {
   const ref = useRef<HTMLCanvasElement>(null);
   useEffect(() => {
     const canvas = ref.current;
@@ -23,7 +34,14 @@ function HeatmapCanvas({ heatmap, opacity }: { heatmap: HeatMap; opacity: number
     context.putImageData(new ImageData(pixels, heatmap.width, heatmap.height), 0, 0);
     canvas.dataset.drawn = heatmap.label;
   }, [heatmap]);
-  return <canvas ref={ref} className="pred-heatmap" style={{ opacity }} aria-hidden="true" />;
+  return (
+    <canvas
+      ref={ref}
+      className={className}
+      style={opacity === undefined ? undefined : { opacity }}
+      aria-hidden="true"
+    />
+  );
 }
 
 /** An image's preview (as the model framed it) under its heat map; a placeholder until explain answers. */
