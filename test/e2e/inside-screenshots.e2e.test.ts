@@ -91,8 +91,8 @@ describe('inside screenshots', () => {
             await page.waitForTimeout(300);
             await shot('sharing');
 
-            await page.locator('.inside-bar').nth(1).click();
-            await page.locator('.inside-bar').nth(1).scrollIntoViewIfNeeded();
+            await page.locator('.class-bar').nth(1).click();
+            await page.locator('.class-bar').nth(1).scrollIntoViewIfNeeded();
             await page.locator('canvas.inside-heat[data-drawn]').waitFor();
             await page.waitForTimeout(600);
             await shot('class');

@@ -122,17 +122,17 @@ describe('Look inside (renderer in Chromium, real main handlers)', () => {
     expect(await page.locator('.inside-filters').count()).toBeGreaterThan(1);
 
     // bars, the dense layer's input, parameter sharing
-    const bars = page.locator('.inside-bar');
+    const bars = page.locator('.class-bar');
     expect(await bars.count()).toBeGreaterThanOrEqual(3);
     await expect.poll(() => page.getByTestId('dense-input').textContent()).toMatch(/reads [\d,]+ numbers\./);
     await expect.poll(() => page.getByTestId('inside-sharing-ratio').textContent()).toMatch(/× as many/);
 
     // Grad-CAM of the predicted class, then of a class the user clicks
     await heat(page).waitFor({ timeout: 15_000 });
-    const predicted = (await bars.first().locator('.inside-bar-label').textContent())!;
+    const predicted = (await bars.first().locator('.class-bar-label').textContent())!;
     expect(await heat(page).getAttribute('data-drawn')).toBe(predicted);
     const before = await heat(page).evaluate((c: HTMLCanvasElement) => c.toDataURL());
-    const other = (await bars.nth(2).locator('.inside-bar-label').textContent())!;
+    const other = (await bars.nth(2).locator('.class-bar-label').textContent())!;
     await bars.nth(2).click();
     await page.locator(`canvas.inside-heat[data-drawn="${other}"]`).waitFor({ timeout: 15_000 });
     expect(await bars.nth(2).getAttribute('aria-pressed')).toBe('true');
@@ -184,7 +184,7 @@ describe('Look inside (renderer in Chromium, real main handlers)', () => {
     await dropOnView(page, outside);
     await page.locator('.inside-thumb-file', { hasText: 'trouser.png' }).waitFor();
     await expect
-      .poll(() => page.locator('.inside-bar').first().locator('.inside-bar-label').textContent(), {
+      .poll(() => page.locator('.class-bar').first().locator('.class-bar-label').textContent(), {
         timeout: 15_000,
       })
       .toBeTruthy();

@@ -164,9 +164,9 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     // The good images: 5 bars each, best first, probabilities that add up to at most 1.
     for (const file of cardFiles) {
       const card = page.locator(`li.pred-card[data-file="${file}"]`);
-      const bars = card.locator('.pred-bar');
+      const bars = card.locator('.class-bar');
       await waitForCount(bars, 5);
-      const values = await card.locator('.pred-bar-value').allTextContents();
+      const values = await card.locator('.class-bar-value').allTextContents();
       const numbers = values.map((v) => Number(v.replace('%', '')));
       expect([...numbers].sort((a, b) => b - a)).toEqual(numbers);
     }
@@ -195,8 +195,8 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
 
     // A class chip re-explains that class; the overlay toggle hides the maps.
     const first = page.locator(`li.pred-card[data-file="${cardFiles[0]}"]`);
-    const second = first.locator('.pred-bar').nth(1);
-    const secondLabel = (await second.locator('.pred-bar-label').textContent()) ?? '';
+    const second = first.locator('.class-bar').nth(1);
+    const secondLabel = (await second.locator('.class-bar-label').textContent()) ?? '';
     await second.click();
     await expect
       .poll(() => first.locator('canvas.pred-heatmap').getAttribute('data-drawn'), { timeout: 15_000 })
@@ -232,10 +232,10 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     const { page } = app();
     await openSection(page, 'Predict');
     await dropPaths(page, cardFiles.slice(0, 2));
-    await waitForCount(cards(page).locator('.pred-bar.top'), 2, 15_000);
+    await waitForCount(cards(page).locator('.class-bar.top'), 2, 15_000);
 
     const wrongCard = page.locator(`li.pred-card[data-file="${cardFiles[0]}"]`);
-    const predicted = (await wrongCard.locator('.pred-bar.top .pred-bar-label').textContent()) ?? '';
+    const predicted = (await wrongCard.locator('.class-bar.top .class-bar-label').textContent()) ?? '';
     const corrected = predicted === 'Dress' ? 'Coat' : 'Dress';
     await wrongCard.locator('select.pred-wrong').selectOption(corrected);
     const outcome = wrongCard.locator('.pred-feedback-outcome[data-outcome]');
@@ -245,7 +245,7 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     expect(labelInDb(path.basename(cardFiles[0]))).toBe(corrected);
 
     const rightCard = page.locator(`li.pred-card[data-file="${cardFiles[1]}"]`);
-    const rightLabel = (await rightCard.locator('.pred-bar.top .pred-bar-label').textContent()) ?? '';
+    const rightLabel = (await rightCard.locator('.class-bar.top .class-bar-label').textContent()) ?? '';
     await rightCard.getByRole('button', { name: /^Right:/ }).click();
     await rightCard.locator('.pred-feedback-outcome[data-outcome="added"]').waitFor({ timeout: 15_000 });
     expect(labelInDb(path.basename(cardFiles[1]))).toBe(rightLabel);
@@ -347,7 +347,7 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
     await dialog.waitFor();
     await dialog.getByRole('button', { name: 'Predict these 2 items' }).click();
     await page.getByRole('tab', { name: 'Predict', selected: true }).waitFor();
-    await waitForCount(cards(page).locator('.pred-bar.top'), 2, 15_000);
+    await waitForCount(cards(page).locator('.class-bar.top'), 2, 15_000);
 
     await page.getByRole('tab', { name: 'Evaluate' }).click();
     await dropPaths(page, [cardFiles[2]]);
@@ -371,7 +371,7 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
         new ClipboardEvent('paste', { clipboardData: dt, bubbles: true, cancelable: true }),
       );
     }, bytes);
-    await waitForCount(cards(page).locator('.pred-bar.top'), 1, 15_000);
+    await waitForCount(cards(page).locator('.class-bar.top'), 1, 15_000);
     const file = await cards(page).first().getAttribute('data-file');
     expect(file?.startsWith(path.join(dataDir, 'pasted'))).toBe(true);
     await page.locator('canvas.pred-heatmap[data-drawn]').waitFor({ timeout: 15_000 });
@@ -447,8 +447,8 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
       .toContain('model.cnnmodel: 10 classes, 28×28 px grayscale.');
     await dropPaths(page, [cardFiles[1]]);
     const card = page.locator(`li.pred-card[data-file="${cardFiles[1]}"]`);
-    await waitForCount(card.locator('.pred-bar'), 5, 15_000);
-    const fromFile = await card.locator('.pred-bar-label').allTextContents();
+    await waitForCount(card.locator('.class-bar'), 5, 15_000);
+    const fromFile = await card.locator('.class-bar-label').allTextContents();
     const fromProject = await services.prediction.explain({ projectId: project.id }, cardFiles[1], {
       topK: 5,
     });

@@ -3,6 +3,7 @@ import type { ModelDescription } from '../../../../app/domain/model-spec';
 import { useT } from '../../i18n/i18n';
 import { ratio } from '../train/network-format';
 import { useNumbers } from '../train/network-view';
+import { ClassBars } from '../../components/class-bars';
 
 /** The input of the last dense layer: its size and, for feature maps, their shape ("64×3×3"). */
 export function denseInput(inspection: Inspection): { size: number; shape: string | null } | null {
@@ -44,25 +45,14 @@ export function ClassifierSection({
           {input.shape ? t.denseInputMaps(n(input.size), input.shape) : t.denseInput(n(input.size))}
         </p>
       )}
-      <ul className="inside-bars" aria-label={t.barsLabel}>
-        {inspection.top.map((c, i) => (
-          <li key={c.label}>
-            <button
-              type="button"
-              className={`inside-bar${i === 0 ? ' top' : ''}`}
-              aria-pressed={c.label === label}
-              title={t.explain(c.label)}
-              onClick={() => onLabel(c.label)}
-            >
-              <span className="inside-bar-label">{c.label}</span>
-              <span className="inside-bar-track">
-                <span className="inside-bar-fill" style={{ width: `${Math.max(0, c.probability) * 100}%` }} />
-              </span>
-              <span className="inside-bar-value">{percent(c.probability)}</span>
-            </button>
-          </li>
-        ))}
-      </ul>
+      <ClassBars
+        classes={inspection.top}
+        selected={label}
+        onSelect={onLabel}
+        label={t.barsLabel}
+        percent={percent}
+        title={t.explain}
+      />
     </section>
   );
 }

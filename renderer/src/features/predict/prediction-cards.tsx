@@ -6,6 +6,7 @@ import { FeedbackControl } from './feedback-control';
 import { PredictionVisual, type OverlaySettings } from './prediction-visual';
 import type { Explanation } from './use-explanations';
 import type { Feedback } from './use-feedback';
+import { ClassBars } from '../../components/class-bars';
 
 export interface CardActions {
   explanations: ReadonlyMap<string, Explanation>;
@@ -66,29 +67,15 @@ function PredictionCard({ item, actions }: { item: PredictionItem; actions: Card
         <h3 className="pred-card-name" title={item.file}>
           {item.name}
         </h3>
-        <ol className="pred-bars" aria-label={t.cards.chipHint}>
-          {item.top.map((c, rank) => (
-            <li key={c.label}>
-              <button
-                type="button"
-                className={`pred-bar${rank === 0 ? ' top' : ''}`}
-                aria-pressed={explained === c.label}
-                aria-label={t.cards.classButton(c.label, percent(c.probability))}
-                title={t.cards.chipHint}
-                onClick={() => actions.onExplain(item.file, c.label)}
-              >
-                <span className="pred-bar-label">{c.label}</span>
-                <span className="pred-bar-track">
-                  <span
-                    className="pred-bar-fill"
-                    style={{ width: `${Math.max(0, Math.min(1, c.probability)) * 100}%` }}
-                  />
-                </span>
-                <span className="pred-bar-value">{percent(c.probability)}</span>
-              </button>
-            </li>
-          ))}
-        </ol>
+        <ClassBars
+          classes={item.top}
+          selected={explained}
+          onSelect={(label) => actions.onExplain(item.file, label)}
+          label={t.cards.chipHint}
+          percent={percent}
+          buttonLabel={t.cards.classButton}
+          title={() => t.cards.chipHint}
+        />
         <FeedbackControl
           name={item.name}
           predicted={predicted}

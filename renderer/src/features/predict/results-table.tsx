@@ -6,6 +6,7 @@ import { useNumberFormats } from '../evaluate/use-evaluation';
 import { FeedbackControl } from './feedback-control';
 import { nextSort, sortItems, type PredictedItem, type SortKey, type SortState } from './predict-model';
 import type { Feedback } from './use-feedback';
+import { ProbabilityTrack } from '../../components/class-bars';
 
 const ROW_HEIGHT = 38;
 
@@ -97,10 +98,8 @@ export function ResultsTable({
                   {top?.label}
                 </div>
                 <div role="cell" className="pred-td pred-col-confidence" data-probability={top?.probability}>
-                  <span className="pred-bar-track">
-                    <span className="pred-bar-fill" style={{ width: `${(top?.probability ?? 0) * 100}%` }} />
-                  </span>
-                  <span className="pred-bar-value">{percent(top?.probability ?? 0)}</span>
+                  <ProbabilityTrack probability={top?.probability ?? 0} />
+                  <span className="class-bar-value">{percent(top?.probability ?? 0)}</span>
                 </div>
                 <div role="cell" className="pred-td pred-col-others">
                   {item.top
