@@ -1,66 +1,26 @@
 /**
- * Main's side of an inference worker used for "Look inside" (native-workers/inference-worker.ts): starts it over a
- * model file or a run's checkpoint, waits for `ready`, then sends `inspect`, `shift` and `convolve` requests
- * (transferring the pixel buffers). Its own workers, not the Predict view's (main/services/prediction/
- * model-cache.ts): that client handles only the prediction answers. A worker that dies fails every pending request.
+ * The "Look inside" side of an inference worker (prediction/worker-connection.ts): `inspect`, `shift` and
+ * `convolve` requests over a model file or a run's checkpoint. Its workers are kept apart from the Predict view's
+ * (a live view's checkpoint changes every epoch; InspectCache replaces stale ones).
  */
-import path from 'node:path';
-import { Worker } from 'node:worker_threads';
 import type { ConvolveResult, Inspection, ShiftExperiment } from '../../../app/domain/inspect';
 import type { ModelSpec } from '../../../app/domain/model-spec';
-import { AppFailure } from '../../../app/ipc/result';
 import type { CnnModelMeta } from '../../../native-workers/cnn/model-file';
-import {
-  assertNever,
-  type FromWorker,
-  type InferenceWorkerData,
-  type InspectAnswer,
-  type ToInferenceWorker,
-} from '../../../native-workers/inference/messages';
-
-interface Pending {
-  resolve(answer: InspectAnswer): void;
-  reject(error: Error): void;
-}
+import type { InferenceWorkerData, ToInferenceWorker } from '../../../native-workers/inference/messages';
+import { WorkerConnection } from '../prediction/worker-connection';
 
 export class InspectClient {
-  private readonly pending = new Map<number, Pending>();
-  private nextId = 1;
-  private dead: Error | null = null;
-  private readonly exited: Promise<void>;
+  readonly spec: ModelSpec;
+  readonly meta: CnnModelMeta;
 
-  private constructor(
-    private readonly worker: Worker,
-    readonly spec: ModelSpec,
-    readonly meta: CnnModelMeta,
-  ) {
-    this.exited = new Promise((resolve) => worker.once('exit', () => resolve()));
-    worker.on('message', (m: FromWorker) => this.onMessage(m));
-    worker.on('error', (e) => this.die(e));
-    worker.on('exit', (code) => this.die(new Error(`the inference worker exited (code ${code})`)));
+  private constructor(private readonly connection: WorkerConnection) {
+    ({ spec: this.spec, meta: this.meta } = connection.ready);
   }
 
   /** Starts a worker; fails with `invalid-payload` when the file holds no usable model. */
-  static open(workersDir: string, data: InferenceWorkerData): Promise<InspectClient> {
-    const worker = new Worker(path.join(workersDir, 'inference-worker.js'), { workerData: data });
+  static async open(workersDir: string, data: InferenceWorkerData): Promise<InspectClient> {
     const name = 'modelPath' in data ? data.modelPath : data.checkpointPath;
-    return new Promise((resolve, reject) => {
-      const onExit = (code: number) =>
-        reject(new AppFailure('internal', `The inference worker exited while loading (code ${code}).`));
-      const onError = (e: Error) => reject(new AppFailure('internal', `Inference worker: ${e.message}`));
-      worker.once('exit', onExit);
-      worker.once('error', onError);
-      worker.once('message', (m: FromWorker) => {
-        worker.off('exit', onExit);
-        worker.off('error', onError);
-        if (m.type === 'ready') resolve(new InspectClient(worker, m.spec, m.meta));
-        else {
-          void worker.terminate();
-          const detail = m.type === 'failed' ? m.detail : `unexpected ${m.type}`;
-          reject(new AppFailure('invalid-payload', `${name}: ${detail}`));
-        }
-      });
-    });
+    return new InspectClient(await WorkerConnection.open(workersDir, data, name, 'Inspection failed'));
   }
 
   get labels(): string[] {
@@ -72,14 +32,14 @@ export class InspectClient {
     pixels: Uint8Array,
     classIndex?: number,
   ): Promise<{ inspection: Omit<Inspection, 'runId' | 'epoch' | 'millis'>; millis: number }> {
-    const id = this.nextId++;
+    const c = this.connection;
+    const id = c.nextId();
     const message: ToInferenceWorker =
       classIndex === undefined
         ? { type: 'inspect', id, pixels }
         : { type: 'inspect', id, pixels, classIndex };
-    const answer = await this.request(message, pixels);
-    if (answer.type !== 'inspection')
-      throw new AppFailure('internal', `Inspection failed: unexpected ${answer.type}`);
+    const answer = await c.request(message, pixels);
+    if (answer.type !== 'inspection') throw c.unexpected(answer);
     return { inspection: answer.inspection, millis: answer.millis };
   }
 
@@ -88,68 +48,22 @@ export class InspectClient {
     offsets: { dx: number; dy: number }[],
     flip: boolean,
   ): Promise<ShiftExperiment> {
-    const answer = await this.request({ type: 'shift', id: this.nextId++, pixels, offsets, flip }, pixels);
-    if (answer.type !== 'shifted')
-      throw new AppFailure('internal', `Shift failed: unexpected ${answer.type}`);
+    const c = this.connection;
+    const answer = await c.request({ type: 'shift', id: c.nextId(), pixels, offsets, flip }, pixels);
+    if (answer.type !== 'shifted') throw c.unexpected(answer);
     return answer.experiment;
   }
 
   async convolve(pixels: Uint8Array, kernel: number[]): Promise<ConvolveResult> {
-    const answer = await this.request({ type: 'convolve', id: this.nextId++, pixels, kernel }, pixels);
-    if (answer.type !== 'convolved')
-      throw new AppFailure('internal', `Convolve failed: unexpected ${answer.type}`);
+    const c = this.connection;
+    const answer = await c.request({ type: 'convolve', id: c.nextId(), pixels, kernel }, pixels);
+    if (answer.type !== 'convolved') throw c.unexpected(answer);
     return answer.result;
   }
 
-  private request(
-    message: Extract<ToInferenceWorker, { type: 'inspect' | 'shift' | 'convolve' }>,
-    pixels: Uint8Array,
-  ): Promise<InspectAnswer> {
-    if (this.dead)
-      return Promise.reject(new AppFailure('internal', `Inspection failed: ${this.dead.message}`));
-    return new Promise((resolve, reject) => {
-      this.pending.set(message.id, { resolve, reject });
-      this.worker.postMessage(message, [pixels.buffer as ArrayBuffer]);
-    });
-  }
-
   /** Ends the worker (pending requests fail). */
-  async close(): Promise<void> {
-    if (!this.dead) {
-      this.worker.postMessage({ type: 'close' } satisfies ToInferenceWorker);
-      const timer = setTimeout(() => void this.worker.terminate(), 2000);
-      await this.exited;
-      clearTimeout(timer);
-    }
-  }
-
-  private onMessage(m: FromWorker): void {
-    switch (m.type) {
-      case 'inspection':
-      case 'shifted':
-      case 'convolved':
-        this.pending.get(m.id)?.resolve(m);
-        this.pending.delete(m.id);
-        break;
-      case 'error':
-        this.pending.get(m.id)?.reject(new AppFailure('internal', `Inspection failed: ${m.detail}`));
-        this.pending.delete(m.id);
-        break;
-      case 'result':
-      case 'explanation':
-      case 'ready':
-      case 'failed':
-        break;
-      default:
-        assertNever(m);
-    }
-  }
-
-  private die(error: Error): void {
-    this.dead ??= error;
-    for (const p of this.pending.values())
-      p.reject(new AppFailure('internal', `Inspection failed: ${error.message}`));
-    this.pending.clear();
+  close(): Promise<void> {
+    return this.connection.close();
   }
 }
 
