@@ -1,10 +1,10 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { startApp } from './support/harness';
-import { repoRoot } from './support/paths';
 import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/screenshot-setup';
+import { trainedFashionProject } from './support/flows';
 
 /**
  * Screenshots of the Look inside experiments for review, in light/dark and en/zh-CN: stride and padding (a few
@@ -13,7 +13,6 @@ import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/scree
  * land in test-results/screenshots/inside-xp-*.png.
  */
 const enabled = screenshotsEnabled;
-const dataset = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small');
 
 describe('look inside experiments screenshots', () => {
   it.skipIf(!enabled)(
@@ -28,17 +27,12 @@ describe('look inside experiments screenshots', () => {
         const setup = await startApp({ dataDir });
         try {
           const { services } = setup;
-          const project = services.projects.create({ name: 'Fashion', inputSize: 28, color: 'gray' });
-          await services.dataset.importAndWait(project.id, { paths: [path.join(dataset, 'train')] });
-          const settings = {
-            ...services.training.defaults(project.id).settings,
-            model: { kind: 'preset' as const, preset: 'reference' as const },
+          await trainedFashionProject(services, {
+            name: 'Fashion',
+            preset: 'reference',
             epochs: 3,
             seed: 3,
-            workers: 1,
-          };
-          const run = services.training.start(project.id, settings);
-          expect((await services.training.waitFor(project.id, run.id)).run.status).toBe('completed');
+          });
         } finally {
           await setup.close();
         }

@@ -5,7 +5,7 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { useE2eApp } from './support/e2e-test';
 import { startApp } from './support/harness';
-import { repoRoot } from './support/paths';
+import { trainedFashionProject } from './support/flows';
 
 /**
  * The Look inside experiments in Chromium against the real inspect:* handlers: a 28 px project trained once
@@ -13,7 +13,6 @@ import { repoRoot } from './support/paths';
  * Steps the stride illustration and checks the output size against the layer table, walks the pooling window,
  * moves the shift slider (the shown probability changes), applies the Laplacian in the playground.
  */
-const dataset = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small');
 let tempDir = '';
 let dataDir = '';
 
@@ -23,17 +22,12 @@ beforeAll(async () => {
   const app = await startApp({ dataDir });
   try {
     const { services } = app;
-    const project = services.projects.create({ name: 'Fashion', inputSize: 28, color: 'gray' });
-    await services.dataset.importAndWait(project.id, { paths: [path.join(dataset, 'train')] });
-    const settings = {
-      ...services.training.defaults(project.id).settings,
-      model: { kind: 'preset' as const, preset: 'reference' as const },
+    await trainedFashionProject(services, {
+      name: 'Fashion',
+      preset: 'reference',
       epochs: 2,
       seed: 3,
-      workers: 1,
-    };
-    const run = services.training.start(project.id, settings);
-    expect((await services.training.waitFor(project.id, run.id)).run.status).toBe('completed');
+    });
   } finally {
     await app.close();
   }

@@ -6,9 +6,8 @@ import type { Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { OpenDialogKind } from '../../main/services/dialogs';
 import { useE2eApp } from './support/e2e-test';
-import { waitForCount, dropPaths } from './support/flows';
+import { dropPaths, FASHION_SMALL, trainedFashionProject, waitForCount } from './support/flows';
 import { startApp } from './support/harness';
-import { repoRoot } from './support/paths';
 
 /**
  * The Predict section in Chromium against the real main handlers (batch prediction, Grad-CAM, CSV, copy,
@@ -16,7 +15,7 @@ import { repoRoot } from './support/paths';
  * shared by the tests; images to predict come from test/, which the project never imported. Drops are synthetic
  * DataTransfer drops of File objects carrying `path` (see dataset.e2e.test.ts); file dialogs are scripted.
  */
-const dataset = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small');
+const dataset = FASHION_SMALL;
 const CLASSES = [
   'Ankle_boot',
   'Bag',
@@ -77,17 +76,12 @@ beforeAll(async () => {
   const app = await startApp({ dataDir });
   try {
     const { services } = app;
-    const project = services.projects.create({ name: 'Fashion', inputSize: 28, color: 'gray' });
-    await services.dataset.importAndWait(project.id, { paths: [path.join(dataset, 'train')] });
-    const settings = {
-      ...services.training.defaults(project.id).settings,
-      model: { kind: 'preset' as const, preset: 'reference' as const },
+    await trainedFashionProject(services, {
+      name: 'Fashion',
+      preset: 'reference',
       epochs: 2,
       seed: 3,
-      workers: 1,
-    };
-    const run = services.training.start(project.id, settings);
-    expect((await services.training.waitFor(project.id, run.id)).run.status).toBe('completed');
+    });
   } finally {
     await app.close();
   }

@@ -1,5 +1,9 @@
 import { expect } from 'vitest';
+import path from 'node:path';
 import type { Locator, Page } from 'playwright-core';
+import type { ProjectSummary } from '../../../app/domain/project';
+import type { Services } from '../../../main/services/services';
+import { repoRoot } from './paths';
 
 /** Waits until `locator` matches exactly `count` elements (Playwright's auto-waiting, without its test runner). */
 export async function waitForCount(locator: Locator, count: number, timeout = 10_000): Promise<void> {
@@ -100,4 +104,29 @@ export async function dropPaths(page: Page, paths: string[]): Promise<void> {
     fire('dragover');
     fire('drop');
   }, paths);
+}
+
+/** The small Fashion-MNIST set of PNG class folders (train/, test/). */
+export const FASHION_SMALL = path.resolve(repoRoot, '..', 'shared', 'datasets', 'fashion-mnist-small');
+
+/**
+ * A 28 px gray project of fashion-mnist-small's train/ folder with one completed run of `preset` (one worker, a
+ * fixed seed): the trained model the Predict, Export and Look inside tests start from.
+ */
+export async function trainedFashionProject(
+  services: Services,
+  options: { name: string; preset: 'small' | 'reference'; epochs: number; seed: number },
+): Promise<ProjectSummary> {
+  const project = services.projects.create({ name: options.name, inputSize: 28, color: 'gray' });
+  await services.dataset.importAndWait(project.id, { paths: [path.join(FASHION_SMALL, 'train')] });
+  const settings = {
+    ...services.training.defaults(project.id).settings,
+    model: { kind: 'preset' as const, preset: options.preset },
+    epochs: options.epochs,
+    seed: options.seed,
+    workers: 1,
+  };
+  const run = services.training.start(project.id, settings);
+  expect((await services.training.waitFor(project.id, run.id)).run.status).toBe('completed');
+  return project;
 }
