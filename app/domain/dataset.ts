@@ -44,6 +44,8 @@ export interface ImageSummary {
   /** How many extra files with these exact bytes were seen (0 = unique). */
   duplicateCount: number;
   removedAt: string | null;
+  /** The model's suggestion for an unlabeled image (issue 11); null when labeled or none was made. */
+  suggestion: { label: string; labelId: number | null; confidence: number } | null;
 }
 
 export type ImageFilter =
@@ -55,9 +57,12 @@ export type ImageFilter =
   | { kind: 'conflicts' }
   | { kind: 'removed' }
   /** Labeled images the project's model predicts differently (needs a trained model). */
-  | { kind: 'misclassified' };
+  | { kind: 'misclassified' }
+  /** Unlabeled images whose suggestion is this label (issue 11). */
+  | { kind: 'suggested'; labelId: number };
 
-export type ImageSortKey = 'name' | 'added' | 'label';
+/** `confidence`: the suggestion's confidence (ascending = least confident first); images without one last. */
+export type ImageSortKey = 'name' | 'added' | 'label' | 'confidence';
 
 export interface ImagePage {
   total: number;

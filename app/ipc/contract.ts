@@ -1,11 +1,13 @@
 import type { z } from 'zod';
 import { datasetChannels } from './channels/dataset';
+import { datasetMapChannels } from './channels/dataset-map';
 import { dialogChannels } from './channels/dialog';
 import { inspectChannels } from './channels/inspect';
 import { modelExportChannels } from './channels/model-export';
 import { predictionChannels } from './channels/prediction';
 import { projectChannels } from './channels/projects';
 import { runsChannels } from './channels/runs';
+import { suggestionsChannels } from './channels/suggestions';
 import { trainingChannels } from './channels/training';
 import type { EventName, EventPayload } from './events';
 import type { Result } from './result';
@@ -20,6 +22,8 @@ export const invokeChannels = {
   ...modelExportChannels,
   ...dialogChannels,
   ...inspectChannels,
+  ...suggestionsChannels,
+  ...datasetMapChannels,
 } as const;
 
 type Channels = typeof invokeChannels;

@@ -1,6 +1,8 @@
 import type { ImportProgress, ImportSummary } from '../domain/dataset';
+import type { DatasetMapFinished, DatasetMapProgress } from '../domain/dataset-map';
 import type { ModelExportProgress } from '../domain/model-export';
 import type { PredictionFinished, PredictionProgress } from '../domain/prediction';
+import type { SuggestionsProgress, SuggestionsStatus } from '../domain/suggestions';
 import type { TrainingEpochEvent, TrainingProgress, TrainingStatusEvent } from '../domain/training';
 import { event } from './define';
 
@@ -30,6 +32,14 @@ export const eventChannels = {
   'app:openModelFile': event<{ file: string }>(),
   /** A model export moved to its next stage. */
   'export:progress': event<ModelExportProgress>(),
+  /** Suggestions being made: images predicted so far. */
+  'suggestions:progress': event<SuggestionsProgress>(),
+  /** Suggestions were made, cancelled or failed, or went stale (a run finished, the model changed): the new status. */
+  'suggestions:finished': event<SuggestionsStatus>(),
+  /** A dataset map computation's phase and progress. */
+  'datasetMap:progress': event<DatasetMapProgress>(),
+  /** A dataset map computation ended. */
+  'datasetMap:finished': event<DatasetMapFinished>(),
 } as const;
 
 /** Every event channel name. */

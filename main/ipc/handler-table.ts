@@ -1,12 +1,14 @@
 import type { InvokeName, InvokeOutput, InvokeParsed } from '../../app/ipc/contract';
 import type { Services } from '../services/services';
 import { datasetHandlers } from './handlers/dataset';
+import { datasetMapHandlers } from './handlers/dataset-map';
 import { dialogHandlers } from './handlers/dialog';
 import { inspectHandlers } from './handlers/inspect';
 import { modelExportHandlers } from './handlers/model-export';
 import { predictionHandlers } from './handlers/prediction';
 import { projectHandlers } from './handlers/projects';
 import { runsHandlers } from './handlers/runs';
+import { suggestionsHandlers } from './handlers/suggestions';
 import { trainingHandlers } from './handlers/training';
 
 /** One handler: gets the validated payload, returns (or resolves to) the answer, throws AppFailure on failure. */
@@ -29,5 +31,7 @@ export function createHandlerTable(): HandlerTable {
     ...modelExportHandlers(),
     ...dialogHandlers(),
     ...inspectHandlers(),
+    ...suggestionsHandlers(),
+    ...datasetMapHandlers(),
   };
 }

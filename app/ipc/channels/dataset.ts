@@ -35,7 +35,9 @@ const filter = z.discriminatedUnion('kind', [
   z.object({ kind: z.literal('conflicts') }).strict(),
   z.object({ kind: z.literal('removed') }).strict(),
   z.object({ kind: z.literal('misclassified') }).strict(),
+  z.object({ kind: z.literal('suggested'), labelId }).strict(),
 ]);
+const sortKey = z.enum(['name', 'added', 'label', 'confidence']);
 
 /** What `dataset:importStatus` answers. */
 export type ImportStatusValue =
@@ -75,7 +77,7 @@ export const datasetChannels = {
       .object({
         projectId,
         filter: filter.default({ kind: 'all' }),
-        sort: z.enum(['name', 'added', 'label']).default('added'),
+        sort: sortKey.default('added'),
         descending: z.boolean().default(false),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(1000).default(200),
@@ -88,7 +90,7 @@ export const datasetChannels = {
       .object({
         projectId,
         filter: filter.default({ kind: 'all' }),
-        sort: z.enum(['name', 'added', 'label']).default('added'),
+        sort: sortKey.default('added'),
         descending: z.boolean().default(false),
         offset: z.number().int().min(0).default(0),
         limit: z.number().int().min(1).max(100_000).default(100_000),
