@@ -10,3 +10,5 @@ import './commands/runs';
 import './commands/predict';
 import './commands/export';
 import './commands/inspect';
+import './commands/suggest';
+import './commands/embed';

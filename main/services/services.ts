@@ -1,10 +1,12 @@
 import type { EventName, EventPayload } from '../../app/ipc/events';
 import { DatasetService } from './dataset/dataset-service';
+import { DatasetMapService } from './dataset-map/dataset-map-service';
 import type { FileDialogs } from './dialogs';
 import { ExportService } from './export/export-service';
 import { InspectService } from './inspect/inspect-service';
 import { PredictionService } from './prediction/prediction-service';
 import { ProjectStore } from './project-store';
+import { SuggestionsService } from './suggestions/suggestions-service';
 import type { EvaluationApi, RunsApi, TrainingApi } from './training/api';
 import { EvaluationService } from './training/evaluation-service';
 import { RunsService } from './training/runs-service';
@@ -40,6 +42,10 @@ export interface Services {
   modelExport: ExportService;
   /** "Look inside" a model: feature maps, filters, Grad-CAM, the shift and filter experiments (issue 10). */
   inspect: InspectService;
+  /** The model's label suggestions for unlabeled images (issue 11). */
+  suggestions: SuggestionsService;
+  /** The 2-D map of the dataset from the model's embeddings (issue 11). */
+  datasetMap: DatasetMapService;
   /** Releases databases, workers and timers. */
   dispose(): Promise<void>;
 }
@@ -57,6 +63,8 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
   const evaluation = new EvaluationService(projects, training, runs, config.workersDir);
   const prediction = new PredictionService(config.workersDir, { projects, runs, events, dataset });
   const inspect = new InspectService(config.workersDir, { projects, runs, training });
+  const suggestions = new SuggestionsService();
+  const datasetMap = new DatasetMapService();
   const services: Services = {
     config,
     events,
@@ -68,7 +76,11 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
     prediction,
     modelExport: undefined as unknown as ExportService, // set below: it needs the services
     inspect,
+    suggestions,
+    datasetMap,
     async dispose() {
+      await suggestions.dispose();
+      await datasetMap.dispose();
       await prediction.dispose();
       await inspect.dispose();
       await training.dispose();

@@ -1,0 +1,2 @@
+/** `cnn-studio embed` (issue 11): being built. */
+export {};

@@ -1,0 +1,2 @@
+/** `cnn-studio suggest` (issue 11): being built. */
+export {};
