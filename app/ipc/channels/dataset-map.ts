@@ -23,8 +23,8 @@ export const datasetMapChannels = {
       })
       .strict(),
   ),
-  /** The cached map with the current labels, suggestions and disagreement marks; null when none was computed. */
-  'datasetMap:get': invoke<DatasetMap | null>()(
+  /** The cached map with the current labels, suggestions and disagreement marks; `map` null when none was computed. */
+  'datasetMap:get': invoke<{ map: DatasetMap | null }>()(
     z.object({ projectId, runId: runId.optional(), method: method.default('umap') }).strict(),
   ),
   'datasetMap:cancel': invoke<{ cancelled: boolean }>()(z.object({ projectId }).strict()),

@@ -6,7 +6,7 @@ type DatasetMapChannel = Extract<keyof HandlerTable, `datasetMap:${string}`>;
 export function datasetMapHandlers(): Pick<HandlerTable, DatasetMapChannel> {
   return {
     'datasetMap:compute': (s, { projectId, ...options }) => s.datasetMap.compute(projectId, options),
-    'datasetMap:get': (s, { projectId, ...options }) => s.datasetMap.get(projectId, options),
+    'datasetMap:get': (s, { projectId, ...options }) => ({ map: s.datasetMap.get(projectId, options) }),
     'datasetMap:cancel': (s, { projectId }) => s.datasetMap.cancel(projectId),
   };
 }
