@@ -3,6 +3,8 @@ import { evaluationEn } from './evaluation-en';
 import { exportEn } from './export-en';
 import { networkEn } from './network-en';
 import { predictEn } from './predict-en';
+import { suggestionsEn } from './suggestions-en';
+import { datasetMapEn } from './dataset-map-en';
 import { insideEn } from './inside-en';
 import { trainingEn } from './training-en';
 
@@ -185,6 +187,7 @@ export const en = {
     sortLabel: 'Sort by',
     sort: { added: 'Date added', name: 'Name', label: 'Label' },
     descending: 'Descending',
+    view: { label: 'Show images as', grid: 'Grid', map: 'Map' },
     undo: 'Undo',
     redo: 'Redo',
     undoWhat: (what: string) => `Undo: ${what}`,
@@ -322,6 +325,8 @@ export const en = {
   evaluation: evaluationEn,
   modelExport: exportEn,
   predict: predictEn,
+  suggestions: suggestionsEn,
+  datasetMap: datasetMapEn,
   inside: insideEn,
   errors: {
     'invalid-payload': 'The request was not valid',

@@ -3,6 +3,8 @@ import { evaluationZhCN } from './evaluation-zh-CN';
 import { exportZhCN } from './export-zh-CN';
 import { networkZhCN } from './network-zh-CN';
 import { predictZhCN } from './predict-zh-CN';
+import { suggestionsZhCN } from './suggestions-zh-CN';
+import { datasetMapZhCN } from './dataset-map-zh-CN';
 import { insideZhCN } from './inside-zh-CN';
 import { trainingZhCN } from './training-zh-CN';
 
@@ -175,6 +177,7 @@ export const zhCN: Messages = {
     sortLabel: '排序',
     sort: { added: '添加时间', name: '名称', label: '标签' },
     descending: '降序',
+    view: { label: '图像显示方式', grid: '网格', map: '地图' },
     undo: '撤销',
     redo: '重做',
     undoWhat: (what) => `撤销：${what}`,
@@ -310,6 +313,8 @@ export const zhCN: Messages = {
   evaluation: evaluationZhCN,
   modelExport: exportZhCN,
   predict: predictZhCN,
+  suggestions: suggestionsZhCN,
+  datasetMap: datasetMapZhCN,
   inside: insideZhCN,
   errors: {
     'invalid-payload': '请求无效',

@@ -25,6 +25,7 @@ import { ImageViewer } from './image-viewer';
 import { ImportForm, ImportStatusPanel, useImport } from './import-panel';
 import { DeleteLabelDialog, LabelPicker, MergeDialog } from './label-dialogs';
 import { LabelPanel } from './label-panel';
+import { DatasetMapView } from './map/dataset-map-view';
 import { useMisclassified } from './use-misclassified';
 import { useDatasetChanged, useDatasetMeta, useMediaBase } from './use-dataset';
 import { WebcamPanel } from './webcam-panel';
@@ -77,6 +78,8 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
 
   const [dataVersion, setDataVersion] = useState(0);
   const [panel, setPanel] = useState<SidePanel>(null);
+  /** The images as the thumbnail grid or as the dataset map (issue 11); both share the selection and keys. */
+  const [view, setView] = useState<'grid' | 'map'>('grid');
   const [picker, setPicker] = useState(false);
   const [viewerIndex, setViewerIndex] = useState<number | null>(null);
   const [merging, setMerging] = useState<LabelInfo | null>(null);
@@ -472,6 +475,19 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
             <span aria-hidden="true">↷</span>
           </button>
         </div>
+        <div className="toolbar-group" role="group" aria-label={t.dataset.view.label}>
+          {(['grid', 'map'] as const).map((v) => (
+            <button
+              key={v}
+              type="button"
+              className="button small"
+              aria-pressed={view === v}
+              onClick={() => setView(v)}
+            >
+              {t.dataset.view[v]}
+            </button>
+          ))}
+        </div>
         <div className="toolbar-group toolbar-end">
           <button
             type="button"
@@ -577,7 +593,17 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
             </>
           )}
         </div>
-        {pager.total === 0 ? (
+        {view === 'map' ? (
+          <DatasetMapView
+            projectId={projectId}
+            labels={labels}
+            dataVersion={dataVersion}
+            mediaBase={mediaBase}
+            selection={selection}
+            onSelectionChange={setSelection}
+            onKeyDown={onGridKey}
+          />
+        ) : pager.total === 0 ? (
           <p className="grid-empty">{t.dataset.noMatches}</p>
         ) : (
           <ImageGrid
