@@ -2,6 +2,7 @@ import { migration001 } from './001-project';
 import { migration002 } from './002-dataset';
 import { migration003 } from './003-image-order';
 import { migration004 } from './004-runs';
+import { migration005 } from './005-suggestions';
 
 /** One schema step; `version` numbers are consecutive from 1 and never change once released. */
 export interface Migration {
@@ -16,4 +17,5 @@ export const projectMigrations: readonly Migration[] = [
   migration002,
   migration003,
   migration004,
+  migration005,
 ];
