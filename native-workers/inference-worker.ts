@@ -1,13 +1,15 @@
 /**
  * A persistent inference worker (bundled by scripts/build-node.mjs to out/workers/inference-worker.js): loads one
  * model file once, on the fastest kernels of this thread (fastKernels: the native addon, else wasm SIMD), then
- * answers `predict` requests with softmax probabilities until `close`. One thread is plenty for single images and
+ * answers `predict` requests with softmax probabilities (and `embed` with penultimate embeddings for the dataset
+ * map) until `close`. One thread is plenty for single images and
  * small batches (≈20,000 img/s at 28 px); messages are the typed unions of inference/messages.ts. It also answers
  * "Look inside" (`inspect`, `shift`, `convolve`: native-workers/inspect/inspect.ts), and can load a run's
  * checkpoint.bin instead of a model file (a live view of a running run).
  */
 import fs from 'node:fs';
 import { parentPort, workerData } from 'node:worker_threads';
+import { embeddingDims, embeddings } from './cnn/explain/embeddings';
 import { gradCam } from './cnn/explain/grad-cam';
 import { preprocessingFor, readModelFile, type CnnModelMeta, type ModelFileContents } from './cnn/model-file';
 import { buildModel, type Model } from './cnn/model';
@@ -37,6 +39,8 @@ function transferables(message: FromWorker): ArrayBuffer[] {
   switch (message.type) {
     case 'result':
       return [message.probabilities.buffer as ArrayBuffer];
+    case 'embeddings':
+      return [message.values.buffer as ArrayBuffer];
     case 'explanation':
       return [message.probabilities.buffer as ArrayBuffer, message.heatmap.values.buffer as ArrayBuffer];
     case 'ready':
@@ -114,6 +118,23 @@ function predict(model: Model, pixels: Uint8Array, count: number): Float32Array 
     const input = x.subarray(0, n * size);
     bytesToFloats(pixels, from * size, n * size, input); // as training saw them
     out.set(model.predict(input), from * classes);
+  }
+  return out;
+}
+
+/** Penultimate embeddings [count, dims] of uint8 images, converted a batch at a time (no full float copy). */
+function embed(model: Model, pixels: Uint8Array, count: number): Float32Array {
+  const size = model.inputSize;
+  if (!Number.isInteger(count) || count < 0 || pixels.length !== count * size)
+    throw new Error(`expected ${count} images of ${size} bytes, got ${pixels.length} bytes`);
+  const dims = embeddingDims(model);
+  const out = new Float32Array(count * dims);
+  const x = new Float32Array(Math.min(count, MAX_BATCH) * size);
+  for (let from = 0; from < count; from += MAX_BATCH) {
+    const n = Math.min(MAX_BATCH, count - from);
+    const input = x.subarray(0, n * size);
+    bytesToFloats(pixels, from * size, n * size, input); // as training saw them
+    out.set(embeddings(model, input, n), from * dims);
   }
   return out;
 }
@@ -231,6 +252,17 @@ else
             classes: model.numClasses,
             millis: performance.now() - started,
           });
+        } catch (error) {
+          post(failure(message.id, error));
+        }
+        break;
+      }
+      case 'embed': {
+        const started = performance.now();
+        try {
+          const values = embed(model, message.pixels, message.count);
+          const dims = embeddingDims(model);
+          post({ type: 'embeddings', id: message.id, values, dims, millis: performance.now() - started });
         } catch (error) {
           post(failure(message.id, error));
         }

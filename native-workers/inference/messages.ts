@@ -34,6 +34,11 @@ export type ToInferenceWorker =
    */
   | { type: 'explain'; id: number; pixels: Uint8Array; classIndex?: number }
   /**
+   * Penultimate-layer embeddings (the final dense layer's input, eval mode) of `count` uint8 images
+   * [count, C, H, W] (transferred), for the dataset map (native-workers/cnn/explain/embeddings.ts).
+   */
+  | { type: 'embed'; id: number; pixels: Uint8Array; count: number }
+  /**
    * "Look inside" one uint8 image [C, H, W] (transferred): every layer's output, the filters, the top classes and
    * Grad-CAM of `classIndex` (default: the predicted class); native-workers/inspect/inspect.ts.
    */
@@ -70,6 +75,8 @@ export type FromInferenceWorker =
       classIndex: number;
       millis: number;
     }
+  /** The answer to `embed` id: float32 [count, dims] (transferred). */
+  | { type: 'embeddings'; id: number; values: Float32Array; dims: number; millis: number }
   /** `predict` or `explain` id failed (the worker keeps serving). */
   | { type: 'error'; id: number; detail: string }
   /** The model could not be loaded; the worker exits after this. */

@@ -1,6 +1,6 @@
 /**
- * The Predict side of a persistent inference worker (worker-connection.ts): `predict` and `explain` requests over
- * one model file.
+ * The Predict side of a persistent inference worker (worker-connection.ts): `predict`, `explain` and `embed`
+ * (the dataset map's embeddings) requests over one model file.
  */
 import type { ModelSpec } from '../../../app/domain/model-spec';
 import type { CnnModelMeta } from '../../../native-workers/cnn/model-file';
@@ -54,6 +54,20 @@ export class InferenceClient {
     const answer = await c.request({ type: 'predict', id: c.nextId(), pixels, count }, pixels);
     if (answer.type !== 'result') throw c.unexpected(answer);
     return answer.probabilities;
+  }
+
+  /**
+   * Penultimate-layer embeddings (the final dense layer's input, eval mode) of uint8 images [count, C, H, W]:
+   * float32 [count, dims]; `pixels` is transferred.
+   */
+  async embed(
+    pixels: Uint8Array,
+    count: number,
+  ): Promise<{ values: Float32Array; dims: number; millis: number }> {
+    const c = this.connection;
+    const answer = await c.request({ type: 'embed', id: c.nextId(), pixels, count }, pixels);
+    if (answer.type !== 'embeddings') throw c.unexpected(answer);
+    return { values: answer.values, dims: answer.dims, millis: answer.millis };
   }
 
   /**

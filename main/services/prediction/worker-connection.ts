@@ -105,6 +105,7 @@ export class WorkerConnection {
   private onMessage(m: FromWorker): void {
     switch (m.type) {
       case 'result':
+      case 'embeddings':
       case 'explanation':
       case 'inspection':
       case 'shifted':
