@@ -63,8 +63,14 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
   const evaluation = new EvaluationService(projects, training, runs, config.workersDir);
   const prediction = new PredictionService(config.workersDir, { projects, runs, events, dataset });
   const inspect = new InspectService(config.workersDir, { projects, runs, training });
-  const suggestions = new SuggestionsService();
-  const datasetMap = new DatasetMapService();
+  const suggestions = new SuggestionsService({ projects, dataset, runs, training, prediction, events });
+  const datasetMap = new DatasetMapService({
+    projects,
+    runs,
+    prediction,
+    events,
+    workersDir: config.workersDir,
+  });
   const services: Services = {
     config,
     events,

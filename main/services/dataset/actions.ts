@@ -92,9 +92,12 @@ export function applyOps(
   }
 }
 
-/** Applies a new action and records it (discarding the redo stack). Call inside a transaction. */
-export function recordAction(db: Db, description: string, ops: Op[], now: string): void {
-  applyOps(db, ops, 'forward', description, now);
+/**
+ * Applies a new action and records it (discarding the redo stack). Call inside a transaction. `cause` goes into
+ * the label history (default: the description; accepted suggestions say 'suggestion').
+ */
+export function recordAction(db: Db, description: string, ops: Op[], now: string, cause = description): void {
+  applyOps(db, ops, 'forward', cause, now);
   db.prepare('DELETE FROM actions WHERE undone = 1').run();
   db.prepare('INSERT INTO actions (description, ops, at) VALUES (?, ?, ?)').run(
     description,

@@ -28,7 +28,7 @@ import type { EventSink } from '../services';
 import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './actions';
 import { BlobStore } from './blob-store';
 import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
-import { imageQuerySql } from './image-ids';
+import { IMAGE_LIST_FROM, imageQuerySql } from './image-ids';
 import { emptyImportSummary, runImport, type ImportHooks } from './importer';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
 import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
@@ -46,17 +46,30 @@ export type ImportStatus =
   | { importId: string; state: 'finished'; summary: ImportSummary }
   | { importId: string; state: 'interrupted'; startedAt: string };
 
+/** Columns of an image summary over IMAGE_LIST_FROM (image-ids.ts). */
 const IMAGE_COLUMNS = `i.id, i.sha256, i.file_name AS fileName, i.label_id AS labelId, l.name AS labelName, i.split,
   i.split_source AS splitSource, i.width, i.height, i.format, i.added_at AS addedAt, i.conflict,
-  i.dup_count AS duplicateCount, i.removed_at AS removedAt`;
+  i.dup_count AS duplicateCount, i.removed_at AS removedAt,
+  s.label AS suggestedLabel, sl.id AS suggestedLabelId, s.confidence AS suggestedConfidence`;
 
-interface ImageRow extends Omit<ImageSummary, 'conflictLabels'> {
+interface ImageRow extends Omit<ImageSummary, 'conflictLabels' | 'suggestion'> {
   conflict: string | null;
+  /** The suggestion's columns: null unless the image is unlabeled and has one. */
+  suggestedLabel: string | null;
+  suggestedLabelId: number | null;
+  suggestedConfidence: number | null;
 }
 
 function toSummary(row: ImageRow): ImageSummary {
-  const { conflict, ...rest } = row;
-  return { ...rest, conflictLabels: conflict ? (JSON.parse(conflict) as string[]) : [] };
+  const { conflict, suggestedLabel, suggestedLabelId, suggestedConfidence, ...rest } = row;
+  return {
+    ...rest,
+    conflictLabels: conflict ? (JSON.parse(conflict) as string[]) : [],
+    suggestion:
+      suggestedLabel === null
+        ? null
+        : { label: suggestedLabel, labelId: suggestedLabelId, confidence: suggestedConfidence as number },
+  };
 }
 
 /** Validates a label name: trimmed, 1–100 characters, no control characters or slashes. */
@@ -233,17 +246,15 @@ export class DatasetService {
     query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean; offset: number; limit: number },
   ): ImagePage {
     const db = this.db(projectId);
-    const { where, params, order } = imageQuerySql(query);
-    const clause = where;
+    const { from, where, params, order } = imageQuerySql(query);
+    // Only the 'suggested' filter needs the joins to count.
+    const counted = query.filter.kind === 'suggested' ? from : 'images i';
     const total = db
-      .prepare(`SELECT COUNT(*) FROM images i WHERE ${clause}`)
+      .prepare(`SELECT COUNT(*) FROM ${counted} WHERE ${where}`)
       .pluck()
       .get(...params) as number;
     const rows = db
-      .prepare(
-        `SELECT ${IMAGE_COLUMNS} FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${clause}
-         ORDER BY ${order} LIMIT ? OFFSET ?`,
-      )
+      .prepare(`SELECT ${IMAGE_COLUMNS} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
       .all(...params, query.limit, query.offset) as ImageRow[];
     return { total, offset: query.offset, items: rows.map(toSummary) };
   }
@@ -253,7 +264,7 @@ export class DatasetService {
     const row = db
       .prepare(
         `SELECT ${IMAGE_COLUMNS}, i.byte_size AS byteSize, i.source_path AS sourcePath, i.channels, i.has_alpha AS hasAlpha
-         FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE i.id = ?`,
+         FROM ${IMAGE_LIST_FROM} WHERE i.id = ?`,
       )
       .get(imageId) as
       (ImageRow & { byteSize: number; sourcePath: string; channels: number; hasAlpha: number }) | undefined;
@@ -511,6 +522,50 @@ export class DatasetService {
     })();
     if (changed) this.changed(projectId, 'labels');
     return { changed };
+  }
+
+  /**
+   * Gives each image its own label as ONE undoable action (accepting suggestions), resolving label conflicts as
+   * assignLabel does. With `unlabeledOnly`, images that are labeled or removed by now are left alone. Answers the
+   * images changed; nothing changed: no action is recorded.
+   */
+  assignEach(
+    projectId: string,
+    pairs: { imageId: number; labelId: number }[],
+    options: { description: (changed: number) => string; cause: string; unlabeledOnly?: boolean },
+  ): { changed: number; imageIds: number[] } {
+    const db = this.db(projectId);
+    const target = new Map(pairs.map((p) => [p.imageId, p.labelId]));
+    const imageIds = db.transaction(() => {
+      for (const labelId of new Set(target.values())) this.labelRow(db, labelId);
+      const rows = this.existingIds(db, [...target.keys()]).filter(
+        (r) =>
+          (!options.unlabeledOnly || (r.labelId === null && r.removedAt === null)) &&
+          (r.labelId !== target.get(r.id) || r.conflict !== null),
+      );
+      if (rows.length === 0) return [];
+      const relabel = rows.filter((r) => r.labelId !== target.get(r.id));
+      const conflicted = rows.filter((r) => r.conflict !== null);
+      const ops: Op[] = [];
+      if (relabel.length)
+        ops.push({
+          t: 'label',
+          ids: relabel.map((r) => r.id),
+          before: relabel.map((r) => r.labelId),
+          after: relabel.map((r) => target.get(r.id) as number),
+        });
+      if (conflicted.length)
+        ops.push({
+          t: 'conflict',
+          ids: conflicted.map((r) => r.id),
+          before: conflicted.map((r) => r.conflict),
+          after: conflicted.map(() => null),
+        });
+      recordAction(db, options.description(rows.length), ops, this.now(), options.cause);
+      return rows.map((r) => r.id);
+    })();
+    if (imageIds.length) this.changed(projectId, 'labels');
+    return { changed: imageIds.length, imageIds };
   }
 
   // ---------------------------------------------------------------- undo

@@ -1,8 +1,17 @@
 import type { ImageFilter, ImageSortKey } from '../../../app/domain/dataset';
 import type { Db } from '../../db/open-database';
 
-/** WHERE (over `images i`, joined `labels l`), its parameters and ORDER BY of an image list query. */
+/**
+ * The images of a list with their label (`l`) and, for unlabeled images, the model's suggestion (`s`, issue 11)
+ * and the project label it names (`sl`; labels.name is unique NOCASE, so this is an index lookup).
+ */
+export const IMAGE_LIST_FROM = `images i LEFT JOIN labels l ON l.id = i.label_id
+  LEFT JOIN suggestions s ON s.image_id = i.id AND i.label_id IS NULL
+  LEFT JOIN labels sl ON sl.name = s.label`;
+
+/** FROM (IMAGE_LIST_FROM), WHERE, its parameters and ORDER BY of an image list query. */
 export function imageQuerySql(query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean }): {
+  from: string;
   where: string;
   params: unknown[];
   order: string;
@@ -29,14 +38,21 @@ export function imageQuerySql(query: { filter: ImageFilter; sort: ImageSortKey; 
         AND p.image_id = i.id AND p.predicted_label_id IS NOT i.label_id)`,
     );
   }
+  if (f.kind === 'suggested') {
+    where.push('i.label_id IS NULL AND sl.id = ?');
+    params.push(f.labelId);
+  }
   const dir = query.descending ? 'DESC' : 'ASC';
   const order =
     query.sort === 'name'
       ? `i.file_name COLLATE NOCASE ${dir}, i.id ${dir}`
       : query.sort === 'label'
         ? `l.name IS NULL, l.name COLLATE NOCASE ${dir}, i.file_name COLLATE NOCASE, i.id`
-        : `i.added_at ${dir}, i.id ${dir}`;
-  return { where: where.join(' AND '), params, order };
+        : query.sort === 'confidence'
+          ? // least (or most) confident first; images without a suggestion (labeled ones too) last
+            `s.confidence IS NULL, s.confidence ${dir}, i.id ${dir}`
+          : `i.added_at ${dir}, i.id ${dir}`;
+  return { from: IMAGE_LIST_FROM, where: where.join(' AND '), params, order };
 }
 
 /**
@@ -48,12 +64,9 @@ export function listImageIds(
   db: Db,
   query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean; offset: number; limit: number },
 ): number[] {
-  const { where, params, order } = imageQuerySql(query);
+  const { from, where, params, order } = imageQuerySql(query);
   return db
-    .prepare(
-      `SELECT i.id FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${where}
-       ORDER BY ${order} LIMIT ? OFFSET ?`,
-    )
+    .prepare(`SELECT i.id FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
     .pluck()
     .all(...params, query.limit, query.offset) as number[];
 }

@@ -1,0 +1,179 @@
+/**
+ * The SQL of label suggestions (table `suggestions`, migration 005; set-level metadata in project_settings under
+ * `suggestions.*`). A suggestion counts only for an unlabeled, non-removed image; it maps to the project label of
+ * the same name (labels.name is unique NOCASE), and one whose class is no longer a label cannot be accepted.
+ */
+import type { Suggestion } from '../../../app/domain/suggestions';
+import type { Db } from '../../db/open-database';
+
+/** Images a suggestion is for (over `images i`). */
+export const UNLABELED = 'i.removed_at IS NULL AND i.label_id IS NULL';
+
+const KEY_RUN = 'suggestions.runId';
+const KEY_COMPUTED_AT = 'suggestions.computedAt';
+const KEY_ERROR = 'suggestions.error';
+
+/** What the stored set says about itself. */
+export interface StoredSetInfo {
+  runId: string | null;
+  computedAt: string | null;
+  /** The last refresh's failure (cleared by a successful one). */
+  error: { code: string; detail: string } | null;
+}
+
+function setting(db: Db, key: string): string | null {
+  return (db.prepare('SELECT value FROM project_settings WHERE key = ?').pluck().get(key) as string) ?? null;
+}
+
+function putSetting(db: Db, key: string, value: string | null): void {
+  if (value === null) db.prepare('DELETE FROM project_settings WHERE key = ?').run(key);
+  else
+    db.prepare(
+      'INSERT INTO project_settings (key, value) VALUES (?, ?) ON CONFLICT(key) DO UPDATE SET value = excluded.value',
+    ).run(key, value);
+}
+
+export function storedSetInfo(db: Db): StoredSetInfo {
+  const error = setting(db, KEY_ERROR);
+  return {
+    runId: setting(db, KEY_RUN),
+    computedAt: setting(db, KEY_COMPUTED_AT),
+    error: error === null ? null : (JSON.parse(error) as StoredSetInfo['error']),
+  };
+}
+
+/** Remembers why the last refresh failed (the stored set stays as it was). */
+export function recordFailure(db: Db, error: { code: string; detail: string } | null): void {
+  putSetting(db, KEY_ERROR, error === null ? null : JSON.stringify(error));
+}
+
+/** A freshly made set: image ids with the model's top-1 class name and its probability, parallel arrays. */
+export interface SuggestionSet {
+  runId: string;
+  imageIds: ArrayLike<number>;
+  labels: ArrayLike<string>;
+  confidences: ArrayLike<number>;
+}
+
+/** Replaces the whole stored set in one transaction (readers never see half of two sets). */
+export function replaceSuggestions(db: Db, set: SuggestionSet, computedAt: string): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM suggestions').run();
+    const insert = db.prepare(
+      'INSERT INTO suggestions (image_id, run_id, label, confidence) VALUES (?, ?, ?, ?)',
+    );
+    // An image deleted meanwhile would break the foreign key: only images that still exist get a row.
+    const exists = db.prepare('SELECT 1 FROM images WHERE id = ?').pluck();
+    for (let k = 0; k < set.imageIds.length; k++) {
+      const id = set.imageIds[k];
+      if (exists.get(id) !== undefined) insert.run(id, set.runId, set.labels[k], set.confidences[k]);
+    }
+    putSetting(db, KEY_RUN, set.runId);
+    putSetting(db, KEY_COMPUTED_AT, computedAt);
+    putSetting(db, KEY_ERROR, null);
+  })();
+}
+
+/** Forgets the stored set and its metadata (the project has no model any more). */
+export function clearSuggestions(db: Db): void {
+  db.transaction(() => {
+    db.prepare('DELETE FROM suggestions').run();
+    for (const key of [KEY_RUN, KEY_COMPUTED_AT, KEY_ERROR]) putSetting(db, key, null);
+  })();
+}
+
+export function countUnlabeled(db: Db): number {
+  return db.prepare(`SELECT COUNT(*) FROM images i WHERE ${UNLABELED}`).pluck().get() as number;
+}
+
+export function countSuggested(db: Db): number {
+  return db
+    .prepare(`SELECT COUNT(*) FROM images i JOIN suggestions s ON s.image_id = i.id WHERE ${UNLABELED}`)
+    .pluck()
+    .get() as number;
+}
+
+/**
+ * The bin of a confidence: the largest i ≤ 99 with confidence ≥ i/100, so that the bins N..99 hold exactly the
+ * suggestions `confidence >= N/100` accepts (a plain floor(c × 100) can disagree with it by rounding).
+ */
+export function confidenceBin(confidence: number): number {
+  let bin = Math.floor(confidence * 100);
+  if (bin / 100 > confidence) bin--;
+  else if ((bin + 1) / 100 <= confidence) bin++;
+  return Math.max(0, Math.min(99, bin));
+}
+
+/** Per confidence percent, the acceptable suggestions (label still a project label) of unlabeled images. */
+export function confidenceHistogram(db: Db): number[] {
+  const histogram = new Array<number>(100).fill(0);
+  const confidences = db
+    .prepare(
+      `SELECT s.confidence FROM images i JOIN suggestions s ON s.image_id = i.id
+       JOIN labels sl ON sl.name = s.label WHERE ${UNLABELED}`,
+    )
+    .pluck()
+    .all() as number[];
+  for (const c of confidences) histogram[confidenceBin(c)]++;
+  return histogram;
+}
+
+/** Whether an unlabeled image has no suggestion (added, restored or unlabeled after the set was made). */
+export function hasUnlabeledWithout(db: Db): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM images i WHERE ${UNLABELED}
+         AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.image_id = i.id) LIMIT 1`,
+      )
+      .get() !== undefined
+  );
+}
+
+/** Whether a suggestion of an unlabeled image names a class that is not a project label (renamed or deleted). */
+export function hasUnknownLabels(db: Db): boolean {
+  return (
+    db
+      .prepare(
+        `SELECT 1 FROM suggestions s JOIN images i ON i.id = s.image_id WHERE ${UNLABELED}
+         AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.name = s.label) LIMIT 1`,
+      )
+      .get() !== undefined
+  );
+}
+
+/** Which suggestions to read: all of unlabeled images, those at or above a confidence, of some images, of a label. */
+export interface SuggestionQuery {
+  minConfidence?: number;
+  imageIds?: number[];
+  labelId?: number;
+  /** Only those whose class is a project label (what accepting can apply). */
+  acceptableOnly?: boolean;
+}
+
+/** The suggestions of unlabeled, non-removed images, most confident first (ties: image id). */
+export function readSuggestions(db: Db, query: SuggestionQuery = {}): Suggestion[] {
+  const where = [UNLABELED];
+  const params: unknown[] = [];
+  if (query.minConfidence !== undefined) {
+    where.push('s.confidence >= ?');
+    params.push(query.minConfidence);
+  }
+  if (query.imageIds !== undefined) {
+    where.push('i.id IN (SELECT value FROM json_each(?))');
+    params.push(JSON.stringify(query.imageIds));
+  }
+  if (query.labelId !== undefined) {
+    where.push('sl.id = ?');
+    params.push(query.labelId);
+  }
+  if (query.acceptableOnly) where.push('sl.id IS NOT NULL');
+  return db
+    .prepare(
+      `SELECT i.id AS imageId, COALESCE(NULLIF(i.source_path, ''), i.file_name) AS file, s.label,
+              sl.id AS labelId, s.confidence
+       FROM images i JOIN suggestions s ON s.image_id = i.id LEFT JOIN labels sl ON sl.name = s.label
+       WHERE ${where.join(' AND ')} ORDER BY s.confidence DESC, i.id`,
+    )
+    .all(...params) as Suggestion[];
+}
