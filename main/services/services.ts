@@ -64,7 +64,13 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
   const prediction = new PredictionService(config.workersDir, { projects, runs, events, dataset });
   const inspect = new InspectService(config.workersDir, { projects, runs, training });
   const suggestions = new SuggestionsService({ projects, dataset, runs, training, prediction, events });
-  const datasetMap = new DatasetMapService();
+  const datasetMap = new DatasetMapService({
+    projects,
+    runs,
+    prediction,
+    events,
+    workersDir: config.workersDir,
+  });
   const services: Services = {
     config,
     events,
