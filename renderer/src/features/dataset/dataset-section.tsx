@@ -26,6 +26,10 @@ import { ImportForm, ImportStatusPanel, useImport } from './import-panel';
 import { DeleteLabelDialog, LabelPicker, MergeDialog } from './label-dialogs';
 import { LabelPanel } from './label-panel';
 import { DatasetMapView } from './map/dataset-map-view';
+import { SuggestionFilters } from './suggestions/suggestion-filters';
+import { SuggestionsBar } from './suggestions/suggestions-bar';
+import { acceptedText, leavesFilter, suggestionTargets } from './suggestions/suggestions-model';
+import { useSuggestions } from './suggestions/use-suggestions';
 import { useMisclassified } from './use-misclassified';
 import { useDatasetChanged, useDatasetMeta, useMediaBase } from './use-dataset';
 import { WebcamPanel } from './webcam-panel';
@@ -40,13 +44,6 @@ interface Notice {
 function isTyping(target: EventTarget | null): boolean {
   if (!(target instanceof HTMLElement)) return false;
   return target.isContentEditable || ['INPUT', 'TEXTAREA', 'SELECT'].includes(target.tagName);
-}
-
-function leavesFilter(filter: ImageFilter, labelId: number | null): boolean {
-  return (
-    (filter.kind === 'unlabeled' && labelId !== null) ||
-    (filter.kind === 'label' && filter.labelId !== labelId)
-  );
 }
 
 /**
@@ -96,6 +93,7 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
   useDatasetChanged(projectId, refresh);
   const imp = useImport(projectId, refresh);
   const misclassified = useMisclassified(projectId, dataVersion);
+  const suggestions = useSuggestions(projectId, refresh);
   // The model went away (its run deleted) while its filter was on: back to all images.
   if (misclassified === null && filter.kind === 'misclassified') setFilter({ kind: 'all' });
 
@@ -143,19 +141,23 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
     return focused ? [focused.id] : [];
   };
 
-  const assign = async (labelId: number | null, ids = targetIds(), advance = true) => {
-    if (ids.length === 0) return;
-    // Labeling one image at a time: move on to the next one at once (before main answers), so fast typing
-    // labels consecutive images. The next image is known now; focus follows it when the new order arrives.
+  // Labeling one image at a time: move on to the next one at once (before main answers), so fast typing
+  // labels consecutive images. The next image is known now; focus follows it when the new order arrives.
+  const moveOn = (ids: number[], labelId: number | null) => {
     const focused = focus >= 0 ? pager.get(focus) : undefined;
     const nextImage = focused ? pager.get(focus + 1) : undefined;
-    if (advance && ids.length === 1 && focused?.id === ids[0] && nextImage) {
+    if (ids.length === 1 && focused?.id === ids[0] && nextImage) {
       const next = leavesFilter(filter, labelId) ? focus : focus + 1;
       setSelection(new Set([nextImage.id]));
       setFocus(next);
       anchor.current = next;
       pendingFocus.current = nextImage.id;
     }
+  };
+
+  const assign = async (labelId: number | null, ids = targetIds(), advance = true) => {
+    if (ids.length === 0) return;
+    if (advance) moveOn(ids, labelId);
     const result = await call((api) => api.labels.assign({ projectId, imageIds: ids, labelId }));
     if (!result.ok) return fail(t.dataset.actionFailed, result.error);
     setActionError(null);
@@ -163,6 +165,26 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
       labelId === null ? t.dataset.unlabeledBadge : (labels.find((l) => l.id === labelId)?.name ?? '');
     setNotice({ text: t.dataset.labeledToast(ids.length, name), undo: true });
     refresh();
+  };
+
+  /** Accepting suggestions is one undoable labeling action: the same toast with Undo. */
+  const acceptSuggestions = async (
+    which: { imageIds: number[] } | { minConfidence: number; labelId?: number },
+  ) => {
+    const result = await call((api) => api.suggestions.accept({ projectId, ...which }));
+    if (!result.ok) return fail(t.suggestions.actionFailed, result.error);
+    setActionError(null);
+    setNotice({ text: acceptedText(result.value, t.suggestions), undo: result.value.accepted > 0 });
+    refresh();
+  };
+
+  /** Enter: accept the targeted images' suggestions; false when none has one (Enter then opens the image). */
+  const acceptByKey = (): boolean => {
+    const ids = suggestionTargets(targetIds(), (id) => pager.byId(id));
+    if (ids.length === 0) return false;
+    moveOn(ids, pager.byId(ids[0])?.suggestion?.labelId ?? null);
+    void acceptSuggestions({ imageIds: ids });
+    return true;
   };
 
   const assignByKey = (n: number) => {
@@ -331,9 +353,9 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
     } else if (!mod && key === '0') {
       event.preventDefault();
       void assign(null);
-    } else if (key === 'Enter' && at >= 0) {
+    } else if (key === 'Enter' && (at >= 0 || selection.size > 0)) {
       event.preventDefault();
-      setViewerIndex(at);
+      if (!acceptByKey() && at >= 0) setViewerIndex(at);
     } else if (key === 'Delete' || key === 'Backspace') {
       event.preventDefault();
       void removeOrRestore();
@@ -427,7 +449,7 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
           <label className="toolbar-field">
             <span>{t.dataset.sortLabel}</span>
             <select className="select" value={sort} onChange={(e) => setSort(e.target.value as ImageSortKey)}>
-              {(['added', 'name', 'label'] as const).map((s) => (
+              {(['added', 'name', 'label', 'confidence'] as const).map((s) => (
                 <option key={s} value={s}>
                   {t.dataset.sort[s]}
                 </option>
@@ -538,9 +560,34 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
         }
         onMerge={setMerging}
         onDelete={setDeleting}
-      />
+      >
+        {(suggestions.status?.count ?? 0) > 0 && (
+          <SuggestionFilters
+            projectId={projectId}
+            version={`${dataVersion}:${suggestions.status?.computedAt}`}
+            labels={labels}
+            filter={filter}
+            sort={sort}
+            descending={descending}
+            onQuery={(q) => {
+              changeFilter(q.filter);
+              if (q.sort) setSort(q.sort);
+              if (q.descending !== undefined) setDescending(q.descending);
+            }}
+          />
+        )}
+      </LabelPanel>
 
       <div className="dataset-main">
+        <SuggestionsBar
+          projectId={projectId}
+          suggestions={suggestions}
+          unlabeled={stats?.unlabeled ?? 0}
+          labelFilter={
+            filter.kind === 'suggested' ? (labels.find((l) => l.id === filter.labelId) ?? null) : null
+          }
+          onAcceptAll={(minConfidence, labelId) => void acceptSuggestions({ minConfidence, labelId })}
+        />
         <div className={`selection-bar${selection.size > 0 ? ' active' : ''}`}>
           <span className="selection-count" role="status">
             {selection.size > 0 ? t.dataset.selected(selection.size) : t.dataset.count(total)}

@@ -11,6 +11,8 @@ import {
 import type { ImageSummary, LabelInfo, SplitName } from '../../../../app/domain/dataset';
 import { useT } from '../../i18n/i18n';
 import type { ImagePager } from './image-pager';
+import { SuggestionBadge } from './suggestions/suggestion-badge';
+import { suggestionOf, type CellSuggestion } from './suggestions/suggestions-model';
 import { markUpscaled, mediaUrl } from './use-dataset';
 
 /** Width of one cell (thumbnail + gap) and height of one row (thumbnail + caption + gap). */
@@ -156,6 +158,7 @@ export function ImageGrid({
                 focused={index === focusIndex}
                 selected={image ? selection.has(image.id) : false}
                 label={image?.labelId ? labelById.get(image.labelId) : undefined}
+                suggestion={image ? suggestionOf(image, labelById) : null}
                 src={image && mediaBase ? mediaUrl(mediaBase, projectId, 'thumb', image.sha256) : undefined}
                 unlabeledText={t.dataset.unlabeledBadge}
                 splitText={t.dataset.splitShort}
@@ -200,6 +203,7 @@ function Cell({
   focused,
   selected,
   label,
+  suggestion,
   src,
   unlabeledText,
   splitText,
@@ -215,6 +219,8 @@ function Cell({
   focused: boolean;
   selected: boolean;
   label: LabelInfo | undefined;
+  /** The model's suggestion for an unlabeled image, shown unlike a real label. */
+  suggestion: CellSuggestion | null;
   src: string | undefined;
   unlabeledText: string;
   splitText: Record<SplitName, string>;
@@ -222,15 +228,18 @@ function Cell({
   onPointer(index: number, event: MouseEvent): void;
   onOpen(index: number): void;
 }) {
+  const t = useT();
   const name = image?.fileName ?? '';
   const labelName = label?.name ?? (image ? unlabeledText : '');
+  const suggestionText = suggestion ? t.suggestions.cellName(suggestion.label, suggestion.percent) : null;
+  const described = [name, labelName, suggestionText, conflictText].filter(Boolean).join(', ');
   return (
     <div
       id={id}
       role="gridcell"
       aria-colindex={colIndex}
       aria-selected={selected}
-      aria-label={image ? `${name}, ${labelName}${conflictText ? `, ${conflictText}` : ''}` : undefined}
+      aria-label={image ? described : undefined}
       aria-busy={image ? undefined : true}
       className={`image-cell${selected ? ' selected' : ''}${focused ? ' focused' : ''}${image?.removedAt ? ' removed' : ''}`}
       style={{ width }}
@@ -242,7 +251,7 @@ function Cell({
         onPointer(index, event);
       }}
       onDoubleClick={() => onOpen(index)}
-      title={image ? `${name}\n${labelName}` : undefined}
+      title={image ? `${name}\n${labelName}${suggestionText ? `\n${suggestionText}` : ''}` : undefined}
     >
       <div className="image-thumb" style={{ height: width }}>
         {src ? <img src={src} alt="" decoding="async" draggable={false} onLoad={markUpscaled} /> : null}
@@ -257,14 +266,18 @@ function Cell({
         {image?.split && <span className={`image-split split-${image.split}`}>{splitText[image.split]}</span>}
       </div>
       <div className="image-caption">
-        <span className="image-label-line">
-          <span
-            className="label-dot"
-            style={{ background: label?.color ?? 'transparent' }}
-            data-unlabeled={label ? undefined : 'true'}
-          />
-          <span className={`image-label${label ? '' : ' unlabeled'}`}>{labelName}</span>
-        </span>
+        {suggestion && !label ? (
+          <SuggestionBadge suggestion={suggestion} />
+        ) : (
+          <span className="image-label-line">
+            <span
+              className="label-dot"
+              style={{ background: label?.color ?? 'transparent' }}
+              data-unlabeled={label ? undefined : 'true'}
+            />
+            <span className={`image-label${label ? '' : ' unlabeled'}`}>{labelName}</span>
+          </span>
+        )}
         <span className="image-name">{name}</span>
       </div>
     </div>

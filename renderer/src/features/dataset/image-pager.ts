@@ -105,6 +105,15 @@ export class ImagePager {
     return allFresh ? -1 : null;
   }
 
+  /** A loaded image by id (possibly stale), or undefined. */
+  byId(id: number): ImageSummary | undefined {
+    for (const page of this.pages.values()) {
+      const item = page.items.find((image) => image.id === id);
+      if (item) return item;
+    }
+    return undefined;
+  }
+
   /** Index of a loaded image by id, or -1. */
   indexOf(id: number): number {
     for (const [n, page] of this.pages) {

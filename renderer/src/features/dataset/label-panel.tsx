@@ -23,6 +23,7 @@ export function LabelPanel({
   onColor,
   onMerge,
   onDelete,
+  children,
 }: {
   labels: LabelInfo[];
   stats: DatasetStats | null;
@@ -35,6 +36,8 @@ export function LabelPanel({
   onColor(label: LabelInfo, color: string): void;
   onMerge(label: LabelInfo): void;
   onDelete(label: LabelInfo): void;
+  /** More filters after the general ones (the suggestion filters). */
+  children?: ReactNode;
 }) {
   const t = useT();
   const [newName, setNewName] = useState('');
@@ -74,6 +77,7 @@ export function LabelPanel({
             item({ kind: 'misclassified' }, t.evaluation.misclassifiedFilter, misclassified.count)}
           {item({ kind: 'removed' }, t.dataset.filters.removed, stats?.removed)}
         </ul>
+        {children}
         <h3 className="panel-heading">{t.dataset.splitsHeading}</h3>
         <ul className="filter-list">
           {SPLIT_NAMES.map((s: SplitName) =>
