@@ -47,9 +47,12 @@ export const suggestionsEn = {
     title: 'Suggestions could not be made.',
     codes: {
       'no-model': 'The project has no trained model.',
-      'model-unreadable': 'The model file could not be read.',
-      'worker-failed': 'The prediction worker stopped.',
-      cancelled: 'Making suggestions was cancelled.',
+      'input-mismatch': 'The model expects another image size than the project’s.',
+      'tensors-missing':
+        'Some images have no prepared pixels (the tensor cache). Rebuild it with “cnn-studio dataset rebuild-tensors”.',
+      'bad-model-file': 'The model file could not be read.',
+      'inference-failed': 'The model stopped while predicting.',
+      'prediction-failed': 'Predicting the unlabeled images failed.',
     } as Record<string, string>,
     unknown: 'Something went wrong while predicting the unlabeled images.',
     detail: 'Details',

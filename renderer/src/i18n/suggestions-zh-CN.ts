@@ -40,9 +40,12 @@ export const suggestionsZhCN: SuggestionsMessages = {
     title: '无法生成建议。',
     codes: {
       'no-model': '项目还没有训练好的模型。',
-      'model-unreadable': '无法读取模型文件。',
-      'worker-failed': '预测进程已停止。',
-      cancelled: '已取消生成建议。',
+      'input-mismatch': '模型需要的图像尺寸与项目不同。',
+      'tensors-missing':
+        '部分图片缺少预处理的像素（张量缓存）。请用“cnn-studio dataset rebuild-tensors”重建。',
+      'bad-model-file': '无法读取模型文件。',
+      'inference-failed': '模型在预测时停止了。',
+      'prediction-failed': '预测未标注图片失败。',
     },
     unknown: '预测未标注图片时出错。',
     detail: '详细信息',

@@ -48,15 +48,6 @@ export function SuggestionsBar({
         </div>
       )}
       {mode === 'running' && <RunningRow status={status} onCancel={() => void suggestions.cancel()} />}
-      {mode === 'ready' && (
-        <ReadyRows
-          projectId={projectId}
-          status={status}
-          labelFilter={labelFilter}
-          onRefresh={() => void suggestions.refresh()}
-          onAcceptAll={onAcceptAll}
-        />
-      )}
       {mode === 'failed' && (
         <div className="suggestions-row" role="alert">
           <span className="suggestions-text suggestions-failed">
@@ -72,6 +63,15 @@ export function SuggestionsBar({
             {ts.failed.retry}
           </button>
         </div>
+      )}
+      {(mode === 'ready' || (mode === 'failed' && status.count > 0)) && (
+        <ReadyRows
+          projectId={projectId}
+          status={status}
+          labelFilter={labelFilter}
+          onRefresh={() => void suggestions.refresh()}
+          onAcceptAll={onAcceptAll}
+        />
       )}
       {error && <ErrorMessage error={error} context={ts.actionFailed} />}
     </section>
