@@ -82,64 +82,51 @@ export function clearSuggestions(db: Db): void {
   })();
 }
 
+/**
+ * The bin of `s.confidence`: the largest i ≤ 99 with confidence ≥ i/100, so that bins N..99 hold exactly what
+ * `confidence >= N/100` accepts (a plain floor(c × 100) can disagree with it by rounding, e.g. 0.58 × 100 < 58).
+ */
+const BIN = `MIN(99, MAX(0, CASE WHEN f / 100.0 > c THEN f - 1 WHEN (f + 1) / 100.0 <= c THEN f + 1 ELSE f END))`;
+
+/** The counts of a status, in one pass over the unlabeled images. */
+export interface SuggestionCounts {
+  /** Unlabeled, non-removed images. */
+  unlabeled: number;
+  /** Those with a suggestion. */
+  suggested: number;
+  /** Suggestions whose class is not a project label (they cannot be accepted). */
+  unknownLabel: number;
+  /** Acceptable suggestions per confidence percent (see BIN). */
+  histogram: number[];
+}
+
+export function suggestionCounts(db: Db): SuggestionCounts {
+  const rows = db
+    .prepare(
+      `SELECT CASE WHEN label_id IS NULL THEN -1 ELSE ${BIN} END AS bin, COUNT(*) AS images, COUNT(c) AS suggested
+       FROM (SELECT s.confidence AS c, CAST(s.confidence * 100 AS INTEGER) AS f, sl.id AS label_id
+             FROM images i LEFT JOIN suggestions s ON s.image_id = i.id LEFT JOIN labels sl ON sl.name = s.label
+             WHERE ${UNLABELED})
+       GROUP BY bin`,
+    )
+    .all() as { bin: number; images: number; suggested: number }[];
+  const counts: SuggestionCounts = {
+    unlabeled: 0,
+    suggested: 0,
+    unknownLabel: 0,
+    histogram: new Array<number>(100).fill(0),
+  };
+  for (const r of rows) {
+    counts.unlabeled += r.images;
+    counts.suggested += r.suggested;
+    if (r.bin < 0) counts.unknownLabel += r.suggested;
+    else counts.histogram[r.bin] += r.suggested;
+  }
+  return counts;
+}
+
 export function countUnlabeled(db: Db): number {
   return db.prepare(`SELECT COUNT(*) FROM images i WHERE ${UNLABELED}`).pluck().get() as number;
-}
-
-export function countSuggested(db: Db): number {
-  return db
-    .prepare(`SELECT COUNT(*) FROM images i JOIN suggestions s ON s.image_id = i.id WHERE ${UNLABELED}`)
-    .pluck()
-    .get() as number;
-}
-
-/**
- * The bin of a confidence: the largest i ≤ 99 with confidence ≥ i/100, so that the bins N..99 hold exactly the
- * suggestions `confidence >= N/100` accepts (a plain floor(c × 100) can disagree with it by rounding).
- */
-export function confidenceBin(confidence: number): number {
-  let bin = Math.floor(confidence * 100);
-  if (bin / 100 > confidence) bin--;
-  else if ((bin + 1) / 100 <= confidence) bin++;
-  return Math.max(0, Math.min(99, bin));
-}
-
-/** Per confidence percent, the acceptable suggestions (label still a project label) of unlabeled images. */
-export function confidenceHistogram(db: Db): number[] {
-  const histogram = new Array<number>(100).fill(0);
-  const confidences = db
-    .prepare(
-      `SELECT s.confidence FROM images i JOIN suggestions s ON s.image_id = i.id
-       JOIN labels sl ON sl.name = s.label WHERE ${UNLABELED}`,
-    )
-    .pluck()
-    .all() as number[];
-  for (const c of confidences) histogram[confidenceBin(c)]++;
-  return histogram;
-}
-
-/** Whether an unlabeled image has no suggestion (added, restored or unlabeled after the set was made). */
-export function hasUnlabeledWithout(db: Db): boolean {
-  return (
-    db
-      .prepare(
-        `SELECT 1 FROM images i WHERE ${UNLABELED}
-         AND NOT EXISTS (SELECT 1 FROM suggestions s WHERE s.image_id = i.id) LIMIT 1`,
-      )
-      .get() !== undefined
-  );
-}
-
-/** Whether a suggestion of an unlabeled image names a class that is not a project label (renamed or deleted). */
-export function hasUnknownLabels(db: Db): boolean {
-  return (
-    db
-      .prepare(
-        `SELECT 1 FROM suggestions s JOIN images i ON i.id = s.image_id WHERE ${UNLABELED}
-         AND NOT EXISTS (SELECT 1 FROM labels l WHERE l.name = s.label) LIMIT 1`,
-      )
-      .get() !== undefined
-  );
 }
 
 /** Which suggestions to read: all of unlabeled images, those at or above a confidence, of some images, of a label. */

@@ -19,8 +19,7 @@ import { makeSuggestions } from './make-suggestions';
 import { watchModelChoice } from './model-choice';
 import { staleReasons } from './staleness';
 import {
-  confidenceHistogram,
-  countSuggested,
+  suggestionCounts,
   countUnlabeled,
   readSuggestions,
   recordFailure,
@@ -89,16 +88,17 @@ export class SuggestionsService {
           : stored.runId === null
             ? 'none'
             : 'ready';
+    const counts = suggestionCounts(db);
     return {
       projectId,
       state,
       runId: stored.runId,
       modelRunId,
       computedAt: stored.computedAt,
-      count: countSuggested(db),
-      unlabeled: countUnlabeled(db),
-      stale: staleReasons(db, stored.runId, modelRunId),
-      histogram: confidenceHistogram(db),
+      count: counts.suggested,
+      unlabeled: counts.unlabeled,
+      stale: staleReasons(stored.runId, modelRunId, counts),
+      histogram: counts.histogram,
       progress: job ? { ...job.progress } : null,
       error: state === 'failed' ? stored.error : null,
     };
