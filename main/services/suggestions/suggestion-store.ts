@@ -63,10 +63,10 @@ export function replaceSuggestions(db: Db, set: SuggestionSet, computedAt: strin
       'INSERT INTO suggestions (image_id, run_id, label, confidence) VALUES (?, ?, ?, ?)',
     );
     // An image deleted meanwhile would break the foreign key: only images that still exist get a row.
-    const exists = db.prepare('SELECT 1 FROM images WHERE id = ?').pluck();
+    const exists = new Set(db.prepare('SELECT id FROM images').pluck().all() as number[]);
     for (let k = 0; k < set.imageIds.length; k++) {
       const id = set.imageIds[k];
-      if (exists.get(id) !== undefined) insert.run(id, set.runId, set.labels[k], set.confidences[k]);
+      if (exists.has(id)) insert.run(id, set.runId, set.labels[k], set.confidences[k]);
     }
     putSetting(db, KEY_RUN, set.runId);
     putSetting(db, KEY_COMPUTED_AT, computedAt);
