@@ -31,6 +31,7 @@ export const datasetMapEn = {
     count === 1 ? '1 image is not on the map yet.' : `${formatted} images are not on the map yet.`,
   recompute: 'Recompute',
   toolbar: {
+    method: 'Method',
     label: 'Map tools',
     pan: 'Pan',
     lasso: 'Lasso',

@@ -32,6 +32,7 @@ export const datasetMapZhCN: DatasetMapMessages = {
   stale: (_count: number, formatted: string) => `还有 ${formatted} 张图像不在地图上。`,
   recompute: '重新计算',
   toolbar: {
+    method: '方法',
     label: '地图工具',
     pan: '平移',
     lasso: '套索',

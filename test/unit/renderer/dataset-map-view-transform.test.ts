@@ -1,5 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import {
+  boundsOf,
+  fitBounds,
   fitView,
   panBy,
   toMap,
@@ -42,5 +44,25 @@ describe('dataset map view transform', () => {
     expect(toScreen(view, 0.5, 0.5)).toEqual([230, 188]);
     const [mx, my] = toMap(view, 123, 321);
     expect(toScreen(view, mx, my)).toEqual([123, 321]);
+  });
+});
+
+describe('dataset map fit to the points', () => {
+  it('fills the canvas with the points’ bounding box, centred, aspect kept', () => {
+    const bounds = boundsOf([0.2, 0.8, 0.5], [0.4, 0.6, 0.5]);
+    expect(bounds).toEqual({ minX: 0.2, minY: 0.4, maxX: 0.8, maxY: 0.6 });
+    const view = fitBounds(800, 400, bounds, 20);
+    // Width limits: 760 px for 0.6 units (height would allow 360 / 0.2 = 1800).
+    expect(view.scale).toBeCloseTo(760 / 0.6, 9);
+    const [left, top] = toScreen(view, 0.2, 0.4);
+    const [right, bottom] = toScreen(view, 0.8, 0.6);
+    expect(left).toBeCloseTo(20, 9);
+    expect(right).toBeCloseTo(780, 9);
+    expect((top + bottom) / 2).toBeCloseTo(200, 9);
+  });
+
+  it('treats a single point as a unit box at its centre', () => {
+    const view = fitBounds(300, 300, boundsOf([0.3], [0.7]), 0);
+    expect(toScreen(view, 0.3, 0.7)).toEqual([150, 150]);
   });
 });

@@ -47,7 +47,12 @@ export function DatasetMapView(props: DatasetMapViewProps) {
       );
     case 'ready':
       return (
-        <MapExplorer {...props} map={state.map} onRecompute={() => void compute(state.map.method, true)} />
+        <MapExplorer
+          {...props}
+          map={state.map}
+          onRecompute={() => void compute(state.map.method, true)}
+          onMethod={(method) => void compute(method, false)}
+        />
       );
   }
 }

@@ -3,7 +3,7 @@ import { drawMap, readMapColors, type MapColors } from './map-renderer';
 import { boxOutline, dragMode, enclosedPoints, isAdditive, type MapTool } from './map-gestures';
 import type { MapScene } from './map-scene';
 import { dotRadius } from './point-style';
-import { fitView, panBy, toScreen, zoomAbout, zoomLimits, type ViewTransform } from './view-transform';
+import { fitBounds, panBy, toScreen, zoomAbout, zoomLimits, type ViewTransform } from './view-transform';
 
 /** What the toolbar's buttons and the keyboard do to the view. */
 export interface MapCanvasHandle {
@@ -28,7 +28,6 @@ interface Drag {
   moved: boolean;
 }
 
-const PADDING = 24;
 const CLICK_SLOP = 4;
 
 /**
@@ -136,7 +135,7 @@ export function MapCanvas({
       size.current = { width, height, dpr };
       canvas.width = Math.round(width * dpr);
       canvas.height = Math.round(height * dpr);
-      fitted.current = fitView(width, height, PADDING);
+      fitted.current = fitBounds(width, height, latest.current.scene.bounds);
       if (!moved.current || !view.current) view.current = fitted.current;
       draw();
     });
@@ -148,7 +147,11 @@ export function MapCanvas({
   useEffect(() => {
     // A recomputed map has new coordinates: show all of it. New labels on the same map keep the view.
     const key = `${scene.map.runId}/${scene.map.method}/${scene.map.computedAt}`;
-    if (shownMap.current && shownMap.current !== key) setView(fitted.current, false);
+    if (size.current.width > 0) {
+      fitted.current = fitBounds(size.current.width, size.current.height, scene.bounds);
+    }
+    if (shownMap.current !== key) moved.current = false;
+    if (!moved.current && size.current.width > 0) view.current = fitted.current;
     shownMap.current = key;
     colors.current = null;
     requestDraw();

@@ -1,6 +1,6 @@
 import { useMemo, useRef, useState, type KeyboardEvent } from 'react';
 import type { ImageDetails } from '../../../../../app/domain/dataset';
-import type { DatasetMap } from '../../../../../app/domain/dataset-map';
+import type { DatasetMap, DatasetMapMethod } from '../../../../../app/domain/dataset-map';
 import { useLocale } from '../../../i18n/i18n';
 import type { DatasetMapViewProps } from './dataset-map-view';
 import { MapCanvas, type MapCanvasHandle, type MapHover } from './map-canvas';
@@ -22,13 +22,18 @@ const KEY_ZOOM = 1.5;
 export function MapExplorer({
   map,
   onRecompute,
+  onMethod,
   projectId,
   labels,
   mediaBase,
   selection,
   onSelectionChange,
   onKeyDown,
-}: Omit<DatasetMapViewProps, 'dataVersion'> & { map: DatasetMap; onRecompute(): void }) {
+}: Omit<DatasetMapViewProps, 'dataVersion'> & {
+  map: DatasetMap;
+  onRecompute(): void;
+  onMethod(method: DatasetMapMethod): void;
+}) {
   const { locale, messages } = useLocale();
   const t = messages.datasetMap;
   const number = new Intl.NumberFormat(locale);
@@ -82,6 +87,8 @@ export function MapExplorer({
         onReset={() => canvas.current?.reset()}
         showMislabeled={showMislabeled}
         onShowMislabeled={setShowMislabeled}
+        method={map.method}
+        onMethod={onMethod}
       />
       {map.missing > 0 && (
         <p className="map-stale" role="status">

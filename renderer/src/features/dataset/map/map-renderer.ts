@@ -1,3 +1,4 @@
+import { discStamp, parseColor, ringStamp, stampPoints, type PixelFrame, type Stamp } from './pixel-stamp';
 import type { PointGroups } from './point-style';
 import type { ViewTransform } from './view-transform';
 
@@ -31,75 +32,52 @@ export interface MapColors {
   outlineFill: string;
 }
 
-const TAU = Math.PI * 2;
+/** The pixel buffer of each canvas, reused while its size stays the same. */
+const buffers = new WeakMap<CanvasRenderingContext2D, ImageData>();
+
+function bufferFor(ctx: CanvasRenderingContext2D): ImageData {
+  const { width, height } = ctx.canvas;
+  let image = buffers.get(ctx);
+  if (!image || image.width !== width || image.height !== height) {
+    image = ctx.createImageData(width, height);
+    buffers.set(ctx, image);
+  } else image.data.fill(0);
+  return image;
+}
 
 /**
- * Adds the visible points of `indices` to the current path: squares when dots are tiny (much cheaper than arcs and
- * indistinguishable at that size), circles otherwise. Points outside the canvas are skipped.
+ * Draws one frame of the map: unlabeled, suggestions, labels, then the marks and selection on top, stamped into
+ * the canvas's pixels at device resolution (see pixel-stamp.ts); the lasso or box outline is a vector path on top.
  */
-function tracePoints(ctx: CanvasRenderingContext2D, frame: MapFrame, indices: Int32Array, radius: number) {
-  const { xs, ys, view, width, height } = frame;
-  const { scale, tx, ty } = view;
-  const square = radius < 2;
-  const side = radius * 2;
-  for (let k = 0; k < indices.length; k++) {
-    const i = indices[k];
-    const sx = xs[i] * scale + tx;
-    const sy = ys[i] * scale + ty;
-    if (sx < -radius || sy < -radius || sx > width + radius || sy > height + radius) continue;
-    if (square) ctx.rect(sx - radius, sy - radius, side, side);
-    else {
-      ctx.moveTo(sx + radius, sy);
-      ctx.arc(sx, sy, radius, 0, TAU);
-    }
-  }
-}
-
-function strokeRings(
-  ctx: CanvasRenderingContext2D,
-  frame: MapFrame,
-  indices: Int32Array,
-  radius: number,
-  color: string,
-  lineWidth: number,
-) {
-  if (indices.length === 0) return;
-  ctx.strokeStyle = color;
-  ctx.lineWidth = lineWidth;
-  ctx.beginPath();
-  tracePoints(ctx, frame, indices, radius);
-  ctx.stroke();
-}
-
-/** Draws one frame of the map: unlabeled, suggestions, labels, then the marks and selection on top. */
 export function drawMap(ctx: CanvasRenderingContext2D, frame: MapFrame): void {
-  const { groups, radius, colors, dpr } = frame;
-  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
-  ctx.clearRect(0, 0, frame.width, frame.height);
+  const { groups, colors, dpr, xs, ys } = frame;
+  const image = bufferFor(ctx);
+  const pixels: PixelFrame = { data: image.data, width: image.width, height: image.height };
+  const scale = frame.view.scale * dpr;
+  const tx = frame.view.tx * dpr;
+  const ty = frame.view.ty * dpr;
+  const r = frame.radius * dpr;
+  const stamp = (indices: ArrayLike<number>, shape: Stamp, color: string) =>
+    stampPoints(pixels, xs, ys, indices, scale, tx, ty, shape, parseColor(color));
 
-  ctx.fillStyle = colors.unlabeled;
-  ctx.beginPath();
-  tracePoints(ctx, frame, groups.unlabeled, radius * 0.8);
-  ctx.fill();
-  for (const [color, indices] of groups.rings) {
-    strokeRings(ctx, frame, indices, Math.max(radius, 2), color, 1.25);
-  }
-  for (const [color, indices] of groups.filled) {
-    ctx.fillStyle = color;
-    ctx.beginPath();
-    tracePoints(ctx, frame, indices, radius);
-    ctx.fill();
-  }
+  stamp(groups.unlabeled, discStamp(r * 0.8), colors.unlabeled);
+  const ring = ringStamp(Math.max(r, 2 * dpr), 1.25 * dpr);
+  for (const [color, indices] of groups.rings) stamp(indices, ring, color);
+  const disc = discStamp(r);
+  for (const [color, indices] of groups.filled) stamp(indices, disc, color);
   if (frame.showMislabeled) {
-    strokeRings(ctx, frame, groups.mislabeled, radius + 2, colors.mislabeled, 1.5);
+    stamp(groups.mislabeled, ringStamp(r + 2.5 * dpr, 1.5 * dpr), colors.mislabeled);
   }
   if (frame.selected.length > 0) {
-    strokeRings(ctx, frame, frame.selected, radius + 1.5, colors.halo, 3.5);
-    strokeRings(ctx, frame, frame.selected, radius + 1.5, colors.selected, 1.75);
+    stamp(frame.selected, ringStamp(r + 3 * dpr, 3.5 * dpr), colors.halo);
+    stamp(frame.selected, ringStamp(r + 2.5 * dpr, 1.75 * dpr), colors.selected);
   }
   if (frame.hovered >= 0) {
-    strokeRings(ctx, frame, Int32Array.of(frame.hovered), radius + 3, colors.selected, 2);
+    stamp([frame.hovered], ringStamp(r + 5 * dpr, 3.5 * dpr), colors.halo);
+    stamp([frame.hovered], ringStamp(r + 4.5 * dpr, 2 * dpr), colors.selected);
   }
+  ctx.putImageData(image, 0, 0);
+  ctx.setTransform(dpr, 0, 0, dpr, 0, 0);
   drawOutline(ctx, frame.outline, colors);
 }
 

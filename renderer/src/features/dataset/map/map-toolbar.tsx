@@ -1,3 +1,4 @@
+import type { DatasetMapMethod } from '../../../../../app/domain/dataset-map';
 import { useT } from '../../../i18n/i18n';
 import type { MapTool } from './map-gestures';
 
@@ -11,6 +12,8 @@ export function MapToolbar({
   onReset,
   showMislabeled,
   onShowMislabeled,
+  method,
+  onMethod,
 }: {
   tool: MapTool;
   onTool(tool: MapTool): void;
@@ -18,8 +21,12 @@ export function MapToolbar({
   onReset(): void;
   showMislabeled: boolean;
   onShowMislabeled(show: boolean): void;
+  method: DatasetMapMethod;
+  /** Shows the map of another method (computing it when it is not cached). */
+  onMethod(method: DatasetMapMethod): void;
 }) {
-  const t = useT().datasetMap.toolbar;
+  const all = useT().datasetMap;
+  const t = all.toolbar;
   return (
     <div className="map-toolbar" role="toolbar" aria-label={t.label}>
       <div className="toolbar-group" role="group">
@@ -58,6 +65,13 @@ export function MapToolbar({
           {t.reset}
         </button>
       </div>
+      <label className="map-toggle">
+        {t.method}
+        <select value={method} onChange={(event) => onMethod(event.target.value as DatasetMapMethod)}>
+          <option value="umap">{all.intro.umap}</option>
+          <option value="pca">{all.intro.pca}</option>
+        </select>
+      </label>
       <label className="map-toggle">
         <input
           type="checkbox"
