@@ -23,8 +23,7 @@ export const suggestionsEn = {
   runningStart: 'Suggesting labels…',
   cancel: 'Cancel',
   ready: (n: number) => (Number(n) === 1 ? '1 suggestion' : `${count(n)} suggestions`),
-  readyFor: (label: string) => `for ${label}`,
-  noneLeft: 'Every image is labeled: nothing to suggest.',
+  readyAs: (n: number, label: string) => `${count(n)} suggested as “${label}”`,
   acceptAllLabel: 'Accept all at or above',
   thresholdLabel: 'Minimum confidence in percent',
   preview: (n: number) => `${images(n)}`,
@@ -37,7 +36,7 @@ export const suggestionsEn = {
   confirm: 'Accept',
   refresh: 'Refresh',
   stale: {
-    intro: 'These suggestions are out of date:',
+    sentence: (reasons: string) => `These suggestions are out of date: ${reasons}.`,
     'model-changed': 'the project uses another model now',
     'new-images': 'new images have none yet',
     'labels-changed': 'some suggested labels were renamed or deleted',

@@ -17,8 +17,7 @@ export const suggestionsZhCN: SuggestionsMessages = {
   runningStart: '正在生成建议…',
   cancel: '取消',
   ready: (n) => `${count(n)} 条建议`,
-  readyFor: (label) => `（${label}）`,
-  noneLeft: '所有图片都已标注，没有需要建议的。',
+  readyAs: (n, label) => `${count(n)} 条建议为“${label}”`,
   acceptAllLabel: '全部接受，把握不低于',
   thresholdLabel: '最低把握（百分比）',
   preview: (n) => `${count(n)} 张图片`,
@@ -30,7 +29,7 @@ export const suggestionsZhCN: SuggestionsMessages = {
   confirm: '接受',
   refresh: '刷新',
   stale: {
-    intro: '这些建议已过时：',
+    sentence: (reasons) => `这些建议已过时：${reasons}。`,
     'model-changed': '项目现在使用另一个模型',
     'new-images': '新图片还没有建议',
     'labels-changed': '部分建议的标签已被重命名或删除',

@@ -232,6 +232,7 @@ function Cell({
   const name = image?.fileName ?? '';
   const labelName = label?.name ?? (image ? unlabeledText : '');
   const suggestionText = suggestion ? t.suggestions.cellName(suggestion.label, suggestion.percent) : null;
+  const suggestionTitle = suggestion ? t.suggestions.cellTitle(suggestion.label, suggestion.percent) : null;
   const described = [name, labelName, suggestionText, conflictText].filter(Boolean).join(', ');
   return (
     <div
@@ -251,7 +252,7 @@ function Cell({
         onPointer(index, event);
       }}
       onDoubleClick={() => onOpen(index)}
-      title={image ? `${name}\n${labelName}${suggestionText ? `\n${suggestionText}` : ''}` : undefined}
+      title={image ? [name, labelName, suggestionTitle].filter(Boolean).join('\n') : undefined}
     >
       <div className="image-thumb" style={{ height: width }}>
         {src ? <img src={src} alt="" decoding="async" draggable={false} onLoad={markUpscaled} /> : null}

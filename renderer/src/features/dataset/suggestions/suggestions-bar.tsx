@@ -6,7 +6,7 @@ import { ErrorMessage } from '../../../components/error-message';
 import { useT } from '../../../i18n/i18n';
 import { barMode, countAtOrAbove, failureText, staleText } from './suggestions-model';
 import './suggestions.css';
-import { useLabelPreviewCount, type SuggestionsState } from './use-suggestions';
+import { useLabelPreview, type SuggestionsState } from './use-suggestions';
 
 const DEFAULT_THRESHOLD = 90;
 
@@ -120,13 +120,13 @@ function ReadyRows({
   const fieldId = useId();
   const bodyId = useId();
   const stale = staleText(status, ts);
-  const labelCount = useLabelPreviewCount(
+  const labelPreview = useLabelPreview(
     projectId,
     labelFilter?.id ?? null,
     threshold,
     `${status.computedAt}:${status.count}`,
   );
-  const preview = labelFilter ? labelCount : countAtOrAbove(status.histogram, threshold);
+  const preview = labelFilter ? labelPreview?.atOrAbove : countAtOrAbove(status.histogram, threshold);
   const setFromInput = (value: string) => {
     const n = Math.round(Number(value));
     if (Number.isFinite(n)) setThreshold(Math.max(0, Math.min(99, n)));
@@ -145,44 +145,45 @@ function ReadyRows({
         <div className="suggestions-row">
           <span className="suggestions-count">
             <span className="suggestion-swatch" aria-hidden="true" />
-            {ts.ready(status.count)}
-            {labelFilter && <span className="muted"> · {labelFilter.name}</span>}
+            {labelFilter ? ts.readyAs(labelPreview?.total ?? 0, labelFilter.name) : ts.ready(status.count)}
           </span>
-          <label className="suggestions-threshold" htmlFor={fieldId}>
-            {ts.acceptAllLabel}
-          </label>
-          <input
-            type="range"
-            className="suggestions-slider"
-            min={0}
-            max={99}
-            value={threshold}
-            aria-label={ts.thresholdLabel}
-            onChange={(e) => setFromInput(e.target.value)}
-          />
-          <span className="suggestions-number">
+          <span className="suggestions-accept">
+            <label className="suggestions-threshold" htmlFor={fieldId}>
+              {ts.acceptAllLabel}
+            </label>
             <input
-              id={fieldId}
-              type="number"
-              className="input"
+              type="range"
+              className="suggestions-slider"
               min={0}
               max={99}
               value={threshold}
+              aria-label={ts.thresholdLabel}
               onChange={(e) => setFromInput(e.target.value)}
             />
-            %
+            <span className="suggestions-number">
+              <input
+                id={fieldId}
+                type="number"
+                className="input"
+                min={0}
+                max={99}
+                value={threshold}
+                onChange={(e) => setFromInput(e.target.value)}
+              />
+              %
+            </span>
+            <span className="suggestions-preview" aria-live="polite">
+              {preview === undefined ? '…' : ts.preview(preview)}
+            </span>
+            <button
+              type="button"
+              className="button small primary"
+              disabled={!preview}
+              onClick={() => setConfirming(true)}
+            >
+              {ts.acceptAll(preview ?? 0)}
+            </button>
           </span>
-          <span className="suggestions-preview" aria-live="polite">
-            {preview === undefined ? '…' : ts.preview(preview)}
-          </span>
-          <button
-            type="button"
-            className="button small primary"
-            disabled={!preview}
-            onClick={() => setConfirming(true)}
-          >
-            {ts.acceptAll(preview ?? 0)}
-          </button>
         </div>
       )}
       <Dialog

@@ -88,7 +88,7 @@ export function activeQuickOrder(
 /** The sentence saying why suggestions are out of date; null when they are not. */
 export function staleText(status: SuggestionsStatus, t: SuggestionsMessages): string | null {
   if (status.stale.length === 0) return null;
-  return `${t.stale.intro} ${status.stale.map((reason) => t.stale[reason]).join(t.stale.joiner)}.`;
+  return t.stale.sentence(status.stale.map((reason) => t.stale[reason]).join(t.stale.joiner));
 }
 
 /** A failed refresh in words (the technical detail is shown apart). */

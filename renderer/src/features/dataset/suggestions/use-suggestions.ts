@@ -99,17 +99,23 @@ export function useSuggestedCounts(
   return counts;
 }
 
+/** One label's suggestions, and how many of them are at or above the threshold. */
+export interface LabelPreview {
+  total: number;
+  atOrAbove: number;
+}
+
 /**
  * How many suggestions of one label are at or above `percent` %: the histogram covers every label, so this
  * searches the label's suggestions by confidence (about log2(n) single-item pages). undefined while counting.
  */
-export function useLabelPreviewCount(
+export function useLabelPreview(
   projectId: string,
   labelId: number | null,
   percent: number,
   version: string,
-): number | undefined {
-  const [count, setCount] = useState<{ key: string; value: number } | null>(null);
+): LabelPreview | undefined {
+  const [count, setCount] = useState<{ key: string; value: LabelPreview } | null>(null);
   const key = `${labelId}:${percent}:${version}`;
   useEffect(() => {
     if (labelId === null) return;
@@ -124,11 +130,12 @@ export function useLabelPreviewCount(
       void (async () => {
         const first = await page(0);
         if (!first.ok || !live) return;
-        const value = await countSortedAtOrAbove(first.value.total, percent / 100, async (i) => {
-          const result = await page(i);
+        const total = first.value.total;
+        const atOrAbove = await countSortedAtOrAbove(total, percent / 100, async (i) => {
+          const result = i === 0 ? first : await page(i);
           return result.ok ? (result.value.items[0]?.suggestion?.confidence ?? null) : null;
         });
-        if (live) setCount({ key, value });
+        if (live) setCount({ key, value: { total, atOrAbove } });
       })();
     }, 120);
     return () => {
