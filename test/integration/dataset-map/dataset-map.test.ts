@@ -130,7 +130,11 @@ describe('dataset map', () => {
 
   it('PCA is its own cached map; get() of a method never computed is null', async () => {
     expect(services.datasetMap.get(projectId, { method: 'pca' })).toBeNull();
+    events.length = 0;
     const map = await services.datasetMap.computeAndWait(projectId, { method: 'pca' });
+    // the same model and images: the embeddings of the UMAP map are reused, only the projection runs
+    expect(progressEvents().some((p) => p.phase === 'embedding')).toBe(false);
+    expect(finishedEvents()).toHaveLength(1);
     expect(map.method).toBe('pca');
     expect(map.count).toBe(500);
     const file = stored('pca')!;
@@ -200,6 +204,7 @@ describe('dataset map', () => {
     });
     await services.datasetMap.waitForIdle(projectId);
     expect(finishedEvents()[0].status).toBe('completed');
+    expect(progressEvents().some((p) => p.phase === 'embedding')).toBe(true); // new images: embedded again
     const pca = services.datasetMap.get(projectId, { method: 'pca' })!;
     expect(pca.count).toBe(500 + added);
     expect(pca.missing).toBe(0);
