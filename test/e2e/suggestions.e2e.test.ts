@@ -221,7 +221,7 @@ describe('label suggestions (renderer in Chromium, real main handlers)', () => {
     await page.locator('.image-viewer').waitFor();
   });
 
-  it('says why suggestions are stale and refreshes them; "suggested as" accepts only that label', async () => {
+  it('says why suggestions are stale and refreshes them; "suggested as" accepts only that label; the image view accepts one', async () => {
     const { page, services } = app();
     await openDataset(page);
     const bar = page.getByRole('region', { name: 'Label suggestions' });
@@ -265,5 +265,19 @@ describe('label suggestions (renderer in Chromium, real main handlers)', () => {
     const left = unlabeledImages(services);
     expect(left.length).toBe(after - images.length);
     expect(left.every((i) => i.suggestion?.labelId !== labelId)).toBe(true);
+
+    // The image view of a suggested image accepts its suggestion too.
+    await page.getByRole('button', { name: 'Unlabeled, least confident first' }).click();
+    await page
+      .getByRole('status')
+      .filter({ hasText: `${left.length} images` })
+      .waitFor();
+    const first = page.getByRole('grid').getByRole('gridcell').first();
+    const cell = parseCell((await first.getAttribute('aria-label')) ?? '');
+    expect(cell.file).toBe(left[left.length - 1].fileName);
+    await first.dblclick();
+    const viewer = page.getByRole('dialog', { name: cell.file });
+    await viewer.getByRole('button', { name: `Accept “${cell.label}” (${cell.percent}%)` }).click();
+    await waitUntil('the viewer accept', () => labelOf(services, cell.file) === cell.label);
   });
 });

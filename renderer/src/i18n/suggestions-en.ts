@@ -15,6 +15,7 @@ export const suggestionsEn = {
   cellName: (label: string, p: number) => `suggested: ${label}, ${percent(p)}`,
   cellTitle: (label: string, p: number) =>
     `Suggested by the model: ${label} (${percent(p)} sure). Enter accepts.`,
+  acceptOne: (label: string, p: number) => `Accept “${label}” (${percent(p)})`,
   barLabel: 'Label suggestions',
   noModelHint: 'Train a model and it will suggest labels for the unlabeled images.',
   suggest: 'Suggest labels',

@@ -9,6 +9,7 @@ export const suggestionsZhCN: SuggestionsMessages = {
   percent,
   cellName: (label, p) => `建议：${label}，${percent(p)}`,
   cellTitle: (label, p) => `模型建议：${label}（把握 ${percent(p)}）。按 Enter 接受。`,
+  acceptOne: (label, p) => `接受“${label}”（${percent(p)}）`,
   barLabel: '标签建议',
   noModelHint: '训练一个模型后，它会为未标注的图片建议标签。',
   suggest: '建议标签',

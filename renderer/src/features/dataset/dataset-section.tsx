@@ -765,6 +765,7 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
           selectOnly(next);
         }}
         onAssign={(imageId, labelId) => void assign(labelId, [imageId], false)}
+        onAcceptSuggestion={(imageId) => void acceptSuggestions({ imageIds: [imageId] })}
       />
       <MergeDialog
         source={merging}

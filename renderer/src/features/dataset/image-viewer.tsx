@@ -5,6 +5,8 @@ import { call } from '../../bridge/desktop';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useFormatDate, useT } from '../../i18n/i18n';
+import { SuggestionBadge } from './suggestions/suggestion-badge';
+import { suggestionOf } from './suggestions/suggestions-model';
 import { markUpscaled, mediaUrl } from './use-dataset';
 
 /**
@@ -20,6 +22,7 @@ export function ImageViewer({
   onClose,
   onStep,
   onAssign,
+  onAcceptSuggestion,
 }: {
   projectId: string;
   /** The image to show (null: closed). */
@@ -31,6 +34,8 @@ export function ImageViewer({
   onClose(): void;
   onStep(delta: -1 | 1): void;
   onAssign(imageId: number, labelId: number | null): void;
+  /** Accepts the image's label suggestion (unlabeled images that have one). */
+  onAcceptSuggestion(imageId: number): void;
 }) {
   const t = useT();
   return (
@@ -50,6 +55,7 @@ export function ImageViewer({
           onClose={onClose}
           onStep={onStep}
           onAssign={onAssign}
+          onAcceptSuggestion={onAcceptSuggestion}
         />
       )}
     </Dialog>
@@ -65,6 +71,7 @@ function ViewerBody({
   onClose,
   onStep,
   onAssign,
+  onAcceptSuggestion,
 }: {
   projectId: string;
   image: ImageSummary;
@@ -74,6 +81,8 @@ function ViewerBody({
   onClose(): void;
   onStep(delta: -1 | 1): void;
   onAssign(imageId: number, labelId: number | null): void;
+  /** Accepts the image's label suggestion (unlabeled images that have one). */
+  onAcceptSuggestion(imageId: number): void;
 }) {
   const t = useT();
   const formatDate = useFormatDate();
@@ -116,6 +125,7 @@ function ViewerBody({
   const d = details ?? null;
   const labelId = d?.labelId ?? image.labelId;
   const v = t.dataset.viewer;
+  const suggestion = suggestionOf(image, new Map(labels.map((l) => [l.id, l])));
   return (
     <div className="image-viewer" onKeyDown={keys} ref={rootRef} tabIndex={-1}>
       <div className={`viewer-image${actualSize ? ' actual' : ' fit'}`}>
@@ -144,6 +154,19 @@ function ViewerBody({
             ))}
           </select>
         </label>
+        {suggestion && (
+          <div className="viewer-suggestion">
+            <SuggestionBadge suggestion={suggestion} />
+            <button
+              type="button"
+              className="button small"
+              disabled={image.suggestion?.labelId === null}
+              onClick={() => onAcceptSuggestion(image.id)}
+            >
+              {t.suggestions.acceptOne(suggestion.label, suggestion.percent)}
+            </button>
+          </div>
+        )}
         {d && (
           <dl className="meta-list">
             <dt>{v.split}</dt>
