@@ -22,7 +22,7 @@ describe('dataset map', () => {
   let services: Services;
   let projectId: string;
   let runId: string;
-  const events: { channel: string; payload: unknown }[] = [];
+  const events: { channel: string; payload: unknown; at: number }[] = [];
   const finishedEvents = () =>
     events.filter((e) => e.channel === 'datasetMap:finished').map((e) => e.payload as DatasetMapFinished);
   const progressEvents = () =>
@@ -33,7 +33,9 @@ describe('dataset map', () => {
   beforeAll(async () => {
     temp = makeTempDir('cnn-dataset-map-');
     dataDir = path.join(temp.dir, 'data');
-    const sink: EventSink = { emit: (channel, payload) => void events.push({ channel, payload }) };
+    const sink: EventSink = {
+      emit: (channel, payload) => void events.push({ channel, payload, at: performance.now() }),
+    };
     services = createServices(
       {
         dataDir,
@@ -65,6 +67,9 @@ describe('dataset map', () => {
     expect(finished[0]).toMatchObject({ projectId, runId, method: 'umap', status: 'completed', error: null });
     const phases = new Set(progressEvents().map((p) => p.phase));
     expect(phases.has('embedding')).toBe(true);
+    // at most 10 progress events a second
+    const times = events.filter((e) => e.channel === 'datasetMap:progress').map((e) => e.at);
+    for (let i = 1; i < times.length; i++) expect(times[i] - times[i - 1]).toBeGreaterThanOrEqual(99);
     const map = services.datasetMap.get(projectId, { method: 'umap' }) as DatasetMap;
     expect(map).not.toBeNull();
     expect(map.count).toBe(500);
