@@ -12,11 +12,13 @@ export interface MapCanvasHandle {
   reset(): void;
 }
 
-/** A hovered point and where it is on the canvas (CSS pixels), for the tooltip. */
+/** A hovered point and where it is on the canvas (CSS pixels, with the canvas size), for the tooltip. */
 export interface MapHover {
   index: number;
   x: number;
   y: number;
+  width: number;
+  height: number;
 }
 
 interface Drag {
@@ -110,7 +112,8 @@ export function MapCanvas({
   const setHovered = (index: number, at?: { x: number; y: number }) => {
     if (index === hovered.current) return;
     hovered.current = index;
-    latest.current.onHover(index >= 0 && at ? { index, ...at } : null);
+    const { width, height } = size.current;
+    latest.current.onHover(index >= 0 && at ? { index, ...at, width, height } : null);
     requestDraw();
   };
   const zoomAt = (factor: number, px: number, py: number) => {

@@ -7,6 +7,17 @@ import type { MapScene } from './map-scene';
 
 const DEBOUNCE_MS = 90;
 const CACHE_LIMIT = 500;
+/** About the tooltip's largest size plus its offset (CSS pixels). */
+const TOOLTIP_ROOM = { width: 300, height: 110 };
+
+/** Below right of the point, or on the other side where the tooltip would leave the canvas. */
+function placement(hover: MapHover): string {
+  const x = Math.round(hover.x);
+  const y = Math.round(hover.y);
+  const left = hover.x > hover.width - TOOLTIP_ROOM.width;
+  const up = hover.y > hover.height - TOOLTIP_ROOM.height;
+  return `translate(${left ? `calc(${x}px - 100% - 20px)` : `${x}px`}, ${up ? `calc(${y}px - 100% - 20px)` : `${y}px`})`;
+}
 
 /**
  * The hovered point's thumbnail, file name and label (or suggestion). The map knows image ids, not file hashes, so
@@ -55,11 +66,7 @@ export function MapTooltip({
   const suggestion = nameOf(scene.map.suggestedLabelIds[hover.index]);
   const disagrees = scene.map.disagrees[hover.index] === 1 && label !== undefined;
   return (
-    <div
-      className="map-tooltip"
-      role="tooltip"
-      style={{ transform: `translate(${Math.round(hover.x)}px, ${Math.round(hover.y)}px)` }}
-    >
+    <div className="map-tooltip" role="tooltip" style={{ transform: placement(hover) }}>
       <div className="map-tooltip-thumb">
         {details && mediaBase ? (
           <img src={`${mediaBase}/${projectId}/thumb/${details.sha256}`} alt="" />
