@@ -9,7 +9,7 @@ import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/scree
 /**
  * Review screenshots of label suggestions (issue 11) in the Dataset view: the grid with suggested and real labels
  * and the suggestions bar, the least-confident order, the accept-all confirmation, a "suggested as" label, and
- * the stale notice, in light/dark and en/zh-CN: `CNN_STUDIO_SCREENSHOTS=1 npx vitest run
+ * the stale notice, progress and a failure, in light/dark and en/zh-CN: `CNN_STUDIO_SCREENSHOTS=1 npx vitest run
  * test/e2e/suggestions-screenshots` after `npm run build`. They land in test-results/screenshots/suggestions-*.png.
  */
 const enabled = screenshotsEnabled;
@@ -95,6 +95,14 @@ describe('suggestions screenshots', () => {
             await grid.getByRole('gridcell').nth(2).click();
             await page.waitForTimeout(200);
             await shot('grid');
+            // Where the suggested images end and the labeled ones begin: dashed suggestions beside solid labels.
+            await grid.evaluate((el) => {
+              const row = el.querySelector('[role="row"]')?.getBoundingClientRect().height ?? 170;
+              el.scrollTop = row * 4.6;
+            });
+            await page.waitForTimeout(400);
+            await shot('grid-mixed');
+            await grid.evaluate((el) => (el.scrollTop = 0));
 
             await page.locator('.suggestion-filters .filter-item').first().click();
             await page.locator('.suggestion-filters .filter-item').first().hover();
@@ -118,6 +126,22 @@ describe('suggestions screenshots', () => {
             await page.locator('.suggestions-stale').waitFor();
             await page.waitForTimeout(200);
             await shot('stale');
+
+            // Running and failed, pushed as main pushes them (a real refresh of 40 images ends before a picture).
+            const status = services.suggestions.status(projectId);
+            const emit = (channel: string, payload: unknown) =>
+              page.evaluate(([c, p]) => window.__desktopEmit?.(c, p), [channel, payload] as const);
+            await emit('suggestions:progress', { projectId, done: 1234, total: 10000 });
+            await page.locator('.suggestions-progress').waitFor();
+            await shot('running');
+            await emit('suggestions:finished', {
+              ...status,
+              state: 'failed',
+              error: { code: 'inference-failed', detail: 'The inference worker exited with code 1.' },
+            });
+            await page.locator('.suggestions-failed').waitFor();
+            await page.locator('.suggestions-detail summary').click();
+            await shot('failed');
           } finally {
             await app.close();
           }

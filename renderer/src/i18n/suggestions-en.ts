@@ -44,7 +44,7 @@ export const suggestionsEn = {
     joiner: '; ',
   },
   failed: {
-    title: 'Suggestions could not be made.',
+    message: (reason: string) => `Suggestions could not be made. ${reason}`,
     codes: {
       'no-model': 'The project has no trained model.',
       'input-mismatch': 'The model expects another image size than the project’s.',

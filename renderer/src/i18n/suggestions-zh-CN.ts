@@ -37,7 +37,7 @@ export const suggestionsZhCN: SuggestionsMessages = {
     joiner: '；',
   },
   failed: {
-    title: '无法生成建议。',
+    message: (reason) => `无法生成建议。${reason}`,
     codes: {
       'no-model': '项目还没有训练好的模型。',
       'input-mismatch': '模型需要的图像尺寸与项目不同。',

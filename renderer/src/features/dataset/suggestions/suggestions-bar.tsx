@@ -51,7 +51,7 @@ export function SuggestionsBar({
       {mode === 'failed' && (
         <div className="suggestions-row" role="alert">
           <span className="suggestions-text suggestions-failed">
-            {ts.failed.title} {failureText(status.error, ts)}
+            {ts.failed.message(failureText(status.error, ts))}
           </span>
           {status.error?.detail && (
             <details className="suggestions-detail">
