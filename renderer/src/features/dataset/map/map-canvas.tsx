@@ -2,6 +2,7 @@ import { useEffect, useImperativeHandle, useLayoutEffect, useRef, type PointerEv
 import { drawMap, readMapColors, type MapColors } from './map-renderer';
 import { boxOutline, dragMode, enclosedPoints, isAdditive, type MapTool } from './map-gestures';
 import type { MapScene } from './map-scene';
+import { useWheelZoom } from './use-wheel-zoom';
 import { dotRadius } from './point-style';
 import { fitBounds, panBy, toScreen, zoomAbout, zoomLimits, type ViewTransform } from './view-transform';
 
@@ -143,7 +144,11 @@ export function MapCanvas({
       draw();
     });
     observer.observe(canvas);
-    return () => observer.disconnect();
+    return () => {
+      observer.disconnect();
+      cancelAnimationFrame(frame.current);
+      frame.current = 0;
+    };
     // eslint-disable-next-line react-hooks/exhaustive-deps -- draw reads refs only
   }, []);
 
@@ -161,24 +166,7 @@ export function MapCanvas({
     // eslint-disable-next-line react-hooks/exhaustive-deps -- requestDraw reads refs only
   }, [scene, selected, showMislabeled, colorScheme]);
 
-  // A native, non-passive wheel listener: React's is passive, and the page must not scroll while zooming.
-  useEffect(() => {
-    const canvas = canvasRef.current;
-    if (!canvas) return;
-    const onWheel = (event: WheelEvent) => {
-      event.preventDefault();
-      const box = canvas.getBoundingClientRect();
-      const delta = event.deltaMode === 1 ? event.deltaY * 16 : event.deltaY;
-      zoomAt(Math.exp(-delta * 0.0015), event.clientX - box.left, event.clientY - box.top);
-    };
-    canvas.addEventListener('wheel', onWheel, { passive: false });
-    return () => {
-      canvas.removeEventListener('wheel', onWheel);
-      cancelAnimationFrame(frame.current);
-      frame.current = 0;
-    };
-    // eslint-disable-next-line react-hooks/exhaustive-deps -- zoomAt reads refs only
-  }, []);
+  useWheelZoom(canvasRef, zoomAt);
 
   const local = (event: { clientX: number; clientY: number }) => {
     const box = canvasRef.current!.getBoundingClientRect();
