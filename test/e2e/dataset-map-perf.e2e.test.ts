@@ -152,5 +152,12 @@ describe('dataset map performance', () => {
       `box over 60,000 points: ${count} selected, shown ${Date.now() - started} ms after the press`,
     );
     expect(count).toBeGreaterThan(1000);
+
+    // Zooming again with most points selected (a ring per selected point on top).
+    const { costs, intervals } = await measure(page, 'wheel', FRAMES);
+    console.log(
+      `wheel with ${count} selected: redraw p50 ${percentile(costs, 50).toFixed(1)} p90 ${percentile(costs, 90).toFixed(1)} ms, ` +
+        `frame interval p50 ${percentile(intervals, 50).toFixed(1)} p90 ${percentile(intervals, 90).toFixed(1)} ms`,
+    );
   });
 });

@@ -69,8 +69,8 @@ export function drawMap(ctx: CanvasRenderingContext2D, frame: MapFrame): void {
     stamp(groups.mislabeled, ringStamp(r + 2.5 * dpr, 1.5 * dpr), colors.mislabeled);
   }
   if (frame.selected.length > 0) {
-    stamp(frame.selected, ringStamp(r + 3 * dpr, 3.5 * dpr), colors.halo);
-    stamp(frame.selected, ringStamp(r + 2.5 * dpr, 1.75 * dpr), colors.selected);
+    // One thin ring per selected point (no halo): a selection can hold all 60,000 points.
+    stamp(frame.selected, ringStamp(r + 2 * dpr, 1.5 * dpr), colors.selected);
   }
   if (frame.hovered >= 0) {
     stamp([frame.hovered], ringStamp(r + 5 * dpr, 3.5 * dpr), colors.halo);

@@ -86,6 +86,9 @@ export function stampPoints(
   const { dx, dy, coverage } = stamp;
   const [r, g, b] = rgb;
   const n = dx.length;
+  // Whole pixels at once where nothing needs blending (RGBA bytes read as a little-endian 32-bit word).
+  const words = new Uint32Array(data.buffer, data.byteOffset, data.length >> 2);
+  const rgbWord = (b << 16) | (g << 8) | r;
   for (let k = 0; k < indices.length; k++) {
     const i = indices[k];
     const cx = Math.round(xs[i] * scale + tx);
@@ -95,13 +98,11 @@ export function stampPoints(
       const x = cx + dx[s];
       const y = cy + dy[s];
       if (x < 0 || y < 0 || x >= width || y >= height) continue;
-      const o = (y * width + x) * 4;
+      const p = y * width + x;
+      const o = p * 4;
       const c = coverage[s];
       if (c === 255 || data[o + 3] === 0) {
-        data[o] = r;
-        data[o + 1] = g;
-        data[o + 2] = b;
-        data[o + 3] = Math.max(c, data[o + 3]);
+        words[p] = ((c << 24) | rgbWord) >>> 0;
         continue;
       }
       const a = c / 255;
