@@ -102,6 +102,13 @@ describe('dataset map screenshots', () => {
             await page.locator('.map-panel').waitFor();
             await page.waitForTimeout(200);
             await shot('intro');
+            // The computation's progress, then Cancel: the intro comes back (and the next theme finds no map).
+            await page.locator('.map-panel .button.primary').click();
+            await page.locator('.map-progress').waitFor();
+            await page.waitForTimeout(150);
+            await shot('computing');
+            await page.locator('.map-panel .button').click();
+            await page.locator('.map-methods').waitFor({ timeout: 30_000 });
           } finally {
             await app.close();
           }

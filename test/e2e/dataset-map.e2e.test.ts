@@ -195,6 +195,13 @@ describe('dataset map', () => {
     await page.locator('.map-canvas').waitFor();
     const started = Date.now();
     await page.getByLabel('Method').selectOption('umap');
+    // The progress panel names the phase in words while the worker reports it.
+    await page.getByRole('heading', { name: 'Computing the map (UMAP)…' }).waitFor();
+    await page
+      .getByText(
+        /^(Running the model over every image|Laying the images out in 2-D|Finding each image’s neighbours)$/,
+      )
+      .waitFor();
     await page.getByRole('img', { name: /^Map of 500 images \(UMAP\)/ }).waitFor({ timeout: 120_000 });
     console.log(`map e2e: UMAP of 500 images shown after ${Date.now() - started} ms`);
     const map = await readMap(page, 'umap');
