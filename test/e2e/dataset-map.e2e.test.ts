@@ -160,6 +160,9 @@ describe('dataset map', () => {
         { timeout: 10_000 },
       )
       .toBe(ids.length);
+    // Escape (the section's key, forwarded by the map) clears the selection.
+    await page.keyboard.press('Escape');
+    await selected.waitFor({ state: 'detached' });
     // The map re-reads its labels: the points are coloured again.
     await expect
       .poll(async () => (await readMap(page, 'pca')).labelIds[indexOf.get(ids[0])!])
@@ -185,6 +188,9 @@ describe('dataset map', () => {
     await expect
       .poll(() => tooltip.locator('img').evaluate((img: HTMLImageElement) => img.naturalWidth))
       .toBeGreaterThan(0);
+    // A click on a point selects that one image.
+    await page.mouse.click(x, y);
+    await page.getByText('1 selected', { exact: true }).waitFor();
     await page.mouse.move(5, 5);
     await tooltip.waitFor({ state: 'detached' });
   });

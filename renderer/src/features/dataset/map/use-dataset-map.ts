@@ -2,6 +2,7 @@ import { useCallback, useEffect, useRef, useState } from 'react';
 import type { DatasetMap, DatasetMapMethod, DatasetMapProgress } from '../../../../../app/domain/dataset-map';
 import type { AppError } from '../../../../../app/ipc/result';
 import { call, desktop } from '../../../bridge/desktop';
+import { useProjectEventCount } from '../../../bridge/use-project-event';
 
 /** Where the map stands: loading it, none yet, no model to make one, computing, shown, or failed. */
 export type DatasetMapState =
@@ -62,6 +63,13 @@ export function useDatasetMap(projectId: string, dataVersion: number): DatasetMa
   useEffect(() => {
     void load();
   }, [load, dataVersion]);
+
+  // Without a model, a run finishing may bring one: look again when runs change.
+  const runEvents = useProjectEventCount('training:status', projectId);
+  const waitingForModel = state.kind === 'no-model';
+  useEffect(() => {
+    if (waitingForModel && runEvents > 0) void load();
+  }, [load, runEvents, waitingForModel]);
 
   useEffect(() => {
     const api = desktop();
