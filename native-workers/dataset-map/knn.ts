@@ -1,18 +1,26 @@
 /**
  * Exact k nearest neighbours (squared Euclidean) of every point among all points, by blocked brute force on the
- * KernelSet's dense (GEMM) kernel: for a block of B query rows q and all points p,
+ * KernelSet's GEMM. For a block of query rows q and a chunk of points p,
  *
- *   score(q, p) = q·p − ½‖p‖²     (a dense layer with weight = the points and bias = −½‖p‖²)
+ *   score(q, p) = q·p − ½‖p‖²
  *
- * is largest exactly where ‖q − p‖² = ‖q‖² − 2·score is smallest, so each row keeps its k largest scores. The
- * GEMM is the native/wasm kernel the network runs on (60,000² × 50 multiply-adds in a few seconds), and the
- * per-row top-k scan rejects almost every candidate with one comparison. A point is never its own neighbour;
+ * is largest exactly where ‖q − p‖² = ‖q‖² − 2·score is smallest, so each row keeps its k largest scores.
+ *
+ * Why a 1×1 convolution and not the dense kernel: denseForward is C = A·Bᵀ, one horizontal vector sum per score
+ * (and, at 50 dims, a scalar tail after three AVX-512 vectors) — that and a 128 × 60,000 score block (30 MB, far
+ * out of cache, written by C and read back by JS) made 60,000 points take ~100 s. A 1×1 convolution is the
+ * register-tiled C = A·B, vectorised along the points: the points are stored transposed, [dims + 1, chunk], with
+ * −½‖p‖² as the extra row and 1 as the queries' extra column, so the GEMM yields the scores directly. Score blocks
+ * are QUERY_BLOCK × POINT_CHUNK (2 MB), hot in cache when the JS scan reads them; the scan rejects almost every
+ * candidate with one comparison against the row's current k-th best score. A point is never its own neighbour;
  * ties go to the smaller index.
  */
-import type { KernelSet } from '../cnn/kernel-set';
+import type { Conv2dShape, KernelSet } from '../cnn/kernel-set';
 
-/** Query rows per GEMM block (the score block is BLOCK × count float32). */
-const BLOCK = 128;
+/** Query rows per GEMM call (the conv's output channels). */
+const QUERY_BLOCK = 128;
+/** Points per GEMM call (the conv's image width). */
+const POINT_CHUNK = 4096;
 
 export interface KnnResult {
   /** [count, k] neighbour indices, nearest first. */
@@ -22,7 +30,18 @@ export interface KnnResult {
   k: number;
 }
 
-/** The k (≤ count − 1) nearest neighbours of each row of x [count, dims]; onBlock(done, total) reports progress. */
+/** The points of [from, from + w) transposed to [dims + 1, w], the last row −½‖p‖². */
+function transposedChunk(x: Float32Array, dims: number, from: number, w: number, halfNorm: Float32Array) {
+  const t = new Float32Array((dims + 1) * w);
+  for (let j = 0; j < w; j++) {
+    const o = (from + j) * dims;
+    for (let d = 0; d < dims; d++) t[d * w + j] = x[o + d];
+    t[dims * w + j] = halfNorm[from + j];
+  }
+  return t;
+}
+
+/** The k (≤ count − 1) nearest neighbours of each row of x [count, dims]; onBlock(done, total) reports progress; `blocks` only for tests. */
 export function nearestNeighbours(
   kernels: KernelSet,
   x: Float32Array,
@@ -30,7 +49,10 @@ export function nearestNeighbours(
   dims: number,
   kWanted: number,
   onBlock?: (done: number, total: number) => void,
+  blocks: { queries: number; points: number } = { queries: QUERY_BLOCK, points: POINT_CHUNK },
 ): KnnResult {
+  const queryBlock = blocks.queries;
+  const pointChunk = blocks.points;
   const k = Math.max(0, Math.min(kWanted, count - 1));
   const indices = new Int32Array(count * k);
   const distances = new Float32Array(count * k);
@@ -43,41 +65,76 @@ export function nearestNeighbours(
     norm[p] = s;
     halfNorm[p] = -0.5 * s;
   }
-  const scores = new Float32Array(Math.min(BLOCK, count) * count);
-  const bestScore = new Float64Array(k);
-  const bestIndex = new Int32Array(k);
-  for (let from = 0; from < count; from += BLOCK) {
-    const b = Math.min(BLOCK, count - from);
-    const block = scores.subarray(0, b * count);
-    kernels.denseForward(
-      { batch: b, inFeatures: dims, outFeatures: count },
-      x.subarray(from * dims, (from + b) * dims),
-      x,
-      halfNorm,
-      block,
-    );
+  const width = dims + 1;
+  const chunks: Float32Array[] = [];
+  for (let from = 0; from < count; from += pointChunk)
+    chunks.push(transposedChunk(x, dims, from, Math.min(pointChunk, count - from), halfNorm));
+  const queries = new Float32Array(Math.min(queryBlock, count) * width);
+  const scores = new Float32Array(Math.min(queryBlock, count) * Math.min(pointChunk, count));
+  // each block row's sorted (descending) best list and its k-th score, kept across point chunks
+  const bestScore = new Float64Array(queryBlock * k);
+  const bestIndex = new Int32Array(queryBlock * k);
+  const filled = new Int32Array(queryBlock);
+  const threshold = new Float64Array(queryBlock);
+  const shape: Conv2dShape = {
+    batch: 1,
+    inChannels: width,
+    inHeight: 1,
+    inWidth: 0,
+    outChannels: 0,
+    kernelHeight: 1,
+    kernelWidth: 1,
+    strideH: 1,
+    strideW: 1,
+    padTop: 0,
+    padLeft: 0,
+    outHeight: 1,
+    outWidth: 0,
+  };
+  for (let from = 0; from < count; from += queryBlock) {
+    const b = Math.min(queryBlock, count - from);
+    for (let r = 0; r < b; r++) {
+      queries.set(x.subarray((from + r) * dims, (from + r + 1) * dims), r * width);
+      queries[r * width + dims] = 1;
+    }
+    filled.fill(0);
+    threshold.fill(-Infinity);
+    for (let c = 0; c < chunks.length; c++) {
+      const p0 = c * pointChunk;
+      const w = Math.min(pointChunk, count - p0);
+      shape.inWidth = shape.outWidth = w;
+      shape.outChannels = b;
+      const block = scores.subarray(0, b * w);
+      kernels.conv2dForward(shape, chunks[c], queries.subarray(0, b * width), null, block);
+      for (let r = 0; r < b; r++) {
+        const o = r * w;
+        const own = from + r - p0; // the query's own column in this chunk: never a candidate
+        if (own >= 0 && own < w) block[o + own] = -Infinity;
+        const best = r * k;
+        let n = filled[r];
+        let t = threshold[r]; // −∞ until the list is full, then its k-th (smallest) score
+        for (let j = 0; j < w; j++) {
+          const s = block[o + j];
+          if (!(s > t)) continue; // the hot path: one comparison per candidate
+          let i = n < k ? n++ : k - 1; // insert into the sorted list, dropping its last when full
+          while (i > 0 && bestScore[best + i - 1] < s) {
+            bestScore[best + i] = bestScore[best + i - 1];
+            bestIndex[best + i] = bestIndex[best + i - 1];
+            i--;
+          }
+          bestScore[best + i] = s;
+          bestIndex[best + i] = p0 + j;
+          if (n === k) t = bestScore[best + k - 1];
+        }
+        filled[r] = n;
+        threshold[r] = t;
+      }
+    }
     for (let r = 0; r < b; r++) {
       const q = from + r;
-      let filled = 0;
-      let threshold = -Infinity; // the k-th best score so far
-      const o = r * count;
-      for (let p = 0; p < count; p++) {
-        const s = block[o + p];
-        if ((filled === k && s <= threshold) || p === q) continue;
-        // insert into the sorted (descending) top list
-        let i = filled < k ? filled++ : k - 1;
-        while (i > 0 && bestScore[i - 1] < s) {
-          bestScore[i] = bestScore[i - 1];
-          bestIndex[i] = bestIndex[i - 1];
-          i--;
-        }
-        bestScore[i] = s;
-        bestIndex[i] = p;
-        if (filled === k) threshold = bestScore[k - 1];
-      }
       for (let i = 0; i < k; i++) {
-        indices[q * k + i] = bestIndex[i];
-        distances[q * k + i] = Math.max(0, norm[q] - 2 * bestScore[i]);
+        indices[q * k + i] = bestIndex[r * k + i];
+        distances[q * k + i] = Math.max(0, norm[q] - 2 * bestScore[r * k + i]);
       }
     }
     onBlock?.(from + b, count);

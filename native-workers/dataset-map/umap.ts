@@ -1,22 +1,36 @@
 /**
- * UMAP (umap-js) of the PCA-reduced embeddings to 2-D, seeded: umap-js draws every random number (initial layout,
- * negative samples) from the `random` function it is given, here a seeded xoshiro (cnn/rng.ts), so the same input
- * and seed give the same coordinates. Its neighbour graph is our exact kNN (setPrecomputedKNN): umap-js's own
- * approximate search (NN-descent) would be slower and its randomness another source of drift.
+ * UMAP of the PCA-reduced embeddings to 2-D, our own typed-array implementation (umap/): the fuzzy simplicial set
+ * of our exact kNN graph (umap/fuzzy-set.ts), a start from the first two principal components (umap/init.ts) and
+ * umap-learn's SGD layout (umap/layout.ts). Seeded: every random number comes from one xoshiro (cnn/rng.ts) in a
+ * fixed order, so the same input and seed give identical coordinates.
  */
-import { UMAP } from 'umap-js';
 import { Rng } from '../cnn/rng';
 import type { KnnResult } from './knn';
+import { fuzzySimplicialSet } from './umap/fuzzy-set';
+import { pcaInit } from './umap/init';
+import { optimizeLayout } from './umap/layout';
 
+/** umap-learn's n_neighbors (it counts the point itself): the kNN search keeps UMAP_NEIGHBOURS − 1 others. */
 export const UMAP_NEIGHBOURS = 15;
-/**
- * Optimisation epochs. umap-js picks 500 up to 10,000 points and 200 above; its step is plain JS over number[][]
- * (10,000 points × 500 epochs took 89 s on a loaded 2-core machine), so every map gets 200: the clusters are
- * formed by then, and the time per map roughly halves at 10,000 points.
- */
-export const UMAP_EPOCHS = 200;
 
-/** 2-D UMAP of x [count, dims] with its kNN graph (k ≥ UMAP_NEIGHBOURS − 1); onEpoch(done, total). */
+/** Optimisation epochs: umap-learn's defaults, 500 up to 10,000 points and 200 above (each epoch costs more). */
+export function umapEpochs(count: number): number {
+  return count > 10_000 ? 200 : 500;
+}
+
+/** The kNN graph cut to its first k columns (the search may have kept more for the disagreement marks). */
+function firstNeighbours(knn: KnnResult, count: number, k: number): KnnResult {
+  if (knn.k <= k) return knn;
+  const indices = new Int32Array(count * k);
+  const distances = new Float32Array(count * k);
+  for (let p = 0; p < count; p++) {
+    indices.set(knn.indices.subarray(p * knn.k, p * knn.k + k), p * k);
+    distances.set(knn.distances.subarray(p * knn.k, p * knn.k + k), p * k);
+  }
+  return { indices, distances, k };
+}
+
+/** 2-D UMAP of x [count, dims] (PCA projections, largest variance first) with its kNN graph; onEpoch(done, total). */
 export function umap2d(
   x: Float32Array,
   count: number,
@@ -25,41 +39,15 @@ export function umap2d(
   seed: number,
   onEpoch?: (done: number, total: number) => void,
 ): { x: Float32Array; y: Float32Array } {
-  const neighbours = Math.min(UMAP_NEIGHBOURS, count);
   const rng = new Rng(seed);
-  const umap = new UMAP({
-    nComponents: 2,
-    nNeighbors: neighbours,
-    minDist: 0.1,
-    nEpochs: UMAP_EPOCHS,
-    random: () => rng.uniform(),
-  });
-  // umap-js expects each point's own index first (distance 0), as its own search returns it
-  const indices: number[][] = [];
-  const distances: number[][] = [];
-  for (let p = 0; p < count; p++) {
-    const row = [p];
-    const dist = [0];
-    for (let i = 0; i < neighbours - 1 && i < knn.k; i++) {
-      row.push(knn.indices[p * knn.k + i]);
-      dist.push(Math.sqrt(knn.distances[p * knn.k + i]));
-    }
-    indices.push(row);
-    distances.push(dist);
-  }
-  umap.setPrecomputedKNN(indices, distances);
-  const rows: number[][] = [];
-  for (let p = 0; p < count; p++) rows.push(Array.from(x.subarray(p * dims, (p + 1) * dims)));
-  const epochs = umap.initializeFit(rows);
-  for (let e = 0; e < epochs; e++) {
-    umap.step();
-    onEpoch?.(e + 1, epochs);
-  }
-  const embedding = umap.getEmbedding();
+  const neighbours = firstNeighbours(knn, count, UMAP_NEIGHBOURS - 1);
+  const graph = fuzzySimplicialSet(neighbours, count, neighbours.k + 1);
+  const xy = pcaInit(x, count, dims, rng);
+  optimizeLayout(xy, graph, { epochs: umapEpochs(count), rng, onEpoch });
   const out = { x: new Float32Array(count), y: new Float32Array(count) };
   for (let p = 0; p < count; p++) {
-    out.x[p] = embedding[p][0];
-    out.y[p] = embedding[p][1];
+    out.x[p] = xy[2 * p];
+    out.y[p] = xy[2 * p + 1];
   }
   return out;
 }

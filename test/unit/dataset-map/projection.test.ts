@@ -55,11 +55,13 @@ describe('exact kNN', () => {
     ['reference', referenceKernels],
     ['fast', fastKernels()],
   ] as const)
-    it(`equals brute force on random data (${name} kernels, across GEMM blocks)`, () => {
-      const count = 300; // > one block of 128 query rows
+    it(`equals brute force on random data (${name} kernels, across query blocks and point chunks)`, () => {
+      const count = 300; // > one block of 128 query rows; with 64-point chunks, > 4 chunks (the last partial)
       const dims = 7;
       const x = randomData(count, dims, 5);
-      const knn = nearestNeighbours(kernels, x, count, dims, 10);
+      const knn = nearestNeighbours(kernels, x, count, dims, 10, undefined, { queries: 48, points: 64 });
+      const defaults = nearestNeighbours(kernels, x, count, dims, 10);
+      expect(Array.from(defaults.indices)).toEqual(Array.from(knn.indices));
       expect(knn.k).toBe(10);
       const expected = bruteForce(x, count, dims, 10);
       for (let q = 0; q < count; q++) {
