@@ -14,6 +14,12 @@
  * are QUERY_BLOCK × POINT_CHUNK (2 MB), hot in cache when the JS scan reads them; the scan rejects almost every
  * candidate with one comparison against the row's current k-th best score. A point is never its own neighbour;
  * ties go to the smaller index.
+ *
+ * Pruning, still exact: points and queries are sorted by their first coordinate (the first principal component,
+ * the widest spread), so a chunk of points spans an interval [lo, hi] of it, and ‖q − p‖² ≥ gap(q₀, [lo, hi])².
+ * A query block visits chunks nearest-interval first and skips a chunk once, for every query of the block, that
+ * bound exceeds its current k-th distance by a margin far above float32 rounding of the scores (so a skipped
+ * point could never have been accepted).
  */
 import type { Conv2dShape, KernelSet } from '../cnn/kernel-set';
 
@@ -57,18 +63,33 @@ export function nearestNeighbours(
   const indices = new Int32Array(count * k);
   const distances = new Float32Array(count * k);
   if (k === 0) return { indices, distances, k };
+  // order[i]: the original index of the i-th point by first coordinate (ties by index); xs: the sorted rows
+  const order = Int32Array.from({ length: count }, (_, i) => i).sort(
+    (a, b) => x[a * dims] - x[b * dims] || a - b,
+  );
+  const xs = new Float32Array(count * dims);
+  for (let i = 0; i < count; i++) xs.set(x.subarray(order[i] * dims, (order[i] + 1) * dims), i * dims);
   const halfNorm = new Float32Array(count);
   const norm = new Float64Array(count);
+  let maxNorm = 0;
   for (let p = 0; p < count; p++) {
     let s = 0;
-    for (let d = 0; d < dims; d++) s += x[p * dims + d] * x[p * dims + d];
+    for (let d = 0; d < dims; d++) s += xs[p * dims + d] * xs[p * dims + d];
     norm[p] = s;
     halfNorm[p] = -0.5 * s;
+    maxNorm = Math.max(maxNorm, s);
   }
   const width = dims + 1;
   const chunks: Float32Array[] = [];
-  for (let from = 0; from < count; from += pointChunk)
-    chunks.push(transposedChunk(x, dims, from, Math.min(pointChunk, count - from), halfNorm));
+  const chunkLo: number[] = [];
+  const chunkHi: number[] = [];
+  for (let from = 0; from < count; from += pointChunk) {
+    const w = Math.min(pointChunk, count - from);
+    chunks.push(transposedChunk(xs, dims, from, w, halfNorm));
+    chunkLo.push(xs[from * dims]);
+    chunkHi.push(xs[(from + w - 1) * dims]);
+  }
+  const gap = (v: number, c: number) => Math.max(0, chunkLo[c] - v, v - chunkHi[c]);
   const queries = new Float32Array(Math.min(queryBlock, count) * width);
   const scores = new Float32Array(Math.min(queryBlock, count) * Math.min(pointChunk, count));
   // each block row's sorted (descending) best list and its k-th score, kept across point chunks
@@ -94,12 +115,26 @@ export function nearestNeighbours(
   for (let from = 0; from < count; from += queryBlock) {
     const b = Math.min(queryBlock, count - from);
     for (let r = 0; r < b; r++) {
-      queries.set(x.subarray((from + r) * dims, (from + r + 1) * dims), r * width);
+      queries.set(xs.subarray((from + r) * dims, (from + r + 1) * dims), r * width);
       queries[r * width + dims] = 1;
     }
     filled.fill(0);
     threshold.fill(-Infinity);
-    for (let c = 0; c < chunks.length; c++) {
+    const qLo = xs[from * dims];
+    const qHi = xs[(from + b - 1) * dims];
+    const visit = chunks.map((_, c) => c);
+    visit.sort(
+      (c1, c2) => Math.max(gap(qLo, c1), gap(qHi, c1)) - Math.max(gap(qLo, c2), gap(qHi, c2)) || c1 - c2,
+    );
+    for (const c of visit) {
+      let needed = false;
+      for (let r = 0; r < b && !needed; r++) {
+        const q = from + r;
+        const g = gap(xs[q * dims], c);
+        const kth = norm[q] - 2 * threshold[r]; // +∞ while the list is not full
+        needed = g * g <= kth + 1e-3 * (norm[q] + maxNorm) + 1e-6;
+      }
+      if (!needed) continue;
       const p0 = c * pointChunk;
       const w = Math.min(pointChunk, count - p0);
       shape.inWidth = shape.outWidth = w;
@@ -109,21 +144,26 @@ export function nearestNeighbours(
       for (let r = 0; r < b; r++) {
         const o = r * w;
         const own = from + r - p0; // the query's own column in this chunk: never a candidate
-        if (own >= 0 && own < w) block[o + own] = -Infinity;
+        if (own >= 0 && own < w) block[o + own] = NaN; // fails every comparison
         const best = r * k;
         let n = filled[r];
         let t = threshold[r]; // −∞ until the list is full, then its k-th (smallest) score
         for (let j = 0; j < w; j++) {
           const s = block[o + j];
-          if (!(s > t)) continue; // the hot path: one comparison per candidate
+          if (!(s >= t)) continue; // the hot path: one comparison per candidate
+          const id = order[p0 + j];
+          if (s === t && n === k && id > bestIndex[best + k - 1]) continue; // a tie: the smaller index stays
           let i = n < k ? n++ : k - 1; // insert into the sorted list, dropping its last when full
-          while (i > 0 && bestScore[best + i - 1] < s) {
+          while (
+            i > 0 &&
+            (bestScore[best + i - 1] < s || (bestScore[best + i - 1] === s && bestIndex[best + i - 1] > id))
+          ) {
             bestScore[best + i] = bestScore[best + i - 1];
             bestIndex[best + i] = bestIndex[best + i - 1];
             i--;
           }
           bestScore[best + i] = s;
-          bestIndex[best + i] = p0 + j;
+          bestIndex[best + i] = id;
           if (n === k) t = bestScore[best + k - 1];
         }
         filled[r] = n;
@@ -132,9 +172,10 @@ export function nearestNeighbours(
     }
     for (let r = 0; r < b; r++) {
       const q = from + r;
+      const row = order[q] * k;
       for (let i = 0; i < k; i++) {
-        indices[q * k + i] = bestIndex[r * k + i];
-        distances[q * k + i] = Math.max(0, norm[q] - 2 * bestScore[r * k + i]);
+        indices[row + i] = bestIndex[r * k + i];
+        distances[row + i] = Math.max(0, norm[q] - 2 * bestScore[r * k + i]);
       }
     }
     onBlock?.(from + b, count);

@@ -77,6 +77,20 @@ describe('exact kNN', () => {
       }
     });
 
+  it('equals brute force where the first-coordinate bound prunes chunks, ties to the smaller index', () => {
+    const count = 400;
+    const dims = 5;
+    const x = randomData(count, dims, 8);
+    for (let p = 0; p < count; p++) x[p * dims] *= 10; // wide: many chunks skipped, some neighbours in the next
+    for (let d = 0; d < dims; d++) x[7 * dims + d] = x[300 * dims + d]; // an exact duplicate (a tie)
+    const knn = nearestNeighbours(fastKernels(), x, count, dims, 10, undefined, { queries: 32, points: 32 });
+    const expected = bruteForce(x, count, dims, 10);
+    for (let q = 0; q < count; q++)
+      expect(Array.from(knn.indices.subarray(q * 10, q * 10 + 10)), `row ${q}`).toEqual(expected[q]);
+    expect(knn.indices[7 * 10]).toBe(300);
+    expect(knn.indices[300 * 10]).toBe(7);
+  });
+
   it('caps k at count − 1', () => {
     const knn = nearestNeighbours(referenceKernels, randomData(4, 3, 1), 4, 3, 10);
     expect(knn.k).toBe(3);
