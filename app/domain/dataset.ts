@@ -80,13 +80,63 @@ export interface ImageDetails extends ImageSummary {
   channels: number;
   hasAlpha: boolean;
   /** Each change of label, oldest first; `label` null = unlabeled. */
-  labelHistory: { label: string | null; at: string; cause: string }[];
+  labelHistory: { label: string | null; at: string; cause: LabelChangeCause }[];
 }
+
+/**
+ * Why an image's label changed (label_history.cause): its import, a labeling action of the user, an accepted model
+ * suggestion, an undo or redo of one of those, or a history row written before causes were codes ('other').
+ */
+export type LabelChangeCause =
+  'import' | 'label' | 'suggestion' | 'merge-labels' | 'delete-label' | 'undo' | 'redo' | 'other';
+
+/**
+ * Why an import could not use a file. The page words it from the code and `params`; `reason` stays the technical
+ * detail in English (the CLI prints it). 'unknown': an issue recorded before codes existed.
+ */
+export type ImportIssueCode =
+  /** File system: the path does not exist, cannot be read, or failed to read. */
+  | 'not-found'
+  | 'permission-denied'
+  | 'symlink-loop'
+  | 'io-error'
+  | 'read-failed'
+  /** A folder that cannot be listed or opened. */
+  | 'folder-unreadable'
+  /** Not a regular file or folder (device, socket, fifo). */
+  | 'not-a-file'
+  /** The extension is not an image one; params.ext ('' = no extension). */
+  | 'not-an-image-file'
+  | 'broken-symlink'
+  /** A symbolic link pointing outside the chosen folder (not followed). */
+  | 'symlink-outside'
+  | 'empty-file'
+  /** The file is larger than the import reads; params.mebibytes. */
+  | 'file-too-large'
+  /** The image has more pixels than allowed; params.width, height, megapixels, limitMegapixels. */
+  | 'too-large'
+  /** A recognised image of a format the app does not import; params.format. */
+  | 'unsupported-format'
+  /** HEIC (HEVC) images: this build cannot decode them. */
+  | 'heic-unsupported'
+  /** The header's size or pixel type makes no sense. */
+  | 'invalid-header'
+  /** The bytes are not an image this app can read. */
+  | 'not-an-image'
+  | 'truncated'
+  /** The image data is damaged (decoding failed). */
+  | 'corrupt'
+  /** The same bytes as a file that already failed in this import. */
+  | 'same-as-failed'
+  | 'unknown';
 
 /** One file an import could not use. */
 export interface ImportIssue {
   path: string;
+  /** Technical English detail (the CLI prints it); the page words `code` + `params` instead. */
   reason: string;
+  code: ImportIssueCode;
+  params?: Record<string, string | number>;
 }
 
 /** The outcome of one import (the CLI's `import --json` prints exactly this). */
@@ -157,6 +207,28 @@ export interface DatasetStats {
 
 export type HealthSeverity = 'info' | 'warning' | 'error';
 
+/**
+ * The numbers a health issue is worded from (the page words `kind` + params; `message` is the CLI's English).
+ * `count` is always the number of images the issue is about, and `imageIds` are those images (capped at 200).
+ */
+export interface HealthIssueParams {
+  /** Images the issue is about (same as HealthIssue.count). */
+  images?: number;
+  /** 'leakage': groups of near-identical pictures spread over splits. */
+  groups?: number;
+  /** 'imbalance': largest/smallest label count, rounded to 0.1, and the limit it is above. */
+  ratio?: number;
+  limit?: number;
+  /** Labels concerned with their image counts ('imbalance': the largest and the smallest; 'too-few': those below limit). */
+  labels?: { name: string; count: number }[];
+  /** 'empty-split': the split without images. */
+  split?: SplitName;
+  /** 'tiny-images': the side (px) below which an image counts as tiny. */
+  side?: number;
+  /** 'unreadable': files that failed to import (not images). */
+  files?: number;
+}
+
 export interface HealthIssue {
   kind:
     | 'empty'
@@ -170,10 +242,13 @@ export interface HealthIssue {
     | 'unreadable'
     | 'empty-split';
   severity: HealthSeverity;
+  /** English sentence for the CLI; the page words `kind` + `params`. */
   message: string;
+  params: HealthIssueParams;
   /** Image ids (capped at 200) or label ids the issue is about. */
   imageIds?: number[];
   labelIds?: number[];
+  /** Images the issue is about (for 'unreadable': files; for 'empty-split'/'empty': 0). */
   count?: number;
 }
 
@@ -192,12 +267,38 @@ export interface HealthReport {
   issues: HealthIssue[];
 }
 
+/**
+ * What one undoable action did, as data the page words (the CLI words it in main/cli/dataset-text.ts).
+ * `label: null` = unlabeled. 'other': an action recorded before descriptions were data (its English text).
+ */
+export type ActionDescription =
+  | { kind: 'label'; count: number; label: string | null }
+  | { kind: 'accept-suggestions'; count: number }
+  | { kind: 'remove'; count: number }
+  | { kind: 'restore'; count: number }
+  | { kind: 'split'; count: number; split: SplitName | null }
+  | { kind: 'create-label'; label: string }
+  | { kind: 'rename-label'; from: string; to: string }
+  | { kind: 'recolor-label'; label: string }
+  | { kind: 'merge-labels'; sources: string[]; target: string; count: number }
+  | { kind: 'delete-label'; label: string; count: number }
+  | { kind: 'other'; text: string };
+
 export interface UndoState {
   canUndo: boolean;
   canRedo: boolean;
+  /** English descriptions (legacy; the CLI's wording). The page should word `undoAction`/`redoAction`. */
   undoDescription: string | null;
   redoDescription: string | null;
+  undoAction: ActionDescription | null;
+  redoAction: ActionDescription | null;
 }
+
+/** What `dataset:importStatus` answers. */
+export type ImportStatus =
+  | { importId: string; state: 'running'; progress: ImportProgress | null }
+  | { importId: string; state: 'finished'; summary: ImportSummary }
+  | { importId: string; state: 'interrupted'; startedAt: string };
 
 export interface ExportResult {
   dir: string;

@@ -1,12 +1,12 @@
 import { z } from 'zod';
 import type {
+  ActionDescription,
   DatasetStats,
   ExportResult,
   HealthReport,
   ImageDetails,
   ImagePage,
-  ImportProgress,
-  ImportSummary,
+  ImportStatus,
   LabelInfo,
   UndoState,
 } from '../../domain/dataset';
@@ -39,12 +39,6 @@ const filter = z.discriminatedUnion('kind', [
 ]);
 const sortKey = z.enum(['name', 'added', 'label', 'confidence']);
 
-/** What `dataset:importStatus` answers. */
-export type ImportStatusValue =
-  | { importId: string; state: 'running'; progress: ImportProgress | null }
-  | { importId: string; state: 'finished'; summary: ImportSummary }
-  | { importId: string; state: 'interrupted'; startedAt: string };
-
 /** Invoke channels of the dataset and labels domains. */
 export const datasetChannels = {
   /** Starts importing files/folders; answers at once. Progress: `dataset:importProgress`; end: `dataset:importFinished`. */
@@ -68,7 +62,7 @@ export const datasetChannels = {
       .strict(),
   ),
   'dataset:cancelImport': invoke<{ cancelled: boolean }>()(z.object({ projectId, importId }).strict()),
-  'dataset:importStatus': invoke<ImportStatusValue>()(z.object({ projectId, importId }).strict()),
+  'dataset:importStatus': invoke<ImportStatus>()(z.object({ projectId, importId }).strict()),
   'dataset:listImports': invoke<
     { importId: string; startedAt: string; finishedAt: string | null; status: string; imported: number }[]
   >()(z.object({ projectId }).strict()),
@@ -122,8 +116,12 @@ export const datasetChannels = {
   'dataset:setSplit': invoke<{ changed: number }>()(
     z.object({ projectId, imageIds, split: split.nullable() }).strict(),
   ),
-  'dataset:undo': invoke<UndoState & { undone: string | null }>()(z.object({ projectId }).strict()),
-  'dataset:redo': invoke<UndoState & { redone: string | null }>()(z.object({ projectId }).strict()),
+  'dataset:undo': invoke<UndoState & { undone: string | null; undoneAction: ActionDescription | null }>()(
+    z.object({ projectId }).strict(),
+  ),
+  'dataset:redo': invoke<UndoState & { redone: string | null; redoneAction: ActionDescription | null }>()(
+    z.object({ projectId }).strict(),
+  ),
   'dataset:undoState': invoke<UndoState>()(z.object({ projectId }).strict()),
   /** Re-decodes every original into the tensor cache (repair; not needed in normal use). */
   'dataset:rebuildTensors': invoke<{ rebuilt: number; failed: { imageId: number; reason: string }[] }>()(

@@ -3,6 +3,7 @@ import { migration002 } from './002-dataset';
 import { migration003 } from './003-image-order';
 import { migration004 } from './004-runs';
 import { migration005 } from './005-suggestions';
+import { migration006 } from './006-import-issue-codes';
 
 /** One schema step; `version` numbers are consecutive from 1 and never change once released. */
 export interface Migration {
@@ -18,4 +19,5 @@ export const projectMigrations: readonly Migration[] = [
   migration003,
   migration004,
   migration005,
+  migration006,
 ];

@@ -1,4 +1,5 @@
-import type { UndoState } from '../../../app/domain/dataset';
+import type { ActionDescription, LabelChangeCause, UndoState } from '../../../app/domain/dataset';
+import { actionText } from '../../cli/dataset-text';
 import type { Db } from '../../db/open-database';
 
 /** A label row as the action log stores it. */
@@ -30,7 +31,7 @@ export function applyOps(
   db: Db,
   ops: Op[],
   direction: 'forward' | 'backward',
-  cause: string,
+  cause: LabelChangeCause,
   now: string,
 ): void {
   const list = direction === 'forward' ? ops : [...ops].reverse();
@@ -93,44 +94,68 @@ export function applyOps(
 }
 
 /**
- * Applies a new action and records it (discarding the redo stack). Call inside a transaction. `cause` goes into
- * the label history (default: the description; accepted suggestions say 'suggestion').
+ * The action log's `description` column holds the ActionDescription as JSON; rows written before it was data
+ * hold an English sentence, answered as `{kind: 'other', text}`.
  */
-export function recordAction(db: Db, description: string, ops: Op[], now: string, cause = description): void {
+export function parseActionDescription(stored: string): ActionDescription {
+  if (stored.startsWith('{')) {
+    try {
+      const value = JSON.parse(stored) as ActionDescription;
+      if (typeof value?.kind === 'string') return value;
+    } catch {
+      // An English description that happens to start with a brace: fall through.
+    }
+  }
+  return { kind: 'other', text: stored };
+}
+
+/**
+ * Applies a new action and records it (discarding the redo stack). Call inside a transaction. `cause` goes into
+ * the label history of the images it relabels.
+ */
+export function recordAction(
+  db: Db,
+  description: ActionDescription,
+  ops: Op[],
+  now: string,
+  cause: LabelChangeCause = 'label',
+): void {
   applyOps(db, ops, 'forward', cause, now);
   db.prepare('DELETE FROM actions WHERE undone = 1').run();
   db.prepare('INSERT INTO actions (description, ops, at) VALUES (?, ?, ?)').run(
-    description,
+    JSON.stringify(description),
     JSON.stringify(ops),
     now,
   );
   db.prepare('DELETE FROM actions WHERE id <= (SELECT MAX(id) FROM actions) - ?').run(MAX_ACTIONS);
 }
 
-/** Undoes the latest action; returns its description, or null when there is nothing to undo. */
-export function undo(db: Db, now: string): string | null {
+/** Undoes or redoes one logged action; returns its description, or null when there is none. */
+function replay(db: Db, direction: 'undo' | 'redo', now: string): ActionDescription | null {
   return db.transaction(() => {
     const row = db
-      .prepare('SELECT id, description, ops FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1')
+      .prepare(
+        direction === 'undo'
+          ? 'SELECT id, description, ops FROM actions WHERE undone = 0 ORDER BY id DESC LIMIT 1'
+          : 'SELECT id, description, ops FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1',
+      )
       .get() as { id: number; description: string; ops: string } | undefined;
     if (!row) return null;
-    applyOps(db, JSON.parse(row.ops) as Op[], 'backward', `undo: ${row.description}`, now);
-    db.prepare('UPDATE actions SET undone = 1 WHERE id = ?').run(row.id);
-    return row.description;
+    const ops = JSON.parse(row.ops) as Op[];
+    applyOps(db, ops, direction === 'undo' ? 'backward' : 'forward', direction, now);
+    db.prepare('UPDATE actions SET undone = ? WHERE id = ?').run(direction === 'undo' ? 1 : 0, row.id);
+    return parseActionDescription(row.description);
   })();
 }
 
+/** Undoes the latest action; returns its description, or null when there is nothing to undo. */
+export function undo(db: Db, now: string): ActionDescription | null {
+  return replay(db, 'undo', now);
+}
+
 /** Redoes the most recently undone action; returns its description, or null. */
-export function redo(db: Db, now: string): string | null {
-  return db.transaction(() => {
-    const row = db
-      .prepare('SELECT id, description, ops FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1')
-      .get() as { id: number; description: string; ops: string } | undefined;
-    if (!row) return null;
-    applyOps(db, JSON.parse(row.ops) as Op[], 'forward', `redo: ${row.description}`, now);
-    db.prepare('UPDATE actions SET undone = 0 WHERE id = ?').run(row.id);
-    return row.description;
-  })();
+export function redo(db: Db, now: string): ActionDescription | null {
+  return replay(db, 'redo', now);
 }
 
 export function undoState(db: Db): UndoState {
@@ -142,10 +167,14 @@ export function undoState(db: Db): UndoState {
     .prepare('SELECT description FROM actions WHERE undone = 1 ORDER BY id ASC LIMIT 1')
     .pluck()
     .get() as string | undefined;
+  const undoAction = u === undefined ? null : parseActionDescription(u);
+  const redoAction = r === undefined ? null : parseActionDescription(r);
   return {
-    canUndo: u !== undefined,
-    canRedo: r !== undefined,
-    undoDescription: u ?? null,
-    redoDescription: r ?? null,
+    canUndo: undoAction !== null,
+    canRedo: redoAction !== null,
+    undoDescription: undoAction && actionText(undoAction),
+    redoDescription: redoAction && actionText(redoAction),
+    undoAction,
+    redoAction,
   };
 }

@@ -2,11 +2,9 @@ import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
 import {
-  HEALTH_LIMITS,
-  SPLIT_NAMES,
+  type ActionDescription,
   type DatasetStats,
   type ExportResult,
-  type HealthIssue,
   type HealthReport,
   type ImageDetails,
   type ImageFilter,
@@ -15,19 +13,23 @@ import {
   type ImageSummary,
   type ImportOptions,
   type ImportProgress,
+  type ImportStatus,
   type ImportSummary,
+  type LabelChangeCause,
   type LabelInfo,
   type SplitName,
   type SplitRatios,
   type UndoState,
 } from '../../../app/domain/dataset';
 import { AppFailure } from '../../../app/ipc/result';
+import { actionText } from '../../cli/dataset-text';
 import type { Db } from '../../db/open-database';
 import type { ProjectStore } from '../project-store';
 import type { EventSink } from '../services';
 import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './actions';
 import { BlobStore } from './blob-store';
 import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
+import { healthReport } from './health';
 import { IMAGE_LIST_FROM, imageQuerySql } from './image-ids';
 import { emptyImportSummary, runImport, type ImportHooks } from './importer';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
@@ -41,10 +43,8 @@ interface ActiveImport {
   promise: Promise<ImportSummary>;
 }
 
-export type ImportStatus =
-  | { importId: string; state: 'running'; progress: ImportProgress | null }
-  | { importId: string; state: 'finished'; summary: ImportSummary }
-  | { importId: string; state: 'interrupted'; startedAt: string };
+/** Re-exported for callers that imported it from here; the type lives in app/domain/dataset.ts. */
+export type { ImportStatus };
 
 /** Columns of an image summary over IMAGE_LIST_FROM (image-ids.ts). */
 const IMAGE_COLUMNS = `i.id, i.sha256, i.file_name AS fileName, i.label_id AS labelId, l.name AS labelName, i.split,
@@ -339,7 +339,7 @@ export class DatasetService {
         before: rows.map((r) => r.removedAt),
         after: rows.map(() => (remove ? now : null)),
       };
-      recordAction(db, `${remove ? 'Remove' : 'Restore'} ${plural(rows.length, 'image')}`, [op], now);
+      recordAction(db, { kind: remove ? 'remove' : 'restore', count: rows.length }, [op], now);
       fillSplits(db);
       return rows.length;
     })();
@@ -392,7 +392,7 @@ export class DatasetService {
       };
       recordAction(
         db,
-        `Create label "${name}"`,
+        { kind: 'create-label', label: name },
         [{ t: 'labelRow', before: null, after: row }],
         row.created_at,
       );
@@ -411,7 +411,7 @@ export class DatasetService {
       if (before.name === name) return;
       recordAction(
         db,
-        `Rename label "${before.name}" to "${name}"`,
+        { kind: 'rename-label', from: before.name, to: name },
         [{ t: 'labelRow', before, after: { ...before, name } }],
         this.now(),
       );
@@ -426,7 +426,7 @@ export class DatasetService {
       const before = this.labelRow(db, labelId);
       recordAction(
         db,
-        `Recolour label "${before.name}"`,
+        { kind: 'recolor-label', label: before.name },
         [{ t: 'labelRow', before, after: { ...before, color } }],
         this.now(),
       );
@@ -460,9 +460,15 @@ export class DatasetService {
       ];
       recordAction(
         db,
-        `Merge ${sources.map((s) => `"${s.name}"`).join(', ')} into "${target.name}"`,
+        {
+          kind: 'merge-labels',
+          sources: sources.map((s) => s.name),
+          target: target.name,
+          count: rows.length,
+        },
         ops,
         this.now(),
+        'merge-labels',
       );
     })();
     this.changed(projectId, 'labels');
@@ -479,7 +485,13 @@ export class DatasetService {
         { t: 'label', ids, before: ids.map(() => labelId), after: ids.map(() => null) },
         { t: 'labelRow', before: row, after: null },
       ];
-      recordAction(db, `Delete label "${row.name}"`, ops, this.now());
+      recordAction(
+        db,
+        { kind: 'delete-label', label: row.name, count: ids.length },
+        ops,
+        this.now(),
+        'delete-label',
+      );
       return ids.length;
     })();
     this.changed(projectId, 'labels');
@@ -510,14 +522,7 @@ export class DatasetService {
           before: conflicted.map((r) => r.conflict),
           after: conflicted.map(() => null),
         });
-      recordAction(
-        db,
-        name === null
-          ? `Unlabel ${plural(rows.length, 'image')}`
-          : `Label ${plural(rows.length, 'image')} "${name}"`,
-        ops,
-        this.now(),
-      );
+      recordAction(db, { kind: 'label', count: rows.length, label: name }, ops, this.now());
       return rows.length;
     })();
     if (changed) this.changed(projectId, 'labels');
@@ -532,7 +537,12 @@ export class DatasetService {
   assignEach(
     projectId: string,
     pairs: { imageId: number; labelId: number }[],
-    options: { description: (changed: number) => string; cause: string; unlabeledOnly?: boolean },
+    options: {
+      /** Legacy English description (suggestions pass one); the action is logged as data from `cause`. */
+      description: (changed: number) => string;
+      cause: LabelChangeCause;
+      unlabeledOnly?: boolean;
+    },
   ): { changed: number; imageIds: number[] } {
     const db = this.db(projectId);
     const target = new Map(pairs.map((p) => [p.imageId, p.labelId]));
@@ -561,7 +571,11 @@ export class DatasetService {
           before: conflicted.map((r) => r.conflict),
           after: conflicted.map(() => null),
         });
-      recordAction(db, options.description(rows.length), ops, this.now(), options.cause);
+      const action: ActionDescription =
+        options.cause === 'suggestion'
+          ? { kind: 'accept-suggestions', count: rows.length }
+          : { kind: 'other', text: options.description(rows.length) };
+      recordAction(db, action, ops, this.now(), options.cause);
       return rows.map((r) => r.id);
     })();
     if (imageIds.length) this.changed(projectId, 'labels');
@@ -570,20 +584,20 @@ export class DatasetService {
 
   // ---------------------------------------------------------------- undo
 
-  undo(projectId: string): UndoState & { undone: string | null } {
+  undo(projectId: string): UndoState & { undone: string | null; undoneAction: ActionDescription | null } {
     const db = this.db(projectId);
-    const undone = undo(db, this.now());
+    const undoneAction = undo(db, this.now());
     db.transaction(() => fillSplits(db))();
-    if (undone) this.changed(projectId, 'undo');
-    return { ...undoState(db), undone };
+    if (undoneAction) this.changed(projectId, 'undo');
+    return { ...undoState(db), undone: undoneAction && actionText(undoneAction), undoneAction };
   }
 
-  redo(projectId: string): UndoState & { redone: string | null } {
+  redo(projectId: string): UndoState & { redone: string | null; redoneAction: ActionDescription | null } {
     const db = this.db(projectId);
-    const redone = redo(db, this.now());
+    const redoneAction = redo(db, this.now());
     db.transaction(() => fillSplits(db))();
-    if (redone) this.changed(projectId, 'redo');
-    return { ...undoState(db), redone };
+    if (redoneAction) this.changed(projectId, 'redo');
+    return { ...undoState(db), redone: redoneAction && actionText(redoneAction), redoneAction };
   }
 
   undoState(projectId: string): UndoState {
@@ -633,14 +647,7 @@ export class DatasetService {
         before: rows.map((r) => [r.split, r.splitSource]),
         after: rows.map(() => (split === null ? [null, null] : [split, 'manual'])),
       };
-      recordAction(
-        db,
-        split === null
-          ? `Reset split of ${plural(rows.length, 'image')}`
-          : `Move ${plural(rows.length, 'image')} to ${split}`,
-        [op],
-        this.now(),
-      );
+      recordAction(db, { kind: 'split', count: rows.length, split }, [op], this.now());
       fillSplits(db);
       return rows.length;
     })();
@@ -696,149 +703,7 @@ export class DatasetService {
   }
 
   health(projectId: string): HealthReport {
-    const db = this.db(projectId);
-    const stats = this.stats(projectId);
-    const issues: HealthIssue[] = [];
-    const perLabel = stats.perLabel.map(({ labelId, name, count }) => ({ labelId, name, count }));
-    const used = perLabel.filter((l) => l.count > 0);
-    const imbalanceRatio =
-      used.length >= 2 ? Math.max(...used.map((l) => l.count)) / Math.min(...used.map((l) => l.count)) : null;
-
-    if (stats.total === 0)
-      issues.push({ kind: 'empty', severity: 'error', message: 'The dataset has no images yet.' });
-    if (used.length < 2 && stats.total > 0) {
-      issues.push({
-        kind: 'too-few',
-        severity: 'error',
-        message: 'Training needs at least two labels with images.',
-      });
-    }
-    if (imbalanceRatio !== null && imbalanceRatio > HEALTH_LIMITS.imbalanceRatio) {
-      issues.push({
-        kind: 'imbalance',
-        severity: 'warning',
-        message: `Labels are imbalanced: the largest has ${imbalanceRatio.toFixed(1)}× as many images as the smallest.`,
-      });
-    }
-    const few = perLabel.filter((l) => l.count < HEALTH_LIMITS.minImagesPerLabel);
-    if (few.length) {
-      issues.push({
-        kind: 'too-few',
-        severity: 'warning',
-        message: `${plural(few.length, 'label')} with fewer than ${HEALTH_LIMITS.minImagesPerLabel} images: ${few.map((l) => `${l.name} (${l.count})`).join(', ')}.`,
-        labelIds: few.map((l) => l.labelId),
-      });
-    }
-    if (stats.unlabeled > 0) {
-      issues.push({
-        kind: 'unlabeled',
-        severity: 'info',
-        message: `${plural(stats.unlabeled, 'image')} unlabeled; they are not used for training.`,
-        count: stats.unlabeled,
-      });
-    }
-    const dupImages = db
-      .prepare('SELECT id FROM images WHERE dup_count > 0 AND removed_at IS NULL ORDER BY id LIMIT 200')
-      .pluck()
-      .all() as number[];
-    if (stats.duplicates > 0) {
-      issues.push({
-        kind: 'duplicates',
-        severity: 'info',
-        message: `${plural(stats.duplicates, 'duplicate file')} skipped (stored once).`,
-        imageIds: dupImages,
-        count: stats.duplicates,
-      });
-    }
-    const conflictIds = db
-      .prepare('SELECT id FROM images WHERE conflict IS NOT NULL AND removed_at IS NULL ORDER BY id')
-      .pluck()
-      .all() as number[];
-    if (conflictIds.length) {
-      issues.push({
-        kind: 'conflicts',
-        severity: 'warning',
-        message: `${plural(conflictIds.length, 'image')} imported under more than one label; choose the right one.`,
-        imageIds: conflictIds.slice(0, 200),
-        count: conflictIds.length,
-      });
-    }
-    // Same preprocessed picture (difference hash) in two splits: the model would be tested on what it trained on.
-    const leakRows = db
-      .prepare(
-        `SELECT id FROM images WHERE removed_at IS NULL AND dhash IN (
-           SELECT dhash FROM images WHERE removed_at IS NULL AND dhash IS NOT NULL AND dhash <> '0000000000000000'
-             AND split IS NOT NULL GROUP BY dhash HAVING COUNT(DISTINCT split) > 1) ORDER BY dhash, id`,
-      )
-      .pluck()
-      .all() as number[];
-    const leakGroups = db
-      .prepare(
-        `SELECT COUNT(*) FROM (SELECT dhash FROM images WHERE removed_at IS NULL AND dhash IS NOT NULL AND dhash <> '0000000000000000'
-           AND split IS NOT NULL GROUP BY dhash HAVING COUNT(DISTINCT split) > 1)`,
-      )
-      .pluck()
-      .get() as number;
-    if (leakGroups > 0) {
-      issues.push({
-        kind: 'leakage',
-        severity: 'warning',
-        message: `${plural(leakGroups, 'picture')} appear in more than one split (near-identical images); evaluation would be optimistic.`,
-        imageIds: leakRows.slice(0, 200),
-        count: leakGroups,
-      });
-    }
-    const tiny = db
-      .prepare('SELECT id FROM images WHERE removed_at IS NULL AND MIN(width, height) < ? ORDER BY id')
-      .pluck()
-      .all(HEALTH_LIMITS.tinyImageSide) as number[];
-    if (tiny.length) {
-      issues.push({
-        kind: 'tiny-images',
-        severity: 'warning',
-        message: `${plural(tiny.length, 'image')} smaller than ${HEALTH_LIMITS.tinyImageSide} px on a side; they are blown up a lot.`,
-        imageIds: tiny.slice(0, 200),
-        count: tiny.length,
-      });
-    }
-    const unreadable = db
-      .prepare(
-        `SELECT path, reason FROM import_issues WHERE kind = 'failed' AND id IN (SELECT MAX(id) FROM import_issues GROUP BY path)
-           AND path NOT IN (SELECT path FROM image_sources) ORDER BY path`,
-      )
-      .all() as { path: string; reason: string }[];
-    if (unreadable.length) {
-      issues.push({
-        kind: 'unreadable',
-        severity: 'warning',
-        message: `${plural(unreadable.length, 'file')} could not be imported.`,
-        count: unreadable.length,
-      });
-    }
-    if (used.length >= 2) {
-      for (const s of SPLIT_NAMES) {
-        const ratio = stats.split.ratios[s];
-        if (ratio > 0 && stats.perLabel.some((l) => l.count > 0 && l.perSplit[s] === 0)) {
-          issues.push({
-            kind: 'empty-split',
-            severity: 'info',
-            message: `Some labels have no images in the ${s} split.`,
-          });
-        }
-      }
-    }
-    return {
-      total: stats.total,
-      perLabel,
-      unlabeled: stats.unlabeled,
-      imbalanceRatio,
-      duplicates: stats.duplicates,
-      conflicts: conflictIds.length,
-      leakage: { groups: leakGroups, imageIds: leakRows.slice(0, 1000) },
-      tinyImages: tiny.length,
-      unreadableFiles: unreadable,
-      issues,
-    };
+    return healthReport(this.db(projectId), this.stats(projectId));
   }
 
   // ---------------------------------------------------------------- export
@@ -993,10 +858,6 @@ function failedSummary(projectId: string, importId: string, error: unknown): Imp
     ...emptyImportSummary(importId, projectId, 'failed'),
     error: error instanceof Error ? error.message : String(error),
   };
-}
-
-function plural(n: number, word: string): string {
-  return `${n} ${word}${n === 1 ? '' : 's'}`;
 }
 
 /** A label or file name made safe as one path segment on every OS. */

@@ -1,5 +1,6 @@
 import { createHash } from 'node:crypto';
 import sharp from 'sharp';
+import type { ImportIssueCode } from '../../../app/domain/dataset';
 import type { ColorMode } from '../../../app/domain/project';
 import { decodeSimplePng, pngEndsEarly, type RawPixels } from './png-fast';
 
@@ -27,8 +28,16 @@ export const THUMB_SIZE = 128;
 
 const FORMATS = new Set(['jpeg', 'png', 'webp', 'gif', 'tiff', 'heif', 'avif']);
 
-/** An expected reason a file cannot be imported. */
-export class DecodeError extends Error {}
+/** An expected reason a file cannot be imported: the English detail (message), its code and the code's params. */
+export class DecodeError extends Error {
+  constructor(
+    message: string,
+    readonly code: ImportIssueCode = 'corrupt',
+    readonly params?: Record<string, string | number>,
+  ) {
+    super(message);
+  }
+}
 
 export interface ProbedImage {
   format: string;
@@ -56,7 +65,7 @@ const inputOptions = { limitInputPixels: MAX_INPUT_PIXELS, failOn: 'truncated' a
 
 /** Reads only the header: format and size. Throws DecodeError for non-images, absurd headers and bombs. */
 export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
-  if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)');
+  if (bytes.length === 0) throw new DecodeError('empty file (0 bytes)', 'empty-file');
   const png = readPngHeader(bytes);
   if (png) return png;
   let meta: sharp.Metadata;
@@ -64,14 +73,15 @@ export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
     // Header only: no pixels are decoded here, so the size check below runs before any allocation.
     meta = await sharp(bytes, { ...inputOptions, limitInputPixels: false }).metadata();
   } catch (error) {
-    throw new DecodeError(describeSharpError(error));
+    throw sharpDecodeError(error);
   }
   const format = String(meta.format ?? 'unknown');
-  if (!FORMATS.has(format)) throw new DecodeError(`unsupported image format (${format})`);
+  if (!FORMATS.has(format))
+    throw new DecodeError(`unsupported image format (${format})`, 'unsupported-format', { format });
   const w = meta.width ?? 0;
   const h = meta.height ?? 0;
   if (!(w > 0 && h > 0) || !Number.isFinite(w) || !Number.isFinite(h)) {
-    throw new DecodeError(`invalid image header (size ${w}×${h})`);
+    throw new DecodeError(`invalid image header (size ${w}×${h})`, 'invalid-header');
   }
   checkPixels(w, h);
   if (
@@ -79,7 +89,10 @@ export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
     meta.compression !== 'av1' &&
     !sharp.format.heif.input.fileSuffix?.includes('.heic')
   ) {
-    throw new DecodeError('HEIC (HEVC) images cannot be decoded by this build; convert them to JPEG or PNG');
+    throw new DecodeError(
+      'HEIC (HEVC) images cannot be decoded by this build; convert them to JPEG or PNG',
+      'heic-unsupported',
+    );
   }
   const rotated = (meta.orientation ?? 1) >= 5;
   return {
@@ -95,8 +108,12 @@ export async function probeImage(bytes: Buffer): Promise<ProbedImage> {
 
 function checkPixels(w: number, h: number): void {
   if (w * h > MAX_INPUT_PIXELS) {
+    const megapixels = Math.round((w * h) / 1e6);
+    const limitMegapixels = MAX_INPUT_PIXELS / 1e6;
     throw new DecodeError(
-      `image too large: ${w}×${h} px (${Math.round((w * h) / 1e6)} megapixels, limit ${MAX_INPUT_PIXELS / 1e6})`,
+      `image too large: ${w}×${h} px (${megapixels} megapixels, limit ${limitMegapixels})`,
+      'too-large',
+      { width: w, height: h, megapixels, limitMegapixels },
     );
   }
 }
@@ -107,7 +124,7 @@ const PNG_SIGNATURE = Buffer.from([0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0
 function readPngHeader(bytes: Buffer): ProbedImage | null {
   if (bytes.length < 8 || !bytes.subarray(0, 8).equals(PNG_SIGNATURE)) return null;
   if (bytes.length < 33 || bytes.toString('latin1', 12, 16) !== 'IHDR') {
-    throw new DecodeError('truncated or corrupt image: PNG header missing');
+    throw new DecodeError('truncated or corrupt image: PNG header missing', 'truncated');
   }
   const w = bytes.readUInt32BE(16);
   const h = bytes.readUInt32BE(20);
@@ -115,7 +132,10 @@ function readPngHeader(bytes: Buffer): ProbedImage | null {
   const colorType = bytes[25];
   const channels = ({ 0: 1, 2: 3, 3: 3, 4: 2, 6: 4 } as Record<number, number>)[colorType];
   if (!(w > 0 && h > 0) || channels === undefined || ![1, 2, 4, 8, 16].includes(depth)) {
-    throw new DecodeError(`invalid image header (PNG ${w}×${h}, depth ${depth}, colour type ${colorType})`);
+    throw new DecodeError(
+      `invalid image header (PNG ${w}×${h}, depth ${depth}, colour type ${colorType})`,
+      'invalid-header',
+    );
   }
   checkPixels(w, h);
   return {
@@ -163,7 +183,7 @@ export async function preprocessWithSharp(
   try {
     ({ data, info } = await pipeline.raw({ depth: 'uchar' }).toBuffer({ resolveWithObject: true }));
   } catch (error) {
-    throw new DecodeError(describeSharpError(error));
+    throw sharpDecodeError(error);
   }
   return toChannelMajor(data, info.channels, channels, size * size);
 }
@@ -206,8 +226,8 @@ async function decodePixels(bytes: Buffer, probed: ProbedImage, size: number): P
     // libvips keeps one error buffer for all its threads, so with several decodes failing at once a message can
     // come back as "Unknown error": say what we can see ourselves first
     if (probed.format === 'png' && pngEndsEarly(bytes))
-      throw new DecodeError('truncated or corrupt image: the PNG data ends early');
-    throw new DecodeError(describeSharpError(error));
+      throw new DecodeError('truncated or corrupt image: the PNG data ends early', 'truncated');
+    throw sharpDecodeError(error);
   }
 }
 
@@ -219,7 +239,7 @@ async function thumbFromPixels(pixels: RawPixels): Promise<Buffer> {
       .webp({ quality: 75, effort: 1 })
       .toBuffer();
   } catch (error) {
-    throw new DecodeError(describeSharpError(error));
+    throw sharpDecodeError(error);
   }
 }
 
@@ -397,15 +417,21 @@ function extFor(format: string, compression: string | undefined): string {
   }
 }
 
-function describeSharpError(error: unknown): string {
+/** The image library's error as an import issue (its message names neither the library nor its internals' terms). */
+function sharpDecodeError(error: unknown): DecodeError {
   const message = error instanceof Error ? error.message : String(error);
   if (/unsupported image format/i.test(message))
-    return 'not an image sharp can read (unknown or corrupt format)';
-  if (/pixel limit/i.test(message)) return `image too large (over ${MAX_INPUT_PIXELS / 1e6} megapixels)`;
-  if (/truncated|premature end|unexpected end|end of (file|stream)|Read error/i.test(message)) {
-    return `truncated or corrupt image: ${firstLine(message)}`;
+    return new DecodeError('not an image this app can read (unknown or corrupt format)', 'not-an-image');
+  if (/pixel limit/i.test(message)) {
+    const limitMegapixels = MAX_INPUT_PIXELS / 1e6;
+    return new DecodeError(`image too large (over ${limitMegapixels} megapixels)`, 'too-large', {
+      limitMegapixels,
+    });
   }
-  return `cannot decode image: ${firstLine(message)}`;
+  if (/truncated|premature end|unexpected end|end of (file|stream)|Read error/i.test(message)) {
+    return new DecodeError(`truncated or corrupt image: ${firstLine(message)}`, 'truncated');
+  }
+  return new DecodeError(`cannot decode image: ${firstLine(message)}`, 'corrupt');
 }
 
 function firstLine(s: string): string {

@@ -1,12 +1,18 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ImportOptions, ImportProgress, ImportSummary } from '../../../app/domain/dataset';
+import type {
+  ImportIssue,
+  ImportIssueCode,
+  ImportOptions,
+  ImportProgress,
+  ImportSummary,
+} from '../../../app/domain/dataset';
 import type { ColorMode } from '../../../app/domain/project';
 import type { Db } from '../../db/open-database';
 import { BlobStore } from './blob-store';
 import { DecodeError, MAX_FILE_BYTES, decodeImage, sha256Hex, type DecodedImage } from './decode';
 import { ensureLabel } from './labels';
-import { fsReason, scanPaths, type ScannedFile } from './scan';
+import { fsIssueCode, fsReason, scanPaths, type ScannedFile } from './scan';
 import { fillSplits, getSplitSettings, splitKey } from './splits';
 
 /** Files up to this size are read and written with synchronous calls (much cheaper per file). */
@@ -45,7 +51,7 @@ export interface ImportHooks {
 type Outcome =
   | { kind: 'new'; file: ScannedFile; sha: string; image: DecodedImage; byteSize: number }
   | { kind: 'dup'; file: ScannedFile; sha: string; applyLabel: string | null; conflictLabel: string | null }
-  | { kind: 'issue'; issueKind: 'failed' | 'skipped'; path: string; reason: string };
+  | ({ kind: 'issue'; issueKind: 'failed' | 'skipped' } & ImportIssue);
 
 interface Pending {
   /** Label the first copy carries (null = unlabeled), or the committed image's label. */
@@ -148,7 +154,7 @@ export async function runImport(
     'INSERT INTO label_history (image_id, label, cause, at) VALUES (?, ?, ?, ?)',
   );
   const insertIssue = db.prepare(
-    'INSERT INTO import_issues (import_id, kind, path, reason) VALUES (?, ?, ?, ?)',
+    'INSERT INTO import_issues (import_id, kind, path, reason, code, params) VALUES (?, ?, ?, ?, ?, ?)',
   );
   const idBySha = db.prepare('SELECT id, label_id AS labelId, conflict FROM images WHERE sha256 = ?');
   const setLabel = db.prepare('UPDATE images SET label_id = ? WHERE id = ?');
@@ -171,7 +177,14 @@ export async function runImport(
     const now = nowIso();
     for (const item of items) {
       if (item.kind === 'issue') {
-        insertIssue.run(importId, item.issueKind, item.path, item.reason);
+        insertIssue.run(
+          importId,
+          item.issueKind,
+          item.path,
+          item.reason,
+          item.code,
+          item.params ? JSON.stringify(item.params) : null,
+        );
       } else if (item.kind === 'new') {
         const { file, image } = item;
         const labelId = file.label ? ensureLabel(db, file.label, now) : null;
@@ -207,7 +220,7 @@ export async function runImport(
         bumpDup.run(row.id);
         if (item.applyLabel) {
           setLabel.run(ensureLabel(db, item.applyLabel, now), row.id);
-          insertHistory.run(row.id, item.applyLabel, 'import (duplicate carried a label)', now);
+          insertHistory.run(row.id, item.applyLabel, 'import', now); // a duplicate carried the label
         }
         if (item.conflictLabel) {
           const set = new Set<string>(row.conflict ? (JSON.parse(row.conflict) as string[]) : []);
@@ -230,9 +243,16 @@ export async function runImport(
     batch.push(item);
     if (batch.length >= batchSize) flush();
   };
-  const issue = (issueKind: 'failed' | 'skipped', file: string, reason: string) => {
-    (issueKind === 'failed' ? summary.failed : summary.skipped).push({ path: file, reason });
-    push({ kind: 'issue', issueKind, path: file, reason });
+  const issue = (
+    issueKind: 'failed' | 'skipped',
+    file: string,
+    reason: string,
+    code: ImportIssueCode,
+    params?: Record<string, string | number>,
+  ) => {
+    const found: ImportIssue = params ? { path: file, reason, code, params } : { path: file, reason, code };
+    (issueKind === 'failed' ? summary.failed : summary.skipped).push(found);
+    push({ kind: 'issue', issueKind, ...found });
   };
 
   /** First copies seen in this run, by sha256, so concurrent duplicates wait for them. */
@@ -266,17 +286,18 @@ export async function runImport(
       summary.alreadyImported++;
       return;
     }
-    if (file.size === 0) return issue('failed', file.path, 'empty file (0 bytes)');
+    if (file.size === 0) return issue('failed', file.path, 'empty file (0 bytes)', 'empty-file');
     if (file.size > MAX_FILE_BYTES) {
-      return issue('failed', file.path, `file too large (${Math.round(file.size / 2 ** 20)} MiB)`);
+      const mebibytes = Math.round(file.size / 2 ** 20);
+      return issue('failed', file.path, `file too large (${mebibytes} MiB)`, 'file-too-large', { mebibytes });
     }
     let bytes: Buffer;
     try {
       bytes = await readFile(file.path, file.size);
     } catch (error) {
-      return issue('failed', file.path, `cannot read: ${fsReason(error)}`);
+      return issue('failed', file.path, `cannot read: ${fsReason(error)}`, fsIssueCode(error));
     }
-    if (bytes.length === 0) return issue('failed', file.path, 'empty file (0 bytes)');
+    if (bytes.length === 0) return issue('failed', file.path, 'empty file (0 bytes)', 'empty-file');
     const sha = sha256Hex(bytes);
 
     await myTurn;
@@ -286,7 +307,7 @@ export async function runImport(
       endTurn();
       const storedPath = await first.done;
       if (storedPath === null)
-        return issue('failed', file.path, 'same bytes as a file that failed to import');
+        return issue('failed', file.path, 'same bytes as a file that failed to import', 'same-as-failed');
       existing = first;
     } else {
       const row = imageBySha.get(sha) as { id: number; path: string; label: string | null } | undefined;
@@ -344,7 +365,8 @@ export async function runImport(
     } catch (error) {
       pending.delete(sha);
       resolveDone(null);
-      if (error instanceof DecodeError) return issue('failed', file.path, error.message);
+      if (error instanceof DecodeError)
+        return issue('failed', file.path, error.message, error.code, error.params);
       throw error;
     }
   };

@@ -1,6 +1,6 @@
 import fs from 'node:fs/promises';
 import path from 'node:path';
-import type { ImportIssue, SplitName } from '../../../app/domain/dataset';
+import type { ImportIssue, ImportIssueCode, SplitName } from '../../../app/domain/dataset';
 
 /** One file an import will try. */
 export interface ScannedFile {
@@ -87,7 +87,7 @@ export async function scanPaths(inputs: string[], forcedLabel?: string | null): 
     try {
       stat = await fs.stat(abs);
     } catch (error) {
-      result.failed.push({ path: abs, reason: fsReason(error) });
+      result.failed.push({ path: abs, ...fsIssue(error) });
       continue;
     }
     if (stat.isDirectory()) {
@@ -99,7 +99,7 @@ export async function scanPaths(inputs: string[], forcedLabel?: string | null): 
     } else if (stat.isFile()) {
       addFile(result, seen, abs, stat, forced, null, path.basename(abs));
     } else {
-      result.skipped.push({ path: abs, reason: 'not a regular file or folder' });
+      result.skipped.push({ path: abs, reason: 'not a regular file or folder', code: 'not-a-file' });
     }
   }
   return result;
@@ -120,6 +120,8 @@ function addFile(
     result.skipped.push({
       path: file,
       reason: ext ? `not an image file (${ext})` : 'not an image file (no extension)',
+      code: 'not-an-image-file',
+      params: { ext },
     });
     return;
   }
@@ -138,7 +140,7 @@ async function walk(
   try {
     realRoot = await fs.realpath(root);
   } catch (error) {
-    result.failed.push({ path: root, reason: fsReason(error) });
+    result.failed.push({ path: root, ...fsIssue(error) });
     return;
   }
   const visited = new Set<string>([realRoot]);
@@ -152,7 +154,11 @@ async function walk(
     try {
       entries = await fs.readdir(dir, { withFileTypes: true });
     } catch (error) {
-      result.failed.push({ path: dir, reason: `cannot list folder: ${fsReason(error)}` });
+      result.failed.push({
+        path: dir,
+        reason: `cannot list folder: ${fsReason(error)}`,
+        code: 'folder-unreadable',
+      });
       continue;
     }
     entries.sort((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
@@ -169,13 +175,18 @@ async function walk(
         try {
           real = await fs.realpath(full);
         } catch (error) {
-          result.skipped.push({ path: full, reason: `broken symlink (${fsReason(error)})` });
+          result.skipped.push({
+            path: full,
+            reason: `broken symlink (${fsReason(error)})`,
+            code: 'broken-symlink',
+          });
           continue;
         }
         if (!inside(real)) {
           result.skipped.push({
             path: full,
             reason: 'symlink points outside the chosen folder; not followed',
+            code: 'symlink-outside',
           });
           continue;
         }
@@ -187,7 +198,7 @@ async function walk(
           if (isDir && visited.has(real)) continue; // a loop or a second way to the same folder
           if (isDir) visited.add(real);
         } catch (error) {
-          result.failed.push({ path: full, reason: fsReason(error) });
+          result.failed.push({ path: full, ...fsIssue(error) });
           continue;
         }
       } else if (isDir) {
@@ -197,7 +208,11 @@ async function walk(
           if (visited.has(real)) continue;
           visited.add(real);
         } catch (error) {
-          result.failed.push({ path: full, reason: `cannot open folder: ${fsReason(error)}` });
+          result.failed.push({
+            path: full,
+            reason: `cannot open folder: ${fsReason(error)}`,
+            code: 'folder-unreadable',
+          });
           continue;
         }
       }
@@ -207,7 +222,7 @@ async function walk(
       } else if (isFile) {
         files.push({ full, name: entry.name, stat });
       } else {
-        result.skipped.push({ path: full, reason: 'not a regular file' });
+        result.skipped.push({ path: full, reason: 'not a regular file', code: 'not-a-file' });
       }
     }
     // Sizes and times of this folder's files, many at once (a folder may hold tens of thousands).
@@ -221,7 +236,7 @@ async function walk(
       );
       chunk.forEach((f, k) => {
         const st = stats[k];
-        if (st instanceof Error) result.failed.push({ path: f.full, reason: fsReason(st) });
+        if (st instanceof Error) result.failed.push({ path: f.full, ...fsIssue(st) });
         else addFile(result, seen, f.full, st, forced ?? label, split, f.name);
       });
     }
@@ -236,6 +251,31 @@ function labelFor(parts: string[]): { label: string | null; split: SplitName | n
   // A folder whose name is only spaces gives no label.
   if (split) return { label: parts.length > 1 ? cleanLabel(parts[1]) || null : null, split };
   return { label: cleanLabel(parts[0]) || null, split: null };
+}
+
+/** The code of a file-system error (ENOENT → 'not-found', …); 'read-failed' for any other. */
+export function fsIssueCode(error: unknown): ImportIssueCode {
+  switch ((error as NodeJS.ErrnoException)?.code) {
+    case 'ENOENT':
+    case 'ENOTDIR':
+      return 'not-found';
+    case 'EACCES':
+    case 'EPERM':
+      return 'permission-denied';
+    case 'ELOOP':
+      return 'symlink-loop';
+    case 'EISDIR':
+      return 'not-a-file';
+    case 'EIO':
+      return 'io-error';
+    default:
+      return 'read-failed';
+  }
+}
+
+/** A file-system error as an import issue's reason (English detail) and code. */
+export function fsIssue(error: unknown): { reason: string; code: ImportIssueCode } {
+  return { reason: fsReason(error), code: fsIssueCode(error) };
 }
 
 /** A short human reason for a file-system error. */
