@@ -7,6 +7,7 @@ import { suggestionsEn } from './suggestions-en';
 import { datasetMapEn } from './dataset-map-en';
 import { insideEn } from './inside-en';
 import { trainingEn } from './training-en';
+import { wordingEn } from './wording-en';
 
 /**
  * English messages: the reference dictionary. Every other language is typed as `Messages`, so a key missing there
@@ -37,7 +38,7 @@ export const en = {
     loadFailed: 'Could not load the projects.',
     damaged: 'Cannot be opened',
     meta: (size: number, color: string, images: number) =>
-      `${size}×${size} · ${color} · ${images === 1 ? '1 image' : `${images} images`}`,
+      `${size}×${size} · ${color} · ${images === 1 ? '1 image' : `${images.toLocaleString('en')} images`}`,
     color: { gray: 'Grayscale', rgb: 'RGB' },
   },
   create: {
@@ -142,11 +143,11 @@ export const en = {
       failed: 'Import failed',
     },
     summaryCounts: (imported: number, duplicates: number, conflicts: number, already: number) =>
-      `${imported.toLocaleString()} imported · ${duplicates} duplicates · ${conflicts} label conflicts · ${already} already imported`,
+      `${imported.toLocaleString('en')} imported · ${duplicates.toLocaleString('en')} duplicates · ${conflicts.toLocaleString('en')} label conflicts · ${already.toLocaleString('en')} already imported`,
     summaryElapsed: (seconds: number, rate: number) =>
       `${seconds.toFixed(1)} s · ${rate.toFixed(0)} images/s`,
-    failedFiles: (n: number) => (n === 1 ? '1 file failed' : `${n} files failed`),
-    skippedFiles: (n: number) => (n === 1 ? '1 file skipped' : `${n} files skipped`),
+    failedFiles: (n: number) => (n === 1 ? '1 file failed' : `${n.toLocaleString('en')} files failed`),
+    skippedFiles: (n: number) => (n === 1 ? '1 file skipped' : `${n.toLocaleString('en')} files skipped`),
     dismiss: 'Dismiss',
     filtersLabel: 'Show',
     filters: {
@@ -213,7 +214,20 @@ export const en = {
     actionFailed: 'The change was not saved.',
     loadFailed: 'Could not load the images.',
     noMatches: 'No images match this filter.',
-    shortcuts: '1–9 label · L pick label · Enter accept suggestion (else open) · Del remove · Ctrl+Z undo',
+    shortcuts:
+      '1–9, 0 label · U unlabel · L pick label · Enter accept suggestion (else open) · Del remove · Ctrl+Z undo',
+    /** Added to the shortcut hint when the digit keys cannot reach every label. */
+    shortcutsManyLabels: (count: number) => `${count} labels: press L and type to filter`,
+    labelKeyTitle: (key: string) => `Key ${key} labels the selection`,
+    unlabelKeyHint: 'removes the label',
+    labelsPanel: { hide: 'Hide labels', show: 'Show labels' },
+    thumbSize: {
+      label: 'Thumbnail size',
+      small: 'Small thumbnails',
+      medium: 'Medium thumbnails',
+      large: 'Large thumbnails',
+      short: { small: 'S', medium: 'M', large: 'L' },
+    },
     unlabeledBadge: 'Unlabeled',
     conflictBadge: (labels: string) => `Conflict: ${labels}`,
     duplicateBadge: (n: number) => `${n} duplicate${n === 1 ? '' : 's'}`,
@@ -224,6 +238,7 @@ export const en = {
       create: (name: string) => `Create “${name}”`,
       none: 'No label (unlabel)',
       options: 'Labels',
+      matches: (shown: number, total: number) => `${shown} of ${total} labels`,
     },
     viewer: {
       title: (name: string) => name,
@@ -250,7 +265,7 @@ export const en = {
     },
     panels: {
       toggleHealth: 'Splits & health',
-      toggleExport: 'Export',
+      toggleExport: 'Export dataset',
       close: 'Close panel',
     },
     health: {
@@ -269,7 +284,7 @@ export const en = {
       assigned: 'Splits assigned.',
       splitFailed: 'Could not assign the splits.',
       perSplit: (train: number, val: number, test: number, none: number) =>
-        `Train ${train} · Validation ${val} · Test ${test}${none ? ` · none ${none}` : ''}`,
+        `Train ${train.toLocaleString('en')} · Validation ${val.toLocaleString('en')} · Test ${test.toLocaleString('en')}${none ? ` · none ${none.toLocaleString('en')}` : ''}`,
       title: 'Health',
       refresh: 'Check again',
       selectImages: (n: number) =>
@@ -310,7 +325,7 @@ export const en = {
       preview: 'Camera preview',
     },
     exporter: {
-      title: 'Export the dataset',
+      title: 'Export dataset',
       body: 'Copies the images into one folder per label, with a CSV manifest.',
       dir: 'Destination folder',
       bySplit: 'One folder per split (train/val/test)',
@@ -328,6 +343,7 @@ export const en = {
   suggestions: suggestionsEn,
   datasetMap: datasetMapEn,
   inside: insideEn,
+  wording: wordingEn,
   errors: {
     'invalid-payload': 'The request was not valid',
     'unknown-channel': 'Unknown request',

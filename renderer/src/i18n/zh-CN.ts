@@ -7,6 +7,7 @@ import { suggestionsZhCN } from './suggestions-zh-CN';
 import { datasetMapZhCN } from './dataset-map-zh-CN';
 import { insideZhCN } from './inside-zh-CN';
 import { trainingZhCN } from './training-zh-CN';
+import { wordingZhCN } from './wording-zh-CN';
 
 /** Simplified Chinese messages. Typed as `Messages`: a missing or extra key does not compile. */
 export const zhCN: Messages = {
@@ -33,7 +34,7 @@ export const zhCN: Messages = {
     renameFailed: '无法重命名项目。',
     loadFailed: '无法加载项目。',
     damaged: '无法打开',
-    meta: (size, color, images) => `${size}×${size} · ${color} · ${images} 张图像`,
+    meta: (size, color, images) => `${size}×${size} · ${color} · ${images.toLocaleString('zh-CN')} 张图像`,
     color: { gray: '灰度', rgb: 'RGB' },
   },
   create: {
@@ -136,10 +137,10 @@ export const zhCN: Messages = {
       failed: '导入失败',
     },
     summaryCounts: (imported, duplicates, conflicts, already) =>
-      `已导入 ${imported.toLocaleString()} · 重复 ${duplicates} · 标签冲突 ${conflicts} · 之前已导入 ${already}`,
+      `已导入 ${imported.toLocaleString('zh-CN')} · 重复 ${duplicates.toLocaleString('zh-CN')} · 标签冲突 ${conflicts.toLocaleString('zh-CN')} · 之前已导入 ${already.toLocaleString('zh-CN')}`,
     summaryElapsed: (seconds, rate) => `${seconds.toFixed(1)} 秒 · 每秒 ${rate.toFixed(0)} 张`,
-    failedFiles: (n) => `${n} 个文件失败`,
-    skippedFiles: (n) => `${n} 个文件被跳过`,
+    failedFiles: (n) => `${n.toLocaleString('zh-CN')} 个文件失败`,
+    skippedFiles: (n) => `${n.toLocaleString('zh-CN')} 个文件被跳过`,
     dismiss: '关闭',
     filtersLabel: '显示',
     filters: {
@@ -202,7 +203,18 @@ export const zhCN: Messages = {
     actionFailed: '更改未保存。',
     loadFailed: '无法加载图片。',
     noMatches: '没有符合此筛选条件的图片。',
-    shortcuts: '1–9 标注 · L 选择标签 · Enter 接受建议（否则打开） · Del 移除 · Ctrl+Z 撤销',
+    shortcuts: '1–9、0 标注 · U 取消标注 · L 选择标签 · Enter 接受建议（否则打开） · Del 移除 · Ctrl+Z 撤销',
+    shortcutsManyLabels: (count) => `共 ${count} 个标签：按 L 后输入以筛选`,
+    labelKeyTitle: (key) => `按 ${key} 标注所选图片`,
+    unlabelKeyHint: '取消标注',
+    labelsPanel: { hide: '隐藏标签栏', show: '显示标签栏' },
+    thumbSize: {
+      label: '缩略图大小',
+      small: '小缩略图',
+      medium: '中缩略图',
+      large: '大缩略图',
+      short: { small: '小', medium: '中', large: '大' },
+    },
     unlabeledBadge: '未标注',
     conflictBadge: (labels) => `冲突：${labels}`,
     duplicateBadge: (n) => `${n} 个重复`,
@@ -213,6 +225,7 @@ export const zhCN: Messages = {
       create: (name) => `新建“${name}”`,
       none: '无标签（取消标注）',
       options: '标签',
+      matches: (shown, total) => `${total} 个标签中的 ${shown} 个`,
     },
     viewer: {
       title: (name) => name,
@@ -239,7 +252,7 @@ export const zhCN: Messages = {
     },
     panels: {
       toggleHealth: '划分与健康检查',
-      toggleExport: '导出',
+      toggleExport: '导出数据集',
       close: '关闭面板',
     },
     health: {
@@ -258,7 +271,7 @@ export const zhCN: Messages = {
       assigned: '已分配划分。',
       splitFailed: '无法分配划分。',
       perSplit: (train, val, test, none) =>
-        `训练 ${train} · 验证 ${val} · 测试 ${test}${none ? ` · 未划分 ${none}` : ''}`,
+        `训练 ${train.toLocaleString('zh-CN')} · 验证 ${val.toLocaleString('zh-CN')} · 测试 ${test.toLocaleString('zh-CN')}${none ? ` · 未划分 ${none.toLocaleString('zh-CN')}` : ''}`,
       title: '健康检查',
       refresh: '重新检查',
       selectImages: (n) => `选择这些图片（${n.toLocaleString()} 张）`,
@@ -316,6 +329,7 @@ export const zhCN: Messages = {
   suggestions: suggestionsZhCN,
   datasetMap: datasetMapZhCN,
   inside: insideZhCN,
+  wording: wordingZhCN,
   errors: {
     'invalid-payload': '请求无效',
     'unknown-channel': '未知请求',

@@ -5,10 +5,12 @@ import { call } from '../../bridge/desktop';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
+import { inputSizeProblem, projectNameProblem } from '../dataset/wording/form-errors';
 
 /**
- * The "New project" form: name, square input size and gray/RGB. Every check happens in main, which answers with
- * a Result; its message is shown under the form and the dialog stays open so the name can be fixed.
+ * The "New project" form: name, square input size and gray/RGB. The fields are checked as the user types with the
+ * limits main enforces (PROJECT_LIMITS, the name rules); main checks again and answers with a Result, worded under
+ * the form, and the dialog stays open so the name can be fixed.
  */
 export function CreateProjectDialog({
   open,
@@ -25,13 +27,25 @@ export function CreateProjectDialog({
   const [color, setColor] = useState<ColorMode>('gray');
   const [error, setError] = useState<AppError | null>(null);
   const [busy, setBusy] = useState(false);
-  const ids = { name: useId(), size: useId(), sizeHint: useId(), error: useId() };
+  const [touched, setTouched] = useState({ name: false, size: false });
+  const ids = { name: useId(), nameError: useId(), size: useId(), sizeHint: useId(), error: useId() };
+  // Problems as the user types: the name once it was edited, the size at once.
+  const nameProblem = touched.name ? projectNameProblem(t, name) : null;
+  const sizeProblem = inputSizeProblem(t, inputSize);
+  // Main's refusal, worded: a name rule from the same checks, a duplicate name in its own sentence.
+  const worded =
+    error?.code === 'invalid-name'
+      ? (projectNameProblem(t, name) ?? t.errors['invalid-name'])
+      : error?.code === 'conflict'
+        ? t.wording.name.projectExists
+        : null;
 
   const reset = () => {
     setName('');
     setInputSize(String(PROJECT_LIMITS.defaultInputSize));
     setColor('gray');
     setError(null);
+    setTouched({ name: false, size: false });
   };
   const close = () => {
     reset();
@@ -69,10 +83,21 @@ export function CreateProjectDialog({
             placeholder={t.create.namePlaceholder}
             maxLength={PROJECT_LIMITS.nameMaxLength * 2}
             value={name}
-            aria-invalid={error?.code === 'invalid-name' || error?.code === 'conflict' ? true : undefined}
-            aria-describedby={error ? ids.error : undefined}
-            onChange={(e) => setName(e.target.value)}
+            aria-invalid={
+              nameProblem || error?.code === 'invalid-name' || error?.code === 'conflict' ? true : undefined
+            }
+            aria-describedby={nameProblem ? ids.nameError : error ? ids.error : undefined}
+            onChange={(e) => {
+              setName(e.target.value);
+              setTouched((v) => ({ ...v, name: true }));
+              if (error?.code === 'invalid-name' || error?.code === 'conflict') setError(null);
+            }}
           />
+          {nameProblem && (
+            <p className="field-error" id={ids.nameError}>
+              {nameProblem}
+            </p>
+          )}
         </div>
         <div className="field">
           <label htmlFor={ids.size}>{t.create.inputSize}</label>
@@ -86,11 +111,20 @@ export function CreateProjectDialog({
               max={PROJECT_LIMITS.maxInputSize}
               step={1}
               value={inputSize}
-              aria-describedby={ids.sizeHint}
-              onChange={(e) => setInputSize(e.target.value)}
+              aria-invalid={sizeProblem || error?.code === 'invalid-payload' ? true : undefined}
+              aria-describedby={sizeProblem ? `${ids.sizeHint} ${ids.size}-error` : ids.sizeHint}
+              onChange={(e) => {
+                setInputSize(e.target.value);
+                if (error?.code === 'invalid-payload') setError(null);
+              }}
             />
             <span className="unit">px</span>
           </div>
+          {sizeProblem && (
+            <p className="field-error" id={`${ids.size}-error`}>
+              {sizeProblem}
+            </p>
+          )}
           <p className="hint" id={ids.sizeHint}>
             {t.create.inputSizeHint(PROJECT_LIMITS.minInputSize, PROJECT_LIMITS.maxInputSize)}
           </p>
@@ -113,7 +147,7 @@ export function CreateProjectDialog({
             </label>
           ))}
         </fieldset>
-        <ErrorMessage error={error} context={t.create.failed} id={ids.error} />
+        <ErrorMessage error={error} context={t.create.failed} id={ids.error} worded={worded} />
         <div className="dialog-actions">
           <button type="button" className="button" onClick={close}>
             {t.create.cancel}

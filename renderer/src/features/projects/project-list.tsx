@@ -5,6 +5,7 @@ import { call } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
 import { PencilIcon, TrashIcon, WarningIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
+import { projectNameProblem } from '../dataset/wording/form-errors';
 
 /** The sidebar's list of projects: open one, rename it in place, or ask to delete it. */
 export function ProjectList({
@@ -117,6 +118,15 @@ function RenameForm({ project, onDone }: { project: ProjectSummary; onDone(): vo
   const [busy, setBusy] = useState(false);
   const input = useRef<HTMLInputElement>(null);
   const errorId = useId();
+  const problemId = useId();
+  // Checked as the user types, with main's rules; main checks again.
+  const problem = name !== project.name ? projectNameProblem(t, name) : null;
+  const worded =
+    error?.code === 'invalid-name'
+      ? (projectNameProblem(t, name) ?? t.errors['invalid-name'])
+      : error?.code === 'conflict'
+        ? t.wording.name.projectExists
+        : null;
   useEffect(() => {
     input.current?.focus();
     input.current?.select();
@@ -152,10 +162,18 @@ function RenameForm({ project, onDone }: { project: ProjectSummary; onDone(): vo
         autoComplete="off"
         spellCheck={false}
         value={name}
-        aria-invalid={error ? true : undefined}
-        aria-describedby={error ? errorId : undefined}
-        onChange={(e) => setName(e.target.value)}
+        aria-invalid={error || problem ? true : undefined}
+        aria-describedby={problem ? problemId : error ? errorId : undefined}
+        onChange={(e) => {
+          setName(e.target.value);
+          setError(null);
+        }}
       />
+      {problem && (
+        <p className="field-error" id={problemId}>
+          {problem}
+        </p>
+      )}
       <div className="rename-actions">
         <button type="button" className="button small" onClick={onDone}>
           {t.projects.renameCancel}
@@ -164,7 +182,7 @@ function RenameForm({ project, onDone }: { project: ProjectSummary; onDone(): vo
           {t.projects.renameSave}
         </button>
       </div>
-      <ErrorMessage error={error} context={t.projects.renameFailed} id={errorId} />
+      <ErrorMessage error={error} context={t.projects.renameFailed} id={errorId} worded={worded} />
     </form>
   );
 }
