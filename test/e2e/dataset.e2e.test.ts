@@ -265,9 +265,9 @@ describe('dataset (renderer in Chromium, real main handlers)', () => {
     await panel.getByRole('button', { name: 'Assign splits' }).click();
     await panel.getByText('Splits assigned.').waitFor();
 
-    // Export to class folders + CSV.
-    await page.getByRole('button', { name: 'Export', exact: true }).click();
-    const exportPanel = page.getByRole('complementary', { name: 'Export' });
+    // Export to class folders + CSV ("Export dataset": the model's export is the Export tab).
+    await page.getByRole('button', { name: /^Export( dataset)?$/ }).click();
+    const exportPanel = page.getByRole('complementary', { name: /^Export( dataset)?$/ });
     const out = path.join(tempDir, 'export');
     await exportPanel.getByLabel('Destination folder').fill(out);
     await exportPanel.getByLabel('Include unlabeled images').check();

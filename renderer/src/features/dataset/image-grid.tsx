@@ -10,13 +10,13 @@ import {
 } from 'react';
 import type { ImageSummary, LabelInfo, SplitName } from '../../../../app/domain/dataset';
 import { useT } from '../../i18n/i18n';
+import './image-grid.css';
 import type { ImagePager } from './image-pager';
 import { SuggestionBadge } from './suggestions/suggestion-badge';
 import { suggestionOf, type CellSuggestion } from './suggestions/suggestions-model';
 import { markUpscaled, mediaUrl } from './use-dataset';
 
-/** Width of one cell (thumbnail + gap) and height of one row (thumbnail + caption + gap). */
-const CELL_MIN = 128;
+/** Height of a cell's caption and the gap between cells; the cell width comes from the thumbnail size. */
 const CAPTION = 38;
 const GAP = 8;
 
@@ -44,6 +44,7 @@ export function ImageGrid({
   projectId,
   mediaBase,
   labels,
+  cellMin,
   focusIndex,
   selection,
   onCellPointer,
@@ -59,6 +60,8 @@ export function ImageGrid({
   projectId: string;
   mediaBase: string | null;
   labels: LabelInfo[];
+  /** The narrowest a cell may be (the thumbnail size control); cells grow to fill the row. */
+  cellMin: number;
   focusIndex: number;
   selection: ReadonlySet<number>;
   onCellPointer(index: number, event: MouseEvent): void;
@@ -72,9 +75,9 @@ export function ImageGrid({
   const scrollRef = useRef<HTMLDivElement>(null);
   const [size, setSize] = useState({ width: 0, height: 0 });
   const total = pager.total ?? 0;
-  // As many columns as keep cells near CELL_MIN wide (between ~0.8× and ~1.25×).
-  const columns = Math.max(1, Math.round((size.width - GAP) / (CELL_MIN + GAP)));
-  const cellWidth = size.width > 0 ? Math.floor((size.width - GAP) / columns) - GAP : CELL_MIN;
+  // As many columns as keep cells near cellMin wide (between ~0.8× and ~1.25×).
+  const columns = Math.max(1, Math.round((size.width - GAP) / (cellMin + GAP)));
+  const cellWidth = size.width > 0 ? Math.floor((size.width - GAP) / columns) - GAP : cellMin;
   const rowHeight = cellWidth + CAPTION + GAP;
   const rowCount = Math.ceil(total / columns);
 

@@ -1,13 +1,16 @@
-import { useId, useState, type FormEvent, type KeyboardEvent } from 'react';
+import { useEffect, useId, useRef, useState, type FormEvent, type KeyboardEvent } from 'react';
 import type { LabelInfo } from '../../../../app/domain/dataset';
 import { Dialog } from '../../components/dialog';
 import { useT } from '../../i18n/i18n';
+import './label-dialogs.css';
+import { keyForLabelIndex } from './section/grid-navigation';
 
 type PickerOption = { kind: 'label'; label: LabelInfo } | { kind: 'none' } | { kind: 'create'; name: string };
 
 /**
- * The searchable label picker (L or Ctrl+K): type to filter, arrows to move, Enter to apply. A name that matches
- * no label offers to create it; "No label" unlabels.
+ * The searchable label picker (L or Ctrl+K): type to filter, arrows to move, Enter to apply. Every label is listed
+ * with its key (the list scrolls, keeping the active one in view), which is how labels past the tenth are reached.
+ * A name that matches no label offers to create it; "No label" unlabels.
  */
 export function LabelPicker({
   open,
@@ -49,6 +52,14 @@ function PickerBody({
     options.push({ kind: 'create', name: query.trim() });
   if (!q) options.push({ kind: 'none' });
   const current = Math.min(active, options.length - 1);
+  const listRef = useRef<HTMLUListElement>(null);
+  // Arrow keys and filtering move the active option: keep it in view in the scrolling list.
+  useEffect(() => {
+    const option = listRef.current?.children[current];
+    if (option instanceof HTMLElement) option.scrollIntoView({ block: 'nearest' });
+  }, [current, query]);
+  /** Keys go by position in the project's label order (1–9, then 0), as the grid's digit keys do. */
+  const position = new Map(labels.map((l, i) => [l.id, i]));
   const choose = (option: PickerOption | undefined) => {
     if (!option) return;
     if (option.kind === 'label') onPick({ labelId: option.label.id });
@@ -86,7 +97,16 @@ function PickerBody({
         }}
         onKeyDown={keys}
       />
-      <ul className="picker-options" role="listbox" id={listId} aria-label={t.dataset.picker.options}>
+      <p className="picker-count muted" aria-live="polite">
+        {t.dataset.picker.matches(matches.length, labels.length)}
+      </p>
+      <ul
+        ref={listRef}
+        className="picker-options"
+        role="listbox"
+        id={listId}
+        aria-label={t.dataset.picker.options}
+      >
         {options.map((option, i) => (
           <li
             key={option.kind === 'label' ? option.label.id : option.kind}
@@ -102,7 +122,7 @@ function PickerBody({
               <>
                 <span className="label-dot" style={{ background: option.label.color }} />
                 <span className="picker-name">{option.label.name}</span>
-                {option.label.index < 9 && <kbd className="label-key">{option.label.index + 1}</kbd>}
+                <PickerKey label={option.label} position={position} />
               </>
             ) : option.kind === 'create' ? (
               <span className="picker-name">{t.dataset.picker.create(option.name)}</span>
@@ -114,6 +134,11 @@ function PickerBody({
       </ul>
     </form>
   );
+}
+
+function PickerKey({ label, position }: { label: LabelInfo; position: ReadonlyMap<number, number> }) {
+  const key = keyForLabelIndex(position.get(label.id) ?? -1);
+  return key === null ? null : <kbd className="label-key">{key}</kbd>;
 }
 
 /** Asks which label `source` merges into. */

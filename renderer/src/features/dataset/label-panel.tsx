@@ -3,6 +3,9 @@ import type { DatasetStats, ImageFilter, LabelInfo, SplitName } from '../../../.
 import { SPLIT_NAMES } from '../../../../app/domain/dataset';
 import { MergeIcon, PencilIcon, PlusIcon, TrashIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
+import './label-panel.css';
+import { keyForLabelIndex } from './section/grid-navigation';
+import { UNLABEL_KEY } from './section/use-grid-keys';
 
 function sameFilter(a: ImageFilter, b: ImageFilter): boolean {
   return JSON.stringify(a) === JSON.stringify(b);
@@ -23,6 +26,8 @@ export function LabelPanel({
   onColor,
   onMerge,
   onDelete,
+  collapsed = false,
+  onCollapsedChange,
   children,
 }: {
   labels: LabelInfo[];
@@ -36,6 +41,9 @@ export function LabelPanel({
   onColor(label: LabelInfo, color: string): void;
   onMerge(label: LabelInfo): void;
   onDelete(label: LabelInfo): void;
+  /** Folded to a strip of label keys, so a narrow window gives the grid the width. */
+  collapsed?: boolean;
+  onCollapsedChange?(collapsed: boolean): void;
   /** More filters after the general ones (the suggestion filters). */
   children?: ReactNode;
 }) {
@@ -63,8 +71,40 @@ export function LabelPanel({
     if (!name) return;
     void onCreate(name).then((ok) => ok && setNewName(''));
   };
+  const toggle = onCollapsedChange && (
+    <button
+      type="button"
+      className="icon-button label-panel-toggle"
+      aria-expanded={!collapsed}
+      aria-label={collapsed ? t.dataset.labelsPanel.show : t.dataset.labelsPanel.hide}
+      title={collapsed ? t.dataset.labelsPanel.show : t.dataset.labelsPanel.hide}
+      onClick={() => onCollapsedChange(!collapsed)}
+    >
+      <span aria-hidden="true">{collapsed ? '»' : '«'}</span>
+    </button>
+  );
+  if (collapsed) {
+    return (
+      <aside className="label-panel collapsed" aria-label={t.dataset.filtersLabel}>
+        {toggle}
+        <ul className="label-keys" aria-label={t.dataset.labelsHeading}>
+          {labels.map((label, i) => {
+            const key = keyForLabelIndex(i);
+            return (
+              <li key={label.id} title={label.name}>
+                <span className="label-dot" style={{ background: label.color }} />
+                {key && <kbd className="label-key">{key}</kbd>}
+                <span className="visually-hidden">{label.name}</span>
+              </li>
+            );
+          })}
+        </ul>
+      </aside>
+    );
+  }
   return (
     <aside className="label-panel" aria-label={t.dataset.filtersLabel}>
+      {toggle}
       <nav aria-label={t.dataset.filtersLabel}>
         <ul className="filter-list">
           {item({ kind: 'all' }, t.dataset.filters.all, stats?.total)}
@@ -126,9 +166,9 @@ export function LabelPanel({
                 onClick={() => onFilter({ kind: 'label', labelId: label.id })}
               >
                 <span className="filter-name">{label.name}</span>
-                {i < 9 && (
-                  <kbd className="label-key" title={t.dataset.labelKey(i + 1)}>
-                    {i + 1}
+                {keyForLabelIndex(i) !== null && (
+                  <kbd className="label-key" title={t.dataset.labelKeyTitle(keyForLabelIndex(i) ?? '')}>
+                    {keyForLabelIndex(i)}
                   </kbd>
                 )}
                 <span className="filter-count">{label.imageCount.toLocaleString()}</span>
@@ -167,6 +207,11 @@ export function LabelPanel({
           );
         })}
       </ul>
+      {labels.length > 0 && (
+        <p className="panel-hint">
+          <kbd className="label-key">{UNLABEL_KEY.toUpperCase()}</kbd> {t.dataset.unlabelKeyHint}
+        </p>
+      )}
       <form className="new-label" onSubmit={create}>
         <input
           type="text"

@@ -1,0 +1,44 @@
+import { useState } from 'react';
+
+/** Thumbnail sizes of the grid: small suits 28-px images (many per screen), large suits photos. */
+export const THUMB_SIZES = ['small', 'medium', 'large'] as const;
+export type ThumbSize = (typeof THUMB_SIZES)[number];
+
+/** The narrowest a cell gets at each size, in CSS pixels (the grid fills the row with cells about this wide). */
+export const CELL_MIN: Record<ThumbSize, number> = { small: 72, medium: 128, large: 192 };
+
+const DEFAULT: ThumbSize = 'medium';
+
+export function thumbSizeKey(projectId: string): string {
+  return `cnn-studio:thumb-size:${projectId}`;
+}
+
+/** The stored choice, or the default when there is none (or it is not a size we know). */
+export function readThumbSize(storage: Pick<Storage, 'getItem'> | undefined, projectId: string): ThumbSize {
+  const stored = storage?.getItem(thumbSizeKey(projectId));
+  return (THUMB_SIZES as readonly string[]).includes(stored ?? '') ? (stored as ThumbSize) : DEFAULT;
+}
+
+function localStore(): Storage | undefined {
+  try {
+    return globalThis.localStorage;
+  } catch {
+    return undefined; // storage disabled: the choice lasts the session only
+  }
+}
+
+/** The grid's thumbnail size, remembered per project in localStorage. */
+export function useThumbSize(projectId: string): [ThumbSize, (size: ThumbSize) => void] {
+  const [state, setState] = useState(() => ({ projectId, size: readThumbSize(localStore(), projectId) }));
+  // Another project opened in the same section instance: read its choice.
+  const size = state.projectId === projectId ? state.size : readThumbSize(localStore(), projectId);
+  const set = (next: ThumbSize) => {
+    setState({ projectId, size: next });
+    try {
+      localStore()?.setItem(thumbSizeKey(projectId), next);
+    } catch {
+      // quota or disabled storage: keep the choice for this session
+    }
+  };
+  return [size, set];
+}
