@@ -6,6 +6,9 @@ import { call } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
 import { WarningIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
+import { ImportLogDialog, useDismissedFailures } from './import-log';
+import { IssueList } from './import-panel';
+import { wordHealthIssue } from './wording/health';
 
 /** Split ratios (adjustable) with "Assign splits", and the dataset's health report. */
 export function HealthPanel({
@@ -142,6 +145,8 @@ function HealthReportView({
   const [report, setReport] = useState<HealthReport | null>(null);
   const [error, setError] = useState<AppError | null>(null);
   const [again, setAgain] = useState(0);
+  const [logOpen, setLogOpen] = useState(false);
+  const dismissed = useDismissedFailures(projectId);
   useEffect(() => {
     let live = true;
     void call((api) => api.dataset.health({ projectId })).then((r) => {
@@ -158,13 +163,22 @@ function HealthReportView({
   if (error) return <ErrorMessage error={error} context={h.loadFailed} />;
   if (!report) return <p className="muted">{t.app.loading}</p>;
   const max = Math.max(1, ...report.perLabel.map((l) => l.count));
+  // Dismissed import failures leave Health (they stay in the import log).
+  const unreadable = report.unreadableFiles.filter((f) => !dismissed.isDismissed(f));
+  const issues = report.issues.flatMap((issue) =>
+    issue.kind !== 'unreadable'
+      ? [issue]
+      : unreadable.length === 0
+        ? []
+        : [{ ...issue, count: unreadable.length, params: { ...issue.params, files: unreadable.length } }],
+  );
   return (
     <div className="health">
-      {report.issues.length === 0 ? (
+      {issues.length === 0 ? (
         <p className="health-good">{h.good}</p>
       ) : (
         <ul className="health-issues">
-          {report.issues.map((issue, i) => (
+          {issues.map((issue, i) => (
             <li key={i} className={`health-issue severity-${issue.severity}`}>
               <WarningIcon className="health-icon" aria-hidden="true" />
               <div>
@@ -172,14 +186,14 @@ function HealthReportView({
                   {h.kinds[issue.kind]}
                   <span className="visually-hidden"> ({h.severity[issue.severity]})</span>
                 </strong>
-                <p>{issue.message}</p>
+                <p title={issue.message}>{wordHealthIssue(t, issue)}</p>
                 {issue.imageIds && issue.imageIds.length > 0 && (
                   <button
                     type="button"
                     className="button small health-select"
                     onClick={() => onSelectImages(issue.imageIds ?? [])}
                   >
-                    {h.selectImages(issue.imageIds.length)}
+                    {t.wording.health.selectImages(issue.imageIds.length)}
                   </button>
                 )}
               </div>
@@ -203,7 +217,7 @@ function HealthReportView({
                   <span className="bar" aria-hidden="true">
                     <span className="bar-fill" style={{ width: `${(l.count / max) * 100}%` }} />
                   </span>
-                  {l.count.toLocaleString()}
+                  {t.wording.number(l.count)}
                 </td>
               </tr>
             ))}
@@ -211,91 +225,39 @@ function HealthReportView({
         </table>
       )}
       {report.imbalanceRatio !== null && <p className="hint">{h.imbalance(report.imbalanceRatio)}</p>}
-      {report.unreadableFiles.length > 0 && (
-        <details className="import-issues failed">
-          <summary>
-            {h.unreadable} ({report.unreadableFiles.length})
-          </summary>
-          <ul>
-            {report.unreadableFiles.slice(0, 200).map((f) => (
-              <li key={f.path}>
-                <span className="issue-path" title={f.path}>{`\u200e${f.path}\u200e`}</span>
-                <span className="issue-reason">{f.reason}</span>
-              </li>
-            ))}
-          </ul>
-        </details>
+      {unreadable.length > 0 && (
+        <div className="health-unreadable">
+          <IssueList
+            title={`${h.unreadable} (${t.wording.number(unreadable.length)})`}
+            issues={unreadable}
+            kind="failed"
+            open={false}
+          />
+          <div className="health-unreadable-actions">
+            <button type="button" className="button small" onClick={() => dismissed.dismiss(unreadable)}>
+              {t.wording.importLog.dismissAll}
+            </button>
+            <span className="hint">{t.wording.importLog.dismissHint}</span>
+          </div>
+        </div>
       )}
-      <button type="button" className="button small" onClick={() => setAgain((n) => n + 1)}>
-        {h.refresh}
-      </button>
+      {unreadable.length < report.unreadableFiles.length && (
+        <p className="hint">
+          {t.wording.importLog.dismissed(report.unreadableFiles.length - unreadable.length)}
+        </p>
+      )}
+      <div className="panel-actions">
+        <button type="button" className="button small" onClick={() => setLogOpen(true)}>
+          {t.wording.importLog.open}
+        </button>
+        <button type="button" className="button small" onClick={() => setAgain((n) => n + 1)}>
+          {h.refresh}
+        </button>
+      </div>
+      <ImportLogDialog projectId={projectId} open={logOpen} onClose={() => setLogOpen(false)} />
     </div>
   );
 }
 
-/** Copies the dataset to class folders with a CSV manifest (`dataset:export`). */
-export function ExportPanel({ projectId }: { projectId: string }) {
-  const t = useT();
-  const x = t.dataset.exporter;
-  const [dir, setDir] = useState('');
-  const [bySplit, setBySplit] = useState(false);
-  const [includeUnlabeled, setIncludeUnlabeled] = useState(false);
-  const [busy, setBusy] = useState(false);
-  const [error, setError] = useState<AppError | null>(null);
-  const [done, setDone] = useState<string | null>(null);
-  const fieldId = useId();
-  const submit = async (event: FormEvent) => {
-    event.preventDefault();
-    if (!dir.trim()) return;
-    setBusy(true);
-    setDone(null);
-    const result = await call((api) =>
-      api.dataset.export({ projectId, dir: dir.trim(), bySplit, includeUnlabeled }),
-    );
-    setBusy(false);
-    if (result.ok) {
-      setError(null);
-      setDone(x.done(result.value.exported, result.value.dir));
-    } else setError(result.error);
-  };
-  return (
-    <div className="side-panel-body">
-      <form className="panel-section form" onSubmit={(e) => void submit(e)}>
-        <p className="hint">{x.body}</p>
-        <div className="field">
-          <label htmlFor={fieldId}>{x.dir}</label>
-          <input
-            id={fieldId}
-            type="text"
-            value={dir}
-            onChange={(e) => setDir(e.target.value)}
-            spellCheck={false}
-          />
-        </div>
-        <label className="checkbox">
-          <input type="checkbox" checked={bySplit} onChange={(e) => setBySplit(e.target.checked)} />
-          {x.bySplit}
-        </label>
-        <label className="checkbox">
-          <input
-            type="checkbox"
-            checked={includeUnlabeled}
-            onChange={(e) => setIncludeUnlabeled(e.target.checked)}
-          />
-          {x.includeUnlabeled}
-        </label>
-        <div className="panel-actions">
-          <button type="submit" className="button primary" disabled={busy || !dir.trim()}>
-            {x.submit}
-          </button>
-        </div>
-        {done && (
-          <p className="success" role="status">
-            {done}
-          </p>
-        )}
-        <ErrorMessage error={error} context={x.failed} />
-      </form>
-    </div>
-  );
-}
+/** Moved to its own file; re-exported so the section's import keeps working. */
+export { ExportPanel } from './dataset-export-panel';

@@ -8,6 +8,7 @@ import { useFormatDate, useT } from '../../i18n/i18n';
 import { SuggestionBadge } from './suggestions/suggestion-badge';
 import { suggestionOf } from './suggestions/suggestions-model';
 import { markUpscaled, mediaUrl } from './use-dataset';
+import { wordCause } from './wording/history';
 
 /**
  * One image at full size with everything known about it: source path, size, format, hash, split and its label
@@ -208,7 +209,7 @@ function ViewerBody({
                   <li key={i}>
                     <strong>{h.label ?? v.historyNone}</strong>{' '}
                     <span className="muted">
-                      · {h.cause} · {formatDate(h.at)}
+                      · {wordCause(t, h.cause)} · {formatDate(h.at)}
                     </span>
                   </li>
                 ))}

@@ -3,7 +3,10 @@ import type { ImportIssue, ImportProgress, ImportSummary } from '../../../../app
 import type { AppError } from '../../../../app/ipc/result';
 import { call, desktop } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
+import type { Messages } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
+import './import-outcome.css';
+import { isFullyWorded, wordImportIssue } from './wording/import-issues';
 
 /** The running or last import of a project. */
 export interface ImportState {
@@ -203,35 +206,80 @@ export function ImportStatusPanel({ state }: { state: ImportState }) {
   }
   const s = state.summary;
   if (!s) return null;
+  const outcome = importOutcome(s);
+  const counts = [
+    t.wording.importCounts(s.imported, s.failed.length),
+    ...(s.duplicates || s.conflicts || s.alreadyImported
+      ? [
+          t.dataset
+            .summaryCounts(s.imported, s.duplicates, s.conflicts, s.alreadyImported)
+            .split(' · ')
+            .slice(1),
+        ]
+      : []),
+  ].flat();
   return (
-    <section className={`import-status done status-${s.status}`} aria-labelledby="import-summary-title">
+    <section
+      className={`import-status done status-${s.status} outcome-${outcome}`}
+      aria-labelledby="import-summary-title"
+      role={outcome === 'failed' ? 'alert' : undefined}
+      data-outcome={outcome}
+    >
       <div className="import-status-head">
-        <strong id="import-summary-title">{t.dataset.summaryTitle[s.status]}</strong>
-        <span>{t.dataset.summaryCounts(s.imported, s.duplicates, s.conflicts, s.alreadyImported)}</span>
+        <strong id="import-summary-title">{outcomeTitle(t, s, outcome)}</strong>
+        <span data-testid="import-counts">{counts.join(' · ')}</span>
         <span className="muted">{t.dataset.summaryElapsed(s.elapsedMs / 1000, s.imagesPerSecond)}</span>
         <button type="button" className="button small import-cancel" onClick={state.dismiss}>
           {t.dataset.dismiss}
         </button>
       </div>
-      {s.error && <p className="error-message">{s.error}</p>}
+      {s.error && (
+        <details className="error-technical">
+          <summary>{t.wording.technicalDetail}</summary>
+          <span className="error-detail">{s.error}</span>
+        </details>
+      )}
       <IssueList title={t.dataset.failedFiles(s.failed.length)} issues={s.failed} kind="failed" />
       <IssueList title={t.dataset.skippedFiles(s.skipped.length)} issues={s.skipped} kind="skipped" />
     </section>
   );
 }
 
-function IssueList({
+/** How an import went, for its styling: nothing imported and something failed is a failure, not a success. */
+export type ImportOutcome = 'success' | 'partial' | 'failed' | 'cancelled';
+
+export function importOutcome(
+  s: Pick<ImportSummary, 'status' | 'imported' | 'failed' | 'filesSeen'>,
+): ImportOutcome {
+  if (s.status === 'failed') return 'failed';
+  if (s.status === 'cancelled') return 'cancelled';
+  if (s.failed.length > 0) return s.imported > 0 ? 'partial' : 'failed';
+  return 'success';
+}
+
+function outcomeTitle(t: Messages, s: ImportSummary, outcome: ImportOutcome): string {
+  if (s.status !== 'completed') return t.dataset.summaryTitle[s.status];
+  if (outcome === 'failed') return t.wording.importNothing;
+  if (outcome === 'partial') return t.wording.importWarning;
+  return t.dataset.summaryTitle.completed;
+}
+
+/** The files an import could not use, each with its reason in the user's language. */
+export function IssueList({
   title,
   issues,
   kind,
+  open,
 }: {
   title: string;
   issues: ImportIssue[];
   kind: 'failed' | 'skipped';
+  open?: boolean;
 }) {
+  const t = useT();
   if (issues.length === 0) return null;
   return (
-    <details className={`import-issues ${kind}`} open={kind === 'failed' && issues.length <= 20}>
+    <details className={`import-issues ${kind}`} open={open ?? (kind === 'failed' && issues.length <= 20)}>
       <summary>{title}</summary>
       <ul aria-label={title}>
         {issues.slice(0, 500).map((issue) => (
@@ -240,7 +288,10 @@ function IssueList({
               {/* Left-to-right marks keep a path's slashes in place in the right-aligned (rtl) ellipsis. */}
               {`\u200e${issue.path}\u200e`}
             </span>
-            <span className="issue-reason">{issue.reason}</span>
+            <span className="issue-reason" title={issue.reason}>
+              {wordImportIssue(t, issue)}
+              {!isFullyWorded(issue) && issue.reason && <span className="muted"> ({issue.reason})</span>}
+            </span>
           </li>
         ))}
       </ul>
