@@ -15,8 +15,31 @@ export type ErrorCode =
 export interface AppError {
   code: ErrorCode;
   message: string;
-  /** Machine-readable context, e.g. the zod issues of an invalid payload. */
+  /**
+   * Machine-readable context the page words in its language. For 'invalid-payload' raised by the contract's
+   * validation (main/ipc/dispatch.ts): InvalidPayloadDetails. Services add their own, e.g. `{code: 'no-model'}`.
+   */
   details?: unknown;
+}
+
+/**
+ * One problem with an invoke's payload, from the channel's zod schema. `path`: the field (e.g. ['inputSize'],
+ * ['paths', 3]; [] = the payload itself); `code`: zod's issue code ('too_big', 'too_small', 'invalid_type',
+ * 'invalid_value', 'unrecognized_keys', 'invalid_format', 'custom', …); `minimum`/`maximum` (with `inclusive`)
+ * for a size or length out of range, so "Input size: at most 256" can be worded; `message`: zod's English.
+ */
+export interface PayloadIssue {
+  path: (string | number)[];
+  code: string;
+  message: string;
+  minimum?: number;
+  maximum?: number;
+  inclusive?: boolean;
+}
+
+/** `details` of an 'invalid-payload' failure raised by the contract's validation. */
+export interface InvalidPayloadDetails {
+  issues: PayloadIssue[];
 }
 
 /** The outcome of every invoke: a value or an expected failure. */

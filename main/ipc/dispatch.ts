@@ -1,5 +1,12 @@
 import { invokeChannels, isInvokeName, type InvokeName } from '../../app/ipc/contract';
-import { AppFailure, fail, ok, type Result } from '../../app/ipc/result';
+import {
+  AppFailure,
+  fail,
+  ok,
+  type InvalidPayloadDetails,
+  type PayloadIssue,
+  type Result,
+} from '../../app/ipc/result';
 import type { Services } from '../services/services';
 import type { HandlerTable } from './handler-table';
 
@@ -16,8 +23,9 @@ export async function dispatchInvoke(
   if (!isInvokeName(channel)) return fail('unknown-channel', `Unknown channel ${JSON.stringify(channel)}.`);
   const parsed = invokeChannels[channel].input.safeParse(payload ?? {});
   if (!parsed.success) {
-    const issues = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
-    return fail('invalid-payload', `Invalid payload for ${channel}: ${issues.join('; ')}`, issues);
+    const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
+    const details: InvalidPayloadDetails = { issues: parsed.error.issues.map(payloadIssue) };
+    return fail('invalid-payload', `Invalid payload for ${channel}: ${lines.join('; ')}`, details);
   }
   try {
     const handler = table[channel] as (s: Services, input: unknown) => unknown;
@@ -32,4 +40,26 @@ function toFailure(channel: InvokeName, error: unknown): Result<never> {
   const message = error instanceof Error ? error.message : String(error);
   const code = /SQLITE|EACCES|EROFS|ENOSPC|EPERM/.test(message) ? 'storage' : 'internal';
   return fail(code, `${channel} failed: ${message}`);
+}
+
+/** One zod issue as plain data the page can word ("Input size: at most 256"); bounds only where zod has them. */
+function payloadIssue(issue: {
+  path: PropertyKey[];
+  code: string;
+  message: string;
+  minimum?: unknown;
+  maximum?: unknown;
+  inclusive?: boolean;
+}): PayloadIssue {
+  const out: PayloadIssue = {
+    path: issue.path.map((p) => (typeof p === 'number' ? p : String(p))),
+    code: issue.code,
+    message: issue.message,
+  };
+  if (typeof issue.minimum === 'number' || typeof issue.minimum === 'bigint')
+    out.minimum = Number(issue.minimum);
+  if (typeof issue.maximum === 'number' || typeof issue.maximum === 'bigint')
+    out.maximum = Number(issue.maximum);
+  if (issue.inclusive !== undefined) out.inclusive = issue.inclusive;
+  return out;
 }

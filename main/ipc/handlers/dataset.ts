@@ -9,7 +9,7 @@ export function datasetHandlers(): Pick<HandlerTable, DatasetChannel> {
   return {
     'dataset:import': (s, { projectId, paths, label }) =>
       s.dataset.startImport(projectId, { paths, ...(label !== undefined ? { label } : {}) }),
-    'dataset:cancelImport': (s, { importId }) => s.dataset.cancelImport(importId),
+    'dataset:cancelImport': (s, { projectId, importId }) => s.dataset.cancelImport(importId, projectId),
     'dataset:importStatus': (s, { projectId, importId }) => s.dataset.importStatus(projectId, importId),
     'dataset:listImports': (s, { projectId }) => s.dataset.listImports(projectId),
     'dataset:listImages': (s, { projectId, ...query }) => s.dataset.listImages(projectId, query),

@@ -12,7 +12,6 @@ import {
   type ImageSortKey,
   type ImageSummary,
   type ImportOptions,
-  type ImportProgress,
   type ImportStatus,
   type ImportSummary,
   type LabelChangeCause,
@@ -31,17 +30,11 @@ import { BlobStore } from './blob-store';
 import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
 import { healthReport } from './health';
 import { IMAGE_LIST_FROM, imageQuerySql } from './image-ids';
+import { ImportRegistry, type ActiveImport } from './import-registry';
 import { emptyImportSummary, runImport, type ImportHooks } from './importer';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
 import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
 import { loadTrainingTensors, type LoadTensorOptions, type TrainingTensors } from './tensors';
-
-interface ActiveImport {
-  projectId: string;
-  controller: AbortController;
-  progress: ImportProgress | null;
-  promise: Promise<ImportSummary>;
-}
 
 /** Re-exported for callers that imported it from here; the type lives in app/domain/dataset.ts. */
 export type { ImportStatus };
@@ -89,7 +82,7 @@ export function validateLabelName(raw: string): string {
  * background of this process (decoding on sharp's thread pool) and report through the event sink.
  */
 export class DatasetService {
-  private readonly active = new Map<string, ActiveImport>();
+  private readonly imports = new ImportRegistry();
 
   constructor(
     private readonly projects: ProjectStore,
@@ -130,10 +123,7 @@ export class DatasetService {
     options: ImportOptions,
     hooks: ImportHooks,
   ): { importId: string; promise: Promise<ImportSummary> } {
-    for (const a of this.active.values()) {
-      if (a.projectId === projectId)
-        throw new AppFailure('busy', 'An import is already running in this project.');
-    }
+    this.imports.assertIdle(projectId);
     const project = this.projects.get(projectId);
     const label = options.label === undefined ? undefined : validateLabelName(options.label);
     const importId = randomUUID();
@@ -161,13 +151,13 @@ export class DatasetService {
       },
     ).then(
       (summary) => {
-        this.active.delete(importId);
+        this.imports.remove(importId);
         this.events.emit('dataset:importFinished', summary);
         this.changed(projectId, 'import');
         return summary;
       },
       (error: unknown) => {
-        this.active.delete(importId);
+        this.imports.remove(importId);
         // The page still hears that the import ended (e.g. the project was deleted or its disk failed).
         this.events.emit('dataset:importFinished', failedSummary(projectId, importId, error));
         this.changed(projectId, 'import');
@@ -175,40 +165,37 @@ export class DatasetService {
       },
     );
     entry.promise = promise;
-    this.active.set(importId, entry);
+    this.imports.add(importId, entry);
     // A background import's failure is reported by importStatus; never an unhandled rejection.
     promise.catch(() => undefined);
     return { importId, promise };
   }
 
-  cancelImport(importId: string): { cancelled: boolean } {
-    const a = this.active.get(importId);
-    if (!a) return { cancelled: false };
-    a.controller.abort();
-    return { cancelled: true };
+  /**
+   * Stops a running import after its current batch. `projectId` (the IPC handler always passes it): only an import
+   * of that project is cancelled — another project's import id answers `{cancelled: false}` like an unknown one.
+   */
+  cancelImport(importId: string, projectId?: string): { cancelled: boolean } {
+    return { cancelled: this.imports.cancel(importId, projectId) };
   }
 
-  /** Cancels every running import and waits for each to commit its last batch. */
   /** True while an import into the project runs in this process. */
   isImporting(projectId: string): boolean {
-    return [...this.active.values()].some((a) => a.projectId === projectId);
+    return this.imports.isImporting(projectId);
   }
 
   /** Cancels the project's running import(s) and waits until they have committed (call before moving its folder). */
   async cancelProjectImports(projectId: string): Promise<void> {
-    const running = [...this.active.values()].filter((a) => a.projectId === projectId);
-    for (const a of running) a.controller.abort();
-    await Promise.allSettled(running.map((a) => a.promise));
+    await this.imports.cancelAndWait(projectId);
   }
 
+  /** Cancels every running import and waits for each to commit its last batch. */
   async cancelAll(): Promise<void> {
-    const running = [...this.active.values()];
-    for (const a of running) a.controller.abort();
-    await Promise.allSettled(running.map((a) => a.promise));
+    await this.imports.cancelAndWait();
   }
 
   importStatus(projectId: string, importId: string): ImportStatus {
-    const a = this.active.get(importId);
+    const a = this.imports.get(projectId, importId);
     if (a) return { importId, state: 'running', progress: a.progress };
     const row = this.db(projectId)
       .prepare('SELECT started_at, status, summary FROM imports WHERE id = ?')
@@ -234,7 +221,7 @@ export class DatasetService {
       importId: r.id,
       startedAt: r.started_at,
       finishedAt: r.finished_at,
-      status: this.active.has(r.id) ? 'running' : r.summary ? r.status : 'interrupted',
+      status: this.imports.get(projectId, r.id) ? 'running' : r.summary ? r.status : 'interrupted',
       imported: r.summary ? (JSON.parse(r.summary) as ImportSummary).imported : 0,
     }));
   }

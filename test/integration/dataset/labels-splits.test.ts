@@ -135,12 +135,14 @@ describe('labels, undo/redo, splits, health and export', () => {
       null,
       'fig',
     ]);
+    // Causes are codes the page words (issue 12); the action itself is in redone/redoneAction.
     expect(details.labelHistory.map((e: { cause: string }) => e.cause)).toEqual([
       'import',
-      'Label 5 images "fig"',
-      'undo: Label 5 images "fig"',
-      'redo: Label 5 images "fig"',
+      'label',
+      'undo',
+      'redo',
     ]);
+    expect(redone.redoneAction).toEqual({ kind: 'label', count: 5, label: 'fig' });
 
     // Delete: images become unlabeled; undo brings label (same id) and images back.
     const del = await call('labels:delete', { labelId: fig.id });

@@ -105,6 +105,8 @@ describe('scanPaths', () => {
 
   it('a missing path is a failure, not an exception', async () => {
     const { failed } = await scanPaths(['/definitely/not/here']);
-    expect(failed).toEqual([{ path: '/definitely/not/here', reason: 'no such file or folder' }]);
+    expect(failed).toEqual([
+      { path: '/definitely/not/here', reason: 'no such file or folder', code: 'not-found' },
+    ]);
   });
 });
