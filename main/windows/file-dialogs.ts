@@ -1,5 +1,7 @@
-import { BrowserWindow, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
-import type { FileDialogs, OpenDialogKind, SaveDialogKind } from '../services/dialogs';
+import fs from 'node:fs';
+import path from 'node:path';
+import { BrowserWindow, app, dialog, type OpenDialogOptions, type SaveDialogOptions } from 'electron';
+import { LastFolders, type FileDialogs, type OpenDialogKind, type SaveDialogKind } from '../services/dialogs';
 
 /** Image types the pickers offer (the import and prediction decoders read these). */
 const IMAGE_FILTER = {
@@ -38,12 +40,22 @@ function openProperties(kind: OpenDialogKind, multiple: boolean): OpenDialogOpti
   return props;
 }
 
-/** The OS file dialogs of Electron, attached to the focused window (a thin adapter; services never see electron). */
+/**
+ * The OS file dialogs of Electron, attached to the focused window (a thin adapter; services never see electron).
+ * Each kind of dialog opens in the folder it last picked from (kept in `<userData>/dialog-folders.json`).
+ */
 export function electronFileDialogs(): FileDialogs {
   const parent = () => BrowserWindow.getFocusedWindow() ?? BrowserWindow.getAllWindows()[0];
+  const lastFolders = new LastFolders(
+    path.join(app.getPath('userData'), 'dialog-folders.json'),
+    fs,
+    path.dirname,
+  );
   return {
     async open(kind, multiple) {
+      const startIn = lastFolders.folderFor(kind);
       const options: OpenDialogOptions = {
+        ...(startIn ? { defaultPath: startIn } : {}),
         properties: openProperties(kind, multiple),
         ...(kind === 'folder'
           ? {}
@@ -56,17 +68,22 @@ export function electronFileDialogs(): FileDialogs {
       };
       const win = parent();
       const result = win ? await dialog.showOpenDialog(win, options) : await dialog.showOpenDialog(options);
-      return result.canceled ? [] : result.filePaths;
+      const picked = result.canceled ? [] : result.filePaths;
+      lastFolders.remember(kind, picked);
+      return picked;
     },
     async save(kind, defaultName) {
+      const startIn = lastFolders.folderFor(kind);
       const options: SaveDialogOptions = {
-        defaultPath: defaultName,
+        defaultPath: startIn ? path.join(startIn, defaultName) : defaultName,
         filters: SAVE_FILTERS[kind],
         properties: ['createDirectory', 'showOverwriteConfirmation'],
       };
       const win = parent();
       const result = win ? await dialog.showSaveDialog(win, options) : await dialog.showSaveDialog(options);
-      return result.canceled || !result.filePath ? null : result.filePath;
+      const file = result.canceled || !result.filePath ? null : result.filePath;
+      if (file) lastFolders.remember(kind, [file]);
+      return file;
     },
   };
 }
