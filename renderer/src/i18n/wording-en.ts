@@ -76,7 +76,10 @@ export const wordingEn = {
     'tiny-images': (count: number, side: number) =>
       `${images(count)} ${Number(count) === 1 ? 'is' : 'are'} smaller than ${n(side)} px on the shorter side.`,
     unreadable: (count: number) => `${files(count)} could not be imported.`,
-    'empty-split': (split: string) => `The ${String(split)} split has no images.`,
+    'empty-split': (labels: string, count: number, split: string) =>
+      `${labels} ${Number(count) === 1 ? 'has' : 'have'} no images in the ${String(split)} split.`,
+    tooFewLabels: (limit: number) =>
+      `Training needs at least ${Number(limit) === 2 ? 'two' : n(limit)} labels with images.`,
     /** The button under an issue; the count is the images it selects. */
     selectImages: (count: number) =>
       Number(count) === 1 ? 'Select this image' : `Select these ${n(count)} images`,

@@ -50,7 +50,8 @@ export const wordingZhCN: Messages['wording'] = {
     leakage: (count, groups) => `${n(groups)} 组中的 ${n(count)} 张图像出现在多个划分中。`,
     'tiny-images': (count, side) => `${n(count)} 张图像的短边小于 ${n(side)} 像素。`,
     unreadable: (count) => `${n(count)} 个文件无法导入。`,
-    'empty-split': (split) => `${String(split)}划分中没有图像。`,
+    'empty-split': (labels, count, split) => `${labels}在${String(split)}划分中没有图像。`,
+    tooFewLabels: (limit) => `训练至少需要 ${n(limit)} 个有图像的标签。`,
     selectImages: (count) => (Number(count) === 1 ? '选择这张图像' : `选择这 ${n(count)} 张图像`),
   },
   cause: {

@@ -21,7 +21,7 @@ export const HEALTH_KINDS = Object.keys({
  */
 export function wordHealthIssue(
   t: Messages,
-  issue: Pick<HealthIssue, 'kind' | 'params' | 'count' | 'imageIds'>,
+  issue: Pick<HealthIssue, 'kind' | 'params' | 'count' | 'imageIds' | 'severity' | 'labelIds'>,
 ): string {
   const w = t.wording.health;
   const p = issue.params ?? {};
@@ -39,6 +39,8 @@ export function wordHealthIssue(
     }
     case 'too-few': {
       const labels = p.labels ?? [];
+      // Two forms: too few labels to train (an error, about the project), or labels with too few images.
+      if (issue.severity === 'error' && !issue.labelIds) return w.tooFewLabels(p.limit ?? 2);
       const list = labels.map((l) => w.labelCount(l.name, l.count)).join(t.wording.listSeparator);
       return w['too-few'](list, labels.length, p.limit ?? 0);
     }
@@ -54,7 +56,10 @@ export function wordHealthIssue(
       return w['tiny-images'](images, p.side ?? 0);
     case 'unreadable':
       return w.unreadable(p.files ?? issue.count ?? 0);
-    case 'empty-split':
-      return w['empty-split'](p.split ? t.dataset.splits[p.split] : '');
+    case 'empty-split': {
+      const labels = p.labels ?? [];
+      const list = labels.map((l) => t.wording.quote(l.name)).join(t.wording.listSeparator);
+      return w['empty-split'](list, labels.length, p.split ? t.dataset.splits[p.split] : '');
+    }
   }
 }
