@@ -30,6 +30,9 @@ import { useSuggestions } from './suggestions/use-suggestions';
 import { useDatasetChanged, useDatasetMeta, useMediaBase } from './use-dataset';
 import { useMisclassified } from './use-misclassified';
 
+/** Window width (CSS px) up to which the labels panel starts folded (matches dataset.css's narrow breakpoint). */
+const NARROW_WINDOW = 900;
+
 /**
  * The Dataset section: composes the toolbar, the labels panel, the grid (or map) with its selection bar, the side
  * panels and the dialogs. Selection lives in useGridSelection, what changes data in useDatasetActions, keys in
@@ -55,8 +58,9 @@ export function DatasetSection({ project }: { project: ProjectSummary }) {
   const [panel, setPanel] = useState<SidePanel | null>(null);
   /** The images as the thumbnail grid or as the dataset map (issue 11); both share the selection and keys. */
   const [view, setView] = useState<DatasetView>('grid');
-  const [thumbSize, setThumbSize] = useThumbSize(projectId);
-  const [labelsCollapsed, setLabelsCollapsed] = useState(false);
+  const [thumbSize, setThumbSize] = useThumbSize(projectId, project.inputSize);
+  // Narrow windows start with the labels panel folded to its keys, so the grid gets the width.
+  const [labelsCollapsed, setLabelsCollapsed] = useState(() => window.innerWidth <= NARROW_WINDOW);
   const [picker, setPicker] = useState(false);
   const [viewerIndex, setViewerIndex] = useState<number | null>(null);
   const [merging, setMerging] = useState<LabelInfo | null>(null);

@@ -102,7 +102,7 @@ export function DatasetToolbar({
           <span aria-hidden="true">↷</span>
         </button>
       </div>
-      <div className="toolbar-group" role="group" aria-label={t.dataset.view.label}>
+      <div className="toolbar-group compact" role="group" aria-label={t.dataset.view.label}>
         {(['grid', 'map'] as const).map((v) => (
           <button
             key={v}
@@ -116,7 +116,7 @@ export function DatasetToolbar({
         ))}
       </div>
       {view === 'grid' && (
-        <div className="toolbar-group" role="group" aria-label={t.dataset.thumbSize.label}>
+        <div className="toolbar-group compact" role="group" aria-label={t.dataset.thumbSize.label}>
           {THUMB_SIZES.map((s) => (
             <button
               key={s}

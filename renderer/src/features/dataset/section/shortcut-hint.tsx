@@ -7,15 +7,12 @@ import { DIGIT_LABELS } from './grid-navigation';
  */
 export function ShortcutHint({ labelCount }: { labelCount: number }) {
   const t = useT();
+  const many = labelCount > DIGIT_LABELS ? t.dataset.shortcutsManyLabels(labelCount) : null;
+  // The labels beyond the keys come first: on a narrow window the hint is cut to one line from the end.
+  const text = many ? `${many} · ${t.dataset.shortcuts}` : t.dataset.shortcuts;
   return (
-    <p className="shortcuts muted">
-      {t.dataset.shortcuts}
-      {labelCount > DIGIT_LABELS && (
-        <>
-          {' · '}
-          <span className="shortcuts-many">{t.dataset.shortcutsManyLabels(labelCount)}</span>
-        </>
-      )}
+    <p className="shortcuts muted" title={text}>
+      {text}
     </p>
   );
 }
