@@ -1,4 +1,4 @@
-import { useCallback, useEffect, useState } from 'react';
+import { Fragment, useCallback, useEffect, useState } from 'react';
 import type { ImportIssue, ImportSummary } from '../../../../app/domain/dataset';
 import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';
@@ -126,22 +126,26 @@ export function ImportLogDialog({
               {imports.map((i) => {
                 const failed = i.summary?.failed ?? [];
                 return (
-                  <tr key={i.importId} className={failed.length > 0 ? 'has-failures' : undefined}>
-                    <td>{formatDate(i.startedAt)}</td>
-                    <td>{w.statuses[i.status] ?? i.status}</td>
-                    <td className="num">{t.wording.number(i.summary?.imported ?? i.imported)}</td>
-                    <td className="num failed">
-                      {t.wording.number(failed.length)}
-                      {failed.length > 0 && (
-                        <IssueList
-                          title={t.dataset.failedFiles(failed.length)}
-                          issues={failed}
-                          kind="failed"
-                          open={false}
-                        />
-                      )}
-                    </td>
-                  </tr>
+                  <Fragment key={i.importId}>
+                    <tr className={failed.length > 0 ? 'has-failures' : undefined}>
+                      <td>{formatDate(i.startedAt)}</td>
+                      <td>{w.statuses[i.status] ?? i.status}</td>
+                      <td className="num">{t.wording.number(i.summary?.imported ?? i.imported)}</td>
+                      <td className="num failed">{t.wording.number(failed.length)}</td>
+                    </tr>
+                    {failed.length > 0 && (
+                      <tr className="import-log-failures">
+                        <td colSpan={4}>
+                          <IssueList
+                            title={t.dataset.failedFiles(failed.length)}
+                            issues={failed}
+                            kind="failed"
+                            open={false}
+                          />
+                        </td>
+                      </tr>
+                    )}
+                  </Fragment>
                 );
               })}
             </tbody>
