@@ -168,15 +168,18 @@ export class ImagePager {
     );
     this.running--;
     if (this.inflight.get(n) === generation) this.inflight.delete(n);
-    queueMicrotask(() => this.pump()); // the view may have moved on meanwhile
-    if (query !== this.query) return; // another filter by now
-    const current = this.pages.get(n);
-    if (current && current.generation > generation) return;
-    if (!result.ok) {
+    if (!result.ok && query === this.query) {
+      // No immediate retry: the failed page is still missing, so pumping now would ask again at once, forever
+      // while main keeps failing. The next scroll (ensure) or change (invalidate) tries again.
       this.error = result.error;
       this.notify();
       return;
     }
+    queueMicrotask(() => this.pump()); // the view may have moved on meanwhile
+    if (query !== this.query) return; // another filter by now
+    const current = this.pages.get(n);
+    if (current && current.generation > generation) return;
+    if (!result.ok) return;
     this.error = null;
     if (generation === this.generation || this.total === null) this.total = result.value.total;
     this.pages.set(n, { generation, items: result.value.items });
