@@ -158,6 +158,24 @@ describe.each(languages)('wording in %s', (lang, t) => {
     ).toHaveLength(1);
   });
 
+  it('words a too-long text from main (bounds without origin) as characters', () => {
+    const [text] = wordAppError(t, {
+      code: 'invalid-payload',
+      message: 'x',
+      details: {
+        issues: [
+          {
+            path: ['name'],
+            code: 'too_big',
+            maximum: 100,
+            message: 'Too big: expected string to have <=100 characters',
+          },
+        ],
+      },
+    });
+    expect(text).toBe(t.wording.rule.tooLong(t.wording.fields.name, 100));
+  });
+
   it('checks the new project form with the shared limits', () => {
     expect(inputSizeProblem(t, String(PROJECT_LIMITS.maxInputSize))).toBeNull();
     expect(inputSizeProblem(t, String(PROJECT_LIMITS.minInputSize))).toBeNull();

@@ -56,7 +56,11 @@ export function wordField(t: Messages, path: (string | number)[] | undefined): s
 export function wordPayloadIssue(t: Messages, issue: PayloadIssue): string {
   const r = t.wording.rule;
   const field = wordField(t, issue.path);
-  const origin = issue.origin ?? '';
+  // Main sends bounds without zod's `origin`; its English message still says what was measured.
+  const origin =
+    issue.origin ??
+    /expected (string|array|set|number|int|bigint|date)\b/.exec(issue.message ?? '')?.[1] ??
+    '';
   switch (issue.code) {
     case 'too_big':
       if (origin === 'string') return r.tooLong(field, toNumber(issue.maximum));
