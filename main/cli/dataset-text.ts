@@ -1,4 +1,4 @@
-import type { ActionDescription, ImportIssue } from '../../app/domain/dataset';
+import type { ActionDescription, ImportIssue, ImportSummary } from '../../app/domain/dataset';
 
 /**
  * The English wording of dataset data that main sends as codes and numbers (issue 12): the CLI prints these, and
@@ -42,7 +42,14 @@ export function actionText(action: ActionDescription): string {
   }
 }
 
-/** One import issue as the CLI lists it: the path and the technical reason. */
-export function importIssueText(issue: ImportIssue): string {
-  return `${issue.path}: ${issue.reason}`;
+/**
+ * The summary `import --json` prints: the README documents `failed`/`skipped` as `[{path, reason}]`, so the codes
+ * the page words from are left out of the CLI's contract.
+ */
+export function importSummaryForCli(summary: ImportSummary): Omit<ImportSummary, 'failed' | 'skipped'> & {
+  failed: { path: string; reason: string }[];
+  skipped: { path: string; reason: string }[];
+} {
+  const plain = ({ path, reason }: ImportIssue) => ({ path, reason });
+  return { ...summary, failed: summary.failed.map(plain), skipped: summary.skipped.map(plain) };
 }

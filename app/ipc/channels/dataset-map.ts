@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { DatasetMap } from '../../domain/dataset-map';
 import { invoke } from '../define';
+import { projectId, runId } from '../schemas';
 
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
-const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
 const method = z.enum(['pca', 'umap']);
 
 /** Invoke channels of the dataset map (issue 11): every image in 2-D from the model's embeddings. */

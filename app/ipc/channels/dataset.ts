@@ -11,33 +11,24 @@ import type {
   UndoState,
 } from '../../domain/dataset';
 import { invoke } from '../define';
+import {
+  imageFilter as filter,
+  imageId,
+  imageIds,
+  imageSortKey as sortKey,
+  labelId,
+  projectId,
+  splitName as split,
+} from '../schemas';
 
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
 const importId = z.string().regex(/^[0-9a-f-]{36}$/, 'not an import id');
-const imageId = z.number().int().positive();
-const imageIds = z.array(imageId).min(1).max(100_000);
-const labelId = z.number().int().positive();
 const labelName = z.string().min(1).max(100);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'not a #rrggbb colour');
-const split = z.enum(['train', 'val', 'test']);
 const ratio = z.number().min(0).max(1);
 const ratios = z
   .object({ train: ratio, val: ratio, test: ratio })
   .strict()
   .refine((r) => r.train + r.val + r.test > 0, 'ratios must not all be 0');
-
-const filter = z.discriminatedUnion('kind', [
-  z.object({ kind: z.literal('all') }).strict(),
-  z.object({ kind: z.literal('unlabeled') }).strict(),
-  z.object({ kind: z.literal('label'), labelId }).strict(),
-  z.object({ kind: z.literal('split'), split }).strict(),
-  z.object({ kind: z.literal('duplicates') }).strict(),
-  z.object({ kind: z.literal('conflicts') }).strict(),
-  z.object({ kind: z.literal('removed') }).strict(),
-  z.object({ kind: z.literal('misclassified') }).strict(),
-  z.object({ kind: z.literal('suggested'), labelId }).strict(),
-]);
-const sortKey = z.enum(['name', 'added', 'label', 'confidence']);
 
 /** Invoke channels of the dataset and labels domains. */
 export const datasetChannels = {

@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { ConvolveResult, Inspection, ShiftExperiment } from '../../domain/inspect';
 import { invoke } from '../define';
+import { projectId, runId } from '../schemas';
 
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
-const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
 const source = z.union([
   z.object({ imageId: z.number().int().positive() }).strict(),
   z.object({ file: z.string().min(1).max(4096) }).strict(),

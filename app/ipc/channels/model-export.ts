@@ -1,9 +1,7 @@
 import { z } from 'zod';
 import { MODEL_EXPORT_FORMATS, type ModelExportResult } from '../../domain/model-export';
 import { invoke } from '../define';
-
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
-const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
+import { projectId, runId } from '../schemas';
 
 /** Invoke channels of the model export domain. */
 export const modelExportChannels = {

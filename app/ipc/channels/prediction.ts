@@ -1,9 +1,8 @@
 import { z } from 'zod';
 import type { AddToDatasetResult, ImageExplanation, PredictionModelInfo } from '../../domain/prediction';
 import { invoke } from '../define';
+import { projectId, runId } from '../schemas';
 
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
-const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
 const batchId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a batch id');
 /** An absolute local path (files dropped, picked or pasted; main checks them again). */
 const localPath = z.string().min(1).max(4096);

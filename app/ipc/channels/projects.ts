@@ -2,8 +2,8 @@ import { z } from 'zod';
 import { PROJECT_LIMITS, type ProjectSummary, type TrashedProject } from '../../domain/project';
 import type { AppInfo } from '../../domain/app-info';
 import { invoke } from '../define';
+import { projectId } from '../schemas';
 
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
 /** Names are checked fully by the service (reserved words, duplicates); here only type and rough size. */
 const projectName = z.string().max(1000);
 

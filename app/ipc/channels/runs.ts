@@ -7,9 +7,8 @@ import {
   type RunSummary,
 } from '../../domain/training';
 import { invoke } from '../define';
+import { projectId, runId } from '../schemas';
 
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
-const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
 const runName = z.string().trim().min(1).max(100);
 const split = z.enum(EVAL_SPLITS);
 

@@ -1,11 +1,7 @@
 import { z } from 'zod';
 import type { AcceptSuggestionsResult, SuggestionsStatus } from '../../domain/suggestions';
 import { invoke } from '../define';
-
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
-const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
-const imageId = z.number().int().positive();
-const labelId = z.number().int().positive();
+import { imageId, labelId, projectId, runId } from '../schemas';
 
 /** Invoke channels of label suggestions (issue 11): the model's guesses for unlabeled images. */
 export const suggestionsChannels = {

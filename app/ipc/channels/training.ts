@@ -8,9 +8,8 @@ import {
   type TrainingState,
 } from '../../domain/training';
 import { invoke } from '../define';
+import { projectId, runId } from '../schemas';
 
-const projectId = z.string().regex(/^[a-z0-9-]{1,64}$/, 'not a project id');
-const runId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a run id');
 const preset = z.enum(MODEL_PRESETS);
 const size2d = z.union([
   z.number().int().min(1).max(64),

@@ -1,6 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { ImportProgress, ImportSummary, SplitName } from '../../../app/domain/dataset';
 import { printResult, type CliContext } from '../cli-context';
+import { importSummaryForCli } from '../dataset-text';
 import { registerCliCommand } from '../run-cli';
 
 function positiveInt(value: string): number {
@@ -91,7 +92,7 @@ export function importCommand(ctx: () => CliContext): Command {
             },
           );
           if (tty) c.io.err('\r\x1b[K');
-          printResult(c, summary, () => describeImport(summary));
+          printResult(c, importSummaryForCli(summary), () => describeImport(summary));
         } finally {
           process.removeListener('SIGINT', onSigint);
         }

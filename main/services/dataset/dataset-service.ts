@@ -1,6 +1,5 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
-import path from 'node:path';
 import {
   type ActionDescription,
   type DatasetStats,
@@ -10,7 +9,6 @@ import {
   type ImageFilter,
   type ImagePage,
   type ImageSortKey,
-  type ImageSummary,
   type ImportOptions,
   type ImportStatus,
   type ImportSummary,
@@ -28,54 +26,30 @@ import type { EventSink } from '../services';
 import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './actions';
 import { BlobStore } from './blob-store';
 import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
-import { healthReport } from './health';
-import { IMAGE_LIST_FROM, imageQuerySql } from './image-ids';
+import { exportDatasetFolders } from './dataset-export';
+import { datasetStats, healthReport } from './health';
+import { existingImageRows, imageDetails, listImages, type ImageStateRow } from './image-queries';
 import { ImportRegistry, type ActiveImport } from './import-registry';
 import { emptyImportSummary, runImport, type ImportHooks } from './importer';
-import { LABEL_NAME_MAX, nextLabelColor } from './labels';
+import {
+  createLabel,
+  deleteLabel,
+  labelInfo,
+  labelRow,
+  listLabels,
+  mergeLabels,
+  renameLabel,
+  setLabelColor,
+  validateLabelName,
+} from './label-ops';
 import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
 import { loadTrainingTensors, type LoadTensorOptions, type TrainingTensors } from './tensors';
 
 /** Re-exported for callers that imported it from here; the type lives in app/domain/dataset.ts. */
 export type { ImportStatus };
 
-/** Columns of an image summary over IMAGE_LIST_FROM (image-ids.ts). */
-const IMAGE_COLUMNS = `i.id, i.sha256, i.file_name AS fileName, i.label_id AS labelId, l.name AS labelName, i.split,
-  i.split_source AS splitSource, i.width, i.height, i.format, i.added_at AS addedAt, i.conflict,
-  i.dup_count AS duplicateCount, i.removed_at AS removedAt,
-  s.label AS suggestedLabel, sl.id AS suggestedLabelId, s.confidence AS suggestedConfidence`;
-
-interface ImageRow extends Omit<ImageSummary, 'conflictLabels' | 'suggestion'> {
-  conflict: string | null;
-  /** The suggestion's columns: null unless the image is unlabeled and has one. */
-  suggestedLabel: string | null;
-  suggestedLabelId: number | null;
-  suggestedConfidence: number | null;
-}
-
-function toSummary(row: ImageRow): ImageSummary {
-  const { conflict, suggestedLabel, suggestedLabelId, suggestedConfidence, ...rest } = row;
-  return {
-    ...rest,
-    conflictLabels: conflict ? (JSON.parse(conflict) as string[]) : [],
-    suggestion:
-      suggestedLabel === null
-        ? null
-        : { label: suggestedLabel, labelId: suggestedLabelId, confidence: suggestedConfidence as number },
-  };
-}
-
-/** Validates a label name: trimmed, 1–100 characters, no control characters or slashes. */
-export function validateLabelName(raw: string): string {
-  const name = raw.normalize('NFC').trim();
-  if (name.length === 0) throw new AppFailure('invalid-name', 'A label name cannot be empty.');
-  if (name.length > LABEL_NAME_MAX)
-    throw new AppFailure('invalid-name', `A label name has at most ${LABEL_NAME_MAX} characters.`);
-  // eslint-disable-next-line no-control-regex
-  if (/[\u0000-\u001f\u007f/\\]/.test(name))
-    throw new AppFailure('invalid-name', 'A label name cannot contain control characters or slashes.');
-  return name;
-}
+/** Re-exported: callers import the label-name rule from here. */
+export { validateLabelName };
 
 /**
  * The dataset of each project: import, images, labels, splits, health, export, undo. Long imports run in the
@@ -232,77 +206,15 @@ export class DatasetService {
     projectId: string,
     query: { filter: ImageFilter; sort: ImageSortKey; descending: boolean; offset: number; limit: number },
   ): ImagePage {
-    const db = this.db(projectId);
-    const { from, where, params, order } = imageQuerySql(query);
-    // Only the 'suggested' filter needs the joins to count.
-    const counted = query.filter.kind === 'suggested' ? from : 'images i';
-    const total = db
-      .prepare(`SELECT COUNT(*) FROM ${counted} WHERE ${where}`)
-      .pluck()
-      .get(...params) as number;
-    const rows = db
-      .prepare(`SELECT ${IMAGE_COLUMNS} FROM ${from} WHERE ${where} ORDER BY ${order} LIMIT ? OFFSET ?`)
-      .all(...params, query.limit, query.offset) as ImageRow[];
-    return { total, offset: query.offset, items: rows.map(toSummary) };
+    return listImages(this.db(projectId), query);
   }
 
   imageDetails(projectId: string, imageId: number): ImageDetails {
-    const db = this.db(projectId);
-    const row = db
-      .prepare(
-        `SELECT ${IMAGE_COLUMNS}, i.byte_size AS byteSize, i.source_path AS sourcePath, i.channels, i.has_alpha AS hasAlpha
-         FROM ${IMAGE_LIST_FROM} WHERE i.id = ?`,
-      )
-      .get(imageId) as
-      (ImageRow & { byteSize: number; sourcePath: string; channels: number; hasAlpha: number }) | undefined;
-    if (!row) throw new AppFailure('not-found', `No image ${imageId}.`);
-    const sources = db
-      .prepare(
-        'SELECT path, label_name AS label, import_id AS importId, seen_at AS seenAt FROM image_sources WHERE image_id = ? ORDER BY id',
-      )
-      .all(imageId) as ImageDetails['sources'];
-    const labelHistory = db
-      .prepare('SELECT label, at, cause FROM label_history WHERE image_id = ? ORDER BY id')
-      .all(imageId) as ImageDetails['labelHistory'];
-    return {
-      ...toSummary(row),
-      byteSize: row.byteSize,
-      sourcePath: row.sourcePath,
-      channels: row.channels,
-      hasAlpha: row.hasAlpha === 1,
-      sources,
-      labelHistory,
-    };
+    return imageDetails(this.db(projectId), imageId);
   }
 
-  private existingIds(
-    db: Db,
-    imageIds: number[],
-  ): {
-    id: number;
-    labelId: number | null;
-    conflict: string | null;
-    removedAt: string | null;
-    split: string | null;
-    splitSource: string | null;
-  }[] {
-    const out: {
-      id: number;
-      labelId: number | null;
-      conflict: string | null;
-      removedAt: string | null;
-      split: string | null;
-      splitSource: string | null;
-    }[] = [];
-    const stmt = db.prepare(
-      'SELECT id, label_id AS labelId, conflict, removed_at AS removedAt, split, split_source AS splitSource FROM images WHERE id = ?',
-    );
-    for (const id of new Set(imageIds)) {
-      const row = stmt.get(id) as (typeof out)[number] | undefined;
-      if (!row) throw new AppFailure('not-found', `No image ${id}.`);
-      out.push(row);
-    }
-    return out;
+  private existingIds(db: Db, imageIds: number[]): ImageStateRow[] {
+    return existingImageRows(db, imageIds);
   }
 
   /** Moves images to the project's bin (recoverable with restoreImages). */
@@ -337,152 +249,47 @@ export class DatasetService {
   // ---------------------------------------------------------------- labels
 
   listLabels(projectId: string): LabelInfo[] {
-    const rows = this.db(projectId)
-      .prepare(
-        `SELECT l.id, l.name, l.color, l.created_at AS createdAt,
-           (SELECT COUNT(*) FROM images i WHERE i.label_id = l.id AND i.removed_at IS NULL) AS imageCount
-         FROM labels l ORDER BY l.id`,
-      )
-      .all() as Omit<LabelInfo, 'index'>[];
-    return rows.map((r, index) => ({ ...r, index }));
+    return listLabels(this.db(projectId));
   }
 
   private labelRow(db: Db, labelId: number): LabelRow {
-    const row = db.prepare('SELECT id, name, color, created_at FROM labels WHERE id = ?').get(labelId) as
-      LabelRow | undefined;
-    if (!row) throw new AppFailure('not-found', `No label ${labelId}.`);
-    return row;
-  }
-
-  private assertLabelFree(db: Db, name: string, exceptId?: number): void {
-    const other = db.prepare('SELECT id FROM labels WHERE name = ?').pluck().get(name) as number | undefined;
-    if (other !== undefined && other !== exceptId)
-      throw new AppFailure('conflict', `A label named ${JSON.stringify(name)} already exists.`);
+    return labelRow(db, labelId);
   }
 
   private label(projectId: string, labelId: number): LabelInfo {
-    const found = this.listLabels(projectId).find((l) => l.id === labelId);
-    if (!found) throw new AppFailure('not-found', `No label ${labelId}.`);
-    return found;
+    return labelInfo(this.db(projectId), labelId);
   }
 
   createLabel(projectId: string, rawName: string, color?: string): LabelInfo {
-    const name = validateLabelName(rawName);
-    const db = this.db(projectId);
-    const id = db.transaction(() => {
-      this.assertLabelFree(db, name);
-      const row: LabelRow = {
-        id: db.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM labels').pluck().get() as number,
-        name,
-        color: color ?? nextLabelColor(db),
-        created_at: this.now(),
-      };
-      recordAction(
-        db,
-        { kind: 'create-label', label: name },
-        [{ t: 'labelRow', before: null, after: row }],
-        row.created_at,
-      );
-      return row.id;
-    })();
+    const id = createLabel(this.db(projectId), rawName, color, this.now());
     this.changed(projectId, 'labels');
     return this.label(projectId, id);
   }
 
   renameLabel(projectId: string, labelId: number, rawName: string): LabelInfo {
-    const name = validateLabelName(rawName);
-    const db = this.db(projectId);
-    db.transaction(() => {
-      const before = this.labelRow(db, labelId);
-      this.assertLabelFree(db, name, labelId);
-      if (before.name === name) return;
-      recordAction(
-        db,
-        { kind: 'rename-label', from: before.name, to: name },
-        [{ t: 'labelRow', before, after: { ...before, name } }],
-        this.now(),
-      );
-    })();
+    renameLabel(this.db(projectId), labelId, rawName, this.now());
     this.changed(projectId, 'labels');
     return this.label(projectId, labelId);
   }
 
   setLabelColor(projectId: string, labelId: number, color: string): LabelInfo {
-    const db = this.db(projectId);
-    db.transaction(() => {
-      const before = this.labelRow(db, labelId);
-      recordAction(
-        db,
-        { kind: 'recolor-label', label: before.name },
-        [{ t: 'labelRow', before, after: { ...before, color } }],
-        this.now(),
-      );
-    })();
+    setLabelColor(this.db(projectId), labelId, color, this.now());
     this.changed(projectId, 'labels');
     return this.label(projectId, labelId);
   }
 
-  /** Moves every image of the source labels to the target, then deletes the sources. */
+  /** Moves every image of the source labels to the target, then deletes the sources (undoable). */
   mergeLabels(projectId: string, sourceIds: number[], targetId: number): LabelInfo {
-    const db = this.db(projectId);
-    db.transaction(() => {
-      const target = this.labelRow(db, targetId);
-      const sources = [...new Set(sourceIds)]
-        .filter((id) => id !== targetId)
-        .map((id) => this.labelRow(db, id));
-      if (sources.length === 0)
-        throw new AppFailure('invalid-payload', 'Merge needs at least one label other than the target.');
-      const rows = db
-        .prepare(`SELECT id, label_id FROM images WHERE label_id IN (${sources.map(() => '?').join(',')})`)
-        .raw()
-        .all(...sources.map((s) => s.id)) as [number, number][];
-      const ops: Op[] = [
-        {
-          t: 'label',
-          ids: rows.map((r) => r[0]),
-          before: rows.map((r) => r[1]),
-          after: rows.map(() => targetId),
-        },
-        ...sources.map((s): Op => ({ t: 'labelRow', before: s, after: null })),
-      ];
-      recordAction(
-        db,
-        {
-          kind: 'merge-labels',
-          sources: sources.map((s) => s.name),
-          target: target.name,
-          count: rows.length,
-        },
-        ops,
-        this.now(),
-        'merge-labels',
-      );
-    })();
+    mergeLabels(this.db(projectId), sourceIds, targetId, this.now());
     this.changed(projectId, 'labels');
     return this.label(projectId, targetId);
   }
 
   /** Deletes a label; its images become unlabeled (undoable). */
   deleteLabel(projectId: string, labelId: number): { deleted: number; unlabeledImages: number } {
-    const db = this.db(projectId);
-    const n = db.transaction(() => {
-      const row = this.labelRow(db, labelId);
-      const ids = db.prepare('SELECT id FROM images WHERE label_id = ?').pluck().all(labelId) as number[];
-      const ops: Op[] = [
-        { t: 'label', ids, before: ids.map(() => labelId), after: ids.map(() => null) },
-        { t: 'labelRow', before: row, after: null },
-      ];
-      recordAction(
-        db,
-        { kind: 'delete-label', label: row.name, count: ids.length },
-        ops,
-        this.now(),
-        'delete-label',
-      );
-      return ids.length;
-    })();
+    const unlabeledImages = deleteLabel(this.db(projectId), labelId, this.now());
     this.changed(projectId, 'labels');
-    return { deleted: labelId, unlabeledImages: n };
+    return { deleted: labelId, unlabeledImages };
   }
 
   /** Sets (or clears, with null) the label of many images; also resolves their label conflicts. */
@@ -645,48 +452,7 @@ export class DatasetService {
   // ---------------------------------------------------------------- stats & health
 
   stats(projectId: string): DatasetStats {
-    const db = this.db(projectId);
-    const zero = (): Record<SplitName, number> => ({ train: 0, val: 0, test: 0 });
-    const perLabel = this.listLabels(projectId).map((l) => ({
-      labelId: l.id,
-      name: l.name,
-      count: l.imageCount,
-      perSplit: zero(),
-    }));
-    const byId = new Map(perLabel.map((p) => [p.labelId, p]));
-    const perSplit: Record<SplitName | 'none', number> = { train: 0, val: 0, test: 0, none: 0 };
-    let total = 0;
-    let unlabeled = 0;
-    for (const r of db
-      .prepare(
-        'SELECT label_id AS labelId, split, COUNT(*) AS n FROM images WHERE removed_at IS NULL GROUP BY label_id, split',
-      )
-      .all() as { labelId: number | null; split: SplitName | null; n: number }[]) {
-      total += r.n;
-      perSplit[r.split ?? 'none'] += r.n;
-      if (r.labelId === null) unlabeled += r.n;
-      else if (r.split) byId.get(r.labelId)!.perSplit[r.split] += r.n;
-    }
-    const one = (sql: string) => db.prepare(sql).pluck().get() as number;
-    return {
-      total,
-      removed: one('SELECT COUNT(*) FROM images WHERE removed_at IS NOT NULL'),
-      unlabeled,
-      perLabel,
-      perSplit,
-      duplicates: one('SELECT COALESCE(SUM(dup_count), 0) FROM images WHERE removed_at IS NULL'),
-      conflicts: one('SELECT COUNT(*) FROM images WHERE conflict IS NOT NULL AND removed_at IS NULL'),
-      split: getSplitSettings(db),
-      splitSources: Object.fromEntries(
-        (
-          db
-            .prepare(
-              "SELECT COALESCE(split_source, 'none') AS s, COUNT(*) AS n FROM images WHERE removed_at IS NULL GROUP BY split_source",
-            )
-            .all() as { s: string; n: number }[]
-        ).map((r) => [r.s, r.n]),
-      ) as DatasetStats['splitSources'],
-    };
+    return datasetStats(this.db(projectId), this.listLabels(projectId));
   }
 
   health(projectId: string): HealthReport {
@@ -695,70 +461,13 @@ export class DatasetService {
 
   // ---------------------------------------------------------------- export
 
-  /**
-   * Writes the images back out as class folders (`<dir>/<label>/<file>`, or `<dir>/<split>/<label>/<file>` with
-   * bySplit; unlabeled images loose at the top when included) plus `manifest.csv`. Importing the folder again
-   * recreates the dataset. The folder must be new or empty.
-   */
+  /** Writes the images back out as class folders plus `manifest.csv` (see dataset-export.ts). */
   async exportFolders(
     projectId: string,
     dir: string,
     options: { bySplit: boolean; includeUnlabeled: boolean; split?: SplitName },
   ): Promise<ExportResult> {
-    const db = this.db(projectId);
-    const target = path.resolve(dir);
-    if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
-      throw new AppFailure('conflict', `Export folder ${target} is not empty.`);
-    }
-    fs.mkdirSync(target, { recursive: true });
-    const blobs = new BlobStore(this.projects.projectDir(projectId));
-    const where = ['i.removed_at IS NULL'];
-    const params: unknown[] = [];
-    if (!options.includeUnlabeled) where.push('i.label_id IS NOT NULL');
-    if (options.split) {
-      where.push('i.split = ?');
-      params.push(options.split);
-    }
-    const rows = db
-      .prepare(
-        `SELECT i.id, i.sha256, i.ext, i.file_name AS fileName, i.split, i.width, i.height, l.name AS label
-         FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE ${where.join(' AND ')} ORDER BY l.name, i.file_name, i.id`,
-      )
-      .all(...params) as {
-      id: number;
-      sha256: string;
-      ext: string;
-      fileName: string;
-      split: SplitName | null;
-      width: number;
-      height: number;
-      label: string | null;
-    }[];
-    const used = new Set<string>();
-    const lines = ['path,label,split,sha256,width,height'];
-    const perLabel: Record<string, number> = {};
-    for (const r of rows) {
-      const parts: string[] = [];
-      if (options.bySplit) parts.push(r.split ?? 'unassigned');
-      if (r.label !== null) parts.push(safeName(r.label));
-      const base = safeName(r.fileName.replace(/\.[^.]*$/, '')) || 'image';
-      let rel = path.join(...parts, `${base}.${r.ext}`);
-      if (used.has(rel.toLowerCase())) rel = path.join(...parts, `${base}-${r.sha256.slice(0, 10)}.${r.ext}`);
-      used.add(rel.toLowerCase());
-      const out = path.join(target, rel);
-      fs.mkdirSync(path.dirname(out), { recursive: true });
-      await fs.promises.copyFile(blobs.blobPath(r.sha256, r.ext), out);
-      lines.push(
-        [rel.split(path.sep).join('/'), r.label ?? '', r.split ?? '', r.sha256, r.width, r.height]
-          .map(csv)
-          .join(','),
-      );
-      const key = r.label ?? '';
-      perLabel[key] = (perLabel[key] ?? 0) + 1;
-    }
-    const manifest = path.join(target, 'manifest.csv');
-    fs.writeFileSync(manifest, lines.join('\n') + '\n');
-    return { dir: target, exported: rows.length, manifest, perLabel };
+    return exportDatasetFolders(this.db(projectId), this.projects.projectDir(projectId), dir, options);
   }
 
   // ---------------------------------------------------------------- training data & media
@@ -845,18 +554,4 @@ function failedSummary(projectId: string, importId: string, error: unknown): Imp
     ...emptyImportSummary(importId, projectId, 'failed'),
     error: error instanceof Error ? error.message : String(error),
   };
-}
-
-/** A label or file name made safe as one path segment on every OS. */
-function safeName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  let s = name.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').replace(/[. ]+$/, '');
-  if (s === '' || s === '.' || s === '..') s = '_';
-  if (/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(s)) s = `_${s}`;
-  return s;
-}
-
-function csv(v: unknown): string {
-  const s = String(v);
-  return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }

@@ -6,8 +6,56 @@ import {
   type HealthReport,
   type ImportIssue,
   type ImportIssueCode,
+  type LabelInfo,
+  type SplitName,
 } from '../../../app/domain/dataset';
 import type { Db } from '../../db/open-database';
+import { getSplitSettings } from './splits';
+
+/** Image counts per label, split and split source, duplicates and conflicts (removed images not counted). */
+export function datasetStats(db: Db, labels: LabelInfo[]): DatasetStats {
+  const zero = (): Record<SplitName, number> => ({ train: 0, val: 0, test: 0 });
+  const perLabel = labels.map((l) => ({
+    labelId: l.id,
+    name: l.name,
+    count: l.imageCount,
+    perSplit: zero(),
+  }));
+  const byId = new Map(perLabel.map((p) => [p.labelId, p]));
+  const perSplit: Record<SplitName | 'none', number> = { train: 0, val: 0, test: 0, none: 0 };
+  let total = 0;
+  let unlabeled = 0;
+  for (const r of db
+    .prepare(
+      'SELECT label_id AS labelId, split, COUNT(*) AS n FROM images WHERE removed_at IS NULL GROUP BY label_id, split',
+    )
+    .all() as { labelId: number | null; split: SplitName | null; n: number }[]) {
+    total += r.n;
+    perSplit[r.split ?? 'none'] += r.n;
+    if (r.labelId === null) unlabeled += r.n;
+    else if (r.split) byId.get(r.labelId)!.perSplit[r.split] += r.n;
+  }
+  const one = (sql: string) => db.prepare(sql).pluck().get() as number;
+  return {
+    total,
+    removed: one('SELECT COUNT(*) FROM images WHERE removed_at IS NOT NULL'),
+    unlabeled,
+    perLabel,
+    perSplit,
+    duplicates: one('SELECT COALESCE(SUM(dup_count), 0) FROM images WHERE removed_at IS NULL'),
+    conflicts: one('SELECT COUNT(*) FROM images WHERE conflict IS NOT NULL AND removed_at IS NULL'),
+    split: getSplitSettings(db),
+    splitSources: Object.fromEntries(
+      (
+        db
+          .prepare(
+            "SELECT COALESCE(split_source, 'none') AS s, COUNT(*) AS n FROM images WHERE removed_at IS NULL GROUP BY split_source",
+          )
+          .all() as { s: string; n: number }[]
+      ).map((r) => [r.s, r.n]),
+    ) as DatasetStats['splitSources'],
+  };
+}
 
 /** Image ids an issue lists (the page selects them); the count says how many there are in all. */
 const MAX_ISSUE_IMAGE_IDS = 200;

@@ -13,6 +13,8 @@ import { BlobStore } from './blob-store';
 import { DecodeError, MAX_FILE_BYTES, decodeImage, sha256Hex, type DecodedImage } from './decode';
 import { ensureLabel } from './labels';
 import { fsIssueCode, fsReason, scanPaths, type ScannedFile } from './scan';
+import { throttledProgress } from './import-progress';
+import { prepareImportStatements } from './import-statements';
 import { fillSplits, getSplitSettings, splitKey } from './splits';
 
 /** Files up to this size are read and written with synchronous calls (much cheaper per file). */
@@ -102,64 +104,33 @@ export async function runImport(
 
   let total = 0;
   let done = 0;
-  let lastProgress = 0;
-  const progress = (phase: ImportProgress['phase'], force = false) => {
-    if (!hooks.onProgress) return;
-    const now = Date.now();
-    if (!force && now - lastProgress < interval) return;
-    lastProgress = now;
-    const secs = (now - started) / 1000;
-    const rate = secs > 0 ? done / secs : 0;
-    hooks.onProgress({
-      projectId: target.projectId,
-      importId,
-      phase,
-      done,
-      total,
-      imported: summary.imported,
-      duplicates: summary.duplicates,
-      conflicts: summary.conflicts,
-      failed: summary.failed.length,
-      skipped: summary.skipped.length,
-      rate: Math.round(rate * 10) / 10,
-      etaSeconds: phase === 'importing' && rate > 0 ? Math.round((total - done) / rate) : null,
-    });
-  };
+  const progress = throttledProgress(hooks.onProgress, interval, () => ({
+    projectId: target.projectId,
+    importId,
+    started,
+    done,
+    total,
+    summary,
+  }));
 
   progress('scanning', true);
   const scan = await scanPaths(options.paths, options.label ?? null);
   total = scan.files.length;
   summary.filesSeen = total + scan.failed.length + scan.skipped.length;
 
-  // Prepared statements.
-  const sourceByPath = db.prepare(
-    'SELECT byte_size AS size, mtime_ms AS mtime, label_name AS label FROM image_sources WHERE path = ?',
-  );
-  const imageBySha = db.prepare(
-    'SELECT i.id, i.source_path AS path, l.name AS label FROM images i LEFT JOIN labels l ON l.id = i.label_id WHERE i.sha256 = ?',
-  );
-  const insertImage = db.prepare(
-    `INSERT INTO images (sha256, ext, file_name, source_path, byte_size, format, width, height, channels, has_alpha,
-       label_id, split, split_source, split_key, dhash, import_id, added_at)
-     VALUES (@sha, @ext, @fileName, @path, @byteSize, @format, @width, @height, @channels, @hasAlpha,
-       @labelId, @split, @splitSource, @splitKey, @dhash, @importId, @now)`,
-  );
-  const insertTensor = db.prepare(
-    'INSERT INTO image_tensors (image_id, size, channels, pixels) VALUES (?, ?, ?, ?)',
-  );
-  const insertSource = db.prepare(
-    'INSERT INTO image_sources (image_id, path, byte_size, mtime_ms, label_name, import_id, seen_at) VALUES (?, ?, ?, ?, ?, ?, ?)',
-  );
-  const insertHistory = db.prepare(
-    'INSERT INTO label_history (image_id, label, cause, at) VALUES (?, ?, ?, ?)',
-  );
-  const insertIssue = db.prepare(
-    'INSERT INTO import_issues (import_id, kind, path, reason, code, params) VALUES (?, ?, ?, ?, ?, ?)',
-  );
-  const idBySha = db.prepare('SELECT id, label_id AS labelId, conflict FROM images WHERE sha256 = ?');
-  const setLabel = db.prepare('UPDATE images SET label_id = ? WHERE id = ?');
-  const setConflict = db.prepare('UPDATE images SET conflict = ? WHERE id = ?');
-  const bumpDup = db.prepare('UPDATE images SET dup_count = dup_count + 1 WHERE id = ?');
+  const {
+    sourceByPath,
+    imageBySha,
+    insertImage,
+    insertTensor,
+    insertSource,
+    insertHistory,
+    insertIssue,
+    idBySha,
+    setLabel,
+    setConflict,
+    bumpDup,
+  } = prepareImportStatements(db);
 
   const { seed } = getSplitSettings(db);
   const channels = target.color === 'gray' ? 1 : 3;
