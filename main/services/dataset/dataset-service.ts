@@ -38,6 +38,7 @@ import {
   labelRow,
   listLabels,
   mergeLabels,
+  relabelOps,
   renameLabel,
   setLabelColor,
   validateLabelName,
@@ -299,23 +300,7 @@ export class DatasetService {
       const name = labelId === null ? null : this.labelRow(db, labelId).name;
       const rows = this.existingIds(db, imageIds).filter((r) => r.labelId !== labelId || r.conflict !== null);
       if (rows.length === 0) return 0;
-      const relabel = rows.filter((r) => r.labelId !== labelId);
-      const conflicted = rows.filter((r) => r.conflict !== null);
-      const ops: Op[] = [];
-      if (relabel.length)
-        ops.push({
-          t: 'label',
-          ids: relabel.map((r) => r.id),
-          before: relabel.map((r) => r.labelId),
-          after: relabel.map(() => labelId),
-        });
-      if (conflicted.length)
-        ops.push({
-          t: 'conflict',
-          ids: conflicted.map((r) => r.id),
-          before: conflicted.map((r) => r.conflict),
-          after: conflicted.map(() => null),
-        });
+      const ops = relabelOps(rows, () => labelId);
       recordAction(db, { kind: 'label', count: rows.length, label: name }, ops, this.now());
       return rows.length;
     })();
@@ -348,23 +333,7 @@ export class DatasetService {
           (r.labelId !== target.get(r.id) || r.conflict !== null),
       );
       if (rows.length === 0) return [];
-      const relabel = rows.filter((r) => r.labelId !== target.get(r.id));
-      const conflicted = rows.filter((r) => r.conflict !== null);
-      const ops: Op[] = [];
-      if (relabel.length)
-        ops.push({
-          t: 'label',
-          ids: relabel.map((r) => r.id),
-          before: relabel.map((r) => r.labelId),
-          after: relabel.map((r) => target.get(r.id) as number),
-        });
-      if (conflicted.length)
-        ops.push({
-          t: 'conflict',
-          ids: conflicted.map((r) => r.id),
-          before: conflicted.map((r) => r.conflict),
-          after: conflicted.map(() => null),
-        });
+      const ops = relabelOps(rows, (id) => target.get(id) as number);
       const action: ActionDescription =
         options.cause === 'suggestion'
           ? { kind: 'accept-suggestions', count: rows.length }

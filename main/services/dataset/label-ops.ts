@@ -2,6 +2,7 @@ import type { LabelInfo } from '../../../app/domain/dataset';
 import { AppFailure } from '../../../app/ipc/result';
 import type { Db } from '../../db/open-database';
 import { recordAction, type LabelRow, type Op } from './actions';
+import type { ImageStateRow } from './image-queries';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
 
 /**
@@ -149,4 +150,29 @@ export function deleteLabel(db: Db, labelId: number, now: string): number {
     recordAction(db, { kind: 'delete-label', label: row.name, count: ids.length }, ops, now, 'delete-label');
     return ids.length;
   })();
+}
+
+/**
+ * The undoable ops that give each image its target label and resolve its label conflict (choosing a label is the
+ * answer to "imported under more than one label"); images already carrying their target only lose the conflict.
+ */
+export function relabelOps(rows: ImageStateRow[], targetOf: (imageId: number) => number | null): Op[] {
+  const relabel = rows.filter((r) => r.labelId !== targetOf(r.id));
+  const conflicted = rows.filter((r) => r.conflict !== null);
+  const ops: Op[] = [];
+  if (relabel.length)
+    ops.push({
+      t: 'label',
+      ids: relabel.map((r) => r.id),
+      before: relabel.map((r) => r.labelId),
+      after: relabel.map((r) => targetOf(r.id)),
+    });
+  if (conflicted.length)
+    ops.push({
+      t: 'conflict',
+      ids: conflicted.map((r) => r.id),
+      before: conflicted.map((r) => r.conflict),
+      after: conflicted.map(() => null),
+    });
+  return ops;
 }
