@@ -23,7 +23,11 @@ export function importCaptured(
   const frames = images.map((data, i) => {
     const bytes = Buffer.from(data.replace(/^data:image\/(png|jpeg);base64,/, ''), 'base64');
     const ext = bytes.subarray(0, 8).equals(PNG) ? 'png' : bytes.subarray(0, 3).equals(JPEG) ? 'jpg' : null;
-    if (!ext) throw new AppFailure('invalid-payload', `Frame ${i + 1} is not a PNG or JPEG image.`);
+    if (!ext)
+      throw new AppFailure('invalid-payload', `Frame ${i + 1} is not a PNG or JPEG image.`, {
+        code: 'frame-not-image',
+        frame: i + 1,
+      });
     return { bytes, ext };
   });
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
