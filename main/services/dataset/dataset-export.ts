@@ -18,7 +18,10 @@ export async function exportDatasetFolders(
 ): Promise<ExportResult> {
   const target = path.resolve(dir);
   if (fs.existsSync(target) && fs.readdirSync(target).length > 0) {
-    throw new AppFailure('conflict', `Export folder ${target} is not empty.`);
+    throw new AppFailure('conflict', `Export folder ${target} is not empty.`, {
+      code: 'dir-not-empty',
+      dir: target,
+    });
   }
   fs.mkdirSync(target, { recursive: true });
   const blobs = new BlobStore(projectDir);
