@@ -72,7 +72,7 @@ export function imageDetails(db: Db, imageId: number): ImageDetails {
     )
     .get(imageId) as
     (ImageRow & { byteSize: number; sourcePath: string; channels: number; hasAlpha: number }) | undefined;
-  if (!row) throw new AppFailure('not-found', `No image ${imageId}.`);
+  if (!row) throw new AppFailure('not-found', `No image ${imageId}.`, { code: 'image-missing', imageId });
   const sources = db
     .prepare(
       'SELECT path, label_name AS label, import_id AS importId, seen_at AS seenAt FROM image_sources WHERE image_id = ? ORDER BY id',
@@ -100,7 +100,7 @@ export function existingImageRows(db: Db, imageIds: number[]): ImageStateRow[] {
   );
   for (const id of new Set(imageIds)) {
     const row = stmt.get(id) as ImageStateRow | undefined;
-    if (!row) throw new AppFailure('not-found', `No image ${id}.`);
+    if (!row) throw new AppFailure('not-found', `No image ${id}.`, { code: 'image-missing', imageId: id });
     out.push(row);
   }
   return out;
