@@ -20,7 +20,9 @@ export class ImportRegistry {
   /** Refuses a second import into a project while one runs (both would race for the same files and labels). */
   assertIdle(projectId: string): void {
     if (this.isImporting(projectId))
-      throw new AppFailure('busy', 'An import is already running in this project.');
+      throw new AppFailure('busy', 'An import is already running in this project.', {
+        code: 'import-running',
+      });
   }
 
   add(importId: string, entry: ActiveImport): void {
