@@ -13,12 +13,18 @@ import { LABEL_NAME_MAX, nextLabelColor } from './labels';
 /** Validates a label name: trimmed, 1–100 characters, no control characters or slashes. */
 export function validateLabelName(raw: string): string {
   const name = raw.normalize('NFC').trim();
-  if (name.length === 0) throw new AppFailure('invalid-name', 'A label name cannot be empty.');
+  if (name.length === 0)
+    throw new AppFailure('invalid-name', 'A label name cannot be empty.', { code: 'label-name-empty' });
   if (name.length > LABEL_NAME_MAX)
-    throw new AppFailure('invalid-name', `A label name has at most ${LABEL_NAME_MAX} characters.`);
+    throw new AppFailure('invalid-name', `A label name has at most ${LABEL_NAME_MAX} characters.`, {
+      code: 'label-name-too-long',
+      max: LABEL_NAME_MAX,
+    });
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f/\\]/.test(name))
-    throw new AppFailure('invalid-name', 'A label name cannot contain control characters or slashes.');
+    throw new AppFailure('invalid-name', 'A label name cannot contain control characters or slashes.', {
+      code: 'label-name-chars',
+    });
   return name;
 }
 
@@ -38,7 +44,7 @@ export function listLabels(db: Db): LabelInfo[] {
 export function labelRow(db: Db, labelId: number): LabelRow {
   const row = db.prepare('SELECT id, name, color, created_at FROM labels WHERE id = ?').get(labelId) as
     LabelRow | undefined;
-  if (!row) throw new AppFailure('not-found', `No label ${labelId}.`);
+  if (!row) throw new AppFailure('not-found', `No label ${labelId}.`, { code: 'label-missing', labelId });
   return row;
 }
 
@@ -46,12 +52,15 @@ export function labelRow(db: Db, labelId: number): LabelRow {
 function assertLabelFree(db: Db, name: string, exceptId?: number): void {
   const other = db.prepare('SELECT id FROM labels WHERE name = ?').pluck().get(name) as number | undefined;
   if (other !== undefined && other !== exceptId)
-    throw new AppFailure('conflict', `A label named ${JSON.stringify(name)} already exists.`);
+    throw new AppFailure('conflict', `A label named ${JSON.stringify(name)} already exists.`, {
+      code: 'label-exists',
+      name,
+    });
 }
 
 export function labelInfo(db: Db, labelId: number): LabelInfo {
   const found = listLabels(db).find((l) => l.id === labelId);
-  if (!found) throw new AppFailure('not-found', `No label ${labelId}.`);
+  if (!found) throw new AppFailure('not-found', `No label ${labelId}.`, { code: 'label-missing', labelId });
   return found;
 }
 
@@ -109,7 +118,9 @@ export function mergeLabels(db: Db, sourceIds: number[], targetId: number, now: 
     const target = labelRow(db, targetId);
     const sources = [...new Set(sourceIds)].filter((id) => id !== targetId).map((id) => labelRow(db, id));
     if (sources.length === 0)
-      throw new AppFailure('invalid-payload', 'Merge needs at least one label other than the target.');
+      throw new AppFailure('invalid-payload', 'Merge needs at least one label other than the target.', {
+        code: 'merge-needs-source',
+      });
     const rows = db
       .prepare(`SELECT id, label_id FROM images WHERE label_id IN (${sources.map(() => '?').join(',')})`)
       .raw()
