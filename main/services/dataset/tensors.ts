@@ -37,7 +37,10 @@ export interface LoadTensorOptions {
 export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): TrainingTensors {
   const project = db.prepare('SELECT input_size AS size, color FROM project LIMIT 1').get() as
     { size: number; color: 'gray' | 'rgb' } | undefined;
-  if (!project) throw new AppFailure('storage', 'The project database has no settings row.');
+  if (!project)
+    throw new AppFailure('storage', 'The project database has no settings row.', {
+      code: 'settings-missing',
+    });
   const channels = project.color === 'gray' ? 1 : 3;
   const plane = channels * project.size * project.size;
   const { ids: labelIds, names } = listClassNames(db);
@@ -75,6 +78,7 @@ export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): Tr
       throw new AppFailure(
         'storage',
         `Image ${id} has no cached tensor at ${project.size}×${project.size}×${channels}; rebuild the tensor cache.`,
+        { code: 'tensor-missing', imageId: id },
       );
     }
     images.set(pixels, n * plane);
