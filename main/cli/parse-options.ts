@@ -84,7 +84,7 @@ export function parseRunName(value: string): string {
  */
 export function readSpecFile(file: string): { layers: LayerSpec[]; input?: unknown } {
   const fail = (why: string): never => {
-    throw new AppFailure('invalid-payload', `--spec ${file}: ${why}`);
+    throw new AppFailure('invalid-payload', `--spec ${file}: ${why}`, { code: 'bad-spec-file', file });
   };
   let text: string;
   try {

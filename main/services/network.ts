@@ -41,7 +41,11 @@ export function listPresets(inputSize?: number): ModelPresetList {
   return {
     presets: MODEL_PRESETS.map((name) => {
       const info = byName.get(name);
-      if (!info) throw new AppFailure('internal', `The CNN core has no preset "${name}".`);
+      if (!info)
+        throw new AppFailure('internal', `The CNN core has no preset "${name}".`, {
+          code: 'unknown-preset',
+          preset: name,
+        });
       return { name, title: info.title, description: info.description };
     }),
     recommended: recommendedPreset(inputSize ?? 28),
@@ -102,6 +106,13 @@ export function describeNetwork(
       throw new AppFailure(
         'invalid-payload',
         `The ${preset} preset does not fit ${input.height}×${input.width}×${input.channels} images: ${error.message}`,
+        {
+          code: 'preset-does-not-fit',
+          preset,
+          height: input.height,
+          width: input.width,
+          channels: input.channels,
+        },
       );
     }
     throw error;
@@ -132,6 +143,7 @@ function describeSpec(
   } catch (error) {
     if (error instanceof SpecError) {
       throw new AppFailure('invalid-payload', error.message, {
+        code: 'bad-architecture',
         layerIndex: error.layerIndex,
         reason: error.reason,
       });
@@ -143,7 +155,10 @@ function describeSpec(
 /** A preset or a custom layer list built for a project (its input, and its labels: 10 classes with fewer than two). */
 export function describeProjectModel(project: ProjectSummary, choice: ModelChoice): NetworkDescription {
   if (project.problem)
-    throw new AppFailure('storage', `Project ${project.id} cannot be read: ${project.problem}`);
+    throw new AppFailure('storage', `Project ${project.id} cannot be read: ${project.problem}`, {
+      code: 'project-unreadable',
+      projectId: project.id,
+    });
   if (choice.kind === 'preset') return describeProjectNetwork(project, choice.preset);
   const classes = { ...classCountFor(project.labelCount), labelCount: project.labelCount };
   const spec = specFor(choice, inputSpecFor(project.inputSize, project.color), classes.numClasses);
@@ -153,7 +168,10 @@ export function describeProjectModel(project: ProjectSummary, choice: ModelChoic
 /** A preset built for a project: its input size and colour, and its labels (10 classes with fewer than two). */
 export function describeProjectNetwork(project: ProjectSummary, preset: ModelPresetName): NetworkDescription {
   if (project.problem)
-    throw new AppFailure('storage', `Project ${project.id} cannot be read: ${project.problem}`);
+    throw new AppFailure('storage', `Project ${project.id} cannot be read: ${project.problem}`, {
+      code: 'project-unreadable',
+      projectId: project.id,
+    });
   return describeNetwork(preset, inputSpecFor(project.inputSize, project.color), {
     ...classCountFor(project.labelCount),
     labelCount: project.labelCount,

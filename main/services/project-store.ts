@@ -57,7 +57,6 @@ export class ProjectStore {
       throw new AppFailure(
         'storage',
         `Data folder ${this.dataDir} is not writable: ${(error as Error).message}`,
-        { code: 'data-folder-not-writable', dir: this.dataDir },
       );
     }
   }
@@ -95,10 +94,7 @@ export class ProjectStore {
     const db = this.db(id);
     const row = db.prepare('SELECT * FROM project LIMIT 1').get() as ProjectRow | undefined;
     if (!row)
-      throw new AppFailure('storage', `Project ${id} has no settings row; its database is incomplete.`, {
-        code: 'settings-missing',
-        projectId: id,
-      });
+      throw new AppFailure('storage', `Project ${id} has no settings row; its database is incomplete.`);
     return { ...toSummary(row), ...countContents(db) };
   }
 
@@ -172,10 +168,7 @@ export class ProjectStore {
   restore(id: string): ProjectSummary {
     const from = path.join(this.trashDir, id);
     if (!/^[a-z0-9-]{1,64}$/.test(id) || !fs.existsSync(from)) {
-      throw new AppFailure('not-found', `No project ${id} in the trash.`, {
-        code: 'project-not-in-trash',
-        projectId: id,
-      });
+      throw new AppFailure('not-found', `No project ${id} in the trash.`);
     }
     const meta = JSON.parse(fs.readFileSync(path.join(from, 'deleted.json'), 'utf8'));
     this.assertNameFree(String(meta.name));
@@ -190,10 +183,7 @@ export class ProjectStore {
     if (cached) return cached;
     const dir = this.projectDir(id);
     if (!/^[a-z0-9-]{1,64}$/.test(id) || !fs.existsSync(path.join(dir, DB_FILE))) {
-      throw new AppFailure('not-found', `No project with id ${id}.`, {
-        code: 'project-missing',
-        project: id,
-      });
+      throw new AppFailure('not-found', `No project with id ${id}.`);
     }
     const db = openDatabase(path.join(dir, DB_FILE), projectMigrations);
     this.open.set(id, db);
@@ -205,11 +195,7 @@ export class ProjectStore {
     const all = this.list().filter((p) => !p.problem);
     const found =
       all.find((p) => p.id === idOrName) ?? all.find((p) => p.name.toLowerCase() === idOrName.toLowerCase());
-    if (!found)
-      throw new AppFailure('not-found', `No project named or with id ${JSON.stringify(idOrName)}.`, {
-        code: 'project-missing',
-        project: idOrName,
-      });
+    if (!found) throw new AppFailure('not-found', `No project named or with id ${JSON.stringify(idOrName)}.`);
     return found;
   }
 
@@ -226,11 +212,7 @@ export class ProjectStore {
 
   private assertNameFree(name: string, exceptId?: string): void {
     const taken = this.list().some((p) => p.id !== exceptId && p.name.toLowerCase() === name.toLowerCase());
-    if (taken)
-      throw new AppFailure('conflict', `A project named ${JSON.stringify(name)} already exists.`, {
-        code: 'project-exists',
-        name,
-      });
+    if (taken) throw new AppFailure('conflict', `A project named ${JSON.stringify(name)} already exists.`);
   }
 }
 

@@ -85,6 +85,7 @@ function settingsFor(c: CliContext, projectId: string, o: TrainOptions): Trainin
     throw new AppFailure(
       'invalid-payload',
       `Invalid training settings: ${issue.path.join('.')}: ${issue.message}`,
+      { code: 'invalid-training-settings', field: issue.path.join('.') },
     );
   }
   return settings;
@@ -98,6 +99,7 @@ function resumeRun(c: CliContext, projectId: string, ref: string): RunSummary {
     throw new AppFailure(
       'not-found',
       `Nothing to resume: the project has no paused or interrupted run. Start one with: ${commandHint(c, 'train', ref)}`,
+      { code: 'nothing-to-resume' },
     );
   }
   if (!candidate.resumable) {
@@ -105,6 +107,7 @@ function resumeRun(c: CliContext, projectId: string, ref: string): RunSummary {
       'not-found',
       `Run ${candidate.name} was interrupted before its first checkpoint, so there is nothing to resume. ` +
         `Start a new run with: ${commandHint(c, 'train', ref)}`,
+      { code: 'no-checkpoint', run: candidate.name },
     );
   }
   return s.training.resume(projectId, candidate.id);
@@ -136,13 +139,17 @@ async function waitOrPause(
   if (['completed', 'stopped', 'failed'].includes(current.status)) return done;
   if (current.status === 'queued') {
     await s.training.stop(projectId, run.id);
-    throw new AppFailure('cancelled', `Stopped ${current.name} before it started.`);
+    throw new AppFailure('cancelled', `Stopped ${current.name} before it started.`, {
+      code: 'stopped-before-start',
+      run: current.name,
+    });
   }
   const paused = await s.training.pause(projectId, run.id);
   const at = paused.checkpointEpoch ? ` (checkpoint after epoch ${paused.checkpointEpoch})` : '';
   throw new AppFailure(
     'cancelled',
     `Paused ${paused.name}${at}. Resume it with: ${commandHint(c, 'train', ref, '--resume')}`,
+    { code: 'paused', run: paused.name },
   );
 }
 

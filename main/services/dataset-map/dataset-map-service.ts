@@ -119,16 +119,12 @@ export class DatasetMapService {
       const job = this.jobs.get(projectId);
       if (job) {
         await job.promise;
-        if (job.cancelled)
-          throw new AppFailure('cancelled', 'The dataset map was cancelled.', { code: 'cancelled' });
+        if (job.cancelled) throw new AppFailure('cancelled', 'The dataset map was cancelled.');
         if (job.error) throw job.error;
       }
     }
     const map = this.get(projectId, { runId, method: options.method });
-    if (!map)
-      throw new AppFailure('internal', 'The dataset map was computed but cannot be read.', {
-        code: 'map-unreadable',
-      });
+    if (!map) throw new AppFailure('internal', 'The dataset map was computed but cannot be read.');
     return map;
   }
 
@@ -304,9 +300,7 @@ export class DatasetMapService {
       job.error =
         error instanceof AppFailure
           ? error
-          : new AppFailure('internal', error instanceof Error ? error.message : String(error), {
-              code: 'map-failed',
-            });
+          : new AppFailure('internal', error instanceof Error ? error.message : String(error));
       finished('failed', job.error);
     }
   }

@@ -53,38 +53,21 @@ export function startProjection(
           break;
         }
         case 'failed':
-          settle(() =>
-            reject(
-              new AppFailure('internal', `The dataset map failed: ${m.detail}`, {
-                code: 'map-failed',
-                detail: m.detail,
-              }),
-            ),
-          );
+          settle(() => reject(new AppFailure('internal', `The dataset map failed: ${m.detail}`)));
           break;
         default:
           assertNever(m);
       }
     });
     worker.on('error', (e) =>
-      settle(() =>
-        reject(
-          new AppFailure('internal', `Dataset map worker: ${e.message}`, {
-            code: 'map-worker-failed',
-            detail: e.message,
-          }),
-        ),
-      ),
+      settle(() => reject(new AppFailure('internal', `Dataset map worker: ${e.message}`))),
     );
     worker.on('exit', (code) =>
       settle(() =>
         reject(
           cancelled
-            ? new AppFailure('cancelled', 'The dataset map was cancelled.', { code: 'cancelled' })
-            : new AppFailure('internal', `The dataset map worker exited (code ${code}).`, {
-                code: 'map-worker-exited',
-                exitCode: code,
-              }),
+            ? new AppFailure('cancelled', 'The dataset map was cancelled.')
+            : new AppFailure('internal', `The dataset map worker exited (code ${code}).`),
         ),
       ),
     );

@@ -175,7 +175,11 @@ export class DatasetService {
     const row = this.db(projectId)
       .prepare('SELECT started_at, status, summary FROM imports WHERE id = ?')
       .get(importId) as { started_at: string; status: string; summary: string | null } | undefined;
-    if (!row) throw new AppFailure('not-found', `No import ${importId} in this project.`);
+    if (!row)
+      throw new AppFailure('not-found', `No import ${importId} in this project.`, {
+        code: 'import-missing',
+        importId,
+      });
     if (!row.summary) return { importId, state: 'interrupted', startedAt: row.started_at };
     return { importId, state: 'finished', summary: JSON.parse(row.summary) as ImportSummary };
   }

@@ -66,10 +66,7 @@ export class PredictionService {
   }
 
   private need(): PredictionDeps {
-    if (!this.deps)
-      throw new AppFailure('internal', 'Project predictions need the project services.', {
-        code: 'no-project-services',
-      });
+    if (!this.deps) throw new AppFailure('internal', 'Project predictions need the project services.');
     return this.deps;
   }
 
@@ -77,10 +74,7 @@ export class PredictionService {
   modelPath(source: PredictionSource): string {
     if ('modelFile' in source) {
       if (!path.isAbsolute(source.modelFile))
-        throw new AppFailure('invalid-payload', `Not an absolute path: ${source.modelFile}`, {
-          code: 'not-absolute',
-          path: source.modelFile,
-        });
+        throw new AppFailure('invalid-payload', `Not an absolute path: ${source.modelFile}`);
       if (!fs.statSync(source.modelFile, { throwIfNoEntry: false })?.isFile())
         throw new AppFailure('not-found', `No model file at ${source.modelFile}.`, {
           code: 'model-file-missing',
@@ -96,10 +90,7 @@ export class PredictionService {
     const file = runFiles(projects.projectDir(source.projectId), runId).finalModel;
     if (!fs.existsSync(file)) {
       const run = runs.show(source.projectId, runId);
-      throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`, {
-        code: 'no-weights',
-        run: run.name,
-      });
+      throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`);
     }
     return file;
   }
@@ -158,11 +149,7 @@ export class PredictionService {
   ): { batchId: string } {
     const { events } = this.need();
     for (const p of paths)
-      if (!path.isAbsolute(p))
-        throw new AppFailure('invalid-payload', `Not an absolute path: ${p}`, {
-          code: 'not-absolute',
-          path: p,
-        });
+      if (!path.isAbsolute(p)) throw new AppFailure('invalid-payload', `Not an absolute path: ${p}`);
     const modelFile = this.modelPath(source);
     for (const b of this.batches.values())
       if (b.projectId === projectId && b.state === 'running') b.controller.abort();
@@ -194,7 +181,7 @@ export class PredictionService {
   /** Resolves when a batch has ended (tests and the bench). */
   async waitForBatch(batchId: string): Promise<PredictionBatchStatus> {
     const batch = this.batches.get(batchId);
-    if (!batch) throw new AppFailure('not-found', 'No such prediction batch.', { code: 'no-batch' });
+    if (!batch) throw new AppFailure('not-found', 'No such prediction batch.');
     await batch.promise;
     return batch.state as PredictionBatchStatus;
   }
@@ -216,17 +203,13 @@ export class PredictionService {
   /** Writes a finished batch as CSV (formula-safe; atomically); `file` is absolute and ends in .csv. */
   exportCsv(batchId: string, file: string): { file: string; rows: number } {
     if (!path.isAbsolute(file))
-      throw new AppFailure('invalid-payload', 'The CSV file needs an absolute path.', {
-        code: 'csv-not-absolute',
-      });
+      throw new AppFailure('invalid-payload', 'The CSV file needs an absolute path.');
     if (path.extname(file).toLowerCase() !== '.csv')
-      throw new AppFailure('invalid-payload', 'The CSV file name must end in .csv.', {
-        code: 'csv-extension',
-      });
+      throw new AppFailure('invalid-payload', 'The CSV file name must end in .csv.');
     const items = this.batchItems(batchId);
     const dir = path.dirname(file);
     if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
-      throw new AppFailure('not-found', `No such folder: ${dir}`, { code: 'folder-missing', dir });
+      throw new AppFailure('not-found', `No such folder: ${dir}`);
     writeFileAtomic(file, batchCsv(items));
     return { file, rows: items.length };
   }
@@ -236,10 +219,7 @@ export class PredictionService {
     batchId: string,
     dir: string,
   ): Promise<{ dir: string; copied: number; failed: number }> {
-    if (!path.isAbsolute(dir))
-      throw new AppFailure('invalid-payload', 'The folder needs an absolute path.', {
-        code: 'folder-not-absolute',
-      });
+    if (!path.isAbsolute(dir)) throw new AppFailure('invalid-payload', 'The folder needs an absolute path.');
     const items = this.batchItems(batchId);
     return { dir, ...(await copyItemsToFolders(items, dir)) };
   }
@@ -250,11 +230,7 @@ export class PredictionService {
     file: string,
     options: { label?: string; topK: number },
   ): Promise<ImageExplanation> {
-    if (!path.isAbsolute(file))
-      throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`, {
-        code: 'not-absolute',
-        path: file,
-      });
+    if (!path.isAbsolute(file)) throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`);
     return explainImage(await this.model(source), file, options);
   }
 
@@ -263,10 +239,7 @@ export class PredictionService {
   /** Adds one image to the dataset with `label`, through the import (duplicates and conflicts as import does). */
   addToDataset(projectId: string, file: string, label: string): Promise<AddToDatasetResult> {
     const { dataset, projects } = this.need();
-    if (!dataset)
-      throw new AppFailure('internal', 'Adding to the dataset needs the dataset service.', {
-        code: 'no-dataset-service',
-      });
+    if (!dataset) throw new AppFailure('internal', 'Adding to the dataset needs the dataset service.');
     return addToDataset({ dataset, projects }, projectId, file, label);
   }
 

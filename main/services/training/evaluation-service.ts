@@ -100,8 +100,7 @@ export class EvaluationService implements EvaluationApi {
     const run = this.runs.record(projectId, runId);
     const project = this.projects.get(projectId);
     const stat = await fs.stat(folder).catch(() => null);
-    if (!stat?.isDirectory())
-      throw new AppFailure('not-found', `${folder} is not a folder.`, { code: 'not-a-folder', dir: folder });
+    if (!stat?.isDirectory()) throw new AppFailure('not-found', `${folder} is not a folder.`);
     const scan = await scanPaths([folder]);
     const byName = new Map(run.classNames.map((n, i) => [n.toLowerCase(), i]));
     const files = scan.files.filter((f) => f.label !== null);
@@ -112,13 +111,10 @@ export class EvaluationService implements EvaluationApi {
       throw new AppFailure(
         'invalid-payload',
         `Folder names that are not classes of the model: ${unknownFolders.join(', ')} (classes: ${run.classNames.join(', ')}).`,
-        { code: 'unknown-class-folders', unknownFolders },
+        { unknownFolders },
       );
     if (files.length === 0)
-      throw new AppFailure('invalid-payload', `No labeled images in ${folder} (one subfolder per class).`, {
-        code: 'no-labeled-images',
-        dir: folder,
-      });
+      throw new AppFailure('invalid-payload', `No labeled images in ${folder} (one subfolder per class).`);
     const size = project.inputSize * project.inputSize * (project.color === 'rgb' ? 3 : 1);
     const pixels = new Uint8Array(files.length * size);
     const ok: boolean[] = new Array(files.length).fill(false);
@@ -160,11 +156,7 @@ export class EvaluationService implements EvaluationApi {
   }
 
   private modelFile(projectId: string, run: RunRecord): string {
-    if (!run.hasModel)
-      throw new AppFailure('conflict', `Run "${run.name}" has no trained weights.`, {
-        code: 'no-weights',
-        run: run.name,
-      });
+    if (!run.hasModel) throw new AppFailure('conflict', `Run "${run.name}" has no trained weights.`);
     return runFiles(this.projects.projectDir(projectId), run.id).finalModel;
   }
 

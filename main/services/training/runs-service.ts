@@ -40,7 +40,6 @@ export class RunsService implements RunsApi {
       throw new AppFailure(
         'not-found',
         `No run named or with id ${JSON.stringify(idOrName)} in this project.`,
-        { code: 'run-missing', run: idOrName },
       );
     return toSummary(run);
   }
@@ -48,11 +47,7 @@ export class RunsService implements RunsApi {
   rename(projectId: string, runId: string, name: string): RunSummary {
     const clean = name.trim();
     if (!clean || clean.length > 100)
-      throw new AppFailure('invalid-name', 'A run name has 1 to 100 characters.', {
-        code: 'run-name-length',
-        min: 1,
-        max: 100,
-      });
+      throw new AppFailure('invalid-name', 'A run name has 1 to 100 characters.');
     const repo = this.repo(projectId);
     const run = repo.get(runId);
     repo.rename(runId, clean);
@@ -64,10 +59,7 @@ export class RunsService implements RunsApi {
     const repo = this.repo(projectId);
     const run = repo.get(runId);
     if (run.status === 'running' || run.status === 'paused' || run.status === 'queued')
-      throw new AppFailure('conflict', `Run "${run.name}" is ${run.status}; stop it before deleting it.`, {
-        code: 'run-active',
-        run: run.name,
-      });
+      throw new AppFailure('conflict', `Run "${run.name}" is ${run.status}; stop it before deleting it.`);
     repo.delete(runId);
     removeRunFiles(runFiles(this.projects.projectDir(projectId), runId));
     this.changed(projectId, run);
@@ -78,10 +70,7 @@ export class RunsService implements RunsApi {
     if (runId !== null) {
       const run = repo.get(runId);
       if (!run.hasModel)
-        throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`, {
-          code: 'no-weights',
-          run: run.name,
-        });
+        throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`);
     }
     repo.setSetting(MODEL_KEY, runId);
     const model = this.modelRun(projectId);
