@@ -57,6 +57,7 @@ export async function confirmOrFail(
     throw new AppFailure(
       'invalid-payload',
       'Deleting needs confirmation: pass --yes when not on a terminal.',
+      { code: 'confirmation-needed' },
     );
-  if (!asked) throw new AppFailure('cancelled', 'Not deleted.');
+  if (!asked) throw new AppFailure('cancelled', 'Not deleted.', { code: 'not-deleted' });
 }

@@ -30,7 +30,10 @@ export function openDatabase(file: string, migrations: readonly Migration[]): Db
   try {
     db = new Database(file, nativeBinding ? { nativeBinding } : {});
   } catch (error) {
-    throw new AppFailure('storage', `Cannot open database ${file}: ${(error as Error).message}`);
+    throw new AppFailure('storage', `Cannot open database ${file}: ${(error as Error).message}`, {
+      code: 'database-unopenable',
+      file,
+    });
   }
   try {
     db.pragma('journal_mode = WAL');
@@ -44,7 +47,11 @@ export function openDatabase(file: string, migrations: readonly Migration[]): Db
   } catch (error) {
     db.close();
     if (error instanceof AppFailure) throw error;
-    throw new AppFailure('storage', `Database ${file} is damaged or unreadable: ${(error as Error).message}`);
+    throw new AppFailure(
+      'storage',
+      `Database ${file} is damaged or unreadable: ${(error as Error).message}`,
+      { code: 'database-damaged', file },
+    );
   }
 }
 
@@ -56,6 +63,7 @@ function migrate(db: Db, migrations: readonly Migration[]): void {
     throw new AppFailure(
       'storage',
       `Database schema version ${current} is newer than this app understands (${latest}); update CNN Studio.`,
+      { code: 'database-too-new', version: current, latest },
     );
   }
   const pending = migrations.filter((m) => m.version > current);

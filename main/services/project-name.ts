@@ -12,16 +12,24 @@ const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f<>:"/\\|?*]/;
  */
 export function validateProjectName(raw: string): string {
   const name = raw.normalize('NFC').trim();
-  const reject = (why: string): never => {
-    throw new AppFailure('invalid-name', `Project name ${JSON.stringify(raw)} ${why}.`);
+  const reject = (why: string, code: string, max?: number): never => {
+    throw new AppFailure('invalid-name', `Project name ${JSON.stringify(raw)} ${why}.`, {
+      code,
+      name: raw,
+      ...(max === undefined ? {} : { max }),
+    });
   };
-  if (name.length === 0) reject('is empty');
+  if (name.length === 0) reject('is empty', 'project-name-empty');
   if (name.length > PROJECT_LIMITS.nameMaxLength)
-    reject(`is longer than ${PROJECT_LIMITS.nameMaxLength} characters`);
-  if (name === '.' || name === '..' || name.includes('..')) reject('looks like a path');
+    reject(
+      `is longer than ${PROJECT_LIMITS.nameMaxLength} characters`,
+      'project-name-too-long',
+      PROJECT_LIMITS.nameMaxLength,
+    );
+  if (name === '.' || name === '..' || name.includes('..')) reject('looks like a path', 'project-name-path');
   if (FORBIDDEN_CHARS.test(name))
-    reject('contains a character that is not allowed (/ \\ : * ? " < > | or control)');
-  if (WINDOWS_RESERVED.test(name)) reject('is a name Windows reserves');
-  if (/[. ]$/.test(name)) reject('ends with a dot or a space');
+    reject('contains a character that is not allowed (/ \\ : * ? " < > | or control)', 'project-name-chars');
+  if (WINDOWS_RESERVED.test(name)) reject('is a name Windows reserves', 'project-name-reserved');
+  if (/[. ]$/.test(name)) reject('ends with a dot or a space', 'project-name-trailing');
   return name;
 }

@@ -57,6 +57,7 @@ export class ProjectStore {
       throw new AppFailure(
         'storage',
         `Data folder ${this.dataDir} is not writable: ${(error as Error).message}`,
+        { code: 'data-folder-not-writable', dir: this.dataDir },
       );
     }
   }
@@ -94,7 +95,10 @@ export class ProjectStore {
     const db = this.db(id);
     const row = db.prepare('SELECT * FROM project LIMIT 1').get() as ProjectRow | undefined;
     if (!row)
-      throw new AppFailure('storage', `Project ${id} has no settings row; its database is incomplete.`);
+      throw new AppFailure('storage', `Project ${id} has no settings row; its database is incomplete.`, {
+        code: 'settings-missing',
+        projectId: id,
+      });
     return { ...toSummary(row), ...countContents(db) };
   }
 
@@ -168,7 +172,10 @@ export class ProjectStore {
   restore(id: string): ProjectSummary {
     const from = path.join(this.trashDir, id);
     if (!/^[a-z0-9-]{1,64}$/.test(id) || !fs.existsSync(from)) {
-      throw new AppFailure('not-found', `No project ${id} in the trash.`);
+      throw new AppFailure('not-found', `No project ${id} in the trash.`, {
+        code: 'project-not-in-trash',
+        projectId: id,
+      });
     }
     const meta = JSON.parse(fs.readFileSync(path.join(from, 'deleted.json'), 'utf8'));
     this.assertNameFree(String(meta.name));
@@ -183,7 +190,10 @@ export class ProjectStore {
     if (cached) return cached;
     const dir = this.projectDir(id);
     if (!/^[a-z0-9-]{1,64}$/.test(id) || !fs.existsSync(path.join(dir, DB_FILE))) {
-      throw new AppFailure('not-found', `No project with id ${id}.`);
+      throw new AppFailure('not-found', `No project with id ${id}.`, {
+        code: 'project-missing',
+        project: id,
+      });
     }
     const db = openDatabase(path.join(dir, DB_FILE), projectMigrations);
     this.open.set(id, db);
@@ -195,7 +205,11 @@ export class ProjectStore {
     const all = this.list().filter((p) => !p.problem);
     const found =
       all.find((p) => p.id === idOrName) ?? all.find((p) => p.name.toLowerCase() === idOrName.toLowerCase());
-    if (!found) throw new AppFailure('not-found', `No project named or with id ${JSON.stringify(idOrName)}.`);
+    if (!found)
+      throw new AppFailure('not-found', `No project named or with id ${JSON.stringify(idOrName)}.`, {
+        code: 'project-missing',
+        project: idOrName,
+      });
     return found;
   }
 
@@ -212,7 +226,11 @@ export class ProjectStore {
 
   private assertNameFree(name: string, exceptId?: string): void {
     const taken = this.list().some((p) => p.id !== exceptId && p.name.toLowerCase() === name.toLowerCase());
-    if (taken) throw new AppFailure('conflict', `A project named ${JSON.stringify(name)} already exists.`);
+    if (taken)
+      throw new AppFailure('conflict', `A project named ${JSON.stringify(name)} already exists.`, {
+        code: 'project-exists',
+        name,
+      });
   }
 }
 

@@ -32,7 +32,10 @@ async function embed(c: CliContext, ref: string, opts: EmbedOptions): Promise<vo
     );
   const file = path.resolve(opts.out);
   if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory())
-    throw new AppFailure('not-found', `No such folder: ${path.dirname(file)}`);
+    throw new AppFailure('not-found', `No such folder: ${path.dirname(file)}`, {
+      code: 'folder-missing',
+      dir: path.dirname(file),
+    });
   const map = await s.datasetMap.computeAndWait(projectId, { runId: run.id, method: opts.method });
   writeFileAtomic(file, s.datasetMap.csv(projectId, map));
   const result = {

@@ -61,7 +61,7 @@ function unknownFolders(error: unknown, folder: string, classes: string[]): unkn
     'invalid-payload',
     `${folder}: these folders are not classes of the model: ${details.unknownFolders.join(', ')} ` +
       `(its classes: ${classes.join(', ')}).`,
-    details,
+    { ...details, code: 'unknown-class-folders' },
   );
 }
 
@@ -82,6 +82,7 @@ async function evaluate(
     throw new AppFailure(
       'not-found',
       `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
+      { code: 'no-model' },
     );
   }
   let report: EvaluationReport;
@@ -89,7 +90,7 @@ async function evaluate(
   if (folder !== undefined) {
     const dir = path.resolve(folder);
     if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory()) {
-      throw new AppFailure('not-found', `No such folder: ${dir}`);
+      throw new AppFailure('not-found', `No such folder: ${dir}`, { code: 'folder-missing', dir });
     }
     source = dir;
     try {

@@ -30,6 +30,7 @@ async function inspect(c: CliContext, ref: string, image: string, opts: InspectO
     throw new AppFailure(
       'not-found',
       `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
+      { code: 'no-model' },
     );
   const { dir, index, inspection } = await s.inspect.inspectToFolder(
     projectId,

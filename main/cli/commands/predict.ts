@@ -49,7 +49,10 @@ async function predict(
   const asFile = fs.statSync(ref, { throwIfNoEntry: false });
   // Project names hold no path separators: such a reference (or a *.cnnmodel one) is a model file that is missing.
   if (!asFile && (/[/\\]/.test(ref) || ref.toLowerCase().endsWith(CNN_MODEL_EXTENSION)))
-    throw new AppFailure('not-found', `No such model file: ${path.resolve(ref)}`);
+    throw new AppFailure('not-found', `No such model file: ${path.resolve(ref)}`, {
+      code: 'model-file-missing',
+      file: path.resolve(ref),
+    });
   let service: PredictionService;
   let source: PredictionSource;
   let modelName: string;
@@ -68,6 +71,7 @@ async function predict(
       throw new AppFailure(
         'not-found',
         `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
+        { code: 'no-model' },
       );
     service = new PredictionService(s.config.workersDir, s);
     source = { projectId, runId: run.id };

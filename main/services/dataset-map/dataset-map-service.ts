@@ -119,12 +119,16 @@ export class DatasetMapService {
       const job = this.jobs.get(projectId);
       if (job) {
         await job.promise;
-        if (job.cancelled) throw new AppFailure('cancelled', 'The dataset map was cancelled.');
+        if (job.cancelled)
+          throw new AppFailure('cancelled', 'The dataset map was cancelled.', { code: 'cancelled' });
         if (job.error) throw job.error;
       }
     }
     const map = this.get(projectId, { runId, method: options.method });
-    if (!map) throw new AppFailure('internal', 'The dataset map was computed but cannot be read.');
+    if (!map)
+      throw new AppFailure('internal', 'The dataset map was computed but cannot be read.', {
+        code: 'map-unreadable',
+      });
     return map;
   }
 
@@ -300,7 +304,9 @@ export class DatasetMapService {
       job.error =
         error instanceof AppFailure
           ? error
-          : new AppFailure('internal', error instanceof Error ? error.message : String(error));
+          : new AppFailure('internal', error instanceof Error ? error.message : String(error), {
+              code: 'map-failed',
+            });
       finished('failed', job.error);
     }
   }

@@ -53,21 +53,38 @@ export function startProjection(
           break;
         }
         case 'failed':
-          settle(() => reject(new AppFailure('internal', `The dataset map failed: ${m.detail}`)));
+          settle(() =>
+            reject(
+              new AppFailure('internal', `The dataset map failed: ${m.detail}`, {
+                code: 'map-failed',
+                detail: m.detail,
+              }),
+            ),
+          );
           break;
         default:
           assertNever(m);
       }
     });
     worker.on('error', (e) =>
-      settle(() => reject(new AppFailure('internal', `Dataset map worker: ${e.message}`))),
+      settle(() =>
+        reject(
+          new AppFailure('internal', `Dataset map worker: ${e.message}`, {
+            code: 'map-worker-failed',
+            detail: e.message,
+          }),
+        ),
+      ),
     );
     worker.on('exit', (code) =>
       settle(() =>
         reject(
           cancelled
-            ? new AppFailure('cancelled', 'The dataset map was cancelled.')
-            : new AppFailure('internal', `The dataset map worker exited (code ${code}).`),
+            ? new AppFailure('cancelled', 'The dataset map was cancelled.', { code: 'cancelled' })
+            : new AppFailure('internal', `The dataset map worker exited (code ${code}).`, {
+                code: 'map-worker-exited',
+                exitCode: code,
+              }),
         ),
       ),
     );

@@ -108,7 +108,10 @@ export class InspectService {
     const { inputSize, color, channels } = client.meta.preprocessing;
     if ('file' in source) {
       if (!path.isAbsolute(source.file))
-        throw new AppFailure('invalid-payload', `Not an absolute path: ${source.file}`);
+        throw new AppFailure('invalid-payload', `Not an absolute path: ${source.file}`, {
+          code: 'not-absolute',
+          path: source.file,
+        });
       return decoding(source.file, async () =>
         preprocessImage(await readImageFile(source.file), inputSize, color),
       );
@@ -122,7 +125,11 @@ export class InspectService {
       .get(source.imageId) as
       | { sha256: string; ext: string; size: number | null; channels: number | null; pixels: Buffer | null }
       | undefined;
-    if (!row) throw new AppFailure('not-found', `No image ${source.imageId} in this project.`);
+    if (!row)
+      throw new AppFailure('not-found', `No image ${source.imageId} in this project.`, {
+        code: 'image-missing',
+        imageId: source.imageId,
+      });
     const length = channels * inputSize * inputSize;
     if (row.pixels && row.size === inputSize && row.channels === channels && row.pixels.length === length)
       return new Uint8Array(row.pixels); // a copy: it is transferred to the worker
@@ -203,7 +210,8 @@ export class InspectService {
     source: InspectSource,
     kernel: number[],
   ): Promise<ConvolveResult> {
-    if (kernel.length !== 9) throw new AppFailure('invalid-payload', 'The kernel needs 9 values (3×3).');
+    if (kernel.length !== 9)
+      throw new AppFailure('invalid-payload', 'The kernel needs 9 values (3×3).', { code: 'bad-kernel' });
     const { client } = await this.model(projectId, model);
     return client.convolve(await this.pixels(projectId, source, client), kernel);
   }
@@ -220,6 +228,7 @@ function classOf(client: InspectClient, label: string | undefined): number | und
   const i = client.labels.indexOf(label);
   if (i < 0)
     throw new AppFailure('invalid-payload', `The model has no class "${label}".`, {
+      code: 'unknown-class',
       label,
       labels: client.labels,
     });
@@ -245,13 +254,15 @@ async function readImageFile(file: string): Promise<Buffer> {
   try {
     stat = await fs.promises.stat(file);
   } catch {
-    throw new AppFailure('not-found', `No such image file: ${file}`);
+    throw new AppFailure('not-found', `No such image file: ${file}`, { code: 'image-file-missing', file });
   }
-  if (!stat.isFile()) throw new AppFailure('invalid-payload', `${file}: not a regular file`);
+  if (!stat.isFile())
+    throw new AppFailure('invalid-payload', `${file}: not a regular file`, { code: 'not-a-file', file });
   if (stat.size > MAX_FILE_BYTES)
     throw new AppFailure(
       'invalid-payload',
       `${file}: file too large (${stat.size} bytes, limit ${MAX_FILE_BYTES})`,
+      { code: 'file-too-large', file, size: stat.size, limit: MAX_FILE_BYTES },
     );
   return fs.promises.readFile(file);
 }
@@ -264,6 +275,6 @@ async function decoding<T>(file: string, step: () => Promise<T>): Promise<T> {
     if (error instanceof AppFailure) throw error;
     const detail =
       error instanceof DecodeError ? error.message : `cannot decode the image (${String(error)})`;
-    throw new AppFailure('invalid-payload', `${file}: ${detail}`);
+    throw new AppFailure('invalid-payload', `${file}: ${detail}`, { code: 'unreadable-image', file, detail });
   }
 }

@@ -54,6 +54,7 @@ export async function explainImage(
     classIndex = labels.indexOf(options.label);
     if (classIndex < 0)
       throw new AppFailure('invalid-payload', `The model has no class "${options.label}".`, {
+        code: 'unknown-class',
         label: options.label,
         labels,
       });

@@ -27,7 +27,11 @@ export async function addToDataset(
   file: string,
   label: string,
 ): Promise<AddToDatasetResult> {
-  if (!path.isAbsolute(file)) throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`);
+  if (!path.isAbsolute(file))
+    throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`, {
+      code: 'not-absolute',
+      path: file,
+    });
   const wanted = label.normalize('NFC').trim();
   const summary = await dataset.importAndWait(projectId, { paths: [file], label: wanted });
   const issue = summary.failed[0] ?? summary.skipped[0];
@@ -94,7 +98,7 @@ export async function savePasted(
   const file = path.join(dir, `${sha}.${ext}`);
   const rel = path.relative(dir, file);
   if (!rel || rel.startsWith('..') || path.isAbsolute(rel))
-    throw new AppFailure('internal', 'pasted file outside its folder');
+    throw new AppFailure('internal', 'pasted file outside its folder', { code: 'path-escape' });
   fs.mkdirSync(dir, { recursive: true });
   if (!fs.existsSync(file)) writeFileAtomic(file, bytes);
   return { file };

@@ -16,7 +16,10 @@ export class ModelCache {
   get(modelPath: string): Promise<InferenceClient> {
     const file = path.resolve(modelPath);
     const stat = fs.statSync(file, { throwIfNoEntry: false });
-    if (!stat?.isFile()) return Promise.reject(new AppFailure('not-found', `No such model file: ${file}`));
+    if (!stat?.isFile())
+      return Promise.reject(
+        new AppFailure('not-found', `No such model file: ${file}`, { code: 'model-file-missing', file }),
+      );
     const key = `${file}\0${stat.size}\0${stat.mtimeMs}`;
     let client = this.clients.get(key);
     if (!client) {

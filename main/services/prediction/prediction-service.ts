@@ -66,7 +66,10 @@ export class PredictionService {
   }
 
   private need(): PredictionDeps {
-    if (!this.deps) throw new AppFailure('internal', 'Project predictions need the project services.');
+    if (!this.deps)
+      throw new AppFailure('internal', 'Project predictions need the project services.', {
+        code: 'no-project-services',
+      });
     return this.deps;
   }
 
@@ -74,7 +77,10 @@ export class PredictionService {
   modelPath(source: PredictionSource): string {
     if ('modelFile' in source) {
       if (!path.isAbsolute(source.modelFile))
-        throw new AppFailure('invalid-payload', `Not an absolute path: ${source.modelFile}`);
+        throw new AppFailure('invalid-payload', `Not an absolute path: ${source.modelFile}`, {
+          code: 'not-absolute',
+          path: source.modelFile,
+        });
       if (!fs.statSync(source.modelFile, { throwIfNoEntry: false })?.isFile())
         throw new AppFailure('not-found', `No model file at ${source.modelFile}.`, {
           code: 'model-file-missing',
@@ -90,7 +96,10 @@ export class PredictionService {
     const file = runFiles(projects.projectDir(source.projectId), runId).finalModel;
     if (!fs.existsSync(file)) {
       const run = runs.show(source.projectId, runId);
-      throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`);
+      throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`, {
+        code: 'no-weights',
+        run: run.name,
+      });
     }
     return file;
   }
@@ -149,7 +158,11 @@ export class PredictionService {
   ): { batchId: string } {
     const { events } = this.need();
     for (const p of paths)
-      if (!path.isAbsolute(p)) throw new AppFailure('invalid-payload', `Not an absolute path: ${p}`);
+      if (!path.isAbsolute(p))
+        throw new AppFailure('invalid-payload', `Not an absolute path: ${p}`, {
+          code: 'not-absolute',
+          path: p,
+        });
     const modelFile = this.modelPath(source);
     for (const b of this.batches.values())
       if (b.projectId === projectId && b.state === 'running') b.controller.abort();
@@ -181,7 +194,7 @@ export class PredictionService {
   /** Resolves when a batch has ended (tests and the bench). */
   async waitForBatch(batchId: string): Promise<PredictionBatchStatus> {
     const batch = this.batches.get(batchId);
-    if (!batch) throw new AppFailure('not-found', 'No such prediction batch.');
+    if (!batch) throw new AppFailure('not-found', 'No such prediction batch.', { code: 'no-batch' });
     await batch.promise;
     return batch.state as PredictionBatchStatus;
   }
@@ -203,13 +216,17 @@ export class PredictionService {
   /** Writes a finished batch as CSV (formula-safe; atomically); `file` is absolute and ends in .csv. */
   exportCsv(batchId: string, file: string): { file: string; rows: number } {
     if (!path.isAbsolute(file))
-      throw new AppFailure('invalid-payload', 'The CSV file needs an absolute path.');
+      throw new AppFailure('invalid-payload', 'The CSV file needs an absolute path.', {
+        code: 'csv-not-absolute',
+      });
     if (path.extname(file).toLowerCase() !== '.csv')
-      throw new AppFailure('invalid-payload', 'The CSV file name must end in .csv.');
+      throw new AppFailure('invalid-payload', 'The CSV file name must end in .csv.', {
+        code: 'csv-extension',
+      });
     const items = this.batchItems(batchId);
     const dir = path.dirname(file);
     if (!fs.statSync(dir, { throwIfNoEntry: false })?.isDirectory())
-      throw new AppFailure('not-found', `No such folder: ${dir}`);
+      throw new AppFailure('not-found', `No such folder: ${dir}`, { code: 'folder-missing', dir });
     writeFileAtomic(file, batchCsv(items));
     return { file, rows: items.length };
   }
@@ -219,7 +236,10 @@ export class PredictionService {
     batchId: string,
     dir: string,
   ): Promise<{ dir: string; copied: number; failed: number }> {
-    if (!path.isAbsolute(dir)) throw new AppFailure('invalid-payload', 'The folder needs an absolute path.');
+    if (!path.isAbsolute(dir))
+      throw new AppFailure('invalid-payload', 'The folder needs an absolute path.', {
+        code: 'folder-not-absolute',
+      });
     const items = this.batchItems(batchId);
     return { dir, ...(await copyItemsToFolders(items, dir)) };
   }
@@ -230,7 +250,11 @@ export class PredictionService {
     file: string,
     options: { label?: string; topK: number },
   ): Promise<ImageExplanation> {
-    if (!path.isAbsolute(file)) throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`);
+    if (!path.isAbsolute(file))
+      throw new AppFailure('invalid-payload', `Not an absolute path: ${file}`, {
+        code: 'not-absolute',
+        path: file,
+      });
     return explainImage(await this.model(source), file, options);
   }
 
@@ -239,7 +263,10 @@ export class PredictionService {
   /** Adds one image to the dataset with `label`, through the import (duplicates and conflicts as import does). */
   addToDataset(projectId: string, file: string, label: string): Promise<AddToDatasetResult> {
     const { dataset, projects } = this.need();
-    if (!dataset) throw new AppFailure('internal', 'Adding to the dataset needs the dataset service.');
+    if (!dataset)
+      throw new AppFailure('internal', 'Adding to the dataset needs the dataset service.', {
+        code: 'no-dataset-service',
+      });
     return addToDataset({ dataset, projects }, projectId, file, label);
   }
 

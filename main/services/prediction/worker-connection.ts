@@ -52,8 +52,19 @@ export class WorkerConnection {
     const worker = new Worker(path.join(workersDir, 'inference-worker.js'), { workerData: data });
     return new Promise((resolve, reject) => {
       const onExit = (code: number) =>
-        reject(new AppFailure('internal', `The inference worker exited while loading (code ${code}).`));
-      const onError = (e: Error) => reject(new AppFailure('internal', `Inference worker: ${e.message}`));
+        reject(
+          new AppFailure('internal', `The inference worker exited while loading (code ${code}).`, {
+            code: 'worker-exit',
+            exitCode: code,
+          }),
+        );
+      const onError = (e: Error) =>
+        reject(
+          new AppFailure('internal', `Inference worker: ${e.message}`, {
+            code: 'worker-error',
+            detail: e.message,
+          }),
+        );
       worker.once('exit', onExit);
       worker.once('error', onError);
       worker.once('message', (m: FromWorker) => {
@@ -63,7 +74,7 @@ export class WorkerConnection {
         else {
           void worker.terminate();
           const detail = m.type === 'failed' ? m.detail : `unexpected ${m.type}`;
-          reject(new AppFailure('invalid-payload', `${name}: ${detail}`));
+          reject(new AppFailure('invalid-payload', `${name}: ${detail}`, { code: 'worker-refused', detail }));
         }
       });
     });
@@ -99,7 +110,7 @@ export class WorkerConnection {
   }
 
   private failed(detail: string): AppFailure {
-    return new AppFailure('internal', `${this.failure}: ${detail}`);
+    return new AppFailure('internal', `${this.failure}: ${detail}`, { code: 'worker-error', detail });
   }
 
   private onMessage(m: FromWorker): void {

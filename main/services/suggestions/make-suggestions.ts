@@ -36,7 +36,10 @@ interface Chunk {
 function tensorBytes(db: Db): number {
   const p = db.prepare('SELECT input_size AS size, color FROM project LIMIT 1').get() as
     { size: number; color: 'gray' | 'rgb' } | undefined;
-  if (!p) throw new AppFailure('storage', 'The project database has no settings row.');
+  if (!p)
+    throw new AppFailure('storage', 'The project database has no settings row.', {
+      code: 'settings-missing',
+    });
   return (p.color === 'gray' ? 1 : 3) * p.size * p.size;
 }
 
@@ -111,7 +114,8 @@ export async function makeSuggestions(
       set.confidences.push(probabilities[k * classes + best]);
     }
     options.onProgress?.(Math.min(set.imageIds.length, total), total);
-    if (options.signal.aborted) throw new AppFailure('cancelled', 'Making suggestions was cancelled.');
+    if (options.signal.aborted)
+      throw new AppFailure('cancelled', 'Making suggestions was cancelled.', { code: 'cancelled' });
     chunk = next;
     pending = chunk.count ? model.predict(chunk.pixels, chunk.count) : null;
   }

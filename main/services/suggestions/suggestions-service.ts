@@ -170,15 +170,24 @@ export class SuggestionsService {
     which: { imageIds?: number[]; minConfidence?: number; labelId?: number },
   ): AcceptSuggestionsResult {
     if ((which.imageIds === undefined) === (which.minConfidence === undefined))
-      throw new AppFailure('invalid-payload', 'Give imageIds or minConfidence (one of them).');
+      throw new AppFailure('invalid-payload', 'Give imageIds or minConfidence (one of them).', {
+        code: 'suggest-needs-target',
+      });
     if (which.minConfidence !== undefined && !(which.minConfidence >= 0 && which.minConfidence <= 1))
-      throw new AppFailure('invalid-payload', 'minConfidence is a fraction from 0 to 1.');
+      throw new AppFailure('invalid-payload', 'minConfidence is a fraction from 0 to 1.', {
+        code: 'confidence-range',
+        min: 0,
+        max: 1,
+      });
     const db = this.deps.projects.db(projectId);
     if (
       which.labelId !== undefined &&
       db.prepare('SELECT 1 FROM labels WHERE id = ?').get(which.labelId) === undefined
     )
-      throw new AppFailure('not-found', `No label ${which.labelId}.`);
+      throw new AppFailure('not-found', `No label ${which.labelId}.`, {
+        code: 'label-missing',
+        labelId: which.labelId,
+      });
     const candidates = readSuggestions(db, { ...which, acceptableOnly: true });
     const { imageIds } = this.deps.dataset.assignEach(
       projectId,
@@ -215,7 +224,8 @@ export class SuggestionsService {
       this.deps.events.emit('suggestions:progress', { projectId, done, total });
     };
     try {
-      const cancelled = () => new AppFailure('cancelled', 'Making suggestions was cancelled.');
+      const cancelled = () =>
+        new AppFailure('cancelled', 'Making suggestions was cancelled.', { code: 'cancelled' });
       if (signal.aborted) throw cancelled();
       const model = await this.deps.prediction.model({ projectId, runId: job.runId });
       if (signal.aborted) throw cancelled();

@@ -100,7 +100,8 @@ export class EvaluationService implements EvaluationApi {
     const run = this.runs.record(projectId, runId);
     const project = this.projects.get(projectId);
     const stat = await fs.stat(folder).catch(() => null);
-    if (!stat?.isDirectory()) throw new AppFailure('not-found', `${folder} is not a folder.`);
+    if (!stat?.isDirectory())
+      throw new AppFailure('not-found', `${folder} is not a folder.`, { code: 'not-a-folder', dir: folder });
     const scan = await scanPaths([folder]);
     const byName = new Map(run.classNames.map((n, i) => [n.toLowerCase(), i]));
     const files = scan.files.filter((f) => f.label !== null);
@@ -111,10 +112,13 @@ export class EvaluationService implements EvaluationApi {
       throw new AppFailure(
         'invalid-payload',
         `Folder names that are not classes of the model: ${unknownFolders.join(', ')} (classes: ${run.classNames.join(', ')}).`,
-        { unknownFolders },
+        { code: 'unknown-class-folders', unknownFolders },
       );
     if (files.length === 0)
-      throw new AppFailure('invalid-payload', `No labeled images in ${folder} (one subfolder per class).`);
+      throw new AppFailure('invalid-payload', `No labeled images in ${folder} (one subfolder per class).`, {
+        code: 'no-labeled-images',
+        dir: folder,
+      });
     const size = project.inputSize * project.inputSize * (project.color === 'rgb' ? 3 : 1);
     const pixels = new Uint8Array(files.length * size);
     const ok: boolean[] = new Array(files.length).fill(false);
@@ -156,7 +160,11 @@ export class EvaluationService implements EvaluationApi {
   }
 
   private modelFile(projectId: string, run: RunRecord): string {
-    if (!run.hasModel) throw new AppFailure('conflict', `Run "${run.name}" has no trained weights.`);
+    if (!run.hasModel)
+      throw new AppFailure('conflict', `Run "${run.name}" has no trained weights.`, {
+        code: 'no-weights',
+        run: run.name,
+      });
     return runFiles(this.projects.projectDir(projectId), run.id).finalModel;
   }
 

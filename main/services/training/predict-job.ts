@@ -44,7 +44,13 @@ export function runPredictJob(workersDir: string, job: PredictJob): Promise<Pred
     worker.on('error', (e) => (failure ??= e.message));
     worker.on('exit', (code) => {
       if (result && !failure) resolve(result);
-      else reject(new AppFailure('internal', `Prediction failed: ${failure ?? `worker exit code ${code}`}`));
+      else
+        reject(
+          new AppFailure('internal', `Prediction failed: ${failure ?? `worker exit code ${code}`}`, {
+            code: 'prediction-failed',
+            detail: failure ?? `worker exit code ${code}`,
+          }),
+        );
     });
   });
 }

@@ -11,10 +11,12 @@ import type { RunFiles } from '../../../native-workers/training/messages';
 const RUN_ID = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
 export function runFiles(projectDir: string, runId: string): RunFiles {
-  if (!RUN_ID.test(runId)) throw new AppFailure('storage', `Invalid run id ${JSON.stringify(runId)}.`);
+  if (!RUN_ID.test(runId))
+    throw new AppFailure('storage', `Invalid run id ${JSON.stringify(runId)}.`, { code: 'bad-run-id' });
   const root = path.resolve(projectDir, 'runs');
   const dir = path.resolve(root, runId);
-  if (path.dirname(dir) !== root) throw new AppFailure('storage', 'Run folder escapes the project folder.');
+  if (path.dirname(dir) !== root)
+    throw new AppFailure('storage', 'Run folder escapes the project folder.', { code: 'path-escape' });
   return {
     dir,
     checkpoint: path.join(dir, 'checkpoint.bin'),

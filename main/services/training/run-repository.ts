@@ -176,7 +176,11 @@ export class RunRepository {
 
   get(runId: string): RunRecord {
     const row = this.db.prepare(`${SELECT_RUN} WHERE r.id = ?`).get(runId) as RunRow | undefined;
-    if (!row) throw new AppFailure('not-found', `No run ${runId} in this project.`);
+    if (!row)
+      throw new AppFailure('not-found', `No run ${runId} in this project.`, {
+        code: 'run-missing',
+        run: runId,
+      });
     return toRecord(row);
   }
 
@@ -206,7 +210,10 @@ export class RunRepository {
       const seq = ((this.db.prepare('SELECT MAX(seq) FROM runs').pluck().get() as number | null) ?? 0) + 1;
       let name = run.name?.trim();
       if (name && this.byName(name))
-        throw new AppFailure('conflict', `A run named "${name}" already exists.`);
+        throw new AppFailure('conflict', `A run named "${name}" already exists.`, {
+          code: 'run-exists',
+          name,
+        });
       if (!name) for (let n = seq; !name || this.byName(name); n++) name = `run-${n}`;
       const counts = { train: 0, val: 0, test: 0 };
       for (const i of run.images) counts[i.split]++;
@@ -248,7 +255,11 @@ export class RunRepository {
   snapshotTriples(runId: string): Int32Array {
     const blob = this.db.prepare('SELECT snapshot FROM runs WHERE id = ?').pluck().get(runId) as
       Buffer | undefined;
-    if (!blob) throw new AppFailure('not-found', `No run ${runId} in this project.`);
+    if (!blob)
+      throw new AppFailure('not-found', `No run ${runId} in this project.`, {
+        code: 'run-missing',
+        run: runId,
+      });
     return new Int32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
   }
 
@@ -256,7 +267,11 @@ export class RunRepository {
   snapshot(runId: string, splits: readonly SplitCode[]): { imageIds: Int32Array; classes: Int32Array } {
     const blob = this.db.prepare('SELECT snapshot FROM runs WHERE id = ?').pluck().get(runId) as
       Buffer | undefined;
-    if (!blob) throw new AppFailure('not-found', `No run ${runId} in this project.`);
+    if (!blob)
+      throw new AppFailure('not-found', `No run ${runId} in this project.`, {
+        code: 'run-missing',
+        run: runId,
+      });
     const triples = new Int32Array(blob.buffer.slice(blob.byteOffset, blob.byteOffset + blob.byteLength));
     const want = new Set(splits.map((s) => SPLITS.indexOf(s)));
     const ids: number[] = [];
@@ -448,7 +463,7 @@ export class RunRepository {
   rename(runId: string, name: string): void {
     const other = this.byName(name);
     if (other && other.id !== runId)
-      throw new AppFailure('conflict', `A run named "${name}" already exists.`);
+      throw new AppFailure('conflict', `A run named "${name}" already exists.`, { code: 'run-exists', name });
     this.db.prepare('UPDATE runs SET name = ? WHERE id = ?').run(name, runId);
   }
 

@@ -40,6 +40,7 @@ export class RunsService implements RunsApi {
       throw new AppFailure(
         'not-found',
         `No run named or with id ${JSON.stringify(idOrName)} in this project.`,
+        { code: 'run-missing', run: idOrName },
       );
     return toSummary(run);
   }
@@ -47,7 +48,11 @@ export class RunsService implements RunsApi {
   rename(projectId: string, runId: string, name: string): RunSummary {
     const clean = name.trim();
     if (!clean || clean.length > 100)
-      throw new AppFailure('invalid-name', 'A run name has 1 to 100 characters.');
+      throw new AppFailure('invalid-name', 'A run name has 1 to 100 characters.', {
+        code: 'run-name-length',
+        min: 1,
+        max: 100,
+      });
     const repo = this.repo(projectId);
     const run = repo.get(runId);
     repo.rename(runId, clean);
@@ -59,7 +64,10 @@ export class RunsService implements RunsApi {
     const repo = this.repo(projectId);
     const run = repo.get(runId);
     if (run.status === 'running' || run.status === 'paused' || run.status === 'queued')
-      throw new AppFailure('conflict', `Run "${run.name}" is ${run.status}; stop it before deleting it.`);
+      throw new AppFailure('conflict', `Run "${run.name}" is ${run.status}; stop it before deleting it.`, {
+        code: 'run-active',
+        run: run.name,
+      });
     repo.delete(runId);
     removeRunFiles(runFiles(this.projects.projectDir(projectId), runId));
     this.changed(projectId, run);
@@ -70,7 +78,10 @@ export class RunsService implements RunsApi {
     if (runId !== null) {
       const run = repo.get(runId);
       if (!run.hasModel)
-        throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`);
+        throw new AppFailure('conflict', `Run "${run.name}" has no trained weights (it is ${run.status}).`, {
+          code: 'no-weights',
+          run: run.name,
+        });
     }
     repo.setSetting(MODEL_KEY, runId);
     const model = this.modelRun(projectId);

@@ -21,7 +21,7 @@ import { planModel } from '../../../native-workers/cnn/plan';
 import { SpecError } from '../../../native-workers/cnn/spec-error';
 import type { TrainJob } from '../../../native-workers/training/messages';
 import { sqliteNativeBinding } from '../../db/open-database';
-import { inputSpecFor, recommendedPreset } from '../network';
+import { inputSpecFor, recommendedPreset } from '../model-description';
 import type { ProjectStore } from '../project-store';
 import type { EventSink } from '../services';
 import type { AugmentPreview, RunOutcome, TrainingApi, TrainingListenerEvent } from './api';
@@ -121,9 +121,7 @@ export class TrainingService implements TrainingApi {
       throw new AppFailure(
         'conflict',
         `Run "${busy.name}" of this project is ${busy.status}; stop it first.`,
-        {
-          runId: busy.id,
-        },
+        { code: 'run-active', runId: busy.id },
       );
     const snapshot = takeSnapshot(db);
     const input = inputSpecFor(project.inputSize, project.color);
@@ -183,7 +181,8 @@ export class TrainingService implements TrainingApi {
     this.assertOpen();
     const repo = this.repo(projectId);
     if (this.active?.runId === runId) {
-      if (!this.active.job.paused) throw new AppFailure('conflict', 'The run is not paused.');
+      if (!this.active.job.paused)
+        throw new AppFailure('conflict', 'The run is not paused.', { code: 'run-not-paused' });
       this.active.job.resume();
       return toSummary(repo.get(runId));
     }
@@ -193,16 +192,22 @@ export class TrainingService implements TrainingApi {
       throw new AppFailure(
         'conflict',
         `Run "${run.name}" is ${run.status}; only interrupted runs can be resumed.`,
+        { code: 'run-not-resumable', run: run.name },
       );
     if (!fs.existsSync(runFiles(this.projects.projectDir(projectId), runId).checkpoint))
       throw new AppFailure(
         'not-found',
         `Run "${run.name}" stopped before its first checkpoint; there is nothing to resume. Start a new run.`,
+        { code: 'no-checkpoint', run: run.name },
       );
     const other = repo
       .list()
       .find((r) => r.id !== runId && ['running', 'paused', 'queued'].includes(r.status));
-    if (other) throw new AppFailure('conflict', `Run "${other.name}" of this project is ${other.status}.`);
+    if (other)
+      throw new AppFailure('conflict', `Run "${other.name}" of this project is ${other.status}.`, {
+        code: 'run-active',
+        run: other.name,
+      });
     const queued = this.active !== null;
     repo.setOwner(runId, this.liveness.owner);
     repo.setStatus(runId, queued ? 'queued' : 'running', { failure: null });
@@ -287,13 +292,16 @@ export class TrainingService implements TrainingApi {
   }
 
   private assertOpen(): void {
-    if (this.disposed) throw new AppFailure('cancelled', 'The training service is shutting down.');
+    if (this.disposed)
+      throw new AppFailure('cancelled', 'The training service is shutting down.', { code: 'shutting-down' });
   }
 
   private activeRun(projectId: string, runId: string, what: string): ActiveRun {
     const a = this.active;
     if (!a || a.runId !== runId || a.projectId !== projectId)
-      throw new AppFailure('conflict', `Cannot ${what}: the run is not running in this process.`);
+      throw new AppFailure('conflict', `Cannot ${what}: the run is not running in this process.`, {
+        code: 'run-not-in-process',
+      });
     return a;
   }
 
