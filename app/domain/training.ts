@@ -8,7 +8,7 @@
  * Main sends codes and numbers only; the renderer words them (i18n dictionaries).
  */
 import type { LayerSpec, ModelDescription, ModelSpec } from './model-spec';
-import type { ModelPresetName } from './network';
+import type { ModelPresetName } from './model-description';
 
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];

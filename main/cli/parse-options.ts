@@ -1,7 +1,7 @@
 import { InvalidArgumentError } from 'commander';
 import fs from 'node:fs';
 import type { LayerSpec } from '../../app/domain/model-spec';
-import { MODEL_PRESETS, type ModelPresetName } from '../../app/domain/network';
+import { MODEL_PRESETS, type ModelPresetName } from '../../app/domain/model-description';
 import type { ColorMode } from '../../app/domain/project';
 import { PROJECT_LIMITS } from '../../app/domain/project';
 import { EVAL_SPLITS, OPTIMIZERS, type EvalSplit, type OptimizerName } from '../../app/domain/training';

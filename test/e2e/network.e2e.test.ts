@@ -2,7 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { Page } from 'playwright-core';
 import { describe, expect, it } from 'vitest';
-import { describeNetwork, inputSpecFor } from '../../main/services/network';
+import { describeNetwork, inputSpecFor } from '../../main/services/model-description';
 import { useE2eApp } from './support/e2e-test';
 import { waitForCount } from './support/flows';
 import { startApp } from './support/harness';

@@ -1,5 +1,5 @@
 import { z } from 'zod';
-import { MODEL_PRESETS, type ModelPresetList, type NetworkDescription } from '../../domain/network';
+import { MODEL_PRESETS, type ModelPresetList, type NetworkDescription } from '../../domain/model-description';
 import {
   LR_SCHEDULES,
   OPTIMIZERS,

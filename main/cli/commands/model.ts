@@ -1,5 +1,5 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { MODEL_PRESETS, type ModelPresetName, type NetworkDescription } from '../../../app/domain/network';
+import { MODEL_PRESETS, type ModelPresetName, type NetworkDescription } from '../../../app/domain/model-description';
 import { PROJECT_LIMITS } from '../../../app/domain/project';
 import {
   classCountFor,
@@ -7,7 +7,7 @@ import {
   describeProjectNetwork,
   inputSpecFor,
   listPresets,
-} from '../../services/network';
+} from '../../services/model-description';
 import { printResult, type CliContext } from '../cli-context';
 import { parseColor, parsePreset, parseSize } from '../parse-options';
 import { registerCliCommand } from '../run-cli';

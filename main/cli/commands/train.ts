@@ -1,11 +1,11 @@
 import { Command, Option } from 'commander';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ModelPresetName } from '../../../app/domain/network';
+import type { ModelPresetName } from '../../../app/domain/model-description';
 import type { InitSource, OptimizerName, RunSummary, TrainingSettings } from '../../../app/domain/training';
 import { trainingSettingsSchema } from '../../../app/ipc/channels/training';
 import { AppFailure } from '../../../app/ipc/result';
-import { inputSpecFor } from '../../services/network';
+import { inputSpecFor } from '../../services/model-description';
 import type { RunOutcome } from '../../services/training/api';
 import { presetSettings } from '../../services/training/settings';
 import { commandHint, printResult, ReportedFailure, type CliContext } from '../cli-context';

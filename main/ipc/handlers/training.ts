@@ -1,4 +1,4 @@
-import { describeProjectModel, listPresets } from '../../services/network';
+import { describeProjectModel, listPresets } from '../../services/model-description';
 import { classPlan } from '../../services/training/dataset-snapshot';
 import type { HandlerTable } from '../handler-table';
 

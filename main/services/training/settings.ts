@@ -3,7 +3,7 @@
  * core's ModelSpec and TrainingConfig. Pure functions.
  */
 import type { InputSpec, LayerSpec, ModelSpec, TrainingConfig } from '../../../app/domain/model-spec';
-import type { ModelPresetName } from '../../../app/domain/network';
+import type { ModelPresetName } from '../../../app/domain/model-description';
 import type { ModelChoice, TrainingSettings } from '../../../app/domain/training';
 import { presetSpec, presetTrainingConfig } from '../../../native-workers/cnn/presets';
 

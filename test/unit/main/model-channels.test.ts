@@ -1,9 +1,9 @@
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { MODEL_PRESETS, type NetworkDescription } from '../../../app/domain/network';
+import { MODEL_PRESETS, type NetworkDescription } from '../../../app/domain/model-description';
 import { PROJECT_LIMITS } from '../../../app/domain/project';
 import { dispatchInvoke } from '../../../main/ipc/dispatch';
 import { createHandlerTable } from '../../../main/ipc/handler-table';
-import { describeNetwork, inputSpecFor } from '../../../main/services/network';
+import { describeNetwork, inputSpecFor } from '../../../main/services/model-description';
 import { presets } from '../../../native-workers/cnn/presets';
 import { makeTestServices } from '../../support/services';
 

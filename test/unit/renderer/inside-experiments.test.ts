@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerGeometry } from '../../../app/domain/network';
+import type { LayerGeometry } from '../../../app/domain/model-description';
 import type { Inspection, TileAtlas } from '../../../app/domain/inspect';
 import { grayOf, tileBytes, toRgba } from '../../../renderer/src/features/inside/atlas';
 import {

@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import type { LayerGeometry } from '../../../app/domain/network';
+import type { LayerGeometry } from '../../../app/domain/model-description';
 import {
   receptiveFields,
   regionOf,

@@ -4,7 +4,7 @@
  * in test/unit/renderer/inside-receptive-field.test.ts.
  */
 import type { LayerType } from '../../../../app/domain/model-spec';
-import type { LayerGeometry } from '../../../../app/domain/network';
+import type { LayerGeometry } from '../../../../app/domain/model-description';
 
 /**
  * How output positions of a layer map to the input: output (y, x) sees input rows `start[0] + y·jump[0]` …

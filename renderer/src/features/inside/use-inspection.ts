@@ -1,6 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
 import type { InspectModel, InspectSource, Inspection } from '../../../../app/domain/inspect';
-import type { NetworkDescription } from '../../../../app/domain/network';
+import type { NetworkDescription } from '../../../../app/domain/model-description';
 import type { RunDetail } from '../../../../app/domain/training';
 import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';

@@ -5,7 +5,7 @@ import type {
   LayerSpec,
   PaddingSpec,
 } from '../../../../app/domain/model-spec';
-import type { NetworkDescription } from '../../../../app/domain/network';
+import type { NetworkDescription } from '../../../../app/domain/model-description';
 import type { AppError } from '../../../../app/ipc/result';
 import { ErrorMessage } from '../../components/error-message';
 import { ArrowDownIcon, ArrowUpIcon, CloseIcon } from '../../components/icons';

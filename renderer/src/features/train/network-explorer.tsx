@@ -1,9 +1,9 @@
-import type { ModelPresetName } from '../../../../app/domain/network';
+import type { ModelPresetName } from '../../../../app/domain/model-description';
 import { RetryableError } from '../../components/error-message';
 import { ChartIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import { LayerList, PresetPicker, SharingPanel, TotalsPanel } from './network-view';
-import { useNetwork } from './use-network';
+import { useNetwork } from './use-model-description';
 
 /**
  * The network explorer (the Train section's Network view): a preset built for this project, layer by layer, with

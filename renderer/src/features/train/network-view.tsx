@@ -5,7 +5,7 @@ import type {
   ModelPresetName,
   NetworkDescription,
   NetworkLayerInfo,
-} from '../../../../app/domain/network';
+} from '../../../../app/domain/model-description';
 import { useLocale } from '../../i18n/i18n';
 import type { NetworkMessages } from '../../i18n/network-en';
 import { TILE, isSpatial, keepsShape, ratio, stackCount, tileSize, vectorHeight } from './network-format';

@@ -1,5 +1,5 @@
 import { useId, type ReactNode } from 'react';
-import { MODEL_PRESETS, type ModelPresetName } from '../../../../app/domain/network';
+import { MODEL_PRESETS, type ModelPresetName } from '../../../../app/domain/model-description';
 import { LR_SCHEDULES, OPTIMIZERS, type TrainingDefaults } from '../../../../app/domain/training';
 import { ErrorMessage, RetryableError } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';

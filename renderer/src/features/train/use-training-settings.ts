@@ -1,5 +1,5 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ModelPresetList, ModelPresetName, NetworkDescription } from '../../../../app/domain/network';
+import type { ModelPresetList, ModelPresetName, NetworkDescription } from '../../../../app/domain/model-description';
 import type {
   AugmentationSettings,
   ModelChoice,
@@ -17,7 +17,7 @@ import {
   type EditorLayer,
   type LayerProblem,
 } from './layer-editing';
-import { rememberPreset } from './use-network';
+import { rememberPreset } from './use-model-description';
 
 /** The settings being edited: the numbers, the network choice and the editor's layers (kept while a preset is chosen). */
 export interface SettingsDraft {

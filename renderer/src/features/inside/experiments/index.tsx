@@ -3,7 +3,7 @@
  * translation invariance and the filter playground, all on the user's model and image.
  */
 import type { InspectModel, InspectSource, Inspection } from '../../../../../app/domain/inspect';
-import type { NetworkLayerInfo } from '../../../../../app/domain/network';
+import type { NetworkLayerInfo } from '../../../../../app/domain/model-description';
 import { useT } from '../../../i18n/i18n';
 import { PlaygroundSection } from './playground-section';
 import { PoolingSection } from './pooling-section';

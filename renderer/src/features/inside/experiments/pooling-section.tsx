@@ -1,6 +1,6 @@
 import { useMemo, useState } from 'react';
 import type { Inspection } from '../../../../../app/domain/inspect';
-import type { NetworkLayerInfo } from '../../../../../app/domain/network';
+import type { NetworkLayerInfo } from '../../../../../app/domain/model-description';
 import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments-en';
 import { tileBytes, base64ToBytes, grayOf, toRgba } from '../atlas';
 import { cellSize, GridCanvas } from './grid-canvas';

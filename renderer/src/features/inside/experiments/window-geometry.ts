@@ -2,7 +2,7 @@
  * The arithmetic of a sliding window (convolution or pooling): output size from input, padding, window and stride,
  * and where the window sits for each output cell. Pure; unit-tested in test/unit/renderer/inside-experiments.
  */
-import type { LayerGeometry } from '../../../../../app/domain/network';
+import type { LayerGeometry } from '../../../../../app/domain/model-description';
 
 /** out = ⌊(in + padBefore + padAfter − window) / stride⌋ + 1 (0 when the window does not fit at all). */
 export function outputSize(

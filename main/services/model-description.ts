@@ -13,7 +13,7 @@ import {
   type ModelPresetName,
   type NetworkDescription,
   type NetworkLayerInfo,
-} from '../../app/domain/network';
+} from '../../app/domain/model-description';
 import { AppFailure } from '../../app/ipc/result';
 import { describeModel } from '../../native-workers/cnn/describe-model';
 import { planModel } from '../../native-workers/cnn/plan';
