@@ -57,6 +57,8 @@ export const datasetChannels = {
   'dataset:listImports': invoke<
     { importId: string; startedAt: string; finishedAt: string | null; status: string; imported: number }[]
   >()(z.object({ projectId }).strict()),
+  /** Dismisses every current import failure: Health no longer lists them; the import log keeps them. */
+  'dataset:dismissImportFailures': invoke<{ dismissed: number }>()(z.object({ projectId }).strict()),
   'dataset:listImages': invoke<ImagePage>()(
     z
       .object({

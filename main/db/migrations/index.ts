@@ -4,6 +4,7 @@ import { migration003 } from './003-image-order';
 import { migration004 } from './004-runs';
 import { migration005 } from './005-suggestions';
 import { migration006 } from './006-import-issue-codes';
+import { migration007 } from './007-import-issue-dismissal';
 
 /** One schema step; `version` numbers are consecutive from 1 and never change once released. */
 export interface Migration {
@@ -20,4 +21,5 @@ export const projectMigrations: readonly Migration[] = [
   migration004,
   migration005,
   migration006,
+  migration007,
 ];

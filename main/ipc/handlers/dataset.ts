@@ -12,6 +12,7 @@ export function datasetHandlers(): Pick<HandlerTable, DatasetChannel> {
     'dataset:cancelImport': (s, { projectId, importId }) => s.dataset.cancelImport(importId, projectId),
     'dataset:importStatus': (s, { projectId, importId }) => s.dataset.importStatus(projectId, importId),
     'dataset:listImports': (s, { projectId }) => s.dataset.listImports(projectId),
+    'dataset:dismissImportFailures': (s, { projectId }) => s.dataset.dismissImportFailures(projectId),
     'dataset:listImages': (s, { projectId, ...query }) => s.dataset.listImages(projectId, query),
     // Added by the dataset UI (selections of many images); see services/dataset/image-ids.ts.
     'dataset:imageIds': (s, { projectId, ...query }) => listImageIds(s.projects.db(projectId), query),

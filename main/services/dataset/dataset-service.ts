@@ -27,7 +27,7 @@ import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './a
 import { BlobStore } from './blob-store';
 import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
 import { exportDatasetFolders } from './dataset-export';
-import { datasetStats, healthReport } from './health';
+import { datasetStats, dismissImportFailures, healthReport } from './health';
 import { existingImageRows, imageDetails, listImages, type ImageStateRow } from './image-queries';
 import { ImportRegistry, type ActiveImport } from './import-registry';
 import { emptyImportSummary, runImport, type ImportHooks } from './importer';
@@ -430,6 +430,13 @@ export class DatasetService {
 
   health(projectId: string): HealthReport {
     return healthReport(this.db(projectId), this.stats(projectId));
+  }
+
+  /** Dismisses every current import failure: Health leaves them out; the import log keeps them. */
+  dismissImportFailures(projectId: string): { dismissed: number } {
+    const dismissed = dismissImportFailures(this.db(projectId), this.now());
+    if (dismissed) this.changed(projectId, 'health');
+    return { dismissed };
   }
 
   // ---------------------------------------------------------------- export

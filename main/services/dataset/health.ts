@@ -226,13 +226,25 @@ export function healthReport(db: Db, stats: DatasetStats): HealthReport {
   };
 }
 
-/** The latest failure of each path that never imported since (a later successful import clears it). */
+/** Ids of the latest failure of each path that never imported since and is not dismissed. */
+const CURRENT_FAILURES = `SELECT id FROM import_issues WHERE kind = 'failed' AND dismissed_at IS NULL
+  AND id IN (SELECT MAX(id) FROM import_issues GROUP BY path) AND path NOT IN (SELECT path FROM image_sources)`;
+
+/** The latest failure of each path that never imported since (a later successful import or a dismissal clears it). */
 function unreadableFiles(db: Db): ImportIssue[] {
   const rows = db
     .prepare(
-      `SELECT path, reason, code, params FROM import_issues WHERE kind = 'failed' AND id IN (SELECT MAX(id) FROM import_issues GROUP BY path)
-         AND path NOT IN (SELECT path FROM image_sources) ORDER BY path`,
+      `SELECT path, reason, code, params FROM import_issues WHERE id IN (${CURRENT_FAILURES}) ORDER BY path`,
     )
     .all() as { path: string; reason: string; code: ImportIssueCode; params: string | null }[];
   return rows.map(({ params, ...issue }) => (params ? { ...issue, params: JSON.parse(params) } : issue));
+}
+
+/**
+ * Dismisses every current failure (Health's unreadable files); the import log still lists them. A later failure
+ * of the same path is a new row and shows again. Answers how many were dismissed.
+ */
+export function dismissImportFailures(db: Db, now: string): number {
+  return db.prepare(`UPDATE import_issues SET dismissed_at = ? WHERE id IN (${CURRENT_FAILURES})`).run(now)
+    .changes;
 }
