@@ -8,53 +8,52 @@ import { useFormatDate, useT } from '../../i18n/i18n';
 import { IssueList } from './import-panel';
 import './import-outcome.css';
 
-/** A failure as the dismissal store knows it: the same path failing again for the same reason stays dismissed. */
+/** A failure as this hook knows it until main's next health report leaves it out. */
 function failureKey(issue: Pick<ImportIssue, 'path' | 'code' | 'reason'>): string {
   return `${issue.path}\u0000${issue.code ?? ''}\u0000${issue.reason}`;
 }
 
-const storageKey = (projectId: string) => `cnn-studio.dismissed-import-failures.${projectId}`;
-
 /**
- * Dismissed import failures of a project. Main has no "dismiss" operation (yet), so this is the renderer's own
- * record, per project in localStorage: the seam is `dismiss`/`isDismissed`; a backend operation would replace the
- * storage here and nothing else. The failures themselves stay in main's import log (`dataset:importStatus`).
+ * Dismissed import failures of a project, kept by main (`dataset:dismissImportFailures` dismisses every current
+ * failure; Health's report then leaves them out, the import log keeps them, a new failure shows again). The
+ * failures passed to `dismiss` are hidden at once, until main's report (refreshed on `dataset:changed`) drops
+ * them; shown again if main refuses. `count`: failures dismissed on this page.
  */
 export function useDismissedFailures(projectId: string): {
   isDismissed(issue: ImportIssue): boolean;
   dismiss(issues: ImportIssue[]): void;
   count: number;
 } {
-  // Keyed by project: another project's record is loaded while rendering (no effect needed).
-  const [state, setState] = useState(() => ({ projectId, keys: load(projectId) }));
-  const keys = state.projectId === projectId ? state.keys : load(projectId);
+  const [state, setState] = useState(() => ({ projectId, keys: new Set<string>(), count: 0 }));
+  const current = state.projectId === projectId ? state : { projectId, keys: new Set<string>(), count: 0 };
   const dismiss = useCallback(
     (issues: ImportIssue[]) => {
+      const added = issues.map(failureKey);
+      const update = (
+        change: (s: { keys: Set<string>; count: number }) => { keys: Set<string>; count: number },
+      ) =>
+        setState((previous) =>
+          previous.projectId === projectId ? { projectId, ...change(previous) } : previous,
+        );
       setState((previous) => {
-        const next = new Set(previous.projectId === projectId ? previous.keys : load(projectId));
-        for (const issue of issues) next.add(failureKey(issue));
-        try {
-          window.localStorage.setItem(storageKey(projectId), JSON.stringify([...next]));
-        } catch {
-          // not persisted; dismissed for this session
-        }
-        return { projectId, keys: next };
+        const base =
+          previous.projectId === projectId ? previous : { projectId, keys: new Set<string>(), count: 0 };
+        return { ...base, keys: new Set([...base.keys, ...added]) };
+      });
+      void call((api) => api.dataset.dismissImportFailures({ projectId })).then((result) => {
+        update((s) => {
+          // Main's report no longer lists them (or main refused and they show again).
+          const keys = new Set(s.keys);
+          for (const key of added) keys.delete(key);
+          return { keys, count: s.count + (result.ok ? result.value.dismissed : 0) };
+        });
       });
     },
     [projectId],
   );
+  const { keys } = current;
   const isDismissed = useCallback((issue: ImportIssue) => keys.has(failureKey(issue)), [keys]);
-  return { isDismissed, dismiss, count: keys.size };
-}
-
-function load(projectId: string): Set<string> {
-  try {
-    const raw = window.localStorage.getItem(storageKey(projectId));
-    const list: unknown = raw ? JSON.parse(raw) : [];
-    return new Set(Array.isArray(list) ? list.filter((k): k is string => typeof k === 'string') : []);
-  } catch {
-    return new Set();
-  }
+  return { isDismissed, dismiss, count: current.count };
 }
 
 interface LoggedImport {
