@@ -17,7 +17,13 @@ export interface AppError {
   message: string;
   /**
    * Machine-readable context the page words in its language. For 'invalid-payload' raised by the contract's
-   * validation (main/ipc/dispatch.ts): InvalidPayloadDetails. Services add their own, e.g. `{code: 'no-model'}`.
+   * validation (main/ipc/dispatch.ts): InvalidPayloadDetails. Every other failure from a service (each
+   * `new AppFailure(…)` in main/) carries a stable kebab-case `details.code` and, as FLAT fields beside it, the
+   * values its English message interpolates: `{ code: 'label-exists', name: 'Cat' }`,
+   * `{ code: 'file-too-large', file, size, limit }` (no nested `params` object). The renderer words it through
+   * `t.wording.errors[details.code](details)` (en and zh-CN, renderer/src/features/dataset/wording/app-errors-*.ts),
+   * else a worded generic of the top-level `code`; `message` stays English, for the CLI and as the UI's
+   * collapsed technical detail. test/unit/main/app-failure-codes.test.ts fails on a call without a worded code.
    */
   details?: unknown;
 }

@@ -1,12 +1,12 @@
 import type { AppError } from '../../../app/ipc/result';
-import { wordAppError } from '../features/dataset/wording/form-errors';
+import { chooseErrorWording } from '../features/dataset/wording/app-errors';
 import { useT } from '../i18n/i18n';
 
 /**
- * Shows a failed Result: what we tried (translated) and why, in the user's language. An `invalid-payload` error
- * is worded from its zod issues (field + rule + limit); a caller that knows better passes `worded`. Main's own
- * English text then stays as a collapsed technical detail; without a worded reason it is shown as before.
- * Announced to screen readers.
+ * Shows a failed Result: what we tried (translated) and why, always in the user's language
+ * (chooseErrorWording: the caller's `worded` reason, an invalid payload's zod issues, the error's
+ * `details.code` with its parameters, or a worded generic of its top-level code). Main's own English text
+ * only appears as the collapsed technical detail. Announced to screen readers.
  */
 export function ErrorMessage({
   error,
@@ -22,17 +22,9 @@ export function ErrorMessage({
 }) {
   const t = useT();
   if (!error) return null;
-  const reasons = worded ? [worded] : wordAppError(t, error);
-  if (reasons.length === 0) {
-    return (
-      <div className="error-message" role="alert" id={id}>
-        <strong>{context}</strong> <span className="error-detail">{error.message}</span>
-        <span className="visually-hidden"> ({t.errors[error.code]})</span>
-      </div>
-    );
-  }
+  const { reasons, source } = chooseErrorWording(t, error, worded);
   return (
-    <div className="error-message worded" role="alert" id={id}>
+    <div className="error-message worded" role="alert" id={id} data-error-source={source}>
       <strong>{context}</strong> <span className="error-reason">{reasons.join(' ')}</span>
       <details className="error-technical">
         <summary>{t.wording.technicalDetail}</summary>

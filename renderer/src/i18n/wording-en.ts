@@ -1,3 +1,4 @@
+import { appErrorGenericEn, appErrorsEn } from '../features/dataset/wording/app-errors-en';
 import type { ActionDescription, ImportIssueCode, LabelChangeCause } from '../../../app/domain/dataset';
 
 /** Formats a count in English (1,234); robust to a Number object. */
@@ -44,6 +45,10 @@ export const wordingEn = {
   importIssueFallback: 'The file could not be imported.',
   /** The technical detail beside a worded reason. */
   technicalDetail: 'Details',
+  /** Errors from main, keyed by their `details.code` (flat fields as parameters). */
+  errors: appErrorsEn,
+  /** An error without a known details code, by its top-level code. */
+  errorGeneric: appErrorGenericEn,
   health: {
     empty: 'The dataset has no images yet.',
     imbalance: (

@@ -1,3 +1,4 @@
+import { appErrorGenericZhCN, appErrorsZhCN } from '../features/dataset/wording/app-errors-zh-CN';
 import type { Messages } from './en';
 
 /** 按中文习惯格式化数字（1,234）。 */
@@ -36,6 +37,8 @@ export const wordingZhCN: Messages['wording'] = {
   },
   importIssueFallback: '无法导入该文件。',
   technicalDetail: '详细信息',
+  errors: appErrorsZhCN,
+  errorGeneric: appErrorGenericZhCN,
   health: {
     empty: '数据集中还没有图像。',
     imbalance: (largest, largestCount, smallest, smallestCount, ratio) =>
