@@ -6,6 +6,7 @@ import { call } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
 import { WarningIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
+import './health-panel.css';
 import { ImportLogDialog, useDismissedFailures } from './import-log';
 import { IssueList } from './import-panel';
 import { wordHealthIssue } from './wording/health';

@@ -5,6 +5,7 @@ import { call } from '../../bridge/desktop';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useFormatDate, useT } from '../../i18n/i18n';
+import './image-viewer.css';
 import { SuggestionBadge } from './suggestions/suggestion-badge';
 import { suggestionOf } from './suggestions/suggestions-model';
 import { markUpscaled, mediaUrl } from './use-dataset';

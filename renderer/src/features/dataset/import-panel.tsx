@@ -6,6 +6,7 @@ import { ErrorMessage } from '../../components/error-message';
 import type { Messages } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
 import './import-outcome.css';
+import './import-panel.css';
 import { isFullyWorded, wordImportIssue } from './wording/import-issues';
 
 /** The running or last import of a project. */

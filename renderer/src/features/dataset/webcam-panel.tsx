@@ -4,6 +4,7 @@ import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
+import './webcam-panel.css';
 
 /** Frames per second of a burst, and the side of the square frames sent (the project resizes them anyway). */
 const FPS = 5;

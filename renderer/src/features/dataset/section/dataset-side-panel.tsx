@@ -1,8 +1,6 @@
 import type { DatasetStats, LabelInfo } from '../../../../../app/domain/dataset';
 import { useT } from '../../../i18n/i18n';
 import { ExportPanel, HealthPanel } from '../health-panel';
-import '../health-panel.css';
-import '../webcam-panel.css';
 import { WebcamPanel } from '../webcam-panel';
 import type { SidePanel } from './dataset-toolbar';
 import './dataset-side-panel.css';
