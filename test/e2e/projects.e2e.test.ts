@@ -53,17 +53,20 @@ describe('projects (renderer in Chromium, real main handlers)', () => {
     await page.reload();
     await expectProjectNames(page, ['Existing']);
 
-    const cases: [string, RegExp][] = [
-      ['', /Project name "" is empty\./],
-      ['existing', /A project named "existing" already exists\./],
-      ['../x', /Project name "\.\.\/x" looks like a path\./],
+    // The sentence is worded by the page; main's English is only the collapsed Details line.
+    const cases: [string, string, RegExp][] = [
+      ['', 'Enter a name.', /Project name "" is empty\./],
+      ['existing', 'A project with this name already exists.', /A project named "existing" already exists\./],
+      ['../x', 'A name cannot contain “..”.', /Project name "\.\.\/x" looks like a path\./],
     ];
-    for (const [name, message] of cases) {
+    for (const [name, worded, message] of cases) {
       const dialog = await createProjectViaUi(page, { name });
       const alert = dialog.getByRole('alert');
       await alert.waitFor();
       expect(await alert.textContent()).toMatch(/^Could not create the project\./);
-      expect(await alert.textContent()).toMatch(message);
+      expect(await alert.locator('.error-reason').textContent()).toBe(worded);
+      expect(await alert.locator('.error-reason').textContent()).not.toMatch(message);
+      expect(await alert.locator('.error-detail').textContent()).toMatch(message);
       expect(await dialog.getByLabel('Name').getAttribute('aria-invalid')).toBe('true');
       await page.keyboard.press('Escape');
       await dialog.waitFor({ state: 'detached' });
@@ -85,7 +88,12 @@ describe('projects (renderer in Chromium, real main handlers)', () => {
     await input.press('Enter');
     const alert = projectList(page).getByRole('alert');
     await alert.waitFor();
-    expect(await alert.textContent()).toContain('A project named "ONE" already exists.');
+    expect(await alert.locator('.error-reason').textContent()).toBe(
+      'A project with this name already exists.',
+    );
+    expect(await alert.locator('.error-detail').textContent()).toContain(
+      'A project named "ONE" already exists.',
+    );
     await input.press('Escape');
     await input.waitFor({ state: 'detached' });
     await expectProjectNames(page, ['One', 'Two']);
