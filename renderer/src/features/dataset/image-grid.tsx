@@ -197,6 +197,9 @@ export function ImageGrid({
   );
 }
 
+/** Cells narrower than this (CSS px) show the split as a corner dot instead of a worded badge. */
+const COMPACT_SPLIT_BELOW = 100;
+
 function Cell({
   id,
   index,
@@ -236,6 +239,11 @@ function Cell({
   const labelName = label?.name ?? (image ? unlabeledText : '');
   const suggestionText = suggestion ? t.suggestions.cellName(suggestion.label, suggestion.percent) : null;
   const suggestionTitle = suggestion ? t.suggestions.cellTitle(suggestion.label, suggestion.percent) : null;
+  // The split matters once an image is labeled (unlabeled images are not trained on): a badge, a corner dot on
+  // small cells (the full name is in the cell's tooltip).
+  const split = label && image?.split ? image.split : null;
+  const splitName = split ? t.dataset.splits[split] : null;
+  const compactSplit = width < COMPACT_SPLIT_BELOW;
   const described = [name, labelName, suggestionText, conflictText].filter(Boolean).join(', ');
   return (
     <div
@@ -255,7 +263,7 @@ function Cell({
         onPointer(index, event);
       }}
       onDoubleClick={() => onOpen(index)}
-      title={image ? [name, labelName, suggestionTitle].filter(Boolean).join('\n') : undefined}
+      title={image ? [name, labelName, splitName, suggestionTitle].filter(Boolean).join('\n') : undefined}
     >
       <div className="image-thumb" style={{ height: width }}>
         {src ? <img src={src} alt="" decoding="async" draggable={false} onLoad={markUpscaled} /> : null}
@@ -267,7 +275,15 @@ function Cell({
         {image && image.duplicateCount > 0 && (
           <span className="image-flag duplicate">×{image.duplicateCount + 1}</span>
         )}
-        {image?.split && <span className={`image-split split-${image.split}`}>{splitText[image.split]}</span>}
+        {split && (
+          <span
+            className={`image-split split-${split}${compactSplit ? ' compact' : ''}`}
+            title={splitName ?? undefined}
+            aria-hidden="true"
+          >
+            {compactSplit ? null : splitText[split]}
+          </span>
+        )}
       </div>
       <div className="image-caption">
         {suggestion && !label ? (
