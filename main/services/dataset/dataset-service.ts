@@ -1,49 +1,45 @@
-import { randomUUID } from 'node:crypto';
-import fs from 'node:fs';
-import {
-  type ActionDescription,
-  type DatasetStats,
-  type ExportResult,
-  type HealthReport,
-  type ImageDetails,
-  type ImageFilter,
-  type ImagePage,
-  type ImageSortKey,
-  type ImportOptions,
-  type ImportStatus,
-  type ImportSummary,
-  type LabelChangeCause,
-  type LabelInfo,
-  type SplitName,
-  type SplitRatios,
-  type UndoState,
+import type {
+  ActionDescription,
+  DatasetStats,
+  ExportResult,
+  HealthReport,
+  ImageDetails,
+  ImageFilter,
+  ImagePage,
+  ImageSortKey,
+  ImportOptions,
+  ImportStatus,
+  ImportSummary,
+  LabelChangeCause,
+  LabelInfo,
+  SplitName,
+  SplitRatios,
+  UndoState,
 } from '../../../app/domain/dataset';
-import { AppFailure } from '../../../app/ipc/result';
 import { actionText } from '../../cli/dataset-text';
 import type { Db } from '../../db/open-database';
 import type { ProjectStore } from '../project-store';
 import type { EventSink } from '../services';
-import { recordAction, redo, undo, undoState, type LabelRow, type Op } from './actions';
-import { BlobStore } from './blob-store';
-import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
+import { redo, undo, undoState } from './actions';
 import { exportDatasetFolders } from './dataset-export';
 import { datasetStats, dismissImportFailures, healthReport } from './health';
-import { existingImageRows, imageDetails, listImages, type ImageStateRow } from './image-queries';
-import { ImportRegistry, type ActiveImport } from './import-registry';
-import { emptyImportSummary, runImport, type ImportHooks } from './importer';
+import { imageDetails, listImages } from './image-queries';
+import { setManualSplit, setRemoved, splitImages } from './image-ops';
+import { ImportRunner, type LoggedImport } from './import-runner';
+import type { ImportHooks } from './importer';
+import { assignEach, assignLabel } from './label-assign';
 import {
   createLabel,
   deleteLabel,
   labelInfo,
-  labelRow,
   listLabels,
   mergeLabels,
-  relabelOps,
   renameLabel,
   setLabelColor,
   validateLabelName,
 } from './label-ops';
-import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
+import { mediaFile, rebuildTensors } from './media';
+import { fillSplits } from './splits';
 import { loadTrainingTensors, type LoadTensorOptions, type TrainingTensors } from './tensors';
 
 /** Re-exported for callers that imported it from here; the type lives in app/domain/dataset.ts. */
@@ -57,12 +53,14 @@ export { validateLabelName };
  * background of this process (decoding on sharp's thread pool) and report through the event sink.
  */
 export class DatasetService {
-  private readonly imports = new ImportRegistry();
+  private readonly imports: ImportRunner;
 
   constructor(
     private readonly projects: ProjectStore,
     private readonly events: EventSink,
-  ) {}
+  ) {
+    this.imports = new ImportRunner(projects, events);
+  }
 
   private db(projectId: string): Db {
     return this.projects.db(projectId);
@@ -80,7 +78,7 @@ export class DatasetService {
 
   /** Starts an import in the background; progress and the final summary arrive as events. */
   startImport(projectId: string, options: ImportOptions): { importId: string } {
-    const { importId } = this.beginImport(projectId, options, {});
+    const { importId } = this.imports.begin(projectId, options, {});
     return { importId };
   }
 
@@ -90,60 +88,7 @@ export class DatasetService {
     options: ImportOptions,
     hooks: ImportHooks = {},
   ): Promise<ImportSummary> {
-    return this.beginImport(projectId, options, hooks).promise;
-  }
-
-  private beginImport(
-    projectId: string,
-    options: ImportOptions,
-    hooks: ImportHooks,
-  ): { importId: string; promise: Promise<ImportSummary> } {
-    this.imports.assertIdle(projectId);
-    const project = this.projects.get(projectId);
-    const label = options.label === undefined ? undefined : validateLabelName(options.label);
-    const importId = randomUUID();
-    const controller = new AbortController();
-    hooks.signal?.addEventListener('abort', () => controller.abort(), { once: true });
-    const entry: ActiveImport = { projectId, controller, progress: null, promise: undefined as never };
-    const promise = runImport(
-      {
-        db: this.db(projectId),
-        projectId,
-        projectDir: this.projects.projectDir(projectId),
-        inputSize: project.inputSize,
-        color: project.color,
-      },
-      importId,
-      { paths: options.paths, ...(label ? { label } : {}) },
-      {
-        ...hooks,
-        signal: controller.signal,
-        onProgress: (p) => {
-          entry.progress = p;
-          this.events.emit('dataset:importProgress', p);
-          hooks.onProgress?.(p);
-        },
-      },
-    ).then(
-      (summary) => {
-        this.imports.remove(importId);
-        this.events.emit('dataset:importFinished', summary);
-        this.changed(projectId, 'import');
-        return summary;
-      },
-      (error: unknown) => {
-        this.imports.remove(importId);
-        // The page still hears that the import ended (e.g. the project was deleted or its disk failed).
-        this.events.emit('dataset:importFinished', failedSummary(projectId, importId, error));
-        this.changed(projectId, 'import');
-        throw error;
-      },
-    );
-    entry.promise = promise;
-    this.imports.add(importId, entry);
-    // A background import's failure is reported by importStatus; never an unhandled rejection.
-    promise.catch(() => undefined);
-    return { importId, promise };
+    return this.imports.begin(projectId, options, hooks).promise;
   }
 
   /**
@@ -151,58 +96,31 @@ export class DatasetService {
    * of that project is cancelled — another project's import id answers `{cancelled: false}` like an unknown one.
    */
   cancelImport(importId: string, projectId?: string): { cancelled: boolean } {
-    return { cancelled: this.imports.cancel(importId, projectId) };
+    return { cancelled: this.imports.registry.cancel(importId, projectId) };
   }
 
   /** True while an import into the project runs in this process. */
   isImporting(projectId: string): boolean {
-    return this.imports.isImporting(projectId);
+    return this.imports.registry.isImporting(projectId);
   }
 
   /** Cancels the project's running import(s) and waits until they have committed (call before moving its folder). */
   async cancelProjectImports(projectId: string): Promise<void> {
-    await this.imports.cancelAndWait(projectId);
+    await this.imports.registry.cancelAndWait(projectId);
   }
 
   /** Cancels every running import and waits for each to commit its last batch. */
   async cancelAll(): Promise<void> {
-    await this.imports.cancelAndWait();
+    await this.imports.registry.cancelAndWait();
   }
 
   importStatus(projectId: string, importId: string): ImportStatus {
-    const a = this.imports.get(projectId, importId);
-    if (a) return { importId, state: 'running', progress: a.progress };
-    const row = this.db(projectId)
-      .prepare('SELECT started_at, status, summary FROM imports WHERE id = ?')
-      .get(importId) as { started_at: string; status: string; summary: string | null } | undefined;
-    if (!row)
-      throw new AppFailure('not-found', `No import ${importId} in this project.`, {
-        code: 'import-missing',
-        importId,
-      });
-    if (!row.summary) return { importId, state: 'interrupted', startedAt: row.started_at };
-    return { importId, state: 'finished', summary: JSON.parse(row.summary) as ImportSummary };
+    return this.imports.status(projectId, importId);
   }
 
-  listImports(
-    projectId: string,
-  ): { importId: string; startedAt: string; finishedAt: string | null; status: string; imported: number }[] {
-    const rows = this.db(projectId)
-      .prepare('SELECT id, started_at, finished_at, status, summary FROM imports ORDER BY started_at DESC')
-      .all() as {
-      id: string;
-      started_at: string;
-      finished_at: string | null;
-      status: string;
-      summary: string | null;
-    }[];
-    return rows.map((r) => ({
-      importId: r.id,
-      startedAt: r.started_at,
-      finishedAt: r.finished_at,
-      status: this.imports.get(projectId, r.id) ? 'running' : r.summary ? r.status : 'interrupted',
-      imported: r.summary ? (JSON.parse(r.summary) as ImportSummary).imported : 0,
-    }));
+  /** The import log: every import of the project, newest first. */
+  listImports(projectId: string): LoggedImport[] {
+    return this.imports.list(projectId);
   }
 
   // ---------------------------------------------------------------- images
@@ -218,36 +136,16 @@ export class DatasetService {
     return imageDetails(this.db(projectId), imageId);
   }
 
-  private existingIds(db: Db, imageIds: number[]): ImageStateRow[] {
-    return existingImageRows(db, imageIds);
-  }
-
   /** Moves images to the project's bin (recoverable with restoreImages). */
   removeImages(projectId: string, imageIds: number[]): { changed: number } {
-    return this.setRemoved(projectId, imageIds, true);
+    const changed = setRemoved(this.db(projectId), imageIds, true, this.now());
+    if (changed) this.changed(projectId, 'removed');
+    return { changed };
   }
 
   restoreImages(projectId: string, imageIds: number[]): { changed: number } {
-    return this.setRemoved(projectId, imageIds, false);
-  }
-
-  private setRemoved(projectId: string, imageIds: number[], remove: boolean): { changed: number } {
-    const db = this.db(projectId);
-    const now = this.now();
-    const changed = db.transaction(() => {
-      const rows = this.existingIds(db, imageIds).filter((r) => (r.removedAt !== null) !== remove);
-      if (rows.length === 0) return 0;
-      const op: Op = {
-        t: 'removed',
-        ids: rows.map((r) => r.id),
-        before: rows.map((r) => r.removedAt),
-        after: rows.map(() => (remove ? now : null)),
-      };
-      recordAction(db, { kind: remove ? 'remove' : 'restore', count: rows.length }, [op], now);
-      fillSplits(db);
-      return rows.length;
-    })();
-    if (changed) this.changed(projectId, remove ? 'removed' : 'restored');
+    const changed = setRemoved(this.db(projectId), imageIds, false, this.now());
+    if (changed) this.changed(projectId, 'restored');
     return { changed };
   }
 
@@ -255,10 +153,6 @@ export class DatasetService {
 
   listLabels(projectId: string): LabelInfo[] {
     return listLabels(this.db(projectId));
-  }
-
-  private labelRow(db: Db, labelId: number): LabelRow {
-    return labelRow(db, labelId);
   }
 
   private label(projectId: string, labelId: number): LabelInfo {
@@ -299,15 +193,7 @@ export class DatasetService {
 
   /** Sets (or clears, with null) the label of many images; also resolves their label conflicts. */
   assignLabel(projectId: string, imageIds: number[], labelId: number | null): { changed: number } {
-    const db = this.db(projectId);
-    const changed = db.transaction(() => {
-      const name = labelId === null ? null : this.labelRow(db, labelId).name;
-      const rows = this.existingIds(db, imageIds).filter((r) => r.labelId !== labelId || r.conflict !== null);
-      if (rows.length === 0) return 0;
-      const ops = relabelOps(rows, () => labelId);
-      recordAction(db, { kind: 'label', count: rows.length, label: name }, ops, this.now());
-      return rows.length;
-    })();
+    const changed = assignLabel(this.db(projectId), imageIds, labelId, this.now());
     if (changed) this.changed(projectId, 'labels');
     return { changed };
   }
@@ -327,24 +213,7 @@ export class DatasetService {
       unlabeledOnly?: boolean;
     },
   ): { changed: number; imageIds: number[] } {
-    const db = this.db(projectId);
-    const target = new Map(pairs.map((p) => [p.imageId, p.labelId]));
-    const imageIds = db.transaction(() => {
-      for (const labelId of new Set(target.values())) this.labelRow(db, labelId);
-      const rows = this.existingIds(db, [...target.keys()]).filter(
-        (r) =>
-          (!options.unlabeledOnly || (r.labelId === null && r.removedAt === null)) &&
-          (r.labelId !== target.get(r.id) || r.conflict !== null),
-      );
-      if (rows.length === 0) return [];
-      const ops = relabelOps(rows, (id) => target.get(id) as number);
-      const action: ActionDescription =
-        options.cause === 'suggestion'
-          ? { kind: 'accept-suggestions', count: rows.length }
-          : { kind: 'other', text: options.description(rows.length) };
-      recordAction(db, action, ops, this.now(), options.cause);
-      return rows.map((r) => r.id);
-    })();
+    const imageIds = assignEach(this.db(projectId), pairs, options, this.now());
     if (imageIds.length) this.changed(projectId, 'labels');
     return { changed: imageIds.length, imageIds };
   }
@@ -373,51 +242,19 @@ export class DatasetService {
 
   // ---------------------------------------------------------------- splits
 
-  /**
-   * `fill`: give images without a split one (stable); `reshuffle`: recompute every automatic split with the
-   * (new) ratios and seed; `folders`: like reshuffle but also replaces splits that came from folder names.
-   */
+  /** `fill` (images without a split), `reshuffle` (every automatic split) or `all` (also folder splits). */
   split(
     projectId: string,
     input: { ratios?: SplitRatios; seed?: number; mode: 'fill' | 'reshuffle' | 'all' },
   ): DatasetStats {
-    const db = this.db(projectId);
-    db.transaction(() => {
-      const current = getSplitSettings(db);
-      const settings = {
-        ratios: input.ratios ? normaliseRatios(input.ratios) : current.ratios,
-        seed: input.seed ?? current.seed,
-      };
-      if (input.mode === 'fill') {
-        // Never moves an assigned image: new ratios/seed apply to images without a split.
-        applySplitSettings(db, settings);
-        fillSplits(db);
-      } else {
-        reshuffleSplits(db, settings, input.mode === 'all');
-      }
-    })();
+    splitImages(this.db(projectId), input);
     this.changed(projectId, 'splits');
     return this.stats(projectId);
   }
 
   /** Manual split override for many images; null gives them back to the automatic assignment. */
   setSplit(projectId: string, imageIds: number[], split: SplitName | null): { changed: number } {
-    const db = this.db(projectId);
-    const changed = db.transaction(() => {
-      const rows = this.existingIds(db, imageIds).filter((r) =>
-        split === null ? r.splitSource === 'manual' : r.split !== split || r.splitSource !== 'manual',
-      );
-      if (rows.length === 0) return 0;
-      const op: Op = {
-        t: 'split',
-        ids: rows.map((r) => r.id),
-        before: rows.map((r) => [r.split, r.splitSource]),
-        after: rows.map(() => (split === null ? [null, null] : [split, 'manual'])),
-      };
-      recordAction(db, { kind: 'split', count: rows.length, split }, [op], this.now());
-      fillSplits(db);
-      return rows.length;
-    })();
+    const changed = setManualSplit(this.db(projectId), imageIds, split, this.now());
     if (changed) this.changed(projectId, 'splits');
     return { changed };
   }
@@ -456,54 +293,13 @@ export class DatasetService {
     return loadTrainingTensors(this.db(projectId), options);
   }
 
-  /**
-   * Re-decodes every image from its stored original into the tensor cache (to repair it, or after a change of
-   * the preprocessing). Four decodes at a time, 256 images per transaction.
-   */
+  /** Re-decodes every image from its stored original into the tensor cache (see media.ts). */
   async rebuildTensors(
     projectId: string,
   ): Promise<{ rebuilt: number; failed: { imageId: number; reason: string }[] }> {
-    const project = this.projects.get(projectId);
-    const db = this.db(projectId);
-    const blobs = new BlobStore(this.projects.projectDir(projectId));
-    const channels = project.color === 'gray' ? 1 : 3;
-    const rows = db.prepare('SELECT id, sha256, ext FROM images ORDER BY id').all() as {
-      id: number;
-      sha256: string;
-      ext: string;
-    }[];
-    const upsert = db.prepare(
-      `INSERT INTO image_tensors (image_id, size, channels, pixels) VALUES (?, ?, ?, ?)
-       ON CONFLICT(image_id) DO UPDATE SET size = excluded.size, channels = excluded.channels, pixels = excluded.pixels`,
-    );
-    const setHash = db.prepare('UPDATE images SET dhash = ? WHERE id = ?');
-    const failed: { imageId: number; reason: string }[] = [];
-    let rebuilt = 0;
-    for (let start = 0; start < rows.length; start += 256) {
-      const chunk = rows.slice(start, start + 256);
-      const done: { id: number; tensor: Uint8Array }[] = [];
-      let next = 0;
-      const lane = async () => {
-        while (next < chunk.length) {
-          const r = chunk[next++];
-          try {
-            const bytes = await fs.promises.readFile(blobs.blobPath(r.sha256, r.ext));
-            done.push({ id: r.id, tensor: await preprocessImage(bytes, project.inputSize, project.color) });
-          } catch (error) {
-            failed.push({ imageId: r.id, reason: error instanceof Error ? error.message : String(error) });
-          }
-        }
-      };
-      await Promise.all([lane(), lane(), lane(), lane()]);
-      db.transaction(() => {
-        for (const d of done) {
-          upsert.run(d.id, project.inputSize, channels, d.tensor);
-          setHash.run(differenceHash(d.tensor, project.inputSize, channels), d.id);
-        }
-      })();
-      rebuilt += done.length;
-    }
-    return { rebuilt, failed };
+    const { inputSize, color } = this.projects.get(projectId);
+    const projectDir = this.projects.projectDir(projectId);
+    return rebuildTensors({ db: this.db(projectId), projectDir, inputSize, color });
   }
 
   /** File and MIME type of an image's original or thumbnail, by sha256; null when unknown. */
@@ -512,26 +308,6 @@ export class DatasetService {
     sha256: string,
     kind: 'thumb' | 'original',
   ): { file: string; mimeType: string } | null {
-    const row = this.db(projectId).prepare('SELECT ext FROM images WHERE sha256 = ?').get(sha256) as
-      { ext: string } | undefined;
-    if (!row) return null;
-    const blobs = new BlobStore(this.projects.projectDir(projectId));
-    if (kind === 'thumb') {
-      const thumb = blobs.thumbPath(sha256);
-      if (fs.existsSync(thumb)) return { file: thumb, mimeType: 'image/webp' };
-      // Small originals in a browser format are their own thumbnail.
-      if (!['jpg', 'png', 'webp', 'gif'].includes(row.ext)) return null;
-    }
-    return {
-      file: blobs.blobPath(sha256, row.ext),
-      mimeType: MIME_BY_EXT[row.ext] ?? 'application/octet-stream',
-    };
+    return mediaFile(this.db(projectId), this.projects.projectDir(projectId), sha256, kind);
   }
-}
-
-function failedSummary(projectId: string, importId: string, error: unknown): ImportSummary {
-  return {
-    ...emptyImportSummary(importId, projectId, 'failed'),
-    error: error instanceof Error ? error.message : String(error),
-  };
 }
