@@ -1,5 +1,6 @@
 import type { LabelInfo } from '../../../../app/domain/dataset';
 import { useT } from '../../i18n/i18n';
+import { wordError } from '../dataset/wording/app-errors';
 import type { Feedback } from './use-feedback';
 
 /**
@@ -21,7 +22,8 @@ export function FeedbackControl({
   onSend(label: string): void;
   compact?: boolean;
 }) {
-  const t = useT().predict.feedback;
+  const messages = useT();
+  const t = messages.predict.feedback;
   if (feedback?.status === 'adding') {
     return (
       <span className="pred-feedback-outcome" role="status">
@@ -32,7 +34,7 @@ export function FeedbackControl({
   if (feedback) {
     const text =
       feedback.status === 'error'
-        ? t.failed(feedback.error.message)
+        ? t.failed(wordError(messages, feedback.error))
         : feedback.result.outcome === 'added'
           ? t.added(feedback.result.label)
           : feedback.result.outcome === 'duplicate'

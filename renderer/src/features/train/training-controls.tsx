@@ -7,6 +7,7 @@ import {
 import type { AppError } from '../../../../app/ipc/result';
 import { PauseIcon, PlayIcon, StopIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
+import { wordError } from '../dataset/wording/app-errors';
 import type { TrainingMessages } from '../../i18n/training-en';
 import { useTrainingFormat } from './training-format';
 import type { TrainingController } from './use-training';
@@ -192,7 +193,11 @@ export function TrainingControls({
         <div className="error-message" role="alert">
           <strong>{active ? t.actionFailed : t.startFailed}</strong>{' '}
           <span className="error-detail">
-            {code ? messages.training.failures[code] : error.code === 'conflict' ? t.conflict : error.message}
+            {code
+              ? messages.training.failures[code]
+              : error.code === 'conflict'
+                ? t.conflict
+                : wordError(messages, error)}
           </span>
         </div>
       )}

@@ -36,3 +36,8 @@ export function chooseErrorWording(
     : t.wording.errorGeneric.internal;
   return { reasons: [generic], source: 'generic' };
 }
+
+/** One sentence for an error from main in the user's language (main's English never becomes the sentence). */
+export function wordError(t: Messages, error: AppError): string {
+  return chooseErrorWording(t, error).reasons.join(' ');
+}

@@ -6,6 +6,7 @@ import type {
   Inspection,
 } from '../../../../../app/domain/inspect';
 import { useLocale } from '../../../i18n/i18n';
+import { wordError } from '../../dataset/wording/app-errors';
 import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments-en';
 import { XpAtlasCanvas } from './atlas-canvas';
 import { CLASSIC_KERNELS, formatKernelCell, matchKernel, parseKernel, type KernelName } from './kernels';
@@ -29,7 +30,7 @@ export function PlaygroundSection({
   t: InsideExperimentsMessages;
 }) {
   const p = t.playground;
-  const { locale } = useLocale();
+  const { locale, messages } = useLocale();
   const [cells, setCells] = useState<string[]>(() => CLASSIC_KERNELS.laplacian.map(formatKernelCell));
   const [applied, setApplied] = useState<number[] | null>(null);
   const kernel = parseKernel(cells);
@@ -94,7 +95,7 @@ export function PlaygroundSection({
         </form>
         {result.error && (
           <p className="xp-error" role="alert">
-            {t.failed} {result.error.message}{' '}
+            {t.failed} {wordError(messages, result.error)}{' '}
             <button type="button" className="button small" onClick={result.retry}>
               {t.retry}
             </button>

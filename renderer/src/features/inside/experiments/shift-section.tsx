@@ -1,6 +1,7 @@
 import { useMemo, useState } from 'react';
 import type { InspectModel, InspectSource, Inspection } from '../../../../../app/domain/inspect';
 import { useLocale } from '../../../i18n/i18n';
+import { wordError } from '../../dataset/wording/app-errors';
 import type { InsideExperimentsMessages } from '../../../i18n/inside-experiments-en';
 import { LineChart, type ChartSeries } from '../../train/line-chart';
 import { XpAtlasCanvas } from './atlas-canvas';
@@ -27,7 +28,7 @@ export function ShiftSection({
   t: InsideExperimentsMessages;
 }) {
   const s = t.shift;
-  const { locale } = useLocale();
+  const { locale, messages } = useLocale();
   const k = defaultShift(Math.max(inspection.input.tileWidth, inspection.input.tileHeight));
   const [axis, setAxis] = useState<ShiftAxis>('horizontal');
   const [flip, setFlip] = useState(false);
@@ -97,7 +98,7 @@ export function ShiftSection({
       </div>
       {result.error && (
         <p className="xp-error" role="alert">
-          {t.failed} {result.error.message}{' '}
+          {t.failed} {wordError(messages, result.error)}{' '}
           <button type="button" className="button small" onClick={result.retry}>
             {t.retry}
           </button>
