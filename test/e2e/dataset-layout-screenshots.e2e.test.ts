@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { describe, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { startApp } from './support/harness';
 import { repoRoot } from './support/paths';
 import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/screenshot-setup';
@@ -57,6 +57,14 @@ describe('dataset layout screenshots', () => {
               await grid.getByRole('gridcell').nth(1).click();
               await page.waitForTimeout(300);
               await shot('grid');
+              // The toolbar takes at most two rows, at 800 px too (its children's tops, 12 px apart or more).
+              const tops = await page
+                .locator('.dataset-toolbar')
+                .evaluate((el) =>
+                  [...el.children].map((c) => c.getBoundingClientRect().top).sort((x, y) => x - y),
+                );
+              const rows = tops.filter((top, i) => i === 0 || top - tops[i - 1] >= 12).length;
+              expect(rows, `toolbar rows at ${viewport.width}px (${locale})`).toBeLessThanOrEqual(2);
               await page.locator('.dataset-toolbar .toolbar-end .button').first().click();
               await page.locator('.health').waitFor();
               await page.waitForTimeout(300);

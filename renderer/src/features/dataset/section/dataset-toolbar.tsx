@@ -1,9 +1,12 @@
+import type { ReactNode } from 'react';
 import type { ImageSortKey } from '../../../../../app/domain/dataset';
 import type { UndoState } from '../../../../../app/domain/dataset';
 import { useT } from '../../../i18n/i18n';
 import { ImportForm, type ImportState } from '../import-panel';
 import { undoTooltip } from '../wording/actions';
+import { ExportIcon } from '../../../components/icons';
 import { THUMB_SIZES, type ThumbSize } from './thumb-size';
+import { CameraIcon, GridIcon, HealthIcon, MapIcon } from './toolbar-icons';
 import './dataset-toolbar.css';
 
 export type SidePanel = 'health' | 'export' | 'camera';
@@ -13,7 +16,8 @@ const SORT_KEYS: readonly ImageSortKey[] = ['added', 'name', 'label', 'confidenc
 
 /**
  * The Dataset toolbar: import, sort order, undo/redo, grid or map, thumbnail size, and the side panels. Its
- * groups wrap as whole groups on narrow windows (see dataset-toolbar.css).
+ * groups wrap as whole groups; on narrow windows the view and panel buttons show only their icons (their words stay
+ * their accessible names and tooltips), so it takes two rows at 800 px (see dataset-toolbar.css).
  */
 export function DatasetToolbar({
   imp,
@@ -45,19 +49,24 @@ export function DatasetToolbar({
   onPanel(panel: SidePanel | null): void;
 }) {
   const t = useT();
-  const panelButton = (which: SidePanel, text: string) => (
+  const panelButton = (which: SidePanel, text: string, icon: ReactNode) => (
     <button
       type="button"
-      className="button small"
+      className="button small toolbar-icon-text"
       aria-pressed={panel === which}
+      aria-label={text}
+      title={text}
       onClick={() => onPanel(panel === which ? null : which)}
     >
-      {text}
+      {icon}
+      <span className="toolbar-words">{text}</span>
     </button>
   );
   return (
     <div className="dataset-toolbar">
-      <ImportForm state={imp} compact />
+      <div className="toolbar-import">
+        <ImportForm state={imp} compact />
+      </div>
       <div className="sort-controls">
         <label className="toolbar-field">
           <span>{t.dataset.sortLabel}</span>
@@ -107,22 +116,26 @@ export function DatasetToolbar({
           <button
             key={v}
             type="button"
-            className="button small"
+            className="button small toolbar-icon-text"
             aria-pressed={view === v}
+            aria-label={t.dataset.view[v]}
+            title={t.dataset.view[v]}
             onClick={() => onView(v)}
           >
-            {t.dataset.view[v]}
+            {v === 'grid' ? <GridIcon /> : <MapIcon />}
+            <span className="toolbar-words">{t.dataset.view[v]}</span>
           </button>
         ))}
       </div>
       {view === 'grid' && (
-        <div className="toolbar-group compact" role="group" aria-label={t.dataset.thumbSize.label}>
+        <div className="toolbar-group segmented" role="group" aria-label={t.dataset.thumbSize.label}>
           {THUMB_SIZES.map((s) => (
             <button
               key={s}
               type="button"
               className="button small"
               aria-pressed={thumbSize === s}
+              aria-label={t.dataset.thumbSize[s]}
               title={t.dataset.thumbSize[s]}
               onClick={() => onThumbSize(s)}
             >
@@ -132,9 +145,9 @@ export function DatasetToolbar({
         </div>
       )}
       <div className="toolbar-group toolbar-end">
-        {panelButton('health', t.dataset.panels.toggleHealth)}
-        {panelButton('camera', t.dataset.camera.toggle)}
-        {panelButton('export', t.dataset.panels.toggleExport)}
+        {panelButton('health', t.dataset.panels.toggleHealth, <HealthIcon />)}
+        {panelButton('camera', t.dataset.camera.toggle, <CameraIcon />)}
+        {panelButton('export', t.dataset.panels.toggleExport, <ExportIcon />)}
       </div>
     </div>
   );
