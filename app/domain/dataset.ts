@@ -1,5 +1,8 @@
 /** Dataset domain types shared by main, the CLI and the page. Plain data only: every value crosses IPC. */
 
+/** A label name's longest length (characters, after NFC and trimming): the contract, main and the page share it. */
+export const LABEL_NAME_MAX_LENGTH = 100;
+
 /** The three splits a labelled image can belong to. */
 export type SplitName = 'train' | 'val' | 'test';
 export const SPLIT_NAMES: readonly SplitName[] = ['train', 'val', 'test'];

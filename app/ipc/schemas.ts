@@ -1,4 +1,5 @@
 import { z } from 'zod';
+import { LABEL_NAME_MAX_LENGTH } from '../domain/dataset';
 
 /**
  * Zod schemas shared by the channel files (app/ipc/channels/*), declared once so every channel validates an id
@@ -13,6 +14,8 @@ export const imageId = z.number().int().positive();
 /** The images one action may touch (a whole 60k-image dataset fits). */
 export const imageIds = z.array(imageId).min(1).max(100_000);
 export const labelId = z.number().int().positive();
+/** A label's name as sent (main trims it and checks its characters). */
+export const labelName = z.string().min(1).max(LABEL_NAME_MAX_LENGTH);
 export const splitName = z.enum(['train', 'val', 'test']);
 
 /** The image list's filter (app/domain/dataset.ts ImageFilter) and sort key (ImageSortKey). */

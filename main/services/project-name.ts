@@ -1,35 +1,32 @@
 import { PROJECT_LIMITS } from '../../app/domain/project';
+import {
+  brokenProjectNameRule,
+  normaliseProjectName,
+  type ProjectNameRule,
+} from '../../app/domain/project-name-rules';
 import { AppFailure } from '../../app/ipc/result';
 
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-// Control characters and characters Windows, macOS or Linux refuse in a file name.
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f<>:"/\\|?*]/;
+/** Main's English for each broken rule (the technical detail; the page words the code). */
+const WHY: Record<ProjectNameRule, string> = {
+  'project-name-empty': 'is empty',
+  'project-name-too-long': `is longer than ${PROJECT_LIMITS.nameMaxLength} characters`,
+  'project-name-path': 'looks like a path',
+  'project-name-chars': 'contains a character that is not allowed (/ \\ : * ? " < > | or control)',
+  'project-name-reserved': 'is a name Windows reserves',
+  'project-name-trailing': 'ends with a dot or a space',
+};
 
 /**
- * Checks a user-chosen project name and returns it trimmed. Names also label folders when a project is exported,
- * so anything a file system would refuse or read as a path is rejected with a reason.
+ * Checks a user-chosen project name and returns it trimmed. The rules (app/domain/project-name-rules.ts) are the
+ * page's too; a name that breaks one is refused with its code.
  */
 export function validateProjectName(raw: string): string {
-  const name = raw.normalize('NFC').trim();
-  const reject = (why: string, code: string, max?: number): never => {
-    throw new AppFailure('invalid-name', `Project name ${JSON.stringify(raw)} ${why}.`, {
-      code,
+  const rule = brokenProjectNameRule(raw);
+  if (rule)
+    throw new AppFailure('invalid-name', `Project name ${JSON.stringify(raw)} ${WHY[rule]}.`, {
+      code: rule,
       name: raw,
-      ...(max === undefined ? {} : { max }),
+      ...(rule === 'project-name-too-long' ? { max: PROJECT_LIMITS.nameMaxLength } : {}),
     });
-  };
-  if (name.length === 0) reject('is empty', 'project-name-empty');
-  if (name.length > PROJECT_LIMITS.nameMaxLength)
-    reject(
-      `is longer than ${PROJECT_LIMITS.nameMaxLength} characters`,
-      'project-name-too-long',
-      PROJECT_LIMITS.nameMaxLength,
-    );
-  if (name === '.' || name === '..' || name.includes('..')) reject('looks like a path', 'project-name-path');
-  if (FORBIDDEN_CHARS.test(name))
-    reject('contains a character that is not allowed (/ \\ : * ? " < > | or control)', 'project-name-chars');
-  if (WINDOWS_RESERVED.test(name)) reject('is a name Windows reserves', 'project-name-reserved');
-  if (/[. ]$/.test(name)) reject('ends with a dot or a space', 'project-name-trailing');
-  return name;
+  return normaliseProjectName(raw);
 }

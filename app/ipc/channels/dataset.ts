@@ -17,12 +17,12 @@ import {
   imageIds,
   imageSortKey as sortKey,
   labelId,
+  labelName,
   projectId,
   splitName as split,
 } from '../schemas';
 
 const importId = z.string().regex(/^[0-9a-f-]{36}$/, 'not an import id');
-const labelName = z.string().min(1).max(100);
 const color = z.string().regex(/^#[0-9a-fA-F]{6}$/, 'not a #rrggbb colour');
 const ratio = z.number().min(0).max(1);
 const ratios = z

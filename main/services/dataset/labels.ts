@@ -1,3 +1,4 @@
+import { LABEL_NAME_MAX_LENGTH } from '../../../app/domain/dataset';
 import type { Db } from '../../db/open-database';
 
 /** Distinct colours handed to new labels in turn. */
@@ -24,7 +25,8 @@ export const LABEL_PALETTE = [
   '#ffe119',
 ];
 
-export const LABEL_NAME_MAX = 100;
+/** Re-exported under its older name: the limit lives in app/domain/dataset.ts. */
+export const LABEL_NAME_MAX = LABEL_NAME_MAX_LENGTH;
 
 export function nextLabelColor(db: Db): string {
   const n = db.prepare('SELECT COUNT(*) FROM labels').pluck().get() as number;

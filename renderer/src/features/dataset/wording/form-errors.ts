@@ -1,4 +1,8 @@
 import { PROJECT_LIMITS } from '../../../../../app/domain/project';
+import {
+  PROJECT_NAME_FORBIDDEN_CHARS as FORBIDDEN_CHARS,
+  PROJECT_NAME_RESERVED as WINDOWS_RESERVED,
+} from '../../../../../app/domain/project-name-rules';
 import type { AppError } from '../../../../../app/ipc/result';
 import type { Messages } from '../../../i18n/en';
 
@@ -89,12 +93,8 @@ export function wordPayloadIssue(t: Messages, issue: PayloadIssue): string {
 
 // ------------------------------------------------------------------ names, checked as the user types
 
-// eslint-disable-next-line no-control-regex
-const FORBIDDEN_CHARS = /[\u0000-\u001f\u007f<>:"/\\|?*]/;
-const WINDOWS_RESERVED = /^(con|prn|aux|nul|com[0-9¹²³]|lpt[0-9¹²³])(\..*)?$/i;
-
 /**
- * A project name's problem, worded, or null: the rules of main/services/project-name.ts with the shared limit
+ * A project name's problem, worded, or null: the rules of app/domain/project-name-rules.ts (main's too) with the shared limit
  * (PROJECT_LIMITS.nameMaxLength). Main checks again; this only says it earlier.
  */
 export function projectNameProblem(t: Messages, raw: string): string | null {
