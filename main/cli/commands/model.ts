@@ -1,5 +1,9 @@
 import { Command, InvalidArgumentError } from 'commander';
-import { MODEL_PRESETS, type ModelPresetName, type NetworkDescription } from '../../../app/domain/model-description';
+import {
+  MODEL_PRESETS,
+  type ModelPresetName,
+  type NetworkDescription,
+} from '../../../app/domain/model-description';
 import { PROJECT_LIMITS } from '../../../app/domain/project';
 import {
   classCountFor,

@@ -1,5 +1,9 @@
 import { useEffect, useState } from 'react';
-import type { ModelPresetList, ModelPresetName, NetworkDescription } from '../../../../app/domain/model-description';
+import type {
+  ModelPresetList,
+  ModelPresetName,
+  NetworkDescription,
+} from '../../../../app/domain/model-description';
 import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';
 import { useProjectEventCount } from '../../bridge/use-project-event';

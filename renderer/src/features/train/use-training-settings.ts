@@ -1,5 +1,9 @@
 import { useCallback, useEffect, useMemo, useState } from 'react';
-import type { ModelPresetList, ModelPresetName, NetworkDescription } from '../../../../app/domain/model-description';
+import type {
+  ModelPresetList,
+  ModelPresetName,
+  NetworkDescription,
+} from '../../../../app/domain/model-description';
 import type {
   AugmentationSettings,
   ModelChoice,
