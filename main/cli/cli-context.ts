@@ -1,4 +1,5 @@
 import { AppFailure } from '../../app/ipc/result';
+import type { RunSummary } from '../../app/domain/training';
 import type { Services } from '../services/services';
 import { defaultDataDir } from '../storage/default-data-dir';
 
@@ -60,4 +61,25 @@ export async function confirmOrFail(
       { code: 'confirmation-needed' },
     );
   if (!asked) throw new AppFailure('cancelled', 'Not deleted.', { code: 'not-deleted' });
+}
+
+/**
+ * The project and run a model command uses: `--run` (id or name), else the project's model. Without a trained
+ * model it fails with `no-model` and the command that trains one.
+ */
+export function modelRunOf(
+  ctx: CliContext,
+  ref: string,
+  runRef?: string,
+): { projectId: string; run: RunSummary } {
+  const s = ctx.services();
+  const projectId = s.projects.resolve(ref).id;
+  const run = runRef !== undefined ? s.runs.resolve(projectId, runRef) : s.runs.modelRun(projectId);
+  if (!run)
+    throw new AppFailure(
+      'not-found',
+      `The project has no trained model yet. Train one with: ${commandHint(ctx, 'train', ref)}`,
+      { code: 'no-model' },
+    );
+  return { projectId, run };
 }

@@ -5,7 +5,7 @@ import path from 'node:path';
 import type { DatasetMapMethod } from '../../../app/domain/dataset-map';
 import { AppFailure } from '../../../app/ipc/result';
 import { writeFileAtomic } from '../../services/prediction/batch-output';
-import { commandHint, printResult, type CliContext } from '../cli-context';
+import { modelRunOf, printResult, type CliContext } from '../cli-context';
 import { registerCliCommand } from '../run-cli';
 
 interface EmbedOptions {
@@ -22,14 +22,7 @@ function parseMethod(value: string): DatasetMapMethod {
 async function embed(c: CliContext, ref: string, opts: EmbedOptions): Promise<void> {
   const started = performance.now();
   const s = c.services();
-  const projectId = s.projects.resolve(ref).id;
-  const run = opts.run !== undefined ? s.runs.resolve(projectId, opts.run) : s.runs.modelRun(projectId);
-  if (!run)
-    throw new AppFailure(
-      'not-found',
-      `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
-      { code: 'no-model' },
-    );
+  const { projectId, run } = modelRunOf(c, ref, opts.run);
   const file = path.resolve(opts.out);
   if (!fs.statSync(path.dirname(file), { throwIfNoEntry: false })?.isDirectory())
     throw new AppFailure('not-found', `No such folder: ${path.dirname(file)}`, {

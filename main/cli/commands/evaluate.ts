@@ -3,7 +3,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import type { EvalSplit, EvaluationReport } from '../../../app/domain/training';
 import { AppFailure } from '../../../app/ipc/result';
-import { commandHint, printResult, type CliContext } from '../cli-context';
+import { modelRunOf, printResult, type CliContext } from '../cli-context';
 import { parseEvalSplit } from '../parse-options';
 import { registerCliCommand } from '../run-cli';
 import { fixed, percent, table } from '../training-text';
@@ -76,15 +76,7 @@ async function evaluate(
     cmd.error('error: give a FOLDER or --split, not both', { exitCode: 2, code: 'cnn-studio.usage' });
   }
   const s = c.services();
-  const projectId = s.projects.resolve(ref).id;
-  const run = opts.run !== undefined ? s.runs.resolve(projectId, opts.run) : s.runs.modelRun(projectId);
-  if (!run) {
-    throw new AppFailure(
-      'not-found',
-      `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
-      { code: 'no-model' },
-    );
-  }
+  const { projectId, run } = modelRunOf(c, ref, opts.run);
   let report: EvaluationReport;
   let source: string;
   if (folder !== undefined) {

@@ -1,7 +1,6 @@
 import { Command } from 'commander';
-import { AppFailure } from '../../../app/ipc/result';
 import type { InspectIndex } from '../../services/inspect/inspect-files';
-import { commandHint, printResult, type CliContext } from '../cli-context';
+import { modelRunOf, printResult, type CliContext } from '../cli-context';
 import { registerCliCommand } from '../run-cli';
 import { percent } from '../training-text';
 
@@ -24,14 +23,7 @@ function describeFiles(index: InspectIndex, dir: string, runName: string, millis
 
 async function inspect(c: CliContext, ref: string, image: string, opts: InspectOptions): Promise<void> {
   const s = c.services();
-  const projectId = s.projects.resolve(ref).id;
-  const run = opts.run !== undefined ? s.runs.resolve(projectId, opts.run) : s.runs.modelRun(projectId);
-  if (!run)
-    throw new AppFailure(
-      'not-found',
-      `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
-      { code: 'no-model' },
-    );
+  const { projectId, run } = modelRunOf(c, ref, opts.run);
   const { dir, index, inspection } = await s.inspect.inspectToFolder(
     projectId,
     { runId: run.id },

@@ -6,7 +6,7 @@ import { CNN_MODEL_EXTENSION } from '../../../native-workers/cnn/model-file';
 import type { FilePrediction } from '../../services/prediction/predict-files';
 import { PredictionService, type PredictionSource } from '../../services/prediction/prediction-service';
 import { findAppRoot, workersDirFor } from '../../storage/app-paths';
-import { commandHint, printResult, ReportedFailure, type CliContext } from '../cli-context';
+import { modelRunOf, printResult, ReportedFailure, type CliContext } from '../cli-context';
 import { wholeNumber } from '../parse-options';
 import { registerCliCommand } from '../run-cli';
 import { percent, table } from '../training-text';
@@ -65,14 +65,7 @@ async function predict(
     modelName = path.basename(ref);
   } else {
     const s = c.services();
-    const projectId = s.projects.resolve(ref).id;
-    const run = opts.run !== undefined ? s.runs.resolve(projectId, opts.run) : s.runs.modelRun(projectId);
-    if (!run)
-      throw new AppFailure(
-        'not-found',
-        `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
-        { code: 'no-model' },
-      );
+    const { projectId, run } = modelRunOf(c, ref, opts.run);
     service = new PredictionService(s.config.workersDir, s);
     source = { projectId, runId: run.id };
     modelName = `run ${run.name}`;

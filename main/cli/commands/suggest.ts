@@ -1,8 +1,7 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { Suggestion } from '../../../app/domain/suggestions';
-import { AppFailure } from '../../../app/ipc/result';
 import type { Services } from '../../services/services';
-import { commandHint, printResult, type CliContext } from '../cli-context';
+import { commandHint, modelRunOf, printResult, type CliContext } from '../cli-context';
 import { registerCliCommand } from '../run-cli';
 import { percent, table } from '../training-text';
 
@@ -59,14 +58,7 @@ async function ensureFresh(s: Services, projectId: string, runId: string): Promi
 
 async function suggest(c: CliContext, ref: string, opts: SuggestOptions): Promise<void> {
   const s = c.services();
-  const projectId = s.projects.resolve(ref).id;
-  const run = opts.run !== undefined ? s.runs.resolve(projectId, opts.run) : s.runs.modelRun(projectId);
-  if (!run)
-    throw new AppFailure(
-      'not-found',
-      `The project has no trained model yet. Train one with: ${commandHint(c, 'train', ref)}`,
-      { code: 'no-model' },
-    );
+  const { projectId, run } = modelRunOf(c, ref, opts.run);
   const made = await ensureFresh(s, projectId, run.id);
   const threshold = opts.minConfidence;
   const above = threshold === undefined ? '' : ` at or above ${percent(threshold)}`;

@@ -4,9 +4,8 @@ import type { UndoState } from '../../../../../app/domain/dataset';
 import { useT } from '../../../i18n/i18n';
 import { ImportForm, type ImportState } from '../import-panel';
 import { undoTooltip } from '../wording/actions';
-import { ExportIcon } from '../../../components/icons';
+import { CameraIcon, ExportIcon, GridIcon, HealthIcon, MapIcon } from '../../../components/icons';
 import { THUMB_SIZES, type ThumbSize } from './thumb-size';
-import { CameraIcon, GridIcon, HealthIcon, MapIcon } from './toolbar-icons';
 import './dataset-toolbar.css';
 
 export type SidePanel = 'health' | 'export' | 'camera';
