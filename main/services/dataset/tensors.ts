@@ -29,12 +29,8 @@ export interface LoadTensorOptions {
   labeledOnly?: boolean;
 }
 
-/**
- * Reads the preprocessed tensor cache (filled at import; see decode.ts for the preprocessing) of every
- * non-removed image, ordered by image id. One pass over one indexed join; for 60,000 28×28 gray images this is
- * ~47 MB copied into one preallocated buffer, no image decoding.
- */
-export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): TrainingTensors {
+/** The shape of one cached tensor of this project: its side in pixels, channels, and bytes (C×H×W). */
+export function tensorShape(db: Db): { size: number; channels: number; plane: number } {
   const project = db.prepare('SELECT input_size AS size, color FROM project LIMIT 1').get() as
     { size: number; color: 'gray' | 'rgb' } | undefined;
   if (!project)
@@ -42,7 +38,16 @@ export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): Tr
       code: 'settings-missing',
     });
   const channels = project.color === 'gray' ? 1 : 3;
-  const plane = channels * project.size * project.size;
+  return { size: project.size, channels, plane: channels * project.size * project.size };
+}
+
+/**
+ * Reads the preprocessed tensor cache (filled at import; see decode.ts for the preprocessing) of every
+ * non-removed image, ordered by image id. One pass over one indexed join; for 60,000 28×28 gray images this is
+ * ~47 MB copied into one preallocated buffer, no image decoding.
+ */
+export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): TrainingTensors {
+  const { size, channels, plane } = tensorShape(db);
   const { ids: labelIds, names } = listClassNames(db);
   const indexOf = new Map(labelIds.map((id, i) => [id, i]));
 
@@ -77,7 +82,7 @@ export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): Tr
     if (!pixels || pixels.length !== plane) {
       throw new AppFailure(
         'storage',
-        `Image ${id} has no cached tensor at ${project.size}×${project.size}×${channels}; rebuild the tensor cache.`,
+        `Image ${id} has no cached tensor at ${size}×${size}×${channels}; rebuild the tensor cache.`,
         { code: 'tensor-missing', imageId: id },
       );
     }
@@ -95,7 +100,7 @@ export function loadTrainingTensors(db: Db, options: LoadTensorOptions = {}): Tr
     classNames: names,
     count: n,
     channels,
-    height: project.size,
-    width: project.size,
+    height: size,
+    width: size,
   };
 }

@@ -6,6 +6,7 @@
  */
 import { AppFailure } from '../../../app/ipc/result';
 import type { Db } from '../../db/open-database';
+import { tensorShape } from '../dataset/tensors';
 import type { InferenceClient } from '../prediction/inference-client';
 import { UNLABELED, type SuggestionSet } from './suggestion-store';
 
@@ -32,24 +33,13 @@ interface Chunk {
   lastId: number;
 }
 
-/** Bytes of one cached tensor of this project (C×H×W). */
-function tensorBytes(db: Db): number {
-  const p = db.prepare('SELECT input_size AS size, color FROM project LIMIT 1').get() as
-    { size: number; color: 'gray' | 'rgb' } | undefined;
-  if (!p)
-    throw new AppFailure('storage', 'The project database has no settings row.', {
-      code: 'settings-missing',
-    });
-  return (p.color === 'gray' ? 1 : 3) * p.size * p.size;
-}
-
 /** Top-1 class of each unlabeled image (not removed, id ≤ the largest id when it started). */
 export async function makeSuggestions(
   db: Db,
   model: SuggestionModel,
   options: MakeOptions,
 ): Promise<SuggestionSet> {
-  const plane = tensorBytes(db);
+  const { plane } = tensorShape(db);
   if (model.imageSize !== plane)
     throw new AppFailure('conflict', "The model's input does not match the project's image size.", {
       code: 'input-mismatch',

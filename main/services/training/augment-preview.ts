@@ -6,19 +6,15 @@ import type { AugmentationSettings } from '../../../app/domain/training';
 import { augmentBatch } from '../../../native-workers/cnn/train/augment';
 import { Rng } from '../../../native-workers/cnn/rng';
 import type { Db } from '../../db/open-database';
+import { tensorShape } from '../dataset/tensors';
 import type { AugmentPreview } from './api';
 
 export function augmentPreview(
   db: Db,
   input: { augmentation: AugmentationSettings; count: number; variants: number; seed: number },
 ): AugmentPreview {
-  const project = db.prepare('SELECT input_size AS size, color FROM project LIMIT 1').get() as {
-    size: number;
-    color: 'gray' | 'rgb';
-  };
-  const channels = project.color === 'rgb' ? 3 : 1;
-  const plane = channels * project.size * project.size;
-  const shape = { channels, height: project.size, width: project.size };
+  const { size, channels, plane } = tensorShape(db);
+  const shape = { channels, height: size, width: size };
   // spread over the training images (a stable pick: every n-th by id)
   const rows = db
     .prepare(
@@ -49,5 +45,5 @@ export function augmentPreview(
     }
     return { imageId, original: Buffer.from(pixels).toString('base64'), augmented };
   });
-  return { channels, height: project.size, width: project.size, images };
+  return { channels, height: size, width: size, images };
 }
