@@ -55,6 +55,16 @@ export function openDatabase(file: string, migrations: readonly Migration[]): Db
   }
 }
 
+/**
+ * Wraps `fn` as a write transaction that takes SQLite's write lock up front (BEGIN IMMEDIATE). A deferred
+ * transaction that reads first and writes later cannot wait for another process's writer (SQLite returns BUSY at
+ * once, to avoid a deadlock), so every transaction that writes starts IMMEDIATE and the busy timeout makes it wait.
+ * Nested calls become savepoints, as with `db.transaction`.
+ */
+export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
+  return db.transaction(fn).immediate as (...args: A) => R;
+}
+
 /** Applies the migrations newer than the file's user_version, all in one transaction. */
 function migrate(db: Db, migrations: readonly Migration[]): void {
   const current = db.pragma('user_version', { simple: true }) as number;
@@ -68,7 +78,7 @@ function migrate(db: Db, migrations: readonly Migration[]): void {
   }
   const pending = migrations.filter((m) => m.version > current);
   if (pending.length === 0) return;
-  db.transaction(() => {
+  writeTransaction(db, () => {
     for (const m of pending) {
       db.exec(m.sql);
       db.pragma(`user_version = ${m.version}`);

@@ -1,6 +1,6 @@
 import type { ActionDescription, LabelChangeCause, UndoState } from '../../../app/domain/dataset';
 import { actionText } from '../../cli/dataset-text';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 
 /** A label row as the action log stores it. */
 export interface LabelRow {
@@ -132,7 +132,7 @@ export function recordAction(
 
 /** Undoes or redoes one logged action; returns its description, or null when there is none. */
 function replay(db: Db, direction: 'undo' | 'redo', now: string): ActionDescription | null {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const row = db
       .prepare(
         direction === 'undo'

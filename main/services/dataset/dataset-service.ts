@@ -17,7 +17,7 @@ import type {
   UndoState,
 } from '../../../app/domain/dataset';
 import { actionText } from '../../cli/dataset-text';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 import type { ProjectStore } from '../project-store';
 import type { EventSink } from '../services';
 import { redo, undo, undoState } from './actions';
@@ -223,7 +223,7 @@ export class DatasetService {
   undo(projectId: string): UndoState & { undone: string | null; undoneAction: ActionDescription | null } {
     const db = this.db(projectId);
     const undoneAction = undo(db, this.now());
-    db.transaction(() => fillSplits(db))();
+    writeTransaction(db, () => fillSplits(db))();
     if (undoneAction) this.changed(projectId, 'undo');
     return { ...undoState(db), undone: undoneAction && actionText(undoneAction), undoneAction };
   }
@@ -231,7 +231,7 @@ export class DatasetService {
   redo(projectId: string): UndoState & { redone: string | null; redoneAction: ActionDescription | null } {
     const db = this.db(projectId);
     const redoneAction = redo(db, this.now());
-    db.transaction(() => fillSplits(db))();
+    writeTransaction(db, () => fillSplits(db))();
     if (redoneAction) this.changed(projectId, 'redo');
     return { ...undoState(db), redone: redoneAction && actionText(redoneAction), redoneAction };
   }

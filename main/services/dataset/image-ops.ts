@@ -1,5 +1,5 @@
 import type { SplitName, SplitRatios } from '../../../app/domain/dataset';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 import { recordAction, type Op } from './actions';
 import { existingImageRows } from './image-queries';
 import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, reshuffleSplits } from './splits';
@@ -11,7 +11,7 @@ import { applySplitSettings, fillSplits, getSplitSettings, normaliseRatios, resh
 
 /** Moves images to the bin (`remove`) or back; answers how many changed. */
 export function setRemoved(db: Db, imageIds: number[], remove: boolean, now: string): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const rows = existingImageRows(db, imageIds).filter((r) => (r.removedAt !== null) !== remove);
     if (rows.length === 0) return 0;
     const op: Op = {
@@ -34,7 +34,7 @@ export function splitImages(
   db: Db,
   input: { ratios?: SplitRatios; seed?: number; mode: 'fill' | 'reshuffle' | 'all' },
 ): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const current = getSplitSettings(db);
     const settings = {
       ratios: input.ratios ? normaliseRatios(input.ratios) : current.ratios,
@@ -52,7 +52,7 @@ export function splitImages(
 
 /** Manual split override for many images; null gives them back to the automatic assignment. */
 export function setManualSplit(db: Db, imageIds: number[], split: SplitName | null, now: string): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const rows = existingImageRows(db, imageIds).filter((r) =>
       split === null ? r.splitSource === 'manual' : r.split !== split || r.splitSource !== 'manual',
     );

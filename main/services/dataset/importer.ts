@@ -8,7 +8,7 @@ import type {
   ImportSummary,
 } from '../../../app/domain/dataset';
 import type { ColorMode } from '../../../app/domain/project';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 import { BlobStore } from './blob-store';
 import { DecodeError, MAX_FILE_BYTES, decodeImage, sha256Hex, type DecodedImage } from './decode';
 import { ensureLabel } from './labels';
@@ -144,7 +144,7 @@ export async function runImport(
   summary.failed.push(...scan.failed);
   summary.skipped.push(...scan.skipped);
 
-  const commit = db.transaction((items: Outcome[]) => {
+  const commit = writeTransaction(db, (items: Outcome[]) => {
     const now = nowIso();
     for (const item of items) {
       if (item.kind === 'issue') {
@@ -370,7 +370,7 @@ export async function runImport(
 
   progress('finishing', true);
   flush();
-  db.transaction(() => fillSplits(db))();
+  writeTransaction(db, () => fillSplits(db))();
   if (hooks.signal?.aborted || fatal !== undefined) blobs.cleanOrphans(db, { only: written });
 
   const status: ImportSummary['status'] =

@@ -1,5 +1,5 @@
 import type { ActionDescription, LabelChangeCause } from '../../../app/domain/dataset';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 import { recordAction } from './actions';
 import { existingImageRows } from './image-queries';
 import { labelRow, relabelOps } from './label-ops';
@@ -11,7 +11,7 @@ import { labelRow, relabelOps } from './label-ops';
 
 /** Sets (or clears, with null) the label of many images; answers how many changed. */
 export function assignLabel(db: Db, imageIds: number[], labelId: number | null, now: string): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const name = labelId === null ? null : labelRow(db, labelId).name;
     const rows = existingImageRows(db, imageIds).filter((r) => r.labelId !== labelId || r.conflict !== null);
     if (rows.length === 0) return 0;
@@ -39,7 +39,7 @@ export function assignEach(
   now: string,
 ): number[] {
   const target = new Map(pairs.map((p) => [p.imageId, p.labelId]));
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     for (const labelId of new Set(target.values())) labelRow(db, labelId);
     const rows = existingImageRows(db, [...target.keys()]).filter(
       (r) =>

@@ -1,6 +1,6 @@
 import type { LabelInfo } from '../../../app/domain/dataset';
 import { AppFailure } from '../../../app/ipc/result';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 import { recordAction, type LabelRow, type Op } from './actions';
 import type { ImageStateRow } from './image-queries';
 import { LABEL_NAME_MAX, nextLabelColor } from './labels';
@@ -67,7 +67,7 @@ export function labelInfo(db: Db, labelId: number): LabelInfo {
 /** Creates a label (undoable); answers its id. */
 export function createLabel(db: Db, rawName: string, color: string | undefined, now: string): number {
   const name = validateLabelName(rawName);
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     assertLabelFree(db, name);
     const row: LabelRow = {
       id: db.prepare('SELECT COALESCE(MAX(id), 0) + 1 FROM labels').pluck().get() as number,
@@ -87,7 +87,7 @@ export function createLabel(db: Db, rawName: string, color: string | undefined, 
 
 export function renameLabel(db: Db, labelId: number, rawName: string, now: string): void {
   const name = validateLabelName(rawName);
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const before = labelRow(db, labelId);
     assertLabelFree(db, name, labelId);
     if (before.name === name) return;
@@ -101,7 +101,7 @@ export function renameLabel(db: Db, labelId: number, rawName: string, now: strin
 }
 
 export function setLabelColor(db: Db, labelId: number, color: string, now: string): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const before = labelRow(db, labelId);
     recordAction(
       db,
@@ -114,7 +114,7 @@ export function setLabelColor(db: Db, labelId: number, color: string, now: strin
 
 /** Moves every image of the source labels to the target, then deletes the sources (one undoable action). */
 export function mergeLabels(db: Db, sourceIds: number[], targetId: number, now: string): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     const target = labelRow(db, targetId);
     const sources = [...new Set(sourceIds)].filter((id) => id !== targetId).map((id) => labelRow(db, id));
     if (sources.length === 0)
@@ -151,7 +151,7 @@ export function mergeLabels(db: Db, sourceIds: number[], targetId: number, now: 
 
 /** Deletes a label; its images become unlabeled (undoable). Answers how many images it had. */
 export function deleteLabel(db: Db, labelId: number, now: string): number {
-  return db.transaction(() => {
+  return writeTransaction(db, () => {
     const row = labelRow(db, labelId);
     const ids = db.prepare('SELECT id FROM images WHERE label_id = ?').pluck().all(labelId) as number[];
     const ops: Op[] = [

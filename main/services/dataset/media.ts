@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import type { ColorMode } from '../../../app/domain/project';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 import { BlobStore } from './blob-store';
 import { MIME_BY_EXT, differenceHash, preprocessImage } from './decode';
 
@@ -50,7 +50,7 @@ export async function rebuildTensors(
       }
     };
     await Promise.all([lane(), lane(), lane(), lane()]);
-    db.transaction(() => {
+    writeTransaction(db, () => {
       for (const d of done) {
         upsert.run(d.id, inputSize, channels, d.tensor);
         setHash.run(differenceHash(d.tensor, inputSize, channels), d.id);

@@ -4,7 +4,7 @@
  * the same name (labels.name is unique NOCASE), and one whose class is no longer a label cannot be accepted.
  */
 import type { Suggestion } from '../../../app/domain/suggestions';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 
 /** Images a suggestion is for (over `images i`). */
 export const UNLABELED = 'i.removed_at IS NULL AND i.label_id IS NULL';
@@ -57,7 +57,7 @@ export interface SuggestionSet {
 
 /** Replaces the whole stored set in one transaction (readers never see half of two sets). */
 export function replaceSuggestions(db: Db, set: SuggestionSet, computedAt: string): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     db.prepare('DELETE FROM suggestions').run();
     const insert = db.prepare(
       'INSERT INTO suggestions (image_id, run_id, label, confidence) VALUES (?, ?, ?, ?)',
@@ -76,7 +76,7 @@ export function replaceSuggestions(db: Db, set: SuggestionSet, computedAt: strin
 
 /** Forgets the stored set and its metadata (the project has no model any more). */
 export function clearSuggestions(db: Db): void {
-  db.transaction(() => {
+  writeTransaction(db, () => {
     db.prepare('DELETE FROM suggestions').run();
     for (const key of [KEY_RUN, KEY_COMPUTED_AT, KEY_ERROR]) putSetting(db, key, null);
   })();

@@ -12,7 +12,7 @@ import type {
   TrainingSettings,
 } from '../../../app/domain/training';
 import { AppFailure } from '../../../app/ipc/result';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 
 interface RunRow {
   id: string;
@@ -206,7 +206,7 @@ export class RunRepository {
   /** Inserts the run and its dataset snapshot in one transaction. */
   create(run: NewRun): RunRecord {
     const now = new Date().toISOString();
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       const seq = ((this.db.prepare('SELECT MAX(seq) FROM runs').pluck().get() as number | null) ?? 0) + 1;
       let name = run.name?.trim();
       if (name && this.byName(name))
@@ -327,7 +327,7 @@ export class RunRepository {
 
   /** Replaces the epochs from `fromEpoch` on with the given ones (a resumed run reconciles with its checkpoint). */
   reconcileEpochs(runId: string, epochs: EpochMetrics[]): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db.prepare('DELETE FROM run_epochs WHERE run_id = ?').run(runId);
       for (const e of epochs) this.insertEpoch(runId, e);
       const last = epochs.length ? epochs[epochs.length - 1].epoch : null;
@@ -339,7 +339,7 @@ export class RunRepository {
 
   /** Records a finished epoch and that its checkpoint exists. */
   recordEpoch(runId: string, e: EpochMetrics, bestEpoch: number): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.insertEpoch(runId, e);
       this.db
         .prepare('UPDATE runs SET checkpoint_epoch = ?, best_epoch = ?, heartbeat_at = ? WHERE id = ?')
@@ -444,7 +444,7 @@ export class RunRepository {
       `INSERT OR REPLACE INTO run_predictions (run_id, image_id, predicted, predicted_label_id, confidence, probabilities)
        VALUES (?, ?, ?, ?, ?, ?)`,
     );
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       for (let i = range[0]; i < range[1]; i++) {
         const p = predicted[i];
         const probs = probabilities.subarray(i * classes, (i + 1) * classes);
@@ -468,7 +468,7 @@ export class RunRepository {
   }
 
   delete(runId: string): void {
-    this.db.transaction(() => {
+    writeTransaction(this.db, () => {
       this.db.prepare('DELETE FROM runs WHERE id = ?').run(runId);
       this.db.prepare("DELETE FROM project_settings WHERE key = 'model.runId' AND value = ?").run(runId);
     })();
