@@ -1,6 +1,7 @@
 import type { EventName, EventPayload } from '../../app/ipc/events';
 import { DatasetService } from './dataset/dataset-service';
 import { DatasetMapService } from './dataset-map/dataset-map-service';
+import type { DocLink } from '../../app/domain/doc-links';
 import type { FileDialogs } from './dialogs';
 import { ExportService } from './export/export-service';
 import { InspectService } from './inspect/inspect-service';
@@ -27,6 +28,8 @@ export interface ServiceConfig {
   version: string;
   /** The OS file dialogs (Electron's; scripted in e2e tests; none in the CLI). */
   dialogs?: FileDialogs;
+  /** Opens a documentation link in the user's browser (Electron's shell; none in the CLI and e2e tests). */
+  openDocLink?: (link: DocLink) => Promise<void>;
 }
 
 /** Every backend service, built once per process and shared by IPC handlers and the CLI. */

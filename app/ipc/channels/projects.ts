@@ -1,6 +1,7 @@
 import { z } from 'zod';
 import { PROJECT_LIMITS, type ProjectSummary, type TrashedProject } from '../../domain/project';
 import type { AppInfo } from '../../domain/app-info';
+import { DOC_LINKS } from '../../domain/doc-links';
 import { invoke } from '../define';
 import { projectId } from '../schemas';
 
@@ -10,6 +11,8 @@ const projectName = z.string().max(1000);
 /** Invoke channels of the projects domain. */
 export const projectChannels = {
   'app:info': invoke<AppInfo>()(z.object({}).strict()),
+  /** Opens one documentation page (by key, never by URL) in the browser; `opened` is false without the desktop app. */
+  'app:openLink': invoke<{ opened: boolean }>()(z.object({ link: z.enum(DOC_LINKS) }).strict()),
   'projects:list': invoke<ProjectSummary[]>()(z.object({}).strict()),
   'projects:get': invoke<ProjectSummary>()(z.object({ id: projectId }).strict()),
   'projects:create': invoke<ProjectSummary>()(

@@ -4,6 +4,7 @@ import type { HandlerTable } from '../handler-table';
 export function projectHandlers(): Pick<
   HandlerTable,
   | 'app:info'
+  | 'app:openLink'
   | 'projects:list'
   | 'projects:get'
   | 'projects:create'
@@ -19,6 +20,11 @@ export function projectHandlers(): Pick<
       mediaBaseUrl: s.config.mediaBaseUrl,
       platform: process.platform,
     }),
+    'app:openLink': async (s, { link }) => {
+      if (!s.config.openDocLink) return { opened: false };
+      await s.config.openDocLink(link);
+      return { opened: true };
+    },
     'projects:list': (s) => s.projects.list(),
     'projects:get': (s, { id }) => s.projects.get(id),
     'projects:create': (s, input) => {
