@@ -48,6 +48,8 @@ const errorsEn = {
   'tensor-missing': () => 'Some images have no prepared data; rebuild the tensor cache.',
   'tensors-missing': () => 'Some images have no prepared data; rebuild the tensor cache.',
   'tensor-mismatch': () => 'The prepared image data does not match the model; rebuild the tensor cache.',
+  'stored-path-invalid': () =>
+    'This project’s database holds an invalid file reference (the project may be damaged or crafted); nothing outside the project was read or written.',
   // files and paths
   'not-absolute': () => 'The path must be a full (absolute) path.',
   'folder-not-absolute': () => 'The folder must be a full (absolute) path.',

@@ -39,6 +39,8 @@ export const appErrorsZhCN: Record<AppErrorDetailsCode, (p: ErrorParams) => stri
   'tensor-missing': () => '部分图像没有预处理数据，请重建张量缓存。',
   'tensors-missing': () => '部分图像没有预处理数据，请重建张量缓存。',
   'tensor-mismatch': () => '预处理的图像数据与模型不匹配，请重建张量缓存。',
+  'stored-path-invalid': () =>
+    '该项目的数据库含有无效的文件引用（项目可能已损坏或被篡改）；未读写项目之外的任何内容。',
   'not-absolute': () => '路径必须是完整（绝对）路径。',
   'folder-not-absolute': () => '文件夹必须是完整（绝对）路径。',
   'csv-not-absolute': () => 'CSV 文件必须是完整（绝对）路径。',
