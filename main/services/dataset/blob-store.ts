@@ -1,6 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import type { Db } from '../../db/open-database';
+import { checkStoredExt, checkStoredSha, realFileInside } from './stored-paths';
 
 /**
  * Content-addressed files of a project: originals at `blobs/ab/<sha256>.<ext>`, thumbnails at
@@ -9,15 +10,31 @@ import type { Db } from '../../db/open-database';
  */
 export class BlobStore {
   private readonly madeDirs = new Set<string>();
+  /** The project folder's real path (looked up once: an export checks every file against it). */
+  private realRoot?: Promise<string>;
 
   constructor(readonly projectDir: string) {}
 
-  blobPath(sha: string, ext: string): string {
+  /** The original's path; `sha`/`ext` may come from a (shared, untrusted) database, so both are checked. */
+  blobPath(sha: string, ext: string, imageId?: number): string {
+    checkStoredSha(sha, imageId);
+    checkStoredExt(ext, imageId);
     return path.join(this.projectDir, 'blobs', sha.slice(0, 2), `${sha}.${ext}`);
   }
 
-  thumbPath(sha: string): string {
+  thumbPath(sha: string, imageId?: number): string {
+    checkStoredSha(sha, imageId);
     return path.join(this.projectDir, 'thumbs', sha.slice(0, 2), `${sha}.webp`);
+  }
+
+  /**
+   * The real path of an existing original, for reading: refused (`stored-path-invalid`) when the row's hash or
+   * extension is malformed or the file is a link leading out of the project folder.
+   */
+  async readableBlob(sha: string, ext: string, imageId?: number): Promise<string> {
+    const file = this.blobPath(sha, ext, imageId);
+    this.realRoot ??= fs.promises.realpath(this.projectDir);
+    return realFileInside(await this.realRoot, file, imageId);
   }
 
   /** Writes a whole file (small ones synchronously: far less CPU per file than the promise API). */

@@ -4,6 +4,7 @@ import type { ExportResult, SplitName } from '../../../app/domain/dataset';
 import { AppFailure } from '../../../app/ipc/result';
 import type { Db } from '../../db/open-database';
 import { BlobStore } from './blob-store';
+import { pathInside, safeSegment } from './stored-paths';
 
 /**
  * Writes the images back out as class folders (`<dir>/<label>/<file>`, or `<dir>/<split>/<label>/<file>` with
@@ -23,7 +24,6 @@ export async function exportDatasetFolders(
       dir: target,
     });
   }
-  fs.mkdirSync(target, { recursive: true });
   const blobs = new BlobStore(projectDir);
   const where = ['i.removed_at IS NULL'];
   const params: unknown[] = [];
@@ -47,20 +47,27 @@ export async function exportDatasetFolders(
     height: number;
     label: string | null;
   }[];
+  // Every source is checked before anything is written: a crafted row (bad hash or extension, a blob that links
+  // out of the project) fails the whole export with `stored-path-invalid` and leaves no half-written folder.
+  const sources = await Promise.all(rows.map((r) => blobs.readableBlob(r.sha256, r.ext, r.id)));
+  fs.mkdirSync(target, { recursive: true });
   const used = new Set<string>();
   const lines = ['path,label,split,sha256,width,height'];
   const perLabel: Record<string, number> = {};
-  for (const r of rows) {
+  for (const [index, r] of rows.entries()) {
+    // Split, label and file name are database text too: each becomes one safe path segment under the target.
     const parts: string[] = [];
-    if (options.bySplit) parts.push(r.split ?? 'unassigned');
-    if (r.label !== null) parts.push(safeName(r.label));
-    const base = safeName(r.fileName.replace(/\.[^.]*$/, '')) || 'image';
-    let rel = path.join(...parts, `${base}.${r.ext}`);
-    if (used.has(rel.toLowerCase())) rel = path.join(...parts, `${base}-${r.sha256.slice(0, 10)}.${r.ext}`);
+    if (options.bySplit) parts.push(safeSegment(String(r.split ?? 'unassigned')));
+    if (r.label !== null) parts.push(safeSegment(String(r.label)));
+    const base = safeSegment(String(r.fileName).replace(/\.[^.]*$/, '')) || 'image';
+    let name = `${base}.${r.ext}`;
+    if (used.has(path.join(...parts, name).toLowerCase())) name = `${base}-${r.sha256.slice(0, 10)}.${r.ext}`;
+    const rel = path.join(...parts, name);
     used.add(rel.toLowerCase());
-    const out = path.join(target, rel);
+    const out = pathInside(target, [...parts, name]);
     fs.mkdirSync(path.dirname(out), { recursive: true });
-    await fs.promises.copyFile(blobs.blobPath(r.sha256, r.ext), out);
+    // EXCL: never overwrite, never follow a link someone placed at the destination.
+    await fs.promises.copyFile(sources[index], out, fs.constants.COPYFILE_EXCL);
     lines.push(
       [rel.split(path.sep).join('/'), r.label ?? '', r.split ?? '', r.sha256, r.width, r.height]
         .map(csv)
@@ -72,15 +79,6 @@ export async function exportDatasetFolders(
   const manifest = path.join(target, 'manifest.csv');
   fs.writeFileSync(manifest, lines.join('\n') + '\n');
   return { dir: target, exported: rows.length, manifest, perLabel };
-}
-
-/** A label or file name made safe as one path segment on every OS. */
-function safeName(name: string): string {
-  // eslint-disable-next-line no-control-regex
-  let s = name.replace(/[\u0000-\u001f<>:"/\\|?*]/g, '_').replace(/[. ]+$/, '');
-  if (s === '' || s === '.' || s === '..') s = '_';
-  if (/^(con|prn|aux|nul|com\d|lpt\d)$/i.test(s)) s = `_${s}`;
-  return s;
 }
 
 function csv(v: unknown): string {

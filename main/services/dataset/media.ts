@@ -42,7 +42,8 @@ export async function rebuildTensors(
       while (next < chunk.length) {
         const r = chunk[next++];
         try {
-          const bytes = await fs.promises.readFile(blobs.blobPath(r.sha256, r.ext));
+          // A crafted row (bad hash or extension, a link leading out of the project) fails this image only.
+          const bytes = await fs.promises.readFile(await blobs.readableBlob(r.sha256, r.ext, r.id));
           done.push({ id: r.id, tensor: await preprocessImage(bytes, inputSize, color) });
         } catch (error) {
           failed.push({ imageId: r.id, reason: error instanceof Error ? error.message : String(error) });

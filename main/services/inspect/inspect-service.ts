@@ -133,7 +133,11 @@ export class InspectService {
     const length = channels * inputSize * inputSize;
     if (row.pixels && row.size === inputSize && row.channels === channels && row.pixels.length === length)
       return new Uint8Array(row.pixels); // a copy: it is transferred to the worker
-    const blob = new BlobStore(this.deps.projects.projectDir(projectId)).blobPath(row.sha256, row.ext);
+    const blob = await new BlobStore(this.deps.projects.projectDir(projectId)).readableBlob(
+      row.sha256,
+      row.ext,
+      source.imageId,
+    ); // checked: a crafted row must not read a file outside the project
     return decoding(blob, async () => preprocessImage(await readImageFile(blob), inputSize, color));
   }
 
