@@ -28,13 +28,19 @@ export class BlobStore {
   }
 
   /**
-   * The real path of an existing original, for reading: refused (`stored-path-invalid`) when the row's hash or
-   * extension is malformed or the file is a link leading out of the project folder.
+   * The real path of an original, for reading: refused (`stored-path-invalid`) when the row's hash or extension
+   * is malformed or the file is a link leading out of the project folder.
    */
   async readableBlob(sha: string, ext: string, imageId?: number): Promise<string> {
     const file = this.blobPath(sha, ext, imageId);
     this.realRoot ??= fs.promises.realpath(this.projectDir);
-    return realFileInside(await this.realRoot, file, imageId);
+    try {
+      return await realFileInside(await this.realRoot, file, imageId);
+    } catch (error) {
+      // A missing blob (or a link to nothing) keeps its checked path: the caller's read reports it as missing.
+      if ((error as NodeJS.ErrnoException).code === 'ENOENT') return file;
+      throw error;
+    }
   }
 
   /** Writes a whole file (small ones synchronously: far less CPU per file than the promise API). */
