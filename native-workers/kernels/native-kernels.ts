@@ -1,8 +1,9 @@
 /**
  * The native implementation of the KernelSet: the Node-API addon built from native-workers/native/ (C with AVX-512,
  * AVX2 + FMA or 4-lane vectors, picked from the CPU at load time). Tensors are passed in place, so there are no
- * copies. It is optional: `npm run build` builds it into out/native/cnn_kernels.node when a C compiler is present;
- * without it `fastKernels()` uses the WebAssembly kernels.
+ * copies. It is optional: `npm run build` builds it into out/native/cnn_kernels.node when a C compiler is present,
+ * the app ships a prebuilt copy for some platforms (prebuilds/<platform>-<arch>/cnn_kernels.node, made by
+ * scripts/prebuild-kernels.mjs), and without either `fastKernels()` uses the WebAssembly kernels.
  *
  * CNN_STUDIO_KERNELS=wasm|reference (environment) turns it off; CNN_STUDIO_NATIVE_KERNELS=<path> loads that file;
  * CNN_STUDIO_NATIVE_ISA=v4|avx2|avx512 asks for an instruction set (e.g. to measure a slower CPU's path).
@@ -53,18 +54,55 @@ export interface NativeAddon {
 
 const FILE = 'cnn_kernels.node';
 
-/** Where the built addon may be: next to the bundles (out/<part>/ → out/native/), or under the working folder. */
-function candidates(): string[] {
-  const explicit = process.env.CNN_STUDIO_NATIVE_KERNELS;
-  if (explicit) return [explicit];
-  const list: string[] = [];
-  if (typeof __dirname !== 'undefined') list.push(join(__dirname, '..', 'native', FILE));
-  list.push(join(process.cwd(), 'out', 'native', FILE));
-  // a packaged app reads unpacked native files next to its asar archive
-  return list.map((p) => p.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2'));
+/** Where an addon comes from: a local build (out/native), the shipped prebuild, or CNN_STUDIO_NATIVE_KERNELS. */
+export type NativeAddonSource = 'build' | 'prebuilt' | 'explicit';
+
+export interface AddonCandidate {
+  path: string;
+  source: NativeAddonSource;
+}
+
+/**
+ * Where the addon may be, best first: a local build next to the bundles (out/<part>/ → out/native/) or under the
+ * working folder, then the prebuild for this platform (prebuilds/<platform>-<arch>/, two levels above out/<part>/
+ * or native-workers/kernels/). A local build exists only when it is current (scripts/build-native.mjs deletes it when
+ * a build fails), so it wins over the prebuild. A packaged app reads these files next to its asar archive.
+ */
+export function addonCandidates(
+  explicit: string | undefined = process.env.CNN_STUDIO_NATIVE_KERNELS,
+  dir: string | undefined = typeof __dirname === 'undefined' ? undefined : __dirname,
+  cwd: string = process.cwd(),
+  target = `${process.platform}-${process.arch}`,
+): AddonCandidate[] {
+  if (explicit) return [{ path: explicit, source: 'explicit' }];
+  const list: AddonCandidate[] = [];
+  if (dir) list.push({ path: join(dir, '..', 'native', FILE), source: 'build' });
+  list.push({ path: join(cwd, 'out', 'native', FILE), source: 'build' });
+  if (dir) list.push({ path: join(dir, '..', '..', 'prebuilds', target, FILE), source: 'prebuilt' });
+  list.push({ path: join(cwd, 'prebuilds', target, FILE), source: 'prebuilt' });
+  return list.map((c) => ({
+    ...c,
+    path: c.path.replace(/([\\/])app\.asar([\\/])/, '$1app.asar.unpacked$2'),
+  }));
+}
+
+/** The first candidate that exists. */
+function findAddon(): AddonCandidate | undefined {
+  return addonCandidates().find((c) => existsSync(c.path));
+}
+
+/** Loads one addon file (CNN_STUDIO_NATIVE_ISA applies); throws when it does not load or lacks that set. */
+export function loadNativeAddonFile(path: string): NativeAddon {
+  const m = { exports: {} as NativeAddon };
+  process.dlopen(m, path);
+  const isa = process.env.CNN_STUDIO_NATIVE_ISA;
+  // a set this CPU lacks throws: the addon then counts as unavailable, and nativeLoadError() says why
+  if (isa) m.exports.useIsa(isa);
+  return m.exports;
 }
 
 let cachedAddon: NativeAddon | null | undefined;
+let loaded: AddonCandidate | null = null;
 let loadError: string | null = null;
 
 /** The addon of this thread, or null when it is turned off, missing or fails to load (see nativeLoadError()). */
@@ -76,20 +114,16 @@ export function loadNativeAddon(): NativeAddon | null {
     loadError = `turned off by CNN_STUDIO_KERNELS=${mode}`;
     return null;
   }
-  const path = candidates().find((p) => existsSync(p));
-  if (!path) {
-    loadError = `${FILE} not built (npm run build builds it when a C compiler is present)`;
+  const found = findAddon();
+  if (!found) {
+    loadError = `${FILE} not built (npm run build builds it when a C compiler is present) and no prebuild for ${process.platform}-${process.arch}`;
     return null;
   }
   try {
-    const m = { exports: {} as NativeAddon };
-    process.dlopen(m, path);
-    const isa = process.env.CNN_STUDIO_NATIVE_ISA;
-    // a set this CPU lacks throws: the addon then counts as unavailable, and nativeLoadError() says why
-    if (isa) m.exports.useIsa(isa);
-    cachedAddon = m.exports;
+    cachedAddon = loadNativeAddonFile(found.path);
+    loaded = found;
   } catch (e) {
-    loadError = `${path}: ${e instanceof Error ? e.message : String(e)}`;
+    loadError = `${found.path}: ${e instanceof Error ? e.message : String(e)}`;
   }
   return cachedAddon;
 }
@@ -100,9 +134,15 @@ export function nativeLoadError(): string | null {
   return loadError;
 }
 
-/** Directory of the built addon this thread loaded (for diagnostics). */
+/** Which addon this thread loaded (null when none did). */
+export function nativeAddonSource(): NativeAddonSource | null {
+  loadNativeAddon();
+  return loaded?.source ?? null;
+}
+
+/** Directory of the addon this thread loaded, else of the one it would load (for diagnostics). */
 export function nativeAddonDir(): string | null {
-  const p = candidates().find((c) => existsSync(c));
+  const p = loaded?.path ?? findAddon()?.path;
   return p ? dirname(p) : null;
 }
 
