@@ -1,4 +1,4 @@
-import { app, BrowserWindow, session } from 'electron';
+import { app, BrowserWindow, ipcMain, session, shell } from 'electron';
 import fs from 'node:fs';
 import path from 'node:path';
 import { setSqliteNativeBinding } from './db/open-database';
@@ -10,7 +10,10 @@ import { appVersion, findAppRoot, workersDirFor } from './storage/app-paths';
 import { modelFilesIn } from './storage/opened-files';
 import { APP_NAME } from './storage/default-data-dir';
 import { electronFileDialogs } from './windows/file-dialogs';
-import { createMainWindow, lockPermissions, preloadPath } from './windows/main-window';
+import { docLinkOpener } from './windows/doc-links';
+import { createMainWindow, preloadPath } from './windows/main-window';
+import { lockPermissions } from './windows/permissions';
+import { claimSingleInstance } from './windows/single-instance';
 
 // The Electron shell: lifecycle only. Everything behind it (services, storage, workers) is plain Node and is
 // tested without Electron.
@@ -18,9 +21,7 @@ app.setName(APP_NAME);
 const dataDirFlag = process.argv.find((a) => a.startsWith('--data-dir='));
 if (dataDirFlag) app.setPath('userData', path.resolve(dataDirFlag.slice('--data-dir='.length)));
 
-if (!app.requestSingleInstanceLock()) {
-  app.quit();
-} else {
+if (claimSingleInstance(app)) {
   registerAppScheme();
   let window: BrowserWindow | undefined;
   let services: Services | undefined;
@@ -56,12 +57,13 @@ if (!app.requestSingleInstanceLock()) {
         mediaBaseUrl: 'app://media',
         version: appVersion(appRoot),
         dialogs: electronFileDialogs(),
+        openDocLink: docLinkOpener(shell),
       },
       webContentsEvents(() => window?.webContents),
     );
     handleAppProtocol(path.join(appRoot, 'out', 'renderer'), services);
-    registerIpc(createHandlerTable(), services);
-    window = createMainWindow(preloadPath(__dirname));
+    registerIpc(ipcMain, createHandlerTable(), services);
+    window = createMainWindow(BrowserWindow, preloadPath(__dirname));
     window.webContents.on('did-finish-load', () => {
       pageReady = true;
       flushOpenedFiles();

@@ -1,9 +1,18 @@
-import { BrowserWindow, shell, type Session } from 'electron';
+import type { BrowserWindow as ElectronWindow, BrowserWindowConstructorOptions } from 'electron';
 import path from 'node:path';
 import { UI_ORIGIN } from '../ipc/sender-check';
+import { lockNavigation } from './navigation';
 
-/** Opens the one app window with Electron's security checklist applied. */
-export function createMainWindow(preloadFile: string): BrowserWindow {
+/** Electron's BrowserWindow class, or a test's fake. */
+export type BrowserWindowClass = new (options: BrowserWindowConstructorOptions) => ElectronWindow;
+
+/**
+ * Opens the one app window with Electron's security checklist applied: an isolated, sandboxed page without Node
+ * (in workers and subframes too), web security on, no insecure content, no <webview>, no middle-click
+ * (auxclick) that could open a link in a new window, and navigation locked to our UI. The class is passed in so
+ * tests can check all of that without Electron; the options stay a literal here so electronegativity sees them.
+ */
+export function createMainWindow(BrowserWindow: BrowserWindowClass, preloadFile: string): ElectronWindow {
   const window = new BrowserWindow({
     width: 1280,
     height: 820,
@@ -18,42 +27,19 @@ export function createMainWindow(preloadFile: string): BrowserWindow {
       sandbox: true,
       nodeIntegration: false,
       nodeIntegrationInWorker: false,
+      nodeIntegrationInSubFrames: false,
       webSecurity: true,
       allowRunningInsecureContent: false,
+      experimentalFeatures: false,
       webviewTag: false,
+      disableBlinkFeatures: 'Auxclick',
       spellcheck: false,
     },
   });
-  lockNavigation(window);
+  lockNavigation(window.webContents);
   window.once('ready-to-show', () => window.show());
   void window.loadURL(`${UI_ORIGIN}/index.html`);
   return window;
-}
-
-/** Navigation stays on our UI; new windows are denied, http(s) links open in the user's browser. */
-function lockNavigation(window: BrowserWindow): void {
-  const contents = window.webContents;
-  contents.on('will-navigate', (event, url) => {
-    if (!url.startsWith(`${UI_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.on('will-redirect', (event, url) => {
-    if (!url.startsWith(`${UI_ORIGIN}/`)) event.preventDefault();
-  });
-  contents.on('will-attach-webview', (event) => event.preventDefault());
-  contents.setWindowOpenHandler(({ url }) => {
-    if (/^https?:\/\//.test(url)) void shell.openExternal(url);
-    return { action: 'deny' };
-  });
-}
-
-/** Denies every permission except the camera/microphone for our own page (webcam capture into a label). */
-export function lockPermissions(session: Session): void {
-  const allowed = (permission: string, origin: string) =>
-    permission === 'media' && origin.startsWith(UI_ORIGIN);
-  session.setPermissionRequestHandler((contents, permission, callback) => {
-    callback(allowed(permission, contents.getURL()));
-  });
-  session.setPermissionCheckHandler((_contents, permission, origin) => allowed(permission, origin));
 }
 
 /** The preload bundle next to the main bundle in out/. */
