@@ -1,4 +1,5 @@
 import Database from 'better-sqlite3';
+import fs from 'node:fs';
 import { AppFailure } from '../../app/ipc/result';
 import type { Migration } from './migrations/index';
 
@@ -21,14 +22,28 @@ export function sqliteNativeBinding(): string | undefined {
   return nativeBinding;
 }
 
+/** How openDatabase treats a file that is not there yet. */
+export interface OpenOptions {
+  /**
+   * False for a database that must already exist (an existing project's): a missing or 0-byte file is damage (a
+   * truncated file, a failed copy), reported as 'database-missing' / 'database-empty' instead of silently becoming
+   * a new, empty database. Default true (only a create may make a new file).
+   */
+  create?: boolean;
+}
+
 /**
- * Opens (creating if needed) a database with WAL, foreign keys and a busy timeout, and brings its schema up to date
- * inside one transaction. A damaged file raises an AppFailure('storage') and is never overwritten.
+ * Opens (creating if allowed) a database with WAL, foreign keys and a busy timeout, and brings its schema up to
+ * date inside one transaction. A damaged file raises an AppFailure('storage') and is never overwritten.
  */
-export function openDatabase(file: string, migrations: readonly Migration[]): Db {
+export function openDatabase(file: string, migrations: readonly Migration[], options: OpenOptions = {}): Db {
+  if (options.create === false) assertExistingDatabase(file);
   let db: Db;
   try {
-    db = new Database(file, nativeBinding ? { nativeBinding } : {});
+    db = new Database(file, {
+      ...(nativeBinding ? { nativeBinding } : {}),
+      ...(options.create === false ? { fileMustExist: true } : {}),
+    });
   } catch (error) {
     throw new AppFailure('storage', `Cannot open database ${file}: ${(error as Error).message}`, {
       code: 'database-unopenable',
@@ -63,6 +78,21 @@ export function openDatabase(file: string, migrations: readonly Migration[]): Db
  */
 export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
   return db.transaction(fn).immediate as (...args: A) => R;
+}
+
+/** Refuses a missing or empty file where a database must already be (SQLite would make an empty one of it). */
+function assertExistingDatabase(file: string): void {
+  let size: number;
+  try {
+    size = fs.statSync(file).size;
+  } catch {
+    throw new AppFailure('storage', `Database ${file} is missing.`, { code: 'database-missing', file });
+  }
+  if (size === 0)
+    throw new AppFailure('storage', `Database ${file} is empty (0 bytes): its content was lost.`, {
+      code: 'database-empty',
+      file,
+    });
 }
 
 /** Applies the migrations newer than the file's user_version, all in one transaction. */

@@ -1,13 +1,29 @@
 import { randomUUID } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import type { ColorMode, ProjectSummary, TrashedProject } from '../../app/domain/project';
+import type {
+  ColorMode,
+  ProjectBackup,
+  ProjectSummary,
+  RestoredBackup,
+  TrashedProject,
+} from '../../app/domain/project';
 import { AppFailure } from '../../app/ipc/result';
+import { CatalogLock } from '../db/catalog-lock';
 import { openDatabase, type Db } from '../db/open-database';
 import { projectMigrations } from '../db/migrations/index';
+import { readProjectName } from '../db/read-only';
+import { chooseBackup, listBackups, writeBackup } from './project-backups';
 import { validateProjectName } from './project-name';
 
 const DB_FILE = 'project.sqlite';
+/** A project folder's name (its id); anything else in `projects/` (a `.new-…` folder being built) is not listed. */
+const PROJECT_ID = /^[a-z0-9-]{1,64}$/;
+/** A project opened after this long without a backup gets one. */
+const OPEN_BACKUP_AGE_MS = 24 * 3_600_000;
+
+/** What asked for a backup: 'open' only backs up when the newest backup is older than a day. */
+export type BackupReason = 'open' | 'import' | 'training' | 'manual';
 
 interface ProjectRow {
   id: string;
@@ -22,12 +38,21 @@ interface ProjectRow {
  * The catalog of projects under a data folder. Each project is one self-contained folder
  * (`projects/<id>/project.sqlite` plus its managed files), so it can be moved, backed up or shared whole;
  * the catalog is the folder listing itself, so there is no second copy of the truth to drift.
- * Deleting moves the folder to `trash/`, from which it can be restored.
+ * Deleting moves the folder to `trash/`, from which it can be restored. Steps that check names across the catalog
+ * (create, rename, restore) hold a cross-process lock (CatalogLock), so names stay unique with the app and CLIs
+ * running at once. Each project keeps a few automatic backups of its database (project-backups.ts).
  */
 export class ProjectStore {
   private readonly open = new Map<string, Db>();
+  private readonly lock: CatalogLock;
+  /** Set by closeAll: no new backups start (the folder may be about to go). */
+  private closed = false;
+  /** Each project's backup in progress (one at a time per project), so dispose can wait for them. */
+  private readonly backups = new Map<string, Promise<ProjectBackup | null>>();
 
-  constructor(readonly dataDir: string) {}
+  constructor(readonly dataDir: string) {
+    this.lock = new CatalogLock(dataDir);
+  }
 
   private get projectsDir(): string {
     return path.join(this.dataDir, 'projects');
@@ -67,27 +92,20 @@ export class ProjectStore {
     if (!fs.existsSync(this.projectsDir)) return [];
     const ids = fs
       .readdirSync(this.projectsDir, { withFileTypes: true })
-      .filter((d) => d.isDirectory() && /^[a-z0-9-]{1,64}$/.test(d.name))
+      .filter((d) => d.isDirectory() && PROJECT_ID.test(d.name))
       .map((d) => d.name);
-    const projects = ids.map((id) => {
-      try {
-        return this.get(id);
-      } catch (error) {
-        const stat = fs.statSync(this.projectDir(id));
-        return {
-          id,
-          name: id,
-          inputSize: 0,
-          color: 'gray' as const,
-          createdAt: stat.birthtime.toISOString(),
-          updatedAt: stat.mtime.toISOString(),
-          imageCount: 0,
-          labelCount: 0,
-          problem: (error as Error).message,
-        };
-      }
-    });
+    const projects = ids.map((id) => this.summary(id));
     return projects.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.name.localeCompare(b.name));
+  }
+
+  /** One project's summary, or its damage (with the backups that can restore it) when it cannot be read. */
+  summary(id: string): ProjectSummary {
+    try {
+      return this.get(id);
+    } catch (error) {
+      if (failureCode(error) === 'project-missing') throw error;
+      return this.damagedSummary(id, error);
+    }
   }
 
   /** One project's summary. */
@@ -102,45 +120,59 @@ export class ProjectStore {
     return { ...toSummary(row), ...countContents(db) };
   }
 
-  /** Creates a project folder and database; the name must be valid and unique (case-insensitive). */
+  /**
+   * Creates a project folder and database; the name must be valid and unique (case-insensitive). The folder is
+   * built under a name the listing skips (`.new-<id>`) and renamed into place, so a killed process never leaves a
+   * half-made project behind.
+   */
   create(input: { name: string; inputSize: number; color: ColorMode }): ProjectSummary {
     const name = validateProjectName(input.name);
     this.ensureLayout();
-    this.assertNameFree(name);
     const id = randomUUID();
-    const dir = this.projectDir(id);
-    const now = new Date().toISOString();
-    fs.mkdirSync(dir);
-    try {
-      const db = openDatabase(path.join(dir, DB_FILE), projectMigrations);
-      db.prepare(
-        'INSERT INTO project (id, name, input_size, color, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
-      ).run(id, name, input.inputSize, input.color, now, now);
-      this.open.set(id, db);
-    } catch (error) {
-      this.close(id);
-      fs.rmSync(dir, { recursive: true, force: true });
-      throw error;
-    }
+    this.lock.run(() => {
+      this.removeUnfinishedCreates();
+      this.assertNameFree(name);
+      const staging = path.join(this.projectsDir, `.new-${id}`);
+      const now = new Date().toISOString();
+      fs.mkdirSync(staging);
+      try {
+        const db = openDatabase(path.join(staging, DB_FILE), projectMigrations);
+        try {
+          db.prepare(
+            'INSERT INTO project (id, name, input_size, color, created_at, updated_at) VALUES (?, ?, ?, ?, ?, ?)',
+          ).run(id, name, input.inputSize, input.color, now, now);
+        } finally {
+          db.close();
+        }
+        fs.renameSync(staging, this.projectDir(id));
+      } catch (error) {
+        fs.rmSync(staging, { recursive: true, force: true });
+        throw error;
+      }
+      // Opened here, not through db(): a new project needs no backup yet.
+      this.open.set(id, openDatabase(this.dbPath(id), projectMigrations, { create: false }));
+    });
     return this.get(id);
   }
 
   /** Renames a project (same rules as create). */
   rename(id: string, rawName: string): ProjectSummary {
     const name = validateProjectName(rawName);
-    this.assertNameFree(name, id);
-    const db = this.db(id);
-    db.prepare('UPDATE project SET name = ?, updated_at = ? WHERE id = ?').run(
-      name,
-      new Date().toISOString(),
-      id,
-    );
+    this.lock.run(() => {
+      this.assertNameFree(name, id);
+      this.db(id)
+        .prepare('UPDATE project SET name = ?, updated_at = ? WHERE id = ?')
+        .run(name, new Date().toISOString(), id);
+    });
     return this.get(id);
   }
 
-  /** Moves a project to the trash; nothing is erased. */
+  /**
+   * Moves a project to the trash; nothing is erased. A damaged project goes too, under the name its database
+   * still tells, else its id.
+   */
   delete(id: string): TrashedProject {
-    const summary = this.get(id);
+    const summary = this.summary(id);
     this.close(id);
     const deletedAt = new Date().toISOString();
     fs.mkdirSync(this.trashDir, { recursive: true });
@@ -171,38 +203,118 @@ export class ProjectStore {
   /** Brings a project back from the trash; refuses if its name has been taken meanwhile. */
   restore(id: string): ProjectSummary {
     const from = path.join(this.trashDir, id);
-    if (!/^[a-z0-9-]{1,64}$/.test(id) || !fs.existsSync(from)) {
+    if (!PROJECT_ID.test(id) || !fs.existsSync(from)) {
       throw new AppFailure('not-found', `No project ${id} in the trash.`, {
         code: 'project-not-in-trash',
         projectId: id,
       });
     }
-    const meta = JSON.parse(fs.readFileSync(path.join(from, 'deleted.json'), 'utf8'));
-    this.assertNameFree(String(meta.name));
-    fs.rmSync(path.join(from, 'deleted.json'));
-    fs.renameSync(from, this.projectDir(id));
-    return this.get(id);
+    this.lock.run(() => {
+      const meta = JSON.parse(fs.readFileSync(path.join(from, 'deleted.json'), 'utf8'));
+      this.assertNameFree(String(meta.name));
+      fs.rmSync(path.join(from, 'deleted.json'));
+      fs.renameSync(from, this.projectDir(id));
+    });
+    return this.summary(id);
+  }
+
+  /**
+   * Takes a backup of a project's database now ('open': only when the newest is older than a day). Never throws:
+   * a backup is a safety net, and its failure (a damaged or deleted project) must not fail the step that asked;
+   * answers the backup or null. One backup at a time per project.
+   */
+  backup(id: string, reason: BackupReason): Promise<ProjectBackup | null> {
+    const previous = this.backups.get(id) ?? Promise.resolve(null);
+    const next = previous.then(async () => {
+      const dir = this.projectDir(id);
+      if (this.closed || !PROJECT_ID.test(id) || !fs.existsSync(dir)) return null;
+      if (reason === 'open') {
+        const newest = listBackups(dir)[0];
+        if (newest && Date.now() - Date.parse(newest.createdAt) < OPEN_BACKUP_AGE_MS) return null;
+      }
+      try {
+        return await writeBackup(this.dbPath(id), dir);
+      } catch {
+        return null;
+      }
+    });
+    this.backups.set(id, next);
+    void next.finally(() => {
+      if (this.backups.get(id) === next) this.backups.delete(id);
+    });
+    return next;
+  }
+
+  /** Waits for the backups in progress (before the process exits). */
+  async settleBackups(): Promise<void> {
+    await Promise.all([...this.backups.values()]);
+  }
+
+  /**
+   * Replaces a project's database with one of its backups (`file`, else the newest sound one). The replaced file
+   * (and its -wal/-shm) is kept beside as `project.sqlite.damaged-<time>`, never deleted. Only for a damaged
+   * project unless `force` (a project that opens may be open in another process, which would keep writing to the
+   * renamed file).
+   */
+  restoreBackup(id: string, options: { file?: string; force?: boolean } = {}): RestoredBackup {
+    const dir = this.projectDir(id);
+    if (!PROJECT_ID.test(id) || !fs.existsSync(dir))
+      throw new AppFailure('not-found', `No project with id ${id}.`, {
+        code: 'project-missing',
+        project: id,
+      });
+    const { backup, keptAs } = this.lock.run(() => {
+      const current = this.summary(id);
+      if (!current.problem && !options.force)
+        throw new AppFailure(
+          'conflict',
+          `Project ${id} opens fine; restoring a backup would replace its current data (--force to do it anyway).`,
+          { code: 'project-not-damaged', projectId: id },
+        );
+      const source = chooseBackup(dir, options.file);
+      const restoredName = readProjectName(source);
+      if (restoredName) this.assertNameFree(restoredName, id);
+      this.close(id);
+      const file = this.dbPath(id);
+      const kept = `${file}.damaged-${new Date().toISOString().replace(/:/g, '-')}`;
+      const hadFile = fs.existsSync(file);
+      // The -wal and -shm go with it: a stale WAL beside the restored file would be replayed into it.
+      for (const suffix of ['', '-wal', '-shm'])
+        if (fs.existsSync(file + suffix)) fs.renameSync(file + suffix, kept + suffix);
+      fs.copyFileSync(source, `${file}.restoring`);
+      fs.renameSync(`${file}.restoring`, file);
+      return { backup: path.basename(source), keptAs: hadFile ? path.basename(kept) : null };
+    });
+    return { project: this.get(id), backup, keptAs };
   }
 
   /** The open connection to a project's database (opened on first use). */
   db(id: string): Db {
     const cached = this.open.get(id);
     if (cached) return cached;
-    const dir = this.projectDir(id);
-    if (!/^[a-z0-9-]{1,64}$/.test(id) || !fs.existsSync(path.join(dir, DB_FILE))) {
+    if (!PROJECT_ID.test(id) || !fs.existsSync(this.projectDir(id))) {
       throw new AppFailure('not-found', `No project with id ${id}.`, {
         code: 'project-missing',
         project: id,
       });
     }
-    const db = openDatabase(path.join(dir, DB_FILE), projectMigrations);
+    // An existing project's missing or empty database is damage, never a new empty project.
+    const db = openDatabase(this.dbPath(id), projectMigrations, { create: false });
     this.open.set(id, db);
+    this.closed = false;
+    void this.backup(id, 'open');
     return db;
   }
 
-  /** Finds a project by id or (case-insensitive) name, for the CLI. */
-  resolve(idOrName: string): ProjectSummary {
-    const all = this.list().filter((p) => !p.problem);
+  /**
+   * Finds a project by id or (case-insensitive) name, for the CLI. A damaged project has no readable name: with
+   * `damaged`, it is found by its id (for delete and restore-backup).
+   */
+  resolve(idOrName: string, options: { damaged?: boolean } = {}): ProjectSummary {
+    const listed = this.list();
+    const damagedById = options.damaged ? listed.find((p) => p.problem && p.id === idOrName) : undefined;
+    if (damagedById) return damagedById;
+    const all = listed.filter((p) => !p.problem);
     const found =
       all.find((p) => p.id === idOrName) ?? all.find((p) => p.name.toLowerCase() === idOrName.toLowerCase());
     if (!found)
@@ -222,6 +334,34 @@ export class ProjectStore {
   /** Closes every connection. */
   closeAll(): void {
     for (const id of [...this.open.keys()]) this.close(id);
+    this.lock.close();
+    this.closed = true;
+  }
+
+  /** The summary of a project that cannot be read: the failure's code, the name its file still tells, its backups. */
+  private damagedSummary(id: string, error: unknown): ProjectSummary {
+    const dir = this.projectDir(id);
+    const stat = fs.statSync(dir);
+    const code = failureCode(error) ?? 'project-unreadable';
+    return {
+      id,
+      name: readProjectName(this.dbPath(id)) ?? id,
+      inputSize: 0,
+      color: 'gray',
+      createdAt: stat.birthtime.toISOString(),
+      updatedAt: stat.mtime.toISOString(),
+      imageCount: 0,
+      labelCount: 0,
+      problem: (error as Error).message,
+      damage: { code, backups: listBackups(dir) },
+    };
+  }
+
+  /** Removes folders of creates whose process died (only called under the catalog lock: none is in progress). */
+  private removeUnfinishedCreates(): void {
+    for (const name of fs.readdirSync(this.projectsDir))
+      if (name.startsWith('.new-'))
+        fs.rmSync(path.join(this.projectsDir, name), { recursive: true, force: true });
   }
 
   private assertNameFree(name: string, exceptId?: string): void {
@@ -232,6 +372,13 @@ export class ProjectStore {
         name,
       });
   }
+}
+
+/** The details code of a failure (an AppFailure's `details.code`), or null. */
+function failureCode(error: unknown): string | null {
+  if (!(error instanceof AppFailure)) return null;
+  const details = error.details as { code?: unknown } | undefined;
+  return typeof details?.code === 'string' ? details.code : null;
 }
 
 function toSummary(row: ProjectRow): Omit<ProjectSummary, 'imageCount' | 'labelCount'> {

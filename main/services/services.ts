@@ -94,6 +94,7 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
       await inspect.dispose();
       await training.dispose();
       await dataset.cancelAll();
+      await projects.settleBackups(); // a backup a process exits during would be lost (its .partial is cleaned later)
       projects.closeAll();
     },
   };

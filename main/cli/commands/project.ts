@@ -4,13 +4,23 @@ import { confirmOrFail, printResult, type CliContext } from '../cli-context';
 import { parseColor, parseSize } from '../parse-options';
 
 function describe(p: ProjectSummary): string {
-  const problem = p.problem ? `  [unreadable: ${p.problem}]` : '';
-  return `${p.name}  (${p.id})  ${p.inputSize}px ${p.color}, ${p.imageCount} images, ${p.labelCount} labels${problem}`;
+  if (p.problem) return `${p.name}  (${p.id})  DAMAGED: ${p.problem}${backupsText(p)}`;
+  return `${p.name}  (${p.id})  ${p.inputSize}px ${p.color}, ${p.imageCount} images, ${p.labelCount} labels`;
 }
 
-/** `project create|list|rename|delete|restore|trash`. */
+/** A damaged project's backups and the command that restores the newest. */
+function backupsText(p: ProjectSummary): string {
+  const backups = p.damage?.backups ?? [];
+  if (backups.length === 0) return '\n    no backups';
+  const list = backups.map((b) => `\n    backup ${b.file}  (${b.createdAt}, ${b.bytes} bytes)`).join('');
+  return `${list}\n    restore the newest: cnn-studio project restore-backup ${p.id}`;
+}
+
+/** `project create|list|rename|delete|restore|trash|restore-backup`. */
 export function projectCommand(ctx: () => CliContext): Command {
-  const project = new Command('project').description('create, list, rename, delete and restore projects');
+  const project = new Command('project').description(
+    'create, list, rename, delete and restore projects; restore a damaged one from its backups',
+  );
 
   project
     .command('create')
@@ -53,12 +63,12 @@ export function projectCommand(ctx: () => CliContext): Command {
   project
     .command('delete')
     .description('move a project to the trash (recoverable with "project restore")')
-    .argument('<project>', 'project id or name')
+    .argument('<project>', 'project id or name (a damaged project: its id)')
     .option('-y, --yes', 'do not ask for confirmation')
     .action(async (ref: string, opts: { yes?: boolean }) => {
       const c = ctx();
       const store = c.services().projects;
-      const target = store.resolve(ref);
+      const target = store.resolve(ref, { damaged: true });
       await confirmOrFail(c, opts.yes, `Move project "${target.name}" to the trash?`);
       const trashed = store.delete(target.id);
       printResult(
@@ -89,6 +99,29 @@ export function projectCommand(ctx: () => CliContext): Command {
       const c = ctx();
       const restored = c.services().projects.restore(id);
       printResult(c, restored, () => `Restored ${describe(restored)}`);
+    });
+
+  project
+    .command('restore-backup')
+    .description(
+      "replace a damaged project's database with one of its automatic backups (the damaged file is kept beside)",
+    )
+    .argument('<project>', 'project id (a damaged project has no readable name)')
+    .option('--backup <file>', 'the backup file name (see "project list"); default: the newest sound one')
+    .option('--force', 'also when the project opens fine (its current data is kept beside, not used)')
+    .action((ref: string, opts: { backup?: string; force?: boolean }) => {
+      const c = ctx();
+      const store = c.services().projects;
+      const target = store.resolve(ref, { damaged: true });
+      const restored = store.restoreBackup(target.id, { file: opts.backup, force: opts.force });
+      printResult(c, restored, () =>
+        [
+          `Restored ${describe(restored.project)} from ${restored.backup}.`,
+          restored.keptAs ? `The replaced database is kept as ${restored.keptAs}.` : '',
+        ]
+          .filter(Boolean)
+          .join('\n'),
+      );
     });
 
   return project;

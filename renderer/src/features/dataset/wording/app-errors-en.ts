@@ -31,6 +31,13 @@ const errorsEn = {
   'database-unopenable': () => 'The project’s database cannot be opened.',
   'database-damaged': () => 'The project’s database is damaged or unreadable.',
   'database-too-new': () => 'This project was saved by a newer version of CNN Studio; update the app.',
+  'database-missing': () => 'The project’s database file is missing.',
+  'database-empty': () => 'The project’s database file is empty (0 bytes): its content was lost.',
+  'catalog-busy': () => 'Another CNN Studio window or command kept the project list busy; try again.',
+  'backup-missing': () => 'That backup is not among this project’s backups.',
+  'backup-none': () => 'This project has no backups.',
+  'backup-unsound': () => 'The backup is damaged too and cannot be restored.',
+  'project-not-damaged': () => 'This project opens fine; its backup was not restored over it.',
   // dataset and labels
   'label-missing': () => 'This label no longer exists.',
   'label-exists': (p: ErrorParams) => `A label named ${q(p.name)} already exists.`,

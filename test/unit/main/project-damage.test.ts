@@ -1,0 +1,90 @@
+import fs from 'node:fs';
+import path from 'node:path';
+import { afterEach, beforeEach, describe, expect, it } from 'vitest';
+import { ProjectStore } from '../../../main/services/project-store';
+import { makeTempDir } from '../../support/temp-dir';
+
+/** Issue 13 item 9: an existing project's missing or empty database is damage, never a new empty project. */
+describe('ProjectStore: damaged projects', () => {
+  let temp: { dir: string; cleanup: () => void };
+  let store: ProjectStore;
+
+  beforeEach(() => {
+    temp = makeTempDir();
+    store = new ProjectStore(temp.dir);
+    store.ensureLayout();
+  });
+  afterEach(async () => {
+    await store.settleBackups();
+    store.closeAll();
+    temp.cleanup();
+  });
+
+  const dbFile = (id: string) => path.join(temp.dir, 'projects', id, 'project.sqlite');
+
+  /** Leaves the project's database as `bytes` (its -wal/-shm gone), the store's connection closed. */
+  function overwrite(id: string, bytes: Buffer): void {
+    store.closeAll();
+    for (const suffix of ['-wal', '-shm']) fs.rmSync(dbFile(id) + suffix, { force: true });
+    fs.writeFileSync(dbFile(id), bytes);
+  }
+
+  it('lists a 0-byte project.sqlite as damaged (database-empty) and leaves the file 0 bytes', () => {
+    const p = store.create({ name: 'Emptied', inputSize: 28, color: 'gray' });
+    overwrite(p.id, Buffer.alloc(0));
+    const fresh = new ProjectStore(temp.dir);
+    const listed = fresh.list().find((x) => x.id === p.id);
+    expect(listed?.damage?.code).toBe('database-empty');
+    expect(listed?.problem).toMatch(/empty \(0 bytes\)/);
+    expect(() => fresh.get(p.id)).toThrow(/empty/);
+    expect(() => fresh.db(p.id)).toThrow(/empty/);
+    expect(fs.statSync(dbFile(p.id)).size).toBe(0);
+    fresh.closeAll();
+  });
+
+  it('lists a project folder without project.sqlite as damaged (database-missing) and creates no file', () => {
+    const p = store.create({ name: 'Gone', inputSize: 28, color: 'gray' });
+    store.closeAll();
+    for (const suffix of ['', '-wal', '-shm']) fs.rmSync(dbFile(p.id) + suffix, { force: true });
+    const listed = store.list().find((x) => x.id === p.id);
+    expect(listed?.damage?.code).toBe('database-missing');
+    expect(fs.existsSync(dbFile(p.id))).toBe(false);
+  });
+
+  it('moves a damaged project to the trash under the name its file still tells, else its id, and restores it', () => {
+    const garbled = store.create({ name: 'Garbled', inputSize: 28, color: 'gray' });
+    const emptied = store.create({ name: 'Emptied', inputSize: 28, color: 'gray' });
+    store.closeAll();
+    // Garbage in the middle of the file: the header (and the project row on page 2) may still be readable.
+    const bytes = fs.readFileSync(dbFile(garbled.id));
+    bytes.fill(0xa5, 4096 * 2, bytes.length);
+    overwrite(garbled.id, bytes);
+    overwrite(emptied.id, Buffer.alloc(0));
+
+    const trashedEmpty = store.delete(emptied.id);
+    expect(trashedEmpty.name).toBe(emptied.id);
+    const trashedGarbled = store.delete(garbled.id);
+    expect([garbled.id, 'Garbled']).toContain(trashedGarbled.name);
+    expect(store.list()).toEqual([]);
+    expect(
+      store
+        .listTrash()
+        .map((t) => t.id)
+        .sort(),
+    ).toEqual([emptied.id, garbled.id].sort());
+    expect(fs.statSync(path.join(temp.dir, 'trash', emptied.id, 'project.sqlite')).size).toBe(0);
+
+    const back = store.restore(emptied.id);
+    expect(back).toMatchObject({ id: emptied.id, damage: { code: 'database-empty' } });
+    expect(store.list().map((x) => x.id)).toEqual([emptied.id]);
+  });
+
+  it('refuses restore-backup of a project without backups, and of a sound project unless forced', () => {
+    const p = store.create({ name: 'Sound', inputSize: 28, color: 'gray' });
+    expect(() => store.restoreBackup(p.id)).toThrow(/opens fine/);
+    expect(() => store.restoreBackup(p.id, { force: true })).toThrow(/no backups/);
+    overwrite(p.id, Buffer.alloc(0));
+    expect(() => store.restoreBackup(p.id)).toThrow(/no backups/);
+    expect(fs.statSync(dbFile(p.id)).size).toBe(0);
+  });
+});
