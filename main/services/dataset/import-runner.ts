@@ -77,6 +77,7 @@ export class ImportRunner {
 
   private finished(projectId: string, importId: string, summary: ImportSummary): ImportSummary {
     this.registry.remove(importId);
+    void this.projects.backup(projectId, 'import'); // a safe point: the import's batches are committed
     this.events.emit('dataset:importFinished', summary);
     this.events.emit('dataset:changed', { projectId, reason: 'import' });
     return summary;

@@ -418,6 +418,7 @@ export class TrainingService implements TrainingApi {
       case 'completed':
       case 'stopped':
         earlyStopped = end.earlyStopped;
+        void this.projects.backup(a.projectId, 'training'); // a safe point: the run's results are written
         break;
       case 'failed':
         failure = end.failure;
