@@ -22,6 +22,7 @@ beforeAll(() => {
   try {
     fs.symlinkSync(path.join(base, 'secret.txt'), path.join(root, 'link-out.txt'));
     fs.symlinkSync(path.join(root, 'index.html'), path.join(root, 'link-in.html'));
+    fs.symlinkSync(base, path.join(root, 'link-dir'), 'dir');
   } catch {
     // symlinks may be unavailable (Windows without privileges); those cases are skipped below
   }
@@ -59,6 +60,13 @@ describe('resolveStaticFile', () => {
     '/assets\\..\\..\\secret.txt',
     '/./index.html',
     '/../renderer-evil/x.js',
+    '/assets%2f..%2f..%2fsecret.txt',
+    '/%2e%2e%2f%2e%2e%2fsecret.txt',
+    '/.%2e/secret.txt',
+    '/%2E./secret.txt',
+    '/assets/%2e%2e%5c%2e%2e%5csecret.txt',
+    '/%5c..%5csecret.txt',
+    '/%2f%2fserver%2fshare%2fx',
   ])('refuses traversal %s', (p) => {
     expect(resolveStaticFile(root, p)).toBeNull();
   });
@@ -76,11 +84,14 @@ describe('resolveStaticFile', () => {
 
   it('refuses an absolute path to a real file', () => {
     expect(resolveStaticFile(root, `/${path.join(base, 'secret.txt')}`)).toBeNull();
+    expect(resolveStaticFile(root, encodeURIComponent(path.join(base, 'secret.txt')))).toBeNull();
+    expect(resolveStaticFile(root, path.join(base, 'secret.txt'))).toBeNull();
   });
 
   it('refuses symlinks that lead outside the root but follows those that stay inside', () => {
     if (!fs.existsSync(path.join(root, 'link-out.txt'))) return;
     expect(resolveStaticFile(root, '/link-out.txt')).toBeNull();
+    expect(resolveStaticFile(root, '/link-dir/secret.txt')).toBeNull();
     expect(resolveStaticFile(root, '/link-in.html')).toBe(path.join(root, 'index.html'));
   });
 });
