@@ -1,6 +1,6 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import type { Db } from '../../db/open-database';
+import { type Db, writeTransaction } from '../../db/open-database';
 import { checkStoredExt, checkStoredSha, realFileInside } from './stored-paths';
 
 /**
@@ -43,65 +43,95 @@ export class BlobStore {
     }
   }
 
-  /** Writes a whole file (small ones synchronously: far less CPU per file than the promise API). */
+  /**
+   * Writes a whole file atomically (a temporary name, then a rename): another process importing the same bytes
+   * may write the same file at the same time, and a reader or a kill must never see a half-written blob under
+   * its final name. Small files are written synchronously (far less CPU per file than the promise API).
+   */
   async write(file: string, bytes: Uint8Array): Promise<void> {
     const dir = path.dirname(file);
     if (!this.madeDirs.has(dir)) {
       fs.mkdirSync(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
-    if (bytes.length <= 256 * 1024) fs.writeFileSync(file, bytes);
-    else await fs.promises.writeFile(file, bytes);
+    const temp = `${file}.${process.pid}-${++tempCounter}.tmp`;
+    try {
+      if (bytes.length <= 256 * 1024) fs.writeFileSync(temp, bytes);
+      else await fs.promises.writeFile(temp, bytes);
+      fs.renameSync(temp, file);
+    } catch (error) {
+      fs.rmSync(temp, { force: true });
+      throw error;
+    }
   }
 
   /**
-   * Deletes blob and thumbnail files whose sha256 has no image row; returns how many. `olderThanMs` spares files
-   * written recently (another process may be importing into the same project and not have committed yet);
-   * `only` limits the sweep to files this process wrote.
+   * Deletes blob and thumbnail files (and temporary files) that no image row refers to; returns how many.
+   * `olderThanMs` spares files written recently (another process may be importing into the same project and not
+   * have committed yet); `only` limits the sweep to files this process wrote. The candidates are found without a
+   * lock, then re-checked and deleted inside a write transaction, so an import committing a row for one of them
+   * either commits first (the file is kept) or finds its blob gone and fails instead of committing a row without
+   * its file (see the importer's commit).
    */
   cleanOrphans(db: Db, options: { olderThanMs?: number; only?: Set<string> } = {}): number {
-    const known = db.prepare('SELECT 1 FROM images WHERE sha256 = ?').pluck();
-    const isOrphan = (file: string) => {
+    const shaOf = (file: string): string | null => {
       const name = path.basename(file);
-      if (/^[0-9a-f]{64}\.[a-z0-9]+$/.test(name) && known.get(name.slice(0, 64)) !== undefined) return false;
-      if (options.olderThanMs) {
-        try {
-          if (Date.now() - fs.statSync(file).mtimeMs < options.olderThanMs) return false;
-        } catch {
-          return false;
-        }
-      }
-      return true;
+      return /^[0-9a-f]{64}\.[a-z0-9]+$/.test(name) ? name.slice(0, 64) : null;
     };
-    let removed = 0;
-    if (options.only) {
-      for (const file of options.only) {
-        if (fs.existsSync(file) && isOrphan(file)) {
-          fs.rmSync(file, { force: true });
-          removed++;
-        }
+    const oldEnough = (file: string): boolean => {
+      if (!options.olderThanMs) return true;
+      try {
+        return Date.now() - fs.statSync(file).mtimeMs >= options.olderThanMs;
+      } catch {
+        return false;
       }
-      return removed;
-    }
-    for (const top of ['blobs', 'thumbs']) {
-      const base = path.join(this.projectDir, top);
-      if (!fs.existsSync(base)) continue;
-      for (const sub of fs.readdirSync(base)) {
-        const subDir = path.join(base, sub);
-        let names: string[];
+    };
+    const known = db.prepare('SELECT 1 FROM images WHERE sha256 = ?').pluck();
+    const hasRow = (file: string) => {
+      const sha = shaOf(file);
+      return sha !== null && known.get(sha) !== undefined;
+    };
+    const candidates: string[] = [];
+    if (options.only) {
+      for (const file of options.only) if (fs.existsSync(file) && !hasRow(file)) candidates.push(file);
+    } else {
+      // One query for every hash instead of one per file: a 60k-image project has 120k files to look at.
+      const shas = new Set(db.prepare('SELECT sha256 FROM images').pluck().all() as string[]);
+      for (const top of ['blobs', 'thumbs']) {
+        const base = path.join(this.projectDir, top);
+        let subs: string[];
         try {
-          names = fs.readdirSync(subDir);
+          subs = fs.readdirSync(base);
         } catch {
           continue;
         }
-        for (const name of names) {
-          const file = path.join(subDir, name);
-          if (!isOrphan(file)) continue;
-          fs.rmSync(file, { force: true });
-          removed++;
+        for (const sub of subs) {
+          let names: string[];
+          try {
+            names = fs.readdirSync(path.join(base, sub));
+          } catch {
+            continue;
+          }
+          for (const name of names) {
+            const sha = shaOf(name);
+            if (sha === null || !shas.has(sha)) candidates.push(path.join(base, sub, name));
+          }
         }
       }
     }
-    return removed;
+    const old = candidates.filter(oldEnough);
+    if (old.length === 0) return 0;
+    return writeTransaction(db, () => {
+      let removed = 0;
+      for (const file of old) {
+        if (hasRow(file)) continue; // committed since the scan
+        fs.rmSync(file, { force: true });
+        removed++;
+      }
+      return removed;
+    })();
   }
 }
+
+/** Makes temporary names unique within this process (the pid makes them unique across processes). */
+let tempCounter = 0;

@@ -23,6 +23,9 @@ const SYNC_IO_BYTES = 256 * 1024;
 /** Row-less blob files younger than this are left alone at the start of an import (see cleanOrphans). */
 const ORPHAN_MIN_AGE_MS = 10 * 60_000;
 
+/** A batch is committed once its first outcome is this old, even if it is not full (ms). */
+const MAX_BATCH_MS = 10_000;
+
 /** The import gives the event loop a turn at least this often (ms). */
 const YIELD_EVERY_MS = 10;
 
@@ -51,9 +54,14 @@ export interface ImportHooks {
 }
 
 type Outcome =
-  | { kind: 'new'; file: ScannedFile; sha: string; image: DecodedImage; byteSize: number }
+  | { kind: 'new'; file: ScannedFile; sha: string; image: DecodedImage; byteSize: number; blobFile: string }
   | { kind: 'dup'; file: ScannedFile; sha: string; applyLabel: string | null; conflictLabel: string | null }
   | ({ kind: 'issue'; issueKind: 'failed' | 'skipped' } & ImportIssue);
+
+/** A file its commit found another process had imported meanwhile (see `commit`). */
+type Reclassified = { item: Extract<Outcome, { kind: 'new' | 'dup' }> } & (
+  { as: 'already' } | { as: 'duplicate'; duplicateOf: string } | { as: 'conflict'; labels: string[] }
+);
 
 interface Pending {
   /** Label the first copy carries (null = unlabeled), or the committed image's label. */
@@ -144,8 +152,37 @@ export async function runImport(
   summary.failed.push(...scan.failed);
   summary.skipped.push(...scan.skipped);
 
-  const commit = writeTransaction(db, (items: Outcome[]) => {
+  /**
+   * Commits a batch. Another process may have imported some of these files since they were looked up (two imports
+   * of one folder at once), so each is checked again under the write lock: a file whose path the other import
+   * recorded is "already imported", one whose bytes it stored is a duplicate, as a second import run after the
+   * first would say. Answers those re-classified files so the summary can be corrected.
+   */
+  const commit = writeTransaction(db, (items: Outcome[]): Reclassified[] => {
     const now = nowIso();
+    const reclassified: Reclassified[] = [];
+    const alreadyRecorded = (file: ScannedFile) =>
+      (sourceByPath.all(file.path) as { size: number; mtime: number; label: string | null }[]).some(
+        (p) => p.size === file.size && p.mtime === file.mtimeMs && p.label === file.label,
+      );
+    const addDuplicate = (
+      file: ScannedFile,
+      row: { id: number; labelId: number | null; conflict: string | null },
+      applyLabel: string | null,
+      conflictLabel: string | null,
+    ) => {
+      insertSource.run(row.id, file.path, file.size, file.mtimeMs, file.label, importId, now);
+      bumpDup.run(row.id);
+      if (applyLabel) {
+        setLabel.run(ensureLabel(db, applyLabel, now), row.id);
+        insertHistory.run(row.id, applyLabel, 'import', now); // a duplicate carried the label
+      }
+      if (conflictLabel) {
+        const set = new Set<string>(row.conflict ? (JSON.parse(row.conflict) as string[]) : []);
+        set.add(conflictLabel);
+        setConflict.run(JSON.stringify([...set]), row.id);
+      }
+    };
     for (const item of items) {
       if (item.kind === 'issue') {
         insertIssue.run(
@@ -158,6 +195,32 @@ export async function runImport(
         );
       } else if (item.kind === 'new') {
         const { file, image } = item;
+        const stored = idBySha.get(item.sha) as
+          { id: number; labelId: number | null; conflict: string | null } | undefined;
+        if (stored) {
+          // Another process committed these bytes since our lookup.
+          if (alreadyRecorded(file)) {
+            reclassified.push({ item, as: 'already' });
+            continue;
+          }
+          const existing = imageBySha.get(item.sha) as { path: string; label: string | null };
+          let applyLabel: string | null = null;
+          let conflictLabel: string | null = null;
+          if (file.label && existing.label === null) applyLabel = file.label;
+          else if (file.label && existing.label && existing.label.toLowerCase() !== file.label.toLowerCase())
+            conflictLabel = file.label;
+          addDuplicate(file, stored, applyLabel, conflictLabel);
+          reclassified.push(
+            conflictLabel
+              ? { item, as: 'conflict', labels: [existing.label!, conflictLabel] }
+              : { item, as: 'duplicate', duplicateOf: existing.path },
+          );
+          continue;
+        }
+        // An orphan sweep of another process may have removed a blob nobody had committed yet: never commit a
+        // row without its file (the import stops with this error; running it again stores the file afresh).
+        if (!fs.existsSync(item.blobFile))
+          throw new Error(`stored file ${path.basename(item.blobFile)} vanished before its commit`);
         const labelId = file.label ? ensureLabel(db, file.label, now) : null;
         const info = insertImage.run({
           sha: item.sha,
@@ -187,32 +250,60 @@ export async function runImport(
         const row = idBySha.get(item.sha) as
           { id: number; labelId: number | null; conflict: string | null } | undefined;
         if (!row) continue; // cannot happen: the first copy is committed first
-        insertSource.run(row.id, file.path, file.size, file.mtimeMs, file.label, importId, now);
-        bumpDup.run(row.id);
-        if (item.applyLabel) {
-          setLabel.run(ensureLabel(db, item.applyLabel, now), row.id);
-          insertHistory.run(row.id, item.applyLabel, 'import', now); // a duplicate carried the label
+        if (alreadyRecorded(file)) {
+          reclassified.push({ item, as: 'already' }); // the other process recorded this very file
+          continue;
         }
-        if (item.conflictLabel) {
-          const set = new Set<string>(row.conflict ? (JSON.parse(row.conflict) as string[]) : []);
-          set.add(item.conflictLabel);
-          setConflict.run(JSON.stringify([...set]), row.id);
-        }
+        addDuplicate(file, row, item.applyLabel, item.conflictLabel);
       }
     }
+    return reclassified;
   });
+
+  /** Moves re-classified files from the counts they were given to the ones their commit found. */
+  const correctSummary = (changes: Reclassified[]) => {
+    for (const change of changes) {
+      const { item } = change;
+      const file = item.file;
+      if (item.kind === 'new') {
+        summary.imported--;
+        if (file.label) {
+          summary.perLabel[file.label]--;
+          if (summary.perLabel[file.label] === 0) delete summary.perLabel[file.label];
+        } else summary.unlabeled--;
+      } else if (item.conflictLabel) {
+        summary.conflicts--;
+        removeFirst(summary.conflictList, (c) => c.path === file.path && c.sha256 === item.sha);
+      } else {
+        summary.duplicates--;
+        removeFirst(summary.duplicateList, (d) => d.path === file.path && d.sha256 === item.sha);
+      }
+      if (change.as === 'already') summary.alreadyImported++;
+      else if (change.as === 'duplicate') {
+        summary.duplicates++;
+        summary.duplicateList.push({ path: file.path, duplicateOf: change.duplicateOf, sha256: item.sha });
+      } else {
+        summary.conflicts++;
+        summary.conflictList.push({ path: file.path, sha256: item.sha, labels: change.labels });
+      }
+    }
+  };
 
   const flush = () => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    commit(items);
+    correctSummary(commit(items));
     committed += items.length;
     hooks.afterBatch?.(committed);
   };
+  let batchStarted = Date.now();
   const push = (item: Outcome) => {
+    if (batch.length === 0) batchStarted = Date.now();
     batch.push(item);
-    if (batch.length >= batchSize) flush();
+    // Also by time: a blob waits for its row no longer than this, which keeps other processes' orphan sweeps
+    // (which spare young files) away from it, and a slow import of big photos commits as it goes.
+    if (batch.length >= batchSize || Date.now() - batchStarted >= MAX_BATCH_MS) flush();
   };
   const issue = (
     issueKind: 'failed' | 'skipped',
@@ -328,7 +419,7 @@ export async function runImport(
         written.add(blobs.thumbPath(sha));
         await blobs.write(blobs.thumbPath(sha), image.thumb);
       }
-      push({ kind: 'new', file, sha, image, byteSize: bytes.length });
+      push({ kind: 'new', file, sha, image, byteSize: bytes.length, blobFile });
       summary.imported++;
       if (file.label) summary.perLabel[file.label] = (summary.perLabel[file.label] ?? 0) + 1;
       else summary.unlabeled++;
@@ -369,7 +460,11 @@ export async function runImport(
   await Promise.all(Array.from({ length: Math.max(1, concurrency) }, lane));
 
   progress('finishing', true);
-  flush();
+  try {
+    flush();
+  } catch (error) {
+    fatal ??= error; // the last batch failed like any other: reported in the summary, the log row finished
+  }
   writeTransaction(db, () => fillSplits(db))();
   if (hooks.signal?.aborted || fatal !== undefined) blobs.cleanOrphans(db, { only: written });
 
@@ -424,4 +519,9 @@ export function emptyImportSummary(
     elapsedMs: 0,
     imagesPerSecond: 0,
   };
+}
+
+function removeFirst<T>(list: T[], match: (value: T) => boolean): void {
+  const index = list.findIndex(match);
+  if (index >= 0) list.splice(index, 1);
 }
