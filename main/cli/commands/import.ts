@@ -1,6 +1,6 @@
 import { Command, InvalidArgumentError } from 'commander';
 import type { ImportProgress, ImportSummary, SplitName } from '../../../app/domain/dataset';
-import { printResult, type CliContext } from '../cli-context';
+import { printResult, ReportedFailure, type CliContext } from '../cli-context';
 import { importSummaryForCli } from '../dataset-text';
 import { registerCliCommand } from '../run-cli';
 
@@ -52,6 +52,22 @@ function describeImport(s: ImportSummary): string {
   return lines.join('\n');
 }
 
+/**
+ * Why an import exits with 1, or null for exit 0. It succeeds when it ran to the end and every file it found is in
+ * the project now or is listed with its reason while at least one image file is in the project (imported, a
+ * duplicate, a label conflict or already imported): bad files are listed, never fatal. It fails when it stopped
+ * (a storage failure, Ctrl-C) or when no image at all was usable (only broken, missing or non-image files, or none).
+ */
+export function importFailureReason(s: ImportSummary): string | null {
+  if (s.status === 'failed') return `the import failed: ${s.error ?? 'unknown error'}`;
+  if (s.status === 'cancelled') return 'the import was cancelled; run the same command again to resume';
+  if (s.imported + s.duplicates + s.conflicts + s.alreadyImported > 0) return null;
+  const bad = s.failed.length + s.skipped.length;
+  return bad > 0
+    ? `no image was imported: ${bad} file${bad === 1 ? '' : 's'} could not be (listed above)`
+    : 'no image files found in the given paths';
+}
+
 function progressLine(p: ImportProgress): string {
   if (p.phase === 'scanning') return 'Scanning…';
   const eta = p.etaSeconds === null ? '' : `, ETA ${p.etaSeconds}s`;
@@ -62,6 +78,11 @@ function progressLine(p: ImportProgress): string {
 export function importCommand(ctx: () => CliContext): Command {
   return new Command('import')
     .description('import images (files, class folders, train/val/test folders) into a project')
+    .addHelpText(
+      'after',
+      '\nExit code 0 when the import finished with at least one image in the project (bad files are listed with\n' +
+        'their reason), 1 when it failed or was cancelled or no file was a usable image.',
+    )
     .argument('<project>', 'project id or name')
     .argument('<paths...>', 'files or folders')
     .option('--label <label>', 'give every imported image this label')
@@ -93,6 +114,11 @@ export function importCommand(ctx: () => CliContext): Command {
           );
           if (tty) c.io.err('\r\x1b[K');
           printResult(c, importSummaryForCli(summary), () => describeImport(summary));
+          const failure = importFailureReason(summary);
+          if (failure !== null) {
+            c.io.err(`error: ${failure}\n`);
+            throw new ReportedFailure(failure); // exit 1; stdout keeps its one summary
+          }
         } finally {
           process.removeListener('SIGINT', onSigint);
         }
