@@ -1,3 +1,4 @@
+import { hiddenCharacter } from './name-characters';
 import { PROJECT_LIMITS } from './project';
 
 /**
@@ -19,6 +20,7 @@ export type ProjectNameRule =
   | 'project-name-too-long'
   | 'project-name-path'
   | 'project-name-chars'
+  | 'project-name-hidden-char'
   | 'project-name-reserved'
   | 'project-name-trailing';
 
@@ -34,6 +36,7 @@ export function brokenProjectNameRule(raw: string): ProjectNameRule | null {
   if (name.length > PROJECT_LIMITS.nameMaxLength) return 'project-name-too-long';
   if (name === '.' || name === '..' || name.includes('..')) return 'project-name-path';
   if (PROJECT_NAME_FORBIDDEN_CHARS.test(name)) return 'project-name-chars';
+  if (hiddenCharacter(name)) return 'project-name-hidden-char';
   if (PROJECT_NAME_RESERVED.test(name)) return 'project-name-reserved';
   if (/[. ]$/.test(name)) return 'project-name-trailing';
   return null;

@@ -4,6 +4,7 @@ import {
   normaliseProjectName,
   type ProjectNameRule,
 } from '../../app/domain/project-name-rules';
+import { hiddenCharacter } from '../../app/domain/name-characters';
 import { AppFailure } from '../../app/ipc/result';
 
 /** Main's English for each broken rule (the technical detail; the page words the code). */
@@ -12,6 +13,7 @@ const WHY: Record<ProjectNameRule, string> = {
   'project-name-too-long': `is longer than ${PROJECT_LIMITS.nameMaxLength} characters`,
   'project-name-path': 'looks like a path',
   'project-name-chars': 'contains a character that is not allowed (/ \\ : * ? " < > | or control)',
+  'project-name-hidden-char': 'contains an invisible or text-direction character',
   'project-name-reserved': 'is a name Windows reserves',
   'project-name-trailing': 'ends with a dot or a space',
 };
@@ -27,6 +29,7 @@ export function validateProjectName(raw: string): string {
       code: rule,
       name: raw,
       ...(rule === 'project-name-too-long' ? { max: PROJECT_LIMITS.nameMaxLength } : {}),
+      ...(rule === 'project-name-hidden-char' ? { char: hiddenCharacter(raw.normalize('NFC')) } : {}),
     });
   return normaliseProjectName(raw);
 }

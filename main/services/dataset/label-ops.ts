@@ -1,4 +1,5 @@
 import type { LabelInfo } from '../../../app/domain/dataset';
+import { hiddenCharacter } from '../../../app/domain/name-characters';
 import { AppFailure } from '../../../app/ipc/result';
 import { type Db, writeTransaction } from '../../db/open-database';
 import { recordAction, type LabelRow, type Op } from './actions';
@@ -25,6 +26,16 @@ export function validateLabelName(raw: string): string {
     throw new AppFailure('invalid-name', 'A label name cannot contain control characters or slashes.', {
       code: 'label-name-chars',
     });
+  const hidden = hiddenCharacter(name); // display spoofing: app/domain/name-characters.ts
+  if (hidden)
+    throw new AppFailure(
+      'invalid-name',
+      `A label name cannot contain ${hidden} (invisible or text direction).`,
+      {
+        code: 'label-name-hidden-char',
+        char: hidden,
+      },
+    );
   return name;
 }
 

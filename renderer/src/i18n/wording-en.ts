@@ -152,6 +152,8 @@ export const wordingEn = {
     reserved: 'Windows reserves this name.',
     trailing: 'A name cannot end with a dot or a space.',
     labelChars: 'A label cannot contain slashes or control characters.',
+    hiddenChar: (char: string) =>
+      `A name cannot contain invisible or text-direction characters (${char}): they make it look like another name.`,
     duplicate: 'A label with this name already exists.',
     projectExists: 'A project with this name already exists.',
   },

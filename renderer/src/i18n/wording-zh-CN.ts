@@ -116,6 +116,8 @@ export const wordingZhCN: Messages['wording'] = {
     reserved: '这是 Windows 保留的名称。',
     trailing: '名称不能以句点或空格结尾。',
     labelChars: '标签名称不能包含斜杠或控制字符。',
+    hiddenChar: (char) =>
+      `名称不能包含不可见字符或文字方向控制字符（${char}）：它们会让名称看起来像另一个名称。`,
     duplicate: '已有同名的标签。',
     projectExists: '已有同名的项目。',
   },

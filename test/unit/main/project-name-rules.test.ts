@@ -17,6 +17,8 @@ const cases: [string, string | null][] = [
   ['a..b', 'project-name-path'],
   ['a/b', 'project-name-chars'],
   ['a\u0007b', 'project-name-chars'],
+  ['a\u202eb', 'project-name-hidden-char'],
+  ['a\u200bb', 'project-name-hidden-char'],
   ['CON', 'project-name-reserved'],
   ['lpt1.txt', 'project-name-reserved'],
   ['name.', 'project-name-trailing'],

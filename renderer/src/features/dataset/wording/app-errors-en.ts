@@ -24,6 +24,8 @@ const errorsEn = {
   'project-name-path': () => 'A project name cannot contain “..”.',
   'project-name-chars': () =>
     'These characters are not allowed in a project name: / \\ : * ? " < > | and control characters.',
+  'project-name-hidden-char': (p: ErrorParams) =>
+    `A project name cannot contain invisible or text-direction characters (${s(p.char)}): they make it look like another name.`,
   'project-name-reserved': () => 'Windows reserves this name; choose another.',
   'project-name-trailing': () => 'A project name cannot end with a dot or a space.',
   'settings-missing': () => 'The project’s database is incomplete (no settings).',
@@ -44,6 +46,8 @@ const errorsEn = {
   'label-name-empty': () => 'A label name cannot be empty.',
   'label-name-too-long': (p: ErrorParams) => `A label name has at most ${n(p.max)} characters.`,
   'label-name-chars': () => 'A label cannot contain slashes or control characters.',
+  'label-name-hidden-char': (p: ErrorParams) =>
+    `A label name cannot contain invisible or text-direction characters (${s(p.char)}): they make it look like another name.`,
   'merge-needs-source': () => 'Choose at least one label other than the target to merge.',
   'image-missing': () => 'This image is no longer in the project.',
   'import-missing': () => 'This import is not in the project’s log.',

@@ -16,6 +16,8 @@ export const appErrorsZhCN: Record<AppErrorDetailsCode, (p: ErrorParams) => stri
   'project-name-too-long': (p) => `项目名称最多 ${n(p.max)} 个字符。`,
   'project-name-path': () => '项目名称不能包含“..”。',
   'project-name-chars': () => '项目名称不能包含以下字符：/ \\ : * ? " < > | 以及控制字符。',
+  'project-name-hidden-char': (p) =>
+    `项目名称不能包含不可见字符或文字方向控制字符（${s(p.char)}）：它们会让名称看起来像另一个名称。`,
   'project-name-reserved': () => '这是 Windows 保留的名称，请换一个。',
   'project-name-trailing': () => '项目名称不能以句点或空格结尾。',
   'settings-missing': () => '项目数据库不完整（缺少设置）。',
@@ -35,6 +37,8 @@ export const appErrorsZhCN: Record<AppErrorDetailsCode, (p: ErrorParams) => stri
   'label-name-empty': () => '标签名称不能为空。',
   'label-name-too-long': (p) => `标签名称最多 ${n(p.max)} 个字符。`,
   'label-name-chars': () => '标签名称不能包含斜杠或控制字符。',
+  'label-name-hidden-char': (p) =>
+    `标签名称不能包含不可见字符或文字方向控制字符（${s(p.char)}）：它们会让名称看起来像另一个名称。`,
   'merge-needs-source': () => '请至少选择一个目标之外的标签进行合并。',
   'image-missing': () => '该图像已不在项目中。',
   'import-missing': () => '导入记录中没有这次导入。',

@@ -3,6 +3,7 @@ import {
   PROJECT_NAME_FORBIDDEN_CHARS as FORBIDDEN_CHARS,
   PROJECT_NAME_RESERVED as WINDOWS_RESERVED,
 } from '../../../../../app/domain/project-name-rules';
+import { hiddenCharacter } from '../../../../../app/domain/name-characters';
 import type { AppError } from '../../../../../app/ipc/result';
 import type { Messages } from '../../../i18n/en';
 
@@ -104,6 +105,8 @@ export function projectNameProblem(t: Messages, raw: string): string | null {
   if (name.length > PROJECT_LIMITS.nameMaxLength) return w.tooLong(PROJECT_LIMITS.nameMaxLength);
   if (name === '.' || name.includes('..')) return w.path;
   if (FORBIDDEN_CHARS.test(name)) return w.forbiddenChar;
+  const hidden = hiddenCharacter(name);
+  if (hidden) return w.hiddenChar(hidden);
   if (WINDOWS_RESERVED.test(name)) return w.reserved;
   if (/[. ]$/.test(name)) return w.trailing;
   return null;
@@ -138,6 +141,8 @@ export function labelNameProblem(
   if (name.length > maxLength) return w.tooLong(maxLength);
   // eslint-disable-next-line no-control-regex
   if (/[\u0000-\u001f\u007f/\\]/.test(name)) return w.labelChars;
+  const hidden = hiddenCharacter(name);
+  if (hidden) return w.hiddenChar(hidden);
   if (existing.some((e) => e.normalize('NFC').trim().toLowerCase() === name.toLowerCase()))
     return w.duplicate;
   return null;
