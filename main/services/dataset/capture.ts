@@ -2,6 +2,7 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { AppFailure } from '../../../app/ipc/result';
 import type { Services } from '../services';
+import { validateLabelName } from './label-ops';
 
 /** Largest number of frames one webcam burst may send. */
 export const MAX_CAPTURE_FRAMES = 300;
@@ -13,6 +14,10 @@ const JPEG = Buffer.from([0xff, 0xd8, 0xff]);
  * Imports a burst of webcam frames (base64 PNG or JPEG, optionally as data: URLs) under one label: the frames are
  * written to `<project>/captures/<time>/` (kept there as their source files) and imported like any folder, so
  * progress, the summary and undo work as for other imports. Added by the dataset UI.
+ *
+ * Everything that can refuse the capture is checked before a byte is written (the frames, the label, that the
+ * project exists and opens, that no import runs in it), and the capture folder is removed when anything after
+ * that fails: an unknown project id must not leave a folder under projects/ (it would list as a damaged project).
  */
 export function importCaptured(
   services: Services,
@@ -30,14 +35,48 @@ export function importCaptured(
       });
     return { bytes, ext };
   });
+  const name = validateLabelName(label);
+  services.projects.get(projectId); // project-missing or damaged: refused before anything is created
+  if (services.dataset.isImporting(projectId))
+    throw new AppFailure('busy', 'An import is already running in this project.', { code: 'import-running' });
+
   const stamp = new Date().toISOString().replace(/[:.]/g, '-');
-  const dir = path.join(services.projects.projectDir(projectId), 'captures', stamp);
-  fs.mkdirSync(dir, { recursive: true });
-  frames.forEach((frame, i) => {
-    fs.writeFileSync(
-      path.join(dir, `capture-${stamp}-${String(i + 1).padStart(3, '0')}.${frame.ext}`),
-      frame.bytes,
-    );
-  });
-  return services.dataset.startImport(projectId, { paths: [dir], label });
+  const captures = path.join(services.projects.projectDir(projectId), 'captures');
+  const hadCaptures = fs.existsSync(captures);
+  const dir = newFolder(captures, stamp);
+  try {
+    frames.forEach((frame, i) => {
+      fs.writeFileSync(
+        path.join(dir, `capture-${stamp}-${String(i + 1).padStart(3, '0')}.${frame.ext}`),
+        frame.bytes,
+      );
+    });
+    return services.dataset.startImport(projectId, { paths: [dir], label: name });
+  } catch (error) {
+    fs.rmSync(dir, { recursive: true, force: true });
+    if (!hadCaptures) removeIfEmpty(captures);
+    throw error;
+  }
+}
+
+/** Creates `<parent>/<name>` (or `<name>-2`, `-3`, … when two bursts share a millisecond) and answers it. */
+function newFolder(parent: string, name: string): string {
+  fs.mkdirSync(parent, { recursive: true });
+  for (let n = 1; ; n++) {
+    const dir = path.join(parent, n === 1 ? name : `${name}-${n}`);
+    try {
+      fs.mkdirSync(dir);
+      return dir;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
+  }
+}
+
+function removeIfEmpty(dir: string): void {
+  try {
+    fs.rmdirSync(dir);
+  } catch {
+    // not empty (another capture's folder) or already gone: leave it
+  }
 }
