@@ -10,6 +10,7 @@
  */
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
+import type { NativeKernelsSource } from '../../app/domain/app-info';
 import type { Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
 
 type F32 = Float32Array;
@@ -55,7 +56,7 @@ export interface NativeAddon {
 const FILE = 'cnn_kernels.node';
 
 /** Where an addon comes from: a local build (out/native), the shipped prebuild, or CNN_STUDIO_NATIVE_KERNELS. */
-export type NativeAddonSource = 'build' | 'prebuilt' | 'explicit';
+export type NativeAddonSource = NativeKernelsSource;
 
 export interface AddonCandidate {
   path: string;

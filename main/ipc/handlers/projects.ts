@@ -1,3 +1,4 @@
+import { kernelsInfo } from '../../../native-workers/kernels/kernels-info';
 import type { HandlerTable } from '../handler-table';
 
 /** IPC handlers of the projects domain. */
@@ -12,6 +13,7 @@ export function projectHandlers(): Pick<
   | 'projects:delete'
   | 'projects:listTrash'
   | 'projects:restore'
+  | 'projects:restoreBackup'
 > {
   return {
     'app:info': (s) => ({
@@ -19,6 +21,7 @@ export function projectHandlers(): Pick<
       dataDir: s.config.dataDir,
       mediaBaseUrl: s.config.mediaBaseUrl,
       platform: process.platform,
+      kernels: kernelsInfo(),
     }),
     'app:openLink': async (s, { link }) => {
       if (!s.config.openDocLink) return { opened: false };
@@ -48,6 +51,11 @@ export function projectHandlers(): Pick<
     'projects:restore': (s, { id }) => {
       const restored = s.projects.restore(id);
       s.events.emit('projects:changed', { reason: 'restored' });
+      return restored;
+    },
+    'projects:restoreBackup': (s, { id, backup }) => {
+      const restored = s.projects.restoreBackup(id, { file: backup });
+      s.events.emit('projects:changed', { reason: 'backup-restored' });
       return restored;
     },
   };
