@@ -1,5 +1,10 @@
 import { z } from 'zod';
-import { PROJECT_LIMITS, type ProjectSummary, type TrashedProject } from '../../domain/project';
+import {
+  PROJECT_LIMITS,
+  type ProjectSummary,
+  type RestoredBackup,
+  type TrashedProject,
+} from '../../domain/project';
 import type { AppInfo } from '../../domain/app-info';
 import { DOC_LINKS } from '../../domain/doc-links';
 import { invoke } from '../define';
@@ -33,6 +38,10 @@ export const projectChannels = {
   'projects:delete': invoke<TrashedProject>()(z.object({ id: projectId }).strict()),
   'projects:listTrash': invoke<TrashedProject[]>()(z.object({}).strict()),
   'projects:restore': invoke<ProjectSummary>()(z.object({ id: projectId }).strict()),
+  /** A damaged project's database replaced by one of its backups (a name from its `damage.backups`; default the newest sound one). */
+  'projects:restoreBackup': invoke<RestoredBackup>()(
+    z.object({ id: projectId, backup: z.string().max(200).optional() }).strict(),
+  ),
 } as const;
 
 export { projectId as projectIdSchema };
