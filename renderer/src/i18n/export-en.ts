@@ -1,3 +1,5 @@
+import type { DocLink } from '../../../app/domain/doc-links';
+
 /**
  * English strings of the Export section (`t.modelExport`). Kept in their own file so the feature adds one line to
  * en.ts; zh-CN has the same shape (export-zh-CN.ts). Main sends codes (error codes, details.code, stages); every
@@ -61,6 +63,17 @@ export const exportEn = {
       'Open model.cnnmodel in CNN Studio, or classify images with: cnn-studio predict model.cnnmodel IMAGE…',
     ],
     shape: (c: number, size: number) => `This model: C = ${c}, H = W = ${size}.`,
+  },
+  docs: {
+    heading: 'Documentation',
+    hint: 'Opens in your web browser.',
+    links: {
+      'onnx-runtime-python': 'ONNX Runtime for Python',
+      'onnx-runtime-javascript': 'ONNX Runtime for JavaScript',
+      'tfjs-load-model': 'Loading a model in TensorFlow.js',
+      netron: 'Netron: look at the model’s graph',
+    } satisfies Record<DocLink, string>,
+    failed: 'Could not open the link.',
   },
   preview: {
     heading: (format: string) => `What you get: ${format}`,

@@ -56,6 +56,17 @@ export const exportZhCN: ExportMessages = {
     ],
     shape: (c, size) => `本模型：C = ${c}，H = W = ${size}。`,
   },
+  docs: {
+    heading: '文档',
+    hint: '在网页浏览器中打开。',
+    links: {
+      'onnx-runtime-python': 'Python 中的 ONNX Runtime',
+      'onnx-runtime-javascript': 'JavaScript 中的 ONNX Runtime',
+      'tfjs-load-model': '在 TensorFlow.js 中加载模型',
+      netron: 'Netron：查看模型的计算图',
+    },
+    failed: '无法打开链接。',
+  },
   preview: {
     heading: (format) => `导出内容：${format}`,
     check:

@@ -1,6 +1,7 @@
 import type { ModelExportResult } from '../../../../app/domain/model-export';
 import { useT } from '../../i18n/i18n';
 import { useNumberFormats } from '../evaluate/use-evaluation';
+import { ExportDocs } from './export-docs';
 
 /** `text` with its `backticked` parts as code. */
 function withCode(text: string) {
@@ -94,6 +95,7 @@ export function ExportResult({
         {input && result.format !== 'native' && (
           <p className="hint">{te.usage.shape(input.channels, input.size)}</p>
         )}
+        <ExportDocs format={result.format} />
       </div>
     </section>
   );
