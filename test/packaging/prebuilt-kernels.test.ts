@@ -10,8 +10,12 @@ import fs from 'node:fs';
 import path from 'node:path';
 import { promisify } from 'node:util';
 import { afterAll, describe, expect, it } from 'vitest';
-import { addonCandidates } from '../../native-workers/kernels/native-kernels';
+import type { KernelsInfo } from '../../app/domain/app-info';
+import { createHandlerTable } from '../../main/ipc/handler-table';
+import { fastKernelsBackend } from '../../native-workers/kernels/fast-kernels';
+import { addonCandidates, nativeAddonSource } from '../../native-workers/kernels/native-kernels';
 import { bundleForNode } from '../support/bundle';
+import { makeTestServices } from '../support/services';
 import { makeTempDir } from '../support/temp-dir';
 
 const root = path.resolve(__dirname, '../..');
@@ -117,6 +121,25 @@ describe('prebuilt kernels addon', () => {
   );
 });
 
+describe('app:info', () => {
+  it('says which kernels this process runs', async () => {
+    const t = makeTestServices();
+    try {
+      const info = await createHandlerTable()['app:info'](t.services, {});
+      const backend = fastKernelsBackend();
+      if (backend.startsWith('native-'))
+        expect(info.kernels).toEqual({
+          kind: 'native',
+          isa: backend.slice('native-'.length),
+          source: nativeAddonSource(),
+        });
+      else expect(info.kernels.kind).toBe(backend.startsWith('wasm-') ? 'wasm' : 'reference');
+    } finally {
+      await t.cleanup();
+    }
+  });
+});
+
 describe('kernels addon loader', () => {
   it('prefers a local build, then the prebuild for this platform; in a packaged app both are unpacked', () => {
     const main = path.join('/opt', 'CNN Studio', 'resources', 'app.asar', 'out', 'main');
@@ -169,7 +192,12 @@ describe('kernels addon loader', () => {
       delete env.CNN_STUDIO_KERNELS;
       delete env.CNN_STUDIO_NATIVE_ISA;
       const { stdout } = await run(process.execPath, [child], { cwd: elsewhere, env, encoding: 'utf8' });
-      return JSON.parse(stdout) as { backend: string; source: string | null; error: string | null };
+      return JSON.parse(stdout) as {
+        backend: string;
+        source: string | null;
+        error: string | null;
+        info: KernelsInfo;
+      };
     };
 
     it('loads the prebuild when there is no local build', async () => {
@@ -178,12 +206,18 @@ describe('kernels addon loader', () => {
       const r = await choice();
       expect(r).toMatchObject({ source: 'prebuilt', error: null });
       expect(r.backend).toMatch(/^native-(avx512|avx2|v4)$/);
+      // what the app says (app:info → the Train section's "Kernels: native …")
+      expect(r.info).toEqual({ kind: 'native', isa: r.backend.slice('native-'.length), source: 'prebuilt' });
     });
 
     it('prefers the local build', async () => {
       place(`prebuilds/${target}`, true);
       place('out/native', true);
-      expect(await choice()).toMatchObject({ source: 'build', error: null });
+      expect(await choice()).toMatchObject({
+        source: 'build',
+        error: null,
+        info: { kind: 'native', source: 'build' },
+      });
     });
 
     it('runs the WebAssembly kernels without either, and says why', async () => {
@@ -193,6 +227,7 @@ describe('kernels addon loader', () => {
       expect(r.source).toBeNull();
       expect(r.backend).toMatch(/^wasm-/);
       expect(r.error).toMatch(/no prebuild for/);
+      expect(r.info).toMatchObject({ kind: 'wasm' });
     });
   });
 });

@@ -6,6 +6,7 @@ import { predictEn } from './predict-en';
 import { suggestionsEn } from './suggestions-en';
 import { datasetMapEn } from './dataset-map-en';
 import { insideEn } from './inside-en';
+import { kernelsEn } from './kernels-en';
 import { trainingEn } from './training-en';
 import { wordingEn } from './wording-en';
 
@@ -344,6 +345,7 @@ export const en = {
   datasetMap: datasetMapEn,
   inside: insideEn,
   wording: wordingEn,
+  kernels: kernelsEn,
   errors: {
     'invalid-payload': 'The request was not valid',
     'unknown-channel': 'Unknown request',

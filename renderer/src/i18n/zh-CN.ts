@@ -6,6 +6,7 @@ import { predictZhCN } from './predict-zh-CN';
 import { suggestionsZhCN } from './suggestions-zh-CN';
 import { datasetMapZhCN } from './dataset-map-zh-CN';
 import { insideZhCN } from './inside-zh-CN';
+import { kernelsZhCN } from './kernels-zh-CN';
 import { trainingZhCN } from './training-zh-CN';
 import { wordingZhCN } from './wording-zh-CN';
 
@@ -330,6 +331,7 @@ export const zhCN: Messages = {
   datasetMap: datasetMapZhCN,
   inside: insideZhCN,
   wording: wordingZhCN,
+  kernels: kernelsZhCN,
   errors: {
     'invalid-payload': '请求无效',
     'unknown-channel': '未知请求',

@@ -3,6 +3,7 @@ import type { ProjectSummary } from '../../../../app/domain/project';
 import { TabPanel, Tabs } from '../../components/tabs';
 import { useT } from '../../i18n/i18n';
 import { InsideView } from '../inside/inside-view';
+import { KernelsNote } from '../kernels/kernels-note';
 import { NetworkExplorer } from './network-explorer';
 import './network.css';
 import { RunList } from './run-list';
@@ -72,6 +73,7 @@ function Training({ projectId }: { projectId: string }) {
         <div className="training-heading">
           <h2 className="section-title">{t.title}</h2>
           <p className="training-intro">{t.intro}</p>
+          <KernelsNote />
         </div>
         <TrainingControls
           training={training}
