@@ -11,9 +11,11 @@
 // (test/packaging/prebuilt-kernels.test.ts fails when a source changed since: run this script again).
 //
 // Targets: this machine's platform and arch (linux-x64, linux-arm64, darwin-x64, darwin-arm64 natively), or
-// `--target linux-arm64 --sysroot <dir>` to cross-compile from Linux (see native-workers/native/README.md, which
-// also says how the Windows build is made). Needs clang (and lld on Linux); Node's own headers come from the
-// Node that runs this script (<prefix>/include/node), so nothing is downloaded.
+// `--target linux-arm64` to cross-compile from Linux (clang finds Debian's cross packages by itself; else pass
+// `--sysroot <dir>`). native-workers/native/README.md says how each target is made, the Windows one too. Needs
+// clang (and lld on Linux); Node's own headers come from the Node that runs this script (<prefix>/include/node),
+// so nothing is downloaded. Header-only Node-API: the addon links against no Node library, it finds the napi_*
+// functions in the process that loads it (Node or Electron).
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
@@ -46,12 +48,6 @@ if (!triples[target]) {
   process.exit(1);
 }
 const native = target === `${process.platform}-${process.arch}`;
-if (!native && platform === 'linux' && !sysroot) {
-  console.error(
-    `prebuild-kernels: cross-compiling to ${target} needs --sysroot <that platform's libc headers>`,
-  );
-  process.exit(1);
-}
 
 /** binding.gyp is a Python literal: drop comments and trailing commas, swap the quotes, read it as JSON. */
 function readGyp(file) {
