@@ -39,8 +39,12 @@ import {
   validateLabelName,
 } from './label-ops';
 import { mediaFile, rebuildTensors } from './media';
+import { sweepInterruptedImports } from './orphan-sweep';
 import { fillSplits } from './splits';
 import { loadTrainingTensors, type LoadTensorOptions, type TrainingTensors } from './tensors';
+
+/** Row-less blob files younger than this are left alone by the sweep on open (ms). */
+const ORPHAN_GRACE_MS = 2 * 60_000;
 
 /** Re-exported for callers that imported it from here; the type lives in app/domain/dataset.ts. */
 export type { ImportStatus };
@@ -62,8 +66,25 @@ export class DatasetService {
     this.imports = new ImportRunner(projects, events);
   }
 
+  /** Projects whose row-less blobs this process has swept (once each: see `db`). */
+  private readonly swept = new Set<string>();
+
+  /**
+   * The project's database. The first dataset use in this process also removes the blob and thumbnail files an
+   * interrupted import left without rows (see orphan-sweep.ts; files younger than ORPHAN_GRACE_MS are spared:
+   * another process may be importing). Best effort: a read-only or busy project is swept another time.
+   */
   private db(projectId: string): Db {
-    return this.projects.db(projectId);
+    const db = this.projects.db(projectId);
+    if (!this.swept.has(projectId)) {
+      this.swept.add(projectId);
+      try {
+        sweepInterruptedImports(db, this.projects.projectDir(projectId), ORPHAN_GRACE_MS);
+      } catch {
+        this.swept.delete(projectId);
+      }
+    }
+    return db;
   }
 
   private now(): string {
