@@ -3,7 +3,8 @@
 // out/native/cnn_kernels.node, where native-workers/kernels/native-kernels.ts looks for it. Part of `npm run build`.
 //
 // Optional by design: without a C compiler (or with CNN_STUDIO_NO_NATIVE=1) it prints why and exits 0, and the app
-// runs the WebAssembly kernels. Node-API is ABI-stable, so this one build also loads in Electron. It rebuilds only
+// runs the prebuilt addon for this platform (prebuilds/, made by scripts/prebuild-kernels.mjs) or, without one, the
+// WebAssembly kernels. Node-API is ABI-stable, so this one build also loads in Electron. It rebuilds only
 // when a source is newer than the copy in out/native. Offline: node-gyp gets Node's headers from npm's `nodedir`
 // or from the headers next to this Node (<prefix>/include/node), never from the network when those exist.
 import { execFileSync } from 'node:child_process';
@@ -17,8 +18,13 @@ const target = path.join(root, 'out/native/cnn_kernels.node');
 const force = process.argv.includes('--force');
 const required = process.argv.includes('--required');
 
+const prebuild = path.join(root, 'prebuilds', `${process.platform}-${process.arch}`, 'cnn_kernels.node');
+const fallback = fs.existsSync(prebuild)
+  ? `the prebuilt addon (${path.relative(root, prebuild)})`
+  : 'the WebAssembly kernels (about 3× slower)';
+
 const skip = (why) => {
-  const msg = `native kernels not built: ${why}; the app will use the WebAssembly kernels`;
+  const msg = `native kernels not built: ${why}; the app will use ${fallback}`;
   if (required) {
     console.error(msg);
     process.exit(1);
