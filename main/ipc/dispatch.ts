@@ -20,7 +20,7 @@ export async function dispatchInvoke(
   channel: unknown,
   payload: unknown,
 ): Promise<Result<unknown>> {
-  if (!isInvokeName(channel)) return fail('unknown-channel', `Unknown channel ${JSON.stringify(channel)}.`);
+  if (!isInvokeName(channel)) return fail('unknown-channel', `Unknown channel ${describeChannel(channel)}.`);
   const parsed = invokeChannels[channel].input.safeParse(payload ?? {});
   if (!parsed.success) {
     const lines = parsed.error.issues.map((i) => `${i.path.join('.') || '(payload)'}: ${i.message}`);
@@ -33,6 +33,14 @@ export async function dispatchInvoke(
   } catch (error) {
     return toFailure(channel, error);
   }
+}
+
+/**
+ * An unknown channel as text for the message. Not JSON.stringify: it throws on a BigInt or a cycle and overflows
+ * the stack on deep nesting, and nothing thrown may escape dispatchInvoke.
+ */
+function describeChannel(channel: unknown): string {
+  return typeof channel === 'string' ? JSON.stringify(channel.slice(0, 200)) : `(a ${typeof channel})`;
 }
 
 function toFailure(channel: InvokeName, error: unknown): Result<never> {
