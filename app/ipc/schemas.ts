@@ -17,6 +17,15 @@ export const labelId = z.number().int().positive();
 /** A label's name as sent (main trims it and checks its characters). */
 export const labelName = z.string().min(1).max(LABEL_NAME_MAX_LENGTH);
 export const splitName = z.enum(['train', 'val', 'test']);
+/**
+ * A local file or folder path as the page sends it (main checks it again). No NUL character: no file system has
+ * one in a path, and Node's fs throws on it instead of failing like a missing file.
+ */
+export const localPath = z
+  .string()
+  .min(1)
+  .max(4096)
+  .regex(/^[^\0]*$/, 'not a path: contains a NUL character');
 
 /** The image list's filter (app/domain/dataset.ts ImageFilter) and sort key (ImageSortKey). */
 export const imageFilter = z.discriminatedUnion('kind', [

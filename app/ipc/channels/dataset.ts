@@ -18,6 +18,7 @@ import {
   imageSortKey as sortKey,
   labelId,
   labelName,
+  localPath,
   projectId,
   splitName as split,
 } from '../schemas';
@@ -37,7 +38,7 @@ export const datasetChannels = {
     z
       .object({
         projectId,
-        paths: z.array(z.string().min(1).max(4096)).min(1).max(10_000),
+        paths: z.array(localPath).min(1).max(10_000),
         label: labelName.optional(),
       })
       .strict(),
@@ -124,7 +125,7 @@ export const datasetChannels = {
     z
       .object({
         projectId,
-        dir: z.string().min(1).max(4096),
+        dir: localPath,
         bySplit: z.boolean().default(false),
         includeUnlabeled: z.boolean().default(false),
         split: split.optional(),

@@ -1,11 +1,11 @@
 import { z } from 'zod';
 import type { ConvolveResult, Inspection, ShiftExperiment } from '../../domain/inspect';
 import { invoke } from '../define';
-import { projectId, runId } from '../schemas';
+import { localPath, projectId, runId } from '../schemas';
 
 const source = z.union([
   z.object({ imageId: z.number().int().positive() }).strict(),
-  z.object({ file: z.string().min(1).max(4096) }).strict(),
+  z.object({ file: localPath }).strict(),
 ]);
 const model = { runId: runId.optional(), live: z.boolean().optional() };
 

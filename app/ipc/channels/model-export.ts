@@ -1,7 +1,7 @@
 import { z } from 'zod';
 import { MODEL_EXPORT_FORMATS, type ModelExportResult } from '../../domain/model-export';
 import { invoke } from '../define';
-import { projectId, runId } from '../schemas';
+import { localPath, projectId, runId } from '../schemas';
 
 /** Invoke channels of the model export domain. */
 export const modelExportChannels = {
@@ -15,7 +15,7 @@ export const modelExportChannels = {
         projectId,
         runId: runId.optional(),
         format: z.enum(MODEL_EXPORT_FORMATS),
-        dir: z.string().min(1).max(4096),
+        dir: localPath,
       })
       .strict(),
   ),

@@ -1,11 +1,9 @@
 import { z } from 'zod';
 import type { AddToDatasetResult, ImageExplanation, PredictionModelInfo } from '../../domain/prediction';
 import { invoke } from '../define';
-import { projectId, runId } from '../schemas';
+import { localPath, projectId, runId } from '../schemas';
 
 const batchId = z.string().regex(/^[0-9a-f-]{36}$/, 'not a batch id');
-/** An absolute local path (files dropped, picked or pasted; main checks them again). */
-const localPath = z.string().min(1).max(4096);
 const topK = z.number().int().min(1).max(100).default(5);
 /**
  * What predicts: the project's model (neither field), one of its runs (`runId`), or a model file (`modelFile`: a

@@ -8,7 +8,7 @@ import {
   type TrainingState,
 } from '../../domain/training';
 import { invoke } from '../define';
-import { projectId, runId } from '../schemas';
+import { localPath, projectId, runId } from '../schemas';
 
 const preset = z.enum(MODEL_PRESETS);
 const size2d = z.union([
@@ -81,7 +81,7 @@ export const trainingSettingsSchema = z
     initFrom: z
       .discriminatedUnion('kind', [
         z.object({ kind: z.literal('run'), runId }).strict(),
-        z.object({ kind: z.literal('file'), file: z.string().min(1).max(4096) }).strict(),
+        z.object({ kind: z.literal('file'), file: localPath }).strict(),
       ])
       .nullable()
       .optional(),
