@@ -61,6 +61,9 @@ export class BlobStore {
       fs.renameSync(temp, file);
     } catch (error) {
       fs.rmSync(temp, { force: true });
+      // Windows refuses to replace a file another process has open (a blob being viewed): the same name means the
+      // same bytes, so a complete file already there is the one we meant to write.
+      if (sameSize(file, bytes.length)) return;
       throw error;
     }
   }
@@ -143,6 +146,14 @@ function storedSha(name: string): string | null {
   // No hex check: the result is only looked up among the rows' hashes, which decides.
   if (name.length < 66 || name.charCodeAt(64) !== 46 || name.indexOf('.', 65) !== -1) return null;
   return name.slice(0, 64);
+}
+
+function sameSize(file: string, size: number): boolean {
+  try {
+    return fs.statSync(file).size === size;
+  } catch {
+    return false;
+  }
 }
 
 /** Makes temporary names unique within this process (the pid makes them unique across processes). */
