@@ -44,9 +44,11 @@ export class BlobStore {
   }
 
   /**
-   * Writes a whole file atomically (a temporary name, then a rename): another process importing the same bytes
-   * may write the same file at the same time, and a reader or a kill must never see a half-written blob under
-   * its final name. Small files are written synchronously (far less CPU per file than the promise API).
+   * Writes a whole file. A new name is created exclusively and written in place (as cheap as a plain write; only
+   * its writer relies on it until its row is committed). A name that exists already (another process importing the
+   * same bytes, or a partial file a killed import left) is replaced atomically through a temporary file and a
+   * rename, so a reader or a kill never meets a truncated blob that a committed row refers to. Small files are
+   * written synchronously (far less CPU per file than the promise API).
    */
   async write(file: string, bytes: Uint8Array): Promise<void> {
     const dir = path.dirname(file);
@@ -54,10 +56,20 @@ export class BlobStore {
       fs.mkdirSync(dir, { recursive: true });
       this.madeDirs.add(dir);
     }
+    const small = bytes.length <= 256 * 1024;
+    const writeTo = async (target: string, flag: string) => {
+      if (small) fs.writeFileSync(target, bytes, { flag });
+      else await fs.promises.writeFile(target, bytes, { flag });
+    };
+    try {
+      await writeTo(file, 'wx');
+      return;
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST') throw error;
+    }
     const temp = `${file}.${process.pid}-${++tempCounter}.tmp`;
     try {
-      if (bytes.length <= 256 * 1024) fs.writeFileSync(temp, bytes);
-      else await fs.promises.writeFile(temp, bytes);
+      await writeTo(temp, 'w');
       fs.renameSync(temp, file);
     } catch (error) {
       fs.rmSync(temp, { force: true });

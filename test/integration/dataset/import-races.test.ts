@@ -50,9 +50,16 @@ describe('import commits against other processes', () => {
     expect(db.prepare('SELECT COUNT(*) FROM images').pluck().get()).toBe(3);
   });
 
-  it('blobs are written under a temporary name and renamed: none is left behind', async () => {
-    await h.services.dataset.importAndWait(h.projectId, { paths: [src] });
+  it('a partial blob a killed import left under the final name is replaced whole; no temporary file stays', async () => {
     const projectDir = h.services.projects.projectDir(h.projectId);
+    const bytes = fs.readFileSync(path.join(src, 'k', '1.png'));
+    const sha = createHash('sha256').update(bytes).digest('hex');
+    const partial = write(
+      path.join(projectDir, 'blobs', sha.slice(0, 2), `${sha}.png`),
+      bytes.subarray(0, 10),
+    );
+    await h.services.dataset.importAndWait(h.projectId, { paths: [src] });
+    expect(fs.readFileSync(partial).equals(bytes)).toBe(true);
     const names = (fs.readdirSync(projectDir, { recursive: true }) as string[]).map((f) => path.basename(f));
     expect(names.filter((n) => n.endsWith('.tmp'))).toEqual([]);
     expect(names.filter((n) => /^[0-9a-f]{64}\.png$/.test(n))).toHaveLength(3);
