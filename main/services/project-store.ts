@@ -13,7 +13,7 @@ import { CatalogLock } from '../db/catalog-lock';
 import { openDatabase, type Db } from '../db/open-database';
 import { projectMigrations } from '../db/migrations/index';
 import { readProjectName } from '../db/read-only';
-import { chooseBackup, listBackups, writeBackup } from './project-backups';
+import { BACKUPS_DIR, chooseBackup, listBackups, writeBackup } from './project-backups';
 import { validateProjectName } from './project-name';
 
 const DB_FILE = 'project.sqlite';
@@ -338,14 +338,20 @@ export class ProjectStore {
     this.closed = true;
   }
 
-  /** The summary of a project that cannot be read: the failure's code, the name its file still tells, its backups. */
+  /** The summary of a project that cannot be read: the failure's code, the best name there is, its backups. */
   private damagedSummary(id: string, error: unknown): ProjectSummary {
     const dir = this.projectDir(id);
     const stat = fs.statSync(dir);
     const code = failureCode(error) ?? 'project-unreadable';
+    const backups = listBackups(dir);
+    // The name its file still tells, else its newest backup's, else its id (the folder's name).
+    const name =
+      readProjectName(this.dbPath(id)) ??
+      (backups[0] ? readProjectName(path.join(dir, BACKUPS_DIR, backups[0].file)) : null) ??
+      id;
     return {
       id,
-      name: readProjectName(this.dbPath(id)) ?? id,
+      name,
       inputSize: 0,
       color: 'gray',
       createdAt: stat.birthtime.toISOString(),
@@ -353,7 +359,7 @@ export class ProjectStore {
       imageCount: 0,
       labelCount: 0,
       problem: (error as Error).message,
-      damage: { code, backups: listBackups(dir) },
+      damage: { code, backups },
     };
   }
 

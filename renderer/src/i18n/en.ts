@@ -37,7 +37,13 @@ export const en = {
     renameCancel: 'Cancel',
     renameFailed: 'Could not rename the project.',
     loadFailed: 'Could not load the projects.',
-    damaged: 'Cannot be opened',
+    damagedLabel: (name: string) => `${name}: cannot be opened`,
+    /** A damaged project whose database tells no name: the start of its id (the folder's name). */
+    unnamed: (shortId: string) => `Unnamed project ${shortId}`,
+    noBackups: 'No automatic backup to restore from.',
+    restoreBackup: (when: string) => `Restore from backup (${when})`,
+    restoreFailed: 'Could not restore the backup.',
+    moveToTrash: 'Move to Trash',
     meta: (size: number, color: string, images: number) =>
       `${size}×${size} · ${color} · ${images === 1 ? '1 image' : `${images.toLocaleString('en')} images`}`,
     color: { gray: 'Grayscale', rgb: 'RGB' },

@@ -88,6 +88,7 @@ describe('project backups', () => {
       fs.writeFileSync(dbFile(p.id), damaged);
 
       const listed = store.list().find((x) => x.id === p.id)!;
+      expect(listed.name).toBe('Precious'); // from the file, or else from its newest backup
       expect(listed.damage?.code).toBe(
         damage === 'truncated to 0 bytes' ? 'database-empty' : 'database-damaged',
       );

@@ -3,9 +3,10 @@ import type { ProjectSummary } from '../../../../app/domain/project';
 import type { AppError } from '../../../../app/ipc/result';
 import { call } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
-import { PencilIcon, TrashIcon, WarningIcon } from '../../components/icons';
+import { PencilIcon, TrashIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import { projectNameProblem } from '../dataset/wording/form-errors';
+import { DamagedProjectRow } from './damaged-project-row';
 
 /** The sidebar's list of projects: open one, rename it in place, or ask to delete it. */
 export function ProjectList({
@@ -23,15 +24,19 @@ export function ProjectList({
   if (projects.length === 0) return <p className="sidebar-empty">{t.projects.empty}</p>;
   return (
     <ul className="project-list" aria-label={t.projects.listLabel}>
-      {projects.map((project) => (
-        <ProjectRow
-          key={project.id}
-          project={project}
-          selected={project.id === selectedId}
-          onOpen={() => onOpen(project.id)}
-          onDelete={() => onDelete(project)}
-        />
-      ))}
+      {projects.map((project) =>
+        project.problem ? (
+          <DamagedProjectRow key={project.id} project={project} onDelete={() => onDelete(project)} />
+        ) : (
+          <ProjectRow
+            key={project.id}
+            project={project}
+            selected={project.id === selectedId}
+            onOpen={() => onOpen(project.id)}
+            onDelete={() => onDelete(project)}
+          />
+        ),
+      )}
     </ul>
   );
 }
@@ -55,9 +60,8 @@ function ProjectRow({
     // Put focus back on the row's rename button so keyboard users keep their place.
     requestAnimationFrame(() => renameButton.current?.focus());
   };
-  const damaged = Boolean(project.problem);
   return (
-    <li className={`project-row${selected ? ' selected' : ''}${damaged ? ' damaged' : ''}`}>
+    <li className={`project-row${selected ? ' selected' : ''}`}>
       {renaming ? (
         <RenameForm project={project} onDone={finishRename} />
       ) : (
@@ -67,40 +71,30 @@ function ProjectRow({
             className="project-open"
             aria-current={selected ? 'page' : undefined}
             aria-label={t.projects.open(project.name)}
-            disabled={damaged}
-            title={project.problem}
             onClick={onOpen}
           >
-            <span className="project-name">
-              {damaged && <WarningIcon className="warning" />}
-              {project.name}
-            </span>
+            <span className="project-name">{project.name}</span>
             <span className="project-meta">
-              {damaged
-                ? t.projects.damaged
-                : t.projects.meta(project.inputSize, t.projects.color[project.color], project.imageCount)}
+              {t.projects.meta(project.inputSize, t.projects.color[project.color], project.imageCount)}
             </span>
           </button>
           <div className="row-actions">
-            {!damaged && (
-              <button
-                ref={renameButton}
-                type="button"
-                className="icon-button"
-                aria-label={t.projects.rename(project.name)}
-                title={t.projects.rename(project.name)}
-                onClick={() => setRenaming(true)}
-              >
-                <PencilIcon />
-              </button>
-            )}
+            <button
+              ref={renameButton}
+              type="button"
+              className="icon-button"
+              aria-label={t.projects.rename(project.name)}
+              title={t.projects.rename(project.name)}
+              onClick={() => setRenaming(true)}
+            >
+              <PencilIcon />
+            </button>
             <button
               type="button"
               className="icon-button"
               aria-label={t.projects.delete(project.name)}
               title={t.projects.delete(project.name)}
               onClick={onDelete}
-              disabled={damaged}
             >
               <TrashIcon />
             </button>
