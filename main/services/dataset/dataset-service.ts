@@ -72,7 +72,8 @@ export class DatasetService {
   /**
    * The project's database. The first dataset use in this process also removes the blob and thumbnail files an
    * interrupted import left without rows (see orphan-sweep.ts; files younger than ORPHAN_GRACE_MS are spared:
-   * another process may be importing). Best effort, once per process: a read-only or busy project is swept another time.
+   * another process may be importing). Best effort, once per process: a read-only or busy project is swept by a
+   * later process.
    */
   private db(projectId: string): Db {
     const db = this.projects.db(projectId);
