@@ -1,5 +1,6 @@
 import Database from 'better-sqlite3';
 import fs from 'node:fs';
+import path from 'node:path';
 import { AppFailure } from '../../app/ipc/result';
 import type { Migration } from './migrations/index';
 
@@ -38,6 +39,7 @@ export interface OpenOptions {
  */
 export function openDatabase(file: string, migrations: readonly Migration[], options: OpenOptions = {}): Db {
   if (options.create === false) assertExistingDatabase(file);
+  if (options.create === false && !folderWritable(path.dirname(file))) return openReadOnly(file, migrations);
   let db: Db;
   try {
     db = new Database(file, {
@@ -78,6 +80,48 @@ export function openDatabase(file: string, migrations: readonly Migration[], opt
  */
 export function writeTransaction<A extends unknown[], R>(db: Db, fn: (...args: A) => R): (...args: A) => R {
   return db.transaction(fn).immediate as (...args: A) => R;
+}
+
+/** False when the folder cannot be written (a read-only mount, no permission): SQLite's WAL needs to write there. */
+function folderWritable(dir: string): boolean {
+  try {
+    fs.accessSync(dir, fs.constants.W_OK);
+    return true;
+  } catch (error) {
+    return !['EROFS', 'EACCES', 'EPERM'].includes((error as NodeJS.ErrnoException).code ?? '');
+  }
+}
+
+/**
+ * A database in a folder that cannot be written (a read-only data folder), opened so that it can still be read: a
+ * WAL database needs its -shm file beside it, which cannot be made there, so it is read into memory (as a
+ * rollback-journal database: header bytes 18-19) and opened read-only. Every write then fails with
+ * SQLITE_READONLY, which main words as 'storage-read-only'.
+ */
+function openReadOnly(file: string, migrations: readonly Migration[]): Db {
+  let db: Db;
+  try {
+    const bytes = fs.readFileSync(file);
+    bytes[18] = 1;
+    bytes[19] = 1;
+    db = new Database(bytes, { readonly: true, ...(nativeBinding ? { nativeBinding } : {}) });
+  } catch (error) {
+    throw new AppFailure('storage', `Cannot open database ${file}: ${(error as Error).message}`, {
+      code: 'database-unopenable',
+      file,
+    });
+  }
+  const current = db.pragma('user_version', { simple: true }) as number;
+  const latest = migrations.length === 0 ? 0 : migrations[migrations.length - 1].version;
+  if (current !== latest) {
+    db.close();
+    throw new AppFailure(
+      'storage',
+      `Database ${file} needs an update (schema ${current}, this app ${latest}) but its folder is read-only.`,
+      { code: 'storage-read-only', detail: file },
+    );
+  }
+  return db;
 }
 
 /** Refuses a missing or empty file where a database must already be (SQLite would make an empty one of it). */
