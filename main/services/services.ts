@@ -59,7 +59,12 @@ export const silentEvents: EventSink = { emit: () => undefined };
 /** Builds the services over one data folder. */
 export function createServices(config: ServiceConfig, events: EventSink = silentEvents): Services {
   const projects = new ProjectStore(config.dataDir);
-  projects.ensureLayout();
+  try {
+    projects.ensureLayout();
+  } catch {
+    // A read-only data folder can still be looked at: listing and reading work; every write fails clearly (a
+    // project's create checks the layout again, and SQLite and fs refuse the rest as storage-read-only).
+  }
   const dataset = new DatasetService(projects, events);
   const training = new TrainingService(projects, events, { workersDir: config.workersDir });
   const runs = new RunsService(projects, training, events);
