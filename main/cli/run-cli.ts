@@ -1,6 +1,7 @@
 import { Command, CommanderError } from 'commander';
 import path from 'node:path';
 import { AppFailure } from '../../app/ipc/result';
+import { storageFailure } from '../storage/storage-failure';
 import { createServices, type Services } from '../services/services';
 import { appVersion, findAppRoot, workersDirFor } from '../storage/app-paths';
 import { defaultDataDir } from '../storage/default-data-dir';
@@ -78,10 +79,11 @@ function reportError(error: unknown, json: boolean, io: CliIo): number {
     if (json) io.out(JSON.stringify({ error: { code: 'usage', message: error.message } }) + '\n');
     return EXIT.usage;
   }
-  const failure =
-    error instanceof AppFailure
-      ? { code: error.code, message: error.message }
-      : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
+  // A full disk or a read-only data folder is said plainly, not as 'internal'.
+  const known = error instanceof AppFailure ? error : storageFailure(error);
+  const failure = known
+    ? { code: known.code, message: known.message }
+    : { code: 'internal', message: error instanceof Error ? error.message : String(error) };
   if (json) io.out(JSON.stringify({ error: failure }, null, 2) + '\n');
   io.err(`error: ${failure.message}\n`);
   return EXIT.failure;

@@ -8,6 +8,7 @@ import {
   type Result,
 } from '../../app/ipc/result';
 import type { Services } from '../services/services';
+import { storageFailure } from '../storage/storage-failure';
 import type { HandlerTable } from './handler-table';
 
 /**
@@ -44,7 +45,8 @@ function describeChannel(channel: unknown): string {
 }
 
 function toFailure(channel: InvokeName, error: unknown): Result<never> {
-  if (error instanceof AppFailure) return fail(error.code, error.message, error.details);
+  const failure = error instanceof AppFailure ? error : storageFailure(error);
+  if (failure) return fail(failure.code, failure.message, failure.details);
   const message = error instanceof Error ? error.message : String(error);
   const code = /SQLITE|EACCES|EROFS|ENOSPC|EPERM/.test(message) ? 'storage' : 'internal';
   return fail(code, `${channel} failed: ${message}`);

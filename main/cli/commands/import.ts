@@ -3,6 +3,7 @@ import type { ImportProgress, ImportSummary, SplitName } from '../../../app/doma
 import { printResult, ReportedFailure, type CliContext } from '../cli-context';
 import { importSummaryForCli } from '../dataset-text';
 import { registerCliCommand } from '../run-cli';
+import { storageFailure } from '../../storage/storage-failure';
 
 function positiveInt(value: string): number {
   const n = Number(value);
@@ -59,7 +60,13 @@ function describeImport(s: ImportSummary): string {
  * (a storage failure, Ctrl-C) or when no image at all was usable (only broken, missing or non-image files, or none).
  */
 export function importFailureReason(s: ImportSummary): string | null {
-  if (s.status === 'failed') return `the import failed: ${s.error ?? 'unknown error'}`;
+  if (s.status === 'failed') {
+    const storage = s.error ? storageFailure(new Error(s.error)) : undefined;
+    const resume = storage
+      ? '; the images imported so far are kept, run the same command again to resume'
+      : '';
+    return `the import failed: ${storage?.message ?? s.error ?? 'unknown error'}${resume}`;
+  }
   if (s.status === 'cancelled') return 'the import was cancelled; run the same command again to resume';
   if (s.imported + s.duplicates + s.conflicts + s.alreadyImported > 0) return null;
   const bad = s.failed.length + s.skipped.length;
