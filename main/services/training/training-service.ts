@@ -27,6 +27,7 @@ import type { EventSink } from '../services';
 import type { AugmentPreview, RunOutcome, TrainingApi, TrainingListenerEvent } from './api';
 import { augmentPreview } from './augment-preview';
 import { classPlan, takeSnapshot, trainingRefusal } from './dataset-snapshot';
+import { storageFailure } from '../../storage/storage-failure';
 import { Liveness } from './liveness';
 import { RunJob, type JobEnd } from './run-job';
 import { ensureRunDir, runFiles } from './run-files';
@@ -67,6 +68,8 @@ export class TrainingService implements TrainingApi {
   private readonly listeners = new Set<(e: TrainingListenerEvent) => void>();
   private readonly waiters = new Map<string, ((o: RunOutcome) => void)[]>();
   private readonly resumedFrom = new Map<string, { epoch: number } | null>();
+  /** How runs ended whose end could not be written to their database (a full disk). */
+  private readonly unrecordedEnds = new Map<string, { status: RunStatus; failure: TrainingFailure }>();
   readonly liveness: Liveness;
   private disposed = false;
 
@@ -412,33 +415,46 @@ export class TrainingService implements TrainingApi {
 
   private onEnded(a: ActiveRun, end: JobEnd): void {
     const repo = this.repo(a.projectId);
+    let status: RunStatus = end.status;
     let failure: TrainingFailure | null = null;
     let earlyStopped = false;
-    switch (end.status) {
-      case 'completed':
-      case 'stopped':
-        earlyStopped = end.earlyStopped;
-        void this.projects.backup(a.projectId, 'training'); // a safe point: the run's results are written
-        break;
-      case 'failed':
-        failure = end.failure;
-        repo.setStatus(a.runId, 'failed', { failure, finished: true });
-        break;
-      case 'interrupted':
-        repo.setStatus(a.runId, 'interrupted');
-        break;
+    try {
+      switch (end.status) {
+        case 'completed':
+        case 'stopped':
+          earlyStopped = end.earlyStopped;
+          void this.projects.backup(a.projectId, 'training'); // a safe point: the run's results are written
+          break;
+        case 'failed':
+          failure = end.failure;
+          // A full disk or read-only folder stopped it: its last checkpoint is intact (written atomically), so
+          // it is interrupted, resumable once the disk has room again, rather than failed for good.
+          if (storageFailure(new Error(end.failure.detail))) status = 'interrupted';
+          repo.setStatus(a.runId, status, { failure, finished: status === 'failed' });
+          break;
+        case 'interrupted':
+          repo.setStatus(a.runId, 'interrupted');
+          break;
+      }
+      repo.setOwner(a.runId, null);
+    } catch (error) {
+      // Its end cannot even be recorded (the disk is full): the row stays as it was, which the next process sees
+      // as interrupted (its owner gone); this one answers so now, and never crashes over it.
+      status = 'interrupted';
+      failure ??= { code: 'worker-error', detail: `recording the run failed: ${(error as Error).message}` };
+      this.unrecordedEnds.set(a.runId, { status, failure });
     }
-    repo.setOwner(a.runId, null);
     this.active = null;
-    this.emitStatus(a.projectId, a.runId, end.status, failure, earlyStopped);
+    this.emitStatus(a.projectId, a.runId, status, failure, earlyStopped);
     this.settle(a.projectId, a.runId);
     this.pump();
   }
 
   private outcome(projectId: string, runId: string): RunOutcome {
     const runs = this.repo(projectId);
+    const run = detailOf(runs.get(runId), runs.epochs(runId));
     return {
-      run: detailOf(runs.get(runId), runs.epochs(runId)),
+      run: { ...run, ...this.unrecordedEnds.get(runId) },
       resumedFrom: this.resumedFrom.get(runId) ?? null,
     };
   }
