@@ -9,10 +9,11 @@ import Database from 'better-sqlite3';
 import { createHash } from 'node:crypto';
 import fs from 'node:fs';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { dispatchInvoke } from '../../main/ipc/dispatch';
 import { createHandlerTable } from '../../main/ipc/handler-table';
 import { createServices } from '../../main/services/services';
+import { storageFailure } from '../../main/storage/storage-failure';
 import { decodeRunCheckpoint } from '../../native-workers/training/run-checkpoint';
 import { SMALL_SET } from '../integration/training/support';
 import { assertCliBuilt, runCli, sleep, startCli } from '../support/cli-process';
@@ -241,4 +242,55 @@ describe.skipIf(skipReason !== null)('a full disk and a read-only data folder', 
       disk.writable();
     }
   }, 120_000);
+});
+
+// The same promise without a mount (runs everywhere, so also where the tmpfs tests skip): the blob store's writes
+// fail with ENOSPC after a number of files, as they would on a full disk.
+describe('an injected ENOSPC during an import', () => {
+  it('fails the import saying the disk is full, keeps what was committed, and the next import completes', async () => {
+    const temp = makeTempDir('cnn-fault-enospc-');
+    const src = path.join(temp.dir, 'src');
+    const FILES = 60;
+    for (let i = 0; i < FILES; i++)
+      write(path.join(src, `c${i % 3}`, `i${i}.png`), await noisePng(40, 40, 8_000 + i));
+    const services = createServices({
+      dataDir: path.join(temp.dir, 'data'),
+      workersDir: '',
+      mediaBaseUrl: '',
+      version: 'test',
+    });
+    try {
+      const project = services.projects.create({ name: 'enospc', inputSize: 28, color: 'gray' });
+      const realWrite = fs.writeFileSync;
+      let writes = 0;
+      const spy = vi
+        .spyOn(fs, 'writeFileSync')
+        .mockImplementation((...args: Parameters<typeof fs.writeFileSync>) => {
+          if (String(args[0]).includes(`${path.sep}blobs${path.sep}`) && ++writes > 25)
+            throw Object.assign(new Error('ENOSPC: no space left on device, write'), { code: 'ENOSPC' });
+          return realWrite(...args);
+        });
+      let summary;
+      try {
+        summary = await services.dataset.importAndWait(project.id, { paths: [src] }, { batchSize: 10 });
+      } finally {
+        spy.mockRestore();
+      }
+      expect(summary.status).toBe('failed');
+      expect(storageFailure(new Error(summary.error))?.details).toMatchObject({ code: 'disk-full' });
+      const kept = checkImages(path.join(temp.dir, 'data'), project.id);
+      expect(kept.length).toBeGreaterThanOrEqual(20); // the batches committed before the disk "filled up"
+      expect(kept.length).toBeLessThan(FILES);
+
+      const again = await services.dataset.importAndWait(project.id, { paths: [src] });
+      expect(again).toMatchObject({ status: 'completed', alreadyImported: kept.length, duplicates: 0 });
+      expect(checkImages(path.join(temp.dir, 'data'), project.id)).toHaveLength(FILES);
+      console.log(
+        `injected ENOSPC: ${kept.length} of ${FILES} kept; the next import added ${again.imported}`,
+      );
+    } finally {
+      await services.dispose();
+      temp.cleanup();
+    }
+  }, 60_000);
 });
