@@ -20,9 +20,12 @@ export class CatalogLock {
   private db: Db | null = null;
   private held = false;
 
-  constructor(private readonly dataDir: string) {}
+  constructor(
+    private readonly dataDir: string,
+    private readonly waitMs = WAIT_MS,
+  ) {}
 
-  /** Runs `fn` while holding the lock; waits up to WAIT_MS for another process, then fails with 'catalog-busy'. */
+  /** Runs `fn` while holding the lock; waits up to `waitMs` for another process, then fails with 'catalog-busy'. */
   run<T>(fn: () => T): T {
     if (this.held) return fn(); // a catalog step inside another one (restore checks names) already holds it
     const db = this.connection();
@@ -53,11 +56,23 @@ export class CatalogLock {
   private connection(): Db {
     if (this.db) return this.db;
     const binding = sqliteNativeBinding();
-    const db = new Database(
-      path.join(this.dataDir, 'catalog.lock.sqlite'),
-      binding ? { nativeBinding: binding } : {},
-    );
-    db.pragma(`busy_timeout = ${WAIT_MS}`);
+    let db: Db;
+    try {
+      db = new Database(
+        path.join(this.dataDir, 'catalog.lock.sqlite'),
+        binding ? { nativeBinding: binding } : {},
+      );
+    } catch (error) {
+      throw new AppFailure(
+        'storage',
+        `Data folder ${this.dataDir} is not writable: ${(error as Error).message}`,
+        {
+          code: 'data-folder-not-writable',
+          dir: this.dataDir,
+        },
+      );
+    }
+    db.pragma(`busy_timeout = ${this.waitMs}`);
     this.db = db;
     return db;
   }
