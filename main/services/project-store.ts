@@ -47,8 +47,11 @@ export class ProjectStore {
   private readonly lock: CatalogLock;
   /** Set by closeAll: no new backups start (the folder may be about to go). */
   private closed = false;
-  /** Each project's backup in progress (one at a time per project), so dispose can wait for them. */
-  private readonly backups = new Map<string, Promise<ProjectBackup | null>>();
+  /**
+   * The backups of this process, one after the other (the app opening many projects at start would otherwise copy
+   * them all at once on the main thread); settleBackups waits for its end.
+   */
+  private backupQueue: Promise<unknown> = Promise.resolve();
 
   constructor(readonly dataDir: string) {
     this.lock = new CatalogLock(dataDir);
@@ -221,33 +224,29 @@ export class ProjectStore {
   /**
    * Takes a backup of a project's database now ('open': only when the newest is older than a day). Never throws:
    * a backup is a safety net, and its failure (a damaged or deleted project) must not fail the step that asked;
-   * answers the backup or null. One backup at a time per project.
+   * answers the backup or null. Queued behind the process's other backups.
    */
   backup(id: string, reason: BackupReason): Promise<ProjectBackup | null> {
-    const previous = this.backups.get(id) ?? Promise.resolve(null);
-    const next = previous.then(async () => {
-      const dir = this.projectDir(id);
-      if (this.closed || !PROJECT_ID.test(id) || !fs.existsSync(dir)) return null;
-      if (reason === 'open') {
-        const newest = listBackups(dir)[0];
-        if (newest && Date.now() - Date.parse(newest.createdAt) < OPEN_BACKUP_AGE_MS) return null;
-      }
+    const next = this.backupQueue.then(async () => {
       try {
+        const dir = this.projectDir(id);
+        if (this.closed || !PROJECT_ID.test(id) || !fs.existsSync(dir)) return null;
+        if (reason === 'open') {
+          const newest = listBackups(dir)[0];
+          if (newest && Date.now() - Date.parse(newest.createdAt) < OPEN_BACKUP_AGE_MS) return null;
+        }
         return await writeBackup(this.dbPath(id), dir);
       } catch {
-        return null;
+        return null; // the queue never rejects: the next backups still run
       }
     });
-    this.backups.set(id, next);
-    void next.finally(() => {
-      if (this.backups.get(id) === next) this.backups.delete(id);
-    });
+    this.backupQueue = next;
     return next;
   }
 
   /** Waits for the backups in progress (before the process exits). */
   async settleBackups(): Promise<void> {
-    await Promise.all([...this.backups.values()]);
+    await this.backupQueue;
   }
 
   /**
