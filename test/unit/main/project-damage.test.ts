@@ -79,6 +79,17 @@ describe('ProjectStore: damaged projects', () => {
     expect(store.list().map((x) => x.id)).toEqual([emptied.id]);
   });
 
+  it('never lists a create that a killed process left half-made, and the next create removes it', () => {
+    // What a process killed inside create() leaves: its staging folder with a partial database.
+    const staging = path.join(temp.dir, 'projects', '.new-0b5e1f7c-dead-4bad-8bad-000000000000');
+    fs.mkdirSync(staging);
+    fs.writeFileSync(path.join(staging, 'project.sqlite'), Buffer.alloc(0));
+    expect(store.list()).toEqual([]);
+    store.create({ name: 'Next', inputSize: 28, color: 'gray' });
+    expect(fs.existsSync(staging)).toBe(false);
+    expect(store.list().map((p) => p.name)).toEqual(['Next']);
+  });
+
   it('refuses restore-backup of a project without backups, and of a sound project unless forced', () => {
     const p = store.create({ name: 'Sound', inputSize: 28, color: 'gray' });
     expect(() => store.restoreBackup(p.id)).toThrow(/opens fine/);
