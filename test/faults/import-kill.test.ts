@@ -39,6 +39,7 @@ describe('kill -9 during import, at seeded moments over the whole import', () =>
   const expected = new Map<string, boolean>();
   let projectDirName = '';
   let fullImportMs = 0;
+  let firstCommitMs = 0;
   const figures: RunFigures[] = [];
 
   beforeAll(async () => {
@@ -56,11 +57,21 @@ describe('kill -9 during import, at seeded moments over the whole import', () =>
     expect(created.code, created.stderr).toBe(0);
     projectDirName = JSON.parse(created.stdout).id;
 
-    // One uninterrupted import gives the time span the kill moments are spread over.
+    // One uninterrupted import: how long the process takes to its first commit (startup and scan), and in all.
     const baseline = path.join(temp.dir, 'baseline');
     fs.cpSync(template, baseline, { recursive: true });
     const t0 = Date.now();
-    const full = await runCli(baseline, [...IMPORT_ARGS, src]);
+    const timed = startCli(baseline, [...IMPORT_ARGS, src]);
+    const reader = new Database(path.join(baseline, 'projects', projectDirName, 'project.sqlite'), {
+      readonly: true,
+    });
+    const count = reader.prepare('SELECT COUNT(*) FROM images').pluck();
+    let exited = false;
+    void timed.done.then(() => (exited = true));
+    while (!exited && (count.get() as number) === 0) await sleep(2);
+    firstCommitMs = Date.now() - t0;
+    reader.close();
+    const full = await timed.done;
     fullImportMs = Date.now() - t0;
     expect(full.code, full.stderr).toBe(0);
     expect(JSON.parse(full.stdout).imported).toBe(FILES);
@@ -112,13 +123,26 @@ describe('kill -9 during import, at seeded moments over the whole import', () =>
       const dataDir = path.join(temp.dir, `run-${run}`);
       fs.cpSync(template, dataDir, { recursive: true });
       const dbFile = path.join(dataDir, 'projects', projectDirName, 'project.sqlite');
-      // Stratified: run k is killed somewhere in the k-th slice of the uninterrupted import's time span.
-      const killAtMs = Math.round(fullImportMs * ((run + random()) / RUNS) * 0.97);
+      // Stratified over the uninterrupted import: run k aims at a seeded point of the k-th slice. Before the first
+      // commit (startup, scan) that point is a time; after it, a number of committed images (the machine's load
+      // changes the speed, not the order), plus a seeded pause of up to one batch so the kill lands mid-batch.
+      const point = ((run + random()) / RUNS) * fullImportMs;
+      const share = (point - firstCommitMs) / (fullImportMs - firstCommitMs);
+      const targetCount = share <= 0 ? 0 : Math.min(FILES - 64, Math.ceil(share * FILES));
+      const pauseMs = Math.round(random() * 60);
 
       const reader = new Database(dbFile, { readonly: true });
+      const count = reader.prepare('SELECT COUNT(*) FROM images').pluck();
       const started = Date.now();
       const importing = startCli(dataDir, [...IMPORT_ARGS, src]);
-      await sleep(Math.max(0, killAtMs - (Date.now() - started)));
+      let exited = false;
+      void importing.done.then(() => (exited = true));
+      if (targetCount === 0) await sleep(point);
+      else {
+        while (!exited && (count.get() as number) < targetCount) await sleep(2);
+        await sleep(pauseMs);
+      }
+      const killAtMs = Date.now() - started;
       // What a second connection sees as committed right before the kill: this must survive it.
       const acknowledged = reader.prepare('SELECT sha256 FROM images').pluck().all() as string[];
       importing.child.kill('SIGKILL');
@@ -155,7 +179,8 @@ describe('kill -9 during import, at seeded moments over the whole import', () =>
         reimported: summary.imported,
       });
       console.log(
-        `import kill ${run + 1}/${RUNS}: killed at ${killAtMs} ms of ~${fullImportMs} ms` +
+        `import kill ${run + 1}/${RUNS}: killed at ${killAtMs} ms (uninterrupted: first commit at ` +
+          `${firstCommitMs} ms, done at ${fullImportMs} ms)` +
           `${killed.signal === 'SIGKILL' ? '' : ' (had already exited)'}; ` +
           `${acknowledged.length} acknowledged, ${present.size} committed after the kill, ` +
           `re-run imported ${summary.imported} → ${FILES}`,
