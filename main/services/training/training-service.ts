@@ -429,7 +429,7 @@ export class TrainingService implements TrainingApi {
           failure = end.failure;
           // A full disk or read-only folder stopped it: its last checkpoint is intact (written atomically), so
           // it is interrupted, resumable once the disk has room again, rather than failed for good.
-          if (storageFailure(new Error(end.failure.detail))) status = 'interrupted';
+          if (stoppedByFullOrReadOnlyDisk(end.failure)) status = 'interrupted';
           repo.setStatus(a.runId, status, { failure, finished: status === 'failed' });
           break;
         case 'interrupted':
@@ -494,4 +494,11 @@ export class TrainingService implements TrainingApi {
     }
     for (const l of this.listeners) l(e);
   }
+}
+
+/** A run's writes (checkpoint, model files, its records) met a full disk or a read-only folder. */
+function stoppedByFullOrReadOnlyDisk(failure: TrainingFailure): boolean {
+  if (failure.code !== 'checkpoint' && failure.code !== 'worker-error') return false;
+  const code = (storageFailure(new Error(failure.detail))?.details as { code?: string } | undefined)?.code;
+  return code === 'disk-full' || code === 'storage-read-only';
 }
