@@ -97,7 +97,15 @@ export class ProjectStore {
       .readdirSync(this.projectsDir, { withFileTypes: true })
       .filter((d) => d.isDirectory() && PROJECT_ID.test(d.name))
       .map((d) => d.name);
-    const projects = ids.map((id) => this.summary(id));
+    const projects = ids.flatMap((id) => {
+      try {
+        return [this.summary(id)];
+      } catch (error) {
+        // Moved away meanwhile (deleted or restored by another process): not in the catalog any more.
+        if (failureCode(error) === 'project-missing' || !fs.existsSync(this.projectDir(id))) return [];
+        throw error;
+      }
+    });
     return projects.sort((a, b) => b.createdAt.localeCompare(a.createdAt) || a.name.localeCompare(b.name));
   }
 

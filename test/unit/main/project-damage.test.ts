@@ -90,6 +90,23 @@ describe('ProjectStore: damaged projects', () => {
     expect(store.list().map((p) => p.name)).toEqual(['Next']);
   });
 
+  it('lists the others when a project is moved away by another process while the list is read', () => {
+    const gone = store.create({ name: 'Gone soon', inputSize: 28, color: 'gray' });
+    store.create({ name: 'Stays', inputSize: 28, color: 'gray' });
+    store.closeAll();
+    const trash = path.join(temp.dir, 'trash', gone.id);
+    /** Another process deletes `gone` between this one's folder listing and its reading of that project. */
+    class RacingStore extends ProjectStore {
+      override summary(id: string) {
+        if (id === gone.id && fs.existsSync(this.projectDir(id))) fs.renameSync(this.projectDir(id), trash);
+        return super.summary(id);
+      }
+    }
+    const racing = new RacingStore(temp.dir);
+    expect(racing.list().map((p) => p.name)).toEqual(['Stays']);
+    racing.closeAll();
+  });
+
   it('refuses restore-backup of a project without backups, and of a sound project unless forced', () => {
     const p = store.create({ name: 'Sound', inputSize: 28, color: 'gray' });
     expect(() => store.restoreBackup(p.id)).toThrow(/opens fine/);
