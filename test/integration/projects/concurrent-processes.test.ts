@@ -110,4 +110,31 @@ describe('several processes writing one data folder', () => {
     expect(fs.readdirSync(path.join(temp.dir, 'projects')).sort()).toEqual(made.sort());
     store.closeAll();
   });
+
+  it('processes renaming different projects to one name at once: exactly one gets it, the others project-exists', async () => {
+    const store = new ProjectStore(temp.dir);
+    store.ensureLayout();
+    const ids = ['One', 'Two', 'Three', 'Four'].map(
+      (name) => store.create({ name, inputSize: 28, color: 'gray' }).id,
+    );
+    store.closeAll();
+    const rounds = 8;
+    const startAt = startAtSoon();
+    const answers = await Promise.all(
+      ids.map((id) => runWorker(['rename', temp.dir, id, 'Same', String(rounds), startAt])),
+    );
+    for (let round = 0; round < rounds; round++) {
+      const results = answers.map((a) => a.results![round]);
+      expect(
+        results.filter((r) => 'id' in r),
+        `round ${round}`,
+      ).toHaveLength(1);
+      expect(results.flatMap((r) => ('code' in r ? [r.code] : []))).toEqual(
+        Array(ids.length - 1).fill('project-exists'),
+      );
+    }
+    const names = store.list().map((p) => p.name.toLowerCase());
+    expect(new Set(names).size).toBe(names.length); // no two projects share a name
+    store.closeAll();
+  });
 });

@@ -4,6 +4,7 @@
  * then prints one JSON line: `{ ok: true, … }` or `{ ok: false, code, message }`.
  *   create DATA_DIR NAME ROUNDS START_AT           round r (at START_AT + r × 250 ms) creates "NAME r"; answers
  *                                                  `{ ok: true, results: [{ id } | { code }] }`
+ *   rename DATA_DIR PROJECT_ID NAME ROUNDS START_AT   round r renames the project to "NAME r" (answers as create)
  *   labels DATA_DIR PROJECT_ID TAG COUNT START_AT  creates labels TAG-i and renames each to TAG-i-renamed
  */
 import path from 'node:path';
@@ -34,6 +35,18 @@ async function main(): Promise<void> {
           results.push({
             id: services.projects.create({ name: `${args[0]} ${round}`, inputSize: 28, color: 'gray' }).id,
           });
+        } catch (error) {
+          results.push({ code: failureOf(error).code });
+        }
+      }
+      process.stdout.write(JSON.stringify({ ok: true, results }) + '\n');
+    } else if (command === 'rename') {
+      const [projectId, name, rounds] = args;
+      const results: ({ id: string } | { code: string })[] = [];
+      for (let round = 0; round < Number(rounds); round++) {
+        await new Promise((r) => setTimeout(r, Math.max(0, startAt + round * 250 - Date.now())));
+        try {
+          results.push({ id: services.projects.rename(projectId, `${name} ${round}`).id });
         } catch (error) {
           results.push({ code: failureOf(error).code });
         }
