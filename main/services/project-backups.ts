@@ -90,13 +90,13 @@ export async function writeBackup(
     // 1,000 pages (4 MB) per turn of the event loop: few restarts when the app writes between turns, short pauses.
     await source.backup(partial, { progress: () => 1000 });
   } catch (error) {
-    fs.rmSync(partial, { force: true });
+    removeDatabaseFiles(partial);
     throw error;
   } finally {
     source.close();
   }
   if (!databaseIsSound(partial)) {
-    fs.rmSync(partial, { force: true });
+    removeDatabaseFiles(partial);
     throw new AppFailure(
       'storage',
       `The copy of ${dbFile} fails SQLite's check; the database may be damaged.`,
@@ -106,6 +106,8 @@ export async function writeBackup(
       },
     );
   }
+  // The check's read-only connection leaves the copy's (empty) -wal and -shm behind: the copy itself is whole.
+  removeDatabaseFiles(partial, ['-journal', '-wal', '-shm']);
   fs.renameSync(partial, target);
   for (const old of listBackups(projectDir).slice(BACKUPS_KEPT))
     fs.rmSync(path.join(dir, old.file), { force: true });
@@ -116,7 +118,7 @@ export async function writeBackup(
 function removePartials(dir: string): void {
   const before = Date.now() - 3_600_000;
   for (const name of fs.readdirSync(dir)) {
-    if (!/\.partial(-journal)?$/.test(name)) continue;
+    if (!/\.partial(-journal|-wal|-shm)?$/.test(name)) continue;
     const file = path.join(dir, name);
     try {
       if (fs.statSync(file).mtimeMs < before) fs.rmSync(file, { force: true });
@@ -124,6 +126,11 @@ function removePartials(dir: string): void {
       // gone meanwhile
     }
   }
+}
+
+/** A database file with its journal, WAL and shared-memory files (a copy that failed midway may have made them). */
+function removeDatabaseFiles(file: string, suffixes = ['', '-journal', '-wal', '-shm']): void {
+  for (const suffix of suffixes) fs.rmSync(file + suffix, { force: true });
 }
 
 /** The backup to restore: the named one (validated, and sound), else the newest that passes SQLite's check. */

@@ -126,6 +126,10 @@ describe.skipIf(skipReason !== null)('a full disk and a read-only data folder', 
     const kept = checkImages(dataDir, projectId);
     expect(kept.length).toBeGreaterThan(0); // batches committed before the disk filled up
     expect(kept.length).toBeLessThan(FILES);
+    // The backup after the import could not be written either: it leaves no half copy (nor its -wal/-shm) behind.
+    const backups = path.join(dataDir, 'projects', projectId, 'backups');
+    if (fs.existsSync(backups))
+      expect(fs.readdirSync(backups).filter((f) => f.includes('.partial'))).toEqual([]);
 
     disk.resize(64); // space freed
     const again = await runCli(dataDir, ['import', 'full', src, '--batch-size', '16', '--json']);

@@ -53,7 +53,7 @@ describe('project backups', () => {
     expect(kept).toHaveLength(BACKUPS_KEPT);
     expect(kept.map((b) => b.file)).not.toContain(first!.file);
     expect(
-      fs.readdirSync(path.join(projectDir(p.id), 'backups')).filter((f) => f.endsWith('.partial')),
+      fs.readdirSync(path.join(projectDir(p.id), 'backups')).filter((f) => f.includes('.partial')),
     ).toEqual([]);
   });
 
