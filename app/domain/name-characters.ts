@@ -15,6 +15,17 @@ const HIDDEN_CHARACTER =
 /** The first hidden character of a name as `U+XXXX` (for the error's params), or null when it has none. */
 export function hiddenCharacter(name: string): string | null {
   const found = HIDDEN_CHARACTER.exec(name);
-  if (!found) return null;
-  return `U+${found[0].codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
+  return found ? codePoint(found[0]) : null;
+}
+
+/**
+ * The name with each hidden character written out as `<U+XXXX>`, for messages: quoting a refused name as it is
+ * would let its override reorder the message itself (in a terminal, a log).
+ */
+export function revealHiddenCharacters(name: string): string {
+  return name.replace(new RegExp(HIDDEN_CHARACTER.source, 'g'), (c) => `<${codePoint(c)}>`);
+}
+
+function codePoint(c: string): string {
+  return `U+${c.codePointAt(0)!.toString(16).toUpperCase().padStart(4, '0')}`;
 }

@@ -4,7 +4,7 @@ import {
   normaliseProjectName,
   type ProjectNameRule,
 } from '../../app/domain/project-name-rules';
-import { hiddenCharacter } from '../../app/domain/name-characters';
+import { hiddenCharacter, revealHiddenCharacters } from '../../app/domain/name-characters';
 import { AppFailure } from '../../app/ipc/result';
 
 /** Main's English for each broken rule (the technical detail; the page words the code). */
@@ -25,11 +25,15 @@ const WHY: Record<ProjectNameRule, string> = {
 export function validateProjectName(raw: string): string {
   const rule = brokenProjectNameRule(raw);
   if (rule)
-    throw new AppFailure('invalid-name', `Project name ${JSON.stringify(raw)} ${WHY[rule]}.`, {
-      code: rule,
-      name: raw,
-      ...(rule === 'project-name-too-long' ? { max: PROJECT_LIMITS.nameMaxLength } : {}),
-      ...(rule === 'project-name-hidden-char' ? { char: hiddenCharacter(raw.normalize('NFC')) } : {}),
-    });
+    throw new AppFailure(
+      'invalid-name',
+      `Project name ${JSON.stringify(revealHiddenCharacters(raw))} ${WHY[rule]}.`,
+      {
+        code: rule,
+        name: raw,
+        ...(rule === 'project-name-too-long' ? { max: PROJECT_LIMITS.nameMaxLength } : {}),
+        ...(rule === 'project-name-hidden-char' ? { char: hiddenCharacter(raw.normalize('NFC')) } : {}),
+      },
+    );
   return normaliseProjectName(raw);
 }

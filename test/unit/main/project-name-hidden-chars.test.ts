@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { hiddenCharacter } from '../../../app/domain/name-characters';
+import { hiddenCharacter, revealHiddenCharacters } from '../../../app/domain/name-characters';
 import { brokenProjectNameRule } from '../../../app/domain/project-name-rules';
 import { validateLabelName } from '../../../main/services/dataset/label-ops';
 import { validateProjectName } from '../../../main/services/project-name';
@@ -64,6 +64,18 @@ describe('hidden characters in names', () => {
       expect(validateProjectName(name)).toBe(name);
       expect(validateLabelName(name)).toBe(name);
     }
+  });
+
+  it("main's message writes the characters out, so the refused name cannot reorder it in a terminal or log", () => {
+    expect(revealHiddenCharacters('invoice\u202Egpj.exe\u200B')).toBe('invoice<U+202E>gpj.exe<U+200B>');
+    let message = '';
+    try {
+      validateProjectName('invoice\u202Egpj.exe');
+    } catch (error) {
+      message = (error as Error).message;
+    }
+    expect(message).toContain('"invoice<U+202E>gpj.exe"');
+    expect(hiddenCharacter(message)).toBeNull();
   });
 
   it('the forms say it as the user types, in English and Chinese, naming the character', () => {
