@@ -10,6 +10,7 @@ import type {
 } from '../../app/domain/training';
 import { TRAINING_FAILURES } from '../../app/domain/training';
 import { AppFailure } from '../../app/ipc/result';
+import { storageFailure } from '../storage/storage-failure';
 
 const FAILURE_TEXT: Record<TrainingFailureCode, string> = {
   'worker-error': 'the training code raised an error',
@@ -25,8 +26,10 @@ const FAILURE_TEXT: Record<TrainingFailureCode, string> = {
   'init-mismatch': 'the trained model to start from was made for other labels or another image size',
 };
 
-/** "a training worker ran out of memory (detail)". */
+/** "a training worker ran out of memory (detail)"; a full or read-only disk says so, whichever write met it. */
 export function failureText(failure: TrainingFailure): string {
+  const storage = failure.detail ? storageFailure(new Error(failure.detail)) : undefined;
+  if (storage) return storage.message;
   const text = FAILURE_TEXT[failure.code] ?? failure.code;
   return failure.detail ? `${text} (${failure.detail})` : text;
 }
