@@ -101,6 +101,10 @@ export const TRAINING_FAILURES = [
   'init-unreadable',
   /** The weights to start from were trained on other classes or another input size (detail: which). */
   'init-mismatch',
+  /** A write of the run (checkpoint, model, records) met a full disk; the run is interrupted, resumable. */
+  'disk-full',
+  /** A write of the run met a read-only data folder; the run is interrupted, resumable. */
+  'storage-read-only',
 ] as const;
 export type TrainingFailureCode = (typeof TRAINING_FAILURES)[number];
 

@@ -10,7 +10,6 @@ import type {
 } from '../../app/domain/training';
 import { TRAINING_FAILURES } from '../../app/domain/training';
 import { AppFailure } from '../../app/ipc/result';
-import { storageFailure } from '../storage/storage-failure';
 
 const FAILURE_TEXT: Record<TrainingFailureCode, string> = {
   'worker-error': 'the training code raised an error',
@@ -24,12 +23,12 @@ const FAILURE_TEXT: Record<TrainingFailureCode, string> = {
   checkpoint: 'the checkpoint could not be written or read',
   'init-unreadable': 'the trained model to start from cannot be read',
   'init-mismatch': 'the trained model to start from was made for other labels or another image size',
+  'disk-full': 'the disk is full: free some space, then resume the run',
+  'storage-read-only': 'the data folder is read-only: make it writable, then resume the run',
 };
 
-/** "a training worker ran out of memory (detail)"; a full or read-only disk says so, whichever write met it. */
+/** "a training worker ran out of memory (detail)". */
 export function failureText(failure: TrainingFailure): string {
-  const storage = failure.detail ? storageFailure(new Error(failure.detail)) : undefined;
-  if (storage) return storage.message;
   const text = FAILURE_TEXT[failure.code] ?? failure.code;
   return failure.detail ? `${text} (${failure.detail})` : text;
 }

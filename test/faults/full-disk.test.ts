@@ -171,8 +171,10 @@ describe.skipIf(skipReason !== null)('a full disk and a read-only data folder', 
     const end = await training.done;
     console.log(`training on a full disk: exit ${end.code}; ${end.stderr.trim()}`);
     expect(end.code).toBe(1);
-    expect(end.stderr).toMatch(/interrupted: The disk is full: free some space/);
+    expect(end.stderr).toMatch(/interrupted: the disk is full: free some space, then resume the run/);
     expect(end.stderr).not.toMatch(/Node\.js v|SqliteError/); // a message, not a crash
+    // the run's answer carries the code the app words ("The disk is full. Free some space, then resume…")
+    expect(JSON.parse(end.stdout)).toMatchObject({ status: 'interrupted', failure: { code: 'disk-full' } });
 
     const check = new Database(path.join(dataDir, 'projects', projectId, 'project.sqlite'), {
       readonly: true,

@@ -426,10 +426,10 @@ export class TrainingService implements TrainingApi {
           void this.projects.backup(a.projectId, 'training'); // a safe point: the run's results are written
           break;
         case 'failed':
-          failure = end.failure;
           // A full disk or read-only folder stopped it: its last checkpoint is intact (written atomically), so
           // it is interrupted, resumable once the disk has room again, rather than failed for good.
-          if (stoppedByFullOrReadOnlyDisk(end.failure)) status = 'interrupted';
+          failure = diskFailure(end.failure) ?? end.failure;
+          if (failure !== end.failure) status = 'interrupted';
           repo.setStatus(a.runId, status, { failure, finished: status === 'failed' });
           break;
         case 'interrupted':
@@ -496,9 +496,9 @@ export class TrainingService implements TrainingApi {
   }
 }
 
-/** A run's writes (checkpoint, model files, its records) met a full disk or a read-only folder. */
-function stoppedByFullOrReadOnlyDisk(failure: TrainingFailure): boolean {
-  if (failure.code !== 'checkpoint' && failure.code !== 'worker-error') return false;
+/** The failure as 'disk-full' or 'storage-read-only' when a run's writes (checkpoint, model, records) met one. */
+function diskFailure(failure: TrainingFailure): TrainingFailure | undefined {
+  if (failure.code !== 'checkpoint' && failure.code !== 'worker-error') return undefined;
   const code = (storageFailure(new Error(failure.detail))?.details as { code?: string } | undefined)?.code;
-  return code === 'disk-full' || code === 'storage-read-only';
+  return code === 'disk-full' || code === 'storage-read-only' ? { code, detail: failure.detail } : undefined;
 }

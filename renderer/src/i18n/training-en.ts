@@ -40,6 +40,9 @@ export const trainingEn = {
     checkpoint: 'The checkpoint could not be written or read.',
     'init-unreadable': 'The trained model to start from cannot be read.',
     'init-mismatch': 'The trained model to start from was made for other labels or another image size.',
+    'disk-full': 'The disk is full. Free some space, then resume the run from its last checkpoint.',
+    'storage-read-only':
+      'The data folder is read-only. Make it writable, then resume the run from its last checkpoint.',
   } satisfies Record<TrainingFailureCode, string>,
   controls: {
     label: 'Training controls',

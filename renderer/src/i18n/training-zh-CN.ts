@@ -30,6 +30,8 @@ export const trainingZhCN: TrainingMessages = {
     checkpoint: '无法写入或读取检查点。',
     'init-unreadable': '无法读取作为起点的已训练模型。',
     'init-mismatch': '作为起点的已训练模型是为其他标签或其他图像尺寸训练的。',
+    'disk-full': '磁盘已满。请释放一些空间，然后从最后的检查点继续这次运行。',
+    'storage-read-only': '数据文件夹是只读的。请使其可写，然后从最后的检查点继续这次运行。',
   },
   controls: {
     label: '训练控制',
