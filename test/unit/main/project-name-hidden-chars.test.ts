@@ -66,6 +66,30 @@ describe('hidden characters in names', () => {
     }
   });
 
+  it('keeps the joiners where they change what is seen: Persian, Indic conjuncts, emoji sequences', () => {
+    const visible = [
+      'می\u200Cخواهم', // Persian "I want": the non-joiner is part of the spelling
+      'क्\u200Dष', // Devanagari half-form conjunct
+      'র্\u200Cয', // Bengali
+      '👩\u200D💻 team',
+      '👍🏽\u200D👍 ok', // after a skin tone
+    ];
+    for (const name of visible) {
+      expect(hiddenCharacter(name), name).toBeNull();
+      expect(validateProjectName(name)).toBe(name);
+      expect(validateLabelName(name)).toBe(name);
+    }
+    const hidden: [string, string][] = [
+      ['Co\u200Cat', 'U+200C'], // inside a Latin word: two names that look the same
+      ['Co\u200Dat', 'U+200D'],
+      ['می\u200C', 'U+200C'], // at the end: joins nothing
+      ['\u200Cخواهم', 'U+200C'],
+      ['👩\u200Dx', 'U+200D'], // not an emoji sequence
+      ['a\u200C👩', 'U+200C'],
+    ];
+    for (const [name, char] of hidden) expect(hiddenCharacter(name), name).toBe(char);
+  });
+
   it("main's message writes the characters out, so the refused name cannot reorder it in a terminal or log", () => {
     expect(revealHiddenCharacters('invoice\u202Egpj.exe\u200B')).toBe('invoice<U+202E>gpj.exe<U+200B>');
     let message = '';
