@@ -10,9 +10,10 @@ import type {
 import type { ColorMode } from '../../../app/domain/project';
 import { type Db, writeTransaction } from '../../db/open-database';
 import { BlobStore } from './blob-store';
-import { DecodeError, MAX_FILE_BYTES, decodeImage, sha256Hex, type DecodedImage } from './decode';
+import { DecodeError, MAX_FILE_BYTES, decodeImage, sha256Hex } from './decode';
 import { ensureLabel } from './labels';
 import { fsIssueCode, fsReason, scanPaths, type ScannedFile } from './scan';
+import { correctSummary, type Outcome, type Reclassified } from './import-outcomes';
 import { throttledProgress } from './import-progress';
 import { prepareImportStatements } from './import-statements';
 import { fillSplits, getSplitSettings, splitKey } from './splits';
@@ -52,16 +53,6 @@ export interface ImportHooks {
   /** Test seam: called after each committed batch with the number of files committed so far. */
   afterBatch?(committed: number): void;
 }
-
-type Outcome =
-  | { kind: 'new'; file: ScannedFile; sha: string; image: DecodedImage; byteSize: number; blobFile: string }
-  | { kind: 'dup'; file: ScannedFile; sha: string; applyLabel: string | null; conflictLabel: string | null }
-  | ({ kind: 'issue'; issueKind: 'failed' | 'skipped' } & ImportIssue);
-
-/** A file its commit found another process had imported meanwhile (see `commit`). */
-type Reclassified = { item: Extract<Outcome, { kind: 'new' | 'dup' }> } & (
-  { as: 'already' } | { as: 'duplicate'; duplicateOf: string } | { as: 'conflict'; labels: string[] }
-);
 
 interface Pending {
   /** Label the first copy carries (null = unlabeled), or the committed image's label. */
@@ -140,6 +131,12 @@ export async function runImport(
     bumpDup,
   } = prepareImportStatements(db);
 
+  /** True when this very file (path, size, mtime, label) was recorded by an earlier import. */
+  const alreadyRecorded = (file: ScannedFile) =>
+    (sourceByPath.all(file.path) as { size: number; mtime: number; label: string | null }[]).some(
+      (p) => p.size === file.size && p.mtime === file.mtimeMs && p.label === file.label,
+    );
+
   const { seed } = getSplitSettings(db);
   const channels = target.color === 'gray' ? 1 : 3;
   let committed = 0;
@@ -161,10 +158,6 @@ export async function runImport(
   const commit = writeTransaction(db, (items: Outcome[]): Reclassified[] => {
     const now = nowIso();
     const reclassified: Reclassified[] = [];
-    const alreadyRecorded = (file: ScannedFile) =>
-      (sourceByPath.all(file.path) as { size: number; mtime: number; label: string | null }[]).some(
-        (p) => p.size === file.size && p.mtime === file.mtimeMs && p.label === file.label,
-      );
     const addDuplicate = (
       file: ScannedFile,
       row: { id: number; labelId: number | null; conflict: string | null },
@@ -204,11 +197,7 @@ export async function runImport(
             continue;
           }
           const existing = imageBySha.get(item.sha) as { path: string; label: string | null };
-          let applyLabel: string | null = null;
-          let conflictLabel: string | null = null;
-          if (file.label && existing.label === null) applyLabel = file.label;
-          else if (file.label && existing.label && existing.label.toLowerCase() !== file.label.toLowerCase())
-            conflictLabel = file.label;
+          const { applyLabel, conflictLabel } = copyLabelling(file.label, existing.label);
           addDuplicate(file, stored, applyLabel, conflictLabel);
           reclassified.push(
             conflictLabel
@@ -260,40 +249,11 @@ export async function runImport(
     return reclassified;
   });
 
-  /** Moves re-classified files from the counts they were given to the ones their commit found. */
-  const correctSummary = (changes: Reclassified[]) => {
-    for (const change of changes) {
-      const { item } = change;
-      const file = item.file;
-      if (item.kind === 'new') {
-        summary.imported--;
-        if (file.label) {
-          summary.perLabel[file.label]--;
-          if (summary.perLabel[file.label] === 0) delete summary.perLabel[file.label];
-        } else summary.unlabeled--;
-      } else if (item.conflictLabel) {
-        summary.conflicts--;
-        removeFirst(summary.conflictList, (c) => c.path === file.path && c.sha256 === item.sha);
-      } else {
-        summary.duplicates--;
-        removeFirst(summary.duplicateList, (d) => d.path === file.path && d.sha256 === item.sha);
-      }
-      if (change.as === 'already') summary.alreadyImported++;
-      else if (change.as === 'duplicate') {
-        summary.duplicates++;
-        summary.duplicateList.push({ path: file.path, duplicateOf: change.duplicateOf, sha256: item.sha });
-      } else {
-        summary.conflicts++;
-        summary.conflictList.push({ path: file.path, sha256: item.sha, labels: change.labels });
-      }
-    }
-  };
-
   const flush = () => {
     if (batch.length === 0) return;
     const items = batch;
     batch = [];
-    correctSummary(commit(items));
+    correctSummary(summary, commit(items));
     committed += items.length;
     hooks.afterBatch?.(committed);
   };
@@ -343,8 +303,7 @@ export async function runImport(
     myTurn: Promise<void>,
     endTurn: () => void,
   ): Promise<void> => {
-    const prior = sourceByPath.all(file.path) as { size: number; mtime: number; label: string | null }[];
-    if (prior.some((p) => p.size === file.size && p.mtime === file.mtimeMs && p.label === file.label)) {
+    if (alreadyRecorded(file)) {
       summary.alreadyImported++;
       return;
     }
@@ -382,14 +341,8 @@ export async function runImport(
     }
     if (!first) endTurn();
     if (existing) {
-      let applyLabel: string | null = null;
-      let conflictLabel: string | null = null;
-      if (file.label && existing.label === null) {
-        applyLabel = file.label;
-        existing.label = file.label;
-      } else if (file.label && existing.label && existing.label.toLowerCase() !== file.label.toLowerCase()) {
-        conflictLabel = file.label;
-      }
+      const { applyLabel, conflictLabel } = copyLabelling(file.label, existing.label);
+      if (applyLabel) existing.label = applyLabel;
       if (conflictLabel) {
         summary.conflicts++;
         summary.conflictList.push({ path: file.path, sha256: sha, labels: [existing.label!, conflictLabel] });
@@ -521,7 +474,16 @@ export function emptyImportSummary(
   };
 }
 
-function removeFirst<T>(list: T[], match: (value: T) => boolean): void {
-  const index = list.findIndex(match);
-  if (index >= 0) list.splice(index, 1);
+/**
+ * What a copy of already-stored bytes does to the stored image's label: gives it its folder label when the image
+ * has none (applyLabel), or is a conflict when the labels differ (case-insensitively).
+ */
+function copyLabelling(
+  copyLabel: string | null,
+  storedLabel: string | null,
+): { applyLabel: string | null; conflictLabel: string | null } {
+  if (copyLabel && storedLabel === null) return { applyLabel: copyLabel, conflictLabel: null };
+  if (copyLabel && storedLabel && storedLabel.toLowerCase() !== copyLabel.toLowerCase())
+    return { applyLabel: null, conflictLabel: copyLabel };
+  return { applyLabel: null, conflictLabel: null };
 }
