@@ -52,6 +52,8 @@ export class ProjectStore {
    * them all at once on the main thread); settleBackups waits for its end.
    */
   private backupQueue: Promise<unknown> = Promise.resolve();
+  /** Projects this process has opened for work (each asks for its opening backup once). */
+  private readonly openedForWork = new Set<string>();
 
   constructor(readonly dataDir: string) {
     this.lock = new CatalogLock(dataDir);
@@ -112,16 +114,19 @@ export class ProjectStore {
   /** One project's summary, or its damage (with the backups that can restore it) when it cannot be read. */
   summary(id: string): ProjectSummary {
     try {
-      return this.get(id);
+      return this.read(id, this.connect(id));
     } catch (error) {
       if (failureCode(error) === 'project-missing') throw error;
       return this.damagedSummary(id, error);
     }
   }
 
-  /** One project's summary. */
+  /** One project's summary (opening it for work: see db()). */
   get(id: string): ProjectSummary {
-    const db = this.db(id);
+    return this.read(id, this.db(id));
+  }
+
+  private read(id: string, db: Db): ProjectSummary {
     const row = db.prepare('SELECT * FROM project LIMIT 1').get() as ProjectRow | undefined;
     if (!row)
       throw new AppFailure('storage', `Project ${id} has no settings row; its database is incomplete.`, {
@@ -160,8 +165,9 @@ export class ProjectStore {
         fs.rmSync(staging, { recursive: true, force: true });
         throw error;
       }
-      // Opened here, not through db(): a new project needs no backup yet.
+      // A new project needs no opening backup.
       this.open.set(id, openDatabase(this.dbPath(id), projectMigrations, { create: false }));
+      this.openedForWork.add(id);
     });
     return this.get(id);
   }
@@ -295,8 +301,22 @@ export class ProjectStore {
     return { project: this.get(id), backup, keptAs };
   }
 
-  /** The open connection to a project's database (opened on first use). */
+  /**
+   * The open connection to a project's database, for work on it: the first time in a process this also asks for
+   * an opening backup (taken when the newest is older than a day). Listing and resolving projects do not: a CLI
+   * command would otherwise copy every project of the data folder.
+   */
   db(id: string): Db {
+    const db = this.connect(id);
+    if (!this.openedForWork.has(id)) {
+      this.openedForWork.add(id);
+      void this.backup(id, 'open');
+    }
+    return db;
+  }
+
+  /** The project's connection (opened on first use). */
+  private connect(id: string): Db {
     const cached = this.open.get(id);
     if (cached) return cached;
     if (!PROJECT_ID.test(id) || !fs.existsSync(this.projectDir(id))) {
@@ -309,7 +329,6 @@ export class ProjectStore {
     const db = openDatabase(this.dbPath(id), projectMigrations, { create: false });
     this.open.set(id, db);
     this.closed = false;
-    void this.backup(id, 'open');
     return db;
   }
 

@@ -60,6 +60,24 @@ describe('project backups', () => {
     other.closeAll();
   });
 
+  it('listing and resolving projects take no backups: only opening one for work does', async () => {
+    const a = t.store.create({ name: 'Listed', inputSize: 28, color: 'gray' });
+    const b = t.store.create({ name: 'Used', inputSize: 28, color: 'gray' });
+    t.store.closeAll();
+
+    const other = new ProjectStore(t.dir); // another process, e.g. a CLI command on project "Used"
+    expect(other.list().map((p) => p.name)).toEqual(expect.arrayContaining(['Listed', 'Used']));
+    expect(other.resolve('Used').id).toBe(b.id);
+    await other.settleBackups();
+    expect(listBackups(projectDir(a.id))).toEqual([]);
+    expect(listBackups(projectDir(b.id))).toEqual([]);
+    other.db(b.id); // the command's work
+    await other.settleBackups();
+    expect(listBackups(projectDir(a.id))).toEqual([]);
+    expect(listBackups(projectDir(b.id))).toHaveLength(1);
+    other.closeAll();
+  });
+
   for (const damage of ['garbage in the middle', 'truncated to 0 bytes'] as const) {
     it(`detects a database with ${damage}, lists it with its backups, restores the data as of the backup and keeps the damaged file`, async () => {
       const p = t.store.create({ name: 'Precious', inputSize: 28, color: 'gray' });
