@@ -48,7 +48,7 @@ function toFailure(channel: InvokeName, error: unknown): Result<never> {
   const failure = error instanceof AppFailure ? error : storageFailure(error);
   if (failure) return fail(failure.code, failure.message, failure.details);
   const message = error instanceof Error ? error.message : String(error);
-  const code = /SQLITE|EACCES|EROFS|ENOSPC|EPERM/.test(message) ? 'storage' : 'internal';
+  const code = /SQLITE/.test(message) ? 'storage' : 'internal'; // other SQLite errors (busy, corrupt)
   return fail(code, `${channel} failed: ${message}`);
 }
 

@@ -1,5 +1,25 @@
 import { AppFailure } from '../../app/ipc/result';
 
+/** What a failed write of the data folder met (an AppFailure's details code). */
+export type StorageFailureCode = 'disk-full' | 'storage-read-only' | 'storage-permission';
+
+/**
+ * Which storage failure an error's text (Node's error code or SQLite's result code, and the message) tells, or
+ * undefined. For failures that arrive as text only (a worker's message, a stored summary's error).
+ */
+export function storageFailureCode(text: string): StorageFailureCode | undefined {
+  if (/ENOSPC|EDQUOT|SQLITE_FULL|disk is full|no space left/i.test(text)) return 'disk-full';
+  if (/EROFS|SQLITE_READONLY|read-only file system|readonly database/i.test(text)) return 'storage-read-only';
+  if (/EACCES|EPERM|permission denied/i.test(text)) return 'storage-permission';
+  return undefined;
+}
+
+const MESSAGE: Record<StorageFailureCode, string> = {
+  'disk-full': 'The disk is full: free some space and try again',
+  'storage-read-only': 'The data folder is read-only: nothing can be saved',
+  'storage-permission': 'No permission to write the data folder',
+};
+
 /**
  * A raw file-system or SQLite error from writing the data folder, as the AppFailure a user can act on: the disk is
  * full, the folder is read-only, or writing is not permitted. Anything else: undefined (the caller keeps it).
@@ -7,23 +27,8 @@ import { AppFailure } from '../../app/ipc/result';
  */
 export function storageFailure(error: unknown): AppFailure | undefined {
   if (error instanceof AppFailure || !(error instanceof Error)) return undefined;
-  const code = String((error as { code?: unknown }).code ?? '');
-  const text = `${code} ${error.message}`;
   const detail = error.message;
-  if (/ENOSPC|EDQUOT|SQLITE_FULL|disk is full|no space left/i.test(text))
-    return new AppFailure('storage', `The disk is full: free some space and try again (${detail}).`, {
-      code: 'disk-full',
-      detail,
-    });
-  if (/EROFS|SQLITE_READONLY|read-only file system|readonly database/i.test(text))
-    return new AppFailure('storage', `The data folder is read-only: nothing can be saved (${detail}).`, {
-      code: 'storage-read-only',
-      detail,
-    });
-  if (/EACCES|EPERM|permission denied/i.test(text))
-    return new AppFailure('storage', `No permission to write the data folder (${detail}).`, {
-      code: 'storage-permission',
-      detail,
-    });
-  return undefined;
+  const code = storageFailureCode(`${String((error as { code?: unknown }).code ?? '')} ${detail}`);
+  if (!code) return undefined;
+  return new AppFailure('storage', `${MESSAGE[code]} (${detail}).`, { code, detail });
 }

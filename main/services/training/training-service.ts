@@ -27,7 +27,7 @@ import type { EventSink } from '../services';
 import type { AugmentPreview, RunOutcome, TrainingApi, TrainingListenerEvent } from './api';
 import { augmentPreview } from './augment-preview';
 import { classPlan, takeSnapshot, trainingRefusal } from './dataset-snapshot';
-import { storageFailure } from '../../storage/storage-failure';
+import { storageFailureCode } from '../../storage/storage-failure';
 import { Liveness } from './liveness';
 import { RunJob, type JobEnd } from './run-job';
 import { ensureRunDir, runFiles } from './run-files';
@@ -499,6 +499,6 @@ export class TrainingService implements TrainingApi {
 /** The failure as 'disk-full' or 'storage-read-only' when a run's writes (checkpoint, model, records) met one. */
 function diskFailure(failure: TrainingFailure): TrainingFailure | undefined {
   if (failure.code !== 'checkpoint' && failure.code !== 'worker-error') return undefined;
-  const code = (storageFailure(new Error(failure.detail))?.details as { code?: string } | undefined)?.code;
+  const code = storageFailureCode(failure.detail);
   return code === 'disk-full' || code === 'storage-read-only' ? { code, detail: failure.detail } : undefined;
 }
