@@ -1,7 +1,6 @@
 import { useEffect, useRef, useState } from 'react';
-import type { AppInfo } from '../../app/domain/app-info';
 import type { ProjectSummary } from '../../app/domain/project';
-import { call } from './bridge/desktop';
+import { useAppInfo } from './bridge/use-app-info';
 import { ErrorMessage } from './components/error-message';
 import { LogoIcon, PlusIcon, TrashIcon } from './components/icons';
 import { CreateProjectDialog } from './features/projects/create-project-dialog';
@@ -28,11 +27,7 @@ export function App() {
   const [view, setView] = useState<View>({ kind: 'welcome' });
   const [creating, setCreating] = useState(false);
   const [deleting, setDeleting] = useState<ProjectSummary | null>(null);
-  const [info, setInfo] = useState<AppInfo | null>(null);
-
-  useEffect(() => {
-    void call((api) => api.app.info({})).then((r) => r.ok && setInfo(r.value));
-  }, []);
+  const info = useAppInfo();
 
   const seenInList = useRef<string | null>(null);
   const openProject = (id: string, opened?: ProjectSummary) => {

@@ -2,25 +2,11 @@ import { useCallback, useEffect, useRef, useState, type SyntheticEvent } from 'r
 import type { DatasetStats, LabelInfo, UndoState } from '../../../../app/domain/dataset';
 import type { AppError } from '../../../../app/ipc/result';
 import { call, desktop } from '../../bridge/desktop';
+import { useAppInfo } from '../../bridge/use-app-info';
 
-let mediaBasePromise: Promise<string | null> | null = null;
-
-/** The base URL of project media (`app:info`), fetched once per page. */
+/** The base URL of project media (`app:info`). */
 export function useMediaBase(): string | null {
-  const [base, setBase] = useState<string | null>(null);
-  useEffect(() => {
-    let live = true;
-    mediaBasePromise ??= call((api) => api.app.info({})).then((r) => {
-      if (r.ok) return r.value.mediaBaseUrl.replace(/\/+$/, '');
-      mediaBasePromise = null; // try again next time
-      return null;
-    });
-    void mediaBasePromise.then((value) => live && setBase(value));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return base;
+  return useAppInfo()?.mediaBaseUrl.replace(/\/+$/, '') ?? null;
 }
 
 /** URL of an image's thumbnail or original. */

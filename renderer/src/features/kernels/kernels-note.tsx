@@ -1,6 +1,5 @@
-import { useEffect, useState } from 'react';
 import type { KernelsInfo } from '../../../../app/domain/app-info';
-import { call } from '../../bridge/desktop';
+import { useAppInfo } from '../../bridge/use-app-info';
 import type { Messages } from '../../i18n/en';
 import { useT } from '../../i18n/i18n';
 import './kernels-note.css';
@@ -22,30 +21,10 @@ export function kernelsWording(
   }
 }
 
-let kernelsPromise: Promise<KernelsInfo | null> | null = null;
-
-/** AppInfo.kernels, fetched once per page. */
-function useKernels(): KernelsInfo | null {
-  const [kernels, setKernels] = useState<KernelsInfo | null>(null);
-  useEffect(() => {
-    let live = true;
-    kernelsPromise ??= call((api) => api.app.info({})).then((r) => {
-      if (r.ok) return r.value.kernels;
-      kernelsPromise = null; // try again next time
-      return null;
-    });
-    void kernelsPromise.then((value) => live && setKernels(value));
-    return () => {
-      live = false;
-    };
-  }, []);
-  return kernels;
-}
-
 /** "Kernels: native AVX-512" or "Kernels: WebAssembly (about 3× slower…)": which kernels train and predict here. */
 export function KernelsNote() {
   const t = useT().kernels;
-  const kernels = useKernels();
+  const kernels = useAppInfo()?.kernels;
   if (!kernels) return null;
   const { text, title } = kernelsWording(t, kernels);
   return (
