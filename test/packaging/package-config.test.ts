@@ -48,12 +48,15 @@ const resources = path.join(appDir, 'resources');
 const unpacked = path.join(resources, 'app.asar.unpacked');
 let index: Map<string, AsarEntry>;
 let log = '';
+/** The fuses of the stand-in executable before packaging. */
+let fusesBefore: Record<FuseName, FuseState>;
 
 beforeAll(async () => {
   for (const f of ['out/main/index.js', 'out/preload/index.js', 'out/renderer/index.html'])
     if (!fs.existsSync(path.join(root, f))) throw new Error(`${f} is missing: npm run build first`);
   const electronDist = path.join(temp.dir, 'electron-dist');
   makeStandInElectron(electronDist, electronVersion);
+  fusesBefore = readFuseWire(fs.readFileSync(path.join(electronDist, 'electron')));
   const offline = 'http://127.0.0.1:9'; // the discard port: every request through it fails at once
   try {
     const { stdout, stderr } = await run(
@@ -104,7 +107,10 @@ describe('electron-builder.yml (offline configuration check against a stand-in E
     const fuses = readFuseWire(fs.readFileSync(exe));
     expect(fuses).toEqual(EXPECTED_FUSES);
     // the stand-in started from Electron's defaults, so each of these was flipped by the packaging
-    const flipped = FUSES_V1.filter((f) => (ELECTRON_DEFAULT_FUSES[f] ? 'on' : 'off') !== fuses[f]);
+    expect(fusesBefore).toEqual(
+      Object.fromEntries(FUSES_V1.map((f) => [f, ELECTRON_DEFAULT_FUSES[f] ? 'on' : 'off'])),
+    );
+    const flipped = FUSES_V1.filter((f) => fusesBefore[f] !== fuses[f]);
     expect(flipped).toEqual([
       'runAsNode',
       'enableCookieEncryption',
