@@ -5,7 +5,7 @@ import { call } from '../../bridge/desktop';
 import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { useT } from '../../i18n/i18n';
-import { inputSizeProblem, projectNameProblem } from '../dataset/wording/form-errors';
+import { inputSizeProblem, projectNameProblem, projectNameRefusal } from '../dataset/wording/form-errors';
 
 /**
  * The "New project" form: name, square input size and gray/RGB. The fields are checked as the user types with the
@@ -33,12 +33,7 @@ export function CreateProjectDialog({
   const nameProblem = touched.name ? projectNameProblem(t, name) : null;
   const sizeProblem = inputSizeProblem(t, inputSize);
   // Main's refusal, worded: a name rule from the same checks, a duplicate name in its own sentence.
-  const worded =
-    error?.code === 'invalid-name'
-      ? (projectNameProblem(t, name) ?? t.errors['invalid-name'])
-      : error?.code === 'conflict'
-        ? t.wording.name.projectExists
-        : null;
+  const worded = projectNameRefusal(t, error, name);
 
   const reset = () => {
     setName('');

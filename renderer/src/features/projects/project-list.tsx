@@ -5,7 +5,7 @@ import { call } from '../../bridge/desktop';
 import { ErrorMessage } from '../../components/error-message';
 import { PencilIcon, TrashIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
-import { projectNameProblem } from '../dataset/wording/form-errors';
+import { projectNameProblem, projectNameRefusal } from '../dataset/wording/form-errors';
 import { DamagedProjectRow } from './damaged-project-row';
 
 /** The sidebar's list of projects: open one, rename it in place, or ask to delete it. */
@@ -115,12 +115,7 @@ function RenameForm({ project, onDone }: { project: ProjectSummary; onDone(): vo
   const problemId = useId();
   // Checked as the user types, with main's rules; main checks again.
   const problem = name !== project.name ? projectNameProblem(t, name) : null;
-  const worded =
-    error?.code === 'invalid-name'
-      ? (projectNameProblem(t, name) ?? t.errors['invalid-name'])
-      : error?.code === 'conflict'
-        ? t.wording.name.projectExists
-        : null;
+  const worded = projectNameRefusal(t, error, name);
   useEffect(() => {
     input.current?.focus();
     input.current?.select();

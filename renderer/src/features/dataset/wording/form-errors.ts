@@ -148,6 +148,20 @@ export function labelNameProblem(
   return null;
 }
 
+/**
+ * Main's refusal of a project name (create, rename), worded: a broken name rule from the same checks the form runs
+ * as the user types, a duplicate name in its own sentence; null for other errors (the caller words those).
+ */
+export function projectNameRefusal(
+  t: Messages,
+  error: Pick<AppError, 'code'> | null,
+  name: string,
+): string | null {
+  if (error?.code === 'invalid-name') return projectNameProblem(t, name) ?? t.errors['invalid-name'];
+  if (error?.code === 'conflict') return t.wording.name.projectExists;
+  return null;
+}
+
 /** What an AppError says, in the user's language: worded payload issues, else null (the caller shows its context). */
 export function wordAppError(t: Messages, error: AppError): string[] {
   if (error.code !== 'invalid-payload') return [];
