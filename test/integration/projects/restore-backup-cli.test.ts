@@ -1,7 +1,7 @@
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { listLabels } from '../../../main/services/dataset/label-ops';
+import { createLabel, listLabels } from '../../../main/services/dataset/label-ops';
 import { ProjectStore } from '../../../main/services/project-store';
 import { runCliCaptured } from '../../support/cli';
 import { makeTempDir } from '../../support/temp-dir';
@@ -20,7 +20,6 @@ describe('cnn-studio project restore-backup', () => {
     const created = await runCliCaptured(temp.dir, '--json', 'project', 'create', 'Precious');
     const id = created.json().id as string;
     const store = new ProjectStore(temp.dir);
-    const { createLabel } = await import('../../../main/services/dataset/label-ops');
     createLabel(store.db(id), 'cat', undefined, new Date().toISOString());
     const backup = (await store.backup(id, 'manual'))!.file;
     createLabel(store.db(id), 'dog', undefined, new Date().toISOString());

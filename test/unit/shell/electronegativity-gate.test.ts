@@ -1,8 +1,8 @@
 import { execFile } from 'node:child_process';
 import fs from 'node:fs';
-import os from 'node:os';
 import path from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, describe, expect, it } from 'vitest';
+import { makeTempDir } from '../../support/temp-dir';
 
 /**
  * scripts/electronegativity.mjs (npm run audit:electron) fails on a high or medium finding and passes on the two
@@ -10,7 +10,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
  * `npm run check` ran it); Electron's release look-ups fail offline and must not fail the gate.
  */
 const SCRIPT = path.resolve(__dirname, '../../../scripts/electronegativity.mjs');
-let dir: string;
+const temp = makeTempDir('electronegativity-gate-');
 
 function gate(input: string): Promise<{ code: number; output: string }> {
   return new Promise((resolve) => {
@@ -22,14 +22,13 @@ function gate(input: string): Promise<{ code: number; output: string }> {
 }
 
 function fixture(name: string, source: string): string {
-  const folder = path.join(dir, name);
+  const folder = path.join(temp.dir, name);
   fs.mkdirSync(folder);
   fs.writeFileSync(path.join(folder, 'main.js'), source);
   return folder;
 }
 
-beforeAll(() => (dir = fs.mkdtempSync(path.join(os.tmpdir(), 'electronegativity-gate-'))));
-afterAll(() => fs.rmSync(dir, { recursive: true, force: true }));
+afterAll(() => temp.cleanup());
 
 describe('npm run audit:electron', () => {
   it('fails on a high finding, passes when only the excluded checks would fire', async () => {
