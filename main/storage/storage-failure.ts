@@ -14,12 +14,6 @@ export function storageFailureCode(text: string): StorageFailureCode | undefined
   return undefined;
 }
 
-const MESSAGE: Record<StorageFailureCode, string> = {
-  'disk-full': 'The disk is full: free some space and try again',
-  'storage-read-only': 'The data folder is read-only: nothing can be saved',
-  'storage-permission': 'No permission to write the data folder',
-};
-
 /**
  * A raw file-system or SQLite error from writing the data folder, as the AppFailure a user can act on: the disk is
  * full, the folder is read-only, or writing is not permitted. Anything else: undefined (the caller keeps it).
@@ -28,7 +22,24 @@ const MESSAGE: Record<StorageFailureCode, string> = {
 export function storageFailure(error: unknown): AppFailure | undefined {
   if (error instanceof AppFailure || !(error instanceof Error)) return undefined;
   const detail = error.message;
-  const code = storageFailureCode(`${String((error as { code?: unknown }).code ?? '')} ${detail}`);
-  if (!code) return undefined;
-  return new AppFailure('storage', `${MESSAGE[code]} (${detail}).`, { code, detail });
+  // one literal details code per failure: the dictionaries' check reads them from the source
+  switch (storageFailureCode(`${String((error as { code?: unknown }).code ?? '')} ${detail}`)) {
+    case 'disk-full':
+      return new AppFailure('storage', `The disk is full: free some space and try again (${detail}).`, {
+        code: 'disk-full',
+        detail,
+      });
+    case 'storage-read-only':
+      return new AppFailure('storage', `The data folder is read-only: nothing can be saved (${detail}).`, {
+        code: 'storage-read-only',
+        detail,
+      });
+    case 'storage-permission':
+      return new AppFailure('storage', `No permission to write the data folder (${detail}).`, {
+        code: 'storage-permission',
+        detail,
+      });
+    case undefined:
+      return undefined;
+  }
 }
