@@ -17,7 +17,7 @@ import { makeTempDir } from '../support/temp-dir';
 
 const KILLS = 20;
 /** Attempts allowed: on a loaded machine a late kill moment may come after the run already finished. */
-const MAX_ATTEMPTS = 26;
+const MAX_ATTEMPTS = 30;
 const EPOCHS = 6;
 /** Images per class copied from the small Fashion-MNIST set: a few seconds per run even on a busy machine. */
 const PER_CLASS = 24;
@@ -50,6 +50,8 @@ describe('kill -9 during training, at seeded moments after the first checkpoint'
   let straight: { epochs: Epoch[] };
   /** An uninterrupted run's time per epoch: from the first epoch's record to the last's, divided. */
   let epochMs = 0;
+  /** An uninterrupted run's time from its last epoch's record to the process's exit (final model, predictions). */
+  let tailMs = 0;
 
   beforeAll(async () => {
     assertCliBuilt();
@@ -74,6 +76,7 @@ describe('kill -9 during training, at seeded moments after the first checkpoint'
     const firstEpochAt = await epochsRecorded(baseline, training.done, 1);
     const lastEpochAt = await epochsRecorded(baseline, training.done, EPOCHS);
     const end = await training.done;
+    tailMs = Date.now() - lastEpochAt;
     epochMs = (lastEpochAt - firstEpochAt) / (EPOCHS - 1);
     expect(end.code, end.stderr).toBe(0);
     straight = JSON.parse(end.stdout);
@@ -103,14 +106,18 @@ describe('kill -9 during training, at seeded moments after the first checkpoint'
     const random = seededRandom(1128);
     const figures: { afterEpoch: number; delayMs: number; checkpointEpoch: number; recorded: number }[] = [];
     let finishedFirst = 0;
+    /** Halved after each attempt that finished before its kill: the same slot is retried sooner. */
+    let retryScale = 1;
     for (let attempt = 0; figures.length < KILLS && attempt < MAX_ATTEMPTS; attempt++) {
       const dataDir = path.join(temp.dir, `run-${attempt}`);
       fs.cpSync(template, dataDir, { recursive: true });
       const dbFile = path.join(dataDir, 'projects', projectId, 'project.sqlite');
       // Spread by progress, not by clock (the machine's load varies): after epoch `afterEpoch` is on record, a
-      // seeded moment within the next epoch's time; after the last epoch, the final model and predictions phase.
+      // seeded moment within the next epoch's time; after the last epoch, within the baseline's tail (the final
+      // model and predictions), which on a fast machine is much shorter than an epoch.
       const afterEpoch = 1 + (figures.length % EPOCHS);
-      const delayMs = Math.round(epochMs * random());
+      const windowMs = afterEpoch === EPOCHS ? tailMs * 0.8 : epochMs;
+      const delayMs = Math.round(windowMs * random() * retryScale);
 
       const training = startCli(dataDir, TRAIN_ARGS);
       await epochsRecorded(dataDir, training.done, afterEpoch);
@@ -121,6 +128,7 @@ describe('kill -9 during training, at seeded moments after the first checkpoint'
         // It finished before the kill moment (the machine ran faster than the baseline): not a kill, try again.
         expect(killed.code, killed.stderr).toBe(0);
         finishedFirst++;
+        retryScale /= 2;
         console.log(`train kill attempt ${attempt + 1}: finished before the kill at ${delayMs} ms`);
         fs.rmSync(dataDir, { recursive: true, force: true });
         continue;
@@ -136,6 +144,7 @@ describe('kill -9 during training, at seeded moments after the first checkpoint'
         // Killed while exiting, after the run was recorded as complete: nothing left to resume; try again.
         db.close();
         finishedFirst++;
+        retryScale /= 2;
         console.log(
           `train kill attempt ${attempt + 1}: the run had completed before the kill at ${delayMs} ms`,
         );
@@ -178,10 +187,11 @@ describe('kill -9 during training, at seeded moments after the first checkpoint'
       for (const before of recorded) expect(result.epochs[before.epoch - 1]).toMatchObject(before);
       expect(result.epochs.map((e: Epoch) => e.valLoss)).toEqual(straight.epochs.map((e) => e.valLoss));
 
+      retryScale = 1;
       figures.push({ afterEpoch, delayMs, checkpointEpoch, recorded: recorded.length });
       console.log(
         `train kill ${figures.length}/${KILLS}: killed ${delayMs} ms after epoch ${afterEpoch} was recorded ` +
-          `(~${Math.round(epochMs)} ms per epoch); checkpoint at epoch ${checkpointEpoch}, ${recorded.length} epochs on ` +
+          `(~${Math.round(epochMs)} ms per epoch, ~${Math.round(tailMs)} ms after the last); checkpoint at epoch ${checkpointEpoch}, ${recorded.length} epochs on ` +
           `record; resumed at epoch ${result.resumedFrom.epoch} and completed ${EPOCHS}`,
       );
       fs.rmSync(dataDir, { recursive: true, force: true });
