@@ -51,6 +51,12 @@ export interface NativeAddon {
   isas(): string[];
   /** Switches this thread's kernels (none: keeps the current one); returns the one in use. */
   useIsa(name?: string): string;
+  /**
+   * This thread's multiply-add peak in GFLOP/s at the instruction set in use: the best short round of a register-only
+   * FMA loop over about `milliseconds` (the benchmark's "% of peak" divides by it). Absent from prebuilds made before
+   * it existed.
+   */
+  measurePeakGflops?(milliseconds: number): number;
 }
 
 const FILE = 'cnn_kernels.node';

@@ -25,6 +25,7 @@ typedef struct {
   void (*maxpool_forward)(int, int, int, int, int, int, int, int, int, int, const float *, float *, int *);
   void (*relu_forward)(int, const float *, float *);
   void (*relu_backward)(int, const float *, const float *, float *);
+  double (*fma_peak_loop)(long); /* peak-impl.h */
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
@@ -37,5 +38,6 @@ typedef struct {
   void P##dense_backward(int, int, int, const float *, const float *, const float *, float *, float *, float *);   \
   void P##maxpool_forward(int, int, int, int, int, int, int, int, int, int, const float *, float *, int *);       \
   void P##relu_forward(int, const float *, float *);                                                              \
-  void P##relu_backward(int, const float *, const float *, float *);
+  void P##relu_backward(int, const float *, const float *, float *);                                              \
+  double P##fma_peak_loop(long);
 #endif

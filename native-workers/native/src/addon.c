@@ -14,6 +14,7 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#include <time.h>
 
 #include "common.h"
 
@@ -30,7 +31,7 @@ DECLARE_ISA(avx512_)
    P##dense_backward_scratch,                                                                                     \
    P##conv2d_forward,                                                                                             \
    P##conv2d_backward, P##dense_forward, P##dense_backward, P##maxpool_forward,              \
-   P##relu_forward, P##relu_backward}
+   P##relu_forward, P##relu_backward, P##fma_peak_loop}
 static const Isa isas[] = {
 #if defined(CNN_KERNELS_X86)
     ISA(avx512_, "avx512"),
@@ -385,6 +386,33 @@ EXPORT_FN(adam_slice) {
   return NULL;
 }
 
+/* measurePeakGflops(milliseconds): this thread's multiply-add peak at the instruction set in use, in GFLOP/s: the
+ * best of repeated short rounds of peak-impl.h's loop over about that long (a round that another process
+ * interrupts only lowers its own figure). */
+EXPORT_FN(measure_peak_gflops) {
+  Args a;
+  if (!get_args(env, info, &a, 1)) return NULL;
+  double budget_ms = 0;
+  if (napi_get_value_double(env, a.argv[0], &budget_ms) != napi_ok || !(budget_ms > 0) || budget_ms > 60000)
+    return FAIL(env, "native kernels: expected a duration in milliseconds (0, 60000]");
+  struct timespec t0, t1, start;
+  clock_gettime(CLOCK_MONOTONIC, &start);
+  double best = 0;
+  for (;;) {
+    clock_gettime(CLOCK_MONOTONIC, &t0);
+    const double flops = current->fma_peak_loop(200000);
+    clock_gettime(CLOCK_MONOTONIC, &t1);
+    const double s = (double)(t1.tv_sec - t0.tv_sec) + (double)(t1.tv_nsec - t0.tv_nsec) * 1e-9;
+    if (s > 0 && flops / s / 1e9 > best) best = flops / s / 1e9;
+    const double elapsed_ms =
+        (double)(t1.tv_sec - start.tv_sec) * 1e3 + (double)(t1.tv_nsec - start.tv_nsec) * 1e-6;
+    if (elapsed_ms >= budget_ms) break;
+  }
+  napi_value out;
+  napi_create_double(env, best, &out);
+  return out;
+}
+
 /* isas(): the instruction sets this CPU supports, best first. */
 EXPORT_FN(list_isas) {
   (void)info;
@@ -436,6 +464,7 @@ NAPI_MODULE_INIT() {
       {"reduceGradients", 0, reduce_gradients, 0, 0, 0, napi_enumerable, 0},
       {"adamSlice", 0, adam_slice, 0, 0, 0, napi_enumerable, 0},
       {"isas", 0, list_isas, 0, 0, 0, napi_enumerable, 0},
+      {"measurePeakGflops", 0, measure_peak_gflops, 0, 0, 0, napi_enumerable, 0},
       {"useIsa", 0, use_isa, 0, 0, 0, napi_enumerable, 0},
   };
   napi_define_properties(env, exports, sizeof props / sizeof props[0], props);

@@ -5,3 +5,4 @@
 #define NAME(x) avx512_##x
 #include "common.h"
 #include "kernels-impl.h"
+#include "peak-impl.h"

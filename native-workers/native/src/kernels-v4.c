@@ -4,3 +4,4 @@
 #define NAME(x) v4_##x
 #include "common.h"
 #include "kernels-impl.h"
+#include "peak-impl.h"
