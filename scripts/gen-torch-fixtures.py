@@ -74,6 +74,17 @@ def pool_case(name, kind, n, c, h, w, ph, pw, sh, sw):
     }
 
 
+def global_avg_pool_case(name, n, c, h, w):
+    x = torch.randn(n, c, h, w, requires_grad=True)
+    out = F.adaptive_avg_pool2d(x, 1)
+    dout = torch.randn_like(out)
+    (out * dout).sum().backward()
+    return {
+        'name': name, 'shape': {'batch': n, 'channels': c, 'height': h, 'width': w},
+        'inp': flat(x), 'out': flat(out), 'dout': flat(dout), 'dinp': flat(x.grad),
+    }
+
+
 def dense_case(name, n, i, o):
     x = torch.randn(n, i, requires_grad=True)
     wt = torch.randn(o, i, requires_grad=True)
@@ -99,26 +110,41 @@ def softmax_ce_case(name, n, k, scale):
     }
 
 
-def batchnorm_case(name, n, c, h, w):
+def batchnorm_case(name, n, c, h, w, realistic=False, eps=1e-5, momentum=0.1):
+    """realistic: per-channel means and spreads like a conv's or dense layer's outputs (a mean far from 0 next to a
+    small spread, spreads from 0.05 to 4), and running statistics that lag them, as after some training steps."""
     shape = (n, c, h, w) if h else (n, c)
-    x = (torch.randn(*shape) * 2 + 1).requires_grad_(True)
-    bn = torch.nn.BatchNorm2d(c) if h else torch.nn.BatchNorm1d(c)
+    view = (1, c, 1, 1) if h else (1, c)
+    if realistic:
+        mu = torch.empty(c).uniform_(-3, 3)
+        sd = torch.exp(torch.empty(c).uniform_(math.log(0.05), math.log(4)))
+        x = (torch.randn(*shape) * sd.reshape(view) + mu.reshape(view)).requires_grad_(True)
+    else:
+        x = (torch.randn(*shape) * 2 + 1).requires_grad_(True)
+    bn = (torch.nn.BatchNorm2d if h else torch.nn.BatchNorm1d)(c, eps=eps, momentum=momentum)
     with torch.no_grad():
-        bn.weight.copy_(torch.randn(c))
-        bn.bias.copy_(torch.randn(c))
-        bn.running_mean.copy_(torch.randn(c) * 0.1)
-        bn.running_var.copy_(torch.rand(c) + 0.5)
+        if realistic:
+            bn.weight.copy_(torch.empty(c).uniform_(0.5, 1.5))
+            bn.bias.copy_(torch.randn(c) * 0.3)
+            bn.running_mean.copy_(mu + torch.randn(c) * sd * 0.3)
+            bn.running_var.copy_(sd * sd * torch.empty(c).uniform_(0.6, 1.6))
+        else:
+            bn.weight.copy_(torch.randn(c))
+            bn.bias.copy_(torch.randn(c))
+            bn.running_mean.copy_(torch.randn(c) * 0.1)
+            bn.running_var.copy_(torch.rand(c) + 0.5)
     rm0, rv0 = bn.running_mean.clone(), bn.running_var.clone()
     bn.train()
     out = bn(x)
     dout = torch.randn_like(out)
     (out * dout).sum().backward()
     bn.eval()
-    x_eval = torch.randn(*shape)
+    x_eval = torch.randn(*shape) * sd.reshape(view) + mu.reshape(view) if realistic else torch.randn(*shape)
     out_eval = bn(x_eval)
     return {
         'name': name,
         'shape': {'batch': n, 'channels': c, 'spatial': (h * w) if h else 1, 'epsilon': bn.eps, 'momentum': bn.momentum},
+        'height': h or 1, 'width': w or 1,
         'inp': flat(x), 'gamma': flat(bn.weight), 'beta': flat(bn.bias),
         'runningMeanBefore': flat(rm0), 'runningVarBefore': flat(rv0),
         'out': flat(out), 'dout': flat(dout), 'dinp': flat(x.grad), 'dgamma': flat(bn.weight.grad),
@@ -169,6 +195,10 @@ def build_torch_net(spec):
             bn = torch.nn.BatchNorm1d(c) if after_dense else torch.nn.BatchNorm2d(c)
             mods.append(bn)
             params += [bn.weight, bn.bias]
+        elif t == 'dropout':
+            # Training-mode dropout draws its own mask, so only a rate of 0 can be compared during training.
+            assert layer['rate'] == 0, 'net fixtures need dropout rate 0 (eval mode ignores the rate)'
+            mods.append(torch.nn.Dropout(layer['rate']))
         elif t == 'flatten':
             mods.append(torch.nn.Flatten())
             c, h, w = c * h * w, 1, 1
@@ -309,6 +339,50 @@ def main():
             }, 3),
         ],
     }
+    # The photo presets' layer shapes (issue 14), scaled down in channels and size but not in structure. A seed of
+    # their own, appended after the cases above, so that those stay as they were.
+    torch.manual_seed(14)
+    fixtures['conv2d.json'] += [
+        # 3x3 stride 2 'same' on an even size: out = size / 2, and the one padding row / column goes below / right
+        conv_case('photo stem: 3 to 8, 3x3 stride 2 same, even 16x16 (pad 0 top/left, 1 bottom/right)',
+                  2, 3, 16, 16, 8, 3, 3, 2, 2, 'same'),
+        conv_case('photo stem: 3 to 8, 3x3 stride 2 same, odd 15x15 (pad 1 each side)', 2, 3, 15, 15, 8, 3, 3, 2, 2, 'same'),
+        conv_case('photo stem: 3 to 32, 3x3 stride 2 same, 12x11 (even rows, odd columns), batch 1',
+                  1, 3, 12, 11, 32, 3, 3, 2, 2, 'same'),
+    ]
+    fixtures['batch-norm.json'] += [
+        batchnorm_case('photo: after a conv, realistic statistics, 2x8x12x12', 2, 8, 12, 12, realistic=True),
+        batchnorm_case('photo: after a conv, batch 1, 8x6x6', 1, 8, 6, 6, realistic=True),
+        batchnorm_case('photo: after a conv, eps 1e-3, momentum 0.01, 3x6x5x7', 3, 6, 5, 7, realistic=True,
+                       eps=1e-3, momentum=0.01),
+        batchnorm_case('photo: after a dense layer, realistic statistics, 4x16', 4, 16, 0, 0, realistic=True),
+        batchnorm_case('photo: after a dense layer, batch 2, 2x10', 2, 10, 0, 0, realistic=True),
+    ]
+    fixtures['global-avg-pool.json'] = [
+        global_avg_pool_case('2x16x3x3', 2, 16, 3, 3),
+        global_avg_pool_case('1x8x6x6', 1, 8, 6, 6),
+        global_avg_pool_case('3x5x1x1 (a 1x1 map)', 3, 5, 1, 1),
+    ]
+    def conv3(filters):
+        return {'type': 'conv2d', 'filters': filters, 'kernelSize': 3, 'stride': 1, 'padding': 'same'}
+
+    bn, relu, pool2 = {'type': 'batchNorm'}, {'type': 'relu'}, {'type': 'maxPool2d', 'size': 2, 'stride': 2}
+    fixtures['net.json'] += [
+        # The `medium` preset's layers (presets.ts) with 6-12 instead of 32-128 channels, at 32 px instead of 96:
+        # stem, then conv stages down to a 2x2 map (no pool below 4 px), global average pool, dropout, classifier.
+        net_case('photo medium: stem s2-bn-relu-pool, 3 x (conv-bn-relu-pool), gap, dropout 0, dense', {
+            'input': {'height': 32, 'width': 32, 'channels': 3},
+            'layers': [
+                {'type': 'conv2d', 'filters': 6, 'kernelSize': 3, 'stride': 2, 'padding': 'same'}, bn, relu, pool2,
+                conv3(8), bn, relu, pool2,
+                conv3(12), bn, relu, pool2,
+                conv3(12), bn, relu,
+                {'type': 'globalAvgPool'}, {'type': 'dropout', 'rate': 0},
+                {'type': 'dense', 'units': 5},
+            ],
+            'numClasses': 5,
+        }, 2),
+    ]
     for fname, cases in fixtures.items():
         with open(os.path.join(OUT_DIR, fname), 'w') as f:
             json.dump(cases, f, separators=(',', ':'))

@@ -1,9 +1,8 @@
 /**
  * Compares our ops and a whole network against tensors computed once by PyTorch
- * (scripts/gen-torch-fixtures.py → test/fixtures/torch). Torch is not needed to run these tests.
+ * (scripts/gen-torch-fixtures.py → test/fixtures/torch). Torch is not needed to run these tests. These call the
+ * readable reference ops directly; torch-fixtures-kernels.test.ts runs the same fixtures through every kernel backend.
  */
-import { readFileSync } from 'node:fs';
-import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
 import type { Conv2dShape, DenseShape, Pool2dShape } from '../../../native-workers/cnn/kernel-set';
@@ -17,35 +16,14 @@ import {
 } from '../../../native-workers/cnn/ops/batch-norm';
 import { conv2dBackward, conv2dForward } from '../../../native-workers/cnn/ops/conv2d';
 import { denseBackward, denseForward } from '../../../native-workers/cnn/ops/dense';
+import { globalAvgPoolBackward, globalAvgPoolForward } from '../../../native-workers/cnn/ops/global-avg-pool';
 import { maxPool2dBackward, maxPool2dForward } from '../../../native-workers/cnn/ops/max-pool2d';
 import {
   softmaxCrossEntropyBackward,
   softmaxCrossEntropyForward,
 } from '../../../native-workers/cnn/ops/softmax-cross-entropy';
 import { convAxis } from '../../../native-workers/cnn/shape';
-
-const dir = join(__dirname, '../../fixtures/torch');
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-const load = (name: string): any[] => JSON.parse(readFileSync(join(dir, name), 'utf8'));
-const f32 = (a: number[]) => new Float32Array(a);
-
-/** Asserts |a − b| ≤ atol + rtol·|b| elementwise, reporting the worst element (like llm.c's test). */
-function expectClose(
-  what: string,
-  actual: ArrayLike<number>,
-  expected: ArrayLike<number>,
-  atol = 1e-4,
-  rtol = 1e-4,
-) {
-  expect(actual.length, `${what}: length`).toBe(expected.length);
-  let worst = 0;
-  let at = -1;
-  for (let i = 0; i < expected.length; i++) {
-    const excess = Math.abs(actual[i] - expected[i]) - (atol + rtol * Math.abs(expected[i]));
-    if (excess > worst) [worst, at] = [excess, i];
-  }
-  expect(at, `${what}: element ${at} is ${actual[at]}, torch says ${expected[at]}`).toBe(-1);
-}
+import { expectClose, f32, loadFixtures as load } from './torch-fixtures';
 
 describe('conv2d vs PyTorch', () => {
   for (const c of load('conv2d.json')) {
@@ -55,6 +33,7 @@ describe('conv2d vs PyTorch', () => {
         expect(convAxis(s.inHeight, s.kernelHeight, s.strideH, 'same').padBefore).toBe(s.padTop);
         expect(convAxis(s.inWidth, s.kernelWidth, s.strideW, 'same').padBefore).toBe(s.padLeft);
         expect(convAxis(s.inHeight, s.kernelHeight, s.strideH, 'same').out).toBe(s.outHeight);
+        expect(convAxis(s.inWidth, s.kernelWidth, s.strideW, 'same').out).toBe(s.outWidth);
       }
       const inp = f32(c.inp);
       const w = f32(c.weight);
@@ -88,6 +67,20 @@ describe('pooling vs PyTorch', () => {
         avgPool2dBackward(s, f32(c.dout), dinp);
       }
       expectClose('out', out, c.out);
+      expectClose('dinp', dinp, c.dinp);
+    });
+  }
+});
+
+describe('global average pooling vs PyTorch', () => {
+  for (const c of load('global-avg-pool.json')) {
+    it(c.name, () => {
+      const s = { batch: c.shape.batch, channels: c.shape.channels, spatial: c.shape.height * c.shape.width };
+      const out = new Float32Array(c.out.length);
+      globalAvgPoolForward(s, f32(c.inp), out);
+      expectClose('out', out, c.out);
+      const dinp = new Float32Array(c.inp.length);
+      globalAvgPoolBackward(s, f32(c.dout), dinp);
       expectClose('dinp', dinp, c.dinp);
     });
   }
