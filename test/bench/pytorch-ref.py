@@ -1,69 +1,82 @@
 #!/usr/bin/python3
-"""PyTorch CPU anchor for bench-cnn.ts --pytorch: the reference CNN on Fashion-MNIST (Debian python3-torch),
-timed the same way as ours (windows of batches of 64 after a warm-up; inference at batch 64).
+"""PyTorch CPU twin for bench-cnn.ts --pytorch (Debian python3-torch): the SAME network as ours, built from the
+planned spec by torch_from_spec.py, on the same images, timed the same way as ours: training steps (zero_grad,
+forward, cross-entropy, backward, gradient clipping when the config clips, the config's optimizer) in windows of
+batches after a warm-up; inference in eval mode under no_grad at batch B and batch 1.
 
-usage: /usr/bin/python3 test/bench/pytorch-ref.py THREADS [WINDOWS] [BATCHES]   -> one JSON line on stdout
+usage: /usr/bin/python3 test/bench/pytorch-ref.py JOB.json   -> one JSON line on stdout
+JOB: {"spec": ModelSpec, "config": {learningRate, optimizer, clipGradNorm?}, "params": ours (checked),
+      "threads", "batch", "windows", "batches", "inferBatches",
+      "data": {"x": float32 file [n, C, H, W], "y": int32 file [n], "n", "inferX": float32 file [batch, C, H, W]}}
 """
-import gzip, json, statistics, struct, sys, time
-import numpy as np, torch, torch.nn as nn
+import json, os, sys, time
 
-SRC = "/usr/share/datasets/fashion-mnist"
+import numpy as np
+import torch
+import torch.nn as nn
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_from_spec import build_module, count_params, make_optimizer  # noqa: E402
 
 
-def load(split):
-    im = gzip.open(f"{SRC}/{split}-images-idx3-ubyte.gz").read()
-    lb = gzip.open(f"{SRC}/{split}-labels-idx1-ubyte.gz").read()
-    n = struct.unpack(">I", im[4:8])[0]
-    x = np.frombuffer(im, np.uint8, offset=16).reshape(n, 1, 28, 28).astype(np.float32) / 255.0
-    y = np.frombuffer(lb, np.uint8, offset=8).astype(np.int64)
-    return torch.from_numpy(x), torch.from_numpy(y)
+def timed_windows(fn, calls, windows, images):
+    out = []
+    for _ in range(windows):
+        t0 = time.perf_counter()
+        for _ in range(calls):
+            fn()
+        out.append(round(calls * images / (time.perf_counter() - t0), 1))
+    return out
 
 
 def main():
-    threads = int(sys.argv[1]) if len(sys.argv) > 1 else 1
-    windows_n = int(sys.argv[2]) if len(sys.argv) > 2 else 5
-    batches = int(sys.argv[3]) if len(sys.argv) > 3 else 30
+    job = json.load(open(sys.argv[1]))
+    spec, config = job["spec"], job["config"]
+    threads, bs = job["threads"], job["batch"]
     torch.set_num_threads(threads)
     torch.manual_seed(0)
-    xtr, ytr = load("train")
-    xte, _ = load("t10k")
-    m = nn.Sequential(nn.Conv2d(1, 16, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                      nn.Conv2d(16, 32, 3, padding=1), nn.ReLU(), nn.MaxPool2d(2),
-                      nn.Flatten(), nn.Linear(32 * 7 * 7, 128), nn.ReLU(), nn.Linear(128, 10))
-    opt = torch.optim.Adam(m.parameters(), 1e-3)
+    inp = spec["input"]
+    shape = (inp["channels"], inp["height"], inp["width"])
+    d = job["data"]
+    x = torch.from_numpy(np.fromfile(d["x"], np.float32).reshape(d["n"], *shape))
+    y = torch.from_numpy(np.fromfile(d["y"], np.int32).astype(np.int64))
+    xinf = torch.from_numpy(np.fromfile(d["inferX"], np.float32).reshape(-1, *shape))
+
+    m = build_module(spec)
+    params = count_params(m)
+    if job.get("params") is not None and params != job["params"]:
+        raise SystemExit(f"torch module has {params} parameters, ours {job['params']}")
+    opt = make_optimizer(m, config)
+    clip = config.get("clipGradNorm")
     lossf = nn.CrossEntropyLoss()
-    perm = torch.randperm(len(xtr))
     pos = 0
+    n = d["n"]
 
     def step():
         nonlocal pos
-        idx = perm[pos:pos + 64]
-        pos = (pos + 64) % (len(xtr) - 64)
+        idx = torch.arange(pos, pos + bs) % n
+        pos = (pos + bs) % n
         opt.zero_grad()
-        lossf(m(xtr[idx]), ytr[idx]).backward()
+        lossf(m(x[idx]), y[idx]).backward()
+        if clip is not None:
+            nn.utils.clip_grad_norm_(m.parameters(), clip)
         opt.step()
 
-    for _ in range(5):
+    m.train()
+    for _ in range(job.get("warmup", 5)):
         step()
-    train = []
-    for _ in range(windows_n):
-        t0 = time.perf_counter()
-        for _ in range(batches):
-            step()
-        train.append(batches * 64 / (time.perf_counter() - t0))
+    train = timed_windows(step, job["batches"], job["windows"], bs)
     m.eval()
-    infer = []
+    windows = max(3, job["windows"])
     with torch.no_grad():
-        xb = xte[:64]
-        for _ in range(10):
-            m(xb)
-        for _ in range(max(3, windows_n)):
-            t0 = time.perf_counter()
-            for _ in range(50):
-                m(xb)
-            infer.append(64 * 50 / (time.perf_counter() - t0))
-    print(json.dumps({"version": torch.__version__, "threads": threads, "trainWindows": [round(v, 1) for v in train],
-                      "inferWindows": [round(v, 1) for v in infer]}))
+        one = xinf[:1]
+        for _ in range(5):
+            m(xinf)
+            m(one)
+        infer = timed_windows(lambda: m(xinf), job["inferBatches"], windows, xinf.shape[0])
+        infer1 = timed_windows(lambda: m(one), job["inferBatches"] * 4, windows, 1)
+    print(json.dumps({"version": torch.__version__, "threads": threads, "params": params, "trainWindows": train,
+                      "inferWindows": infer, "inferBatch1Windows": infer1}))
 
 
 main()

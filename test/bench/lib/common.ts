@@ -1,6 +1,7 @@
 /** Shared benchmark helpers: the reference CNN, FLOP counts, statistics, machine info. */
 import { cpus, loadavg } from 'node:os';
 import type { ModelSpec } from '../../../app/domain/model-spec';
+import { countFlops } from './flops';
 
 /** 28×28×1 → conv3×3/16 same → ReLU → maxpool2 → conv3×3/32 same → ReLU → maxpool2 → dense128 → ReLU → dense10. */
 export const REFERENCE_CNN: ModelSpec = {
@@ -23,9 +24,10 @@ export const REFERENCE_CNN: ModelSpec = {
 export const REFERENCE_PARAMS = 206_922;
 /** Forward MACs per image: conv1 112,896 + conv2 903,168 + dense1 200,704 + dense2 1,280. */
 export const FWD_MACS = 28 * 28 * 16 * 9 + 14 * 14 * 32 * 144 + 1568 * 128 + 128 * 10;
+/** 2.436 MFLOP per image (lib/flops.ts counts the same from the planned layers). */
 export const FWD_FLOPS = 2 * FWD_MACS;
-/** Training ≈ 3 × forward (the peers' convention). */
-export const TRAIN_FLOPS = 3 * FWD_FLOPS;
+/** A training step per image by lib/flops.ts's convention: forward + backward without conv1's dx (7.082 MFLOP). */
+export const TRAIN_FLOPS = countFlops(REFERENCE_CNN).training;
 
 export function median(a: number[]): number {
   const s = [...a].sort((p, q) => p - q);

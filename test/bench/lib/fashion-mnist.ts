@@ -6,7 +6,7 @@ import { gunzipSync } from 'node:zlib';
 export const FMNIST_DIR = process.env.FMNIST_DIR ?? '/usr/share/datasets/fashion-mnist';
 
 export interface Split {
-  /** [n, 1, 28, 28] float32 in [0, 1]. */
+  /** [n, C, H, W] float32 in [0, 1] ([n, 1, 28, 28] as loaded). */
   x: Float32Array;
   y: Int32Array;
   n: number;
@@ -47,7 +47,7 @@ export function shuffled(n: number, seed: number): Uint32Array {
   return idx;
 }
 
-/** Copies examples idx[start .. start+bs) (wrapping) into xb / yb. */
+/** Copies examples idx[start .. start+bs) (wrapping) into xb / yb; `size` floats per example (28×28 by default). */
 export function fillBatch(
   data: Split,
   idx: Uint32Array,
@@ -55,10 +55,11 @@ export function fillBatch(
   bs: number,
   xb: Float32Array,
   yb: Int32Array,
+  size = 784,
 ): void {
   for (let b = 0; b < bs; b++) {
     const k = idx[(start + b) % idx.length];
-    xb.set(data.x.subarray(k * 784, k * 784 + 784), b * 784);
+    xb.set(data.x.subarray(k * size, k * size + size), b * size);
     yb[b] = data.y[k];
   }
 }

@@ -1,11 +1,17 @@
 /**
- * How `npm run bench` times our training: DataParallelTrainer.trainStep (Adam in the workers) on the reference CNN,
- * batch 64, real Fashion-MNIST in a fixed shuffled order; a few warm-up steps, then timed windows of consecutive
- * steps, the figure being the median window. Shared by bench-cnn.ts and bench-training-service.ts, so that both
- * measure the same thing the same way.
+ * How `npm run bench` times our training: DataParallelTrainer.trainStep (Adam or AdamW in the workers, as the app
+ * trains) on the reference CNN at batch 64 on real Fashion-MNIST in a fixed shuffled order, or on a preset at the
+ * chosen input and batch; a few warm-up steps, then timed windows of consecutive steps, the figure being the median
+ * window. Shared by bench-cnn.ts and bench-training-service.ts, so that both measure the same thing the same way.
  */
+import type { ModelSpec, TrainingConfig } from '../../../app/domain/model-spec';
+import { clipGradNorm } from '../../../native-workers/cnn/optim/clip';
+import { createOptimizer } from '../../../native-workers/cnn/optim/optimizer';
+import { decayMask, layoutParams } from '../../../native-workers/cnn/params';
+import { planModel } from '../../../native-workers/cnn/plan';
 import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
-import { DataParallelTrainer } from '../../../native-workers/parallel/data-parallel-trainer';
+import { DataParallelTrainer, type StepResult } from '../../../native-workers/parallel/data-parallel-trainer';
+import type { BatchSource } from './bench-data';
 import { REFERENCE_CNN, REFERENCE_PARAMS, TRAIN_FLOPS, median, round } from './common';
 import { type Split, fillBatch } from './fashion-mnist';
 
@@ -65,8 +71,55 @@ export async function createReferenceTrainer(
   return t;
 }
 
+/**
+ * A data-parallel trainer for any spec (seed 1) and its training step as the app's training loop takes it
+ * (native-workers/training/training-loop.ts): Adam without weight decay or clipping runs inside the workers
+ * (trainStep); anything else (AdamW, clipping) has the workers compute the reduced gradient and this thread clip
+ * it and take the optimizer step, with weight decay on weights only (decayMask), as the Trainer does.
+ */
+export async function createTrainer(
+  spec: ModelSpec,
+  workers: number,
+  choice: KernelChoice,
+  maxBatch: number,
+  config: Pick<TrainingConfig, 'learningRate' | 'optimizer' | 'clipGradNorm'>,
+): Promise<{ trainer: DataParallelTrainer; step: TrainStepFn; optimizerWhere: string }> {
+  const o = config.optimizer;
+  const inWorkers = o.type === 'adam' && (o.weightDecay ?? 0) === 0 && config.clipGradNorm === undefined;
+  const trainer = await DataParallelTrainer.create({
+    spec,
+    seed: 1,
+    maxBatch,
+    workers,
+    lr: config.learningRate,
+    weightDecay: 0,
+    kernels: choice,
+  });
+  if (inWorkers) {
+    return {
+      trainer,
+      step: (x, y, n) => trainer.trainStep(x, y, n),
+      optimizerWhere: 'Adam in the workers',
+    };
+  }
+  const opt = createOptimizer(o, trainer.paramCount, decayMask(layoutParams(planModel(spec))));
+  return {
+    trainer,
+    step: async (x, y, n) => {
+      const r = await trainer.computeGradients(x, y, n);
+      if (config.clipGradNorm !== undefined) clipGradNorm(trainer.grads, config.clipGradNorm);
+      opt.step(trainer.params, trainer.grads, config.learningRate);
+      return r;
+    },
+    optimizerWhere: `${o.type}${config.clipGradNorm !== undefined ? ` + clip ${config.clipGradNorm}` : ''} on the main thread`,
+  };
+}
+
+/** One training step on `n` images of x / labels. */
+export type TrainStepFn = (x: Float32Array, labels: Int32Array, n: number) => Promise<StepResult>;
+
 /** Warm-up, then `plan.windows` timed windows of `plan.batches` trainStep calls, from position 0 of `idx`. */
-export async function timeTrainSteps(
+export function timeTrainSteps(
   t: DataParallelTrainer,
   train: Split,
   idx: Uint32Array,
@@ -74,18 +127,35 @@ export async function timeTrainSteps(
   log: (line: string) => void,
   label: string,
 ): Promise<TrainTiming> {
-  const BS = BENCH_BATCH;
-  const xb = new Float32Array(BS * 784);
+  const source = {
+    inputSize: 784,
+    fill: (pos: number, bs: number, xb: Float32Array, yb: Int32Array) =>
+      fillBatch(train, idx, pos, bs, xb, yb),
+  };
+  return timeTrainStepsOn((x, y, n) => t.trainStep(x, y, n), source, BENCH_BATCH, plan, log, label);
+}
+
+/** Warm-up, then `plan.windows` timed windows of `plan.batches` training steps of `batch` images of `source`. */
+export async function timeTrainStepsOn(
+  trainStep: TrainStepFn,
+  source: Pick<BatchSource, 'inputSize' | 'fill'>,
+  batch: number,
+  plan: TrainPlan,
+  log: (line: string) => void,
+  label: string,
+): Promise<TrainTiming> {
+  const BS = batch;
+  const xb = new Float32Array(BS * source.inputSize);
   const yb = new Int32Array(BS);
   let pos = 0;
   const computeMs: number[] = [];
   const reduceMs: number[] = [];
   const overheadMs: number[] = [];
   const step = async () => {
-    fillBatch(train, idx, pos, BS, xb, yb);
+    source.fill(pos, BS, xb, yb);
     pos += BS;
     const t0 = performance.now();
-    const r = await t.trainStep(xb, yb, BS);
+    const r = await trainStep(xb, yb, BS);
     const wall = performance.now() - t0;
     computeMs.push(r.computeMs);
     reduceMs.push(r.reduceMs);
@@ -118,12 +188,15 @@ export async function timeTrainSteps(
   };
 }
 
-/** The reported figures of a timing: medians of the windows and of the per-step times. */
-export function trainFigures(timing: TrainTiming): TrainFigures {
+/**
+ * The reported figures of a timing: medians of the windows and of the per-step times; GFLOP/s from the training
+ * FLOPs per image (lib/flops.ts; the reference CNN's by default).
+ */
+export function trainFigures(timing: TrainTiming, trainFlopsPerImage = TRAIN_FLOPS): TrainFigures {
   const tr = median(timing.trainWindows);
   return {
     trainImagesPerSecond: round(tr),
-    trainGflops: round((tr * TRAIN_FLOPS) / 1e9, 3),
+    trainGflops: round((tr * trainFlopsPerImage) / 1e9, 3),
     trainWindows: timing.trainWindows.map((v) => round(v)),
     coresBusyWhileTraining: round(median(timing.cpuWindows), 2),
     trainImagesPerCpuSecond: round(median(timing.trainWindows.map((v, i) => v / timing.cpuWindows[i]))),

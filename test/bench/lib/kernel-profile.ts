@@ -1,0 +1,81 @@
+/**
+ * The reference CNN's per-kernel profile (the JSON's `profile`): single-thread in-process training steps through a
+ * timing KernelSet (process CPU time), plus the copy volume of the wasm calls.
+ */
+import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
+import { kernelsBackend, kernelsFor } from '../../../native-workers/kernels/fast-kernels';
+import { buildModel } from '../../../native-workers/cnn/model';
+import { createOptimizer } from '../../../native-workers/cnn/optim/optimizer';
+import { profileKernels } from '../../../native-workers/kernels/profile-kernels';
+import { wasmKernelInstance } from '../../../native-workers/kernels/wasm-kernels';
+import { adoptKernelMemory } from '../../../native-workers/kernels/adopt-kernel-memory';
+import { REFERENCE_CNN, round } from './common';
+import { type Split, fillBatch } from './fashion-mnist';
+import { BENCH_BATCH as BS } from './ours-training';
+
+/** Per-kernel times of single-thread in-process training steps, plus the copy volume of the wasm calls. */
+export function profileKernelsOfReference(
+  train: Split,
+  idx: Uint32Array,
+  steps: number,
+  choice: KernelChoice,
+): Record<string, unknown> {
+  const zeroCopy = kernelsBackend(choice).startsWith('wasm');
+  // CPU time of this process (only this thread works during the profile): robust to other load on the machine
+  const cpuMs = () => {
+    const u = process.cpuUsage();
+    return (u.user + u.system) / 1000;
+  };
+  const kernels = profileKernels(kernelsFor(choice), cpuMs);
+  const model = buildModel(REFERENCE_CNN, { seed: 1, batchSize: BS, kernels });
+  if (zeroCopy) adoptKernelMemory(model);
+  const opt = createOptimizer({ type: 'adam' }, model.params.length);
+  const xb = new Float32Array(BS * 784);
+  const yb = new Int32Array(BS);
+  for (let i = 0; i < 10; i++) {
+    fillBatch(train, idx, i * BS, BS, xb, yb);
+    model.computeGradients(xb, yb);
+    opt.step(model.params, model.grads, 1e-3);
+  }
+  kernels.reset();
+  const inst = wasmKernelInstance();
+  const copied0 = inst?.copiedBytes ?? 0;
+  let total = 0;
+  let optMs = 0;
+  for (let i = 0; i < steps; i++) {
+    fillBatch(train, idx, (10 + i) * BS, BS, xb, yb);
+    const t0 = cpuMs();
+    model.computeGradients(xb, yb);
+    const t1 = cpuMs();
+    opt.step(model.params, model.grads, 1e-3);
+    const t2 = cpuMs();
+    total += t2 - t0;
+    optMs += t2 - t1;
+  }
+  const perStep: Record<string, number> = {};
+  let opsMs = 0;
+  for (const [k, [, ms]] of kernels.times) {
+    perStep[k] = round(ms / steps, 3);
+    opsMs += ms;
+  }
+  perStep['optimizer (reference Adam)'] = round(optMs / steps, 3);
+  perStep['other (loss, zeroing, glue)'] = round((total - opsMs - optMs) / steps, 3);
+  const copiedPerStep = ((inst?.copiedBytes ?? 0) - copied0) / steps;
+  // what copying that many bytes costs: Float32Array.set of the same volume
+  const a = new Float32Array(1 << 20);
+  const b = new Float32Array(1 << 20);
+  const reps = Math.max(1, Math.round(copiedPerStep / a.byteLength));
+  const c0 = cpuMs();
+  for (let r = 0; r < reps * 20; r++) b.set(a);
+  const copyMs = ((cpuMs() - c0) / 20 / reps) * (copiedPerStep / a.byteLength);
+  return {
+    kernels: kernelsBackend(choice) + (zeroCopy ? ', zero-copy' : ''),
+    clock: 'process CPU time',
+    stepCpuMs: round(total / steps, 3),
+    imgPerCpuSecondSingleThread: round((steps * BS) / (total / 1000)),
+    msPerStepByKernel: perStep,
+    copiedMBPerStep: round(copiedPerStep / 1e6, 2),
+    estimatedCopyMsPerStep: round(copyMs, 3),
+    estimatedCopyShare: round(copyMs / (total / steps), 3),
+  };
+}
