@@ -10,10 +10,11 @@ What it mirrors (read from the app's code; change both together):
   and the final (last-epoch) weights are tested on OUT/test.
 - pixels: the JPEG decoded to 8-bit sRGB (Pillow gives the same bytes as sharp/libjpeg-turbo for these files), at
   96x96 already (the import's cover-resize is the identity), channel-major, / 255, no mean/std normalisation.
-- network: presetSpec('medium', 96x96x3): conv3x3/32 stride 2 'same' (pad right/bottom only, like TF SAME_UPPER:
-  native-workers/cnn/shape.ts) -> BN -> ReLU -> maxpool2, then conv64, conv128, conv128 (each same, BN, ReLU,
-  maxpool2), global average pool, dropout 0.3, dense 10. BN momentum 0.1, eps 1e-5. Init 'fan-in-uniform'
-  (U(+-1/sqrt(fan_in)) for weights and biases) = PyTorch's default for Conv2d/Linear.
+- network: presetSpec('medium', 96x96x3, classes) as `cnn-studio model describe --json` gives it (or --spec FILE),
+  built by torch_from_spec.py: conv3x3/32 stride 2 'same' (the one padding pixel right/bottom, like ours), BN, ReLU,
+  maxpool2, then conv64, conv128, conv128 (each same, BN, ReLU, maxpool2), global average pool, dropout 0.3, dense.
+  BN momentum 0.1, eps 1e-5. Init 'fan-in-uniform' (U(+-1/sqrt(fan_in)) for weights and biases, init.ts) is
+  PyTorch's default for Conv2d/Linear.
 - recipe: presetSettings('medium') through trainingConfigFor (main/services/training/settings.ts): AdamW lr 1e-3,
   betas (0.9, 0.999), eps 1e-8, weight decay 0.05 on conv and dense weights only (not biases, not BN: plan.ts
   `decay`), batch 32 (last batch partial), a fresh shuffle per epoch, gradient clipping to global norm 5, cosine
@@ -23,17 +24,20 @@ What it mirrors (read from the app's code; change both together):
   [-6, 6] with zero fill, then one brightness offset in [-0.1, 0.1] added to every pixel (fill included), no clamp.
 
 usage: /usr/bin/python3 test/bench/pytorch-photo-twin.py SET_DIR [--epochs 20] [--seed 1] [--threads 2]
-           [--db PROJECT_DB] [--warmup-steps 0] [--min-lr 0] [--ghost-bn 1] [--json]
+           [--db PROJECT_DB] [--spec SPEC.json] [--warmup-steps 0] [--min-lr 0] [--ghost-bn 1] [--json]
   --ghost-bn K   batchnorm statistics over K equal shards of each batch (ours with K workers normalises per shard)
 prints progress on stderr; with --json one JSON object on stdout at the end.
 """
-import argparse, hashlib, json, math, os, sys, time
+import argparse, hashlib, json, math, os, subprocess, sys, time
 
 import numpy as np
 import torch
 import torch.nn as nn
 import torch.nn.functional as F
 from PIL import Image
+
+sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
+from torch_from_spec import build_module, decay_groups  # noqa: E402
 
 SPLIT_SEED = 42
 SPLIT_RATIOS = (("train", 0.8), ("val", 0.1), ("test", 0.1))
@@ -132,26 +136,24 @@ class GhostBatchNorm2d(nn.BatchNorm2d):
         return torch.cat(outs)
 
 
-class SamePadStem(nn.Module):
-    """conv 3x3 stride 2 with 'same' padding as ours: out = ceil(96 / 2) = 48, the one padding pixel after."""
-
-    def __init__(self, cin, cout):
-        super().__init__()
-        self.conv = nn.Conv2d(cin, cout, 3, stride=2, padding=0)
-
-    def forward(self, x):
-        return self.conv(F.pad(x, (0, 1, 0, 1)))
+def medium_spec(classes):
+    """presetSpec('medium', 96x96x3, classes) as the app's CLI describes it (one source of truth: presets.ts)."""
+    root = os.path.dirname(os.path.dirname(os.path.dirname(os.path.abspath(__file__))))
+    argv = [os.environ.get("NODE", "node"), os.path.join(root, "bin", "cnn-studio.js"), "--json", "model", "describe",
+            "--preset", "medium", "--size", "96", "--color", "rgb", "--classes", str(classes)]
+    return json.loads(subprocess.run(argv, check=True, capture_output=True, text=True).stdout)["spec"]
 
 
-def medium(num_classes, ghost):
-    bn = lambda c: GhostBatchNorm2d(c, ghost)
-    return nn.Sequential(
-        SamePadStem(3, 32), bn(32), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(32, 64, 3, padding=1), bn(64), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(64, 128, 3, padding=1), bn(128), nn.ReLU(), nn.MaxPool2d(2),
-        nn.Conv2d(128, 128, 3, padding=1), bn(128), nn.ReLU(), nn.MaxPool2d(2),
-        nn.AdaptiveAvgPool2d(1), nn.Flatten(), nn.Dropout(0.3), nn.Linear(128, num_classes),
-    )
+def build(spec, ghost):
+    """The spec's network (torch_from_spec.py); batch norms over `ghost` shards of each batch when ghost > 1."""
+    if spec.get("init") not in (None, "fan-in-uniform"):
+        raise SystemExit(f"init {spec['init']!r}: the twin relies on PyTorch's default init, which is fan-in-uniform")
+    model = build_module(spec)
+    if ghost > 1:
+        for i, m in enumerate(model):
+            if isinstance(m, nn.BatchNorm2d):
+                model[i] = GhostBatchNorm2d(m.num_features, ghost)
+    return model
 
 
 def augment(x, gen, max_shift=6, brightness=0.1):
@@ -207,6 +209,7 @@ def main():
     ap.add_argument("--ghost-bn", type=int, default=1)
     ap.add_argument("--seed", type=int, default=1)
     ap.add_argument("--threads", type=int, default=2)
+    ap.add_argument("--spec", help="a model spec JSON (default: the medium preset's, from bin/cnn-studio.js)")
     ap.add_argument("--db", help="the project's database: take the train/val split from it")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
@@ -230,13 +233,10 @@ def main():
     log(f"train {len(xtr)}, val {len(xva)}, test {len(xte)} images, {len(classes)} classes; "
         f"loaded in {time.perf_counter() - t_load:.1f} s")
 
-    model = medium(len(classes), a.ghost_bn)
-    decay = [p for n, p in model.named_parameters() if n.endswith("weight") and p.dim() > 1]
-    no_decay = [p for n, p in model.named_parameters() if not (n.endswith("weight") and p.dim() > 1)]
-    opt = torch.optim.AdamW(
-        [{"params": decay, "weight_decay": a.weight_decay}, {"params": no_decay, "weight_decay": 0.0}],
-        lr=a.lr, betas=(0.9, 0.999), eps=1e-8,
-    )
+    spec = json.load(open(a.spec)) if a.spec else medium_spec(len(classes))
+    spec = spec.get("spec", spec)  # a model spec, or `model describe --json` around one
+    model = build(spec, a.ghost_bn)
+    opt = torch.optim.AdamW(decay_groups(model, a.weight_decay), lr=a.lr, betas=(0.9, 0.999), eps=1e-8)
     batches = math.ceil(len(xtr) / a.batch)
     total = batches * a.epochs
     gen = torch.Generator().manual_seed(a.seed + 1)
