@@ -9,6 +9,7 @@
  * reference op. The result is a drop-in KernelSet.
  */
 import type { KernelSet, Tensor } from '../cnn/kernel-set';
+import { batchNormBackwardTrain, batchNormForwardEval, batchNormForwardTrain } from '../cnn/ops/batch-norm';
 import { referenceKernels } from '../cnn/reference-kernels';
 import { loadNativeAddon, loadNativeKernels, nativeLoadError } from './native-kernels';
 import { loadWasmKernels, wasmKernelsVariant } from './wasm-kernels';
@@ -29,6 +30,7 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
       fallback.reluForward(live, live);
     });
   return {
+    ...mergeBatchNorm(fast, fallback),
     ...(fastConvRelu && {
       conv2dReluForward: (s, inp, w, b, out) =>
         f32(inp) && f32(w) && f32(b) && f32(out)
@@ -65,6 +67,53 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
       f32(out) && f32(dout) && f32(dinp)
         ? fast.reluBackward(out, dout, dinp)
         : fallback.reluBackward(out, dout, dinp),
+  };
+}
+
+/**
+ * The optional batch-norm ops of `fast` (none if it lacks them), float64 calls going to the fallback's ops or else
+ * the reference ops (./ops/batch-norm.ts); the fused eval batchnorm + relu falls back to those two in turn.
+ */
+function mergeBatchNorm(fast: KernelSet, fallback: KernelSet): Partial<KernelSet> {
+  const train = fast.batchNormForwardTrain?.bind(fast);
+  const evalFn = fast.batchNormForwardEval?.bind(fast);
+  const evalRelu = fast.batchNormReluForwardEval?.bind(fast);
+  const back = fast.batchNormBackwardTrain?.bind(fast);
+  if (!train || !evalFn || !evalRelu || !back) return {};
+  const slowTrain = fallback.batchNormForwardTrain?.bind(fallback) ?? batchNormForwardTrain;
+  const slowEval = fallback.batchNormForwardEval?.bind(fallback) ?? batchNormForwardEval;
+  const slowBack = fallback.batchNormBackwardTrain?.bind(fallback) ?? batchNormBackwardTrain;
+  const slowEvalRelu: NonNullable<KernelSet['batchNormReluForwardEval']> =
+    fallback.batchNormReluForwardEval?.bind(fallback) ??
+    ((s, inp, gamma, beta, out, rm, rv) => {
+      slowEval(s, inp, gamma, beta, out, rm, rv);
+      const live = out.subarray(0, s.batch * s.channels * s.spatial);
+      fallback.reluForward(live, live);
+    });
+  return {
+    batchNormForwardTrain: (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
+      f32(inp) && f32(gamma) && f32(beta) && f32(out) && f32(mean) && f32(invStd) && f32(rm) && f32(rv)
+        ? train(s, inp, gamma, beta, out, mean, invStd, rm, rv)
+        : slowTrain(s, inp, gamma, beta, out, mean, invStd, rm, rv),
+    batchNormForwardEval: (s, inp, gamma, beta, out, rm, rv) =>
+      f32(inp) && f32(gamma) && f32(beta) && f32(out) && f32(rm) && f32(rv)
+        ? evalFn(s, inp, gamma, beta, out, rm, rv)
+        : slowEval(s, inp, gamma, beta, out, rm, rv),
+    batchNormReluForwardEval: (s, inp, gamma, beta, out, rm, rv) =>
+      f32(inp) && f32(gamma) && f32(beta) && f32(out) && f32(rm) && f32(rv)
+        ? evalRelu(s, inp, gamma, beta, out, rm, rv)
+        : slowEvalRelu(s, inp, gamma, beta, out, rm, rv),
+    batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
+      f32(inp) &&
+      f32(gamma) &&
+      f32(mean) &&
+      f32(invStd) &&
+      f32(dout) &&
+      f32(dinp) &&
+      f32(dgamma) &&
+      f32(dbeta)
+        ? back(s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta)
+        : slowBack(s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta),
   };
 }
 

@@ -1,0 +1,161 @@
+/*
+ * Batch normalization per channel (native-workers/cnn/ops/batch-norm.ts is the reference), over the VL-float vectors
+ * of kernels-impl.h (include this after it). Tensors are NCHW: channel c of example n is the contiguous plane
+ * x[(n·C + c)·S .. +S) (S = H·W, 1 after a dense layer), so every loop runs channel by channel over N such planes,
+ * vectorised along the plane with a scalar tail.
+ *
+ * Memory-bound, so the passes over the data are what count: training forward reads x twice (statistics, then
+ * normalise) and writes y once; backward reads dy and x for the two sums, then dy, x and dx to accumulate dx. A
+ * channel's planes are visited twice in a row, so the second visit finds them in cache when a channel fits.
+ *
+ * Exactness: the statistics are float64 sums of the float32 values (widened in the vector loop) like the
+ * reference's, and the variance is one pass over x − K with the shift K = the channel's first value:
+ * Σ(x − μ)² = Σ(x − K)² − (Σ(x − K))²/M cancels only as far as |μ − K| exceeds the standard deviation, which
+ * float64 absorbs (the reference's two passes would cost a third read). Normalising subtracts the mean as a float
+ * pair hi + lo: x − hi is exact where x is near the mean (Sterbenz), so the output keeps float32 precision even for
+ * a mean far from 0, where x·g + (β − μ·g) would lose it. Backward's sums are float64 as well.
+ */
+/* Half a vector of floats, widened: VL/2 doubles, one register (a vector of VL doubles would live on the stack). */
+typedef double vd __attribute__((vector_size(VL * 4)));
+typedef float vfh __attribute__((vector_size(VL * 2), aligned(4), may_alias));
+/* VL/2 floats at p, widened (one convert-from-memory instruction where the ISA has it). */
+static inline vd vldw(const float *p) { return __builtin_convertvector(*(const vfh *)p, vd); }
+static inline vd vdsplat(double x) { return x - (vd){0}; }
+static inline double vdsum(vd v) {
+  double s = 0;
+  for (int i = 0; i < VL / 2; i++) s += v[i];
+  return s;
+}
+
+/* Σ(x − K) and Σ(x − K)² of channel c, in float64 (four independent sums of each, so adds do not wait on adds). */
+STATIC void bn_shifted_sums(int N, int C, int S, const float *x, int c, double K, double *sum, double *sq) {
+  const vd k = vdsplat(K);
+  vd s1a = {0}, s1b = {0}, s2a = {0}, s2b = {0};
+  double t1 = 0, t2 = 0;
+  for (int n = 0; n < N; n++) {
+    const float *p = x + ((size_t)n * C + c) * S;
+    int i = 0;
+    for (; i + VL <= S; i += VL) {
+      const vd a = vldw(p + i) - k, b = vldw(p + i + VL / 2) - k;
+      s1a += a;
+      s2a += a * a;
+      s1b += b;
+      s2b += b * b;
+    }
+    for (; i < S; i++) {
+      const double d = (double)p[i] - K;
+      t1 += d;
+      t2 += d * d;
+    }
+  }
+  *sum = vdsum(s1a + s1b) + t1;
+  *sq = vdsum(s2a + s2b) + t2;
+}
+
+/* y = ((x − mhi) − mlo)·g + b over channel c, then max(0, ·) if relu. */
+STATIC void bn_normalise(int N, int C, int S, const float *x, float *y, int c, float mhi, float mlo, float g, float b,
+                         int relu) {
+  const vf vh = vsplat(mhi), vl = vsplat(mlo), vg = vsplat(g), vb = vsplat(b);
+  for (int n = 0; n < N; n++) {
+    const size_t o = ((size_t)n * C + c) * S;
+    const float *p = x + o;
+    float *q = y + o;
+    int i = 0;
+    if (relu) {
+      for (; i + VL <= S; i += VL) vst(q + i, vmax0(MADD((vld(p + i) - vh) - vl, vg, vb)));
+      for (; i < S; i++) {
+        const float v = ((p[i] - mhi) - mlo) * g + b;
+        q[i] = v > 0.f ? v : 0.f;
+      }
+    } else {
+      for (; i + VL <= S; i += VL) vst(q + i, MADD((vld(p + i) - vh) - vl, vg, vb));
+      for (; i < S; i++) q[i] = ((p[i] - mhi) - mlo) * g + b;
+    }
+  }
+}
+
+/*
+ * Training forward: batch statistics (saved as mean, invStd for backward), y = γ·(x − μ)/√(σ² + ε) + β with the
+ * biased σ², and running = (1 − momentum)·running + momentum·batch with the unbiased variance (× M/(M − 1)).
+ */
+void NAME(batchnorm_forward_train)(int N, int C, int S, double eps, double momentum, const float *x,
+                                   const float *gamma, const float *beta, float *y, float *mean, float *invStd,
+                                   float *runMean, float *runVar) {
+  const double M = (double)N * S;
+  for (int c = 0; c < C; c++) {
+    const double K = x[(size_t)c * S];
+    double sum, sq;
+    bn_shifted_sums(N, C, S, x, c, K, &sum, &sq);
+    const double mu = K + sum / M;
+    double dev = sq - sum * (sum / M); /* Σ(x − μ)² */
+    if (dev < 0) dev = 0;
+    const double variance = dev / M;
+    const double is = 1 / __builtin_sqrt(variance + eps);
+    mean[c] = (float)mu;
+    invStd[c] = (float)is;
+    const float mhi = (float)mu;
+    bn_normalise(N, C, S, x, y, c, mhi, (float)(mu - mhi), (float)(gamma[c] * is), beta[c], 0);
+    runMean[c] = (float)((1 - momentum) * runMean[c] + momentum * mu);
+    const double unbiased = M > 1 ? dev / (M - 1) : variance;
+    runVar[c] = (float)((1 - momentum) * runVar[c] + momentum * unbiased);
+  }
+}
+
+/* Eval forward with the running statistics: y = γ·(x − runMean)/√(runVar + ε) + β, then max(0, ·) if relu. */
+void NAME(batchnorm_forward_eval)(int N, int C, int S, double eps, const float *x, const float *gamma,
+                                  const float *beta, float *y, const float *runMean, const float *runVar, int relu) {
+  for (int c = 0; c < C; c++) {
+    const double g = gamma[c] / __builtin_sqrt((double)runVar[c] + eps);
+    const float mhi = runMean[c]; /* already a float: no low part */
+    bn_normalise(N, C, S, x, y, c, mhi, 0.f, (float)g, beta[c], relu);
+  }
+}
+
+/*
+ * Training backward (xhat = (x − μ)·invStd, the saved statistics):
+ *   dgamma += Σ dy·xhat,  dbeta += Σ dy,  dx += γ·invStd·(dy − mean(dy) − xhat·mean(dy·xhat)) unless dx is null.
+ * The last is dx += A·dy + B·(x − μ) + D per channel, with A, B, D formed in float64.
+ */
+void NAME(batchnorm_backward_train)(int N, int C, int S, const float *x, const float *gamma, const float *mean,
+                                    const float *invStd, const float *dy, float *dx, float *dgamma, float *dbeta) {
+  const double M = (double)N * S;
+  for (int c = 0; c < C; c++) {
+    const float mu = mean[c];
+    const double is = invStd[c];
+    const vd vmu = vdsplat(mu);
+    vd sa = {0}, sb = {0}, pa = {0}, pb = {0};
+    double t = 0, tp = 0;
+    for (int n = 0; n < N; n++) {
+      const size_t o = ((size_t)n * C + c) * S;
+      const float *p = x + o, *d = dy + o;
+      int i = 0;
+      for (; i + VL <= S; i += VL) {
+        const vd da = vldw(d + i), db = vldw(d + i + VL / 2);
+        sa += da;
+        sb += db;
+        pa += da * (vldw(p + i) - vmu);
+        pb += db * (vldw(p + i + VL / 2) - vmu);
+      }
+      for (; i < S; i++) {
+        t += d[i];
+        tp += (double)d[i] * ((double)p[i] - mu);
+      }
+    }
+    const double sumDy = vdsum(sa + sb) + t;
+    const double sumDyXhat = (vdsum(pa + pb) + tp) * is;
+    dgamma[c] = (float)(dgamma[c] + sumDyXhat);
+    dbeta[c] = (float)(dbeta[c] + sumDy);
+    if (!dx) continue;
+    const double g = gamma[c] * is;
+    const float A = (float)g, B = (float)(-g * is * (sumDyXhat / M)), D = (float)(-g * (sumDy / M));
+    const vf va = vsplat(A), vb = vsplat(B), vdd = vsplat(D), vm = vsplat(mu);
+    for (int n = 0; n < N; n++) {
+      const size_t o = ((size_t)n * C + c) * S;
+      const float *p = x + o, *d = dy + o;
+      float *q = dx + o;
+      int i = 0;
+      for (; i + VL <= S; i += VL) vst(q + i, vld(q + i) + MADD(va, vld(d + i), MADD(vb, vld(p + i) - vm, vdd)));
+      for (; i < S; i++) q[i] += A * d[i] + (B * (p[i] - mu) + D);
+    }
+  }
+}
