@@ -129,6 +129,22 @@ export interface KernelSet {
     runningMean: Tensor,
     runningVar: Tensor,
   ): void;
+  /**
+   * Fused batchNormForwardTrain + reluForward: out = max(0, batchnorm(inp)) (the output of the relu layer that
+   * follows), the pre-activation written nowhere; with batchNormReluBackwardTrain, a Model's training step over a
+   * batchnorm layer directly followed by a relu layer (the batchnorm layer's own activation buffer is left stale).
+   */
+  batchNormReluForwardTrain?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    beta: Tensor,
+    out: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    runningMean: Tensor,
+    runningVar: Tensor,
+  ): void;
   /** Eval forward: out = gamma · (inp − runningMean) / √(runningVar + epsilon) + beta. */
   batchNormForwardEval?(
     s: BatchNormShape,
@@ -159,6 +175,22 @@ export interface KernelSet {
     gamma: Tensor,
     mean: Tensor,
     invStd: Tensor,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
+  ): void;
+  /**
+   * batchNormBackwardTrain through a following relu: dout is the gradient of the relu's output reluOut, and counts
+   * where reluOut > 0 (exactly what reluBackward would have accumulated into a zeroed buffer).
+   */
+  batchNormReluBackwardTrain?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    reluOut: Tensor,
     dout: Tensor,
     dinp: Tensor | null,
     dgamma: Tensor,

@@ -52,6 +52,7 @@ export interface NativeAddon {
     invStd: F32,
     runningMean: F32,
     runningVar: F32,
+    relu: number,
   ): void;
   /** relu 1: out = max(0, batchnorm(inp)). */
   batchNormForwardEval?(
@@ -71,6 +72,7 @@ export interface NativeAddon {
     gamma: F32,
     mean: F32,
     invStd: F32,
+    reluOut: F32 | null,
     dout: F32,
     dinp: F32 | null,
     dgamma: F32,
@@ -295,8 +297,9 @@ function batchNormOps(addon: NativeAddon): Partial<KernelSet> {
     (relu: number): NonNullable<KernelSet['batchNormForwardEval']> =>
     (s, inp, gamma, beta, out, rm, rv) =>
       evalFn(bnShape(s), s.epsilon, f32(inp), f32(gamma), f32(beta), f32(out), f32(rm), f32(rv), relu);
-  return {
-    batchNormForwardTrain: (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
+  const forwardTrain =
+    (relu: number): NonNullable<KernelSet['batchNormForwardTrain']> =>
+    (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
       train(
         bnShape(s),
         s.epsilon,
@@ -309,21 +312,40 @@ function batchNormOps(addon: NativeAddon): Partial<KernelSet> {
         f32(invStd),
         f32(rm),
         f32(rv),
-      ),
+        relu,
+      );
+  const backward = (
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    reluOut: Tensor | null,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
+  ) =>
+    back(
+      bnShape(s),
+      f32(inp),
+      f32(gamma),
+      f32(mean),
+      f32(invStd),
+      f32OrNull(reluOut),
+      f32(dout),
+      f32OrNull(dinp),
+      f32(dgamma),
+      f32(dbeta),
+    );
+  return {
+    batchNormForwardTrain: forwardTrain(0),
+    batchNormReluForwardTrain: forwardTrain(1),
     batchNormForwardEval: forwardEval(0),
     batchNormReluForwardEval: forwardEval(1),
     batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
-      back(
-        bnShape(s),
-        f32(inp),
-        f32(gamma),
-        f32(mean),
-        f32(invStd),
-        f32(dout),
-        f32OrNull(dinp),
-        f32(dgamma),
-        f32(dbeta),
-      ),
+      backward(s, inp, gamma, mean, invStd, null, dout, dinp, dgamma, dbeta),
+    batchNormReluBackwardTrain: backward,
   };
 }
 

@@ -118,6 +118,7 @@ interface KernelExports {
     invStd: number,
     runningMean: number,
     runningVar: number,
+    relu: number,
   ): void;
   batchnorm_forward_eval?(
     N: number,
@@ -140,6 +141,7 @@ interface KernelExports {
     gamma: number,
     mean: number,
     invStd: number,
+    reluOut: number,
     dout: number,
     dinp: number,
     dgamma: number,
@@ -511,8 +513,9 @@ function wasmBatchNormOps(k: WasmKernelInstance): Partial<KernelSet> {
       evalFn(s.batch, C, s.spatial, s.epsilon, ip, gp, bp, op, rmp, rvp, relu);
       k.get(op, head(out, n));
     };
-  return {
-    batchNormForwardTrain(s, inp, gamma, beta, out, mean, invStd, runningMean, runningVar) {
+  const forwardTrain =
+    (relu: number): NonNullable<KernelSet['batchNormForwardTrain']> =>
+    (s, inp, gamma, beta, out, mean, invStd, runningMean, runningVar) => {
       const n = size(s);
       const C = s.channels;
       k.reset();
@@ -525,34 +528,52 @@ function wasmBatchNormOps(k: WasmKernelInstance): Partial<KernelSet> {
       const [rm, rv] = [head(runningMean, C), head(runningVar, C)];
       const rmp = k.put(rm);
       const rvp = k.put(rv);
-      train(s.batch, C, s.spatial, s.epsilon, s.momentum, ip, gp, bp, op, mp, isp, rmp, rvp);
+      train(s.batch, C, s.spatial, s.epsilon, s.momentum, ip, gp, bp, op, mp, isp, rmp, rvp, relu);
       k.get(op, head(out, n));
       k.get(mp, head(mean, C));
       k.get(isp, head(invStd, C));
       k.get(rmp, rm);
       k.get(rvp, rv);
-    },
+    };
+  const backward = (
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    reluOut: Tensor | null,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
+  ) => {
+    const n = size(s);
+    const C = s.channels;
+    k.reset();
+    const ip = k.put(head(inp, n));
+    const gp = k.put(head(gamma, C));
+    const mp = k.put(head(mean, C));
+    const isp = k.put(head(invStd, C));
+    const rp = reluOut ? k.put(head(reluOut, n)) : 0;
+    const dop = k.put(head(dout, n));
+    const dinpv = dinp ? head(dinp, n) : null;
+    const dip = dinpv ? k.put(dinpv) : 0;
+    const [dg, db] = [head(dgamma, C), head(dbeta, C)];
+    const dgp = k.put(dg);
+    const dbp = k.put(db);
+    back(s.batch, C, s.spatial, ip, gp, mp, isp, rp, dop, dip, dgp, dbp);
+    if (dinpv) k.get(dip, dinpv);
+    k.get(dgp, dg);
+    k.get(dbp, db);
+  };
+  return {
+    batchNormForwardTrain: forwardTrain(0),
+    batchNormReluForwardTrain: forwardTrain(1),
     batchNormForwardEval: forwardEval(0),
     batchNormReluForwardEval: forwardEval(1),
-    batchNormBackwardTrain(s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) {
-      const n = size(s);
-      const C = s.channels;
-      k.reset();
-      const ip = k.put(head(inp, n));
-      const gp = k.put(head(gamma, C));
-      const mp = k.put(head(mean, C));
-      const isp = k.put(head(invStd, C));
-      const dop = k.put(head(dout, n));
-      const dinpv = dinp ? head(dinp, n) : null;
-      const dip = dinpv ? k.put(dinpv) : 0;
-      const [dg, db] = [head(dgamma, C), head(dbeta, C)];
-      const dgp = k.put(dg);
-      const dbp = k.put(db);
-      back(s.batch, C, s.spatial, ip, gp, mp, isp, dop, dip, dgp, dbp);
-      if (dinpv) k.get(dip, dinpv);
-      k.get(dgp, dg);
-      k.get(dbp, db);
-    },
+    batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
+      backward(s, inp, gamma, mean, invStd, null, dout, dinp, dgamma, dbeta),
+    batchNormReluBackwardTrain: backward,
   };
 }
 

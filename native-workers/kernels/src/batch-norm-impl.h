@@ -77,10 +77,11 @@ STATIC void bn_normalise(int N, int C, int S, const float *x, float *y, int c, f
 /*
  * Training forward: batch statistics (saved as mean, invStd for backward), y = γ·(x − μ)/√(σ² + ε) + β with the
  * biased σ², and running = (1 − momentum)·running + momentum·batch with the unbiased variance (× M/(M − 1)).
+ * With relu, y = max(0, ·): the output of a relu layer that follows (its input is written nowhere).
  */
 void NAME(batchnorm_forward_train)(int N, int C, int S, double eps, double momentum, const float *x,
                                    const float *gamma, const float *beta, float *y, float *mean, float *invStd,
-                                   float *runMean, float *runVar) {
+                                   float *runMean, float *runVar, int relu) {
   const double M = (double)N * S;
   for (int c = 0; c < C; c++) {
     const double K = x[(size_t)c * S];
@@ -94,7 +95,7 @@ void NAME(batchnorm_forward_train)(int N, int C, int S, double eps, double momen
     mean[c] = (float)mu;
     invStd[c] = (float)is;
     const float mhi = (float)mu;
-    bn_normalise(N, C, S, x, y, c, mhi, (float)(mu - mhi), (float)(gamma[c] * is), beta[c], 0);
+    bn_normalise(N, C, S, x, y, c, mhi, (float)(mu - mhi), (float)(gamma[c] * is), beta[c], relu);
     runMean[c] = (float)((1 - momentum) * runMean[c] + momentum * mu);
     const double unbiased = M > 1 ? dev / (M - 1) : variance;
     runVar[c] = (float)((1 - momentum) * runVar[c] + momentum * unbiased);
@@ -111,14 +112,21 @@ void NAME(batchnorm_forward_eval)(int N, int C, int S, double eps, const float *
   }
 }
 
+typedef long long vmask __attribute__((vector_size(VL * 4)));
+
 /*
  * Training backward (xhat = (x − μ)·invStd, the saved statistics):
  *   dgamma += Σ dy·xhat,  dbeta += Σ dy,  dx += γ·invStd·(dy − mean(dy) − xhat·mean(dy·xhat)) unless dx is null.
- * The last is dx += A·dy + B·(x − μ) + D per channel, with A, B, D formed in float64.
+ * The last is dx += A·dy + B·(x − μ) + D per channel, with A, B, D formed in float64. With a relu output r (the
+ * layer after this one), dy is the relu's output gradient and counts only where r > 0, as the relu's backward
+ * would pass it on.
  */
-void NAME(batchnorm_backward_train)(int N, int C, int S, const float *x, const float *gamma, const float *mean,
-                                    const float *invStd, const float *dy, float *dx, float *dgamma, float *dbeta) {
+STATIC void bn_backward(int N, int C, int S, const float *x, const float *gamma, const float *mean,
+                        const float *invStd, const float *r, const float *dy, float *dx, float *dgamma, float *dbeta,
+                        const int masked) {
   const double M = (double)N * S;
+  const vd zero = {0};
+  const vf zerof = {0};
   for (int c = 0; c < C; c++) {
     const float mu = mean[c];
     const double is = invStd[c];
@@ -127,18 +135,23 @@ void NAME(batchnorm_backward_train)(int N, int C, int S, const float *x, const f
     double t = 0, tp = 0;
     for (int n = 0; n < N; n++) {
       const size_t o = ((size_t)n * C + c) * S;
-      const float *p = x + o, *d = dy + o;
+      const float *p = x + o, *d = dy + o, *m = masked ? r + o : 0;
       int i = 0;
       for (; i + VL <= S; i += VL) {
-        const vd da = vldw(d + i), db = vldw(d + i + VL / 2);
+        vd da = vldw(d + i), db = vldw(d + i + VL / 2);
+        if (masked) {
+          da = (vd)((vmask)da & (vldw(m + i) > zero));
+          db = (vd)((vmask)db & (vldw(m + i + VL / 2) > zero));
+        }
         sa += da;
         sb += db;
         pa += da * (vldw(p + i) - vmu);
         pb += db * (vldw(p + i + VL / 2) - vmu);
       }
       for (; i < S; i++) {
-        t += d[i];
-        tp += (double)d[i] * ((double)p[i] - mu);
+        const float di = masked && !(m[i] > 0.f) ? 0.f : d[i];
+        t += di;
+        tp += (double)di * ((double)p[i] - mu);
       }
     }
     const double sumDy = vdsum(sa + sb) + t;
@@ -151,11 +164,28 @@ void NAME(batchnorm_backward_train)(int N, int C, int S, const float *x, const f
     const vf va = vsplat(A), vb = vsplat(B), vdd = vsplat(D), vm = vsplat(mu);
     for (int n = 0; n < N; n++) {
       const size_t o = ((size_t)n * C + c) * S;
-      const float *p = x + o, *d = dy + o;
+      const float *p = x + o, *d = dy + o, *m = masked ? r + o : 0;
       float *q = dx + o;
       int i = 0;
-      for (; i + VL <= S; i += VL) vst(q + i, vld(q + i) + MADD(va, vld(d + i), MADD(vb, vld(p + i) - vm, vdd)));
-      for (; i < S; i++) q[i] += A * d[i] + (B * (p[i] - mu) + D);
+      for (; i + VL <= S; i += VL) {
+        vf dv = vld(d + i);
+        if (masked) dv = (vf)((vi)dv & (vld(m + i) > zerof));
+        vst(q + i, vld(q + i) + MADD(va, dv, MADD(vb, vld(p + i) - vm, vdd)));
+      }
+      for (; i < S; i++) {
+        const float di = masked && !(m[i] > 0.f) ? 0.f : d[i];
+        q[i] += A * di + (B * (p[i] - mu) + D);
+      }
     }
   }
+}
+
+/* relu: the output of the relu layer after this one (null: none), whose output gradient dy then is. */
+void NAME(batchnorm_backward_train)(int N, int C, int S, const float *x, const float *gamma, const float *mean,
+                                    const float *invStd, const float *relu, const float *dy, float *dx,
+                                    float *dgamma, float *dbeta) {
+  if (relu)
+    bn_backward(N, C, S, x, gamma, mean, invStd, relu, dy, dx, dgamma, dbeta, 1);
+  else
+    bn_backward(N, C, S, x, gamma, mean, invStd, 0, dy, dx, dgamma, dbeta, 0);
 }

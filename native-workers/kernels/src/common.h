@@ -28,11 +28,11 @@ typedef struct {
   double (*fma_peak_loop)(long); /* peak-impl.h */
   /* batch-norm-impl.h */
   void (*batchnorm_forward_train)(int, int, int, double, double, const float *, const float *, const float *, float *,
-                                  float *, float *, float *, float *);
+                                  float *, float *, float *, float *, int);
   void (*batchnorm_forward_eval)(int, int, int, double, const float *, const float *, const float *, float *,
                                  const float *, const float *, int);
   void (*batchnorm_backward_train)(int, int, int, const float *, const float *, const float *, const float *,
-                                   const float *, float *, float *, float *);
+                                   const float *, const float *, float *, float *, float *);
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
@@ -48,9 +48,9 @@ typedef struct {
   void P##relu_backward(int, const float *, const float *, float *);                                              \
   double P##fma_peak_loop(long);                                                                                  \
   void P##batchnorm_forward_train(int, int, int, double, double, const float *, const float *, const float *,      \
-                                  float *, float *, float *, float *, float *);                                    \
+                                  float *, float *, float *, float *, float *, int);                               \
   void P##batchnorm_forward_eval(int, int, int, double, const float *, const float *, const float *, float *,      \
                                  const float *, const float *, int);                                              \
   void P##batchnorm_backward_train(int, int, int, const float *, const float *, const float *, const float *,     \
-                                   const float *, float *, float *, float *);
+                                   const float *, const float *, float *, float *, float *);
 #endif

@@ -79,8 +79,9 @@ EXPORT void relu_backward(int n, const float *out, const float *dout, float *din
 
 EXPORT void batchnorm_forward_train(int N, int C, int S, double eps, double momentum, const float *inp,
                                     const float *gamma, const float *beta, float *out, float *mean, float *invStd,
-                                    float *runningMean, float *runningVar) {
-  impl_batchnorm_forward_train(N, C, S, eps, momentum, inp, gamma, beta, out, mean, invStd, runningMean, runningVar);
+                                    float *runningMean, float *runningVar, int relu) {
+  impl_batchnorm_forward_train(N, C, S, eps, momentum, inp, gamma, beta, out, mean, invStd, runningMean, runningVar,
+                               relu);
 }
 
 EXPORT void batchnorm_forward_eval(int N, int C, int S, double eps, const float *inp, const float *gamma,
@@ -89,8 +90,9 @@ EXPORT void batchnorm_forward_eval(int N, int C, int S, double eps, const float 
   impl_batchnorm_forward_eval(N, C, S, eps, inp, gamma, beta, out, runningMean, runningVar, relu);
 }
 
+/* reluOut: 0 for none */
 EXPORT void batchnorm_backward_train(int N, int C, int S, const float *inp, const float *gamma, const float *mean,
-                                     const float *invStd, const float *dout, float *dinp, float *dgamma,
-                                     float *dbeta) {
-  impl_batchnorm_backward_train(N, C, S, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta);
+                                     const float *invStd, const float *reluOut, const float *dout, float *dinp,
+                                     float *dgamma, float *dbeta) {
+  impl_batchnorm_backward_train(N, C, S, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta);
 }

@@ -353,12 +353,13 @@ static int batchnorm_shape(Args *a, size_t i, int d[3], size_t *count) {
   return 1;
 }
 
-/* batchNormForwardTrain(shape, epsilon, momentum, inp, gamma, beta, out, mean, invStd, runningMean, runningVar) */
+/* batchNormForwardTrain(shape, epsilon, momentum, inp, gamma, beta, out, mean, invStd, runningMean, runningVar,
+ * relu): with relu 1, out = max(0, batchnorm(inp)). */
 EXPORT_FN(batchnorm_forward_train) {
   Args a;
   int d[3];
   size_t n;
-  if (!get_args(env, info, &a, 11) || !batchnorm_shape(&a, 0, d, &n)) return NULL;
+  if (!get_args(env, info, &a, 12) || !batchnorm_shape(&a, 0, d, &n)) return NULL;
   const int C = d[1];
   const double eps = finite_arg(&a, 1), momentum = finite_arg(&a, 2);
   const float *x = typed(&a, 3, napi_float32_array, n, 0);
@@ -369,8 +370,9 @@ EXPORT_FN(batchnorm_forward_train) {
   float *invStd = typed(&a, 8, napi_float32_array, C, 0);
   float *rm = typed(&a, 9, napi_float32_array, C, 0);
   float *rv = typed(&a, 10, napi_float32_array, C, 0);
+  const int relu = int_arg(&a, 11);
   if (a.failed) return NULL;
-  current->batchnorm_forward_train(d[0], C, d[2], eps, momentum, x, gamma, beta, y, mean, invStd, rm, rv);
+  current->batchnorm_forward_train(d[0], C, d[2], eps, momentum, x, gamma, beta, y, mean, invStd, rm, rv, relu);
   return NULL;
 }
 
@@ -394,23 +396,25 @@ EXPORT_FN(batchnorm_forward_eval) {
   return NULL;
 }
 
-/* batchNormBackwardTrain(shape, inp, gamma, mean, invStd, dout, dinp | null, dgamma, dbeta) */
+/* batchNormBackwardTrain(shape, inp, gamma, mean, invStd, reluOut | null, dout, dinp | null, dgamma, dbeta): with
+ * reluOut (the output of a relu after this layer), dout is the relu's output gradient, counted where reluOut > 0. */
 EXPORT_FN(batchnorm_backward_train) {
   Args a;
   int d[3];
   size_t n;
-  if (!get_args(env, info, &a, 9) || !batchnorm_shape(&a, 0, d, &n)) return NULL;
+  if (!get_args(env, info, &a, 10) || !batchnorm_shape(&a, 0, d, &n)) return NULL;
   const int C = d[1];
   const float *x = typed(&a, 1, napi_float32_array, n, 0);
   const float *gamma = typed(&a, 2, napi_float32_array, C, 0);
   const float *mean = typed(&a, 3, napi_float32_array, C, 0);
   const float *invStd = typed(&a, 4, napi_float32_array, C, 0);
-  const float *dy = typed(&a, 5, napi_float32_array, n, 0);
-  float *dx = typed(&a, 6, napi_float32_array, n, 1);
-  float *dgamma = typed(&a, 7, napi_float32_array, C, 0);
-  float *dbeta = typed(&a, 8, napi_float32_array, C, 0);
+  const float *relu = typed(&a, 5, napi_float32_array, n, 1);
+  const float *dy = typed(&a, 6, napi_float32_array, n, 0);
+  float *dx = typed(&a, 7, napi_float32_array, n, 1);
+  float *dgamma = typed(&a, 8, napi_float32_array, C, 0);
+  float *dbeta = typed(&a, 9, napi_float32_array, C, 0);
   if (a.failed) return NULL;
-  current->batchnorm_backward_train(d[0], C, d[2], x, gamma, mean, invStd, dy, dx, dgamma, dbeta);
+  current->batchnorm_backward_train(d[0], C, d[2], x, gamma, mean, invStd, relu, dy, dx, dgamma, dbeta);
   return NULL;
 }
 

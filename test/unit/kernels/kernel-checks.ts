@@ -346,8 +346,8 @@ export function checkRelu(k: KernelSet): void {
 }
 
 /**
- * The batch-norm ops (training forward with the running-statistics update, eval forward, fused eval + relu, training
- * backward with and without dinp) against ./ops/batch-norm.ts. Buffers are longer than the shape (a model's are
+ * The batch-norm ops (training forward with the running-statistics update, eval forward, training backward with and
+ * without dinp, each also fused with a following relu) against ./ops/batch-norm.ts and ./ops/relu.ts. Buffers are longer than the shape (a model's are
  * sized for its largest batch): only the head may change. Some inputs sit far from 0 (mean ≫ standard deviation).
  */
 export function checkBatchNorm(k: KernelSet, s: BatchNormShape, rand: () => number, offset: number): void {
@@ -376,6 +376,25 @@ export function checkBatchNorm(k: KernelSet, s: BatchNormShape, rand: () => numb
   expectClose(invStdF, invStdR, `batchNormForwardTrain invStd ${tag}`);
   expectClose(rmF, rmR, `batchNormForwardTrain runningMean ${tag}`, 1e-6);
   expectClose(rvF, rvR, `batchNormForwardTrain runningVar ${tag}`);
+
+  // fused with a relu: the same statistics, out = max(0, ·)
+  const trainReluF = randArray(rand, n + extra);
+  const trainReluTail = trainReluF.slice(n);
+  const [meanRelu, invStdRelu, rmRelu, rvRelu] = [
+    new Float32Array(C),
+    new Float32Array(C),
+    rm0.slice(),
+    rv0.slice(),
+  ];
+  k.batchNormReluForwardTrain!(s, inp, gamma, beta, trainReluF, meanRelu, invStdRelu, rmRelu, rvRelu);
+  const reluOut = outR.subarray(0, n).slice();
+  ref.reluForward(reluOut, reluOut);
+  expectClose(trainReluF.subarray(0, n), reluOut, `batchNormReluForwardTrain out ${tag}`);
+  expectSame(trainReluF.subarray(n), trainReluTail, `batchNormReluForwardTrain tail ${tag}`);
+  expectSame(meanRelu, meanF, `batchNormReluForwardTrain mean ${tag}`);
+  expectSame(invStdRelu, invStdF, `batchNormReluForwardTrain invStd ${tag}`);
+  expectSame(rmRelu, rmF, `batchNormReluForwardTrain runningMean ${tag}`);
+  expectSame(rvRelu, rvF, `batchNormReluForwardTrain runningVar ${tag}`);
 
   // eval forward on the running statistics, and fused with a relu
   const evalR = randArray(rand, n + extra);
@@ -408,6 +427,31 @@ export function checkBatchNorm(k: KernelSet, s: BatchNormShape, rand: () => numb
     expectSame(dinpF.subarray(n), dinp0.subarray(n), `batchNormBackwardTrain dinp tail ${t}`);
     expectClose(dgF, dgR, `batchNormBackwardTrain dgamma ${t}`);
     expectClose(dbF, dbR, `batchNormBackwardTrain dbeta ${t}`);
+
+    // through a relu: dout is the relu's output gradient, passed on where reluOut > 0 (about half the values)
+    const masked = new Float32Array(n);
+    ref.reluBackward(reluOut, dout.subarray(0, n), masked);
+    const [dinpRR, dgRR, dbRR] = [dinp0.slice(), dgamma0.slice(), dbeta0.slice()];
+    const [dinpRF, dgRF, dbRF] = [dinp0.slice(), dgamma0.slice(), dbeta0.slice()];
+    batchNormBackwardTrain(s, inp, gamma, meanR, invStdR, masked, withDinp ? dinpRR : null, dgRR, dbRR);
+    const reluOutLong = new Float32Array(n + extra).fill(1); // the tail must not count
+    reluOutLong.set(reluOut);
+    k.batchNormReluBackwardTrain!(
+      s,
+      inp,
+      gamma,
+      meanR,
+      invStdR,
+      reluOutLong,
+      dout,
+      withDinp ? dinpRF : null,
+      dgRF,
+      dbRF,
+    );
+    expectClose(dinpRF, dinpRR, `batchNormReluBackwardTrain dinp ${t}`);
+    expectSame(dinpRF.subarray(n), dinp0.subarray(n), `batchNormReluBackwardTrain dinp tail ${t}`);
+    expectClose(dgRF, dgRR, `batchNormReluBackwardTrain dgamma ${t}`);
+    expectClose(dbRF, dbRR, `batchNormReluBackwardTrain dbeta ${t}`);
   }
 }
 

@@ -135,6 +135,9 @@ describe.skipIf(!addon)('native kernels: bad calls', () => {
     expect(() =>
       k.batchNormBackwardTrain!(s, inp, c(), mean, invStd, out, new Float32Array(29), dgamma, dbeta),
     ).toThrow(/shorter/);
+    expect(() =>
+      k.batchNormReluBackwardTrain!(s, inp, c(), mean, invStd, inp.subarray(1), out, null, dgamma, dbeta),
+    ).toThrow(/shorter/);
     expect([dgamma, dbeta].every((a) => a.every((v) => v === 1))).toBe(true);
     untouched();
     // impossible shapes and hyperparameters, non-float32 tensors
@@ -153,6 +156,7 @@ describe.skipIf(!addon)('native kernels: bad calls', () => {
         c(),
         mean,
         invStd,
+        null,
         out,
         null,
         dgamma,
