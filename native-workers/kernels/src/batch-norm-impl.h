@@ -18,8 +18,14 @@
 /* Half a vector of floats, widened: VL/2 doubles, one register (a vector of VL doubles would live on the stack). */
 typedef double vd __attribute__((vector_size(VL * 4)));
 typedef float vfh __attribute__((vector_size(VL * 2), aligned(4), may_alias));
+#if VL == 16 && defined(__AVX512F__)
+#include <immintrin.h>
+/* VL/2 floats at p, widened: GCC 12 splits the generic 8-float conversion into 4-wide halves and an insert. */
+static inline vd vldw(const float *p) { return (vd)_mm512_cvtps_pd(_mm256_loadu_ps(p)); }
+#else
 /* VL/2 floats at p, widened (one convert-from-memory instruction where the ISA has it). */
 static inline vd vldw(const float *p) { return __builtin_convertvector(*(const vfh *)p, vd); }
+#endif
 static inline vd vdsplat(double x) { return x - (vd){0}; }
 static inline double vdsum(vd v) {
   double s = 0;
@@ -27,29 +33,34 @@ static inline double vdsum(vd v) {
   return s;
 }
 
-/* Σ(x − K) and Σ(x − K)² of channel c, in float64 (four independent sums of each, so adds do not wait on adds). */
+/* Σ(x − K) and Σ(x − K)² of channel c, in float64 (eight independent sums, so adds do not wait on adds). */
 STATIC void bn_shifted_sums(int N, int C, int S, const float *x, int c, double K, double *sum, double *sq) {
   const vd k = vdsplat(K);
-  vd s1a = {0}, s1b = {0}, s2a = {0}, s2b = {0};
+  vd s1[4] = {{0}}, s2[4] = {{0}};
   double t1 = 0, t2 = 0;
   for (int n = 0; n < N; n++) {
     const float *p = x + ((size_t)n * C + c) * S;
     int i = 0;
-    for (; i + VL <= S; i += VL) {
-      const vd a = vldw(p + i) - k, b = vldw(p + i + VL / 2) - k;
-      s1a += a;
-      s2a += a * a;
-      s1b += b;
-      s2b += b * b;
-    }
+    for (; i + 2 * VL <= S; i += 2 * VL)
+      UNROLL for (int j = 0; j < 4; j++) {
+        const vd a = vldw(p + i + j * (VL / 2)) - k;
+        s1[j] += a;
+        s2[j] += a * a;
+      }
+    for (; i + VL <= S; i += VL)
+      UNROLL for (int j = 0; j < 2; j++) {
+        const vd a = vldw(p + i + j * (VL / 2)) - k;
+        s1[j] += a;
+        s2[j] += a * a;
+      }
     for (; i < S; i++) {
       const double d = (double)p[i] - K;
       t1 += d;
       t2 += d * d;
     }
   }
-  *sum = vdsum(s1a + s1b) + t1;
-  *sq = vdsum(s2a + s2b) + t2;
+  *sum = vdsum((s1[0] + s1[1]) + (s1[2] + s1[3])) + t1;
+  *sq = vdsum((s2[0] + s2[1]) + (s2[2] + s2[3])) + t2;
 }
 
 /* y = ((x − mhi) − mlo)·g + b over channel c, then max(0, ·) if relu. */
@@ -114,6 +125,16 @@ void NAME(batchnorm_forward_eval)(int N, int C, int S, double eps, const float *
 
 typedef long long vmask __attribute__((vector_size(VL * 4)));
 
+/* v where m > 0, else +0, without a branch (the signs are random: a branch would mispredict half the time). */
+static inline float keep_where_positive(float v, float m) {
+  union {
+    float f;
+    int i;
+  } u = {v};
+  u.i &= -(int)(m > 0.f);
+  return u.f;
+}
+
 /*
  * Training backward (xhat = (x − μ)·invStd, the saved statistics):
  *   dgamma += Σ dy·xhat,  dbeta += Σ dy,  dx += γ·invStd·(dy − mean(dy) − xhat·mean(dy·xhat)) unless dx is null.
@@ -131,31 +152,36 @@ STATIC void bn_backward(int N, int C, int S, const float *x, const float *gamma,
     const float mu = mean[c];
     const double is = invStd[c];
     const vd vmu = vdsplat(mu);
-    vd sa = {0}, sb = {0}, pa = {0}, pb = {0};
+    vd sd[4] = {{0}}, sp[4] = {{0}}; /* Σ dy and Σ dy·(x − μ), four independent sums of each */
     double t = 0, tp = 0;
     for (int n = 0; n < N; n++) {
       const size_t o = ((size_t)n * C + c) * S;
       const float *p = x + o, *d = dy + o, *m = masked ? r + o : 0;
       int i = 0;
-      for (; i + VL <= S; i += VL) {
-        vd da = vldw(d + i), db = vldw(d + i + VL / 2);
-        if (masked) {
-          da = (vd)((vmask)da & (vldw(m + i) > zero));
-          db = (vd)((vmask)db & (vldw(m + i + VL / 2) > zero));
+      for (; i + 2 * VL <= S; i += 2 * VL)
+        UNROLL for (int j = 0; j < 4; j++) {
+          const int h = i + j * (VL / 2);
+          vd dv = vldw(d + h);
+          if (masked) dv = (vd)((vmask)dv & (vldw(m + h) > zero));
+          sd[j] += dv;
+          sp[j] += dv * (vldw(p + h) - vmu);
         }
-        sa += da;
-        sb += db;
-        pa += da * (vldw(p + i) - vmu);
-        pb += db * (vldw(p + i + VL / 2) - vmu);
-      }
+      for (; i + VL <= S; i += VL)
+        UNROLL for (int j = 0; j < 2; j++) {
+          const int h = i + j * (VL / 2);
+          vd dv = vldw(d + h);
+          if (masked) dv = (vd)((vmask)dv & (vldw(m + h) > zero));
+          sd[j] += dv;
+          sp[j] += dv * (vldw(p + h) - vmu);
+        }
       for (; i < S; i++) {
-        const float di = masked && !(m[i] > 0.f) ? 0.f : d[i];
+        const float di = masked ? keep_where_positive(d[i], m[i]) : d[i];
         t += di;
         tp += (double)di * ((double)p[i] - mu);
       }
     }
-    const double sumDy = vdsum(sa + sb) + t;
-    const double sumDyXhat = (vdsum(pa + pb) + tp) * is;
+    const double sumDy = vdsum((sd[0] + sd[1]) + (sd[2] + sd[3])) + t;
+    const double sumDyXhat = (vdsum((sp[0] + sp[1]) + (sp[2] + sp[3])) + tp) * is;
     dgamma[c] = (float)(dgamma[c] + sumDyXhat);
     dbeta[c] = (float)(dbeta[c] + sumDy);
     if (!dx) continue;
@@ -173,7 +199,7 @@ STATIC void bn_backward(int N, int C, int S, const float *x, const float *gamma,
         vst(q + i, vld(q + i) + MADD(va, dv, MADD(vb, vld(p + i) - vm, vdd)));
       }
       for (; i < S; i++) {
-        const float di = masked && !(m[i] > 0.f) ? 0.f : d[i];
+        const float di = masked ? keep_where_positive(d[i], m[i]) : d[i];
         q[i] += A * di + (B * (p[i] - mu) + D);
       }
     }
