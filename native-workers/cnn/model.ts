@@ -90,7 +90,10 @@ export class Model {
   private lastTraining = false;
   /** fuseRelu[i]: layer i has a fused forward+ReLU and layer i + 1 is a relu (used in inference only). */
   private readonly fuseRelu: boolean[];
-  /** fuseReluTrain[i]: the same for training (forwardReluTrain + backwardRelu; batchnorm on the fast kernels). */
+  /**
+   * fuseReluTrain[i]: in training, layer i (batchnorm over the fast kernels) and the relu layer i + 1 run as one
+   * (forwardReluTrain, backwardRelu).
+   */
   private readonly fuseReluTrain: boolean[];
 
   /** Prefer buildModel(). */
@@ -133,7 +136,7 @@ export class Model {
       (l, i) => l.forwardRelu !== undefined && plans[i + 1]?.spec.type === 'relu',
     );
     this.fuseReluTrain = this.layers.map(
-      (l, i) => l.forwardReluTrain !== undefined && l.backwardRelu !== undefined && this.fuseRelu[i],
+      (l, i) => !!l.forwardReluTrain && !!l.backwardRelu && plans[i + 1]?.spec.type === 'relu',
     );
     this.activations = plans.map((p) => new Float32Array(this.batchSize * sizeOf(p.outShape)));
     const largest = Math.max(...plans.map((p) => sizeOf(p.outShape)));

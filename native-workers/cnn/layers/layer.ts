@@ -36,10 +36,10 @@ export interface Layer {
    */
   forwardRelu?(inp: Float32Array, out: Float32Array, batch: number): void;
   /**
-   * Optional training counterparts of forwardRelu, present together (when the KernelSet has the fused ops):
-   * forwardReluTrain writes max(0, layer(inp)) into out (the following relu layer's buffer; this layer's own is left
-   * stale), and backwardRelu backpropagates through this layer and that relu from the gradient of the relu's output,
-   * which counts where reluOut > 0, exactly as the relu's own backward would pass it on.
+   * Optional, present together (when the KernelSet has the fused ops), for training this layer and a following relu
+   * as one: forwardReluTrain writes max(0, layer(inp)) into out (the relu layer's buffer; this layer's own is left
+   * stale), and backwardRelu backpropagates through both from the gradient of the relu's output, which counts where
+   * reluOut > 0, exactly as the relu's own backward would pass it on.
    */
   forwardReluTrain?(inp: Float32Array, out: Float32Array, batch: number): void;
   backwardRelu?(
