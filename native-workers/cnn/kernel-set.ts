@@ -55,6 +55,19 @@ export interface DenseShape {
 }
 
 /**
+ * Geometry and hyperparameters of a batch normalization per channel over [batch, channels, spatial] (spatial = H·W,
+ * or 1 after a dense layer).
+ */
+export interface BatchNormShape {
+  batch: number;
+  channels: number;
+  /** H·W, or 1 after a dense layer. */
+  spatial: number;
+  epsilon: number;
+  momentum: number;
+}
+
+/**
  * The ops a fast backend may replace. Weight layouts: conv weight [outC, inC, kH, kW], dense weight [out, in]
  * (PyTorch's layouts, so fixtures and ONNX export need no transposes).
  */
@@ -97,4 +110,90 @@ export interface KernelSet {
   reluForward(inp: Tensor, out: Tensor): void;
   /** dinp += dout where out > 0. */
   reluBackward(out: Tensor, dout: Tensor, dinp: Tensor): void;
+  /*
+   * OPTIONAL batch normalization (the batchnorm layer uses the ops of ./ops/batch-norm.ts, the reference, where a
+   * KernelSet lacks them). gamma, beta, mean, invStd, runningMean, runningVar have one value per channel.
+   */
+  /**
+   * Training forward: normalises with the batch statistics (biased variance), saves them in mean and invStd for
+   * backward, and updates the running statistics with the unbiased variance: r = (1 − momentum)·r + momentum·batch.
+   */
+  batchNormForwardTrain?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    beta: Tensor,
+    out: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    runningMean: Tensor,
+    runningVar: Tensor,
+  ): void;
+  /**
+   * Fused batchNormForwardTrain + reluForward: out = max(0, batchnorm(inp)) (the output of the relu layer that
+   * follows), the pre-activation written nowhere; with batchNormReluBackwardTrain, a Model's training step over a
+   * batchnorm layer directly followed by a relu layer (the batchnorm layer's own activation buffer is left stale).
+   */
+  batchNormReluForwardTrain?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    beta: Tensor,
+    out: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    runningMean: Tensor,
+    runningVar: Tensor,
+  ): void;
+  /** Eval forward: out = gamma · (inp − runningMean) / √(runningVar + epsilon) + beta. */
+  batchNormForwardEval?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    beta: Tensor,
+    out: Tensor,
+    runningMean: Tensor,
+    runningVar: Tensor,
+  ): void;
+  /**
+   * Fused batchNormForwardEval + reluForward: out = max(0, batchnorm(inp)), the pre-activation written nowhere.
+   * Inference only, like conv2dReluForward (a Model fuses a batchnorm layer directly followed by a relu layer).
+   */
+  batchNormReluForwardEval?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    beta: Tensor,
+    out: Tensor,
+    runningMean: Tensor,
+    runningVar: Tensor,
+  ): void;
+  /** Training backward from the saved mean and invStd: accumulates dinp (unless null), dgamma and dbeta. */
+  batchNormBackwardTrain?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
+  ): void;
+  /**
+   * batchNormBackwardTrain through a following relu: dout is the gradient of the relu's output reluOut, and counts
+   * where reluOut > 0 (exactly what reluBackward would have accumulated into a zeroed buffer).
+   */
+  batchNormReluBackwardTrain?(
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    reluOut: Tensor,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
+  ): void;
 }

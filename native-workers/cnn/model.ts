@@ -90,6 +90,11 @@ export class Model {
   private lastTraining = false;
   /** fuseRelu[i]: layer i has a fused forward+ReLU and layer i + 1 is a relu (used in inference only). */
   private readonly fuseRelu: boolean[];
+  /**
+   * fuseReluTrain[i]: in training, layer i (batchnorm over the fast kernels) and the relu layer i + 1 run as one
+   * (forwardReluTrain, backwardRelu).
+   */
+  private readonly fuseReluTrain: boolean[];
 
   /** Prefer buildModel(). */
   constructor(spec: ModelSpec, options: BuildModelOptions) {
@@ -129,6 +134,9 @@ export class Model {
     });
     this.fuseRelu = this.layers.map(
       (l, i) => l.forwardRelu !== undefined && plans[i + 1]?.spec.type === 'relu',
+    );
+    this.fuseReluTrain = this.layers.map(
+      (l, i) => !!l.forwardReluTrain && !!l.backwardRelu && plans[i + 1]?.spec.type === 'relu',
     );
     this.activations = plans.map((p) => new Float32Array(this.batchSize * sizeOf(p.outShape)));
     const largest = Math.max(...plans.map((p) => sizeOf(p.outShape)));
@@ -224,7 +232,9 @@ export class Model {
 
   /**
    * forward(); with `fuse`, a layer followed by a relu (conv2d over a KernelSet with conv2dReluForward) writes the
-   * relu's output directly and its own activation buffer is left stale (only the final logits are needed).
+   * relu's output directly and its own activation buffer is left stale (only the final logits are needed). In
+   * training, a layer with forwardReluTrain (batchnorm over the fast kernels) does the same, and backward() then
+   * runs its backwardRelu for both layers: the relu's output and every gradient are those of the unfused pair.
    */
   private run(x: Float32Array, training: boolean, fuse: boolean): Float32Array {
     const batch = x.length / this.inputSize;
@@ -238,6 +248,11 @@ export class Model {
       const l = this.layers[i];
       if (fuse && this.fuseRelu[i] && l.forwardRelu) {
         l.forwardRelu(inp, this.activations[i + 1], batch);
+        inp = this.activations[++i];
+        continue;
+      }
+      if (training && this.fuseReluTrain[i] && l.forwardReluTrain) {
+        l.forwardReluTrain(inp, this.activations[i + 1], batch);
         inp = this.activations[++i];
         continue;
       }
@@ -268,9 +283,13 @@ export class Model {
     dout.fill(0, 0, batch * this.numClasses);
     softmaxCrossEntropyBackward(this.probs, labels, dout, batch, this.numClasses);
     for (let i = L - 1; i >= 0; i--) {
+      // a relu fused into the layer before it in the training forward: one backward for both
+      const reluOut = i > 0 && this.fuseReluTrain[i - 1] ? this.activations[i--] : null;
+      const l = this.layers[i];
       const inp = i === 0 ? this.lastInput : this.activations[i - 1];
       if (i > 0) dinp.fill(0, 0, batch * sizeOf(this.plans[i - 1].outShape)); // backward accumulates
-      this.layers[i].backward(inp, this.activations[i], dout, i === 0 ? null : dinp, batch);
+      if (reluOut && l.backwardRelu) l.backwardRelu(inp, reluOut, dout, i === 0 ? null : dinp, batch);
+      else l.backward(inp, this.activations[i], dout, i === 0 ? null : dinp, batch);
       [dout, dinp] = [dinp, dout];
     }
     return loss;

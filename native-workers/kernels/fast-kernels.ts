@@ -8,7 +8,8 @@
  * A fast op runs when every tensor of the call is a Float32Array; float64 calls (the gradient checks) use the
  * reference op. The result is a drop-in KernelSet.
  */
-import type { KernelSet, Tensor } from '../cnn/kernel-set';
+import type { BatchNormShape, KernelSet, Tensor } from '../cnn/kernel-set';
+import { batchNormBackwardTrain, batchNormForwardEval, batchNormForwardTrain } from '../cnn/ops/batch-norm';
 import { referenceKernels } from '../cnn/reference-kernels';
 import { loadNativeAddon, loadNativeKernels, nativeLoadError } from './native-kernels';
 import { loadWasmKernels, wasmKernelsVariant } from './wasm-kernels';
@@ -29,6 +30,7 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
       fallback.reluForward(live, live);
     });
   return {
+    ...mergeBatchNorm(fast, fallback),
     ...(fastConvRelu && {
       conv2dReluForward: (s, inp, w, b, out) =>
         f32(inp) && f32(w) && f32(b) && f32(out)
@@ -65,6 +67,74 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
       f32(out) && f32(dout) && f32(dinp)
         ? fast.reluBackward(out, dout, dinp)
         : fallback.reluBackward(out, dout, dinp),
+  };
+}
+
+/**
+ * The optional batch-norm ops of `fast` (none if it lacks them), float64 calls going to the fallback's ops or else
+ * the reference ops (./ops/batch-norm.ts); a fused batchnorm + relu op falls back to those and the relu op.
+ */
+function mergeBatchNorm(fast: KernelSet, fallback: KernelSet): Partial<KernelSet> {
+  const train = fast.batchNormForwardTrain?.bind(fast);
+  const trainRelu = fast.batchNormReluForwardTrain?.bind(fast);
+  const evalFn = fast.batchNormForwardEval?.bind(fast);
+  const evalRelu = fast.batchNormReluForwardEval?.bind(fast);
+  const back = fast.batchNormBackwardTrain?.bind(fast);
+  const backRelu = fast.batchNormReluBackwardTrain?.bind(fast);
+  if (!train || !trainRelu || !evalFn || !evalRelu || !back || !backRelu) return {};
+  const slowTrain = fallback.batchNormForwardTrain?.bind(fallback) ?? batchNormForwardTrain;
+  const slowEval = fallback.batchNormForwardEval?.bind(fallback) ?? batchNormForwardEval;
+  const slowBack = fallback.batchNormBackwardTrain?.bind(fallback) ?? batchNormBackwardTrain;
+  const relu = (s: BatchNormShape, out: Tensor) => {
+    const live = out.subarray(0, s.batch * s.channels * s.spatial);
+    fallback.reluForward(live, live);
+  };
+  const slowTrainRelu: NonNullable<KernelSet['batchNormReluForwardTrain']> =
+    fallback.batchNormReluForwardTrain?.bind(fallback) ??
+    ((s, inp, gamma, beta, out, mean, invStd, rm, rv) => {
+      slowTrain(s, inp, gamma, beta, out, mean, invStd, rm, rv);
+      relu(s, out);
+    });
+  const slowEvalRelu: NonNullable<KernelSet['batchNormReluForwardEval']> =
+    fallback.batchNormReluForwardEval?.bind(fallback) ??
+    ((s, inp, gamma, beta, out, rm, rv) => {
+      slowEval(s, inp, gamma, beta, out, rm, rv);
+      relu(s, out);
+    });
+  const slowBackRelu: NonNullable<KernelSet['batchNormReluBackwardTrain']> =
+    fallback.batchNormReluBackwardTrain?.bind(fallback) ??
+    ((s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta) => {
+      const n = s.batch * s.channels * s.spatial;
+      const masked = dout instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+      fallback.reluBackward(reluOut.subarray(0, n), dout.subarray(0, n), masked);
+      slowBack(s, inp, gamma, mean, invStd, masked, dinp, dgamma, dbeta);
+    });
+  const allF32 = (...t: Tensor[]) => t.every(f32);
+  return {
+    batchNormForwardTrain: (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
+      allF32(inp, gamma, beta, out, mean, invStd, rm, rv)
+        ? train(s, inp, gamma, beta, out, mean, invStd, rm, rv)
+        : slowTrain(s, inp, gamma, beta, out, mean, invStd, rm, rv),
+    batchNormReluForwardTrain: (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
+      allF32(inp, gamma, beta, out, mean, invStd, rm, rv)
+        ? trainRelu(s, inp, gamma, beta, out, mean, invStd, rm, rv)
+        : slowTrainRelu(s, inp, gamma, beta, out, mean, invStd, rm, rv),
+    batchNormForwardEval: (s, inp, gamma, beta, out, rm, rv) =>
+      allF32(inp, gamma, beta, out, rm, rv)
+        ? evalFn(s, inp, gamma, beta, out, rm, rv)
+        : slowEval(s, inp, gamma, beta, out, rm, rv),
+    batchNormReluForwardEval: (s, inp, gamma, beta, out, rm, rv) =>
+      allF32(inp, gamma, beta, out, rm, rv)
+        ? evalRelu(s, inp, gamma, beta, out, rm, rv)
+        : slowEvalRelu(s, inp, gamma, beta, out, rm, rv),
+    batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
+      allF32(inp, gamma, mean, invStd, dout, dgamma, dbeta) && f32(dinp)
+        ? back(s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta)
+        : slowBack(s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta),
+    batchNormReluBackwardTrain: (s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta) =>
+      allF32(inp, gamma, mean, invStd, reluOut, dout, dgamma, dbeta) && f32(dinp)
+        ? backRelu(s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta)
+        : slowBackRelu(s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta),
   };
 }
 

@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { NativeKernelsSource } from '../../app/domain/app-info';
-import type { Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
+import type { BatchNormShape, Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
 
 type F32 = Float32Array;
 
@@ -36,6 +36,48 @@ export interface NativeAddon {
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
   reluForward(count: number, inp: F32, out: F32): void;
   reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
+  /*
+   * Batch normalization (shape [batch, channels, spatial]); see KernelSet. Absent from prebuilds made before it
+   * existed (the batchnorm layer then keeps the reference ops).
+   */
+  batchNormForwardTrain?(
+    s: Int32Array,
+    epsilon: number,
+    momentum: number,
+    inp: F32,
+    gamma: F32,
+    beta: F32,
+    out: F32,
+    mean: F32,
+    invStd: F32,
+    runningMean: F32,
+    runningVar: F32,
+    relu: number,
+  ): void;
+  /** relu 1: out = max(0, batchnorm(inp)). */
+  batchNormForwardEval?(
+    s: Int32Array,
+    epsilon: number,
+    inp: F32,
+    gamma: F32,
+    beta: F32,
+    out: F32,
+    runningMean: F32,
+    runningVar: F32,
+    relu: number,
+  ): void;
+  batchNormBackwardTrain?(
+    s: Int32Array,
+    inp: F32,
+    gamma: F32,
+    mean: F32,
+    invStd: F32,
+    reluOut: F32 | null,
+    dout: F32,
+    dinp: F32 | null,
+    dgamma: F32,
+    dbeta: F32,
+  ): void;
   /** reduced[i] = Σ_j weights[j] · slot_j[i] on [from, to); grads = `workers` slots of paramCount, then reduced. */
   reduceGradients(
     grads: F32,
@@ -197,6 +239,7 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
     return pool;
   };
   return {
+    ...batchNormOps(addon),
     conv2dForward: (s, inp, w, b, out) =>
       addon.conv2dForward(convShape(s), f32(inp), f32(w), f32OrNull(b), f32(out), 0),
     conv2dReluForward: (s, inp, w, b, out) =>
@@ -234,6 +277,75 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
       addon.maxPoolBackward(s.batch * s.channels * s.outHeight * s.outWidth, f32(dout), argmax, f32(dinp)),
     reluForward: (inp, out) => addon.reluForward(inp.length, f32(inp), f32(out)),
     reluBackward: (out, dout, dinp) => addon.reluBackward(out.length, f32(out), f32(dout), f32(dinp)),
+  };
+}
+
+/** The addon's batch-norm ops as KernelSet ops, or none when this addon predates them. */
+function batchNormOps(addon: NativeAddon): Partial<KernelSet> {
+  const train = addon.batchNormForwardTrain?.bind(addon);
+  const evalFn = addon.batchNormForwardEval?.bind(addon);
+  const back = addon.batchNormBackwardTrain?.bind(addon);
+  if (!train || !evalFn || !back) return {};
+  const shape = new Int32Array(3);
+  const bnShape = (s: BatchNormShape): Int32Array => {
+    shape[0] = s.batch;
+    shape[1] = s.channels;
+    shape[2] = s.spatial;
+    return shape;
+  };
+  const forwardEval =
+    (relu: number): NonNullable<KernelSet['batchNormForwardEval']> =>
+    (s, inp, gamma, beta, out, rm, rv) =>
+      evalFn(bnShape(s), s.epsilon, f32(inp), f32(gamma), f32(beta), f32(out), f32(rm), f32(rv), relu);
+  const forwardTrain =
+    (relu: number): NonNullable<KernelSet['batchNormForwardTrain']> =>
+    (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
+      train(
+        bnShape(s),
+        s.epsilon,
+        s.momentum,
+        f32(inp),
+        f32(gamma),
+        f32(beta),
+        f32(out),
+        f32(mean),
+        f32(invStd),
+        f32(rm),
+        f32(rv),
+        relu,
+      );
+  const backward = (
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    reluOut: Tensor | null,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
+  ) =>
+    back(
+      bnShape(s),
+      f32(inp),
+      f32(gamma),
+      f32(mean),
+      f32(invStd),
+      f32OrNull(reluOut),
+      f32(dout),
+      f32OrNull(dinp),
+      f32(dgamma),
+      f32(dbeta),
+    );
+  return {
+    batchNormForwardTrain: forwardTrain(0),
+    batchNormReluForwardTrain: forwardTrain(1),
+    batchNormForwardEval: forwardEval(0),
+    batchNormReluForwardEval: forwardEval(1),
+    batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
+      backward(s, inp, gamma, mean, invStd, null, dout, dinp, dgamma, dbeta),
+    batchNormReluBackwardTrain: backward,
   };
 }
 

@@ -13,6 +13,7 @@ const shapeKey = (s: object): string => {
     return `${v.inChannels}×${v.inHeight}×${v.inWidth}→${v.outChannels}×${v.outHeight}×${v.outWidth}`;
   if ('poolHeight' in v) return `${v.channels}×${v.inHeight}×${v.inWidth}→${v.outHeight}×${v.outWidth}`;
   if ('inFeatures' in v) return `${v.inFeatures}→${v.outFeatures}`;
+  if ('spatial' in v) return `${v.channels}×${v.spatial}`;
   return '';
 };
 
@@ -50,5 +51,24 @@ export function profileKernels(
     maxPool2dBackward: wrap('maxPool2dBackward', k.maxPool2dBackward, true),
     reluForward: wrap('reluForward', k.reluForward, false),
     reluBackward: wrap('reluBackward', k.reluBackward, false),
+    // the optional batch-norm ops: without them here, a profiled model would time the reference ops instead
+    ...(k.batchNormForwardTrain && {
+      batchNormForwardTrain: wrap('batchNormForwardTrain', k.batchNormForwardTrain, true),
+    }),
+    ...(k.batchNormReluForwardTrain && {
+      batchNormReluForwardTrain: wrap('batchNormReluForwardTrain', k.batchNormReluForwardTrain, true),
+    }),
+    ...(k.batchNormForwardEval && {
+      batchNormForwardEval: wrap('batchNormForwardEval', k.batchNormForwardEval, true),
+    }),
+    ...(k.batchNormReluForwardEval && {
+      batchNormReluForwardEval: wrap('batchNormReluForwardEval', k.batchNormReluForwardEval, true),
+    }),
+    ...(k.batchNormBackwardTrain && {
+      batchNormBackwardTrain: wrap('batchNormBackwardTrain', k.batchNormBackwardTrain, true),
+    }),
+    ...(k.batchNormReluBackwardTrain && {
+      batchNormReluBackwardTrain: wrap('batchNormReluBackwardTrain', k.batchNormReluBackwardTrain, true),
+    }),
   };
 }

@@ -12,7 +12,7 @@
  * The wasm ops take Float32Array only; `fastKernels` (./fast-kernels.ts) falls back to the reference ops for
  * anything else (float64 gradient checks).
  */
-import type { Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
+import type { BatchNormShape, Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
 import { KERNELS_RELAXED_WASM_BASE64, KERNELS_WASM_BASE64 } from './generated/kernels-wasm';
 
 /*
@@ -103,6 +103,50 @@ interface KernelExports {
   maxpool_backward(n: number, dout: number, argmax: number, dinp: number): void;
   relu_forward(n: number, inp: number, out: number): void;
   relu_backward(n: number, out: number, dout: number, dinp: number): void;
+  /** Absent from modules built before the batch-norm ops (then the layer keeps the reference ops). */
+  batchnorm_forward_train?(
+    N: number,
+    C: number,
+    S: number,
+    eps: number,
+    momentum: number,
+    inp: number,
+    gamma: number,
+    beta: number,
+    out: number,
+    mean: number,
+    invStd: number,
+    runningMean: number,
+    runningVar: number,
+    relu: number,
+  ): void;
+  batchnorm_forward_eval?(
+    N: number,
+    C: number,
+    S: number,
+    eps: number,
+    inp: number,
+    gamma: number,
+    beta: number,
+    out: number,
+    runningMean: number,
+    runningVar: number,
+    relu: number,
+  ): void;
+  batchnorm_backward_train?(
+    N: number,
+    C: number,
+    S: number,
+    inp: number,
+    gamma: number,
+    mean: number,
+    invStd: number,
+    reluOut: number,
+    dout: number,
+    dinp: number,
+    dgamma: number,
+    dbeta: number,
+  ): void;
 }
 
 /** Float32 tensors only: the wasm ops cannot take float64. */
@@ -332,6 +376,7 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
     k.get(op, head(out, nOut));
   };
   return {
+    ...wasmBatchNormOps(k),
     conv2dForward: (s, inp, weight, bias, out) => convForward(s, inp, weight, bias, out, 0),
     conv2dReluForward: (s, inp, weight, bias, out) => convForward(s, inp, weight, bias, out, 1),
     conv2dBackward(s, inp, weight, dout, dinp, dweight, dbias) {
@@ -442,6 +487,93 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       x.relu_backward(n, op, dop, dip);
       k.get(dip, dinpv);
     },
+  };
+}
+
+/** The module's batch-norm ops as KernelSet ops (none if the module predates them); copies like the ops above. */
+function wasmBatchNormOps(k: WasmKernelInstance): Partial<KernelSet> {
+  const x = k.exports;
+  const train = x.batchnorm_forward_train?.bind(x);
+  const evalFn = x.batchnorm_forward_eval?.bind(x);
+  const back = x.batchnorm_backward_train?.bind(x);
+  if (!train || !evalFn || !back) return {};
+  const size = (s: BatchNormShape) => s.batch * s.channels * s.spatial;
+  const forwardEval =
+    (relu: number): NonNullable<KernelSet['batchNormForwardEval']> =>
+    (s, inp, gamma, beta, out, runningMean, runningVar) => {
+      const n = size(s);
+      const C = s.channels;
+      k.reset();
+      const ip = k.put(head(inp, n));
+      const gp = k.put(head(gamma, C));
+      const bp = k.put(head(beta, C));
+      const rmp = k.put(head(runningMean, C));
+      const rvp = k.put(head(runningVar, C));
+      const op = k.out(out, n);
+      evalFn(s.batch, C, s.spatial, s.epsilon, ip, gp, bp, op, rmp, rvp, relu);
+      k.get(op, head(out, n));
+    };
+  const forwardTrain =
+    (relu: number): NonNullable<KernelSet['batchNormForwardTrain']> =>
+    (s, inp, gamma, beta, out, mean, invStd, runningMean, runningVar) => {
+      const n = size(s);
+      const C = s.channels;
+      k.reset();
+      const ip = k.put(head(inp, n));
+      const gp = k.put(head(gamma, C));
+      const bp = k.put(head(beta, C));
+      const op = k.out(out, n);
+      const mp = k.out(mean, C);
+      const isp = k.out(invStd, C);
+      const [rm, rv] = [head(runningMean, C), head(runningVar, C)];
+      const rmp = k.put(rm);
+      const rvp = k.put(rv);
+      train(s.batch, C, s.spatial, s.epsilon, s.momentum, ip, gp, bp, op, mp, isp, rmp, rvp, relu);
+      k.get(op, head(out, n));
+      k.get(mp, head(mean, C));
+      k.get(isp, head(invStd, C));
+      k.get(rmp, rm);
+      k.get(rvp, rv);
+    };
+  const backward = (
+    s: BatchNormShape,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    reluOut: Tensor | null,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
+  ) => {
+    const n = size(s);
+    const C = s.channels;
+    k.reset();
+    const ip = k.put(head(inp, n));
+    const gp = k.put(head(gamma, C));
+    const mp = k.put(head(mean, C));
+    const isp = k.put(head(invStd, C));
+    const rp = reluOut ? k.put(head(reluOut, n)) : 0;
+    const dop = k.put(head(dout, n));
+    const dinpv = dinp ? head(dinp, n) : null;
+    const dip = dinpv ? k.put(dinpv) : 0;
+    const [dg, db] = [head(dgamma, C), head(dbeta, C)];
+    const dgp = k.put(dg);
+    const dbp = k.put(db);
+    back(s.batch, C, s.spatial, ip, gp, mp, isp, rp, dop, dip, dgp, dbp);
+    if (dinpv) k.get(dip, dinpv);
+    k.get(dgp, dg);
+    k.get(dbp, db);
+  };
+  return {
+    batchNormForwardTrain: forwardTrain(0),
+    batchNormReluForwardTrain: forwardTrain(1),
+    batchNormForwardEval: forwardEval(0),
+    batchNormReluForwardEval: forwardEval(1),
+    batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
+      backward(s, inp, gamma, mean, invStd, null, dout, dinp, dgamma, dbeta),
+    batchNormReluBackwardTrain: backward,
   };
 }
 

@@ -1,11 +1,10 @@
-/** A batch normalization layer; its running mean and variance live in the model's state buffer. */
+/**
+ * A batch normalization layer; its running mean and variance live in the model's state buffer. It runs the
+ * KernelSet's batch-norm ops where the set has them (the native and wasm kernels), else the reference ops.
+ */
 import type { BatchNormLayerSpec } from '../../../app/domain/model-spec';
-import {
-  batchNormBackwardTrain,
-  batchNormForwardEval,
-  batchNormForwardTrain,
-  type BatchNormShape,
-} from '../ops/batch-norm';
+import type { BatchNormShape } from '../kernel-set';
+import { batchNormBackwardTrain, batchNormForwardEval, batchNormForwardTrain } from '../ops/batch-norm';
 import type { LayerPlan } from '../plan';
 import { shapeCache, type Layer, type LayerContext } from './layer';
 
@@ -20,6 +19,13 @@ export function createBatchNormLayer(plan: LayerPlan, ctx: LayerContext): Layer 
     epsilon: spec.epsilon ?? 1e-5,
     momentum: spec.momentum ?? 0.1,
   });
+  const k = ctx.kernels;
+  const forwardTrain = k.batchNormForwardTrain?.bind(k) ?? batchNormForwardTrain;
+  const forwardEval = k.batchNormForwardEval?.bind(k) ?? batchNormForwardEval;
+  const backwardTrain = k.batchNormBackwardTrain?.bind(k) ?? batchNormBackwardTrain;
+  const forwardReluEval = k.batchNormReluForwardEval?.bind(k);
+  const forwardReluTrain = k.batchNormReluForwardTrain?.bind(k);
+  const backwardReluTrain = k.batchNormReluBackwardTrain?.bind(k);
   const gamma = ctx.param('gamma');
   const beta = ctx.param('beta');
   const dgamma = ctx.grad('gamma');
@@ -33,11 +39,28 @@ export function createBatchNormLayer(plan: LayerPlan, ctx: LayerContext): Layer 
     inShape: plan.inShape,
     outShape: plan.outShape,
     forward: (inp, out, batch, training) => {
-      if (training)
-        batchNormForwardTrain(shape(batch), inp, gamma, beta, out, mean, invStd, runningMean, runningVar);
-      else batchNormForwardEval(shape(batch), inp, gamma, beta, out, runningMean, runningVar);
+      if (training) forwardTrain(shape(batch), inp, gamma, beta, out, mean, invStd, runningMean, runningVar);
+      else forwardEval(shape(batch), inp, gamma, beta, out, runningMean, runningVar);
     },
+    // inference only (Model.fuseRelu): the following relu layer's output, this layer's own buffer left stale
+    ...(forwardReluEval && {
+      forwardRelu: (inp: Float32Array, out: Float32Array, batch: number) =>
+        forwardReluEval(shape(batch), inp, gamma, beta, out, runningMean, runningVar),
+    }),
     backward: (inp, _out, dout, dinp, batch) =>
-      batchNormBackwardTrain(shape(batch), inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta),
+      backwardTrain(shape(batch), inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta),
+    // training with a following relu (Model.fuseReluTrain): one pass less each way, and no relu gradient buffer
+    ...(forwardReluTrain &&
+      backwardReluTrain && {
+        forwardReluTrain: (inp: Float32Array, out: Float32Array, batch: number) =>
+          forwardReluTrain(shape(batch), inp, gamma, beta, out, mean, invStd, runningMean, runningVar),
+        backwardRelu: (
+          inp: Float32Array,
+          reluOut: Float32Array,
+          dout: Float32Array,
+          dinp: Float32Array | null,
+          batch: number,
+        ) => backwardReluTrain(shape(batch), inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta),
+      }),
   };
 }

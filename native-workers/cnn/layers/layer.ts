@@ -35,6 +35,20 @@ export interface Layer {
    * (the following relu layer's buffer). Present only when the KernelSet has a fused op for it.
    */
   forwardRelu?(inp: Float32Array, out: Float32Array, batch: number): void;
+  /**
+   * Optional, present together (when the KernelSet has the fused ops), for training this layer and a following relu
+   * as one: forwardReluTrain writes max(0, layer(inp)) into out (the relu layer's buffer; this layer's own is left
+   * stale), and backwardRelu backpropagates through both from the gradient of the relu's output, which counts where
+   * reluOut > 0, exactly as the relu's own backward would pass it on.
+   */
+  forwardReluTrain?(inp: Float32Array, out: Float32Array, batch: number): void;
+  backwardRelu?(
+    inp: Float32Array,
+    reluOut: Float32Array,
+    dout: Float32Array,
+    dinp: Float32Array | null,
+    batch: number,
+  ): void;
   /** Accumulates into dinp (unless null) and the parameter gradients; must follow a training forward. */
   backward(
     inp: Float32Array,

@@ -11,17 +11,9 @@
  * Like PyTorch, normalisation uses the biased batch variance while the running variance is updated with the
  * unbiased one (× M / (M − 1), M = N·S), and running = (1 − momentum) · running + momentum · batch.
  */
-import type { Tensor } from '../kernel-set';
+import type { BatchNormShape, Tensor } from '../kernel-set';
 
-/** Geometry and hyperparameters of a batch normalization. */
-export interface BatchNormShape {
-  batch: number;
-  channels: number;
-  /** H·W, or 1 after a dense layer. */
-  spatial: number;
-  epsilon: number;
-  momentum: number;
-}
+export type { BatchNormShape };
 
 /** Training-mode forward: normalises with batch statistics, saves mean/invStd, updates the running stats. */
 export function batchNormForwardTrain(

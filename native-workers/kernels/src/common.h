@@ -26,6 +26,13 @@ typedef struct {
   void (*relu_forward)(int, const float *, float *);
   void (*relu_backward)(int, const float *, const float *, float *);
   double (*fma_peak_loop)(long); /* peak-impl.h */
+  /* batch-norm-impl.h */
+  void (*batchnorm_forward_train)(int, int, int, double, double, const float *, const float *, const float *, float *,
+                                  float *, float *, float *, float *, int);
+  void (*batchnorm_forward_eval)(int, int, int, double, const float *, const float *, const float *, float *,
+                                 const float *, const float *, int);
+  void (*batchnorm_backward_train)(int, int, int, const float *, const float *, const float *, const float *,
+                                   const float *, const float *, float *, float *, float *);
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
@@ -39,5 +46,11 @@ typedef struct {
   void P##maxpool_forward(int, int, int, int, int, int, int, int, int, int, const float *, float *, int *);       \
   void P##relu_forward(int, const float *, float *);                                                              \
   void P##relu_backward(int, const float *, const float *, float *);                                              \
-  double P##fma_peak_loop(long);
+  double P##fma_peak_loop(long);                                                                                  \
+  void P##batchnorm_forward_train(int, int, int, double, double, const float *, const float *, const float *,      \
+                                  float *, float *, float *, float *, float *, int);                               \
+  void P##batchnorm_forward_eval(int, int, int, double, const float *, const float *, const float *, float *,      \
+                                 const float *, const float *, int);                                              \
+  void P##batchnorm_backward_train(int, int, int, const float *, const float *, const float *, const float *,     \
+                                   const float *, const float *, float *, float *, float *);
 #endif

@@ -32,6 +32,7 @@ float *scratch_floats(size_t n) {
 /* the shared ops stay internal: only the EXPORT functions below are the module's interface */
 #pragma GCC visibility push(hidden)
 #include "kernels-impl.h"
+#include "batch-norm-impl.h"
 #pragma GCC visibility pop
 
 EXPORT int conv2d_forward_scratch(const Conv *s) { return (int)impl_conv2d_forward_scratch(s); }
@@ -74,4 +75,24 @@ EXPORT void relu_forward(int n, const float *inp, float *out) { impl_relu_forwar
 
 EXPORT void relu_backward(int n, const float *out, const float *dout, float *dinp) {
   impl_relu_backward(n, out, dout, dinp);
+}
+
+EXPORT void batchnorm_forward_train(int N, int C, int S, double eps, double momentum, const float *inp,
+                                    const float *gamma, const float *beta, float *out, float *mean, float *invStd,
+                                    float *runningMean, float *runningVar, int relu) {
+  impl_batchnorm_forward_train(N, C, S, eps, momentum, inp, gamma, beta, out, mean, invStd, runningMean, runningVar,
+                               relu);
+}
+
+EXPORT void batchnorm_forward_eval(int N, int C, int S, double eps, const float *inp, const float *gamma,
+                                   const float *beta, float *out, const float *runningMean, const float *runningVar,
+                                   int relu) {
+  impl_batchnorm_forward_eval(N, C, S, eps, inp, gamma, beta, out, runningMean, runningVar, relu);
+}
+
+/* reluOut: 0 for none */
+EXPORT void batchnorm_backward_train(int N, int C, int S, const float *inp, const float *gamma, const float *mean,
+                                     const float *invStd, const float *reluOut, const float *dout, float *dinp,
+                                     float *dgamma, float *dbeta) {
+  impl_batchnorm_backward_train(N, C, S, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta);
 }

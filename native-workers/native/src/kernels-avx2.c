@@ -5,4 +5,5 @@
 #define NAME(x) avx2_##x
 #include "common.h"
 #include "kernels-impl.h"
+#include "batch-norm-impl.h"
 #include "peak-impl.h"

@@ -4,4 +4,5 @@
 #define NAME(x) v4_##x
 #include "common.h"
 #include "kernels-impl.h"
+#include "batch-norm-impl.h"
 #include "peak-impl.h"

@@ -4,7 +4,18 @@
  * mismatch, so that wasm-kernels.test.ts runs them in vitest and relaxed-simd-child.ts runs them in a child Node
  * started with --experimental-wasm-relaxed-simd (see relaxed-simd.test.ts).
  */
-import type { Conv2dShape, DenseShape, KernelSet, Pool2dShape } from '../../../native-workers/cnn/kernel-set';
+import type {
+  BatchNormShape,
+  Conv2dShape,
+  DenseShape,
+  KernelSet,
+  Pool2dShape,
+} from '../../../native-workers/cnn/kernel-set';
+import {
+  batchNormBackwardTrain,
+  batchNormForwardEval,
+  batchNormForwardTrain,
+} from '../../../native-workers/cnn/ops/batch-norm';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
 
 /** Small deterministic generator so failures reproduce. */
@@ -334,6 +345,139 @@ export function checkRelu(k: KernelSet): void {
   }
 }
 
+/**
+ * The batch-norm ops (training forward with the running-statistics update, eval forward, training backward with and
+ * without dinp, each also fused with a following relu) against ./ops/batch-norm.ts and ./ops/relu.ts. Buffers are longer than the shape (a model's are
+ * sized for its largest batch): only the head may change. Some inputs sit far from 0 (mean ≫ standard deviation).
+ */
+export function checkBatchNorm(k: KernelSet, s: BatchNormShape, rand: () => number, offset: number): void {
+  const tag = JSON.stringify({ ...s, offset });
+  const n = s.batch * s.channels * s.spatial;
+  const C = s.channels;
+  const extra = 5;
+  const inp = randArray(rand, n + extra);
+  for (let i = 0; i < n; i++) inp[i] += offset * (1 + (Math.floor(i / s.spatial) % C));
+  const gamma = randArray(rand, C);
+  const beta = randArray(rand, C);
+  const positive = (m: number) => Float32Array.from(randArray(rand, m), (v) => 0.1 + Math.abs(v) * 2);
+
+  // training forward: out, the saved statistics and the running statistics
+  const rm0 = randArray(rand, C);
+  const rv0 = positive(C);
+  const outR = randArray(rand, n + extra);
+  const outF = outR.slice();
+  const [meanR, invStdR, meanF, invStdF] = [0, 0, 0, 0].map(() => new Float32Array(C));
+  const [rmR, rvR, rmF, rvF] = [rm0.slice(), rv0.slice(), rm0.slice(), rv0.slice()];
+  batchNormForwardTrain(s, inp, gamma, beta, outR, meanR, invStdR, rmR, rvR);
+  k.batchNormForwardTrain!(s, inp, gamma, beta, outF, meanF, invStdF, rmF, rvF);
+  expectClose(outF, outR, `batchNormForwardTrain out ${tag}`);
+  expectSame(outF.subarray(n), outR.subarray(n), `batchNormForwardTrain tail ${tag}`);
+  expectClose(meanF, meanR, `batchNormForwardTrain mean ${tag}`, 1e-6);
+  expectClose(invStdF, invStdR, `batchNormForwardTrain invStd ${tag}`);
+  expectClose(rmF, rmR, `batchNormForwardTrain runningMean ${tag}`, 1e-6);
+  expectClose(rvF, rvR, `batchNormForwardTrain runningVar ${tag}`);
+
+  // fused with a relu: the same statistics, out = max(0, ·)
+  const trainReluF = randArray(rand, n + extra);
+  const trainReluTail = trainReluF.slice(n);
+  const [meanRelu, invStdRelu, rmRelu, rvRelu] = [
+    new Float32Array(C),
+    new Float32Array(C),
+    rm0.slice(),
+    rv0.slice(),
+  ];
+  k.batchNormReluForwardTrain!(s, inp, gamma, beta, trainReluF, meanRelu, invStdRelu, rmRelu, rvRelu);
+  const reluOut = outR.subarray(0, n).slice();
+  ref.reluForward(reluOut, reluOut);
+  expectClose(trainReluF.subarray(0, n), reluOut, `batchNormReluForwardTrain out ${tag}`);
+  expectSame(trainReluF.subarray(n), trainReluTail, `batchNormReluForwardTrain tail ${tag}`);
+  expectSame(meanRelu, meanF, `batchNormReluForwardTrain mean ${tag}`);
+  expectSame(invStdRelu, invStdF, `batchNormReluForwardTrain invStd ${tag}`);
+  expectSame(rmRelu, rmF, `batchNormReluForwardTrain runningMean ${tag}`);
+  expectSame(rvRelu, rvF, `batchNormReluForwardTrain runningVar ${tag}`);
+
+  // eval forward on the running statistics, and fused with a relu
+  const evalR = randArray(rand, n + extra);
+  const evalF = evalR.slice();
+  batchNormForwardEval(s, inp, gamma, beta, evalR, rm0, rv0);
+  k.batchNormForwardEval!(s, inp, gamma, beta, evalF, rm0, rv0);
+  expectClose(evalF, evalR, `batchNormForwardEval ${tag}`);
+  expectSame(evalF.subarray(n), evalR.subarray(n), `batchNormForwardEval tail ${tag}`);
+  const reluF = randArray(rand, n + extra);
+  const tail = reluF.slice(n);
+  k.batchNormReluForwardEval!(s, inp, gamma, beta, reluF, rm0, rv0);
+  const reluR = evalR.subarray(0, n).slice();
+  ref.reluForward(reluR, reluR);
+  expectClose(reluF.subarray(0, n), reluR, `batchNormReluForwardEval ${tag}`);
+  expectSame(reluF.subarray(n), tail, `batchNormReluForwardEval tail ${tag}`);
+  for (let i = 0; i < n; i++) if (!(reluF[i] >= 0)) throw new Error(`negative or NaN output at ${i} ${tag}`);
+
+  // training backward from the reference's saved statistics; the gradient buffers start non-zero (accumulate)
+  const dout = randArray(rand, n + extra);
+  const dinp0 = randArray(rand, n + extra);
+  const dgamma0 = randArray(rand, C);
+  const dbeta0 = randArray(rand, C);
+  for (const withDinp of [true, false]) {
+    const [dinpR, dgR, dbR] = [dinp0.slice(), dgamma0.slice(), dbeta0.slice()];
+    const [dinpF, dgF, dbF] = [dinp0.slice(), dgamma0.slice(), dbeta0.slice()];
+    batchNormBackwardTrain(s, inp, gamma, meanR, invStdR, dout, withDinp ? dinpR : null, dgR, dbR);
+    k.batchNormBackwardTrain!(s, inp, gamma, meanR, invStdR, dout, withDinp ? dinpF : null, dgF, dbF);
+    const t = `${tag} dinp ${withDinp}`;
+    expectClose(dinpF, dinpR, `batchNormBackwardTrain dinp ${t}`);
+    expectSame(dinpF.subarray(n), dinp0.subarray(n), `batchNormBackwardTrain dinp tail ${t}`);
+    expectClose(dgF, dgR, `batchNormBackwardTrain dgamma ${t}`);
+    expectClose(dbF, dbR, `batchNormBackwardTrain dbeta ${t}`);
+
+    // through a relu: dout is the relu's output gradient, passed on where reluOut > 0 (about half the values)
+    const masked = new Float32Array(n);
+    ref.reluBackward(reluOut, dout.subarray(0, n), masked);
+    const [dinpRR, dgRR, dbRR] = [dinp0.slice(), dgamma0.slice(), dbeta0.slice()];
+    const [dinpRF, dgRF, dbRF] = [dinp0.slice(), dgamma0.slice(), dbeta0.slice()];
+    batchNormBackwardTrain(s, inp, gamma, meanR, invStdR, masked, withDinp ? dinpRR : null, dgRR, dbRR);
+    const reluOutLong = new Float32Array(n + extra).fill(1); // the tail must not count
+    reluOutLong.set(reluOut);
+    k.batchNormReluBackwardTrain!(
+      s,
+      inp,
+      gamma,
+      meanR,
+      invStdR,
+      reluOutLong,
+      dout,
+      withDinp ? dinpRF : null,
+      dgRF,
+      dbRF,
+    );
+    expectClose(dinpRF, dinpRR, `batchNormReluBackwardTrain dinp ${t}`);
+    expectSame(dinpRF.subarray(n), dinp0.subarray(n), `batchNormReluBackwardTrain dinp tail ${t}`);
+    expectClose(dgRF, dgRR, `batchNormReluBackwardTrain dgamma ${t}`);
+    expectClose(dbRF, dbRR, `batchNormReluBackwardTrain dbeta ${t}`);
+  }
+}
+
+/** Batch norm on random conv shapes, after a dense layer (spatial 1), at batch 1, and at a photo-sized plane. */
+export function checkBatchNormShapes(k: KernelSet): void {
+  if (!k.batchNormForwardTrain) throw new Error('this KernelSet has no batch-norm ops');
+  const rand = lcg(77);
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const bn = (batch: number, channels: number, spatial: number): BatchNormShape => ({
+    batch,
+    channels,
+    spatial,
+    epsilon: [1e-5, 1e-3][ri(0, 1)],
+    momentum: [0.1, 0.01, 1][ri(0, 2)],
+  });
+  for (let t = 0; t < 150; t++) {
+    const s =
+      t % 5 === 0
+        ? bn(ri(1, 9), ri(1, 40), 1) // after a dense layer
+        : bn(t % 7 === 0 ? 1 : ri(1, 5), ri(1, 9), ri(1, 17) * ri(1, 19));
+    checkBatchNorm(k, s, rand, t % 3 === 0 ? 0 : t % 3 === 1 ? 1 : 300);
+  }
+  checkBatchNorm(k, bn(1, 3, 1), rand, 0); // one value per channel: variance 0, unbiased = biased
+  checkBatchNorm(k, bn(4, 3, 96 * 96), rand, 2);
+}
+
 /** Inputs larger than the initial wasm memory (memory.grow re-creates the views). */
 export function checkMemoryGrowth(k: KernelSet): void {
   const rand = lcg(11);
@@ -351,5 +495,6 @@ export const ALL_KERNEL_CHECKS: Record<string, (k: KernelSet) => void> = {
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,
   checkRelu,
+  checkBatchNormShapes,
   checkMemoryGrowth,
 };

@@ -110,6 +110,62 @@ describe.skipIf(!addon)('native kernels: bad calls', () => {
     ).toThrow(/invalid pooling shape/);
   });
 
+  it('batch norm: checks every array against the shape [batch, channels, spatial] and writes nothing on refusal', () => {
+    const s = { batch: 2, channels: 3, spatial: 5, epsilon: 1e-5, momentum: 0.1 };
+    const c = () => new Float32Array(3).fill(1);
+    const [inp, out] = [randArray(rand, 30), new Float32Array(30).fill(7)];
+    const [mean, invStd, rm, rv] = [c(), c(), c(), c()];
+    const untouched = () =>
+      expect([out, mean, invStd, rm, rv].every((a) => a.every((v) => v === (a === out ? 7 : 1)))).toBe(true);
+    // each array one short in turn: a RangeError before anything is written
+    const train = (args: Float32Array[]) => () =>
+      k.batchNormForwardTrain!(s, args[0], args[1], args[2], args[3], args[4], args[5], args[6], args[7]);
+    const full = [inp, c(), c(), out, mean, invStd, rm, rv];
+    for (let i = 0; i < full.length; i++) {
+      const args = full.map((a, j) => (j === i ? a.subarray(1) : a));
+      expect(train(args), `argument ${i}`).toThrow(RangeError);
+      untouched();
+    }
+    expect(() => k.batchNormForwardEval!(s, inp, c(), c(), out.subarray(1), rm, rv)).toThrow(/shorter/);
+    expect(() => k.batchNormReluForwardEval!(s, inp, c(), c(), out, rm.subarray(1), rv)).toThrow(/shorter/);
+    const [dgamma, dbeta] = [c(), c()];
+    expect(() =>
+      k.batchNormBackwardTrain!(s, inp, c(), mean, invStd, out.subarray(1), null, dgamma, dbeta),
+    ).toThrow(/shorter/);
+    expect(() =>
+      k.batchNormBackwardTrain!(s, inp, c(), mean, invStd, out, new Float32Array(29), dgamma, dbeta),
+    ).toThrow(/shorter/);
+    expect(() =>
+      k.batchNormReluBackwardTrain!(s, inp, c(), mean, invStd, inp.subarray(1), out, null, dgamma, dbeta),
+    ).toThrow(/shorter/);
+    expect([dgamma, dbeta].every((a) => a.every((v) => v === 1))).toBe(true);
+    untouched();
+    // impossible shapes and hyperparameters, non-float32 tensors
+    const bad =
+      (shape: number[], eps = 1e-5) =>
+      () =>
+        addon!.batchNormForwardEval!(new Int32Array(shape), eps, inp, c(), c(), out, rm, rv, 0);
+    expect(bad([0, 3, 5])).toThrow(/invalid batch-norm shape/);
+    expect(bad([2, -3, 5])).toThrow(/invalid batch-norm shape/);
+    expect(bad([65536, 65536, 2])).toThrow(/invalid batch-norm shape/);
+    expect(bad([2, 3, 5], NaN)).toThrow(/finite number/);
+    expect(() =>
+      addon!.batchNormBackwardTrain!(
+        new Int32Array([2, 3, 5]),
+        new Float64Array(30) as unknown as Float32Array,
+        c(),
+        mean,
+        invStd,
+        null,
+        out,
+        null,
+        dgamma,
+        dbeta,
+      ),
+    ).toThrow(TypeError);
+    untouched();
+  });
+
   it('rejects a max-pool gradient index outside dinp before adding anything', () => {
     const dinp = new Float32Array(4);
     expect(() => addon!.maxPoolBackward(2, new Float32Array([1, 2]), new Int32Array([1, 9]), dinp)).toThrow(

@@ -28,6 +28,7 @@ import {
   lcg,
   randArray,
   sameConv3x3,
+  checkBatchNormShapes,
 } from './kernel-checks';
 
 describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () => {
@@ -73,6 +74,10 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
 
   it('relu forward (also in place) and backward', () => {
     checkRelu(wasm);
+  });
+
+  it('batch norm: training forward and backward, eval forward (also fused with relu) on 150 random shapes', () => {
+    checkBatchNormShapes(wasm);
   });
 
   it('handles inputs larger than the initial wasm memory (memory.grow re-creates views)', () => {
