@@ -910,8 +910,10 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
       for (int oy = 0; oy < s->outH; oy++)
         __builtin_memcpy(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, (size_t)s->outW * 4);
     int j = 0;
-    for (; j + 3 <= K; j += 3) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_3);
-    if (K - j == 2) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_2);
+    /* 4×3 tiles keep 12 accumulators + 4 operands: all 16 registers of SSE / wasm, where V8 then spills */
+    if (VL > 4)
+      for (; j + 3 <= K; j += 3) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_3);
+    for (; j + 2 <= K; j += 2) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_2);
     if (K - j == 1) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_1);
     if (dbias) bias_grad(OC, P, dn, dbias);
   }
