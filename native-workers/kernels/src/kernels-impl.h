@@ -53,6 +53,36 @@ typedef int vi __attribute__((vector_size(VL * 4)));
 static inline vf vmax0(vf v) { return (vf)((vi)v & (v > 0.f)); }
 
 #define STATIC static inline __attribute__((always_inline))
+
+/* dst[0..n) = src[0..n) inline: the convolutions copy rows of 3..100 floats, where a libc memcpy call per row (what
+ * GCC makes of a plain copy loop, or of __builtin_memcpy with a variable size) cost as much as the stem's FMAs. */
+STATIC void copy_floats(float *restrict dst, const float *restrict src, int n) {
+  int i = 0;
+  for (; i + VL <= n; i += VL) vst(dst + i, vld(src + i));
+  for (; i < n; i++) dst[i] = src[i];
+}
+
+/* Stride-2 deinterleave: even[x] = src[2x], odd[x] = src[2x + 1] for x in [0, n). */
+STATIC void split_even_odd(float *restrict even, float *restrict odd, const float *restrict src, int n) {
+  int x = 0;
+  for (; x + VL <= n; x += VL) {
+    const vf a = vld(src + 2 * x), b = vld(src + 2 * x + VL);
+#if VL == 16
+    vst(even + x, __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
+    vst(odd + x, __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
+#elif VL == 8
+    vst(even + x, __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14));
+    vst(odd + x, __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15));
+#else
+    vst(even + x, __builtin_shufflevector(a, b, 0, 2, 4, 6));
+    vst(odd + x, __builtin_shufflevector(a, b, 1, 3, 5, 7));
+#endif
+  }
+  for (; x < n; x++) {
+    even[x] = src[2 * x];
+    odd[x] = src[2 * x + 1];
+  }
+}
 #define UNROLL _Pragma("GCC unroll 16")
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -219,7 +249,7 @@ static void im2col(const Conv *s, const float *restrict img, float *restrict col
           const float *restrict src = plane + iy * s->inW - s->padL + kx;
           for (int ox = 0; ox < ox0; ox++) dst[ox] = 0.f;
           if (s->sW == 1)
-            for (int ox = ox0; ox < ox1; ox++) dst[ox] = src[ox];
+            copy_floats(dst + ox0, src + ox0, ox1 - ox0);
           else if (s->sW == 2)
             for (int ox = ox0; ox < ox1; ox++) dst[ox] = src[2 * ox];
           else
@@ -349,17 +379,31 @@ static void pad_image(const Conv *s, const Direct *d, const float *restrict img,
       for (int y = 0; y < d->Hp; y++) {
         const int iy = y * sH + py - s->padT;
         if (iy < 0 || iy >= s->inH) continue;
+        const float *restrict line = img + (ic * s->inH + iy) * s->inW;
+        /* columns x of phase px with ix = x·sW + px − padL inside the image */
+        int x0[2], x1[2];
         for (int px = 0; px < sW; px++) {
           const int lo = s->padL - px, hi = s->inW - 1 + s->padL - px;
-          int x0 = lo > 0 ? (lo + sW - 1) / sW : 0, x1 = hi < 0 ? 0 : hi / sW + 1;
-          if (x1 > d->Wp) x1 = d->Wp;
-          float *restrict row = padded + ((ic * d->ph + py * sW + px) * d->Hp + y) * d->Wp;
-          const float *restrict src = img + (ic * s->inH + iy) * s->inW + px - s->padL;
-          if (sW == 1)
-            for (int x = x0; x < x1; x++) row[x] = src[x];
-          else
-            for (int x = x0; x < x1; x++) row[x] = src[x * sW];
+          x0[px] = lo > 0 ? (lo + sW - 1) / sW : 0;
+          x1[px] = hi < 0 ? 0 : hi / sW + 1;
+          if (x1[px] > d->Wp) x1[px] = d->Wp;
+          if (x0[px] > x1[px]) x0[px] = x1[px];
         }
+        float *restrict row = padded + ((ic * d->ph + py * sW) * d->Hp + y) * d->Wp;
+        if (sW == 1) {
+          copy_floats(row + x0[0], line + x0[0] - s->padL, x1[0] - x0[0]);
+          continue;
+        }
+        /* both phases from the same loads where both are inside, the ends one by one */
+        float *restrict odd = row + d->Hp * d->Wp;
+        const int a = x0[0] > x0[1] ? x0[0] : x0[1], b = x1[0] < x1[1] ? x1[0] : x1[1];
+        for (int px = 0; px < 2; px++) {
+          float *restrict r = px ? odd : row;
+          const int e = a < x1[px] ? a : x1[px], f = b > x0[px] ? b : x0[px];
+          for (int x = x0[px]; x < e; x++) r[x] = line[2 * x + px - s->padL];
+          for (int x = f; x < x1[px]; x++) r[x] = line[2 * x + px - s->padL];
+        }
+        if (a < b) split_even_odd(row + a, odd + a, line + 2 * a - s->padL, b - a);
       }
 }
 
@@ -394,7 +438,7 @@ static void conv_forward_direct(const Conv *s, const float *inp, const float *w,
         if (acc)
           for (int ox = 0; ox < s->outW; ox++) dst[ox] += src[ox];
         else
-          __builtin_memcpy(dst, src, (size_t)s->outW * 4);
+          copy_floats(dst, src, s->outW);
       }
   }
 }
@@ -634,7 +678,7 @@ static void conv_backward_batched(const Conv *s, const float *inp, const float *
     for (int i = 0; i < m; i++) im2col(s, inp + (size_t)(n0 + i) * inSize, col + i * P, Lr);
     for (int oc = 0; oc < OC; oc++) {
       float *row = doutT + oc * Lr;
-      for (int i = 0; i < m; i++) __builtin_memcpy(row + i * P, dout + (size_t)(n0 + i) * outSize + oc * P, (size_t)P * 4);
+      for (int i = 0; i < m; i++) copy_floats(row + i * P, dout + (size_t)(n0 + i) * outSize + oc * P, P);
       for (int l = L; l < Lr; l++) row[l] = 0.f;
     }
     if (dw) {
@@ -908,7 +952,7 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
     pad_image(s, &d, inp + (size_t)n * inSize, padded);
     for (int oc = 0; oc < OC; oc++)
       for (int oy = 0; oy < s->outH; oy++)
-        __builtin_memcpy(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, (size_t)s->outW * 4);
+        copy_floats(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, s->outW);
     int j = 0;
     /* 4×3 tiles keep 12 accumulators + 4 operands: all 16 registers of SSE / wasm, where V8 then spills */
     if (VL > 4)
