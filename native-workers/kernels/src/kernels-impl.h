@@ -284,6 +284,27 @@ static void col2im(const Conv *s, const float *restrict col, float *restrict img
   }
 }
 
+/* dst[c·R + r] += src[r·C + c] (dW from dWᵀ) in 64×16 blocks: the block of src (64 lines) stays in L1 while each
+ * destination row gets 64 contiguous floats (element by element, the 1 KiB-strided accesses missed). */
+static void add_transposed(int R, int C, const float *restrict src, float *restrict dst) {
+  for (int r0 = 0; r0 < R; r0 += 64) {
+    const int r1 = R - r0 < 64 ? R : r0 + 64;
+    for (int c0 = 0; c0 < C; c0 += 16) {
+      const int c1 = C - c0 < 16 ? C : c0 + 16;
+      for (int c = c0; c < c1; c++)
+        for (int r = r0; r < r1; r++) dst[(size_t)c * R + r] += src[(size_t)r * C + c];
+    }
+  }
+}
+
+/* The dx convolution's kernel: wF[ic][oc][ky][kx] = w[oc][ic][kH-1-ky][kW-1-kx], written in order. */
+static void flip_kernel(const Conv *s, const float *restrict w, float *restrict wF) {
+  const int KK = s->kH * s->kW, OC = s->outC;
+  for (int ic = 0; ic < s->inC; ic++)
+    for (int oc = 0; oc < OC; oc++)
+      for (int kk = 0; kk < KK; kk++) wF[(ic * OC + oc) * KK + kk] = w[(oc * s->inC + ic) * KK + (KK - 1 - kk)];
+}
+
 static int col_is_identity(const Conv *s) {
   return s->kH == 1 && s->kW == 1 && s->sH == 1 && s->sW == 1 && s->padT == 0 && s->padL == 0 &&
          s->outH == s->inH && s->outW == s->inW;
@@ -693,8 +714,7 @@ static void conv_backward_batched(const Conv *s, const float *inp, const float *
     }
   }
   if (dw)
-    for (int oc = 0; oc < OC; oc++)
-      for (int k = 0; k < K; k++) dw[oc * K + k] += dWT[k * OC + oc];
+    add_transposed(K, OC, dWT, dw);
 }
 
 /*
@@ -787,16 +807,21 @@ static void conv_forward_ilv(const Conv *s, const float *inp, const float *w, co
         dtile_rows(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_2);
       for (; j < rowLen; j += VL) dtile_rows(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_1);
     }
-    /* channel by channel, so that the channel's T slice (P·NB floats) stays in L1 across the NB images */
-    for (int oc = 0; oc < OC; oc++)
+    /* T is the transpose of the chunk's outputs: row r = oc·P + p holds the NB images' values, and image n's
+     * output is the contiguous run out_n[r]. Blocks of 64 rows (4 KiB of T at 16 lanes) keep the strided reads
+     * in L1 and give long contiguous writes even on 3×3 maps. */
+    const int R = OC * P;
+    for (int r0 = 0; r0 < R; r0 += 64) {
+      const int r1 = R - r0 < 64 ? R : r0 + 64;
       for (int n = 0; n < NB; n++) {
-        const float *restrict t = T + (size_t)oc * P * NB + n;
-        float *restrict d = out + (size_t)(n0 + n) * outSize + oc * P;
+        const float *restrict t = T + n;
+        float *restrict d = out + (size_t)(n0 + n) * outSize;
         if (acc)
-          for (int p = 0; p < P; p++) d[p] += t[p * NB];
+          for (int r = r0; r < r1; r++) d[r] += t[(size_t)r * NB];
         else
-          for (int p = 0; p < P; p++) d[p] = t[p * NB];
+          for (int r = r0; r < r1; r++) d[r] = t[(size_t)r * NB];
       }
+    }
   }
 }
 
@@ -896,16 +921,11 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
       }
     }
   }
-  for (int oc = 0; oc < OC; oc++)
-    for (int k = 0; k < K; k++) dw[oc * K + k] += dWT[k * OC + oc];
+  add_transposed(K, OC, dWT, dw);
   if (dbias)
     for (int n = 0; n < whole; n++) bias_grad(OC, P, dout + (size_t)n * outSize, dbias);
   if (dinp) {
-    /* flipped, transposed kernel: wF[ic][oc][ky][kx] = w[oc][ic][kH-1-ky][kW-1-kx] */
-    const int KK = s->kH * s->kW;
-    for (int oc = 0; oc < OC; oc++)
-      for (int ic = 0; ic < s->inC; ic++)
-        for (int kk = 0; kk < KK; kk++) wF[(ic * OC + oc) * KK + kk] = w[(oc * s->inC + ic) * KK + (KK - 1 - kk)];
+    flip_kernel(s, w, wF);
     if (use_ilv(&t)) {
       conv_forward_ilv(&t, dout, wF, 0, dinp, rest, 0, 1);
     } else {
@@ -964,11 +984,7 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
   if (dinp && s->sH != 1) {
     conv_backward_batched(s, inp, w, dout, dinp, 0, 0, rest);
   } else if (dinp) {
-    /* flipped, transposed kernel: wF[ic][oc][ky][kx] = w[oc][ic][kH-1-ky][kW-1-kx] */
-    const int KK = s->kH * s->kW;
-    for (int oc = 0; oc < OC; oc++)
-      for (int ic = 0; ic < s->inC; ic++)
-        for (int kk = 0; kk < KK; kk++) wF[(ic * OC + oc) * KK + kk] = w[(oc * s->inC + ic) * KK + (KK - 1 - kk)];
+    flip_kernel(s, w, wF);
     conv_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
   }
 }
