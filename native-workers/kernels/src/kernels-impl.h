@@ -54,14 +54,6 @@ static inline vf vmax0(vf v) { return (vf)((vi)v & (v > 0.f)); }
 
 #define STATIC static inline __attribute__((always_inline))
 
-/* dst[0..n) = src[0..n) inline: the convolutions copy rows of 3..100 floats, where a libc memcpy call per row (what
- * GCC makes of a plain copy loop, or of __builtin_memcpy with a variable size) cost as much as the stem's FMAs. */
-STATIC void copy_floats(float *restrict dst, const float *restrict src, int n) {
-  int i = 0;
-  for (; i + VL <= n; i += VL) vst(dst + i, vld(src + i));
-  for (; i < n; i++) dst[i] = src[i];
-}
-
 /* Stride-2 deinterleave: even[x] = src[2x], odd[x] = src[2x + 1] for x in [0, n). */
 STATIC void split_even_odd(float *restrict even, float *restrict odd, const float *restrict src, int n) {
   int x = 0;
@@ -249,7 +241,7 @@ static void im2col(const Conv *s, const float *restrict img, float *restrict col
           const float *restrict src = plane + iy * s->inW - s->padL + kx;
           for (int ox = 0; ox < ox0; ox++) dst[ox] = 0.f;
           if (s->sW == 1)
-            copy_floats(dst + ox0, src + ox0, ox1 - ox0);
+            __builtin_memcpy(dst + ox0, src + ox0, (size_t)(ox1 - ox0) * 4);
           else if (s->sW == 2)
             for (int ox = ox0; ox < ox1; ox++) dst[ox] = src[2 * ox];
           else
@@ -395,26 +387,36 @@ static void direct_offsets(const Conv *s, const Direct *d, int *koff) {
  * Wp = outW + 1 (49/48 of the work at 96 px) and no im2col. */
 static void pad_image(const Conv *s, const Direct *d, const float *restrict img, float *restrict padded) {
   const int sH = s->sH, sW = s->sW;
+  /* stride 1: whole rows */
+  if (sH == 1 && sW == 1) {
+    const int plane = d->Hp * d->Wp;
+    const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
+    int iy1 = d->Hp - s->padT, ix1 = d->Wp - s->padL;
+    if (iy1 > s->inH) iy1 = s->inH;
+    if (ix1 > s->inW) ix1 = s->inW;
+    if (ix1 <= ix0) return;
+    for (int ic = 0; ic < s->inC; ic++)
+      for (int iy = iy0; iy < iy1; iy++)
+        __builtin_memcpy(padded + ic * plane + (iy + s->padT) * d->Wp + s->padL + ix0,
+                         img + (ic * s->inH + iy) * s->inW + ix0, (size_t)(ix1 - ix0) * 4);
+    return;
+  }
+  /* columns x of phase px with ix = x·sW + px − padL inside the image */
+  int x0[2], x1[2];
+  for (int px = 0; px < sW; px++) {
+    const int lo = s->padL - px, hi = s->inW - 1 + s->padL - px;
+    x0[px] = lo > 0 ? (lo + sW - 1) / sW : 0;
+    x1[px] = hi < 0 ? 0 : hi / sW + 1;
+    if (x1[px] > d->Wp) x1[px] = d->Wp;
+    if (x0[px] > x1[px]) x0[px] = x1[px];
+  }
   for (int ic = 0; ic < s->inC; ic++)
     for (int py = 0; py < sH; py++)
       for (int y = 0; y < d->Hp; y++) {
         const int iy = y * sH + py - s->padT;
         if (iy < 0 || iy >= s->inH) continue;
         const float *restrict line = img + (ic * s->inH + iy) * s->inW;
-        /* columns x of phase px with ix = x·sW + px − padL inside the image */
-        int x0[2], x1[2];
-        for (int px = 0; px < sW; px++) {
-          const int lo = s->padL - px, hi = s->inW - 1 + s->padL - px;
-          x0[px] = lo > 0 ? (lo + sW - 1) / sW : 0;
-          x1[px] = hi < 0 ? 0 : hi / sW + 1;
-          if (x1[px] > d->Wp) x1[px] = d->Wp;
-          if (x0[px] > x1[px]) x0[px] = x1[px];
-        }
         float *restrict row = padded + ((ic * d->ph + py * sW) * d->Hp + y) * d->Wp;
-        if (sW == 1) {
-          copy_floats(row + x0[0], line + x0[0] - s->padL, x1[0] - x0[0]);
-          continue;
-        }
         /* both phases from the same loads where both are inside, the ends one by one */
         float *restrict odd = row + d->Hp * d->Wp;
         const int a = x0[0] > x0[1] ? x0[0] : x0[1], b = x1[0] < x1[1] ? x1[0] : x1[1];
@@ -459,7 +461,7 @@ static void conv_forward_direct(const Conv *s, const float *inp, const float *w,
         if (acc)
           for (int ox = 0; ox < s->outW; ox++) dst[ox] += src[ox];
         else
-          copy_floats(dst, src, s->outW);
+          __builtin_memcpy(dst, src, (size_t)s->outW * 4);
       }
   }
 }
@@ -699,7 +701,7 @@ static void conv_backward_batched(const Conv *s, const float *inp, const float *
     for (int i = 0; i < m; i++) im2col(s, inp + (size_t)(n0 + i) * inSize, col + i * P, Lr);
     for (int oc = 0; oc < OC; oc++) {
       float *row = doutT + oc * Lr;
-      for (int i = 0; i < m; i++) copy_floats(row + i * P, dout + (size_t)(n0 + i) * outSize + oc * P, P);
+      for (int i = 0; i < m; i++) __builtin_memcpy(row + i * P, dout + (size_t)(n0 + i) * outSize + oc * P, (size_t)P * 4);
       for (int l = L; l < Lr; l++) row[l] = 0.f;
     }
     if (dw) {
@@ -972,7 +974,7 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
     pad_image(s, &d, inp + (size_t)n * inSize, padded);
     for (int oc = 0; oc < OC; oc++)
       for (int oy = 0; oy < s->outH; oy++)
-        copy_floats(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, s->outW);
+        __builtin_memcpy(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, (size_t)s->outW * 4);
     int j = 0;
     /* 4×3 tiles keep 12 accumulators + 4 operands: all 16 registers of SSE / wasm, where V8 then spills */
     if (VL > 4)
