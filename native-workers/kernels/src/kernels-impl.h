@@ -53,6 +53,28 @@ typedef int vi __attribute__((vector_size(VL * 4)));
 static inline vf vmax0(vf v) { return (vf)((vi)v & (v > 0.f)); }
 
 #define STATIC static inline __attribute__((always_inline))
+
+/* Stride-2 deinterleave: even[x] = src[2x], odd[x] = src[2x + 1] for x in [0, n). */
+STATIC void split_even_odd(float *restrict even, float *restrict odd, const float *restrict src, int n) {
+  int x = 0;
+  for (; x + VL <= n; x += VL) {
+    const vf a = vld(src + 2 * x), b = vld(src + 2 * x + VL);
+#if VL == 16
+    vst(even + x, __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14, 16, 18, 20, 22, 24, 26, 28, 30));
+    vst(odd + x, __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15, 17, 19, 21, 23, 25, 27, 29, 31));
+#elif VL == 8
+    vst(even + x, __builtin_shufflevector(a, b, 0, 2, 4, 6, 8, 10, 12, 14));
+    vst(odd + x, __builtin_shufflevector(a, b, 1, 3, 5, 7, 9, 11, 13, 15));
+#else
+    vst(even + x, __builtin_shufflevector(a, b, 0, 2, 4, 6));
+    vst(odd + x, __builtin_shufflevector(a, b, 1, 3, 5, 7));
+#endif
+  }
+  for (; x < n; x++) {
+    even[x] = src[2 * x];
+    odd[x] = src[2 * x + 1];
+  }
+}
 #define UNROLL _Pragma("GCC unroll 16")
 
 /* ------------------------------------------------------------------------------------------------------------ */
@@ -188,40 +210,91 @@ static void transpose(int R, int Cn, const float *restrict src, float *restrict 
 /* Convolution                                                                                                   */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-static void im2col(const Conv *s, const float *restrict img, float *restrict col) {
-  const int P = s->outH * s->outW;
+/* The output columns [ox0, ox1) whose input column ox·sW − padL + kx lies inside the image (the rest read padding). */
+static void inside_columns(const Conv *s, int kx, int *ox0, int *ox1) {
+  const int lo = s->padL - kx, hi = s->inW - 1 + s->padL - kx; /* need lo ≤ ox·sW ≤ hi */
+  int a = lo > 0 ? (lo + s->sW - 1) / s->sW : 0, b = hi < 0 ? 0 : hi / s->sW + 1;
+  if (b > s->outW) b = s->outW;
+  if (a > b) a = b;
+  *ox0 = a;
+  *ox1 = b;
+}
+
+/* col rows of one image: row (ic, ky, kx) at col + k·ld, its P = outH·outW values contiguous. Branch-free inner
+ * loops (the bounds are hoisted per row), so the stride-1 copy and the stride-2 gather vectorise. */
+static void im2col(const Conv *s, const float *restrict img, float *restrict col, int ld) {
+  const int OW = s->outW;
   float *row = col;
   for (int ic = 0; ic < s->inC; ic++) {
     const float *plane = img + ic * s->inH * s->inW;
     for (int ky = 0; ky < s->kH; ky++)
-      for (int kx = 0; kx < s->kW; kx++, row += P)
+      for (int kx = 0; kx < s->kW; kx++, row += ld) {
+        int ox0, ox1;
+        inside_columns(s, kx, &ox0, &ox1);
         for (int oy = 0; oy < s->outH; oy++) {
-          float *dst = row + oy * s->outW;
+          float *restrict dst = row + oy * OW;
           const int iy = oy * s->sH - s->padT + ky;
-          for (int ox = 0; ox < s->outW; ox++) {
-            const int ix = ox * s->sW - s->padL + kx;
-            dst[ox] = iy >= 0 && iy < s->inH && ix >= 0 && ix < s->inW ? plane[iy * s->inW + ix] : 0.f;
+          if (iy < 0 || iy >= s->inH) {
+            for (int ox = 0; ox < OW; ox++) dst[ox] = 0.f;
+            continue;
           }
+          const float *restrict src = plane + iy * s->inW - s->padL + kx;
+          for (int ox = 0; ox < ox0; ox++) dst[ox] = 0.f;
+          if (s->sW == 1)
+            __builtin_memcpy(dst + ox0, src + ox0, (size_t)(ox1 - ox0) * 4);
+          else if (s->sW == 2)
+            for (int ox = ox0; ox < ox1; ox++) dst[ox] = src[2 * ox];
+          else
+            for (int ox = ox0; ox < ox1; ox++) dst[ox] = src[ox * s->sW];
+          for (int ox = ox1; ox < OW; ox++) dst[ox] = 0.f;
         }
+      }
   }
 }
 
-static void col2im(const Conv *s, const float *restrict col, float *restrict img) {
-  const int P = s->outH * s->outW;
+/* img += col2im(col): the adjoint of im2col (same row layout and ld). */
+static void col2im(const Conv *s, const float *restrict col, float *restrict img, int ld) {
+  const int OW = s->outW;
   const float *row = col;
   for (int ic = 0; ic < s->inC; ic++) {
     float *plane = img + ic * s->inH * s->inW;
     for (int ky = 0; ky < s->kH; ky++)
-      for (int kx = 0; kx < s->kW; kx++, row += P)
+      for (int kx = 0; kx < s->kW; kx++, row += ld) {
+        int ox0, ox1;
+        inside_columns(s, kx, &ox0, &ox1);
         for (int oy = 0; oy < s->outH; oy++) {
           const int iy = oy * s->sH - s->padT + ky;
           if (iy < 0 || iy >= s->inH) continue;
-          for (int ox = 0; ox < s->outW; ox++) {
-            const int ix = ox * s->sW - s->padL + kx;
-            if (ix >= 0 && ix < s->inW) plane[iy * s->inW + ix] += row[oy * s->outW + ox];
-          }
+          const float *restrict src = row + oy * OW;
+          float *restrict dst = plane + iy * s->inW - s->padL + kx;
+          if (s->sW == 1)
+            for (int ox = ox0; ox < ox1; ox++) dst[ox] += src[ox];
+          else
+            for (int ox = ox0; ox < ox1; ox++) dst[ox * s->sW] += src[ox];
         }
+      }
   }
+}
+
+/* dst[c·R + r] += src[r·C + c] (dW from dWᵀ) in 64×16 blocks: the block of src (64 lines) stays in L1 while each
+ * destination row gets 64 contiguous floats (element by element, the 1 KiB-strided accesses missed). */
+static void add_transposed(int R, int C, const float *restrict src, float *restrict dst) {
+  for (int r0 = 0; r0 < R; r0 += 64) {
+    const int r1 = R - r0 < 64 ? R : r0 + 64;
+    for (int c0 = 0; c0 < C; c0 += 16) {
+      const int c1 = C - c0 < 16 ? C : c0 + 16;
+      for (int c = c0; c < c1; c++)
+        for (int r = r0; r < r1; r++) dst[(size_t)c * R + r] += src[(size_t)r * C + c];
+    }
+  }
+}
+
+/* The dx convolution's kernel: wF[ic][oc][ky][kx] = w[oc][ic][kH-1-ky][kW-1-kx], written in order. */
+static void flip_kernel(const Conv *s, const float *restrict w, float *restrict wF) {
+  const int KK = s->kH * s->kW, OC = s->outC;
+  for (int ic = 0; ic < s->inC; ic++)
+    for (int oc = 0; oc < OC; oc++)
+      for (int kk = 0; kk < KK; kk++) wF[(ic * OC + oc) * KK + kk] = w[(oc * s->inC + ic) * KK + (KK - 1 - kk)];
 }
 
 static int col_is_identity(const Conv *s) {
@@ -236,7 +309,8 @@ static int col_is_identity(const Conv *s) {
  * padded[ic·Hp·Wp + ky·Wp + kx + q]: every row of the implicit col matrix is the padded image shifted by a
  * constant (koff[k]), so the GEMM tile reads its B operand straight from the padded image (L1-resident) instead
  * of a materialised K×P col matrix. Costs Wp/outW extra work (16/14 on the reference CNN's conv2). Used when
- * Wp ≤ 2·outW (use_direct); otherwise, and for strides > 1, im2col + gemm.
+ * Wp ≤ 2·outW (use_direct), also for stride 2 (phase planes, see pad_image); deep inputs on small maps in whole
+ * chunks of NB images take the batch-interleaved variant (conv_forward_ilv), the rest batched im2col + GEMM.
  * The tile's accumulators start at the bias; `relu` applies max(0, ·) before the store (fused epilogue).
  */
 STATIC void dtile_gen(const int mr, const int nv, int K, const int *restrict koff, const float *restrict A, int lda,
@@ -278,42 +352,82 @@ static void dtile_rows(int M, int K, const int *koff, const float *A, int lda, c
   }
 }
 
+/* ph = 1 plane per channel at stride 1, 4 at stride 2 (phase planes, see pad_image); Hp × Wp each. */
 typedef struct {
-  int Hp, Wp, Q, Qr, padded, tmp;
+  int ph, Hp, Wp, Q, Qr, padded, tmp;
 } Direct;
 
 static void direct_geometry(const Conv *s, Direct *d) {
-  d->Hp = s->outH + s->kH - 1;
-  d->Wp = s->outW + s->kW - 1;
+  d->ph = s->sH * s->sW;
+  d->Hp = s->outH + (s->kH - 1) / s->sH;
+  d->Wp = s->outW + (s->kW - 1) / s->sW;
   d->Q = s->outH * d->Wp;
   d->Qr = (d->Q + VL - 1) / VL * VL;
   /* the last tap of the last column block reads up to Hp·Wp + (Qr − Q) + kW − 2 past a plane's start */
-  d->padded = (s->inC * d->Hp * d->Wp + (d->Qr - d->Q) + s->kW + VL + 15) & ~15;
+  d->padded = (s->inC * d->ph * d->Hp * d->Wp + (d->Qr - d->Q) + s->kW + VL + 15) & ~15;
   d->tmp = s->outC * d->Qr;
 }
 
 static int use_direct(const Conv *s) {
-  return s->sH == 1 && s->sW == 1 && !col_is_identity(s) && s->outW + s->kW - 1 <= 2 * s->outW;
+  return s->sH == s->sW && s->sH <= 2 && !col_is_identity(s) && s->outW + (s->kW - 1) / s->sW <= 2 * s->outW;
 }
 
 static void direct_offsets(const Conv *s, const Direct *d, int *koff) {
-  const int plane = d->Hp * d->Wp;
   for (int ic = 0, k = 0; ic < s->inC; ic++)
     for (int ky = 0; ky < s->kH; ky++)
-      for (int kx = 0; kx < s->kW; kx++, k++) koff[k] = ic * plane + ky * d->Wp + kx;
+      for (int kx = 0; kx < s->kW; kx++, k++) {
+        const int plane = ic * d->ph + (ky % s->sH) * s->sW + kx % s->sW;
+        koff[k] = (plane * d->Hp + ky / s->sH) * d->Wp + kx / s->sW;
+      }
 }
 
+/* padded ← img (zero padding written once by the caller). Stride 2 (the photo presets' stem): the padded image is
+ * split into 2×2 phase planes, plane (py, px) holding padded pixels (2y + py, 2x + px); output pixel (oy, ox) of
+ * tap (ky, kx) then reads plane (ky mod 2, kx mod 2) at (oy + ky div 2, ox + kx div 2): shifted planes again, with
+ * Wp = outW + 1 (49/48 of the work at 96 px) and no im2col. */
 static void pad_image(const Conv *s, const Direct *d, const float *restrict img, float *restrict padded) {
-  const int plane = d->Hp * d->Wp;
-  const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
-  int iy1 = d->Hp - s->padT, ix1 = d->Wp - s->padL;
-  if (iy1 > s->inH) iy1 = s->inH;
-  if (ix1 > s->inW) ix1 = s->inW;
-  if (ix1 <= ix0) return;
+  const int sH = s->sH, sW = s->sW;
+  /* stride 1: whole rows */
+  if (sH == 1 && sW == 1) {
+    const int plane = d->Hp * d->Wp;
+    const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
+    int iy1 = d->Hp - s->padT, ix1 = d->Wp - s->padL;
+    if (iy1 > s->inH) iy1 = s->inH;
+    if (ix1 > s->inW) ix1 = s->inW;
+    if (ix1 <= ix0) return;
+    for (int ic = 0; ic < s->inC; ic++)
+      for (int iy = iy0; iy < iy1; iy++)
+        __builtin_memcpy(padded + ic * plane + (iy + s->padT) * d->Wp + s->padL + ix0,
+                         img + (ic * s->inH + iy) * s->inW + ix0, (size_t)(ix1 - ix0) * 4);
+    return;
+  }
+  /* columns x of phase px with ix = x·sW + px − padL inside the image */
+  int x0[2], x1[2];
+  for (int px = 0; px < sW; px++) {
+    const int lo = s->padL - px, hi = s->inW - 1 + s->padL - px;
+    x0[px] = lo > 0 ? (lo + sW - 1) / sW : 0;
+    x1[px] = hi < 0 ? 0 : hi / sW + 1;
+    if (x1[px] > d->Wp) x1[px] = d->Wp;
+    if (x0[px] > x1[px]) x0[px] = x1[px];
+  }
   for (int ic = 0; ic < s->inC; ic++)
-    for (int iy = iy0; iy < iy1; iy++)
-      __builtin_memcpy(padded + ic * plane + (iy + s->padT) * d->Wp + s->padL + ix0, img + (ic * s->inH + iy) * s->inW + ix0,
-             (size_t)(ix1 - ix0) * 4);
+    for (int py = 0; py < sH; py++)
+      for (int y = 0; y < d->Hp; y++) {
+        const int iy = y * sH + py - s->padT;
+        if (iy < 0 || iy >= s->inH) continue;
+        const float *restrict line = img + (ic * s->inH + iy) * s->inW;
+        float *restrict row = padded + ((ic * d->ph + py * sW) * d->Hp + y) * d->Wp;
+        /* both phases from the same loads where both are inside, the ends one by one */
+        float *restrict odd = row + d->Hp * d->Wp;
+        const int a = x0[0] > x0[1] ? x0[0] : x0[1], b = x1[0] < x1[1] ? x1[0] : x1[1];
+        for (int px = 0; px < 2; px++) {
+          float *restrict r = px ? odd : row;
+          const int e = a < x1[px] ? a : x1[px], f = b > x0[px] ? b : x0[px];
+          for (int x = x0[px]; x < e; x++) r[x] = line[2 * x + px - s->padL];
+          for (int x = f; x < x1[px]; x++) r[x] = line[2 * x + px - s->padL];
+        }
+        if (a < b) split_even_odd(row + a, odd + a, line + 2 * a - s->padL, b - a);
+      }
 }
 
 static size_t conv_forward_direct_scratch(const Conv *s) {
@@ -352,36 +466,129 @@ static void conv_forward_direct(const Conv *s, const float *inp, const float *w,
   }
 }
 
-/* Floats of scratch NAME(conv2d_forward) asks for. */
-size_t NAME(conv2d_forward_scratch)(const Conv *s) {
-  if (col_is_identity(s)) return 0;
-  if (use_direct(s)) return conv_forward_direct_scratch(s);
-  return (size_t)s->inC * s->kH * s->kW * s->outH * s->outW;
+/* images per chunk of the batch-interleaved convolution (conv_forward_ilv): one vector = one pixel of NB images */
+#define NB VL
+
+/*
+ * Batched im2col ("col over a chunk of images"), for what neither the shifted planes nor the interleaved path
+ * takes (strides ≥ 3 or mixed, wide kernels on tiny maps; small-map backward below a whole chunk of NB images or
+ * with channel counts that are not whole vectors; the stride-2 dx): the col matrices of nb images side by side,
+ * col[K × nb·P], so that one GEMM covers the chunk, out[OC × nb·P] = W · col (long rows even on 3×3 maps). The
+ * chunk keeps col about L2-sized (COL_FLOATS). Backward over the same chunk:
+ *   dWᵀ[K × OC] += col · doutᵀ (a GEMM whose inner dimension is the chunk's pixels: no horizontal sums),
+ *   dcol[K × nb·P] = Wᵀ · dout, dx += col2im(dcol) (dcol reuses col's memory, after dW).
+ */
+#define COL_FLOATS (1 << 18)
+
+typedef struct {
+  int K, P, nb, Lr; /* taps, pixels per image, images per chunk, chunk columns rounded up to VL */
+} Batched;
+
+static void batched_geometry(const Conv *s, Batched *b) {
+  b->K = s->inC * s->kH * s->kW;
+  b->P = s->outH * s->outW;
+  const size_t per = (size_t)b->K * b->P;
+  size_t nb = COL_FLOATS / (per ? per : 1);
+  if (nb < 1) nb = 1;
+  if (nb > (size_t)s->batch) nb = (size_t)s->batch;
+  b->nb = (int)nb;
+  b->Lr = (b->nb * b->P + VL - 1) / VL * VL;
 }
 
-void NAME(conv2d_forward)(const Conv *s, const float *inp, const float *w, const float *bias, float *out, int relu) {
-  float *scratch = scratch_floats(NAME(conv2d_forward_scratch)(s));
+static size_t batched_forward_scratch(const Conv *s) {
+  Batched b;
+  batched_geometry(s, &b);
+  return ((size_t)b.K + s->outC) * b.Lr + 32;
+}
+
+static void conv_forward_batched(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
+                                 int relu) {
+  Batched b;
+  batched_geometry(s, &b);
+  const int K = b.K, P = b.P, OC = s->outC;
+  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
+  float *col = scratch_floats(batched_forward_scratch(s)), *tmp = col + (size_t)K * b.Lr + 16;
+  for (int n0 = 0; n0 < s->batch; n0 += b.nb) {
+    const int m = s->batch - n0 < b.nb ? s->batch - n0 : b.nb, Lr = (m * P + VL - 1) / VL * VL;
+    for (int i = 0; i < m; i++) im2col(s, inp + (size_t)(n0 + i) * inSize, col + i * P, Lr);
+    /* the rounding columns: any finite value (their outputs are dropped) */
+    for (int k = 0; k < K; k++)
+      for (int l = m * P; l < Lr; l++) col[k * Lr + l] = 0.f;
+    gemm(OC, Lr, K, w, K, col, Lr, tmp, Lr, 0);
+    for (int i = 0; i < m; i++)
+      for (int oc = 0; oc < OC; oc++) {
+        const float *restrict src = tmp + oc * Lr + i * P;
+        float *restrict dst = out + (size_t)(n0 + i) * outSize + oc * P;
+        const float b0 = bias ? bias[oc] : 0.f;
+        if (relu)
+          for (int p = 0; p < P; p++) {
+            const float v = src[p] + b0;
+            dst[p] = v > 0.f ? v : 0.f;
+          }
+        else
+          for (int p = 0; p < P; p++) dst[p] = src[p] + b0;
+      }
+  }
+}
+
+static int use_ilv(const Conv *s);
+static size_t ilv_forward_scratch(const Conv *s);
+static void conv_forward_ilv(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
+                             float *scratch, int relu, int acc);
+
+/* The images past the last whole chunk of NB (conv_forward_ilv), or all of them. */
+static void tail_conv(const Conv *s, Conv *r) {
+  *r = *s;
+  r->batch = use_ilv(s) ? s->batch % NB : s->batch;
+}
+
+static size_t plain_forward_scratch(const Conv *s) {
+  if (col_is_identity(s)) return 0;
+  if (use_direct(s)) return conv_forward_direct_scratch(s);
+  return batched_forward_scratch(s);
+}
+
+/* Floats of scratch NAME(conv2d_forward) asks for. */
+size_t NAME(conv2d_forward_scratch)(const Conv *s) {
+  Conv r;
+  tail_conv(s, &r);
+  const size_t a = use_ilv(s) ? ilv_forward_scratch(s) : 0, b = r.batch ? plain_forward_scratch(&r) : 0;
+  return a > b ? a : b;
+}
+
+static void conv_forward_plain(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
+                               int relu) {
+  if (!col_is_identity(s) && !use_direct(s)) {
+    conv_forward_batched(s, inp, w, bias, out, relu);
+    return;
+  }
+  float *scratch = scratch_floats(plain_forward_scratch(s));
   if (use_direct(s)) {
     conv_forward_direct(s, inp, w, bias, out, scratch, relu, 0);
     return;
   }
-  const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW;
-  const int inSize = s->inC * s->inH * s->inW, outSize = s->outC * P;
-  const int ident = col_is_identity(s);
+  /* 1×1 stride 1: the image is its own col matrix, per image */
+  const int K = s->inC, P = s->outH * s->outW, outSize = s->outC * P;
   for (int n = 0; n < s->batch; n++) {
-    const float *img = inp + (size_t)n * inSize;
+    const float *img = inp + (size_t)n * K * P;
     float *o = out + (size_t)n * outSize;
-    const float *B = img;
-    if (!ident) {
-      im2col(s, img, scratch);
-      B = scratch;
-    }
     if (bias)
       for (int oc = 0; oc < s->outC; oc++)
         for (int p = 0; p < P; p++) o[oc * P + p] = bias[oc];
-    gemm(s->outC, P, K, w, K, B, P, o, P, bias != 0);
+    gemm(s->outC, P, K, w, K, img, P, o, P, bias != 0);
     if (relu)
       for (int i = 0; i < outSize; i++) o[i] = o[i] > 0.f ? o[i] : 0.f;
+  }
+}
+
+void NAME(conv2d_forward)(const Conv *s, const float *inp, const float *w, const float *bias, float *out, int relu) {
+  Conv r;
+  tail_conv(s, &r);
+  if (use_ilv(s)) conv_forward_ilv(s, inp, w, bias, out, scratch_floats(ilv_forward_scratch(s)), relu, 0);
+  if (r.batch) {
+    const size_t done = (size_t)(s->batch - r.batch);
+    conv_forward_plain(&r, inp + done * s->inC * s->inH * s->inW, w, bias, out + done * s->outC * s->outH * s->outW,
+                       relu);
   }
 }
 
@@ -437,8 +644,11 @@ static void dinp_conv(const Conv *s, Conv *t) {
 static int use_direct_backward(const Conv *s) {
   Conv t;
   dinp_conv(s, &t);
-  return use_direct(s) && use_direct(&t);
+  return use_direct(s) && (s->sH != 1 || use_direct(&t));
 }
+
+/* the dx part of conv_backward_direct: the flipped-kernel convolution (stride 1) or batched col2im (stride 2) */
+static size_t direct_dinp_scratch(const Conv *s);
 
 static void bias_grad(int OC, int P, const float *d, float *dbias) {
   for (int oc = 0; oc < OC; oc++) {
@@ -461,13 +671,285 @@ static size_t direct_backward_own_scratch(const Conv *s) {
   return (size_t)d.padded + (size_t)s->outC * d.Qr + K + K * s->outC + 64;
 }
 
-/* Floats of scratch NAME(conv2d_backward) asks for. */
-size_t NAME(conv2d_backward_scratch)(const Conv *s) {
-  const size_t K = (size_t)s->inC * s->kH * s->kW, KP = K * s->outH * s->outW;
-  if (!use_direct_backward(s)) return 2 * KP + K * s->outC + 32;
+static size_t batched_backward_scratch(const Conv *s) {
+  Batched b;
+  batched_geometry(s, &b);
+  const size_t K = b.K, OC = s->outC;
+  /* col (= dcol), doutT [OC × Lr], doutPM [Lr × OC], dWᵀ and Wᵀ [K × OC] */
+  return K * b.Lr + 2 * OC * b.Lr + 2 * K * OC + 64;
+}
+
+static size_t direct_dinp_scratch(const Conv *s) {
   Conv t;
   dinp_conv(s, &t);
-  return direct_backward_own_scratch(s) + conv_forward_direct_scratch(&t);
+  return s->sH == 1 ? conv_forward_direct_scratch(&t) : batched_backward_scratch(s);
+}
+
+/* dw may be null (the stride-2 dx of conv_backward_direct); scratch: batched_backward_scratch(s) floats */
+static void conv_backward_batched(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
+                                  float *dw, float *dbias, float *col) {
+  Batched b;
+  batched_geometry(s, &b);
+  const int K = b.K, P = b.P, OC = s->outC;
+  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
+  float *doutT = col + (size_t)K * b.Lr + 16, *doutPM = doutT + (size_t)OC * b.Lr + 16;
+  float *dWT = doutPM + (size_t)OC * b.Lr + 16, *wT = dWT + (size_t)K * OC;
+  __builtin_memset(dWT, 0, (size_t)K * OC * 4);
+  if (dinp) transpose(OC, K, w, wT);
+  for (int n0 = 0; n0 < s->batch; n0 += b.nb) {
+    const int m = s->batch - n0 < b.nb ? s->batch - n0 : b.nb, L = m * P, Lr = (L + VL - 1) / VL * VL;
+    for (int i = 0; i < m; i++) im2col(s, inp + (size_t)(n0 + i) * inSize, col + i * P, Lr);
+    for (int oc = 0; oc < OC; oc++) {
+      float *row = doutT + oc * Lr;
+      for (int i = 0; i < m; i++) __builtin_memcpy(row + i * P, dout + (size_t)(n0 + i) * outSize + oc * P, (size_t)P * 4);
+      for (int l = L; l < Lr; l++) row[l] = 0.f;
+    }
+    if (dw) {
+      for (int oc = 0; oc < OC; oc++)
+        for (int l = 0; l < L; l++) doutPM[l * OC + oc] = doutT[oc * Lr + l];
+      gemm(K, OC, L, col, Lr, doutPM, OC, dWT, OC, 1);
+    }
+    if (dbias) bias_grad(OC, Lr, doutT, dbias);
+    if (dinp) {
+      gemm(K, Lr, OC, wT, OC, doutT, Lr, col, Lr, 0);
+      for (int i = 0; i < m; i++) col2im(s, col + i * P, dinp + (size_t)(n0 + i) * inSize, Lr);
+    }
+  }
+  if (dw)
+    add_transposed(K, OC, dWT, dw);
+}
+
+/*
+ * Batch-interleaved stride-1 convolution, for whole chunks of NB = VL images: each chunk is laid out as
+ * X[ic][yp][xp][n] (zero-padded Hp = outH+kH−1 rows, Wp = outW+kW−1 columns, the NB images innermost), so that
+ * one vector is one pixel of NB images and output pixel (oy, ox) of tap (ic, ky, kx) reads the vector at
+ * koff[k] + (oy·Wp + ox)·NB with koff[k] = ic·Hp·Wp·NB + (ky·Wp + kx)·NB. A row of outW pixels is then outW·NB
+ * contiguous floats: the tiles never compute the padding columns (no Wp/outW waste, unlike the per-image shifted
+ * planes) and need no im2col, so 6×6 and 3×3 maps get full-width tiles.
+ *   forward: T[oc][(oy·outW + ox)·NB + n] = the dtile GEMM above over each output row, then T → NCHW;
+ *   dx: the same on dout with the flipped, transposed kernel (dinp_conv), accumulating;
+ *   dWᵀ[k][oc] += Σ_q X[koff[k] + x(q)] · D[q][oc] over q = (oy, ox, n), D = dout with oc innermost: a GEMM whose
+ *   inner dimension is the chunk's pixels (no horizontal sums), its A broadcast straight from X.
+ * The images past the last whole chunk take the per-image paths.
+ */
+
+typedef struct {
+  int Hp, Wp, X, T; /* padded rows and columns, floats of X and of T */
+} Ilv;
+
+static void ilv_geometry(const Conv *s, Ilv *g) {
+  g->Hp = s->outH + s->kH - 1;
+  g->Wp = s->outW + s->kW - 1;
+  g->X = s->inC * g->Hp * g->Wp * NB;
+  g->T = s->outC * s->outH * s->outW * NB;
+}
+
+/* Measured (AVX-512, batch 32, 3×3): forward on ≥ 24×24 maps and shallow inputs (K < 288) is faster per image by
+ * the shifted planes; backward gains down to K = 144 and, at 16 lanes, up to 24×24 (AVX2 loses there). */
+#define ILV_MIN_K 288
+#define ILV_MAX_W 16
+#define ILV_BWD_MIN_K 144
+#define ILV_BWD_MAX_W (VL == 16 ? 32 : 16)
+/* output pixels (× NB images) of a dW row block: its slice of D for one channel tile stays in L1 */
+#define ILV_DW_PIXELS 256
+
+/* Where it beats the per-image shifted planes: deep inputs, small maps (measured; see the README). */
+static int use_ilv(const Conv *s) {
+  return s->sH == 1 && s->sW == 1 && !col_is_identity(s) && s->batch >= NB && s->inC * s->kH * s->kW >= ILV_MIN_K &&
+         s->outW <= ILV_MAX_W;
+}
+
+static void ilv_offsets(const Conv *s, const Ilv *g, int *koff) {
+  for (int ic = 0, k = 0; ic < s->inC; ic++)
+    for (int ky = 0; ky < s->kH; ky++)
+      for (int kx = 0; kx < s->kW; kx++, k++) koff[k] = ((ic * g->Hp + ky) * g->Wp + kx) * NB;
+}
+
+/* X ← the NB images at img (zero padding); X must be zeroed once (the padding is never written). */
+static void ilv_fill(const Conv *s, const Ilv *g, const float *restrict img, float *restrict X) {
+  const int inSize = s->inC * s->inH * s->inW;
+  const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
+  int iy1 = g->Hp - s->padT, ix1 = g->Wp - s->padL;
+  if (iy1 > s->inH) iy1 = s->inH;
+  if (ix1 > s->inW) ix1 = s->inW;
+  for (int ic = 0; ic < s->inC; ic++)
+    for (int iy = iy0; iy < iy1; iy++) {
+      float *restrict row = X + ((ic * g->Hp + iy + s->padT) * g->Wp + s->padL) * NB;
+      for (int n = 0; n < NB; n++) {
+        const float *restrict src = img + (size_t)n * inSize + (ic * s->inH + iy) * s->inW;
+        for (int ix = ix0; ix < ix1; ix++) row[ix * NB + n] = src[ix];
+      }
+    }
+}
+
+static size_t ilv_forward_scratch(const Conv *s) {
+  Ilv g;
+  ilv_geometry(s, &g);
+  return (size_t)g.X + g.T + s->inC * s->kH * s->kW + 48;
+}
+
+/* out (+)= conv of the first batch/NB·NB images (acc: no bias, no relu). */
+static void conv_forward_ilv(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
+                             float *scratch, int relu, int acc) {
+  Ilv g;
+  ilv_geometry(s, &g);
+  const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC, rowLen = s->outW * NB;
+  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
+  float *X = scratch, *T = X + g.X + 16;
+  int *koff = (int *)(T + g.T + 16);
+  ilv_offsets(s, &g, koff);
+  __builtin_memset(X, 0, (size_t)g.X * 4);
+  for (int n0 = 0; n0 + NB <= s->batch; n0 += NB) {
+    ilv_fill(s, &g, inp + (size_t)n0 * inSize, X);
+    for (int oy = 0; oy < s->outH; oy++) {
+      const float *Xr = X + oy * g.Wp * NB;
+      float *Tr = T + oy * rowLen;
+      int j = 0;
+      for (; j + 2 * VL <= rowLen; j += 2 * VL)
+        dtile_rows(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_2);
+      for (; j < rowLen; j += VL) dtile_rows(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_1);
+    }
+    /* T is the transpose of the chunk's outputs: row r = oc·P + p holds the NB images' values, and image n's
+     * output is the contiguous run out_n[r]. Blocks of 64 rows (4 KiB of T at 16 lanes) keep the strided reads
+     * in L1 and give long contiguous writes even on 3×3 maps. */
+    const int R = OC * P;
+    for (int r0 = 0; r0 < R; r0 += 64) {
+      const int r1 = R - r0 < 64 ? R : r0 + 64;
+      for (int n = 0; n < NB; n++) {
+        const float *restrict t = T + n;
+        float *restrict d = out + (size_t)(n0 + n) * outSize;
+        if (acc)
+          for (int r = r0; r < r1; r++) d[r] += t[(size_t)r * NB];
+        else
+          for (int r = r0; r < r1; r++) d[r] = t[(size_t)r * NB];
+      }
+    }
+  }
+}
+
+/* dWᵀ tile: MR taps × nv·VL output channels, summed over the chunk's pixels. */
+STATIC void wtile_gen(const int mr, const int nv, int rows, int rowLen, int xStride, const int *restrict koff,
+                      const float *restrict X, const float *restrict D, int OC, float *restrict C) {
+  vf c[8][2];
+  UNROLL for (int i = 0; i < mr; i++) UNROLL for (int v = 0; v < nv; v++) c[i][v] = vld(C + i * OC + VL * v);
+  const float *Xi[8];
+  UNROLL for (int i = 0; i < mr; i++) Xi[i] = X + koff[i];
+  for (int r = 0; r < rows; r++) {
+    const float *Dr = D + (size_t)r * rowLen * OC;
+    const int xo = r * xStride;
+    for (int t = 0; t < rowLen; t++) {
+      vf b[2];
+      UNROLL for (int v = 0; v < nv; v++) b[v] = vld(Dr + t * OC + VL * v);
+      UNROLL for (int i = 0; i < mr; i++) {
+        const vf a = vsplat(Xi[i][xo + t]);
+        UNROLL for (int v = 0; v < nv; v++) c[i][v] = MADD(a, b[v], c[i][v]);
+      }
+    }
+  }
+  UNROLL for (int i = 0; i < mr; i++) UNROLL for (int v = 0; v < nv; v++) vst(C + i * OC + VL * v, c[i][v]);
+}
+
+typedef void (*wtile_fn)(int, int, int, const int *, const float *, const float *, int, float *);
+#define WTILE_FN(R, NV)                                                                                           \
+  static void wtile##R##_##NV(int rows, int rowLen, int xStride, const int *koff, const float *X, const float *D, \
+                              int OC, float *C) {                                                                 \
+    wtile_gen(R, NV, rows, rowLen, xStride, koff, X, D, OC, C);                                                   \
+  }
+#define WTILE_FNS(NV)                                                                                             \
+  WTILE_FN(1, NV) WTILE_FN(2, NV) WTILE_FN(3, NV) WTILE_FN(4, NV) WTILE_FN(5, NV) WTILE_FN(6, NV) WTILE_FN(7, NV) \
+  WTILE_FN(8, NV)                                                                                                 \
+  static const wtile_fn wtiles_##NV[9] = {0,           wtile1_##NV, wtile2_##NV, wtile3_##NV, wtile4_##NV,       \
+                                          wtile5_##NV, wtile6_##NV, wtile7_##NV, wtile8_##NV};
+WTILE_FNS(1)
+WTILE_FNS(2)
+
+/* the dW part needs whole vectors of output channels */
+/* dW needs whole vectors of output channels; dx is the flipped-kernel convolution (interleaved or shifted planes) */
+static int use_ilv_backward(const Conv *s) {
+  if (s->sH != 1 || s->sW != 1 || s->batch < NB || col_is_identity(s) || s->outC % VL) return 0;
+  Conv t;
+  dinp_conv(s, &t);
+  return s->inC * s->kH * s->kW >= ILV_BWD_MIN_K && s->outW <= ILV_BWD_MAX_W && (use_ilv(&t) || use_direct(&t));
+}
+
+static size_t ilv_backward_scratch(const Conv *s) {
+  Ilv g;
+  ilv_geometry(s, &g);
+  Conv t;
+  dinp_conv(s, &t);
+  const size_t K = (size_t)s->inC * s->kH * s->kW;
+  /* X, D, dWᵀ, koff, flipped kernel, then the dx convolution's */
+  const size_t a = use_ilv(&t) ? ilv_forward_scratch(&t) : conv_forward_direct_scratch(&t);
+  return (size_t)g.X + g.T + 2 * K * s->outC + K + 96 + a;
+}
+
+static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
+                              float *dw, float *dbias) {
+  Ilv g;
+  ilv_geometry(s, &g);
+  Conv t;
+  dinp_conv(s, &t);
+  const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC, rowLen = s->outW * NB;
+  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
+  float *X = scratch_floats(ilv_backward_scratch(s));
+  float *D = X + g.X + 16, *dWT = D + g.T + 16, *wF = dWT + (size_t)K * OC + 16;
+  int *koff = (int *)(wF + (size_t)K * OC + 16);
+  float *rest = (float *)(koff + K + 16);
+  ilv_offsets(s, &g, koff);
+  __builtin_memset(X, 0, (size_t)g.X * 4);
+  __builtin_memset(dWT, 0, (size_t)K * OC * 4);
+  const int whole = s->batch / NB * NB;
+  for (int n0 = 0; n0 < whole; n0 += NB) {
+    ilv_fill(s, &g, inp + (size_t)n0 * inSize, X);
+    /* contiguous writes; the OC lines read per image are reused over 16 consecutive pixels from L1 */
+    for (int n = 0; n < NB; n++) {
+      const float *restrict dn = dout + (size_t)(n0 + n) * outSize;
+      for (int p = 0; p < P; p++) {
+        float *restrict d = D + ((size_t)p * NB + n) * OC;
+        for (int oc = 0; oc < OC; oc++) d[oc] = dn[oc * P + p];
+      }
+    }
+    /* blocks of output rows whose D slice of one channel tile (2·VL channels) stays in L1 while every tap tile
+     * passes over it */
+    int rb = (ILV_DW_PIXELS) / rowLen;
+    if (rb < 1) rb = 1;
+    for (int y0 = 0; y0 < s->outH; y0 += rb) {
+      const int rows = s->outH - y0 < rb ? s->outH - y0 : rb;
+      const float *Xb = X + y0 * g.Wp * NB, *Db = D + (size_t)y0 * rowLen * OC;
+      for (int j = 0; j < OC; j += 2 * VL) {
+        const wtile_fn *f = OC - j >= 2 * VL ? wtiles_2 : wtiles_1;
+        for (int k = 0; k < K; k += MR)
+          f[K - k < MR ? K - k : MR](rows, rowLen, g.Wp * NB, koff + k, Xb, Db + j, OC, dWT + k * OC + j);
+      }
+    }
+  }
+  add_transposed(K, OC, dWT, dw);
+  if (dbias)
+    for (int n = 0; n < whole; n++) bias_grad(OC, P, dout + (size_t)n * outSize, dbias);
+  if (dinp) {
+    flip_kernel(s, w, wF);
+    if (use_ilv(&t)) {
+      conv_forward_ilv(&t, dout, wF, 0, dinp, rest, 0, 1);
+    } else {
+      t.batch = whole;
+      conv_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
+    }
+  }
+}
+
+/* Floats of scratch NAME(conv2d_backward) asks for. */
+/* Per image, the shifted planes' dW (dot products along q, a horizontal sum per image) loses to the batched GEMM
+ * on small maps (measured: 12×12 and below); the stem (stride 2, 48×48) stays here. */
+#define DIRECT_BACKWARD_MIN_P 196
+static int backward_direct(const Conv *s) {
+  return use_direct_backward(s) && s->outH * s->outW >= DIRECT_BACKWARD_MIN_P;
+}
+
+static size_t plain_backward_scratch(const Conv *s) {
+  const size_t K = (size_t)s->inC * s->kH * s->kW;
+  if (col_is_identity(s)) return K * s->outC + 32;
+  if (!backward_direct(s)) return batched_backward_scratch(s);
+  return direct_backward_own_scratch(s) + direct_dinp_scratch(s);
 }
 
 static void conv_backward_direct(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
@@ -479,7 +961,7 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
   const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
   const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
   const size_t own = direct_backward_own_scratch(s);
-  float *padded = scratch_floats(own + conv_forward_direct_scratch(&t));
+  float *padded = scratch_floats(own + direct_dinp_scratch(s));
   float *doutP = padded + d.padded;
   int *koff = (int *)(doutP + OC * d.Qr);
   float *wF = (float *)koff + K;
@@ -494,53 +976,66 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
       for (int oy = 0; oy < s->outH; oy++)
         __builtin_memcpy(doutP + oc * d.Qr + oy * d.Wp, dn + (oc * s->outH + oy) * s->outW, (size_t)s->outW * 4);
     int j = 0;
-    for (; j + 3 <= K; j += 3) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_3);
-    if (K - j == 2) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_2);
+    /* 4×3 tiles keep 12 accumulators + 4 operands: all 16 registers of SSE / wasm, where V8 then spills */
+    if (VL > 4)
+      for (; j + 3 <= K; j += 3) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_3);
+    for (; j + 2 <= K; j += 2) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_2);
     if (K - j == 1) ntd_rows(OC, d.Qr, doutP, d.Qr, padded, koff + j, dw + j, K, ntds_1);
     if (dbias) bias_grad(OC, P, dn, dbias);
   }
-  if (dinp) {
-    /* flipped, transposed kernel: wF[ic][oc][ky][kx] = w[oc][ic][kH-1-ky][kW-1-kx] */
-    const int KK = s->kH * s->kW;
-    for (int oc = 0; oc < OC; oc++)
-      for (int ic = 0; ic < s->inC; ic++)
-        for (int kk = 0; kk < KK; kk++) wF[(ic * OC + oc) * KK + kk] = w[(oc * s->inC + ic) * KK + (KK - 1 - kk)];
+  if (dinp && s->sH != 1) {
+    conv_backward_batched(s, inp, w, dout, dinp, 0, 0, rest);
+  } else if (dinp) {
+    flip_kernel(s, w, wF);
     conv_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
   }
 }
 
-void NAME(conv2d_backward)(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp, float *dw,
-                           float *dbias) {
-  if (use_direct_backward(s)) {
-    conv_backward_direct(s, inp, w, dout, dinp, dw, dbias);
+static void conv_backward_plain(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
+                                float *dw, float *dbias) {
+  if (!col_is_identity(s)) {
+    if (backward_direct(s))
+      conv_backward_direct(s, inp, w, dout, dinp, dw, dbias);
+    else
+      conv_backward_batched(s, inp, w, dout, dinp, dw, dbias, scratch_floats(batched_backward_scratch(s)));
     return;
   }
-  const int K = s->inC * s->kH * s->kW, P = s->outH * s->outW, OC = s->outC;
-  const size_t KP = (size_t)K * P;
-  float *col = scratch_floats(NAME(conv2d_backward_scratch)(s));
-  float *dcol = col + KP + 16, *wT = dcol + KP + 16;
-  const int inSize = s->inC * s->inH * s->inW, outSize = OC * P;
-  const int ident = col_is_identity(s);
+  /* 1×1 stride 1: the image is its own col matrix, per image */
+  const int K = s->inC, P = s->outH * s->outW, OC = s->outC;
+  float *wT = scratch_floats(plain_backward_scratch(s));
+  const int outSize = OC * P;
   if (dinp) transpose(OC, K, w, wT);
   for (int n = 0; n < s->batch; n++) {
-    const float *img = inp + (size_t)n * inSize;
-    const float *dn = dout + (size_t)n * outSize;
-    const float *B = img;
-    if (!ident) {
-      im2col(s, img, col);
-      B = col;
-    }
-    gemm_nt(OC, K, P, dn, P, B, P, dw, K, 1);
+    const float *img = inp + (size_t)n * K * P, *dn = dout + (size_t)n * outSize;
+    gemm_nt(OC, K, P, dn, P, img, P, dw, K, 1);
     if (dbias) bias_grad(OC, P, dn, dbias);
-    if (dinp) {
-      float *di = dinp + (size_t)n * inSize;
-      if (ident) {
-        gemm(K, P, OC, wT, OC, dn, P, di, P, 1);
-      } else {
-        gemm(K, P, OC, wT, OC, dn, P, dcol, P, 0);
-        col2im(s, dcol, di);
-      }
-    }
+    if (dinp) gemm(K, P, OC, wT, OC, dn, P, dinp + (size_t)n * K * P, P, 1);
+  }
+}
+
+/* The images past the last whole chunk of NB (conv_backward_ilv), or all of them. */
+static void tail_conv_backward(const Conv *s, Conv *r) {
+  *r = *s;
+  r->batch = use_ilv_backward(s) ? s->batch % NB : s->batch;
+}
+
+/* Floats of scratch NAME(conv2d_backward) asks for. */
+size_t NAME(conv2d_backward_scratch)(const Conv *s) {
+  Conv r;
+  tail_conv_backward(s, &r);
+  const size_t a = use_ilv_backward(s) ? ilv_backward_scratch(s) : 0, b = r.batch ? plain_backward_scratch(&r) : 0;
+  return a > b ? a : b;
+}
+
+void NAME(conv2d_backward)(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp, float *dw,
+                           float *dbias) {
+  Conv r;
+  tail_conv_backward(s, &r);
+  if (use_ilv_backward(s)) conv_backward_ilv(s, inp, w, dout, dinp, dw, dbias);
+  if (r.batch) {
+    const size_t done = (size_t)(s->batch - r.batch), inSize = (size_t)s->inC * s->inH * s->inW;
+    conv_backward_plain(&r, inp + done * inSize, w, dout + done * s->outC * s->outH * s->outW,
+                        dinp ? dinp + done * inSize : 0, dw, dbias);
   }
 }
 
@@ -651,3 +1146,4 @@ void NAME(relu_forward)(int n, const float *x, float *y) {
 void NAME(relu_backward)(int n, const float *restrict y, const float *restrict dy, float *restrict dx) {
   for (int i = 0; i < n; i++) dx[i] += y[i] > 0.f ? dy[i] : 0.f;
 }
+

@@ -205,6 +205,77 @@ export function checkConvStride1RandomShapes(k: KernelSet): void {
   }
 }
 
+/**
+ * Whole batches of deep inputs on small maps (3×3 .. 9×9): the batch-interleaved path (chunks of as many images
+ * as vector lanes: 4, 8 or 16) and its tail images, the batched-im2col backward (batches below a chunk, channel
+ * counts that are not whole vectors), batch 1; random kernels, paddings and bottom/right crops.
+ */
+export function checkConvDeepSmallMaps(k: KernelSet): void {
+  const rand = lcg(2468);
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const batches = [1, 3, 4, 9, 16, 17, 20];
+  for (let t = 0; t < 14; t++) {
+    const square = t % 2 === 0;
+    const kernelHeight = square ? 3 : ri(1, 5);
+    const kernelWidth = square ? 3 : ri(1, 5);
+    const inHeight = ri(1, 9);
+    const inWidth = square ? inHeight : ri(1, 9);
+    const padTop = square ? 1 : ri(0, kernelHeight - 1);
+    const padLeft = square ? 1 : ri(0, kernelWidth - 1);
+    const s: Conv2dShape = {
+      batch: batches[t % batches.length],
+      inChannels: ri(16, 40),
+      inHeight,
+      inWidth,
+      outChannels: [16, 32, 20, 8, 48][t % 5],
+      kernelHeight,
+      kernelWidth,
+      strideH: 1,
+      strideW: 1,
+      padTop,
+      padLeft,
+      outHeight: square
+        ? inHeight
+        : Math.max(1, inHeight + padTop + ri(-1, kernelHeight - 1) - kernelHeight + 1),
+      outWidth: square ? inWidth : Math.max(1, inWidth + padLeft + ri(-1, kernelWidth - 1) - kernelWidth + 1),
+    };
+    checkConv(k, s, rand, t % 3 !== 0, t % 4 !== 1);
+    checkConvRelu(k, s, rand, t % 3 !== 1);
+  }
+  // whole chunks on a wider map: interleaved dW, shifted-planes dx
+  checkConv(k, sameConv3x3(17, 16, 20, 20, 32), rand, true, true);
+}
+
+/** The photo presets' stem: 3×3 stride 2 over 3 channels, 'same' padding (asymmetric for even sizes: the extra
+ * row and column at the bottom and right), with and without dx. */
+export function checkConvStride2Stem(k: KernelSet): void {
+  const rand = lcg(1357);
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  for (let t = 0; t < 10; t++) {
+    const inHeight = ri(4, 30);
+    const inWidth = t % 3 === 0 ? inHeight : ri(4, 30);
+    const outHeight = Math.ceil(inHeight / 2);
+    const outWidth = Math.ceil(inWidth / 2);
+    const s: Conv2dShape = {
+      batch: [1, 2, 5, 16, 18][t % 5],
+      inChannels: 3,
+      inHeight,
+      inWidth,
+      outChannels: ri(1, 40),
+      kernelHeight: 3,
+      kernelWidth: 3,
+      strideH: 2,
+      strideW: 2,
+      padTop: Math.floor(Math.max((outHeight - 1) * 2 + 3 - inHeight, 0) / 2),
+      padLeft: Math.floor(Math.max((outWidth - 1) * 2 + 3 - inWidth, 0) / 2),
+      outHeight,
+      outWidth,
+    };
+    checkConv(k, s, rand, t % 2 === 0, t % 3 !== 0);
+    checkConvRelu(k, s, rand, true);
+  }
+}
+
 export function checkConvReluShapes(k: KernelSet): void {
   const rand = lcg(99);
   for (let t = 0; t < 300; t++) checkConvRelu(k, randomConvShape(rand), rand, t % 3 !== 0);
@@ -491,6 +562,8 @@ export const ALL_KERNEL_CHECKS: Record<string, (k: KernelSet) => void> = {
   checkConvReferenceCnnShapes,
   checkConvStride1RandomShapes,
   checkConvReluShapes,
+  checkConvDeepSmallMaps,
+  checkConvStride2Stem,
   checkConv1x1,
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,

@@ -16,10 +16,12 @@ import {
 import { KERNELS_RELAXED_WASM_BASE64 } from '../../../native-workers/kernels/generated/kernels-wasm';
 import {
   checkConv1x1,
+  checkConvDeepSmallMaps,
   checkConvRandomShapes,
   checkConvReferenceCnnShapes,
   checkConvReluShapes,
   checkConvStride1RandomShapes,
+  checkConvStride2Stem,
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,
   checkMemoryGrowth,
@@ -58,6 +60,14 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
 
   it('fused conv2d + relu forward on 300 random shapes (every stride) and the reference CNN shapes', () => {
     checkConvReluShapes(wasm);
+  });
+
+  it('conv2d on deep inputs with small maps, whole and partial batches (batch-interleaved path)', () => {
+    checkConvDeepSmallMaps(wasm);
+  });
+
+  it('conv2d 3×3 stride 2 over 3 channels with same padding (the photo stem)', () => {
+    checkConvStride2Stem(wasm);
   });
 
   it('conv2d 1×1 stride 1 (no im2col path)', () => {
