@@ -30,11 +30,6 @@ export interface Layer {
   readonly outShape: ActivationShape;
   /** Writes out[0 .. batch·outSize) from inp[0 .. batch·inSize). */
   forward(inp: Float32Array, out: Float32Array, batch: number, training: boolean): void;
-  /**
-   * Optional inference-only fused forward of this layer followed by a ReLU: writes max(0, layer(inp)) into out
-   * (the following relu layer's buffer). Present only when the KernelSet has a fused op for it.
-   */
-  forwardRelu?(inp: Float32Array, out: Float32Array, batch: number): void;
   /** Accumulates into dinp (unless null) and the parameter gradients; must follow a training forward. */
   backward(
     inp: Float32Array,

@@ -8,6 +8,11 @@ typedef struct {
   int batch, inC, inH, inW, outC, kH, kW, sH, sW, padT, padL, outH, outW;
 } Conv;
 
+/* The pooling geometry of conv2d_relu_maxpool_forward (conv-pool-impl.h), in this order (an Int32Array of 6). */
+typedef struct {
+  int pH, pW, sH, sW, oH, oW;
+} PoolGeom;
+
 /* A grow-only scratch buffer of this thread (a worker thread gets its own): valid until the next call. */
 float *scratch_floats(size_t n);
 
@@ -26,6 +31,10 @@ typedef struct {
   void (*relu_forward)(int, const float *, float *);
   void (*relu_backward)(int, const float *, const float *, float *);
   double (*fma_peak_loop)(long); /* peak-impl.h */
+  size_t (*dense_forward_scratch)(int, int, int);
+  size_t (*conv2d_relu_maxpool_forward_scratch)(const Conv *);
+  void (*conv2d_relu_maxpool_forward)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
+                                      float *);
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
@@ -39,5 +48,9 @@ typedef struct {
   void P##maxpool_forward(int, int, int, int, int, int, int, int, int, int, const float *, float *, int *);       \
   void P##relu_forward(int, const float *, float *);                                                              \
   void P##relu_backward(int, const float *, const float *, float *);                                              \
-  double P##fma_peak_loop(long);
+  double P##fma_peak_loop(long);                                                                                  \
+  size_t P##dense_forward_scratch(int, int, int);                                                                 \
+  size_t P##conv2d_relu_maxpool_forward_scratch(const Conv *);                                                    \
+  void P##conv2d_relu_maxpool_forward(const Conv *, const PoolGeom *, const float *, const float *, const float *, \
+                                      float *);
 #endif

@@ -19,6 +19,7 @@ import {
   checkConvRandomShapes,
   checkConvReferenceCnnShapes,
   checkConvReluShapes,
+  checkConvReluMaxPoolShapes,
   checkConvStride1RandomShapes,
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,
@@ -57,6 +58,10 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
 
   it('fused conv2d + relu forward on 300 random shapes (every stride) and the reference CNN shapes', () => {
     checkConvReluShapes(wasm);
+  });
+
+  it('inference-only conv2d + relu + max pool on 300 random shapes and the reference CNN shapes', () => {
+    checkConvReluMaxPoolShapes(wasm);
   });
 
   it('conv2d 1×1 stride 1 (no im2col path)', () => {
