@@ -301,8 +301,8 @@ export class Model {
         continue;
       }
       const layer = this.layers[i];
-      const out = this.activations[i];
       steps.push((inp, batch) => {
+        const out = this.activations[i];
         layer.forward(inp, out, batch, false);
         return out;
       });
@@ -322,17 +322,19 @@ export class Model {
       weight = fold.weight;
       bias = fold.bias;
     }
-    const out = this.activations[last];
+    // activations[last] is read at every call: adoptKernelMemory may swap the buffers after the model is built
     if (pool >= 0) {
       const poolShape = shapeCache<Pool2dShape>(pool2dShapeOf(this.plans[pool], this.batchSize));
       const fused = k.conv2dReluMaxPoolForward!.bind(k);
       return (inp, batch) => {
+        const out = this.activations[last];
         fused(convShape(batch), poolShape(batch), inp, weight, bias, out);
         return out;
       };
     }
     const convRelu = relu ? k.conv2dReluForward?.bind(k) : undefined;
     return (inp, batch) => {
+      const out = this.activations[last];
       const s = convShape(batch);
       if (convRelu) convRelu(s, inp, weight, bias, out);
       else {

@@ -12,14 +12,19 @@ import { createOptimizer } from '../../../native-workers/cnn/optim/optimizer';
 import { presetSpec } from '../../../native-workers/cnn/presets';
 import { referenceKernels } from '../../../native-workers/cnn/reference-kernels';
 import { Rng } from '../../../native-workers/cnn/rng';
+import { adoptKernelMemory } from '../../../native-workers/kernels/adopt-kernel-memory';
 import { kernelsFor } from '../../../native-workers/kernels/fast-kernels';
 import { loadNativeKernels } from '../../../native-workers/kernels/native-kernels';
 import { loadWasmKernels } from '../../../native-workers/kernels/wasm-kernels';
 import { expectClose } from '../kernels/kernel-checks';
 
-const backends: [string, KernelSet][] = [['reference', referenceKernels]];
-if (loadNativeKernels()) backends.push(['native', kernelsFor('native')]);
-if (loadWasmKernels()) backends.push(['wasm', kernelsFor('wasm')]);
+/** [name, kernels, activations in wasm memory (adoptKernelMemory, as the data-parallel workers do)] */
+const backends: [string, KernelSet, boolean][] = [['reference', referenceKernels, false]];
+if (loadNativeKernels()) backends.push(['native', kernelsFor('native'), false]);
+if (loadWasmKernels()) {
+  backends.push(['wasm', kernelsFor('wasm'), false]);
+  backends.push(['wasm, zero-copy', kernelsFor('wasm'), true]);
+}
 
 const rgb = { height: 40, width: 36, channels: 3 };
 const specs: [string, ModelSpec][] = [
@@ -54,19 +59,23 @@ function expectInferenceMatchesUnfused(model: Model, x: Float32Array, what: stri
   expectClose(penultimate, model.activations[L - 2], `${what}: the final layer's input`);
 }
 
-describe.each(backends)('inference forward (%s kernels) = the unfused eval forward', (_name, kernels) => {
-  it.each(specs)('%s, batch 1 and a full batch', (name, spec) => {
-    const rng = new Rng(3);
-    const model = buildModel(spec, { seed: 2, batchSize: 5, kernels });
-    perturbBatchNorms(model, rng);
-    expectInferenceMatchesUnfused(model, images(model, 5, rng), `${name} batch 5`);
-    expectInferenceMatchesUnfused(model, images(model, 1, rng), `${name} batch 1`);
-  });
-});
+describe.each(backends)(
+  'inference forward (%s kernels) = the unfused eval forward',
+  (_name, kernels, adopt) => {
+    it.each(specs)('%s, batch 1 and a full batch', (name, spec) => {
+      const rng = new Rng(3);
+      const model = buildModel(spec, { seed: 2, batchSize: 5, kernels });
+      if (adopt) expect(adoptKernelMemory(model)).toBe(true);
+      perturbBatchNorms(model, rng);
+      expectInferenceMatchesUnfused(model, images(model, 5, rng), `${name} batch 5`);
+      expectInferenceMatchesUnfused(model, images(model, 1, rng), `${name} batch 1`);
+    });
+  },
+);
 
 describe('folded batch norms follow the parameters', () => {
   const spec = presetSpec('medium', rgb, 5);
-  const kernels = backends[backends.length - 1][1];
+  const kernels = backends.find(([name]) => name === 'native')?.[1] ?? referenceKernels;
 
   it('uses the folded weights: a batch norm changes the inference output', () => {
     const rng = new Rng(4);
