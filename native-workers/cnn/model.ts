@@ -371,13 +371,14 @@ export class Model {
   private refreshFolds(): void {
     for (const f of this.folds) {
       if (this.foldsFresh && !foldInputsChanged(f)) continue;
-      const C = f.bias.length;
-      const K = f.weight.length / C;
+      const { weight, convWeight, bias } = f;
+      const C = bias.length;
+      const K = weight.length / C;
       for (let c = 0; c < C; c++) {
         const g = f.gamma[c] / Math.sqrt(f.runningVar[c] + f.epsilon);
         const shift = f.beta[c] - f.runningMean[c] * g;
-        for (let q = c * K; q < (c + 1) * K; q++) f.weight[q] = f.convWeight[q] * g;
-        f.bias[c] = f.convBias[c] * g + shift;
+        for (let q = c * K, end = q + K; q < end; q++) weight[q] = convWeight[q] * g;
+        bias[c] = f.convBias[c] * g + shift;
       }
       snapshotFoldInputs(f);
     }
