@@ -85,7 +85,7 @@ interface KernelExports {
     scratch: number,
   ): void;
   /** Inference-only conv + ReLU + max pool (conv-pool-impl.h); absent from modules built before it existed. */
-  conv2d_relu_maxpool_forward_scratch?(s: number): number;
+  conv2d_relu_maxpool_forward_scratch?(s: number, pool: number): number;
   conv2d_relu_maxpool_forward?(
     s: number,
     pool: number,
@@ -381,7 +381,7 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
           const wp = k.put(head(weight, s.outChannels * K));
           const bp = bias ? k.put(head(bias, s.outChannels)) : 0;
           const op = k.out(out, nOut);
-          const scratch = k.alloc(convReluMaxPoolScratch(sp));
+          const scratch = k.alloc(convReluMaxPoolScratch(sp, pp));
           convReluMaxPool(sp, pp, ip, wp, bp, op, scratch);
           k.get(op, head(out, nOut));
         },

@@ -32,7 +32,7 @@ typedef struct {
   void (*relu_backward)(int, const float *, const float *, float *);
   double (*fma_peak_loop)(long); /* peak-impl.h */
   size_t (*dense_forward_scratch)(int, int, int);
-  size_t (*conv2d_relu_maxpool_forward_scratch)(const Conv *);
+  size_t (*conv2d_relu_maxpool_forward_scratch)(const Conv *, const PoolGeom *);
   void (*conv2d_relu_maxpool_forward)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
                                       float *);
 } Isa;
@@ -50,7 +50,7 @@ typedef struct {
   void P##relu_backward(int, const float *, const float *, float *);                                              \
   double P##fma_peak_loop(long);                                                                                  \
   size_t P##dense_forward_scratch(int, int, int);                                                                 \
-  size_t P##conv2d_relu_maxpool_forward_scratch(const Conv *);                                                    \
+  size_t P##conv2d_relu_maxpool_forward_scratch(const Conv *, const PoolGeom *);                                  \
   void P##conv2d_relu_maxpool_forward(const Conv *, const PoolGeom *, const float *, const float *, const float *, \
                                       float *);
 #endif

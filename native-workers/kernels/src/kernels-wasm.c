@@ -58,8 +58,8 @@ EXPORT void dense_forward(int B, int I, int O, const float *inp, const float *w,
   impl_dense_forward(B, I, O, inp, w, bias, out);
 }
 
-EXPORT int conv2d_relu_maxpool_forward_scratch(const Conv *s) {
-  return (int)impl_conv2d_relu_maxpool_forward_scratch(s);
+EXPORT int conv2d_relu_maxpool_forward_scratch(const Conv *s, const PoolGeom *g) {
+  return (int)impl_conv2d_relu_maxpool_forward_scratch(s, g);
 }
 
 EXPORT void conv2d_relu_maxpool_forward(const Conv *s, const PoolGeom *g, const float *inp, const float *w,

@@ -216,7 +216,7 @@ EXPORT_FN(conv2d_relu_maxpool_forward) {
   const float *b = typed(&a, 4, napi_float32_array, s.outC, 1);
   float *out = typed(&a, 5, napi_float32_array, (size_t)s.batch * s.outC * g.oH * g.oW, 0);
   if (a.failed) return NULL;
-  if (!reserve_scratch(&a, current->conv2d_relu_maxpool_forward_scratch(&s))) return NULL;
+  if (!reserve_scratch(&a, current->conv2d_relu_maxpool_forward_scratch(&s, &g))) return NULL;
   current->conv2d_relu_maxpool_forward(&s, &g, inp, w, b, out);
   return NULL;
 }
