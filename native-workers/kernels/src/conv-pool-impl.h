@@ -4,19 +4,20 @@
  * Unfused, a conv layer writes its whole output (the reference CNN's first conv: 3.2 MB at batch 64), the pool reads
  * it back from memory and writes its output and the argmax switches that only backward needs. Here each image's
  * conv + ReLU output goes to a scratch buffer that stays in cache (one image: 50 KB), and is pooled from there
- * without switches. The conv is NAME(conv2d_forward) itself, called per image (except for the few-tap path below).
+ * without switches. The conv is NAME(conv2d_forward) itself, called per image, unless the pixel-major path below
+ * applies.
  *
  * After the ReLU every value is +0 or positive and none is NaN, so a plain max gives the reference pool's value
  * (its first-maximum rule only matters for the switches, which are not written).
  */
 
-static int smallk_applies(const Conv *s, const PoolGeom *g);
-static size_t smallk_scratch(const Conv *s, const PoolGeom *g);
+static int pixel_major_applies(const Conv *s, const PoolGeom *g);
+static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g);
 
 /* Floats of scratch NAME(conv2d_relu_maxpool_forward) asks for: the conv's own (for one image), then one image's
  * conv output. */
 size_t NAME(conv2d_relu_maxpool_forward_scratch)(const Conv *s, const PoolGeom *g) {
-  if (smallk_applies(s, g)) return smallk_scratch(s, g);
+  if (pixel_major_applies(s, g)) return pixel_major_scratch(s, g);
   Conv one = *s;
   one.batch = 1;
   return NAME(conv2d_forward_scratch)(&one) + (size_t)s->outC * s->outH * s->outW + 16;
@@ -59,38 +60,45 @@ static void pool_planes_max(int C, int H, int W, const PoolGeom *g, const float 
 }
 
 /*
- * Few taps (K = C·kH·kW ≤ SMALLK_MAX: the reference CNN's first conv, the photo presets' stem) and a 2×2/2 pool:
- * pixel-major, with the output channels along the vector (OC = VL or 2·VL). For each pooled output, the 4 conv
- * pixels of its window are computed as 4·OCV vectors: per tap, OCV weight vectors (loaded once per tile) and one
- * broadcast input value per pixel. The four are reduced by max after the ReLU in registers, and only the pooled
- * values are stored, so a conv with K = 9 does not pay a tile setup, a store and a copy per 9 multiply-adds (the
- * general path does). Sums run from the bias over the taps in order, like the general path's tiles (its scalar
- * tails may round differently). Conv pixels that no window reads are not computed.
+ * A 2×2/2 pool on AVX-512 with output channels in multiples of VL: pixel-major, with the output channels along the
+ * vector. For each pooled output, the 4 conv pixels of its window are computed as 4 × ocv vectors (a chunk of
+ * ocv·VL output channels): per tap, ocv weight vectors and one broadcast input value per pixel. The four are
+ * reduced by max after the ReLU in registers and only the pooled values are stored: no conv output in memory, no
+ * garbage columns (the general stride-1 path computes Wp/outW extra), no per-tile store and copy (which dominate
+ * when there are few taps: the reference CNN's first conv, the photo presets' stem). Sums run from the bias over
+ * the taps in order, like the general path's tiles (its scalar tails may round differently). Conv pixels that no
+ * window reads are not computed. Used while a chunk's weights (K × ocv·VL floats) stay in L1/L2-sized bounds.
  */
-#define SMALLK_MAX 32
+#define PIXEL_MAJOR_MAX_WEIGHTS (96 * 1024) /* floats of Wᵀ per chunk (measured: see the dispatch below) */
 
-/* AVX-512 only (32 registers): up to 16 accumulators + 2 weight vectors + 1 broadcast. */
-static int smallk_applies(const Conv *s, const PoolGeom *g) {
-  return VL == 16 && s->inC * s->kH * s->kW <= SMALLK_MAX && (s->outC == VL || s->outC == 2 * VL) && g->pH == 2 &&
-         g->pW == 2 && g->sH == 2 && g->sW == 2;
+/* Vectors of output channels per chunk: 16 accumulators at most (windows × 4 pixels × ocv). */
+static int pixel_major_chunk(int OC) {
+  const int n = OC / VL;
+  return n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 2 == 0 ? 2 : 1;
+}
+
+static int pixel_major_applies(const Conv *s, const PoolGeom *g) {
+  if (VL != 16 || s->outC % VL || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
+  const long K = (long)s->inC * s->kH * s->kW;
+  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS;
 }
 
 /* Floats of scratch: the zero-padded image (rows and columns that the pooled windows read), Wᵀ, tap offsets. */
-static size_t smallk_scratch(const Conv *s, const PoolGeom *g) {
+static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g) {
   const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
   const size_t K = (size_t)s->inC * s->kH * s->kW;
   return (size_t)s->inC * Hp * Wp + K * s->outC + K + 64;
 }
 
-/* nwin pooled outputs side by side (one pooled row): acc[window][pixel][vector], ocv·nwin ≤ 4. */
-STATIC void smallk_tile(const int ocv, const int nwin, int K, const int *restrict koff, const float *restrict wT,
-                        int OC, const float *bias, int rowStep, int colStep, const float *restrict origin,
-                        float *restrict out, int planeOut) {
-  vf acc[4][4][2];
+/* nwin pooled outputs side by side (one pooled row) × one chunk of ocv·VL channels: acc[window][pixel][vector]. */
+STATIC void pixel_major_tile(const int ocv, const int nwin, int K, const int *restrict koff, const float *restrict wT,
+                             int OC, const float *bias, int rowStep, int colStep, const float *restrict origin,
+                             float *restrict out, int planeOut) {
+  vf acc[4][4][4];
   UNROLL for (int q = 0; q < nwin; q++) UNROLL for (int p = 0; p < 4; p++) UNROLL for (int v = 0; v < ocv; v++)
       acc[q][p][v] = bias ? vld(bias + VL * v) : (vf){0};
   for (int k = 0; k < K; k++) {
-    vf wv[2];
+    vf wv[4];
     UNROLL for (int v = 0; v < ocv; v++) wv[v] = vld(wT + k * OC + VL * v);
     const float *src = origin + koff[k];
     UNROLL for (int q = 0; q < nwin; q++) UNROLL for (int p = 0; p < 4; p++) {
@@ -111,32 +119,38 @@ STATIC void smallk_tile(const int ocv, const int nwin, int K, const int *restric
   }
 }
 
-typedef void (*smallk_fn)(int, const int *, const float *, int, const float *, int, int, const float *, float *, int);
-#define SMALLK_FN(V, N)                                                                                           \
-  static void smallk##V##_##N(int K, const int *koff, const float *wT, int OC, const float *bias, int rowStep,   \
-                              int colStep, const float *origin, float *out, int planeOut) {                       \
-    smallk_tile(V, N, K, koff, wT, OC, bias, rowStep, colStep, origin, out, planeOut);                            \
+typedef void (*pixel_major_fn)(int, const int *, const float *, int, const float *, int, int, const float *, float *,
+                               int);
+#define PIXEL_MAJOR_FN(V, N)                                                                                      \
+  static void pixel_major##V##_##N(int K, const int *koff, const float *wT, int OC, const float *bias,            \
+                                   int rowStep, int colStep, const float *origin, float *out, int planeOut) {     \
+    pixel_major_tile(V, N, K, koff, wT, OC, bias, rowStep, colStep, origin, out, planeOut);                       \
   }
-SMALLK_FN(1, 1)
-SMALLK_FN(1, 2)
-SMALLK_FN(1, 3)
-SMALLK_FN(1, 4)
-SMALLK_FN(2, 1)
-SMALLK_FN(2, 2)
-/* smallk_tiles[ocv][windows]: 16 accumulators at most */
-static const smallk_fn smallk_tiles[3][5] = {
-    {0}, {0, smallk1_1, smallk1_2, smallk1_3, smallk1_4}, {0, smallk2_1, smallk2_2, 0, 0}};
+PIXEL_MAJOR_FN(1, 1)
+PIXEL_MAJOR_FN(1, 2)
+PIXEL_MAJOR_FN(1, 3)
+PIXEL_MAJOR_FN(1, 4)
+PIXEL_MAJOR_FN(2, 1)
+PIXEL_MAJOR_FN(2, 2)
+PIXEL_MAJOR_FN(3, 1)
+PIXEL_MAJOR_FN(4, 1)
+/* pixel_major_tiles[ocv][windows]: windows = 4 / ocv at most (16 accumulators) */
+static const pixel_major_fn pixel_major_tiles[5][5] = {{0},
+                                                       {0, pixel_major1_1, pixel_major1_2, pixel_major1_3, pixel_major1_4},
+                                                       {0, pixel_major2_1, pixel_major2_2, 0, 0},
+                                                       {0, pixel_major3_1, 0, 0, 0},
+                                                       {0, pixel_major4_1, 0, 0, 0}};
 
-static void smallk_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w, const float *bias,
-                             float *out) {
+static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                  const float *bias, float *out) {
   const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
-  const int C = s->inC, KK = s->kH * s->kW, K = C * KK, OC = s->outC, ocv = OC / VL;
+  const int C = s->inC, KK = s->kH * s->kW, K = C * KK, OC = s->outC, ocv = pixel_major_chunk(OC);
   const size_t plane = (size_t)Hp * Wp;
-  float *padded = scratch_floats(smallk_scratch(s, g));
+  float *padded = scratch_floats(pixel_major_scratch(s, g));
   float *wT = padded + C * plane;
   int *koff = (int *)(wT + (size_t)K * OC);
   for (int oc = 0; oc < OC; oc++)
-    for (int k = 0; k < K; k++) wT[k * OC + oc] = w[oc * K + k];
+    for (int k = 0; k < K; k++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
   for (int c = 0; c < C; c++)
     for (int ky = 0; ky < s->kH; ky++)
       for (int kx = 0; kx < s->kW; kx++) koff[c * KK + ky * s->kW + kx] = (int)(c * plane) + ky * Wp + kx;
@@ -145,7 +159,7 @@ static void smallk_conv_pool(const Conv *s, const PoolGeom *g, const float *inp,
   const int y0 = s->padT, x0 = s->padL;
   const int rows = s->inH < Hp - y0 ? s->inH : Hp - y0, cols = s->inW < Wp - x0 ? s->inW : Wp - x0;
   const size_t inSize = (size_t)C * s->inH * s->inW, outSize = (size_t)OC * g->oH * g->oW;
-  const int planeOut = g->oH * g->oW;
+  const int planeOut = g->oH * g->oW, win = 4 / ocv;
   for (int n = 0; n < s->batch; n++) {
     const float *img = inp + n * inSize;
     for (int c = 0; c < C; c++)
@@ -153,20 +167,21 @@ static void smallk_conv_pool(const Conv *s, const PoolGeom *g, const float *inp,
         __builtin_memcpy(padded + c * plane + (size_t)(y + y0) * Wp + x0, img + ((size_t)c * s->inH + y) * s->inW,
                          (size_t)cols * 4);
     float *o = out + n * outSize;
-    const int win = 4 / ocv;
     for (int py = 0; py < g->oH; py++)
       for (int px = 0; px < g->oW; px += win) {
         const int nwin = g->oW - px < win ? g->oW - px : win;
         const float *origin = padded + (size_t)(2 * py * s->sH) * Wp + 2 * px * s->sW;
-        smallk_tiles[ocv][nwin](K, koff, wT, OC, bias, s->sH * Wp, s->sW, origin, o + py * g->oW + px, planeOut);
+        for (int c0 = 0; c0 < OC; c0 += ocv * VL)
+          pixel_major_tiles[ocv][nwin](K, koff, wT + c0, OC, bias ? bias + c0 : 0, s->sH * Wp, s->sW, origin,
+                                       o + (size_t)c0 * planeOut + py * g->oW + px, planeOut);
       }
   }
 }
 
 void NAME(conv2d_relu_maxpool_forward)(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                        const float *bias, float *out) {
-  if (smallk_applies(s, g)) {
-    smallk_conv_pool(s, g, inp, w, bias, out);
+  if (pixel_major_applies(s, g)) {
+    pixel_major_conv_pool(s, g, inp, w, bias, out);
     return;
   }
   Conv one = *s;
