@@ -77,10 +77,15 @@ static int pixel_major_chunk(int OC) {
   return n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 2 == 0 ? 2 : 1;
 }
 
+/*
+ * Also: the weights are transposed per call (K·OC moves), which must stay small against the multiply-adds
+ * (K·OC per conv pixel): at least one conv pixel per 8 weights (the large preset's 128→256 conv at batch 1 on 12×12
+ * was 2× slower with it).
+ */
 static int pixel_major_applies(const Conv *s, const PoolGeom *g) {
   if (VL != 16 || s->outC % VL || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
-  const long K = (long)s->inC * s->kH * s->kW;
-  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS;
+  const long K = (long)s->inC * s->kH * s->kW, pixels = 4L * s->batch * g->oH * g->oW;
+  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS && K * s->outC <= 8 * pixels;
 }
 
 /* Floats of scratch: the zero-padded image (rows and columns that the pooled windows read), Wᵀ, tap offsets. */
@@ -149,8 +154,8 @@ static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float 
   float *padded = scratch_floats(pixel_major_scratch(s, g));
   float *wT = padded + C * plane;
   int *koff = (int *)(wT + (size_t)K * OC);
-  for (int oc = 0; oc < OC; oc++)
-    for (int k = 0; k < K; k++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
+  for (int k = 0; k < K; k++) /* sequential writes */
+    for (int oc = 0; oc < OC; oc++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
   for (int c = 0; c < C; c++)
     for (int ky = 0; ky < s->kH; ky++)
       for (int kx = 0; kx < s->kW; kx++) koff[c * KK + ky * s->kW + kx] = (int)(c * plane) + ky * Wp + kx;

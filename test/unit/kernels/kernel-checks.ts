@@ -409,8 +409,10 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
     // larger planes now and then, so that 2×2 pools get rows of 4+ outputs
     if (t % 3 === 0)
       Object.assign(s, sameConv3x3(s.batch, s.inChannels, 8 + (t % 11), 9 + (t % 13), s.outChannels));
-    // output channels in multiples of 16 (conv-pool-impl.h's pixel-major path on AVX-512), every stride
-    if (t % 4 === 1) Object.assign(s, { outChannels: 16 * (1 + (t % 5)) });
+    // output channels in multiples of 16 and enough pixels per weight (conv-pool-impl.h's pixel-major path on
+    // AVX-512)
+    if (t % 4 === 1)
+      Object.assign(s, sameConv3x3(4 + (t % 3), 1 + (t % 3), 12 + (t % 9), 13 + (t % 7), 16 * (1 + (t % 5))));
     const p = randomPoolOver(s, rand);
     if (p) checkConvReluMaxPool(k, s, p, rand, t % 3 !== 0);
   }
