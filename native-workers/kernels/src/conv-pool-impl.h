@@ -78,14 +78,14 @@ static int pixel_major_chunk(int OC) {
 }
 
 /*
- * Also: the weights are transposed per call (K·OC moves), which must stay small against the multiply-adds
- * (K·OC per conv pixel): at least one conv pixel per 8 weights (the large preset's 128→256 conv at batch 1 on 12×12
- * was 2× slower with it).
+ * Also: the weights are transposed per call (K·OC moves) and each tile streams a chunk's weights, which must stay
+ * small against the work: at least one conv pixel per 256 weights (measured, 128→128 on 12×12 with pool: 0.28
+ * against 0.25 ms at batch 1, 1.00 against 1.07 at batch 4; 6×6 at batch 32: 1.74 against 2.57 ms).
  */
 static int pixel_major_applies(const Conv *s, const PoolGeom *g) {
   if (VL != 16 || s->outC % VL || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
   const long K = (long)s->inC * s->kH * s->kW, pixels = 4L * s->batch * g->oH * g->oW;
-  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS && K * s->outC <= 8 * pixels;
+  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS && K * s->outC <= 256 * pixels;
 }
 
 /* Floats of scratch: the zero-padded image (rows and columns that the pooled windows read), Wᵀ, tap offsets. */
@@ -167,10 +167,11 @@ static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float 
   const int planeOut = g->oH * g->oW, win = 4 / ocv;
   for (int n = 0; n < s->batch; n++) {
     const float *img = inp + n * inSize;
-    for (int c = 0; c < C; c++)
-      for (int y = 0; y < rows; y++)
-        __builtin_memcpy(padded + c * plane + (size_t)(y + y0) * Wp + x0, img + ((size_t)c * s->inH + y) * s->inW,
-                         (size_t)cols * 4);
+    if (cols > 0) /* (padding wider than the window: nothing of the input is read) */
+      for (int c = 0; c < C; c++)
+        for (int y = 0; y < rows; y++)
+          __builtin_memcpy(padded + c * plane + (size_t)(y + y0) * Wp + x0,
+                           img + ((size_t)c * s->inH + y) * s->inW, (size_t)cols * 4);
     float *o = out + n * outSize;
     for (int py = 0; py < g->oH; py++)
       for (int px = 0; px < g->oW; px += win) {
