@@ -80,6 +80,19 @@ export interface KernelSet {
    * layer; the conv layer's own activation buffer is then left stale (featureMaps() does not fuse).
    */
   conv2dReluForward?(s: Conv2dShape, inp: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor): void;
+  /**
+   * OPTIONAL, inference only: conv2dForward, then reluForward, then the max pooling `p` (p.channels = s.outChannels,
+   * p's input = the conv's output), writing only the pooled values (no argmax, no pre-pool activations). A Model
+   * uses it for a conv layer directly followed by a relu and a maxPool2d layer when it is not training.
+   */
+  conv2dReluMaxPoolForward?(
+    s: Conv2dShape,
+    p: Pool2dShape,
+    inp: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
+  ): void;
   /** Accumulates dinp (unless null), dweight and dbias (unless null) from dout. */
   conv2dBackward(
     s: Conv2dShape,

@@ -29,8 +29,30 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
       const live = out.subarray(0, s.batch * s.outChannels * s.outHeight * s.outWidth);
       fallback.reluForward(live, live);
     });
+  const fastConvReluMaxPool = fast.conv2dReluMaxPoolForward?.bind(fast);
+  // float64 calls of the conv + relu + max pool: the fallback's conv and relu, then its pool (fresh buffers: the
+  // gradient checks are the only float64 callers)
+  const fallbackConvReluMaxPool: NonNullable<KernelSet['conv2dReluMaxPoolForward']> = (
+    s,
+    p,
+    inp,
+    w,
+    b,
+    out,
+  ) => {
+    const n = s.batch * s.outChannels * s.outHeight * s.outWidth;
+    const act = out instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+    fallbackConvRelu(s, inp, w, b, act);
+    fallback.maxPool2dForward(p, act, out, new Int32Array(p.batch * p.channels * p.outHeight * p.outWidth));
+  };
   return {
     ...mergeBatchNorm(fast, fallback),
+    ...(fastConvReluMaxPool && {
+      conv2dReluMaxPoolForward: (s, p, inp, w, b, out) =>
+        f32(inp) && f32(w) && f32(b) && f32(out)
+          ? fastConvReluMaxPool(s, p, inp, w, b, out)
+          : fallbackConvReluMaxPool(s, p, inp, w, b, out),
+    }),
     ...(fastConvRelu && {
       conv2dReluForward: (s, inp, w, b, out) =>
         f32(inp) && f32(w) && f32(b) && f32(out)

@@ -31,6 +31,18 @@ export interface NativeAddon {
   conv2dForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32, relu: number): void;
   conv2dBackward: NativeBackward;
   denseForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32): void;
+  /**
+   * Inference-only conv + ReLU + max pool; pool = [poolH, poolW, strideH, strideW, outH, outW]. Absent from
+   * prebuilds made before it existed.
+   */
+  conv2dReluMaxPoolForward?(
+    s: Int32Array,
+    pool: Int32Array,
+    inp: F32,
+    w: F32,
+    bias: F32 | null,
+    out: F32,
+  ): void;
   denseBackward: NativeBackward;
   maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
@@ -238,8 +250,28 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
     pool[9] = s.outWidth;
     return pool;
   };
+  const poolGeom = new Int32Array(6);
+  const convReluMaxPool = addon.conv2dReluMaxPoolForward?.bind(addon);
   return {
     ...batchNormOps(addon),
+    ...(convReluMaxPool && {
+      conv2dReluMaxPoolForward: (
+        s: Conv2dShape,
+        p: Pool2dShape,
+        inp: Tensor,
+        w: Tensor,
+        b: Tensor | null,
+        out: Tensor,
+      ) => {
+        poolGeom[0] = p.poolHeight;
+        poolGeom[1] = p.poolWidth;
+        poolGeom[2] = p.strideH;
+        poolGeom[3] = p.strideW;
+        poolGeom[4] = p.outHeight;
+        poolGeom[5] = p.outWidth;
+        convReluMaxPool(convShape(s), poolGeom, f32(inp), f32(w), f32OrNull(b), f32(out));
+      },
+    }),
     conv2dForward: (s, inp, w, b, out) =>
       addon.conv2dForward(convShape(s), f32(inp), f32(w), f32OrNull(b), f32(out), 0),
     conv2dReluForward: (s, inp, w, b, out) =>

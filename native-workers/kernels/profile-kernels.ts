@@ -44,6 +44,9 @@ export function profileKernels(
     ...(k.conv2dReluForward && {
       conv2dReluForward: wrap('conv2dReluForward', k.conv2dReluForward, true),
     }),
+    ...(k.conv2dReluMaxPoolForward && {
+      conv2dReluMaxPoolForward: wrap('conv2dReluMaxPoolForward', k.conv2dReluMaxPoolForward, true),
+    }),
     conv2dBackward: wrap('conv2dBackward', k.conv2dBackward, true),
     denseForward: wrap('denseForward', k.denseForward, true),
     denseBackward: wrap('denseBackward', k.denseBackward, true),

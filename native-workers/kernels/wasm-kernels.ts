@@ -72,7 +72,29 @@ interface KernelExports {
   ): void;
   /** Floats of scratch conv2d_backward needs for this geometry. */
   conv2d_backward_scratch(s: number): number;
-  dense_forward(B: number, I: number, O: number, inp: number, w: number, bias: number, out: number): void;
+  /** Floats of scratch dense_forward needs (absent from modules built before it took scratch: then none). */
+  dense_forward_scratch?(B: number, I: number, O: number): number;
+  dense_forward(
+    B: number,
+    I: number,
+    O: number,
+    inp: number,
+    w: number,
+    bias: number,
+    out: number,
+    scratch: number,
+  ): void;
+  /** Inference-only conv + ReLU + max pool (conv-pool-impl.h); absent from modules built before it existed. */
+  conv2d_relu_maxpool_forward_scratch?(s: number, pool: number): number;
+  conv2d_relu_maxpool_forward?(
+    s: number,
+    pool: number,
+    inp: number,
+    w: number,
+    bias: number,
+    out: number,
+    scratch: number,
+  ): void;
   dense_backward(
     B: number,
     I: number,
@@ -344,6 +366,11 @@ function convShapeInts(s: Conv2dShape): number[] {
   ];
 }
 
+/** The pooling geometry of conv2d_relu_maxpool_forward (PoolGeom in src/common.h). */
+function poolGeomInts(p: Pool2dShape): number[] {
+  return [p.poolHeight, p.poolWidth, p.strideH, p.strideW, p.outHeight, p.outWidth];
+}
+
 /** The first n values of t (callers may pass buffers sized for a larger batch than the shape's). */
 const head = <T extends Tensor | Int32Array>(t: T, n: number): T =>
   t.length === n ? t : (t.subarray(0, n) as T);
@@ -375,8 +402,35 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
     x.conv2d_forward(sp, ip, wp, bp, op, scratch, relu);
     k.get(op, head(out, nOut));
   };
+  const convReluMaxPool = x.conv2d_relu_maxpool_forward;
+  const convReluMaxPoolScratch = x.conv2d_relu_maxpool_forward_scratch;
   return {
     ...wasmBatchNormOps(k),
+    ...(convReluMaxPool &&
+      convReluMaxPoolScratch && {
+        conv2dReluMaxPoolForward(
+          s: Conv2dShape,
+          p: Pool2dShape,
+          inp: Tensor,
+          weight: Tensor,
+          bias: Tensor | null,
+          out: Tensor,
+        ) {
+          const K = s.inChannels * s.kernelHeight * s.kernelWidth;
+          const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+          const nOut = s.batch * s.outChannels * p.outHeight * p.outWidth;
+          k.reset();
+          const sp = k.putI32(convShapeInts(s));
+          const pp = k.putI32(poolGeomInts(p));
+          const ip = k.put(head(inp, nIn));
+          const wp = k.put(head(weight, s.outChannels * K));
+          const bp = bias ? k.put(head(bias, s.outChannels)) : 0;
+          const op = k.out(out, nOut);
+          const scratch = k.alloc(convReluMaxPoolScratch(sp, pp));
+          convReluMaxPool(sp, pp, ip, wp, bp, op, scratch);
+          k.get(op, head(out, nOut));
+        },
+      }),
     conv2dForward: (s, inp, weight, bias, out) => convForward(s, inp, weight, bias, out, 0),
     conv2dReluForward: (s, inp, weight, bias, out) => convForward(s, inp, weight, bias, out, 1),
     conv2dBackward(s, inp, weight, dout, dinp, dweight, dbias) {
@@ -409,7 +463,9 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       const wp = k.put(head(weight, s.inFeatures * s.outFeatures));
       const bp = bias ? k.put(head(bias, s.outFeatures)) : 0;
       const op = k.out(out, n);
-      x.dense_forward(s.batch, s.inFeatures, s.outFeatures, ip, wp, bp, op);
+      const scratchFloats = x.dense_forward_scratch?.(s.batch, s.inFeatures, s.outFeatures) ?? 0;
+      const scratch = scratchFloats > 0 ? k.alloc(scratchFloats) : 0;
+      x.dense_forward(s.batch, s.inFeatures, s.outFeatures, ip, wp, bp, op, scratch);
       k.get(op, head(out, n));
     },
     denseBackward(s, inp, weight, dout, dinp, dweight, dbias) {

@@ -95,6 +95,7 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
       stateGen = g;
       model.state.set(stateSlot);
       model.rng.setState(Array.from(rngSlot) as RngState);
+      model.paramsChanged(); // new state comes with new params (restore, writeState): refold the batch norms
     }
     profiling = Atomics.load(ctrl, CTRL.PROFILE) === 1;
     const [lo, hi] = batchShard(count, N, index);

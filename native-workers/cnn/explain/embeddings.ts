@@ -2,8 +2,9 @@
  * Penultimate-layer embeddings: what the classifier sees. Every model ends in a dense layer giving the class logits
  * (planModel checks it), so the embedding of an image is that layer's INPUT, the activation of the layer before it
  * (the image itself for a model that is one dense layer), after an eval-mode forward: batch norm uses its running
- * statistics and dropout is the identity. The fused fast path (model.forward eval) is safe here: fusion only leaves
- * a layer's own buffer stale when a relu follows it, and what follows the penultimate layer is the final dense.
+ * statistics and dropout is the identity. The fused fast path (model.forward eval) is safe here: it leaves only
+ * layers inside a fused chain or a skipped copy stale, and always writes the final dense layer's input (see
+ * Model.planInference).
  */
 import type { Model } from '../model';
 import { sizeOf } from '../plan';

@@ -12,16 +12,11 @@ export function createConv2dLayer(plan: LayerPlan, ctx: LayerContext): Layer {
   const dweight = ctx.grad('weight');
   const dbias = ctx.grad('bias');
   const k = ctx.kernels;
-  const fused = k.conv2dReluForward?.bind(k);
   return {
     plan,
     inShape: plan.inShape,
     outShape: plan.outShape,
     forward: (inp, out, batch) => k.conv2dForward(shape(batch), inp, weight, bias, out),
-    ...(fused && {
-      forwardRelu: (inp: Float32Array, out: Float32Array, batch: number) =>
-        fused(shape(batch), inp, weight, bias, out),
-    }),
     backward: (inp, _out, dout, dinp, batch) =>
       k.conv2dBackward(shape(batch), inp, weight, dout, dinp, dweight, dbias),
   };

@@ -32,7 +32,8 @@ export interface Layer {
   forward(inp: Float32Array, out: Float32Array, batch: number, training: boolean): void;
   /**
    * Optional inference-only fused forward of this layer followed by a ReLU: writes max(0, layer(inp)) into out
-   * (the following relu layer's buffer). Present only when the KernelSet has a fused op for it.
+   * (the following relu layer's buffer). Present only when the KernelSet has a fused op for it (batch norm; a conv
+   * is fused by Model's inference plan itself).
    */
   forwardRelu?(inp: Float32Array, out: Float32Array, batch: number): void;
   /**

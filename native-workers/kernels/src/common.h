@@ -8,6 +8,11 @@ typedef struct {
   int batch, inC, inH, inW, outC, kH, kW, sH, sW, padT, padL, outH, outW;
 } Conv;
 
+/* The pooling geometry of conv2d_relu_maxpool_forward (conv-pool-impl.h), in this order (an Int32Array of 6). */
+typedef struct {
+  int pH, pW, sH, sW, oH, oW;
+} PoolGeom;
+
 /* A grow-only scratch buffer of this thread (a worker thread gets its own): valid until the next call. */
 float *scratch_floats(size_t n);
 
@@ -33,6 +38,10 @@ typedef struct {
                                  const float *, const float *, int);
   void (*batchnorm_backward_train)(int, int, int, const float *, const float *, const float *, const float *,
                                    const float *, const float *, float *, float *, float *);
+  size_t (*dense_forward_scratch)(int, int, int);
+  size_t (*conv2d_relu_maxpool_forward_scratch)(const Conv *, const PoolGeom *);
+  void (*conv2d_relu_maxpool_forward)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
+                                      float *);
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
@@ -52,5 +61,9 @@ typedef struct {
   void P##batchnorm_forward_eval(int, int, int, double, const float *, const float *, const float *, float *,      \
                                  const float *, const float *, int);                                              \
   void P##batchnorm_backward_train(int, int, int, const float *, const float *, const float *, const float *,     \
-                                   const float *, const float *, float *, float *, float *);
+                                   const float *, const float *, float *, float *, float *);                      \
+  size_t P##dense_forward_scratch(int, int, int);                                                                 \
+  size_t P##conv2d_relu_maxpool_forward_scratch(const Conv *, const PoolGeom *);                                  \
+  void P##conv2d_relu_maxpool_forward(const Conv *, const PoolGeom *, const float *, const float *, const float *, \
+                                      float *);
 #endif

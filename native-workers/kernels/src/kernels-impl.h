@@ -1043,12 +1043,7 @@ void NAME(conv2d_backward)(const Conv *s, const float *inp, const float *w, cons
 /* Dense                                                                                                         */
 /* ------------------------------------------------------------------------------------------------------------ */
 
-void NAME(dense_forward)(int B, int I, int O, const float *inp, const float *w, const float *bias, float *out) {
-  if (bias)
-    for (int b = 0; b < B; b++)
-      for (int o = 0; o < O; o++) out[b * O + o] = bias[o];
-  gemm_nt(B, O, I, inp, I, w, I, out, O, bias != 0);
-}
+#include "dense-impl.h" /* NAME(dense_forward): a GEMM over the batch */
 
 /* Floats of scratch NAME(dense_backward) asks for. */
 size_t NAME(dense_backward_scratch)(int B, int O) { return (size_t)O * B; }
@@ -1147,3 +1142,4 @@ void NAME(relu_backward)(int n, const float *restrict y, const float *restrict d
   for (int i = 0; i < n; i++) dx[i] += y[i] > 0.f ? dy[i] : 0.f;
 }
 
+#include "conv-pool-impl.h" /* NAME(conv2d_relu_maxpool_forward): inference-only conv + ReLU + max pool */

@@ -51,8 +51,22 @@ EXPORT void conv2d_backward(const Conv *s, const float *inp, const float *w, con
   impl_conv2d_backward(s, inp, w, dout, dinp, dw, dbias);
 }
 
-EXPORT void dense_forward(int B, int I, int O, const float *inp, const float *w, const float *bias, float *out) {
+EXPORT int dense_forward_scratch(int B, int I, int O) { return (int)impl_dense_forward_scratch(B, I, O); }
+
+EXPORT void dense_forward(int B, int I, int O, const float *inp, const float *w, const float *bias, float *out,
+                          float *scratch) {
+  call_scratch = scratch;
   impl_dense_forward(B, I, O, inp, w, bias, out);
+}
+
+EXPORT int conv2d_relu_maxpool_forward_scratch(const Conv *s, const PoolGeom *g) {
+  return (int)impl_conv2d_relu_maxpool_forward_scratch(s, g);
+}
+
+EXPORT void conv2d_relu_maxpool_forward(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                        const float *bias, float *out, float *scratch) {
+  call_scratch = scratch;
+  impl_conv2d_relu_maxpool_forward(s, g, inp, w, bias, out);
 }
 
 /* doutT: scratch of B·O floats */

@@ -32,7 +32,8 @@ DECLARE_ISA(avx512_)
    P##conv2d_forward,                                                                                             \
    P##conv2d_backward, P##dense_forward, P##dense_backward, P##maxpool_forward,              \
    P##relu_forward, P##relu_backward, P##fma_peak_loop,                                                           \
-   P##batchnorm_forward_train, P##batchnorm_forward_eval, P##batchnorm_backward_train}
+   P##batchnorm_forward_train, P##batchnorm_forward_eval, P##batchnorm_backward_train,                            \
+   P##dense_forward_scratch, P##conv2d_relu_maxpool_forward_scratch, P##conv2d_relu_maxpool_forward}
 static const Isa isas[] = {
 #if defined(CNN_KERNELS_X86)
     ISA(avx512_, "avx512"),
@@ -191,6 +192,36 @@ EXPORT_FN(conv2d_forward) {
   return NULL;
 }
 
+/* Reads and checks a pooling geometry [poolH, poolW, strideH, strideW, outH, outW] over planes of H×W. */
+static int pool_geom(Args *a, size_t i, int H, int W, PoolGeom *g) {
+  const int32_t *v = (const int32_t *)typed(a, i, napi_int32_array, 6, 0);
+  if (!v) return 0;
+  memcpy(g, v, sizeof *g);
+  if (g->pH < 1 || g->pW < 1 || g->sH < 1 || g->sW < 1 || g->oH < 1 || g->oW < 1 ||
+      (size_t)(g->oH - 1) * g->sH + g->pH > (size_t)H || (size_t)(g->oW - 1) * g->sW + g->pW > (size_t)W) {
+    fail(a, "native kernels: invalid pooling shape");
+    return 0;
+  }
+  return 1;
+}
+
+/* conv2dReluMaxPoolForward(shape, pool, inp, weight, bias | null, out): inference only, see conv-pool-impl.h */
+EXPORT_FN(conv2d_relu_maxpool_forward) {
+  Args a;
+  Conv s;
+  PoolGeom g;
+  if (!get_args(env, info, &a, 6) || !conv_shape(&a, 0, &s) || !pool_geom(&a, 1, s.outH, s.outW, &g)) return NULL;
+  const size_t K = (size_t)s.inC * s.kH * s.kW;
+  const float *inp = typed(&a, 2, napi_float32_array, (size_t)s.batch * s.inC * s.inH * s.inW, 0);
+  const float *w = typed(&a, 3, napi_float32_array, s.outC * K, 0);
+  const float *b = typed(&a, 4, napi_float32_array, s.outC, 1);
+  float *out = typed(&a, 5, napi_float32_array, (size_t)s.batch * s.outC * g.oH * g.oW, 0);
+  if (a.failed) return NULL;
+  if (!reserve_scratch(&a, current->conv2d_relu_maxpool_forward_scratch(&s, &g))) return NULL;
+  current->conv2d_relu_maxpool_forward(&s, &g, inp, w, b, out);
+  return NULL;
+}
+
 /* conv2dBackward(shape, inp, weight, dout, dinp | null, dweight, dbias | null) */
 EXPORT_FN(conv2d_backward) {
   Args a;
@@ -234,6 +265,7 @@ EXPORT_FN(dense_forward) {
   const float *b = typed(&a, 3, napi_float32_array, O, 1);
   float *out = typed(&a, 4, napi_float32_array, (size_t)B * O, 0);
   if (a.failed) return NULL;
+  if (!reserve_scratch(&a, current->dense_forward_scratch(B, I, O))) return NULL;
   current->dense_forward(B, I, O, inp, w, b, out);
   return NULL;
 }
@@ -542,6 +574,7 @@ NAPI_MODULE_INIT() {
   const napi_property_descriptor props[] = {
       {"conv2dForward", 0, conv2d_forward, 0, 0, 0, napi_enumerable, 0},
       {"conv2dBackward", 0, conv2d_backward, 0, 0, 0, napi_enumerable, 0},
+      {"conv2dReluMaxPoolForward", 0, conv2d_relu_maxpool_forward, 0, 0, 0, napi_enumerable, 0},
       {"denseForward", 0, dense_forward, 0, 0, 0, napi_enumerable, 0},
       {"denseBackward", 0, dense_backward, 0, 0, 0, napi_enumerable, 0},
       {"maxPoolForward", 0, maxpool_forward, 0, 0, 0, napi_enumerable, 0},

@@ -81,10 +81,11 @@ describe.each(backends)('batchnorm + relu fusion (%s kernels)', (backend, availa
     expect(calls).toEqual({ train: 9, backward: 9, eval: 0 });
     const x = new Float32Array(5 * a.inputSize).map(() => rng.normal());
     expectBitwiseEqual(a.predict(x), b.predict(x), 'predict');
-    expect(calls.eval).toBe(3);
+    // in inference the two batch norms after a conv are folded into it; the one after the dense layer runs fused
+    expect(calls.eval).toBe(1);
     const mapsA = a.featureMaps(x.subarray(0, a.inputSize));
     const mapsB = b.featureMaps(x.subarray(0, b.inputSize));
-    expect(calls.eval).toBe(3);
+    expect(calls.eval).toBe(1); // featureMaps never fuses
     mapsA.forEach((m, i) => expectBitwiseEqual(m.data, mapsB[i].data, `feature map ${i}`));
   });
 });

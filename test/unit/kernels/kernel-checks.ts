@@ -315,6 +315,8 @@ export function checkDenseRandomShapes(k: KernelSet): void {
   for (let t = 0; t < 200; t++) {
     const s: DenseShape = { batch: ri(1, 9), inFeatures: ri(1, 300), outFeatures: ri(1, 40) };
     if (t === 0) Object.assign(s, { batch: 64, inFeatures: 1568, outFeatures: 128 });
+    // batches and widths where the forward is a GEMM over the batch (dense-impl.h): every tile size and tail
+    if (t % 4 === 2) Object.assign(s, { batch: ri(14, 70), outFeatures: ri(12, 70) });
     const bias = t % 3 !== 0;
     const withDinp = t % 4 !== 1;
     const inp = randArray(rand, s.batch * s.inFeatures);
@@ -549,6 +551,105 @@ export function checkBatchNormShapes(k: KernelSet): void {
   checkBatchNorm(k, bn(4, 3, 96 * 96), rand, 2);
 }
 
+/**
+ * The inference-only conv + relu + max pool against the reference conv, relu and pool, and (to float32 rounding)
+ * against the same backend's own conv2dReluForward then maxPool2dForward; out is larger than the shape (only the
+ * head is written).
+ */
+export function checkConvReluMaxPool(
+  k: KernelSet,
+  s: Conv2dShape,
+  p: Pool2dShape,
+  rand: () => number,
+  withBias: boolean,
+): void {
+  const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+  const nW = s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth;
+  const nConv = s.batch * s.outChannels * s.outHeight * s.outWidth;
+  const nOut = p.batch * p.channels * p.outHeight * p.outWidth;
+  const inp = randArray(rand, nIn);
+  const w = randArray(rand, nW);
+  const b = withBias ? randArray(rand, s.outChannels) : null;
+  const act = new Float32Array(nConv);
+  const outRef = new Float32Array(nOut);
+  ref.conv2dForward(s, inp, w, b, act);
+  ref.reluForward(act, act);
+  ref.maxPool2dForward(p, act, outRef, new Int32Array(nOut));
+  const out = randArray(rand, nOut + 5); // garbage: the head must be overwritten, the tail kept
+  const tail = out.slice(nOut);
+  k.conv2dReluMaxPoolForward!(s, p, inp, w, b, out);
+  const tag = `${JSON.stringify(s)} ${JSON.stringify(p)}`;
+  expectClose(out.subarray(0, nOut), outRef, `conv2dReluMaxPoolForward ${tag}`);
+  expectSame(out.subarray(nOut), tail, `conv2dReluMaxPoolForward tail ${tag}`);
+  const unfused = new Float32Array(nConv);
+  const pooled = new Float32Array(nOut);
+  if (k.conv2dReluForward) k.conv2dReluForward(s, inp, w, b, unfused);
+  else {
+    k.conv2dForward(s, inp, w, b, unfused);
+    k.reluForward(unfused, unfused);
+  }
+  k.maxPool2dForward(p, unfused, pooled, new Int32Array(nOut));
+  expectClose(out.subarray(0, nOut), pooled, `conv2dReluMaxPoolForward vs unfused ${tag}`, 1e-6);
+}
+
+/** A random pooling of the conv's output planes (2×2/2 every other time: the vector path). */
+function randomPoolOver(s: Conv2dShape, rand: () => number): Pool2dShape | null {
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  const square = rand() < 0.5;
+  const poolHeight = square ? 2 : ri(1, 3);
+  const poolWidth = square ? 2 : ri(1, 3);
+  const strideH = square ? 2 : ri(1, 3);
+  const strideW = square ? 2 : ri(1, 3);
+  if (poolHeight > s.outHeight || poolWidth > s.outWidth) return null;
+  return {
+    batch: s.batch,
+    channels: s.outChannels,
+    inHeight: s.outHeight,
+    inWidth: s.outWidth,
+    poolHeight,
+    poolWidth,
+    strideH,
+    strideW,
+    outHeight: Math.floor((s.outHeight - poolHeight) / strideH) + 1,
+    outWidth: Math.floor((s.outWidth - poolWidth) / strideW) + 1,
+  };
+}
+
+/** conv2dReluMaxPoolForward (when the backend has it) on 300 random shapes and the reference CNN's. */
+export function checkConvReluMaxPoolShapes(k: KernelSet): void {
+  if (!k.conv2dReluMaxPoolForward) throw new Error('this KernelSet has no conv2dReluMaxPoolForward');
+  const rand = lcg(77);
+  for (let t = 0; t < 300; t++) {
+    const s = randomConvShape(rand);
+    // larger planes now and then, so that 2×2 pools get rows of 4+ outputs
+    if (t % 3 === 0)
+      Object.assign(s, sameConv3x3(s.batch, s.inChannels, 8 + (t % 11), 9 + (t % 13), s.outChannels));
+    // output channels in multiples of 16 and enough pixels per weight (conv-pool-impl.h's pixel-major path on
+    // AVX-512)
+    if (t % 4 === 1)
+      Object.assign(s, sameConv3x3(4 + (t % 3), 1 + (t % 3), 12 + (t % 9), 13 + (t % 7), 16 * (1 + (t % 5))));
+    const p = randomPoolOver(s, rand);
+    if (p) checkConvReluMaxPool(k, s, p, rand, t % 3 !== 0);
+  }
+  // the photo presets' stem: 3×3, stride 2, over RGB into 32 channels
+  const stem = { ...sameConv3x3(3, 3, 21, 18, 32), strideH: 2, strideW: 2, outHeight: 11, outWidth: 9 };
+  for (const s of [...refCnnConvShapes(), stem]) {
+    const p: Pool2dShape = {
+      batch: s.batch,
+      channels: s.outChannels,
+      inHeight: s.outHeight,
+      inWidth: s.outWidth,
+      poolHeight: 2,
+      poolWidth: 2,
+      strideH: 2,
+      strideW: 2,
+      outHeight: s.outHeight >> 1,
+      outWidth: s.outWidth >> 1,
+    };
+    checkConvReluMaxPool(k, s, p, rand, true);
+  }
+}
+
 /** Inputs larger than the initial wasm memory (memory.grow re-creates the views). */
 export function checkMemoryGrowth(k: KernelSet): void {
   const rand = lcg(11);
@@ -564,6 +665,7 @@ export const ALL_KERNEL_CHECKS: Record<string, (k: KernelSet) => void> = {
   checkConvReluShapes,
   checkConvDeepSmallMaps,
   checkConvStride2Stem,
+  checkConvReluMaxPoolShapes,
   checkConv1x1,
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,

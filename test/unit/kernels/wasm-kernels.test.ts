@@ -20,6 +20,7 @@ import {
   checkConvRandomShapes,
   checkConvReferenceCnnShapes,
   checkConvReluShapes,
+  checkConvReluMaxPoolShapes,
   checkConvStride1RandomShapes,
   checkConvStride2Stem,
   checkDenseRandomShapes,
@@ -68,6 +69,10 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
 
   it('conv2d 3×3 stride 2 over 3 channels with same padding (the photo stem)', () => {
     checkConvStride2Stem(wasm);
+  });
+
+  it('inference-only conv2d + relu + max pool on 300 random shapes and the reference CNN shapes', () => {
+    checkConvReluMaxPoolShapes(wasm);
   });
 
   it('conv2d 1×1 stride 1 (no im2col path)', () => {

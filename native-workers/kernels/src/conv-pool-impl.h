@@ -1,0 +1,203 @@
+/*
+ * Inference only: conv2d + ReLU + max pooling in one pass (included at the end of kernels-impl.h; same VL, NAME).
+ *
+ * Unfused, a conv layer writes its whole output (the reference CNN's first conv: 3.2 MB at batch 64), the pool reads
+ * it back from memory and writes its output and the argmax switches that only backward needs. Here each image's
+ * conv + ReLU output goes to a scratch buffer that stays in cache (one image: 50 KB), and is pooled from there
+ * without switches. The conv is NAME(conv2d_forward) itself, called per image, unless the pixel-major path below
+ * applies.
+ *
+ * After the ReLU every value is +0 or positive and none is NaN, so a plain max gives the reference pool's value
+ * (its first-maximum rule only matters for the switches, which are not written).
+ */
+
+static int pixel_major_applies(const Conv *s, const PoolGeom *g);
+static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g);
+
+/* Floats of scratch NAME(conv2d_relu_maxpool_forward) asks for: the conv's own (for one image), then one image's
+ * conv output. */
+size_t NAME(conv2d_relu_maxpool_forward_scratch)(const Conv *s, const PoolGeom *g) {
+  if (pixel_major_applies(s, g)) return pixel_major_scratch(s, g);
+  Conv one = *s;
+  one.batch = 1;
+  return NAME(conv2d_forward_scratch)(&one) + (size_t)s->outC * s->outH * s->outW + 16;
+}
+
+static inline float max2(float a, float b) { return a > b ? a : b; }
+
+/* 2×2 windows, stride 2, four outputs at a time from two rows (W apart), as four-lane vectors. */
+STATIC void pool2x2_4_values(const float *restrict x, int W, float *restrict y) {
+  const p4 a = *(const p4 *)x, b = *(const p4 *)(x + 4), c = *(const p4 *)(x + W), d = *(const p4 *)(x + W + 4);
+  const p4 e0 = __builtin_shufflevector(a, b, 0, 2, 4, 6), o0 = __builtin_shufflevector(a, b, 1, 3, 5, 7);
+  const p4 e1 = __builtin_shufflevector(c, d, 0, 2, 4, 6), o1 = __builtin_shufflevector(c, d, 1, 3, 5, 7);
+  const p4 m0 = sel4(e0 > o0, e0, o0), m1 = sel4(e1 > o1, e1, o1);
+  *(p4 *)y = sel4(m0 > m1, m0, m1);
+}
+
+/* Max pooling of C planes of H×W (non-negative, no NaN) into C planes of g->oH × g->oW. */
+static void pool_planes_max(int C, int H, int W, const PoolGeom *g, const float *restrict x, float *restrict y) {
+  for (int c = 0; c < C; c++) {
+    const float *plane = x + (size_t)c * H * W;
+    float *o = y + (size_t)c * g->oH * g->oW;
+    if (g->pH == 2 && g->pW == 2 && g->sH == 2 && g->sW == 2 && g->oW >= 4) {
+      for (int oy = 0; oy < g->oH; oy++)
+        /* a row tail of 1..3 redoes the row's last 4 (same values) */
+        for (int ox = 0; ox < g->oW; ox += 4) {
+          if (ox + 4 > g->oW) ox = g->oW - 4;
+          pool2x2_4_values(plane + 2 * oy * W + 2 * ox, W, o + oy * g->oW + ox);
+        }
+      continue;
+    }
+    for (int oy = 0; oy < g->oH; oy++)
+      for (int ox = 0; ox < g->oW; ox++) {
+        const float *win = plane + oy * g->sH * W + ox * g->sW;
+        float m = win[0];
+        for (int py = 0; py < g->pH; py++)
+          for (int px = 0; px < g->pW; px++) m = max2(m, win[py * W + px]);
+        o[oy * g->oW + ox] = m;
+      }
+  }
+}
+
+/*
+ * A 2×2/2 pool on AVX-512 with output channels in multiples of VL: pixel-major, with the output channels along the
+ * vector. For each pooled output, the 4 conv pixels of its window are computed as 4 × ocv vectors (a chunk of
+ * ocv·VL output channels): per tap, ocv weight vectors and one broadcast input value per pixel. The four are
+ * reduced by max after the ReLU in registers and only the pooled values are stored: no conv output in memory, no
+ * garbage columns (the general stride-1 path computes Wp/outW extra), no per-tile store and copy (which dominate
+ * when there are few taps: the reference CNN's first conv, the photo presets' stem). Sums run from the bias over
+ * the taps in order, like the general path's tiles (its scalar tails may round differently). Conv pixels that no
+ * window reads are not computed. Used while a chunk's weights (K × ocv·VL floats) stay in L1/L2-sized bounds.
+ */
+#define PIXEL_MAJOR_MAX_WEIGHTS (96 * 1024) /* floats of Wᵀ per chunk (measured: see the dispatch below) */
+
+/* Vectors of output channels per chunk: 16 accumulators at most (windows × 4 pixels × ocv). */
+static int pixel_major_chunk(int OC) {
+  const int n = OC / VL;
+  return n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 2 == 0 ? 2 : 1;
+}
+
+/*
+ * Also: the weights are transposed per call (K·OC moves) and each tile streams a chunk's weights, which must stay
+ * small against the work: at least one conv pixel per 256 weights (measured, 128→128 on 12×12 with pool: 0.28
+ * against 0.25 ms at batch 1, 1.00 against 1.07 at batch 4; 6×6 at batch 32: 1.74 against 2.57 ms).
+ */
+static int pixel_major_applies(const Conv *s, const PoolGeom *g) {
+  if (VL != 16 || s->outC % VL || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
+  const long K = (long)s->inC * s->kH * s->kW, pixels = 4L * s->batch * g->oH * g->oW;
+  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS && K * s->outC <= 256 * pixels;
+}
+
+/* Floats of scratch: the zero-padded image (rows and columns that the pooled windows read), Wᵀ, tap offsets. */
+static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g) {
+  const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
+  const size_t K = (size_t)s->inC * s->kH * s->kW;
+  return (size_t)s->inC * Hp * Wp + K * s->outC + K + 64;
+}
+
+/* nwin pooled outputs side by side (one pooled row) × one chunk of ocv·VL channels: acc[window][pixel][vector]. */
+STATIC void pixel_major_tile(const int ocv, const int nwin, int K, const int *restrict koff, const float *restrict wT,
+                             int OC, const float *bias, int rowStep, int colStep, const float *restrict origin,
+                             float *restrict out, int planeOut) {
+  vf acc[4][4][4];
+  UNROLL for (int q = 0; q < nwin; q++) UNROLL for (int p = 0; p < 4; p++) UNROLL for (int v = 0; v < ocv; v++)
+      acc[q][p][v] = bias ? vld(bias + VL * v) : (vf){0};
+  for (int k = 0; k < K; k++) {
+    vf wv[4];
+    UNROLL for (int v = 0; v < ocv; v++) wv[v] = vld(wT + k * OC + VL * v);
+    const float *src = origin + koff[k];
+    UNROLL for (int q = 0; q < nwin; q++) UNROLL for (int p = 0; p < 4; p++) {
+      /* pixel p of window q: conv row 2·py + (p >> 1), conv column 2·(px0 + q) + (p & 1) */
+      const vf x = vsplat(src[(p >> 1) * rowStep + (2 * q + (p & 1)) * colStep]);
+      UNROLL for (int v = 0; v < ocv; v++) acc[q][p][v] = MADD(x, wv[v], acc[q][p][v]);
+    }
+  }
+  /* ReLU, then the window's max (values ≥ +0, no NaN: a plain max) */
+  UNROLL for (int q = 0; q < nwin; q++) UNROLL for (int v = 0; v < ocv; v++) {
+    vf m = vmax0(acc[q][0][v]);
+    UNROLL for (int p = 1; p < 4; p++) {
+      const vf r = vmax0(acc[q][p][v]);
+      const vi gt = r > m;
+      m = (vf)(((vi)r & gt) | ((vi)m & ~gt));
+    }
+    for (int l = 0; l < VL; l++) out[(size_t)(VL * v + l) * planeOut + q] = m[l];
+  }
+}
+
+typedef void (*pixel_major_fn)(int, const int *, const float *, int, const float *, int, int, const float *, float *,
+                               int);
+#define PIXEL_MAJOR_FN(V, N)                                                                                      \
+  static void pixel_major##V##_##N(int K, const int *koff, const float *wT, int OC, const float *bias,            \
+                                   int rowStep, int colStep, const float *origin, float *out, int planeOut) {     \
+    pixel_major_tile(V, N, K, koff, wT, OC, bias, rowStep, colStep, origin, out, planeOut);                       \
+  }
+PIXEL_MAJOR_FN(1, 1)
+PIXEL_MAJOR_FN(1, 2)
+PIXEL_MAJOR_FN(1, 3)
+PIXEL_MAJOR_FN(1, 4)
+PIXEL_MAJOR_FN(2, 1)
+PIXEL_MAJOR_FN(2, 2)
+PIXEL_MAJOR_FN(3, 1)
+PIXEL_MAJOR_FN(4, 1)
+/* pixel_major_tiles[ocv][windows]: windows = 4 / ocv at most (16 accumulators) */
+static const pixel_major_fn pixel_major_tiles[5][5] = {{0},
+                                                       {0, pixel_major1_1, pixel_major1_2, pixel_major1_3, pixel_major1_4},
+                                                       {0, pixel_major2_1, pixel_major2_2, 0, 0},
+                                                       {0, pixel_major3_1, 0, 0, 0},
+                                                       {0, pixel_major4_1, 0, 0, 0}};
+
+static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                  const float *bias, float *out) {
+  const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
+  const int C = s->inC, KK = s->kH * s->kW, K = C * KK, OC = s->outC, ocv = pixel_major_chunk(OC);
+  const size_t plane = (size_t)Hp * Wp;
+  float *padded = scratch_floats(pixel_major_scratch(s, g));
+  float *wT = padded + C * plane;
+  int *koff = (int *)(wT + (size_t)K * OC);
+  for (int k = 0; k < K; k++) /* sequential writes */
+    for (int oc = 0; oc < OC; oc++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
+  for (int c = 0; c < C; c++)
+    for (int ky = 0; ky < s->kH; ky++)
+      for (int kx = 0; kx < s->kW; kx++) koff[c * KK + ky * s->kW + kx] = (int)(c * plane) + ky * Wp + kx;
+  __builtin_memset(padded, 0, C * plane * 4);
+  /* the input rows / columns that land inside the padded window (the rest stays zero) */
+  const int y0 = s->padT, x0 = s->padL;
+  const int rows = s->inH < Hp - y0 ? s->inH : Hp - y0, cols = s->inW < Wp - x0 ? s->inW : Wp - x0;
+  const size_t inSize = (size_t)C * s->inH * s->inW, outSize = (size_t)OC * g->oH * g->oW;
+  const int planeOut = g->oH * g->oW, win = 4 / ocv;
+  for (int n = 0; n < s->batch; n++) {
+    const float *img = inp + n * inSize;
+    if (cols > 0) /* (padding wider than the window: nothing of the input is read) */
+      for (int c = 0; c < C; c++)
+        for (int y = 0; y < rows; y++)
+          __builtin_memcpy(padded + c * plane + (size_t)(y + y0) * Wp + x0,
+                           img + ((size_t)c * s->inH + y) * s->inW, (size_t)cols * 4);
+    float *o = out + n * outSize;
+    for (int py = 0; py < g->oH; py++)
+      for (int px = 0; px < g->oW; px += win) {
+        const int nwin = g->oW - px < win ? g->oW - px : win;
+        const float *origin = padded + (size_t)(2 * py * s->sH) * Wp + 2 * px * s->sW;
+        for (int c0 = 0; c0 < OC; c0 += ocv * VL)
+          pixel_major_tiles[ocv][nwin](K, koff, wT + c0, OC, bias ? bias + c0 : 0, s->sH * Wp, s->sW, origin,
+                                       o + (size_t)c0 * planeOut + py * g->oW + px, planeOut);
+      }
+  }
+}
+
+void NAME(conv2d_relu_maxpool_forward)(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                       const float *bias, float *out) {
+  if (pixel_major_applies(s, g)) {
+    pixel_major_conv_pool(s, g, inp, w, bias, out);
+    return;
+  }
+  Conv one = *s;
+  one.batch = 1;
+  const size_t convScratch = NAME(conv2d_forward_scratch)(&one);
+  /* one allocation for both: the conv's scratch_floats(convScratch) then returns the same, large enough, buffer */
+  float *img = scratch_floats(NAME(conv2d_relu_maxpool_forward_scratch)(s, g)) + convScratch;
+  const size_t inSize = (size_t)s->inC * s->inH * s->inW, outSize = (size_t)s->outC * g->oH * g->oW;
+  for (int n = 0; n < s->batch; n++) {
+    NAME(conv2d_forward)(&one, inp + n * inSize, w, bias, img, 1);
+    pool_planes_max(s->outC, s->outH, s->outW, g, img, out + n * outSize);
+  }
+}
