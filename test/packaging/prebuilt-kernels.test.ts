@@ -81,7 +81,9 @@ describe('prebuilt kernels addon', () => {
 
   it.each(stamps.map((d) => path.basename(d)))('%s is stripped and small', (t) => {
     const bytes = fs.readFileSync(path.join(root, 'prebuilds', t, FILE));
-    expect(bytes.length).toBeLessThan(400 * 1024);
+    // Three instruction sets of register-tiled kernels (specialised tile sizes for conv, dense, conv + pool, batch
+    // norm) are about 570 KiB of code; debug information or an unstripped symbol table would add several MiB.
+    expect(bytes.length).toBeLessThan(1024 * 1024);
     if (t.startsWith('linux-')) {
       expect(bytes.subarray(0, 4).toString('latin1')).toBe('\x7fELF');
       expect(bytes.includes('.symtab'), 'a symbol table (not stripped)').toBe(false);
