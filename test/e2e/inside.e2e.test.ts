@@ -201,7 +201,8 @@ describe('Look inside (renderer in Chromium, real main handlers)', () => {
     const settings = {
       ...services.training.defaults(projectId).settings,
       model: { kind: 'preset' as const, preset: 'small' as const },
-      epochs: 30,
+      // far more epochs than the test lasts: it stops the run itself (30 epochs once ended before the second poll)
+      epochs: 1000,
       seed: 4,
       workers: 1,
     };
