@@ -51,6 +51,8 @@ export interface TrainingSettings {
   momentum: number;
   weightDecay: number;
   schedule: LrScheduleName;
+  /** cosine schedule: the rate it ends at (absent = 0). */
+  minLearningRate?: number;
   /** step schedule: multiply the rate by `stepGamma` every `stepEvery` epochs. */
   stepEvery: number;
   stepGamma: number;

@@ -97,7 +97,12 @@ export function settingsLines(s: TrainingSettings): string[] {
     a.brightness ? `brightness ±${a.brightness}` : '',
     a.contrast ? `contrast ±${a.contrast}` : '',
   ].filter(Boolean);
-  const schedule = s.schedule === 'step' ? `step (×${s.stepGamma} every ${s.stepEvery} epochs)` : s.schedule;
+  const schedule =
+    s.schedule === 'step'
+      ? `step (×${s.stepGamma} every ${s.stepEvery} epochs)`
+      : s.schedule === 'cosine' && s.minLearningRate
+        ? `cosine to ${s.minLearningRate}`
+        : s.schedule;
   return [
     `model: ${s.model.kind === 'preset' ? `preset ${s.model.preset}` : `custom, ${s.model.layers.length} layers + classifier`}`,
     `epochs: ${s.epochs}, batch ${s.batchSize}, seed ${s.seed}`,

@@ -18,8 +18,9 @@ What it mirrors (read from the app's code; change both together):
 - recipe: presetSettings('medium') through trainingConfigFor (main/services/training/settings.ts): AdamW lr 1e-3,
   betas (0.9, 0.999), eps 1e-8, weight decay 0.05 on conv and dense weights only (not biases, not BN: plan.ts
   `decay`), batch 32 (last batch partial), a fresh shuffle per epoch, gradient clipping to global norm 5, cosine
-  schedule. The app's settings speak of warm-up in epochs (0 for the presets) and its cosine has no floor, so the
-  app trains WITHOUT presetTrainingConfig's 200 warm-up steps and minLr 1e-5: --warmup-steps / --min-lr try those.
+  schedule. Until 2026-11-28 the app's preset settings dropped presetTrainingConfig's 200 warm-up steps and minLr
+  1e-5 (the README's accuracy figures were measured so, with this script's defaults 0 and 0); since then the app
+  trains with both: pass --warmup-steps 200 --min-lr 1e-5 to compare with a current run.
 - augmentation (native-workers/cnn/train/augment.ts), per image: flip with p 0.5, then a shift by integers dy, dx in
   [-6, 6] with zero fill, then one brightness offset in [-0.1, 0.1] added to every pixel (fill included), no clamp.
 

@@ -60,6 +60,7 @@ export const trainingSettingsSchema = z
     momentum: z.number().min(0).lt(1),
     weightDecay: z.number().min(0).max(1),
     schedule: z.enum(LR_SCHEDULES),
+    minLearningRate: z.number().min(0).max(10).optional(),
     stepEvery: z.number().int().min(1).max(1000),
     stepGamma: z.number().gt(0).max(1),
     warmupEpochs: z.number().min(0).max(100),

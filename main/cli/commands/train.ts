@@ -7,6 +7,7 @@ import { trainingSettingsSchema } from '../../../app/ipc/channels/training';
 import { AppFailure } from '../../../app/ipc/result';
 import { inputSpecFor } from '../../services/model-description';
 import type { RunOutcome } from '../../services/training/api';
+import { classPlan } from '../../services/training/dataset-snapshot';
 import { presetSettings } from '../../services/training/settings';
 import { commandHint, printResult, ReportedFailure, type CliContext } from '../cli-context';
 import {
@@ -55,7 +56,10 @@ function settingsFor(c: CliContext, projectId: string, o: TrainOptions): Trainin
   const s = c.services();
   const base = s.training.defaults(projectId).settings;
   let settings: TrainingSettings = o.preset
-    ? { ...presetSettings(o.preset, o.seed ?? base.seed), workers: base.workers }
+    ? {
+        ...presetSettings(o.preset, o.seed ?? base.seed, classPlan(s.projects.db(projectId)).trainImages),
+        workers: base.workers,
+      }
     : { ...base };
   if (o.spec !== undefined) {
     const spec = readSpecFile(o.spec);

@@ -24,6 +24,8 @@ export function classPlan(db: Db): {
   classNames: string[];
   classLabelIds: number[];
   leftOutLabels: string[];
+  /** Labeled images in the train split (of the trained labels). */
+  trainImages: number;
 } {
   const rows = db
     .prepare(
@@ -36,6 +38,7 @@ export function classPlan(db: Db): {
     classNames: rows.filter((r) => r.n > 0).map((r) => r.name),
     classLabelIds: rows.filter((r) => r.n > 0).map((r) => r.id),
     leftOutLabels: rows.filter((r) => r.n === 0).map((r) => r.name),
+    trainImages: rows.reduce((sum, r) => sum + r.n, 0),
   };
 }
 
@@ -64,5 +67,10 @@ export function takeSnapshot(db: Db): DatasetSnapshot {
     const classIndex = indexOf.get(labelId);
     if (classIndex !== undefined) images.push({ imageId, classIndex, split });
   }
-  return { ...plan, images };
+  return {
+    classNames: plan.classNames,
+    classLabelIds: plan.classLabelIds,
+    leftOutLabels: plan.leftOutLabels,
+    images,
+  };
 }

@@ -7,11 +7,20 @@ import type { ModelPresetName } from '../../../app/domain/model-description';
 import type { ModelChoice, TrainingSettings } from '../../../app/domain/training';
 import { presetSpec, presetTrainingConfig } from '../../../native-workers/cnn/presets';
 
-/** The settings a preset recommends (its epochs, batch, optimizer, schedule and augmentation). */
-export function presetSettings(preset: ModelPresetName, seed = 1): TrainingSettings {
+/**
+ * The settings a preset recommends (its epochs, batch, optimizer, schedule, warm-up and augmentation). Presets
+ * give warm-up in steps and settings speak in epochs, so `trainImages` (the project's training images) converts
+ * it; without it (no images yet) the warm-up is left off.
+ */
+export function presetSettings(preset: ModelPresetName, seed = 1, trainImages?: number): TrainingSettings {
   const c = presetTrainingConfig(preset, seed);
   const opt = c.optimizer;
   const schedule = c.schedule?.type ?? 'constant';
+  const batchesPerEpoch = trainImages ? Math.ceil(trainImages / c.batchSize) : 0;
+  const warmupEpochs =
+    c.warmupSteps && batchesPerEpoch > 0
+      ? Math.min(100, Math.round((1000 * c.warmupSteps) / batchesPerEpoch) / 1000)
+      : 0;
   return {
     model: { kind: 'preset', preset },
     epochs: c.epochs,
@@ -21,10 +30,10 @@ export function presetSettings(preset: ModelPresetName, seed = 1): TrainingSetti
     momentum: opt.type === 'sgd' ? (opt.momentum ?? 0.9) : 0.9,
     weightDecay: opt.weightDecay ?? 0,
     schedule,
+    ...(c.schedule?.type === 'cosine' && c.schedule.minLr ? { minLearningRate: c.schedule.minLr } : {}),
     stepEvery: c.schedule?.type === 'step' ? c.schedule.everyEpochs : 10,
     stepGamma: c.schedule?.type === 'step' ? c.schedule.gamma : 0.1,
-    // presets give warm-up in steps; settings speak in epochs (converted back for the data at hand)
-    warmupEpochs: 0,
+    warmupEpochs,
     patience: 0,
     seed,
     augmentation: {
@@ -59,7 +68,7 @@ export function trainingConfigFor(s: TrainingSettings, batchesPerEpoch: number):
     s.schedule === 'step'
       ? { type: 'step', everyEpochs: s.stepEvery, gamma: s.stepGamma }
       : s.schedule === 'cosine'
-        ? { type: 'cosine' }
+        ? { type: 'cosine', ...(s.minLearningRate ? { minLr: s.minLearningRate } : {}) }
         : { type: 'constant' };
   const a = s.augmentation;
   const config: TrainingConfig = {

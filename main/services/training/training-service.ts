@@ -104,10 +104,10 @@ export class TrainingService implements TrainingApi {
     const project = this.projects.get(projectId);
     const repo = this.repo(projectId);
     const saved = repo.setting(SETTINGS_KEY);
+    const plan = classPlan(this.projects.db(projectId));
     const settings = saved
       ? (JSON.parse(saved) as TrainingSettings)
-      : presetSettings(recommendedPreset(project.inputSize));
-    const plan = classPlan(this.projects.db(projectId));
+      : presetSettings(recommendedPreset(project.inputSize), 1, plan.trainImages);
     return { settings, cores: cpus().length, leftOutLabels: plan.leftOutLabels, classNames: plan.classNames };
   }
 
