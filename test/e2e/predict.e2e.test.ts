@@ -208,9 +208,7 @@ describe('predict section (renderer in Chromium, real main handlers)', () => {
       // Cleared first: two drops can take the same 0.1 ms, so "changed" cannot be the signal.
       await root.evaluate((el) => el.removeAttribute('data-drop-to-bars-ms'));
       await dropPaths(page, [cardFiles[i % 3]]);
-      await expect
-        .poll(() => root.getAttribute('data-drop-to-bars-ms'), { timeout: 15_000 })
-        .not.toBeNull();
+      await expect.poll(() => root.getAttribute('data-drop-to-bars-ms'), { timeout: 15_000 }).not.toBeNull();
       await waitForCount(cards(page), 1);
       await page.locator('canvas.pred-heatmap[data-drawn]').waitFor({ timeout: 15_000 });
       warm.push(Number(await root.getAttribute('data-drop-to-bars-ms')));
