@@ -3,8 +3,7 @@ import path from 'node:path';
 import type { ExportResult, SplitName } from '../../../app/domain/dataset';
 import { AppFailure } from '../../../app/ipc/result';
 import type { Db } from '../../db/open-database';
-import { BlobStore } from './blob-store';
-import { pathInside, safeSegment } from './stored-paths';
+import { copyOriginal, planOriginalCopies } from './copy-originals';
 
 /**
  * Writes the images back out as class folders (`<dir>/<label>/<file>`, or `<dir>/<split>/<label>/<file>` with
@@ -24,7 +23,6 @@ export async function exportDatasetFolders(
       dir: target,
     });
   }
-  const blobs = new BlobStore(projectDir);
   const where = ['i.removed_at IS NULL'];
   const params: unknown[] = [];
   if (!options.includeUnlabeled) where.push('i.label_id IS NOT NULL');
@@ -47,31 +45,25 @@ export async function exportDatasetFolders(
     height: number;
     label: string | null;
   }[];
-  // Every source is checked before anything is written: a crafted row (bad hash or extension, a blob that links
-  // out of the project) fails the whole export with `stored-path-invalid` and leaves no half-written folder.
-  const sources = await Promise.all(rows.map((r) => blobs.readableBlob(r.sha256, r.ext, r.id)));
+  const copies = await planOriginalCopies(
+    projectDir,
+    target,
+    rows.map((r) => ({
+      ...r,
+      // split, label and file name are database text too: each becomes one safe path segment under the target
+      folders: [
+        ...(options.bySplit ? [String(r.split ?? 'unassigned')] : []),
+        ...(r.label !== null ? [String(r.label)] : []),
+      ],
+    })),
+  );
   fs.mkdirSync(target, { recursive: true });
-  const used = new Set<string>();
   const lines = ['path,label,split,sha256,width,height'];
   const perLabel: Record<string, number> = {};
   for (const [index, r] of rows.entries()) {
-    // Split, label and file name are database text too: each becomes one safe path segment under the target.
-    const parts: string[] = [];
-    if (options.bySplit) parts.push(safeSegment(String(r.split ?? 'unassigned')));
-    if (r.label !== null) parts.push(safeSegment(String(r.label)));
-    const base = safeSegment(String(r.fileName).replace(/\.[^.]*$/, '')) || 'image';
-    let name = `${base}.${r.ext}`;
-    if (used.has(path.join(...parts, name).toLowerCase())) name = `${base}-${r.sha256.slice(0, 10)}.${r.ext}`;
-    const rel = path.join(...parts, name);
-    used.add(rel.toLowerCase());
-    const out = pathInside(target, [...parts, name]);
-    fs.mkdirSync(path.dirname(out), { recursive: true });
-    // EXCL: never overwrite, never follow a link someone placed at the destination.
-    await fs.promises.copyFile(sources[index], out, fs.constants.COPYFILE_EXCL);
+    await copyOriginal(copies[index]);
     lines.push(
-      [rel.split(path.sep).join('/'), r.label ?? '', r.split ?? '', r.sha256, r.width, r.height]
-        .map(csv)
-        .join(','),
+      [copies[index].rel, r.label ?? '', r.split ?? '', r.sha256, r.width, r.height].map(csv).join(','),
     );
     const key = r.label ?? '';
     perLabel[key] = (perLabel[key] ?? 0) + 1;
@@ -81,7 +73,8 @@ export async function exportDatasetFolders(
   return { dir: target, exported: rows.length, manifest, perLabel };
 }
 
-function csv(v: unknown): string {
+/** One CSV field, quoted when it holds a comma, quote or line break. */
+export function csv(v: unknown): string {
   const s = String(v);
   return /[",\n\r]/.test(s) ? `"${s.replace(/"/g, '""')}"` : s;
 }
