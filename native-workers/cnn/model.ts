@@ -6,11 +6,11 @@
  * step over model.params / model.grads. computeGradients() does the first three.
  */
 import type { ActivationShape, ModelSpec } from '../../app/domain/model-spec';
+import { InferencePlan } from './inference-plan';
 import { fanInUniform, glorotUniform, heNormal } from './init';
-import type { Conv2dShape, KernelSet, Pool2dShape } from './kernel-set';
+import type { KernelSet } from './kernel-set';
 import { createLayer } from './layers/create-layer';
-import { conv2dShapeOf, pool2dShapeOf } from './layers/geometry';
-import { shapeCache, type Layer } from './layers/layer';
+import type { Layer } from './layers/layer';
 import type { Labels } from './ops/softmax-cross-entropy';
 import { softmaxCrossEntropyBackward, softmaxCrossEntropyForward } from './ops/softmax-cross-entropy';
 import { layoutParams, type ParamEntry, type ParamLayout } from './params';
@@ -94,12 +94,8 @@ export class Model {
    * (forwardReluTrain, backwardRelu).
    */
   private readonly fuseReluTrain: boolean[];
-  /** The inference forward (see planInference): layers fused, batch norm folded, copies skipped. */
-  private readonly inferenceSteps: InferenceStep[];
-  /** Batch norms folded into the conv before them (their folded weights are refreshed by refreshFolds). */
-  private readonly folds: BatchNormFold[];
-  /** The folded weights match params and state (cleared by every change this model sees; see paramsChanged). */
-  private foldsFresh = false;
+  /** The inference forward (inference-plan.ts): layers fused, batch norm folded, copies skipped. */
+  private readonly inference: InferencePlan;
 
   /** Prefer buildModel(). */
   constructor(spec: ModelSpec, options: BuildModelOptions) {
@@ -141,8 +137,7 @@ export class Model {
       (l, i) => !!l.forwardReluTrain && !!l.backwardRelu && plans[i + 1]?.spec.type === 'relu',
     );
     this.activations = plans.map((p) => new Float32Array(this.batchSize * sizeOf(p.outShape)));
-    this.folds = [];
-    this.inferenceSteps = this.planInference();
+    this.inference = new InferencePlan(this);
     const largest = Math.max(...plans.map((p) => sizeOf(p.outShape)));
     this.gradBuffers = [
       new Float32Array(this.batchSize * largest),
@@ -166,7 +161,7 @@ export class Model {
    * spec.init 'fan-in-uniform', U(±1/√fanIn) for conv/dense weights and biases.
    */
   initParams(seed: number): void {
-    this.foldsFresh = false;
+    this.inference.invalidate();
     const rng = new Rng(deriveSeed(seed, 1));
     const fanInOf = new Map<number, number>();
     for (const e of this.layout.entries) {
@@ -200,7 +195,7 @@ export class Model {
 
   /** Batchnorm running means to 0 and variances to 1. */
   resetState(): void {
-    this.foldsFresh = false;
+    this.inference.invalidate();
     this.plans.forEach((p, i) => {
       const o = this.layout.stateOffsets[i];
       if (o < 0) return;
@@ -221,7 +216,7 @@ export class Model {
       throw new Error(`expected ${this.params.length} parameters, got ${params.length}`);
     }
     this.params.set(params);
-    this.foldsFresh = false;
+    this.inference.invalidate();
     if (state) {
       if (state.length !== this.state.length)
         throw new Error(`expected ${this.state.length} state values, got ${state.length}`);
@@ -244,11 +239,11 @@ export class Model {
    * folded batch norm's parameters, statistics or conv bias differ from those it folded.
    */
   paramsChanged(): void {
-    this.foldsFresh = false;
+    this.inference.invalidate();
   }
 
   /**
-   * forward(); with `fuse`, the inference steps (planInference): only the final logits are needed, so fused
+   * forward(); with `fuse`, the inference plan (inference-plan.ts): only the final logits are needed, so fused
    * layers leave their own activation buffers stale. In training, a layer with forwardReluTrain (batchnorm over
    * the fast kernels) and the relu after it run as one, and backward() then runs its backwardRelu for both: the
    * relu's output and every gradient are those of the unfused pair (the batchnorm's own buffer is left stale).
@@ -260,11 +255,10 @@ export class Model {
         `input of length ${x.length} is not 1..${this.batchSize} images of ${this.inputSize} values`,
       );
     }
-    if (training) this.foldsFresh = false; // batchnorm statistics change; an optimizer step follows
+    if (training) this.inference.invalidate(); // batchnorm statistics change; an optimizer step follows
     let inp = x;
     if (fuse) {
-      this.refreshFolds();
-      for (const step of this.inferenceSteps) inp = step(inp, batch);
+      this.inference.run(x, batch);
     } else {
       for (let i = 0; i < this.layers.length; i++) {
         const l = this.layers[i];
@@ -281,137 +275,6 @@ export class Model {
     this.lastBatch = batch;
     this.lastTraining = training;
     return this.activations[this.layers.length - 1].subarray(0, batch * this.numClasses);
-  }
-
-  /**
-   * The inference forward as steps, each taking the previous step's output and returning its own:
-   * - conv2d [→ batchNorm] [→ relu [→ maxPool2d]]: one conv call. A batch norm is folded into the conv's weights
-   *   and bias (w·g, (b − mean)·g + beta with g = gamma / √(var + eps), as batchNormForwardEval computes it);
-   *   a relu is fused when the KernelSet has conv2dReluForward (else applied in place), and a 2-D max pool after
-   *   it when it has conv2dReluMaxPoolForward. The output is the chain's last layer's buffer.
-   * - a layer with forwardRelu (a batch norm not folded into a conv, over the fast kernels) and the relu after it:
-   *   one call into the relu's buffer.
-   * - flatten and dropout (the identity at inference) return their input instead of copying it, except in the
-   *   last two layers: activations[L − 2] is always the final layer's input (explain/embeddings.ts reads it).
-   * - any other layer: its forward.
-   */
-  private planInference(): InferenceStep[] {
-    const steps: InferenceStep[] = [];
-    const plans = this.plans;
-    const L = plans.length;
-    const k = this.kernels;
-    for (let i = 0; i < L; i++) {
-      const type = plans[i].spec.type;
-      if (type === 'conv2d') {
-        let j = i + 1;
-        const bn = plans[j]?.spec.type === 'batchNorm' ? j++ : -1;
-        const relu = plans[j]?.spec.type === 'relu' ? j++ : -1;
-        const pool =
-          relu >= 0 && plans[j]?.spec.type === 'maxPool2d' && k.conv2dReluMaxPoolForward ? j++ : -1;
-        if (bn >= 0 || relu >= 0) {
-          steps.push(this.convStep(i, bn, relu >= 0, pool, j - 1));
-          i = j - 1;
-          continue;
-        }
-      }
-      if ((type === 'flatten' || type === 'dropout') && i < L - 2) {
-        steps.push((inp) => inp);
-        continue;
-      }
-      const layer = this.layers[i];
-      const fusedRelu = layer.forwardRelu?.bind(layer);
-      if (fusedRelu && plans[i + 1]?.spec.type === 'relu') {
-        const relu = i + 1;
-        steps.push((inp, batch) => {
-          const out = this.activations[relu];
-          fusedRelu(inp, out, batch);
-          return out;
-        });
-        i = relu;
-        continue;
-      }
-      steps.push((inp, batch) => {
-        const out = this.activations[i];
-        layer.forward(inp, out, batch, false);
-        return out;
-      });
-    }
-    return steps;
-  }
-
-  /** The step of conv layer i with its folded batch norm (bn ≥ 0), relu and max pool (pool ≥ 0); writes `last`. */
-  private convStep(i: number, bn: number, relu: boolean, pool: number, last: number): InferenceStep {
-    const k = this.kernels;
-    const convShape = shapeCache<Conv2dShape>(conv2dShapeOf(this.plans[i], this.batchSize));
-    let weight = this.param(i, 'weight');
-    let bias = this.param(i, 'bias');
-    if (bn >= 0) {
-      const fold = this.foldOf(i, bn);
-      this.folds.push(fold);
-      weight = fold.weight;
-      bias = fold.bias;
-    }
-    // activations[last] is read at every call: adoptKernelMemory may swap the buffers after the model is built
-    if (pool >= 0) {
-      const poolShape = shapeCache<Pool2dShape>(pool2dShapeOf(this.plans[pool], this.batchSize));
-      const fused = k.conv2dReluMaxPoolForward!.bind(k);
-      return (inp, batch) => {
-        const out = this.activations[last];
-        fused(convShape(batch), poolShape(batch), inp, weight, bias, out);
-        return out;
-      };
-    }
-    const convRelu = relu ? k.conv2dReluForward?.bind(k) : undefined;
-    return (inp, batch) => {
-      const out = this.activations[last];
-      const s = convShape(batch);
-      if (convRelu) convRelu(s, inp, weight, bias, out);
-      else {
-        k.conv2dForward(s, inp, weight, bias, out);
-        if (relu) {
-          const live = out.subarray(0, batch * sizeOf(this.plans[last].outShape));
-          k.reluForward(live, live);
-        }
-      }
-      return out;
-    };
-  }
-
-  /** The fold of batch norm layer `bn` into conv layer `conv`: buffers, and what they were computed from. */
-  private foldOf(conv: number, bn: number): BatchNormFold {
-    const C = this.plans[conv].outShape[0];
-    const o = this.layout.stateOffsets[bn];
-    const spec = this.plans[bn].spec;
-    return {
-      convWeight: this.param(conv, 'weight'),
-      convBias: this.param(conv, 'bias'),
-      gamma: this.param(bn, 'gamma'),
-      beta: this.param(bn, 'beta'),
-      runningMean: this.state.subarray(o, o + C),
-      runningVar: this.state.subarray(o + C, o + 2 * C),
-      epsilon: spec.type === 'batchNorm' ? (spec.epsilon ?? 1e-5) : 1e-5,
-      weight: new Float32Array(this.param(conv, 'weight').length),
-      bias: new Float32Array(C),
-      folded: new Float32Array(5 * C),
-    };
-  }
-
-  /** Recomputes the folded conv weights when anything they depend on may have changed. */
-  private refreshFolds(): void {
-    for (const f of this.folds) {
-      if (this.foldsFresh && !foldInputsChanged(f)) continue;
-      const { weight, convWeight, bias } = f;
-      const C = bias.length;
-      const K = weight.length / C;
-      for (let c = 0; c < C; c++) {
-        const g = f.gamma[c] / Math.sqrt(f.runningVar[c] + f.epsilon);
-        const shift = f.beta[c] - f.runningMean[c] * g;
-        for (let q = c * K, end = q + K; q < end; q++) weight[q] = convWeight[q] * g;
-        bias[c] = f.convBias[c] * g + shift;
-      }
-      snapshotFoldInputs(f);
-    }
-    this.foldsFresh = true;
   }
 
   /** Softmax of the last forward into probs; returns the mean cross-entropy against labels. */
@@ -513,49 +376,6 @@ export class Model {
       data: this.activations[i].slice(0, sizeOf(p.outShape)),
     }));
   }
-}
-
-/** One step of the inference forward: takes the previous step's output, returns its own. */
-type InferenceStep = (inp: Float32Array, batch: number) => Float32Array;
-
-/** A batch norm folded into the conv before it (Model.planInference). */
-interface BatchNormFold {
-  convWeight: Float32Array;
-  convBias: Float32Array;
-  gamma: Float32Array;
-  beta: Float32Array;
-  runningMean: Float32Array;
-  runningVar: Float32Array;
-  epsilon: number;
-  /** The folded conv weights and bias. */
-  weight: Float32Array;
-  bias: Float32Array;
-  /** The per-channel values the fold was computed from: gamma, beta, mean, var, conv bias. */
-  folded: Float32Array;
-}
-
-/** The per-channel inputs of a fold, in the order of BatchNormFold.folded. */
-function foldSources(f: BatchNormFold): Float32Array[] {
-  return [f.gamma, f.beta, f.runningMean, f.runningVar, f.convBias];
-}
-
-function snapshotFoldInputs(f: BatchNormFold): void {
-  const C = f.bias.length;
-  foldSources(f).forEach((src, i) => f.folded.set(src, i * C));
-}
-
-/**
- * Whether a fold's per-channel inputs differ from the folded ones (cheap: 5·C values). Every training step moves
- * them, so this catches writes that nobody announced with paramsChanged().
- */
-function foldInputsChanged(f: BatchNormFold): boolean {
-  const C = f.bias.length;
-  const sources = foldSources(f);
-  for (let i = 0; i < sources.length; i++) {
-    const src = sources[i];
-    for (let c = 0; c < C; c++) if (src[c] !== f.folded[i * C + c]) return true;
-  }
-  return false;
 }
 
 /** Validates a spec (SpecError naming the layer) and builds a model with freshly initialised parameters. */
