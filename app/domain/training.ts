@@ -9,6 +9,7 @@
  */
 import type { LayerSpec, ModelDescription, ModelSpec } from './model-spec';
 import type { ModelPresetName } from './model-description';
+import type { ImportedModelOrigin } from './training-package';
 
 export const OPTIMIZERS = ['adam', 'adamw', 'sgd'] as const;
 export type OptimizerName = (typeof OPTIMIZERS)[number];
@@ -168,6 +169,8 @@ export interface RunSummary {
   resumable: boolean;
   /** Epoch of the newest checkpoint (0 = only a mid-epoch one; null = none yet). */
   checkpointEpoch: number | null;
+  /** Where a run imported from a model file (`import-model`) came from; null for runs trained in the app. */
+  imported: ImportedModelOrigin | null;
 }
 
 /** One run with everything it recorded. */

@@ -5,6 +5,7 @@ import type { DocLink } from '../../app/domain/doc-links';
 import type { FileDialogs } from './dialogs';
 import { ExportService } from './export/export-service';
 import { InspectService } from './inspect/inspect-service';
+import { ModelImportService } from './model-import/import-model-service';
 import { PredictionService } from './prediction/prediction-service';
 import { ProjectStore } from './project-store';
 import { SuggestionsService } from './suggestions/suggestions-service';
@@ -49,6 +50,8 @@ export interface Services {
   suggestions: SuggestionsService;
   /** The 2-D map of the dataset from the model's embeddings (issue 11). */
   datasetMap: DatasetMapService;
+  /** A model trained elsewhere (.cnnmodel, ONNX) brought back as a run (issue 15, import-model). */
+  modelImport: ModelImportService;
   /** Releases databases, workers and timers. */
   dispose(): Promise<void>;
 }
@@ -92,6 +95,7 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
     inspect,
     suggestions,
     datasetMap,
+    modelImport: new ModelImportService(projects, training, events),
     async dispose() {
       await suggestions.dispose();
       await datasetMap.dispose();

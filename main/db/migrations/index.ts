@@ -5,6 +5,7 @@ import { migration004 } from './004-runs';
 import { migration005 } from './005-suggestions';
 import { migration006 } from './006-import-issue-codes';
 import { migration007 } from './007-import-issue-dismissal';
+import { migration008 } from './008-imported-runs';
 
 /** One schema step; `version` numbers are consecutive from 1 and never change once released. */
 export interface Migration {
@@ -22,4 +23,5 @@ export const projectMigrations: readonly Migration[] = [
   migration005,
   migration006,
   migration007,
+  migration008,
 ];

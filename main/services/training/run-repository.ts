@@ -11,6 +11,7 @@ import type {
   TrainingFailureCode,
   TrainingSettings,
 } from '../../../app/domain/training';
+import type { ImportedModelOrigin } from '../../../app/domain/training-package';
 import { AppFailure } from '../../../app/ipc/result';
 import { type Db, writeTransaction } from '../../db/open-database';
 
@@ -48,6 +49,7 @@ interface RunRow {
   epochs_done: number;
   best_val_accuracy: number | null;
   is_model: number;
+  imported_json: string | null;
 }
 
 /** What a run needs that lists do not show. */
@@ -84,8 +86,10 @@ const SELECT_RUN = `
     r.class_label_ids_json, r.left_out_json, r.train_count, r.val_count, r.test_count, r.epochs_planned, r.workers,
     r.created_at, r.started_at, r.finished_at, r.best_epoch, r.final_val_accuracy, r.images_per_second, r.kernels,
     r.early_stopped, r.failure_code, r.failure_detail, r.checkpoint_epoch, r.has_model, r.owner_pid, r.owner_token,
-    r.heartbeat_at,
-    (SELECT COUNT(*) FROM run_epochs e WHERE e.run_id = r.id) AS epochs_done,
+    r.heartbeat_at, r.imported_json,
+    -- an imported run without a metrics log did all the epochs its model file says
+    CASE WHEN r.imported_json IS NOT NULL AND NOT EXISTS (SELECT 1 FROM run_epochs e WHERE e.run_id = r.id)
+      THEN r.epochs_planned ELSE (SELECT COUNT(*) FROM run_epochs e WHERE e.run_id = r.id) END AS epochs_done,
     (SELECT e.val_accuracy FROM run_epochs e WHERE e.run_id = r.id AND e.epoch = r.best_epoch) AS best_val_accuracy,
     r.id IS (SELECT id FROM model_run) AS is_model
   FROM runs r`;
@@ -115,6 +119,7 @@ function toRecord(row: RunRow): RunRecord {
     isModel: row.is_model === 1,
     resumable,
     checkpointEpoch: row.checkpoint_epoch,
+    imported: row.imported_json ? (JSON.parse(row.imported_json) as ImportedModelOrigin) : null,
     settings: JSON.parse(row.settings_json) as TrainingSettings,
     spec: JSON.parse(row.spec_json) as ModelSpec,
     classNames: JSON.parse(row.class_names_json) as string[],
@@ -152,6 +157,7 @@ export function toSummary(r: RunRecord): RunSummary {
     isModel: r.isModel,
     resumable: r.resumable,
     checkpointEpoch: r.checkpointEpoch,
+    imported: r.imported,
   };
 }
 
@@ -169,6 +175,19 @@ export interface NewRun {
   images: { imageId: number; classIndex: number; split: 'train' | 'val' | 'test' }[];
   status: 'queued' | 'running';
   owner: { pid: number; token: string };
+}
+
+/** A run imported from a model file (import-model): completed, with the epochs of its training log. */
+export interface NewImportedRun extends Pick<
+  NewRun,
+  'id' | 'name' | 'preset' | 'settings' | 'spec' | 'classNames' | 'classLabelIds' | 'leftOutLabels' | 'images'
+> {
+  epochsPlanned: number;
+  epochs: EpochMetrics[];
+  bestEpoch: number | null;
+  finalValAccuracy: number | null;
+  imagesPerSecond: number | null;
+  imported: ImportedModelOrigin;
 }
 
 export class RunRepository {
@@ -203,18 +222,24 @@ export class RunRepository {
     return (this.db.prepare('SELECT id FROM model_run').pluck().get() as string | undefined) ?? null;
   }
 
+  /** The next sequence number and the run's name: the one asked for (unique), else the first free run-N. */
+  private nextSeqAndName(asked: string | undefined): { seq: number; name: string } {
+    const seq = ((this.db.prepare('SELECT MAX(seq) FROM runs').pluck().get() as number | null) ?? 0) + 1;
+    let name = asked?.trim();
+    if (name && this.byName(name))
+      throw new AppFailure('conflict', `A run named "${name}" already exists.`, {
+        code: 'run-exists',
+        name,
+      });
+    if (!name) for (let n = seq; !name || this.byName(name); n++) name = `run-${n}`;
+    return { seq, name };
+  }
+
   /** Inserts the run and its dataset snapshot in one transaction. */
   create(run: NewRun): RunRecord {
     const now = new Date().toISOString();
     writeTransaction(this.db, () => {
-      const seq = ((this.db.prepare('SELECT MAX(seq) FROM runs').pluck().get() as number | null) ?? 0) + 1;
-      let name = run.name?.trim();
-      if (name && this.byName(name))
-        throw new AppFailure('conflict', `A run named "${name}" already exists.`, {
-          code: 'run-exists',
-          name,
-        });
-      if (!name) for (let n = seq; !name || this.byName(name); n++) name = `run-${n}`;
+      const { seq, name } = this.nextSeqAndName(run.name);
       const counts = { train: 0, val: 0, test: 0 };
       for (const i of run.images) counts[i.split]++;
       this.db
@@ -247,6 +272,51 @@ export class RunRepository {
           Date.now(),
           packSnapshot(run.images),
         );
+    })();
+    return this.get(run.id);
+  }
+
+  /**
+   * Inserts a run imported from a model file, completed with its weights, its epochs and its dataset snapshot, in
+   * one transaction (the model file is already in the run's folder).
+   */
+  createImported(run: NewImportedRun): RunRecord {
+    const now = new Date().toISOString();
+    writeTransaction(this.db, () => {
+      const { seq, name } = this.nextSeqAndName(run.name);
+      const counts = { train: 0, val: 0, test: 0 };
+      for (const i of run.images) counts[i.split]++;
+      this.db
+        .prepare(
+          `INSERT INTO runs (id, seq, name, status, preset, settings_json, spec_json, class_names_json,
+             class_label_ids_json, left_out_json, train_count, val_count, test_count, epochs_planned, workers,
+             created_at, started_at, finished_at, best_epoch, final_val_accuracy, images_per_second, has_model,
+             snapshot, imported_json)
+           VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, 1, ?, ?)`,
+        )
+        .run(
+          run.id,
+          seq,
+          name,
+          run.preset,
+          JSON.stringify(run.settings),
+          JSON.stringify(run.spec),
+          JSON.stringify(run.classNames),
+          JSON.stringify(run.classLabelIds),
+          JSON.stringify(run.leftOutLabels),
+          counts.train,
+          counts.val,
+          counts.test,
+          run.epochsPlanned,
+          now,
+          now,
+          run.bestEpoch,
+          run.finalValAccuracy,
+          run.imagesPerSecond,
+          packSnapshot(run.images),
+          JSON.stringify(run.imported),
+        );
+      for (const e of run.epochs) this.insertEpoch(run.id, e);
     })();
     return this.get(run.id);
   }
