@@ -96,6 +96,15 @@ export interface TrainingPackageResult {
   command: string;
 }
 
+/** A training package export's progress (event `trainingPackage:progress`): images copied of the total. */
+export interface TrainingPackageProgress {
+  projectId: string;
+  exportId: string;
+  stage: 'dataset' | 'files' | 'done';
+  done: number;
+  total: number;
+}
+
 export const IMPORTED_MODEL_FORMATS = ['cnnmodel', 'onnx'] as const;
 export type ImportedModelFormat = (typeof IMPORTED_MODEL_FORMATS)[number];
 
