@@ -1,6 +1,6 @@
 /*
- * Dense forward as a register-tiled GEMM over the batch (included by kernels-impl.h after its GEMMs; same VL, vf,
- * MADD and NAME as there).
+ * Dense forward as a register-tiled GEMM over the batch, and dense backward as two GEMMs (included by
+ * kernels-impl.h after its GEMMs; same VL, vf, MADD and NAME as there).
  *
  * out[B×O] = inp[B×I] · W[O×I]ᵀ + bias. As dot products of contiguous rows (gemm_nt) every multiply-add needs
  * one load of each operand, so it runs at the speed of the loads (34 GFLOP/s on AVX-512 at the reference CNN's
@@ -166,4 +166,18 @@ void NAME(dense_forward)(int B, int I, int O, const float *inp, const float *w, 
       dense_tiles[nv][r](I, w + (size_t)o * I, I, Xt + j, Bp, bias ? bias + o : 0, j, B, out + o, O);
     }
   }
+}
+
+/* Floats of scratch NAME(dense_backward) asks for. */
+size_t NAME(dense_backward_scratch)(int B, int O) { return (size_t)O * B; }
+
+void NAME(dense_backward)(int B, int I, int O, const float *inp, const float *w, const float *dout, float *dinp,
+                          float *dw, float *dbias) {
+  float *doutT = scratch_floats(NAME(dense_backward_scratch)(B, O));
+  transpose(B, O, dout, doutT);
+  gemm(O, I, B, doutT, B, inp, I, dw, I, 1);
+  if (dinp) gemm(B, I, O, dout, O, w, I, dinp, I, 1);
+  if (dbias)
+    for (int b = 0; b < B; b++)
+      for (int o = 0; o < O; o++) dbias[o] += dout[b * O + o];
 }
