@@ -13,7 +13,15 @@
 // Usage: node scripts/build-kernels.mjs [--check]
 import { execFileSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
-import { existsSync, mkdtempSync, readFileSync, realpathSync, rmSync, writeFileSync } from 'node:fs';
+import {
+  existsSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  realpathSync,
+  rmSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, isAbsolute, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -21,8 +29,14 @@ import { fileURLToPath } from 'node:url';
 const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 const srcDir = join(root, 'native-workers/kernels/src');
 const src = join(srcDir, 'kernels-wasm.c');
-/** Every file the modules are built from (kernels-wasm.c includes the others). */
-const sources = ['common.h', 'kernels-impl.h', 'kernels-wasm.c'];
+/**
+ * Every file the modules may be built from: kernels-wasm.c and every header of src/ (it includes most of them; a
+ * header it does not include only makes the check stricter). Listing three files by hand once let changes to
+ * batch-norm-impl.h and dense-impl.h slip past --check.
+ */
+const sources = readdirSync(srcDir)
+  .filter((f) => f.endsWith('.h') || f === 'kernels-wasm.c')
+  .sort();
 const outTs = join(root, 'native-workers/kernels/generated/kernels-wasm.ts');
 
 // Hash with LF line endings so that a Windows checkout (autocrlf) does not look stale.
