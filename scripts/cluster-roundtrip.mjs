@@ -15,10 +15,11 @@
 // --epochs N   overrides the settings' epochs in train.py (its --epochs flag)
 // --torchrun   the launcher (default: torchrun, else /usr/bin/python3 -m torch.distributed.run)
 // --json       one JSON object on stdout at the end (progress on stderr)
-import { spawn, spawnSync } from 'node:child_process';
+import { spawnSync } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cnnStudioRunner, runCommand } from './run-command.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
 const args = process.argv.slice(2);
@@ -35,43 +36,10 @@ const cli = path.resolve(opt('cli', path.join(root, 'bin', 'cnn-studio.js')));
 const setDir = path.resolve(opt('set', path.join(root, '..', 'shared', 'datasets', 'fashion-mnist-small')));
 const work = path.resolve(opt('work', path.join(os.tmpdir(), 'cnn-studio-cluster')));
 const dataDir = path.join(work, 'data');
+const cnnStudio = cnnStudioRunner(cli, dataDir);
 const packageDir = path.join(work, 'package');
 const nproc = opt('nproc', '2');
 const epochs = opt('epochs');
-
-/** Runs a command in `cwd`; resolves with stdout and the wall time, streaming stderr through `log`. */
-function run(cmd, argv, cwd = root) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, argv, { cwd, stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => {
-      err += d;
-      for (const line of String(d).split('\n')) if (line.trim()) log(`  | ${line}`);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      if (code !== 0)
-        reject(
-          new Error(`${path.basename(cmd)} ${argv.join(' ')} exited ${code}: ${err.trim().slice(-2000)}`),
-        );
-      else resolve({ out, seconds });
-    });
-  });
-}
-
-/** `cnn-studio --data-dir DATA --json ...`: the parsed JSON and the command's wall time. */
-async function cnnStudio(cliArgs) {
-  const { out, seconds } = await run(process.execPath, [cli, '--data-dir', dataDir, '--json', ...cliArgs]);
-  try {
-    return { json: JSON.parse(out), seconds };
-  } catch {
-    throw new Error(`cnn-studio ${cliArgs.join(' ')}: no JSON on stdout: ${out.slice(0, 300)}`);
-  }
-}
 
 function launcher() {
   const given = opt('torchrun');
@@ -111,7 +79,7 @@ async function main() {
     ...(epochs ? ['--epochs', epochs] : []),
   ];
   log(`${cmd} ${trainArgs.join(' ')} (in the package folder)…`);
-  const trained = await run(cmd, trainArgs, packageDir);
+  const trained = await runCommand(cmd, trainArgs, { cwd: packageDir, onErr: (line) => log(`  | ${line}`) });
   t.torchrun = trained.seconds;
   const output = path.join(packageDir, 'output');
   const evalJson = JSON.parse(fs.readFileSync(path.join(output, 'eval.json'), 'utf8'));

@@ -20,10 +20,10 @@
 // --epochs N   both sides train N epochs instead of the preset's 20 (smoke runs)
 // --cli BIN    the cnn-studio entry to run (default this checkout's bin/cnn-studio.js)
 // --json       one JSON object on stdout at the end (progress on stderr)
-import { spawn } from 'node:child_process';
 import fs from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
+import { cnnStudioRunner, runCommand } from './run-command.mjs';
 import { makePhotoSet, readPhotoSetInfo } from './make-photo-set.mjs';
 
 const root = path.resolve(import.meta.dirname, '..');
@@ -41,6 +41,7 @@ const cli = path.resolve(opt('cli', path.join(root, 'bin', 'cnn-studio.js')));
 const work = path.resolve(opt('work', path.join(os.tmpdir(), 'cnn-studio-photo')));
 const setDir = path.join(work, 'set');
 const dataDir = path.join(work, 'data');
+const cnnStudio = cnnStudioRunner(cli, dataDir);
 const wanted = {
   train: Number(opt('train', '8000')),
   test: Number(opt('test', '2000')),
@@ -50,40 +51,6 @@ const epochs = opt('epochs');
 const only = opt('only');
 const TWIN = path.join(root, 'test', 'bench', 'pytorch-photo-twin.py');
 const PYTHON = '/usr/bin/python3';
-
-/** Runs a command; resolves with stdout and the wall time, streaming stderr lines through `onErr`. */
-function run(cmd, argv, onErr = () => undefined) {
-  return new Promise((resolve, reject) => {
-    const t0 = performance.now();
-    const child = spawn(cmd, argv, { stdio: ['ignore', 'pipe', 'pipe'] });
-    let out = '';
-    let err = '';
-    child.stdout.on('data', (d) => (out += d));
-    child.stderr.on('data', (d) => {
-      err += d;
-      for (const line of String(d).split('\n')) if (line.trim()) onErr(line);
-    });
-    child.on('error', reject);
-    child.on('close', (code) => {
-      const seconds = (performance.now() - t0) / 1000;
-      if (code !== 0)
-        reject(
-          new Error(`${path.basename(cmd)} ${argv.join(' ')} exited ${code}: ${err.trim().slice(-2000)}`),
-        );
-      else resolve({ out, seconds });
-    });
-  });
-}
-
-/** `cnn-studio --data-dir DATA --json ...`: the parsed JSON and the command's wall time. */
-async function cnnStudio(cliArgs) {
-  const { out, seconds } = await run(process.execPath, [cli, '--data-dir', dataDir, '--json', ...cliArgs]);
-  try {
-    return { json: JSON.parse(out), seconds };
-  } catch {
-    throw new Error(`cnn-studio ${cliArgs.join(' ')}: no JSON on stdout: ${out.slice(0, 300)}`);
-  }
-}
 
 async function ensureSet() {
   const info = readPhotoSetInfo(setDir);
@@ -170,7 +137,7 @@ async function twin(db) {
   ];
   if (db) argv.push('--db', db);
   log(`twin: ${PYTHON} ${argv.join(' ')}…`);
-  const { out, seconds } = await run(PYTHON, argv, (line) => log(`  ${line}`));
+  const { out, seconds } = await runCommand(PYTHON, argv, { onErr: (line) => log(`  ${line}`) });
   return { ...JSON.parse(out.trim().split('\n').pop()), commandSeconds: round(seconds) };
 }
 
