@@ -10,6 +10,7 @@
  * - Backward ACCUMULATES (+=) into every gradient buffer (dinp, dweight, dbias). Callers zero them once per step.
  *   A null dinp means "the input needs no gradient" (the first layer), so that work is skipped.
  */
+import type * as batchNorm from './ops/batch-norm';
 
 /** A flat numeric buffer: float32 in production, float64 in gradient checks. */
 export type Tensor = Float32Array | Float64Array;
@@ -125,74 +126,29 @@ export interface KernelSet {
   reluBackward(out: Tensor, dout: Tensor, dinp: Tensor): void;
   /*
    * OPTIONAL batch normalization (the batchnorm layer uses the ops of ./ops/batch-norm.ts, the reference, where a
-   * KernelSet lacks them). gamma, beta, mean, invStd, runningMean, runningVar have one value per channel.
+   * KernelSet lacks them), with the reference ops' signatures; the relu-fused ops take the same arguments.
+   * gamma, beta, mean, invStd, runningMean, runningVar have one value per channel.
    */
   /**
    * Training forward: normalises with the batch statistics (biased variance), saves them in mean and invStd for
    * backward, and updates the running statistics with the unbiased variance: r = (1 − momentum)·r + momentum·batch.
    */
-  batchNormForwardTrain?(
-    s: BatchNormShape,
-    inp: Tensor,
-    gamma: Tensor,
-    beta: Tensor,
-    out: Tensor,
-    mean: Tensor,
-    invStd: Tensor,
-    runningMean: Tensor,
-    runningVar: Tensor,
-  ): void;
+  batchNormForwardTrain?: typeof batchNorm.batchNormForwardTrain;
   /**
    * Fused batchNormForwardTrain + reluForward: out = max(0, batchnorm(inp)) (the output of the relu layer that
    * follows), the pre-activation written nowhere; with batchNormReluBackwardTrain, a Model's training step over a
    * batchnorm layer directly followed by a relu layer (the batchnorm layer's own activation buffer is left stale).
    */
-  batchNormReluForwardTrain?(
-    s: BatchNormShape,
-    inp: Tensor,
-    gamma: Tensor,
-    beta: Tensor,
-    out: Tensor,
-    mean: Tensor,
-    invStd: Tensor,
-    runningMean: Tensor,
-    runningVar: Tensor,
-  ): void;
+  batchNormReluForwardTrain?: typeof batchNorm.batchNormForwardTrain;
   /** Eval forward: out = gamma · (inp − runningMean) / √(runningVar + epsilon) + beta. */
-  batchNormForwardEval?(
-    s: BatchNormShape,
-    inp: Tensor,
-    gamma: Tensor,
-    beta: Tensor,
-    out: Tensor,
-    runningMean: Tensor,
-    runningVar: Tensor,
-  ): void;
+  batchNormForwardEval?: typeof batchNorm.batchNormForwardEval;
   /**
    * Fused batchNormForwardEval + reluForward: out = max(0, batchnorm(inp)), the pre-activation written nowhere.
    * Inference only, like conv2dReluForward (a Model fuses a batchnorm layer directly followed by a relu layer).
    */
-  batchNormReluForwardEval?(
-    s: BatchNormShape,
-    inp: Tensor,
-    gamma: Tensor,
-    beta: Tensor,
-    out: Tensor,
-    runningMean: Tensor,
-    runningVar: Tensor,
-  ): void;
+  batchNormReluForwardEval?: typeof batchNorm.batchNormForwardEval;
   /** Training backward from the saved mean and invStd: accumulates dinp (unless null), dgamma and dbeta. */
-  batchNormBackwardTrain?(
-    s: BatchNormShape,
-    inp: Tensor,
-    gamma: Tensor,
-    mean: Tensor,
-    invStd: Tensor,
-    dout: Tensor,
-    dinp: Tensor | null,
-    dgamma: Tensor,
-    dbeta: Tensor,
-  ): void;
+  batchNormBackwardTrain?: typeof batchNorm.batchNormBackwardTrain;
   /**
    * batchNormBackwardTrain through a following relu: dout is the gradient of the relu's output reluOut, and counts
    * where reluOut > 0 (exactly what reluBackward would have accumulated into a zeroed buffer).
