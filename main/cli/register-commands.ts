@@ -9,6 +9,8 @@ import './commands/evaluate';
 import './commands/runs';
 import './commands/predict';
 import './commands/export';
+import './commands/export-training';
 import './commands/inspect';
 import './commands/suggest';
 import './commands/embed';
+import './commands/import-model';

@@ -14,7 +14,7 @@ export function runsTable(runs: RunSummary[]): string {
       runs.map((r) => [
         r.isModel ? '*' : '',
         r.name,
-        r.status + (r.resumable ? ' (resumable)' : ''),
+        r.status + (r.resumable ? ' (resumable)' : '') + (r.imported ? ' (imported)' : ''),
         r.preset,
         `${r.epochsDone}/${r.epochsPlanned}`,
         percent(r.bestValAccuracy),
@@ -34,6 +34,9 @@ function describeRun(r: RunDetail): string {
     `status: ${r.status}${r.resumable ? ` (resumable from epoch ${r.checkpointEpoch})` : ''}, ` +
       `${r.epochsDone}/${r.epochsPlanned} epochs, preset ${r.preset}`,
     ...(r.failure ? [`failure: ${failureText(r.failure)}`] : []),
+    ...(r.imported
+      ? [`imported from ${r.imported.fileName} (${r.imported.format}) at ${r.imported.importedAt}`]
+      : []),
     `created ${r.createdAt}, started ${r.startedAt ?? '–'}, finished ${r.finishedAt ?? '–'}`,
     `best validation accuracy ${percent(r.bestValAccuracy)}${r.bestEpoch ? ` (epoch ${r.bestEpoch})` : ''}, ` +
       `kept weights ${percent(r.finalValAccuracy)}, ${count(r.imagesPerSecond)} images/s`,

@@ -21,8 +21,17 @@ export function canonicalLayer(layer: LayerSpec): LayerSpec {
   }
 }
 
-/** Whether two layer lists build the same network (keys compared sorted, so their order does not matter). */
-export function sameLayers(a: LayerSpec[], b: LayerSpec[]): boolean {
+/** A flatten right before a dense layer changes nothing (the dense layer flattens its input): left out. */
+function withoutNoOps(layers: LayerSpec[]): LayerSpec[] {
+  return layers.filter((l, i) => !(l.type === 'flatten' && layers[i + 1]?.type === 'dense'));
+}
+
+/**
+ * Whether two layer lists build the same network, for training too (a dropout counts); keys are compared sorted,
+ * so their order does not matter.
+ */
+export function sameLayers(x: LayerSpec[], y: LayerSpec[]): boolean {
+  const [a, b] = [withoutNoOps(x), withoutNoOps(y)];
   const key = (l: LayerSpec) => {
     const c = canonicalLayer(l) as unknown as Record<string, unknown>;
     return JSON.stringify(

@@ -31,6 +31,7 @@ function run(id: string, over: Partial<RunSummary> = {}): RunSummary {
     isModel: false,
     resumable: false,
     checkpointEpoch: 2,
+    imported: null,
     ...over,
   };
 }
