@@ -2,7 +2,8 @@
 //   main/index.ts -> out/main/index.js (Electron main), main/preload/index.ts -> out/preload/index.js (sandboxed
 //   preload: one CommonJS file that requires only 'electron'), main/cli/index.ts -> out/cli/index.js,
 //   native-workers/*-worker.ts -> out/workers/<name>.js (Node 20 cannot start a worker from .ts),
-//   test/bench/bench-*.ts -> out/bench/<name>.js, test/e2e/support/bridge-entry.ts -> out/test-bridge/bridge.js.
+//   test/bench/bench-*.ts -> out/bench/<name>.js, test/e2e/support/bridge-entry.ts -> out/test-bridge/bridge.js;
+//   main/services/training-package/python/*.py|txt -> out/training-package/python/ (copied).
 import { build } from 'esbuild';
 import fs from 'node:fs';
 import path from 'node:path';
@@ -66,3 +67,15 @@ if (fs.existsSync(rel('test/e2e/support/bridge-entry.ts'))) {
   });
 }
 await Promise.all(jobs.map((job) => build(job)));
+
+// The training package's static Python files (train.py, cnnstudio_package.py, requirements.txt), which
+// export-training copies into every package: out/training-package/python/ (main/services/training-package/
+// python-files.ts looks there when it runs from a bundle).
+const pythonDir = rel('main/services/training-package/python');
+if (fs.existsSync(pythonDir)) {
+  const target = rel('out/training-package/python');
+  fs.rmSync(target, { recursive: true, force: true });
+  fs.mkdirSync(target, { recursive: true });
+  for (const f of fs.readdirSync(pythonDir).filter((n) => /\.(py|txt)$/.test(n)))
+    fs.copyFileSync(path.join(pythonDir, f), path.join(target, f));
+}
