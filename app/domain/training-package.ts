@@ -87,6 +87,8 @@ export interface TrainingPackageResult {
   files: string[];
   modelName: ModelPresetName | 'custom';
   classNames: string[];
+  /** Labels not trained because they have no training images (as a run would leave them out). */
+  leftOutLabels: string[];
   counts: { train: number; val: number; test: number };
   /** Learned parameters of the network. */
   totalParams: number;

@@ -9,6 +9,7 @@ import { projectChannels } from './channels/projects';
 import { runsChannels } from './channels/runs';
 import { suggestionsChannels } from './channels/suggestions';
 import { trainingChannels } from './channels/training';
+import { trainingPackageChannels } from './channels/training-package';
 import type { EventName, EventPayload } from './events';
 import type { Result } from './result';
 
@@ -24,6 +25,7 @@ export const invokeChannels = {
   ...inspectChannels,
   ...suggestionsChannels,
   ...datasetMapChannels,
+  ...trainingPackageChannels,
 } as const;
 
 type Channels = typeof invokeChannels;

@@ -3,6 +3,7 @@ import type { DatasetMapFinished, DatasetMapProgress } from '../domain/dataset-m
 import type { ModelExportProgress } from '../domain/model-export';
 import type { PredictionFinished, PredictionProgress } from '../domain/prediction';
 import type { SuggestionsProgress, SuggestionsStatus } from '../domain/suggestions';
+import type { TrainingPackageProgress } from '../domain/training-package';
 import type { TrainingEpochEvent, TrainingProgress, TrainingStatusEvent } from '../domain/training';
 import { event } from './define';
 
@@ -40,6 +41,8 @@ export const eventChannels = {
   'datasetMap:progress': event<DatasetMapProgress>(),
   /** A dataset map computation ended. */
   'datasetMap:finished': event<DatasetMapFinished>(),
+  /** A training package export's progress: images copied, then its other files, then done. */
+  'trainingPackage:progress': event<TrainingPackageProgress>(),
 } as const;
 
 /** Every event channel name. */

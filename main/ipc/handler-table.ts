@@ -10,6 +10,7 @@ import { projectHandlers } from './handlers/projects';
 import { runsHandlers } from './handlers/runs';
 import { suggestionsHandlers } from './handlers/suggestions';
 import { trainingHandlers } from './handlers/training';
+import { trainingPackageHandlers } from './handlers/training-package';
 
 /** One handler: gets the validated payload, returns (or resolves to) the answer, throws AppFailure on failure. */
 export type Handler<C extends InvokeName> = (
@@ -33,5 +34,6 @@ export function createHandlerTable(): HandlerTable {
     ...inspectHandlers(),
     ...suggestionsHandlers(),
     ...datasetMapHandlers(),
+    ...trainingPackageHandlers(),
   };
 }

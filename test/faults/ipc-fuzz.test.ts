@@ -34,6 +34,7 @@ const MUTATED_RUNS = 250;
 /** Channels whose valid payloads do real work (a worker, an export with its parity check): fewer mutated runs. */
 const SLOW = new Set<string>([
   'export:run',
+  'trainingPackage:export',
   'dataset:export',
   'dataset:rebuildTensors',
   'inspect:image',
@@ -168,6 +169,11 @@ describe('every IPC channel, fuzzed', () => {
       'inspect:shift': { projectId, source: { file: imageFile }, offsets: [{ dx: 1, dy: -1 }], flip: true },
       'inspect:convolve': { projectId, source: { imageId }, kernel: [0, 0, 0, 0, 1, 0, 0, 0, 0] },
       'export:run': { projectId, runId: run.id, format: 'native', dir: path.join(sandbox, 'model-export') },
+      'trainingPackage:export': {
+        projectId,
+        source: { kind: 'settings' },
+        dir: path.join(sandbox, 'training-package'),
+      },
       'prediction:start': { projectId, paths: [imageFile], topK: 3 },
       'prediction:model': { projectId, runId: run.id },
       'prediction:cancel': { batchId: batch.batchId },

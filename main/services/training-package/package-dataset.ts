@@ -75,6 +75,7 @@ export async function writePackageDataset(
   const counts = { train: 0, val: 0, test: 0 };
   let bytes = 0;
   const lines = [MANIFEST_HEADER];
+  onProgress(0, rows.length);
   const tensors = fs.openSync(path.join(dir, 'tensors.u8'), 'wx');
   try {
     for (const [index, r] of rows.entries()) {

@@ -121,6 +121,7 @@ export class TrainingPackageService {
       ],
       modelName: value.file.modelName,
       classNames: value.file.classNames,
+      leftOutLabels: plan.leftOutLabels,
       counts: value.file.dataset.counts,
       totalParams: describeModel(value.file.spec).totalParams,
       bytes: value.bytes,

@@ -1,6 +1,7 @@
 /**
  * The static Python files of a training package (train.py, cnnstudio_package.py, requirements.txt), found at run
- * time: next to this module's sources in tests, in the build's copy (scripts/build-node.mjs) when bundled.
+ * time: next to this module's sources in tests, in the build's copy (scripts/build-node.mjs: out/training-package/
+ * python) when bundled.
  */
 import fs from 'node:fs';
 import path from 'node:path';
@@ -9,18 +10,13 @@ import { findAppRoot } from '../../storage/app-paths';
 
 export const PYTHON_FILES = ['train.py', 'cnnstudio_package.py', 'requirements.txt'] as const;
 
-/** Folders that may hold the Python files, most specific first. */
+/** Folders that may hold the Python files: the sources' (tests, tsx), then the build's copy (bundles, the app). */
 function candidates(): string[] {
-  const list = [path.join(__dirname, 'python'), path.join(__dirname, 'training-package', 'python')];
+  const list = [path.join(__dirname, 'python')];
   try {
-    const root = findAppRoot(__dirname);
-    list.push(
-      path.join(root, 'out', 'training-package', 'python'),
-      path.join(root, 'out', 'python'),
-      path.join(root, 'main', 'services', 'training-package', 'python'),
-    );
+    list.push(path.join(findAppRoot(__dirname), 'out', 'training-package', 'python'));
   } catch {
-    // outside the app's tree: only the folders next to this module
+    // outside the app's tree: only the folder next to this module
   }
   return list;
 }

@@ -1,6 +1,7 @@
 import type { ErrorCode } from '../../../app/ipc/result';
 import { evaluationEn } from './evaluation-en';
 import { exportEn } from './export-en';
+import { trainingPackageEn } from './training-package-en';
 import { networkEn } from './network-en';
 import { predictEn } from './predict-en';
 import { suggestionsEn } from './suggestions-en';
@@ -346,6 +347,7 @@ export const en = {
   training: trainingEn,
   evaluation: evaluationEn,
   modelExport: exportEn,
+  trainingPackage: trainingPackageEn,
   predict: predictEn,
   suggestions: suggestionsEn,
   datasetMap: datasetMapEn,

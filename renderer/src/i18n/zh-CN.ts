@@ -1,6 +1,7 @@
 import type { Messages } from './en';
 import { evaluationZhCN } from './evaluation-zh-CN';
 import { exportZhCN } from './export-zh-CN';
+import { trainingPackageZhCN } from './training-package-zh-CN';
 import { networkZhCN } from './network-zh-CN';
 import { predictZhCN } from './predict-zh-CN';
 import { suggestionsZhCN } from './suggestions-zh-CN';
@@ -331,6 +332,7 @@ export const zhCN: Messages = {
   training: trainingZhCN,
   evaluation: evaluationZhCN,
   modelExport: exportZhCN,
+  trainingPackage: trainingPackageZhCN,
   predict: predictZhCN,
   suggestions: suggestionsZhCN,
   datasetMap: datasetMapZhCN,

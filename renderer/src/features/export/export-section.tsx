@@ -12,13 +12,16 @@ import { ExportForm, type ExportChoice } from './export-form';
 import { ExportPreview } from './export-preview';
 import { ExportProgressLine } from './export-progress';
 import { ExportResult } from './export-result';
+import { TrainingPackageCard } from './training-package-card';
+import './training-package.css';
 import './export.css';
 import { useModelExport } from './use-model-export';
 
 /**
  * The Export section: pick a run (the project's model by default), a format and an output folder, export; the
  * stages show while it runs (writing, checking), then the files written, the parity check against the app's own
- * predictions, the folder and how to use the model. Errors are worded per code (export-error.tsx).
+ * predictions, the folder and how to use the model. Errors are worded per code (export-error.tsx). Below it, the
+ * training package for PyTorch (training-package-card.tsx), offered even before a model is trained.
  */
 export function ExportSection({
   project,
@@ -66,6 +69,7 @@ function Export({ project, onSection }: { project: ProjectSummary; onSection?(se
         >
           {isTraining(runs) ? te.noModel.training : t.empty.export.body}
         </EmptyState>
+        <TrainingPackageCard project={project} modelRun={null} />
       </div>
     );
   }
@@ -107,6 +111,7 @@ function Export({ project, onSection }: { project: ProjectSummary; onSection?(se
           )}
         </div>
       </div>
+      <TrainingPackageCard project={project} modelRun={runs.find((r) => r.isModel) ?? null} />
     </div>
   );
 }
