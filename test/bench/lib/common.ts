@@ -29,6 +29,27 @@ export const FWD_FLOPS = 2 * FWD_MACS;
 /** A training step per image by lib/flops.ts's convention: forward + backward without conv1's dx (7.082 MFLOP). */
 export const TRAIN_FLOPS = countFlops(REFERENCE_CNN).training;
 
+/**
+ * Images/s of each of `windows` timed windows of `calls` calls of `run` (each on `images` images), after untimed
+ * warm-up calls (a quarter of a window's, at least 3).
+ */
+export async function imagesPerSecondWindows(
+  run: () => unknown,
+  images: number,
+  calls: number,
+  windows: number,
+): Promise<number[]> {
+  const warmupCalls = Math.max(3, calls >> 2);
+  for (let i = 0; i < warmupCalls; i++) await run();
+  const out: number[] = [];
+  for (let w = 0; w < windows; w++) {
+    const t0 = performance.now();
+    for (let i = 0; i < calls; i++) await run();
+    out.push((calls * images) / ((performance.now() - t0) / 1000));
+  }
+  return out;
+}
+
 export function median(a: number[]): number {
   const s = [...a].sort((p, q) => p - q);
   const m = s.length >> 1;

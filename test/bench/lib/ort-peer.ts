@@ -10,7 +10,7 @@ import { exportOnnx } from '../../../main/services/export/onnx/onnx-export';
 import { buildModel } from '../../../native-workers/cnn/model';
 import { ONNX_INPUT_NAME } from '../../../native-workers/export/onnx-runtime';
 import type { BatchSource } from './bench-data';
-import { median, round } from './common';
+import { imagesPerSecondWindows, median, round } from './common';
 import type { RawRow } from './rows';
 
 type Ort = typeof import('onnxruntime-node');
@@ -25,22 +25,6 @@ export function exportSpecToOnnx(spec: ModelSpec): Uint8Array {
     color: spec.input.channels === 1 ? 'gray' : 'rgb',
     preprocessing: 'benchmark input, already float32 NCHW',
   });
-}
-
-async function timeRuns(
-  run: () => Promise<unknown>,
-  images: number,
-  calls: number,
-  windows: number,
-): Promise<number[]> {
-  for (let i = 0; i < Math.max(3, calls >> 2); i++) await run();
-  const out: number[] = [];
-  for (let w = 0; w < windows; w++) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) await run();
-    out.push((calls * images) / ((performance.now() - t0) / 1000));
-  }
-  return out;
 }
 
 /** One row per thread count; [] when onnxruntime-node does not load. */
@@ -78,13 +62,13 @@ export async function benchOnnxRuntime(opts: {
     });
     try {
       const windows = Math.max(3, opts.windows);
-      const inferWindows = await timeRuns(
+      const inferWindows = await imagesPerSecondWindows(
         () => session.run({ [ONNX_INPUT_NAME]: x }),
         batch,
         opts.inferBatches,
         windows,
       );
-      const batch1 = await timeRuns(
+      const batch1 = await imagesPerSecondWindows(
         () => session.run({ [ONNX_INPUT_NAME]: one }),
         1,
         opts.inferBatches * 4,

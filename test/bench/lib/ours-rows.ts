@@ -8,30 +8,13 @@ import { buildModel } from '../../../native-workers/cnn/model';
 import { adoptKernelMemory } from '../../../native-workers/kernels/adopt-kernel-memory';
 import { type KernelChoice, kernelsBackend, kernelsFor } from '../../../native-workers/kernels/fast-kernels';
 import type { BatchSource } from './bench-data';
-import { median, round } from './common';
+import { imagesPerSecondWindows, median, round } from './common';
 import { type TrainPlan, createTrainer, timeTrainStepsOn, trainFigures } from './ours-training';
 import type { RawRow } from './rows';
 
 export interface OursPlan extends TrainPlan {
   /** Forward passes per timed inference window. */
   inferBatches: number;
-}
-
-/** Median images/s over timed windows of `calls` runs of `run(images)` after a warm-up. */
-async function timeInference(
-  run: () => unknown,
-  images: number,
-  calls: number,
-  windows: number,
-): Promise<number[]> {
-  for (let i = 0; i < Math.max(2, calls >> 2); i++) await run();
-  const out: number[] = [];
-  for (let w = 0; w < windows; w++) {
-    const t0 = performance.now();
-    for (let i = 0; i < calls; i++) await run();
-    out.push((calls * images) / ((performance.now() - t0) / 1000));
-  }
-  return out;
 }
 
 /** Trains and infers `spec` with `workers` workers; `expectParams` guards the architecture (reference CNN). */
@@ -70,7 +53,7 @@ export async function benchOurs(opts: {
       });
       if (t.stateCount > 0) model.state.set(t.readState(new Float32Array(t.stateCount)));
       if (kernelsBackend(choice).startsWith('wasm')) adoptKernelMemory(model);
-      inferWindows = await timeInference(
+      inferWindows = await imagesPerSecondWindows(
         () => model.forward(xin, { training: false }),
         batch,
         plan.inferBatches,
@@ -78,10 +61,20 @@ export async function benchOurs(opts: {
       );
       const one = xin.subarray(0, source.inputSize);
       batch1 = median(
-        await timeInference(() => model.forward(one, { training: false }), 1, plan.inferBatches * 4, windows),
+        await imagesPerSecondWindows(
+          () => model.forward(one, { training: false }),
+          1,
+          plan.inferBatches * 4,
+          windows,
+        ),
       );
     } else {
-      inferWindows = await timeInference(() => t.infer(xin, batch), batch, plan.inferBatches, windows);
+      inferWindows = await imagesPerSecondWindows(
+        () => t.infer(xin, batch),
+        batch,
+        plan.inferBatches,
+        windows,
+      );
     }
     return {
       library: `cnn-studio${choice === 'auto' ? '' : ` ${choice}`} (${workers} worker${workers > 1 ? 's' : ''})`,
