@@ -13,6 +13,7 @@ import type { EvaluationApi, RunsApi, TrainingApi } from './training/api';
 import { EvaluationService } from './training/evaluation-service';
 import { RunsService } from './training/runs-service';
 import { TrainingService } from './training/training-service';
+import { TrainingPackageService } from './training-package/package-service';
 
 /** Where services push events for the page (Electron: webContents.send; e2e: page.evaluate; CLI: nowhere). */
 export interface EventSink {
@@ -50,6 +51,8 @@ export interface Services {
   suggestions: SuggestionsService;
   /** The 2-D map of the dataset from the model's embeddings (issue 11). */
   datasetMap: DatasetMapService;
+  /** Training packages for PyTorch on another machine or a cluster (issue 15: export-training). */
+  trainingPackage: TrainingPackageService;
   /** A model trained elsewhere (.cnnmodel, ONNX) brought back as a run (issue 15, import-model). */
   modelImport: ModelImportService;
   /** Releases databases, workers and timers. */
@@ -96,6 +99,7 @@ export function createServices(config: ServiceConfig, events: EventSink = silent
     suggestions,
     datasetMap,
     modelImport: new ModelImportService(projects, training, events),
+    trainingPackage: new TrainingPackageService({ projects, training, runs, version: config.version }),
     async dispose() {
       await suggestions.dispose();
       await datasetMap.dispose();

@@ -64,6 +64,7 @@ export class TrainingPackageService {
     const pythonDir = pythonFilesDir(); // before writing: a broken installation fails at once
     const report = request.onProgress ?? (() => undefined);
     const total = plan.images.length;
+    const totalParams = describeModel(plan.spec).totalParams;
 
     const { target, value } = await writeFolderAtomically(request.outDir, async (root) => {
       const dataset = await writePackageDataset(
@@ -101,9 +102,9 @@ export class TrainingPackageService {
         bytes += Buffer.byteLength(text);
       };
       put('training.json', JSON.stringify(file, null, 2) + '\n');
-      put('model.py', generateModelPy(plan.spec));
+      put('model.py', generateModelPy(plan.spec, { appVersion: this.deps.version }));
       for (const name of PYTHON_FILES) put(name, fs.readFileSync(path.join(pythonDir, name), 'utf8'));
-      put('README.md', packageReadme(file));
+      put('README.md', packageReadme({ ...file, totalParams }));
       return { file, bytes };
     });
     report({ stage: 'done', done: total, total });
@@ -123,7 +124,7 @@ export class TrainingPackageService {
       classNames: value.file.classNames,
       leftOutLabels: plan.leftOutLabels,
       counts: value.file.dataset.counts,
-      totalParams: describeModel(value.file.spec).totalParams,
+      totalParams,
       bytes: value.bytes,
       command: TRAIN_COMMAND,
     };
