@@ -2,7 +2,7 @@
  * The operating system's file dialogs, as a port: the Electron shell passes one built on `dialog` (services never
  * import electron), e2e tests a scripted one, and the CLI none (the `dialog:*` channels then fail clearly).
  */
-export type OpenDialogKind = 'images' | 'folder' | 'images-or-folders' | 'model';
+export type OpenDialogKind = 'images' | 'folder' | 'images-or-folders' | 'model' | 'model-import';
 export type SaveDialogKind = 'csv';
 
 export interface FileDialogs {

@@ -25,6 +25,8 @@ const IMAGE_FILTER = {
 
 /** Model files CNN Studio writes (exports, and a run's own model files). */
 const MODEL_FILTER = { name: 'CNN Studio model', extensions: ['cnnmodel', 'model'] };
+/** What import-model reads: our model files and ONNX. */
+const IMPORT_MODEL_FILTER = { name: 'Model (CNN Studio, ONNX)', extensions: ['cnnmodel', 'model', 'onnx'] };
 
 const SAVE_FILTERS: Record<SaveDialogKind, { name: string; extensions: string[] }[]> = {
   csv: [{ name: 'CSV', extensions: ['csv'] }],
@@ -32,7 +34,7 @@ const SAVE_FILTERS: Record<SaveDialogKind, { name: string; extensions: string[] 
 
 function openProperties(kind: OpenDialogKind, multiple: boolean): OpenDialogOptions['properties'] {
   const props: NonNullable<OpenDialogOptions['properties']> = [];
-  if (kind === 'images' || kind === 'model') props.push('openFile');
+  if (kind === 'images' || kind === 'model' || kind === 'model-import') props.push('openFile');
   else if (kind === 'folder') props.push('openDirectory');
   // Files and folders in one dialog work on macOS only; elsewhere the dialog picks files.
   else props.push('openFile', ...(process.platform === 'darwin' ? (['openDirectory'] as const) : []));
@@ -61,7 +63,11 @@ export function electronFileDialogs(): FileDialogs {
           ? {}
           : {
               filters: [
-                kind === 'model' ? MODEL_FILTER : IMAGE_FILTER,
+                kind === 'model'
+                  ? MODEL_FILTER
+                  : kind === 'model-import'
+                    ? IMPORT_MODEL_FILTER
+                    : IMAGE_FILTER,
                 { name: 'All files', extensions: ['*'] },
               ],
             }),

@@ -187,6 +187,7 @@ describe('every IPC channel, fuzzed', () => {
       'runs:rename': { projectId, runId: run.id, name: 'fuzzed' },
       'runs:delete': { projectId, runId: NO_SUCH_RUN },
       'runs:use': { projectId, runId: run.id },
+      'runs:importModel': { projectId, file: modelFile, name: 'imported' },
       'evaluation:evaluate': { projectId, runId: run.id, split: 'train' },
       'evaluation:predictions': { projectId, split: 'train', order: 'confidence', onlyWrong: true, limit: 5 },
       'suggestions:status': { projectId },

@@ -6,11 +6,14 @@ import { invoke } from '../define';
  * channel per dialog kind, shared by every feature (dataset import, predict, export).
  */
 export const dialogChannels = {
-  /** Picks images, folders or a model file to open; `paths` is empty when the user cancels. */
+  /**
+   * Picks images, folders or a model file to open ('model': ours, to predict with; 'model-import': ours or ONNX,
+   * to import as a run); `paths` is empty when the user cancels.
+   */
   'dialog:open': invoke<{ paths: string[] }>()(
     z
       .object({
-        kind: z.enum(['images', 'folder', 'images-or-folders', 'model']),
+        kind: z.enum(['images', 'folder', 'images-or-folders', 'model', 'model-import']),
         multiple: z.boolean().default(true),
       })
       .strict(),

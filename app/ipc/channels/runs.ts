@@ -6,8 +6,9 @@ import {
   type RunDetail,
   type RunSummary,
 } from '../../domain/training';
+import type { ImportModelResult } from '../../domain/training-package';
 import { invoke } from '../define';
-import { projectId, runId } from '../schemas';
+import { localPath, projectId, runId } from '../schemas';
 
 const runName = z.string().trim().min(1).max(100);
 const split = z.enum(EVAL_SPLITS);
@@ -20,6 +21,13 @@ export const runsChannels = {
   'runs:rename': invoke<RunSummary>()(z.object({ projectId, runId, name: runName }).strict()),
   /** Deletes a finished run and its files (not the active one). */
   'runs:delete': invoke<{ deleted: true }>()(z.object({ projectId, runId }).strict()),
+  /**
+   * Imports a model trained elsewhere (.cnnmodel, a run's final.model, or ONNX; a training package's metrics.jsonl
+   * and training.json beside it) as a completed run (issue 15).
+   */
+  'runs:importModel': invoke<ImportModelResult>()(
+    z.object({ projectId, file: localPath, name: runName.optional() }).strict(),
+  ),
   /** Makes a finished run the project's model (null: back to the newest completed run). */
   'runs:use': invoke<{ model: RunSummary | null }>()(
     z.object({ projectId, runId: runId.nullable() }).strict(),

@@ -13,6 +13,8 @@ export function runsHandlers(): Pick<HandlerTable, RunsChannel> {
       return { deleted: true as const };
     },
     'runs:use': (s, { projectId, runId }) => ({ model: s.runs.use(projectId, runId) }),
+    'runs:importModel': (s, { projectId, file, name }) =>
+      s.modelImport.importModel(projectId, file, name === undefined ? {} : { name }),
     'evaluation:evaluate': (s, { projectId, runId, split }) => s.evaluation.evaluate(projectId, split, runId),
     'evaluation:predictions': (s, { projectId, ...query }) => s.evaluation.predictions(projectId, query),
   };

@@ -2,6 +2,7 @@ import type { ErrorCode } from '../../../app/ipc/result';
 import { evaluationEn } from './evaluation-en';
 import { exportEn } from './export-en';
 import { trainingPackageEn } from './training-package-en';
+import { importModelEn } from './import-model-en';
 import { networkEn } from './network-en';
 import { predictEn } from './predict-en';
 import { suggestionsEn } from './suggestions-en';
@@ -348,6 +349,7 @@ export const en = {
   evaluation: evaluationEn,
   modelExport: exportEn,
   trainingPackage: trainingPackageEn,
+  importModel: importModelEn,
   predict: predictEn,
   suggestions: suggestionsEn,
   datasetMap: datasetMapEn,

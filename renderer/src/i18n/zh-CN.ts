@@ -2,6 +2,7 @@ import type { Messages } from './en';
 import { evaluationZhCN } from './evaluation-zh-CN';
 import { exportZhCN } from './export-zh-CN';
 import { trainingPackageZhCN } from './training-package-zh-CN';
+import { importModelZhCN } from './import-model-zh-CN';
 import { networkZhCN } from './network-zh-CN';
 import { predictZhCN } from './predict-zh-CN';
 import { suggestionsZhCN } from './suggestions-zh-CN';
@@ -333,6 +334,7 @@ export const zhCN: Messages = {
   evaluation: evaluationZhCN,
   modelExport: exportZhCN,
   trainingPackage: trainingPackageZhCN,
+  importModel: importModelZhCN,
   predict: predictZhCN,
   suggestions: suggestionsZhCN,
   datasetMap: datasetMapZhCN,

@@ -5,6 +5,7 @@ import { Dialog } from '../../components/dialog';
 import { ErrorMessage } from '../../components/error-message';
 import { PencilIcon, StarIcon, TrashIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
+import { ImportedBadge, ImportModelButton, ImportOutcome, useModelImport } from './import-model';
 import { RunCompare } from './run-compare';
 import { useTrainingFormat } from './training-format';
 import type { TrainingController } from './use-training';
@@ -33,6 +34,7 @@ export function RunList({
   const [renaming, setRenaming] = useState<string | null>(null);
   const [deleting, setDeleting] = useState<RunSummary | null>(null);
   const [error, setError] = useState<AppError | null>(null);
+  const modelImport = useModelImport(projectId);
   const { runs } = training;
   const present = new Set(runs.map((r) => r.id));
   const chosen = runs.filter((r) => selected.has(r.id)).map((r) => r.id);
@@ -51,6 +53,10 @@ export function RunList({
             {t.heading}
           </h3>
           <div className="train-actions">
+            <ImportModelButton
+              disabled={modelImport.state.kind === 'busy'}
+              onPick={(file) => void modelImport.run(file)}
+            />
             <button
               type="button"
               className="button small"
@@ -74,6 +80,7 @@ export function RunList({
         <p className="train-hint" id={`${headingId}-hint`}>
           {t.compareHint}
         </p>
+        <ImportOutcome outcome={modelImport.state} />
         <ErrorMessage error={error} context={t.failed} />
         <ErrorMessage error={training.loadError} context={t.loadFailed} />
         {!training.runsLoaded ? null : runs.length === 0 ? (
@@ -143,6 +150,7 @@ export function RunList({
                               {t.projectModel}
                             </span>
                           )}
+                          <ImportedBadge origin={run.imported} />
                         </span>
                       )}
                       {renaming !== run.id && (

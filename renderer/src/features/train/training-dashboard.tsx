@@ -5,6 +5,7 @@ import { ChartIcon } from '../../components/icons';
 import { useT } from '../../i18n/i18n';
 import { hasValues, runChartData, type LivePoint, type Metric } from './curve-data';
 import { EpochTable } from './epoch-table';
+import { ImportedBadge } from './import-model';
 import { LineChart, type ChartSeries } from './line-chart';
 import { useTrainingFormat } from './training-format';
 import { useRunDetails } from './use-run-details';
@@ -63,6 +64,7 @@ export function TrainingDashboard({
         <span className={`status-pill ${run.status}`} data-testid="dashboard-status">
           {t.status[run.status]}
         </span>
+        <ImportedBadge origin={run.imported} />
       </div>
       <ProgressPanel run={run} progress={progress} epochs={epochs} />
       <section className="train-charts" aria-label={t.dashboard.charts}>

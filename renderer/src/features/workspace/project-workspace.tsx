@@ -9,6 +9,7 @@ import { PredictRequestContext, type PredictRequest } from './drop-requests';
 import { useOpenedModelFile } from './opened-model-files';
 import { SECTIONS, type SectionKey } from './sections';
 import { DropChoiceDialog, WindowDrop } from './window-drop';
+import { ImportOutcome, isModelFile, ModelDropDialog, useModelImport } from '../train/import-model';
 
 /** Sections that handle a window drop themselves (Dataset imports, Predict predicts). */
 const OWN_DROP: readonly SectionKey[] = ['dataset', 'predict'];
@@ -16,7 +17,8 @@ const OWN_DROP: readonly SectionKey[] = ['dataset', 'predict'];
 /**
  * An open project: its header and the Dataset / Train / Evaluate / Predict / Export tabs. Files dropped on the
  * window in a section without a drop of its own bring up a question: predict them (switch to Predict, which runs
- * them) or import them (switch to Dataset and start the import its own drop would).
+ * them) or import them (switch to Dataset and start the import its own drop would). One model file (.cnnmodel,
+ * .model, .onnx) asks instead: import it as a run (then Train shows it in the runs list) or predict with it.
  */
 export function ProjectWorkspace({
   project,
@@ -39,6 +41,24 @@ export function ProjectWorkspace({
   const pendingImport = useRef<string[] | null>(null);
   const [importError, setImportError] = useState<AppError | null>(null);
   const nextId = useRef(1);
+  const [droppedModel, setDroppedModel] = useState<string | null>(null);
+  const modelImport = useModelImport(projectId);
+  const onDropped = (paths: string[], at: number) => {
+    if (paths.length === 1 && isModelFile(paths[0])) setDroppedModel(paths[0]);
+    else setDropped({ paths, at });
+  };
+  const importDroppedModel = () => {
+    if (!droppedModel) return;
+    void modelImport.run(droppedModel);
+    setDroppedModel(null);
+    onSection('train');
+  };
+  const predictWithDroppedModel = () => {
+    if (!droppedModel) return;
+    setPredictRequest({ id: nextId.current++, paths: [], modelFile: droppedModel, at: performance.now() });
+    setDroppedModel(null);
+    onSection('predict');
+  };
 
   const predictContext = useMemo(
     () => ({
@@ -106,12 +126,19 @@ export function ProjectWorkspace({
         idPrefix={idPrefix}
       />
       {importError && <ErrorMessage error={importError} context={t.predict.windowDrop.importFailed} />}
+      <ImportOutcome outcome={modelImport.state} />
       <PredictRequestContext.Provider value={predictContext}>
         <TabPanel idPrefix={idPrefix} tab={current.key}>
           <current.Component project={project} onSection={onSection} />
         </TabPanel>
       </PredictRequestContext.Provider>
-      {!OWN_DROP.includes(current.key) && <WindowDrop onDropped={(paths, at) => setDropped({ paths, at })} />}
+      {!OWN_DROP.includes(current.key) && <WindowDrop onDropped={onDropped} />}
+      <ModelDropDialog
+        file={droppedModel}
+        onImport={importDroppedModel}
+        onPredict={predictWithDroppedModel}
+        onClose={() => setDroppedModel(null)}
+      />
       <DropChoiceDialog
         count={dropped ? dropped.paths.length : null}
         onPredict={choosePredict}

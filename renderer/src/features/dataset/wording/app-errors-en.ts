@@ -6,6 +6,13 @@ export type ErrorParams = Readonly<Record<string, unknown>>;
 const n = (x: unknown) => Number(x).toLocaleString('en');
 const s = (x: unknown) => (x === undefined || x === null ? '' : String(x));
 const q = (x: unknown) => `“${s(x)}”`;
+/** “a”, “b” for a list main sent. */
+const list = (x: unknown) => (Array.isArray(x) ? x.map(q).join(', ') : q(x));
+/** 32×32 RGB, from {width, height, color}. */
+const size = (x: unknown) => {
+  const i = (x ?? {}) as { width?: unknown; height?: unknown; color?: unknown };
+  return `${s(i.width)}×${s(i.height)} ${i.color === 'rgb' ? 'colour' : 'grayscale'}`;
+};
 /** “name” when main sent one, else a neutral noun. */
 const runName = (p: ErrorParams) => (p.run === undefined ? 'The run' : `The run ${q(p.run)}`);
 
@@ -136,6 +143,32 @@ const errorsEn = {
   cancelled: () => 'Cancelled.',
   'confirmation-needed': () => 'Deleting needs confirmation.',
   'not-deleted': () => 'Nothing was deleted.',
+  // import-model (a model trained elsewhere brought back as a run)
+  'import-model-unreadable': (p: ErrorParams) =>
+    p.reason === 'no such file'
+      ? `The model file ${q(p.file)} does not exist.`
+      : `The model file ${q(p.file)} cannot be read: it is damaged or not a model file.`,
+  'import-model-unknown-format': (p: ErrorParams) =>
+    `${q(p.file)} is neither a CNN Studio model (.cnnmodel) nor an ONNX file (.onnx).`,
+  'import-model-unknown-labels': (p: ErrorParams) =>
+    `The model’s classes ${list(p.labels)} are not labels of this project (names must match exactly, including case). Add or rename labels first.`,
+  'import-model-duplicate-labels': (p: ErrorParams) => `The model names a class twice: ${list(p.labels)}.`,
+  'import-model-no-labels': (p: ErrorParams) =>
+    `The model has ${n(p.outputs)} outputs but does not name its classes, and this project has ${n(p.projectClasses)}: put a labels.txt (one class per line, in output order) beside the file.`,
+  'import-model-input-mismatch': (p: ErrorParams) =>
+    `The model takes ${size(p.model)} images; this project’s are ${size(p.project)}.`,
+  'import-model-bad-metrics': (p: ErrorParams) =>
+    p.line === null || p.line === undefined
+      ? `The training log metrics.jsonl beside the model is incomplete (${s(p.reason)}).`
+      : `The training log metrics.jsonl beside the model has a bad line ${n(p.line)} (${s(p.reason)}).`,
+  'import-model-bad-training-json': () => 'The training package’s training.json cannot be read.',
+  'onnx-unreadable': () => 'The file is not a readable ONNX model.',
+  'onnx-unsupported-node': (p: ErrorParams) =>
+    p.attribute
+      ? `The ONNX model’s node ${n(p.index)} (${s(p.op)} ${q(p.name)}) has ${s(p.attribute)} = ${s(p.value)}, which CNN Studio’s layers cannot run.`
+      : `The ONNX model’s node ${n(p.index)} (${s(p.op)} ${q(p.name)}) is an operation CNN Studio’s networks do not have (they use convolutions, ReLU, pooling, batch norm, dropout and dense layers).`,
+  'onnx-unsupported-graph': () =>
+    'The ONNX model is not a network CNN Studio can run: it must be one chain of layers ending in a dense layer.',
 } satisfies Record<string, (p: ErrorParams) => string>;
 
 /** A worded reason for each top-level code, when the details code is missing or unknown to this page. */

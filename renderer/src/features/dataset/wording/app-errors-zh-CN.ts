@@ -4,6 +4,11 @@ import type { AppErrorDetailsCode, ErrorParams } from './app-errors-en';
 const n = (x: unknown) => Number(x).toLocaleString('zh-CN');
 const s = (x: unknown) => (x === undefined || x === null ? '' : String(x));
 const q = (x: unknown) => `“${s(x)}”`;
+const list = (x: unknown) => (Array.isArray(x) ? x.map(q).join('、') : q(x));
+const size = (x: unknown) => {
+  const i = (x ?? {}) as { width?: unknown; height?: unknown; color?: unknown };
+  return `${s(i.width)}×${s(i.height)} ${i.color === 'rgb' ? '彩色' : '灰度'}`;
+};
 const runName = (p: ErrorParams) => (p.run === undefined ? '该训练' : `训练 ${q(p.run)}`);
 
 /** 主进程 AppFailure 的 details.code 的中文措辞（键与 appErrorsEn 一一对应）。 */
@@ -122,6 +127,30 @@ export const appErrorsZhCN: Record<AppErrorDetailsCode, (p: ErrorParams) => stri
   cancelled: () => '已取消。',
   'confirmation-needed': () => '删除需要确认。',
   'not-deleted': () => '未删除任何内容。',
+  'import-model-unreadable': (p) =>
+    p.reason === 'no such file'
+      ? `模型文件 ${q(p.file)} 不存在。`
+      : `无法读取模型文件 ${q(p.file)}：文件已损坏或不是模型文件。`,
+  'import-model-unknown-format': (p) =>
+    `${q(p.file)} 既不是 CNN Studio 模型（.cnnmodel），也不是 ONNX 文件（.onnx）。`,
+  'import-model-unknown-labels': (p) =>
+    `模型的类别 ${list(p.labels)} 不是本项目的标签（名称必须完全一致，包括大小写）。请先添加或重命名标签。`,
+  'import-model-duplicate-labels': (p) => `模型中有重复的类别：${list(p.labels)}。`,
+  'import-model-no-labels': (p) =>
+    `模型有 ${n(p.outputs)} 个输出，但没有给出类别名称，而本项目有 ${n(p.projectClasses)} 个类别：请在文件旁放一个 labels.txt（每行一个类别，按输出顺序）。`,
+  'import-model-input-mismatch': (p) =>
+    `模型接受 ${size(p.model)} 的图像；本项目的图像是 ${size(p.project)}。`,
+  'import-model-bad-metrics': (p) =>
+    p.line === null || p.line === undefined
+      ? `模型旁的训练日志 metrics.jsonl 不完整（${s(p.reason)}）。`
+      : `模型旁的训练日志 metrics.jsonl 第 ${n(p.line)} 行有误（${s(p.reason)}）。`,
+  'import-model-bad-training-json': () => '无法读取训练包的 training.json。',
+  'onnx-unreadable': () => '该文件不是可读取的 ONNX 模型。',
+  'onnx-unsupported-node': (p) =>
+    p.attribute
+      ? `ONNX 模型的第 ${n(p.index)} 个节点（${s(p.op)} ${q(p.name)}）的 ${s(p.attribute)} = ${s(p.value)}，CNN Studio 的层无法运行。`
+      : `ONNX 模型的第 ${n(p.index)} 个节点（${s(p.op)} ${q(p.name)}）是 CNN Studio 网络没有的运算（网络只用卷积、ReLU、池化、批归一化、dropout 和全连接层）。`,
+  'onnx-unsupported-graph': () => 'CNN Studio 无法运行这个 ONNX 模型：它必须是一条以全连接层结尾的层链。',
 };
 
 /** 没有（或不认识）details.code 时，按顶层错误代码给出的说明。 */
