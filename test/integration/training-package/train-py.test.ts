@@ -306,6 +306,52 @@ describe.skipIf(!probe.python)('train.py (PyTorch DDP on CPU)', () => {
     expect(weights(resumed)).toEqual(weights(straight));
   }, 60_000);
 
+  it('--from-images decodes the PNG files (lossless, same size: the same pixels, so the same run) and takes images added to a class folder', async () => {
+    // compares with the uninterrupted run of the test above
+    const dir = path.join(tmp.dir, 'images');
+    writePackage(dir, rows, { type: 'constant' });
+    const sharp = (await import('sharp')).default;
+    const png = (pixels: Uint8Array) =>
+      sharp(Buffer.from(pixels), { raw: { width: SIZE, height: SIZE, channels: 1 } })
+        .png()
+        .toBuffer();
+    for (const [i, r] of rows.entries()) {
+      const file = path.join(dir, 'dataset', r.split, CLASSES[r.label], `img-${i}.png`);
+      fs.mkdirSync(path.dirname(file), { recursive: true });
+      fs.writeFileSync(file, await png(r.pixels));
+    }
+    fs.writeFileSync(
+      path.join(dir, 'dataset/test/left/added-on-the-cluster.png'),
+      await png(image(1, new Rng(9))),
+    );
+    const log = train(dir, ['--from-images']);
+    expect(log).toContain('36 training, 12 validation, 13 test images');
+    const pick = (m: EpochMetrics) => [m.trainLoss, m.trainAccuracy, m.valLoss, m.valAccuracy];
+    expect(readJsonLines(path.join(dir, 'output/metrics.jsonl')).map(pick)).toEqual(
+      readJsonLines(path.join(tmp.dir, 'straight', 'output/metrics.jsonl')).map(pick),
+    );
+    expect(JSON.parse(fs.readFileSync(path.join(dir, 'output/eval.json'), 'utf8')).count).toBe(13);
+  }, 60_000);
+
+  it('early stopping (--patience) keeps the best epoch: model.cnnmodel and eval.json are its weights', () => {
+    const dir = path.join(tmp.dir, 'patience');
+    writePackage(dir, rows, { type: 'constant' });
+    // a learning rate this large makes the validation loss go up and down
+    train(dir, ['--epochs', '6', '--patience', '1', '--lr', '0.3']);
+    const metrics = readJsonLines(path.join(dir, 'output/metrics.jsonl'));
+    const losses = metrics.map((m) => m.valLoss!);
+    const best = losses.indexOf(Math.min(...losses)) + 1;
+    const contents = readModelFile(new Uint8Array(fs.readFileSync(path.join(dir, 'output/model.cnnmodel'))));
+    expect(contents.meta.metrics.bestEpoch).toBe(best);
+    expect(contents.meta.metrics.epochs).toBe(metrics.length);
+    expect(contents.meta.metrics.accuracy.val).toBe(metrics[best - 1].valAccuracy);
+    // stopped one epoch after the best: the weights kept are not the last epoch's
+    expect(metrics.length).toBeLessThan(6);
+    expect(metrics.length).toBe(best + 1);
+    const evalJson = JSON.parse(fs.readFileSync(path.join(dir, 'output/eval.json'), 'utf8'));
+    expect(ours(contents, test).correct).toBe(Math.round(evalJson.accuracy * evalJson.count));
+  }, 60_000);
+
   it('refuses a training.json of a newer version with a clear message', () => {
     const dir = path.join(tmp.dir, 'newer');
     writePackage(dir, rows.slice(0, 6), { type: 'constant' });
