@@ -1,4 +1,4 @@
-import { useState } from 'react';
+import { useEffect, useState } from 'react';
 import type { ProjectSummary } from '../../../../app/domain/project';
 import { TabPanel, Tabs } from '../../components/tabs';
 import { useT } from '../../i18n/i18n';
@@ -14,11 +14,19 @@ import './training.css';
 import { useTraining } from './use-training';
 import { useTrainingSettings } from './use-training-settings';
 
-type View = 'settings' | 'progress' | 'runs' | 'network' | 'inside';
+export type TrainView = 'settings' | 'progress' | 'runs' | 'network' | 'inside';
+type View = TrainView;
 const VIEWS: readonly View[] = ['settings', 'progress', 'runs', 'network', 'inside'];
 
 /** The view each project showed last in this window. */
 const lastView = new Map<string, View>();
+const viewRequests = new Set<(projectId: string, view: View) => void>();
+
+/** Shows a view of a project's Train section (the runs after a model import): now if shown, else when it opens. */
+export function showTrainView(projectId: string, view: View): void {
+  lastView.set(projectId, view);
+  for (const listener of viewRequests) listener(projectId, view);
+}
 
 /**
  * The Train section: the controls (Train, Pause, Resume, Stop and what is happening) above four views: the
@@ -40,6 +48,13 @@ function Training({ projectId }: { projectId: string }) {
     lastView.set(projectId, next);
     setViewState(next);
   };
+  useEffect(() => {
+    const listener = (id: string, next: View) => {
+      if (id === projectId) setViewState(next);
+    };
+    viewRequests.add(listener);
+    return () => void viewRequests.delete(listener);
+  }, [projectId]);
   // First visit: the progress of a run already under way, else the settings.
   const shown: View = view ?? (training.state?.active ? 'progress' : 'settings');
 

@@ -10,6 +10,7 @@ import { useOpenedModelFile } from './opened-model-files';
 import { SECTIONS, type SectionKey } from './sections';
 import { DropChoiceDialog, WindowDrop } from './window-drop';
 import { ImportOutcome, isModelFile, ModelDropDialog, useModelImport } from '../train/import-model';
+import { showTrainView } from '../train/train-section';
 
 /** Sections that handle a window drop themselves (Dataset imports, Predict predicts). */
 const OWN_DROP: readonly SectionKey[] = ['dataset', 'predict'];
@@ -51,6 +52,7 @@ export function ProjectWorkspace({
     if (!droppedModel) return;
     void modelImport.run(droppedModel);
     setDroppedModel(null);
+    showTrainView(projectId, 'runs'); // where the imported run appears
     onSection('train');
   };
   const predictWithDroppedModel = () => {
