@@ -94,9 +94,14 @@ function layerCode(plan: LayerPlan, plans: LayerPlan[]): LayerCode {
       break;
     case 'maxPool2d':
     case 'avgPool2d': {
-      const fn = spec.type === 'maxPool2d' ? 'F.max_pool2d' : 'F.avg_pool2d';
       const pool = plan.pool!;
-      code.forward.push(`x = ${fn}(x, ${pyTuple(pool.size)}, ${pyTuple(pool.stride)})  ${out}`);
+      const args = `x, ${pyTuple(pool.size)}, ${pyTuple(pool.stride)}`;
+      // no padding, so count_include_pad changes nothing; False keeps torch's ONNX export one AveragePool node
+      code.forward.push(
+        spec.type === 'maxPool2d'
+          ? `x = F.max_pool2d(${args})  ${out}`
+          : `x = F.avg_pool2d(${args}, count_include_pad=False)  ${out}`,
+      );
       break;
     }
     case 'globalAvgPool':

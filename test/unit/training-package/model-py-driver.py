@@ -1,8 +1,9 @@
 """Test driver of model-py.test.ts: loads generated model.py files and reports what the test compares.
 
-argv[1] is a job JSON: {"cases": [{"dir", "batch"}], "inits": [{"dir", "seed"}]}. For a forward case, DIR holds
-model.py, params.f32, state.f32 and x.f32 (float32 LE); the driver loads the app's weights with load_flat, runs
-model.eval() on x and writes logits.f32. For an init case it runs init_parameters(seed) and reports each learned
+argv[1] is a job JSON: {"package": DIR of cnnstudio_package.py, "cases": [{"dir", "batch"}], "inits": [{"dir",
+"seed"}]}. For a forward case, DIR holds model.py, params.f32, state.f32 and x.f32 (float32 LE); the driver loads
+the app's weights with load_flat, runs model.eval() on x and writes logits.f32, and exports model.onnx as train.py
+does. For an init case it runs init_parameters(seed) and reports each learned
 module's statistics. Prints one JSON line: {"cases": [{"count", "flatParamsEqual"}], "inits": [{module: stats}]}.
 """
 import importlib.util
@@ -11,6 +12,8 @@ import sys
 
 import numpy as np
 import torch
+
+cs = None  # cnnstudio_package, imported from the job's folder
 
 
 def load(dirname):
@@ -32,6 +35,8 @@ def forward_case(case):
     with torch.no_grad():
         logits = net(x)
     logits.numpy().astype("<f4").tofile(f"{d}/logits.f32")
+    labels = [f"class {i}" for i in range(m.NUM_CLASSES)]
+    cs.export_onnx(f"{d}/model.onnx", net, {"classNames": labels, "appVersion": "0.0.0-test"}, m.SPEC)
     return {
         "count": m.count_params(net),
         "flatParamsEqual": bool(np.array_equal(m.flat_params(net).numpy(), params)),
@@ -68,6 +73,9 @@ def init_case(case):
 
 def main():
     job = json.load(open(sys.argv[1]))
+    global cs
+    sys.path.insert(0, job["package"])
+    import cnnstudio_package as cs
     result = {"cases": [forward_case(c) for c in job["cases"]], "inits": [init_case(c) for c in job["inits"]]}
     print(json.dumps(result))
 

@@ -3,14 +3,17 @@
  * for specs with stride, asymmetric 'same' padding, numeric padding and every layer type, the app's weights (random
  * init, batch norm parameters and running statistics far from 1/0) are loaded into the PyTorch module with
  * load_flat and its eval-mode logits compared with the core's inference forward (max abs diff ≤ 1e-4); parameter
- * counts must equal the core's layout. init_parameters must follow the app's scheme, layer by layer, in both modes.
+ * counts must equal the core's layout; train.py's ONNX export of each runs in onnxruntime-node like our predict, with
+ * only the documented ops. init_parameters must follow the app's scheme, layer by layer, in both modes.
  * Needs Debian's python3-torch (skipped with the reason where it is missing).
  */
+import { fromBinary } from '@bufbuild/protobuf';
 import { execFileSync } from 'node:child_process';
 import fs from 'node:fs';
 import path from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
+import { ModelProtoSchema } from '../../../main/services/export/onnx/gen/onnx_pb';
 import { generateModelPy } from '../../../main/services/training-package/model-py';
 import { buildModel, type Model } from '../../../native-workers/cnn/model';
 import { presetSpec, type PresetName } from '../../../native-workers/cnn/presets';
@@ -23,6 +26,22 @@ if (probe.reason)
   console.info(`model.py tests against PyTorch skipped: ${probe.reason} (python3-torch missing).`);
 
 const BATCH = 3;
+/** The ONNX ops train.py's export may write (what an importer of its model.onnx must read). */
+const ONNX_OPS = [
+  'Constant', // the pads of a Pad, the shape of a Reshape
+  'Pad', // uneven 'same' padding, before its Conv
+  'Conv',
+  'BatchNormalization', // on 4-D, and on 2-D after a dense layer
+  'Relu',
+  'LeakyRelu',
+  'MaxPool',
+  'AveragePool',
+  'GlobalAveragePool',
+  'Flatten',
+  'Gemm',
+  'Reshape', // back to [N, units, 1, 1] for a 4-D layer after a dense one
+  'Softmax',
+];
 const gray28 = { height: 28, width: 28, channels: 1 };
 const rgb96 = { height: 96, width: 96, channels: 3 };
 
@@ -210,6 +229,7 @@ describe.skipIf(!probe.python)('generated model.py against the CNN core (PyTorch
   const run = (): DriverResult => {
     if (result) return result;
     const job = {
+      package: path.join(__dirname, '../../../main/services/training-package/python'),
       cases: all.map(([, spec], i) => {
         const dir = path.join(tmp.dir, `case-${i}`);
         fs.mkdirSync(dir);
@@ -252,6 +272,31 @@ describe.skipIf(!probe.python)('generated model.py against the CNN core (PyTorch
       expect(maxDiff).toBeLessThanOrEqual(1e-4);
       // the logits are not trivially equal (e.g. all zeros)
       expect(statsOf(ours).std).toBeGreaterThan(1e-3);
+    },
+  );
+
+  it.each(all.map(([name], i) => [name, i] as const))(
+    "%s: train.py's ONNX export uses the documented ops and runs like our predict (onnxruntime-node)",
+    async (_name, i) => {
+      run();
+      const bytes = new Uint8Array(fs.readFileSync(path.join(tmp.dir, `case-${i}`, 'model.onnx')));
+      const graph = fromBinary(ModelProtoSchema, bytes).graph!;
+      for (const node of graph.node) expect(ONNX_OPS).toContain(node.opType);
+      expect(graph.node.at(-1)!.opType).toBe('Softmax');
+      const spec = all[i][1];
+      const ort = await import('onnxruntime-node');
+      const session = await ort.InferenceSession.create(bytes);
+      const { channels, height, width } = spec.input;
+      const out = await session.run({
+        image: new ort.Tensor('float32', inputs[i], [BATCH, channels, height, width]),
+      });
+      const theirs = out.probabilities.data as Float32Array;
+      const ours = models[i].predict(inputs[i]);
+      expect(theirs.length).toBe(ours.length);
+      let maxDiff = 0;
+      for (let k = 0; k < ours.length; k++) maxDiff = Math.max(maxDiff, Math.abs(ours[k] - theirs[k]));
+      expect(maxDiff).toBeLessThanOrEqual(1e-4);
+      await session.release();
     },
   );
 

@@ -11,6 +11,7 @@ Where the app defines the recipe, this mirrors it (native-workers/cnn in CNN Stu
 The random draws are PyTorch's / NumPy's, not the app's: the same recipe, not the same random numbers.
 """
 import csv
+import inspect
 import json
 import math
 import os
@@ -379,7 +380,12 @@ def export_onnx(path, net, pkg, spec):
     [N, classes] after softmax, batch norm kept as BatchNormalization nodes, CNN Studio's metadata_props."""
     import io
 
-    torch.onnx.register_custom_op_symbolic("aten::pad", _pad_symbolic, 13)
+    try:
+        torch.onnx.register_custom_op_symbolic("aten::pad", _pad_symbolic, 13)
+    except Exception:  # noqa: BLE001 - another torch: its own (longer, equivalent) export of F.pad
+        pass
+    # newer torch (2.9+) exports through dynamo by default; this file relies on the TorchScript exporter
+    legacy = {"dynamo": False} if "dynamo" in inspect.signature(torch.onnx.export).parameters else {}
     wrapper = _Probabilities(net.eval())
     # the wrapper claims training mode only so that torch does not merge equal-valued weights into Identity nodes;
     # the network itself is in eval mode and TrainingMode.PRESERVE keeps it so (no batch norm folding)
@@ -390,7 +396,7 @@ def export_onnx(path, net, pkg, spec):
         torch.onnx.export(wrapper, torch.zeros(1, c, h, w), buf, opset_version=13,
                           input_names=[ONNX_INPUT_NAME], output_names=[ONNX_OUTPUT_NAME],
                           dynamic_axes={ONNX_INPUT_NAME: {0: "N"}, ONNX_OUTPUT_NAME: {0: "N"}},
-                          training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False)
+                          training=torch.onnx.TrainingMode.PRESERVE, do_constant_folding=False, **legacy)
     color = "rgb" if c == 3 else "gray"
     meta = {
         "labels": json.dumps(pkg["classNames"], ensure_ascii=False),

@@ -168,6 +168,8 @@ def main():
     net = model_py.build_model()
     model_py.init_parameters(net, t["seed"])
     if args.sync_bn and world > 1:
+        if device.type != "cuda":
+            raise cs.PackageError("--sync-bn needs GPUs: PyTorch's SyncBatchNorm does not run on the CPU")
         net = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
     net.to(device)
     opt_cfg = t["optimizer"]
@@ -192,6 +194,9 @@ def main():
         optimizer.load_state_dict(cp["optimizer"])
         epoch, step, history, best, stopped_early = cp["epoch"], cp["step"], cp["history"], cp["best"], cp["stoppedEarly"]
         say(f"resumed from {checkpoint_path} after epoch {epoch}")
+        if cp["worldSize"] != world:
+            say(f"note: the checkpoint was written by {cp['worldSize']} process(es), this run has {world}: "
+                "the shuffling and batch norm statistics differ from an uninterrupted run")
     ddp = torch.nn.parallel.DistributedDataParallel(
         net, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else net
 
