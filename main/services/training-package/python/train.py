@@ -11,6 +11,7 @@ eval.json (this script's evaluation of the final model on the test split, else t
 """
 import argparse
 import copy
+import functools
 import json
 import math
 import os
@@ -128,43 +129,122 @@ def broadcast_buffers(net, world):
             dist.broadcast(b, 0)
 
 
+class Data:
+    """The package's splits, the training sampler and loader, and the batch each process takes per step."""
+
+    def __init__(self, pkg, t, args, rank, world, device, say):
+        rows = cs.read_manifest(ROOT, pkg)
+        images = (cs.FileImages if args.from_images else cs.TensorImages)(ROOT, pkg, rows)
+        names = pkg["classNames"]
+        train_idx, train_labels = cs.split_indices(images, names, "train")
+        if len(train_idx) == 0:
+            raise cs.PackageError("the package has no training images")
+        self.train = cs.SplitDataset(images, train_idx, train_labels, t.get("augmentation"), t["seed"])
+        self.val = cs.SplitDataset(images, *cs.split_indices(images, names, "val"))
+        self.test = cs.SplitDataset(images, *cs.split_indices(images, names, "test"))
+        if args.batch_scope == "global":
+            self.local_batch = math.ceil(t["batchSize"] / world)
+            if self.local_batch * world != t["batchSize"]:
+                say(f"note: batch {t['batchSize']} is not divisible by {world} processes; each takes "
+                    f"{self.local_batch} (a global batch of {self.local_batch * world})")
+        else:
+            self.local_batch = t["batchSize"]
+        # every process takes ceil(n / processes) images per epoch (a few repeated when it does not divide), so
+        # steps per epoch = ceil(n / global batch), as in the app
+        self.sampler = torch.utils.data.distributed.DistributedSampler(
+            self.train, num_replicas=world, rank=rank, shuffle=True, seed=t["seed"], drop_last=False)
+        workers = args.workers if args.workers is not None else (2 if device.type == "cuda" else 0)
+        self.loader = torch.utils.data.DataLoader(
+            self.train, batch_size=self.local_batch, sampler=self.sampler, num_workers=workers,
+            pin_memory=device.type == "cuda")
+        self.eval_batch = max(self.local_batch, 64)
+
+    def set_epoch(self, epoch):
+        self.sampler.set_epoch(epoch)
+        self.train.set_epoch(epoch)
+
+
+def fresh_state():
+    """What changes while training, besides the weights and the optimizer (saved in every checkpoint)."""
+    return {"epoch": 0, "step": 0, "history": [], "stoppedEarly": False,
+            "best": {"epoch": None, "valLoss": None, "sinceBest": 0, "params": None, "state": None}}
+
+
+def restore(path, net, optimizer, t, world, say):
+    """The state of OUT/checkpoint.pt, loaded into net and optimizer (--resume)."""
+    if not os.path.exists(path):
+        raise cs.PackageError(f"--resume: {path} does not exist")
+    cp = torch.load(path, map_location="cpu")
+    if cp.get("format") != CHECKPOINT_FORMAT:
+        raise cs.PackageError(f"{path} is not a checkpoint of this train.py")
+    if cp["seed"] != t["seed"] or cp["batchSize"] != t["batchSize"]:
+        raise cs.PackageError("the checkpoint was taken with another seed or batch size: resume with the same "
+                              f"(--seed {cp['seed']} --batch-size {cp['batchSize']})")
+    model_py.unwrap(net).load_state_dict(cp["model"])
+    optimizer.load_state_dict(cp["optimizer"])
+    say(f"resumed from {path} after epoch {cp['state']['epoch']}")
+    if cp["worldSize"] != world:
+        say(f"note: the checkpoint was written by {cp['worldSize']} process(es), this run has {world}: the "
+            "shuffling and batch norm statistics differ from an uninterrupted run")
+    return cp["state"]
+
+
+def train_epoch(ddp, net, optimizer, data, t, state, steps_per_epoch, total_steps, device, rank):
+    """One epoch: the app's schedule per step, clipping, and (loss sum, correct, seen, last learning rate) of this
+    process. Shuffling, augmentation and dropout are functions of (seed, epoch), so a resumed run repeats them."""
+    epoch = state["epoch"]
+    data.set_epoch(epoch)
+    torch.manual_seed(t["seed"] * 1_000_003 + epoch * 1009 + rank)  # dropout masks
+    ddp.train()
+    loss_sum = torch.zeros((), dtype=torch.float64, device=device)
+    correct = torch.zeros((), dtype=torch.int64, device=device)
+    seen, lr = 0, t["learningRate"]
+    for x, y in data.loader:
+        x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
+        lr = cs.learning_rate_at(t["learningRate"], t["schedule"], t["warmupSteps"], state["step"],
+                                 steps_per_epoch, total_steps)
+        for g in optimizer.param_groups:
+            g["lr"] = lr
+        optimizer.zero_grad(set_to_none=True)
+        logits = ddp(x)
+        loss = F.cross_entropy(logits, y)
+        loss.backward()  # DDP averages the gradients of the processes
+        if t.get("clipGradNorm") is not None:
+            cs.clip_grad_norm(list(net.parameters()), t["clipGradNorm"])
+        optimizer.step()
+        loss_sum += loss.detach().double() * len(y)
+        correct += (logits.detach().argmax(1) == y).sum()
+        seen += len(y)
+        state["step"] += 1
+    return loss_sum.item(), correct.item(), seen, lr
+
+
+def end_of_epoch(state, t, net, val_loss):
+    """Best epoch and early stopping, as the app decides them: a lower validation loss is an improvement (every
+    epoch is one without validation images); patience epochs without one stop the run."""
+    best = state["best"]
+    if val_loss is None or best["valLoss"] is None or val_loss < best["valLoss"]:
+        best.update(epoch=state["epoch"], valLoss=val_loss, sinceBest=0)
+        if val_loss is not None:
+            best.update(params=model_py.flat_params(net), state=model_py.flat_state(net))
+    else:
+        best["sinceBest"] += 1
+    state["stoppedEarly"] = (t["patience"] > 0 and val_loss is not None and best["sinceBest"] >= t["patience"]
+                             and state["epoch"] < t["epochs"])
+
+
 def main():
     args = parse_args()
     pkg = cs.load_package(ROOT)
     t = recipe(pkg, args)
     rank, world, device = setup_processes(args)
-    lead = rank == 0
-    say = print if lead else (lambda *a, **k: None)
+    say = functools.partial(print, flush=True) if rank == 0 else (lambda *a, **k: None)
     out = os.path.abspath(args.out)
     os.makedirs(out, exist_ok=True)
-
-    # -- data
-    rows = cs.read_manifest(ROOT, pkg)
-    source = cs.FileImages if args.from_images else cs.TensorImages
-    images = source(ROOT, pkg, rows)
-    names = pkg["classNames"]
-    train_idx, train_lab = cs.split_indices(images, names, "train")
-    if len(train_idx) == 0:
-        raise cs.PackageError("the package has no training images")
-    train_set = cs.SplitDataset(images, train_idx, train_lab, t.get("augmentation"), t["seed"])
-    val_set = cs.SplitDataset(images, *cs.split_indices(images, names, "val"))
-    test_set = cs.SplitDataset(images, *cs.split_indices(images, names, "test"))
-    if args.batch_scope == "global":
-        local_batch = math.ceil(t["batchSize"] / world)
-        if local_batch * world != t["batchSize"]:
-            say(f"note: batch {t['batchSize']} is not divisible by {world} processes; each takes {local_batch} "
-                f"(a global batch of {local_batch * world})")
-    else:
-        local_batch = t["batchSize"]
-    sampler = torch.utils.data.distributed.DistributedSampler(
-        train_set, num_replicas=world, rank=rank, shuffle=True, seed=t["seed"], drop_last=False)
-    workers = args.workers if args.workers is not None else (2 if device.type == "cuda" else 0)
-    loader = torch.utils.data.DataLoader(train_set, batch_size=local_batch, sampler=sampler, num_workers=workers,
-                                         pin_memory=device.type == "cuda", drop_last=False)
-    steps_per_epoch = len(loader)
+    data = Data(pkg, t, args, rank, world, device, say)
+    steps_per_epoch = len(data.loader)
     total_steps = steps_per_epoch * t["epochs"]
 
-    # -- model and optimizer
     net = model_py.build_model()
     model_py.init_parameters(net, t["seed"])
     if args.sync_bn and world > 1:
@@ -172,114 +252,65 @@ def main():
             raise cs.PackageError("--sync-bn needs GPUs: PyTorch's SyncBatchNorm does not run on the CPU")
         net = torch.nn.SyncBatchNorm.convert_sync_batchnorm(net)
     net.to(device)
-    opt_cfg = t["optimizer"]
-    groups = model_py.parameter_groups(net, cs.default_weight_decay(opt_cfg))
-    optimizer = cs.make_optimizer(groups, opt_cfg, t["learningRate"])
-
-    # -- state of the run (restored by --resume)
+    groups = model_py.parameter_groups(net, cs.default_weight_decay(t["optimizer"]))
+    optimizer = cs.make_optimizer(groups, t["optimizer"], t["learningRate"])
     checkpoint_path = os.path.join(out, "checkpoint.pt")
-    epoch, step, history = 0, 0, []
-    best = {"epoch": None, "valLoss": None, "sinceBest": 0, "params": None, "state": None}
-    stopped_early = False
-    if args.resume:
-        if not os.path.exists(checkpoint_path):
-            raise cs.PackageError(f"--resume: {checkpoint_path} does not exist")
-        cp = torch.load(checkpoint_path, map_location="cpu")
-        if cp.get("format") != CHECKPOINT_FORMAT:
-            raise cs.PackageError(f"{checkpoint_path} is not a checkpoint of this train.py")
-        if cp["seed"] != t["seed"] or cp["batchSize"] != t["batchSize"]:
-            raise cs.PackageError("the checkpoint was taken with another seed or batch size: resume with the "
-                                       f"same (--seed {cp['seed']} --batch-size {cp['batchSize']})")
-        model_py.unwrap(net).load_state_dict(cp["model"])
-        optimizer.load_state_dict(cp["optimizer"])
-        epoch, step, history, best, stopped_early = cp["epoch"], cp["step"], cp["history"], cp["best"], cp["stoppedEarly"]
-        say(f"resumed from {checkpoint_path} after epoch {epoch}")
-        if cp["worldSize"] != world:
-            say(f"note: the checkpoint was written by {cp['worldSize']} process(es), this run has {world}: "
-                "the shuffling and batch norm statistics differ from an uninterrupted run")
+    state = restore(checkpoint_path, net, optimizer, t, world, say) if args.resume else fresh_state()
     ddp = torch.nn.parallel.DistributedDataParallel(
         net, device_ids=[device.index] if device.type == "cuda" else None) if world > 1 else net
 
-    say(f"{pkg['project']['name']}: {len(train_set)} training, {len(val_set)} validation, {len(test_set)} test images; "
-        f"{model_py.count_params(net)} parameters; {world} process(es) on {device.type}, "
-        f"{local_batch} images per process and step, {steps_per_epoch} steps per epoch")
-    eval_batch = max(local_batch, 64)
-    lr = t["learningRate"]
-    while epoch < t["epochs"] and not stopped_early:
+    say(f"{pkg['project']['name']}: {len(data.train)} training, {len(data.val)} validation, {len(data.test)} test "
+        f"images; {model_py.count_params(net)} parameters; {world} process(es) on {device.type}, "
+        f"{data.local_batch} images per process and step, {steps_per_epoch} steps per epoch")
+    while state["epoch"] < t["epochs"] and not state["stoppedEarly"]:
         started = time.perf_counter()
-        sampler.set_epoch(epoch)
-        train_set.set_epoch(epoch)
-        torch.manual_seed(t["seed"] * 1_000_003 + epoch * 1009 + rank)  # dropout: a pure function of the position
-        ddp.train()
-        loss_sum = torch.zeros((), dtype=torch.float64, device=device)
-        correct = torch.zeros((), dtype=torch.int64, device=device)
-        seen = 0
-        for x, y in loader:
-            x, y = x.to(device, non_blocking=True), y.to(device, non_blocking=True)
-            lr = cs.learning_rate_at(t["learningRate"], t["schedule"], t["warmupSteps"], step,
-                                          steps_per_epoch, total_steps)
-            for g in optimizer.param_groups:
-                g["lr"] = lr
-            optimizer.zero_grad(set_to_none=True)
-            logits = ddp(x)
-            loss = F.cross_entropy(logits, y)
-            loss.backward()
-            if t.get("clipGradNorm") is not None:
-                cs.clip_grad_norm(list(net.parameters()), t["clipGradNorm"])
-            optimizer.step()
-            loss_sum += loss.detach().double() * len(y)
-            correct += (logits.detach().argmax(1) == y).sum()
-            seen += len(y)
-            step += 1
+        loss_sum, correct, seen, lr = train_epoch(ddp, net, optimizer, data, t, state, steps_per_epoch,
+                                                  total_steps, device, rank)
         train_seconds = time.perf_counter() - started
-        loss_sum, correct, seen = all_sum([loss_sum.item(), correct.item(), seen], device, world)
+        loss_sum, correct, seen = all_sum([loss_sum, correct, seen], device, world)
         broadcast_buffers(net, world)
-        val_loss, val_acc, _ = evaluate(net, val_set, eval_batch, device, rank, world) if len(val_set) else (None, None, 0)
-        epoch += 1
-        if val_loss is None or best["valLoss"] is None or val_loss < best["valLoss"]:
-            best.update(epoch=epoch, valLoss=val_loss, sinceBest=0)
-            if val_loss is not None:
-                best.update(params=model_py.flat_params(net), state=model_py.flat_state(net))
-        else:
-            best["sinceBest"] += 1
-        history.append({
-            "epoch": epoch, "trainLoss": loss_sum / seen, "trainAccuracy": correct / seen,
+        val_loss, val_acc, _ = evaluate(net, data.val, data.eval_batch, device, rank, world)
+        state["epoch"] += 1
+        end_of_epoch(state, t, net, val_loss)
+        state["history"].append({
+            "epoch": state["epoch"], "trainLoss": loss_sum / seen, "trainAccuracy": correct / seen,
             "valLoss": val_loss, "valAccuracy": val_acc, "seconds": time.perf_counter() - started,
             "imagesPerSecond": seen / train_seconds if train_seconds > 0 else 0.0, "learningRate": lr,
         })
-        stopped_early = (t["patience"] > 0 and val_loss is not None and best["sinceBest"] >= t["patience"]
-                         and epoch < t["epochs"])
-        if lead:
+        if rank == 0:
             cs.save_checkpoint(checkpoint_path, {
-                "format": CHECKPOINT_FORMAT, "version": 1, "epoch": epoch, "step": step, "seed": t["seed"],
-                "batchSize": t["batchSize"], "worldSize": world, "model": model_py.unwrap(net).state_dict(),
-                "optimizer": optimizer.state_dict(), "best": best, "history": history, "stoppedEarly": stopped_early,
+                "format": CHECKPOINT_FORMAT, "version": 1, "seed": t["seed"], "batchSize": t["batchSize"],
+                "worldSize": world, "model": model_py.unwrap(net).state_dict(),
+                "optimizer": optimizer.state_dict(), "state": state,
             })
-            cs.write_atomic(os.path.join(out, "metrics.jsonl"),
-                                 "".join(json.dumps(h) + "\n" for h in history).encode("utf-8"))
-        h = history[-1]
-        val_text = f"  val loss {val_loss:.4f} acc {100 * val_acc:.2f}%" if val_loss is not None else ""
-        say(f"epoch {epoch}/{t['epochs']}  train loss {h['trainLoss']:.4f} acc {100 * h['trainAccuracy']:.2f}%"
-            f"{val_text}  lr {lr:.3g}  {h['seconds']:.1f} s  {h['imagesPerSecond']:.0f} img/s"
-            + ("  (early stop)" if stopped_early else ""))
+            lines = "".join(json.dumps(h) + "\n" for h in state["history"])
+            cs.write_atomic(os.path.join(out, "metrics.jsonl"), lines.encode("utf-8"))
+        say(progress_line(state, t))
 
-    finish(pkg, t, net, history, best, val_set, test_set, eval_batch, device, rank, world, out)
+    finish(pkg, t, net, state, data, device, rank, world, out)
     if world > 1:
         dist.barrier()
         dist.destroy_process_group()
 
 
-def finish(pkg, t, net, history, best, val_set, test_set, eval_batch, device, rank, world, out):
+def progress_line(state, t):
+    h = state["history"][-1]
+    val = f"  val loss {h['valLoss']:.4f} acc {100 * h['valAccuracy']:.2f}%" if h["valLoss"] is not None else ""
+    return (f"epoch {h['epoch']}/{t['epochs']}  train loss {h['trainLoss']:.4f} acc {100 * h['trainAccuracy']:.2f}%"
+            f"{val}  lr {h['learningRate']:.3g}  {h['seconds']:.1f} s  {h['imagesPerSecond']:.0f} img/s"
+            + ("  (early stop)" if state["stoppedEarly"] else ""))
+
+
+def finish(pkg, t, net, state, data, device, rank, world, out):
     """The final model (the best epoch's weights with early stopping on), its evaluation and the output files."""
+    best, history = state["best"], state["history"]
     keep_best = t["patience"] > 0 and best["params"] is not None
     if keep_best:
         model_py.load_flat(net, best["params"], best["state"])
     broadcast_buffers(net, world)
-    split, data = ("test", test_set) if len(test_set) else ("val", val_set)
-    loss, accuracy, count = evaluate(net, data, eval_batch, device, rank, world)
-    val_acc = None
-    if len(val_set):
-        val_acc = accuracy if split == "val" else evaluate(net, val_set, eval_batch, device, rank, world)[1]
+    split, split_set = ("test", data.test) if len(data.test) else ("val", data.val)
+    loss, accuracy, count = evaluate(net, split_set, data.eval_batch, device, rank, world)
+    val_acc = accuracy if split == "val" else evaluate(net, data.val, data.eval_batch, device, rank, world)[1]
     if rank != 0:
         return
     spec = model_py.SPEC
@@ -287,17 +318,17 @@ def finish(pkg, t, net, history, best, val_set, test_set, eval_batch, device, ra
     weights_epoch = best["epoch"] if keep_best else (history[-1]["epoch"] if history else None)
     accuracies = {"train": None, "val": val_acc, "test": accuracy if split == "test" else None}
     meta = cs.cnnmodel_meta(pkg, spec, accuracies, len(history), weights_epoch)
-    params, state = model_py.flat_params(net), model_py.flat_state(net)
+    params, bn_state = model_py.flat_params(net), model_py.flat_state(net)
     cs.write_atomic(os.path.join(out, "model.cnnmodel"),
-                         cs.encode_cnnmodel(spec, meta, params.numpy(), state.numpy()))
-    cs.write_json(os.path.join(out, "eval.json"),
-                       {"accuracy": accuracy, "count": count, "loss": loss, "split": split})
+                    cs.encode_cnnmodel(spec, meta, params.numpy(), bn_state.numpy()))
+    cs.write_json(os.path.join(out, "eval.json"), {"accuracy": accuracy, "count": count, "loss": loss, "split": split})
     plain = model_py.build_model()  # plain modules on the CPU (no DDP, no SyncBatchNorm) for the export
-    model_py.load_flat(plain, params, state)
+    model_py.load_flat(plain, params, bn_state)
     cs.export_onnx(os.path.join(out, "model.onnx"), plain, pkg, spec)
     shown = f"{100 * accuracy:.2f}% of {count} {split} images" if count else f"no {split} images"
-    print(f"final model{' (best epoch ' + str(best['epoch']) + ')' if keep_best else ''}: {shown}; wrote "
-          f"{', '.join(['model.cnnmodel', 'model.onnx', 'eval.json', 'metrics.jsonl'])} to {out}")
+    kept = f" (best epoch {best['epoch']})" if keep_best else ""
+    print(f"final model{kept}: {shown}; wrote model.cnnmodel, model.onnx, eval.json, metrics.jsonl to {out}",
+          flush=True)
 
 
 if __name__ == "__main__":
