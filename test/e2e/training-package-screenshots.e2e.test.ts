@@ -53,12 +53,12 @@ describe('training package screenshots', () => {
           await page.locator('.tab').nth(4).click();
           const card = page.getByTestId('training-package');
           await card.waitFor();
-          await card.locator('.export-folder').fill(path.join(dataDir, 'packages', 'fashion'));
+          await card.locator('.training-package-folder').fill(path.join(dataDir, 'packages', 'fashion'));
           await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
           await card.scrollIntoViewIfNeeded();
           await shot('before');
 
-          await card.locator('.export-actions .button.primary').click();
+          await card.locator('.training-package-actions .button.primary').click();
           await page.getByTestId('training-package-result').waitFor({ timeout: 60_000 });
           await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
           await page.mouse.move(0, 0);

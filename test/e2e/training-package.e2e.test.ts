@@ -88,7 +88,7 @@ describe('training package card (renderer in Chromium, real main handlers)', () 
 
     // the same folder again: not empty
     await form.getByRole('button', { name: 'Write the package' }).click();
-    const error = card.locator('.export-error');
+    const error = card.locator('.training-package-error');
     await error.waitFor();
     expect(await error.getAttribute('data-code')).toBe('dir-not-empty');
     expect(await error.textContent()).toBe(`${presetDir} is not empty. Choose a new or empty folder.`);

@@ -121,7 +121,7 @@ export function TrainingPackageCard({
               <input
                 id={folderId}
                 type="text"
-                className="export-folder"
+                className="training-package-folder"
                 spellCheck={false}
                 placeholder={tp.folderPlaceholder}
                 value={dir}
@@ -138,7 +138,7 @@ export function TrainingPackageCard({
               </div>
             )}
           </div>
-          <div className="export-actions">
+          <div className="training-package-actions">
             <button type="submit" className="button primary" disabled={job.running || !dir.trim()}>
               {tp.submit}
             </button>

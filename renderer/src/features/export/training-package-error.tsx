@@ -28,7 +28,7 @@ export function TrainingPackageError({ error }: { error: AppError }) {
         ? te[code as (typeof PLAIN)[number]]
         : `${te.failed} ${t.errors[error.code]}.`;
   return (
-    <div className="error-message export-error" role="alert" data-code={code ?? error.code}>
+    <div className="error-message training-package-error" role="alert" data-code={code ?? error.code}>
       {text}
     </div>
   );
