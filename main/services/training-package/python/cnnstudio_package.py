@@ -279,8 +279,24 @@ def write_atomic(path, data):
     os.replace(tmp, path)
 
 
+def jsonable(value):
+    """value with every NaN or infinity (a diverged loss) as None: JSON has no such numbers."""
+    if isinstance(value, float) and not math.isfinite(value):
+        return None
+    if isinstance(value, dict):
+        return {k: jsonable(v) for k, v in value.items()}
+    if isinstance(value, (list, tuple)):
+        return [jsonable(v) for v in value]
+    return value
+
+
+def json_line(value):
+    return json.dumps(jsonable(value), ensure_ascii=False, allow_nan=False) + "\n"
+
+
 def write_json(path, value):
-    write_atomic(path, (json.dumps(value, indent=2, ensure_ascii=False) + "\n").encode("utf-8"))
+    text = json.dumps(jsonable(value), indent=2, ensure_ascii=False, allow_nan=False) + "\n"
+    write_atomic(path, text.encode("utf-8"))
 
 
 def save_checkpoint(path, checkpoint):

@@ -12,7 +12,6 @@ eval.json (this script's evaluation of the final model on the test split, else t
 import argparse
 import copy
 import functools
-import json
 import math
 import os
 import sys
@@ -283,7 +282,7 @@ def main():
                 "worldSize": world, "model": model_py.unwrap(net).state_dict(),
                 "optimizer": optimizer.state_dict(), "state": state,
             })
-            lines = "".join(json.dumps(h) + "\n" for h in state["history"])
+            lines = "".join(cs.json_line(h) for h in state["history"])
             cs.write_atomic(os.path.join(out, "metrics.jsonl"), lines.encode("utf-8"))
         say(progress_line(state, t))
 
