@@ -90,7 +90,10 @@ const SELECT_RUN = `
     -- an imported run without a metrics log did all the epochs its model file says
     CASE WHEN r.imported_json IS NOT NULL AND NOT EXISTS (SELECT 1 FROM run_epochs e WHERE e.run_id = r.id)
       THEN r.epochs_planned ELSE (SELECT COUNT(*) FROM run_epochs e WHERE e.run_id = r.id) END AS epochs_done,
-    (SELECT e.val_accuracy FROM run_epochs e WHERE e.run_id = r.id AND e.epoch = r.best_epoch) AS best_val_accuracy,
+    -- an imported run without a metrics log: the validation accuracy its model file gives
+    COALESCE((SELECT e.val_accuracy FROM run_epochs e WHERE e.run_id = r.id AND e.epoch = r.best_epoch),
+      CASE WHEN r.imported_json IS NOT NULL AND NOT EXISTS (SELECT 1 FROM run_epochs e WHERE e.run_id = r.id)
+        THEN r.final_val_accuracy END) AS best_val_accuracy,
     r.id IS (SELECT id FROM model_run) AS is_model
   FROM runs r`;
 

@@ -97,6 +97,7 @@ describe('import-model service', () => {
       epochsDone: 4,
       bestEpoch: 3,
       finalValAccuracy: 0.5,
+      bestValAccuracy: 0.5, // no metrics log: what the model file says
     });
     const detail = ctx.services.runs.show(projectId, result.run.id);
     expect(detail.dataset.classNames).toEqual(labels);
