@@ -273,6 +273,6 @@ export function generateModelPy(spec: ModelSpec, options: ModelPyOptions = {}): 
   );
   for (const l of learned) add(...initLines(l.plan, l.attr, spec).map((s) => `        ${s}`));
   if (learned.length === 0) add('        pass');
-  add('', '', MODEL_PY_HELPERS.trimEnd(), '');
+  add('', '', MODEL_PY_HELPERS.trim(), '');
   return lines.join('\n');
 }

@@ -132,7 +132,7 @@ export function packageReadme(info: PackageReadmeInfo): string {
     'A multi-node cluster: run the same command on every node (HOST is the first node, reachable from the others):',
     '',
     '```sh',
-    'torchrun --nnodes 2 --nproc_per_node 8 --rdzv_backend c10d --rdzv_endpoint HOST:29500 --rdzv_id cnnstudio train.py',
+    'torchrun --nnodes 2 --nproc_per_node 8 --rdzv_backend c10d --rdzv_endpoint HOST:29500 train.py',
     '```',
     '',
     'Slurm (`sbatch train.sbatch`; one torchrun per node; a requeued job resumes from its checkpoint):',
