@@ -5,7 +5,8 @@
 //   3. `torchrun --standalone --nproc_per_node 2 train.py` in the package folder: PyTorch DDP on CPU (gloo);
 //   4. `import-model PROJECT WORK/package/output/model.cnnmodel`;
 //   5. `evaluate PROJECT --run <imported run> --split test`, against the package's output/eval.json (PyTorch's own
-//      evaluation of the same weights on the same test split): the two accuracies must agree within 0.1 point.
+//      evaluation of the same weights on the same test split): the two accuracies must agree within 0.1 point;
+// and, for comparison, `train PROJECT` with the same settings in the app (a run named in-app) and its test accuracy.
 // Exits 1 when they do not.
 //
 //   npm run build && node scripts/cluster-roundtrip.mjs [--set DIR] [--work DIR] [--nproc 2] [--epochs N]
@@ -70,11 +71,15 @@ async function main() {
   );
 
   const [cmd, ...pre] = launcher();
+  // torchrun of torch 1.13 under Python 3.11 (Debian 12's python3-torch) fails on its default "--redirects 0";
+  // redirecting stdout to its log files and teeing it back is the same run.
+  const workaround = ['--redirects', '1', '--tee', '1'];
   const trainArgs = [
     ...pre,
     '--standalone',
     '--nproc_per_node',
     nproc,
+    ...workaround,
     'train.py',
     ...(epochs ? ['--epochs', epochs] : []),
   ];
@@ -90,6 +95,28 @@ async function main() {
     .map((l) => JSON.parse(l));
   log(
     `  ${metrics.length} epochs in ${round(trained.seconds)} s; PyTorch's test accuracy ${pct(evalJson.accuracy)} on ${evalJson.count}`,
+  );
+
+  // For comparison: the same settings trained in the app (the package's recipe on the app's own kernels).
+  log('train (the same settings in the app, for comparison)…');
+  const inApp = await cnnStudio([
+    'train',
+    project.id,
+    '--name',
+    'in-app',
+    ...(epochs ? ['--epochs', epochs] : []),
+  ]);
+  t.trainInApp = inApp.seconds;
+  const inAppEval = await cnnStudio([
+    'evaluate',
+    project.id,
+    '--run',
+    'in-app',
+    '--split',
+    evalJson.split ?? 'test',
+  ]);
+  log(
+    `  ${inApp.json.epochs.length} epochs in ${round(inApp.seconds)} s; test accuracy ${pct(inAppEval.json.accuracy)}`,
   );
 
   log('import-model output/model.cnnmodel…');
@@ -113,6 +140,7 @@ async function main() {
     lastEpoch: metrics.at(-1),
     pytorch: { accuracy: evalJson.accuracy, count: evalJson.count },
     cnnStudio: { accuracy: ev.json.accuracy, count: ev.json.count, run: runName },
+    inApp: { accuracy: inAppEval.json.accuracy, count: inAppEval.json.count, seconds: round(inApp.seconds) },
     differencePoints: round(diffPoints, 3),
     ok,
     seconds: Object.fromEntries(Object.entries(t).map(([k, v]) => [k, round(v)])),
@@ -120,7 +148,8 @@ async function main() {
   log(
     `\nPyTorch (${nproc} processes, gloo): ${pct(evalJson.accuracy)} on ${evalJson.count} test images; ` +
       `CNN Studio on the imported run: ${pct(ev.json.accuracy)} on ${ev.json.count} — difference ` +
-      `${summary.differencePoints} points (${ok ? 'ok' : 'MORE THAN 0.1'}). torchrun ${round(t.torchrun)} s.`,
+      `${summary.differencePoints} points (${ok ? 'ok' : 'MORE THAN 0.1'}). torchrun ${round(t.torchrun)} s; ` +
+      `the same settings trained in the app: ${pct(inAppEval.json.accuracy)} in ${round(inApp.seconds)} s.`,
   );
   if (flag('json')) process.stdout.write(JSON.stringify(summary, null, 2) + '\n');
   if (!flag('keep')) fs.rmSync(work, { recursive: true, force: true });
