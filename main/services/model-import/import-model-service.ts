@@ -5,7 +5,8 @@
  * project's size and colour. The model file goes into the run's folder as final.model (the trainer's container)
  * before the row is inserted in one transaction; a failure at any point removes that folder, so nothing is left.
  *
- * Like a completed training, the imported run becomes the project's model unless the user picked one with
+ * A file that does not fit the project (other labels, input size or colour) is a `conflict`; a file that cannot be
+ * read or run is `invalid-payload`. Like a completed training, the imported run becomes the project's model unless the user picked one with
  * `runs use` (the model_run view: the picked run, else the newest completed one).
  */
 import { randomUUID } from 'node:crypto';
@@ -129,7 +130,7 @@ function checkInput(source: ModelSource, input: InputSpec): void {
   });
   const text = (i: InputSpec) => `${i.width}×${i.height} ${i.channels === 3 ? 'RGB' : 'gray'}`;
   throw new AppFailure(
-    'invalid-payload',
+    'conflict',
     `The model takes ${text(model)} images; this project's are ${text(input)}.`,
     { code: 'import-model-input-mismatch', model: describe(model), project: describe(input) },
   );
@@ -149,7 +150,7 @@ function labelsFor(source: ModelSource, file: string, packageClasses: string[] |
   const plan = classPlan(db).classNames;
   if (fits(plan)) return plan;
   throw new AppFailure(
-    'invalid-payload',
+    'conflict',
     `The model has ${n} outputs but says nothing of its classes: put a labels.txt (one class per line, in output ` +
       'order) beside the file.',
     { code: 'import-model-no-labels', outputs: n, projectClasses: classPlan(db).classNames.length },
@@ -162,14 +163,14 @@ function mapLabels(db: Db, labels: string[]): { labelIds: number[]; leftOut: str
   const byName = new Map(rows.map((r) => [r.name, r.id]));
   const duplicates = labels.filter((l, i) => labels.indexOf(l) !== i);
   if (duplicates.length)
-    throw new AppFailure('invalid-payload', `The model names a class twice: ${duplicates.join(', ')}.`, {
+    throw new AppFailure('conflict', `The model names a class twice: ${duplicates.join(', ')}.`, {
       code: 'import-model-duplicate-labels',
       labels: [...new Set(duplicates)],
     });
   const unknown = labels.filter((l) => !byName.has(l));
   if (unknown.length)
     throw new AppFailure(
-      'invalid-payload',
+      'conflict',
       `The model's classes ${unknown.map((l) => `"${l}"`).join(', ')} are not labels of this project ` +
         '(names must match exactly, including case).',
       { code: 'import-model-unknown-labels', labels: unknown, projectLabels: rows.map((r) => r.name) },
