@@ -25,7 +25,13 @@ ROOT = os.path.dirname(os.path.abspath(__file__))
 sys.path.insert(0, ROOT)
 
 import cnnstudio_package as cs  # noqa: E402
-import model as model_py  # noqa: E402
+
+try:
+    import model as model_py  # the network, generated from the project's spec
+except ModuleNotFoundError as e:
+    if e.name != "model":
+        raise
+    sys.exit(f"train.py: no model.py next to {__file__}: run it from a CNN Studio training package folder")
 
 CHECKPOINT_FORMAT = "cnn-studio-torch-checkpoint"
 
@@ -50,7 +56,8 @@ def parse_args(argv=None):
     p.add_argument("--from-images", action="store_true",
                    help="decode dataset/<split>/<class>/ image files with Pillow instead of reading dataset/tensors.u8 "
                         "(not bit-identical with the app's decode; includes images added to the class folders)")
-    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto")
+    p.add_argument("--device", choices=["auto", "cpu", "cuda"], default="auto",
+                   help="auto (default): a GPU per process when CUDA is available, else the CPU")
     p.add_argument("--backend", choices=["auto", "gloo", "nccl"], default="auto",
                    help="process group backend (auto: nccl with CUDA, else gloo)")
     p.add_argument("--out", default=os.path.join(ROOT, "output"), help="output folder (default: output/ here)")
