@@ -8,7 +8,7 @@ import { percent } from '../training-text';
 
 function describeImport(r: ImportModelResult): string {
   const run = r.run;
-  const format = r.format === 'cnnmodel' ? 'CNN Studio model (.cnnmodel)' : 'ONNX';
+  const format = r.format === 'cnnmodel' ? 'CNN Studio’s format' : 'ONNX';
   return [
     `Imported ${run.imported?.fileName ?? 'the model'} (${format}) as run ${run.name} (${run.id}).`,
     `labels: ${r.labels.join(', ')}`,
