@@ -14,7 +14,7 @@ import { buildModel } from '../../../native-workers/cnn/model';
 import { preprocessingFor, writeModelFile } from '../../../native-workers/cnn/model-file';
 import { presetSpec } from '../../../native-workers/cnn/presets';
 import { makeTestServices } from '../../support/services';
-import { projectWithImages } from '../training/support';
+import { projectWithImages, SMALL_SET } from '../training/support';
 
 const gray28 = { height: 28, width: 28, channels: 1 };
 
@@ -111,6 +111,47 @@ describe('import-model service', () => {
     const final = path.join(ctx.dataDir, 'projects', projectId, 'runs', result.run.id, 'final.model');
     expect(fs.existsSync(final)).toBe(true);
   });
+
+  it('an imported run predicts, is inspected and exports like a trained one', async () => {
+    const file = write(
+      'uses/model.cnnmodel',
+      cnnmodel(presetSpec('small', gray28, 2), ['Sandal', 'Sneaker']),
+    );
+    const { run } = ctx.services.modelImport.importModel(projectId, file, { name: 'in use' });
+    const image = path.join(
+      SMALL_SET,
+      'test',
+      'Sandal',
+      fs.readdirSync(path.join(SMALL_SET, 'test', 'Sandal'))[0],
+    );
+    const { batchId } = ctx.services.prediction.startBatch(
+      projectId,
+      { projectId, runId: run.id },
+      [image],
+      2,
+    );
+    await ctx.services.prediction.waitForBatch(batchId);
+    const [item] = ctx.services.prediction.batchItems(batchId);
+    expect(item.ok && item.top.map((p) => p.label).sort()).toEqual(['Sandal', 'Sneaker']);
+    const imageId = ctx.services.dataset.listImages(projectId, {
+      filter: { kind: 'all' },
+      sort: 'added',
+      descending: false,
+      offset: 0,
+      limit: 1,
+    }).items[0].id;
+    const inspection = await ctx.services.inspect.inspect(projectId, { runId: run.id }, { imageId });
+    expect(inspection.runId).toBe(run.id);
+    expect(inspection.layers).toHaveLength(presetSpec('small', gray28, 2).layers.length);
+    const exported = await ctx.services.modelExport.export(projectId, {
+      format: 'onnx',
+      outDir: path.join(dir, 'export-of-imported'),
+      run: run.id,
+    });
+    expect(exported.parity.ok).toBe(true);
+    const evaluated = await ctx.services.evaluation.evaluate(projectId, 'val', run.id);
+    expect(evaluated.confusion.labels).toEqual(['Sandal', 'Sneaker']);
+  }, 120_000);
 
   it('refuses classes that are not project labels (exact name, case included), listing them', () => {
     const file = write(
