@@ -154,7 +154,9 @@ const errorsEn = {
     `The model’s classes ${list(p.labels)} are not labels of this project (names must match exactly, including case). Add or rename labels first.`,
   'import-model-duplicate-labels': (p: ErrorParams) => `The model names a class twice: ${list(p.labels)}.`,
   'import-model-no-labels': (p: ErrorParams) =>
-    `The model has ${n(p.outputs)} outputs but does not name its classes, and this project has ${n(p.projectClasses)}: put a labels.txt (one class per line, in output order) beside the file.`,
+    p.outputs === undefined
+      ? 'The model does not name its classes: put a labels.txt (one class per line, in output order) beside the file.'
+      : `The model has ${n(p.outputs)} outputs but does not name its classes, and this project has ${n(p.projectClasses ?? 0)}: put a labels.txt (one class per line, in output order) beside the file.`,
   'import-model-input-mismatch': (p: ErrorParams) =>
     `The model takes ${size(p.model)} images; this project’s are ${size(p.project)}.`,
   'import-model-bad-metrics': (p: ErrorParams) =>
@@ -163,10 +165,13 @@ const errorsEn = {
       : `The training log metrics.jsonl beside the model has a bad line ${n(p.line)} (${s(p.reason)}).`,
   'import-model-bad-training-json': () => 'The training package’s training.json cannot be read.',
   'onnx-unreadable': () => 'The file is not a readable ONNX model.',
-  'onnx-unsupported-node': (p: ErrorParams) =>
-    p.attribute
-      ? `The ONNX model’s node ${n(p.index)} (${s(p.op)} ${q(p.name)}) has ${s(p.attribute)} = ${s(p.value)}, which CNN Studio’s layers cannot run.`
-      : `The ONNX model’s node ${n(p.index)} (${s(p.op)} ${q(p.name)}) is an operation CNN Studio’s networks do not have (they use convolutions, ReLU, pooling, batch norm, dropout and dense layers).`,
+  'onnx-unsupported-node': (p: ErrorParams) => {
+    const node =
+      p.index === undefined ? `${s(p.op)} ${q(p.name)}` : `${n(p.index)} (${s(p.op)} ${q(p.name)})`;
+    return p.attribute
+      ? `The ONNX model’s node ${node} has ${s(p.attribute)} = ${s(p.value)}, which CNN Studio’s layers cannot run.`
+      : `The ONNX model’s node ${node} is an operation CNN Studio’s networks do not have (they use convolutions, ReLU, pooling, batch norm, dropout and dense layers).`;
+  },
   'onnx-unsupported-graph': () =>
     'The ONNX model is not a network CNN Studio can run: it must be one chain of layers ending in a dense layer.',
 } satisfies Record<string, (p: ErrorParams) => string>;

@@ -137,7 +137,9 @@ export const appErrorsZhCN: Record<AppErrorDetailsCode, (p: ErrorParams) => stri
     `模型的类别 ${list(p.labels)} 不是本项目的标签（名称必须完全一致，包括大小写）。请先添加或重命名标签。`,
   'import-model-duplicate-labels': (p) => `模型中有重复的类别：${list(p.labels)}。`,
   'import-model-no-labels': (p) =>
-    `模型有 ${n(p.outputs)} 个输出，但没有给出类别名称，而本项目有 ${n(p.projectClasses)} 个类别：请在文件旁放一个 labels.txt（每行一个类别，按输出顺序）。`,
+    p.outputs === undefined
+      ? '模型没有给出类别名称：请在文件旁放一个 labels.txt（每行一个类别，按输出顺序）。'
+      : `模型有 ${n(p.outputs)} 个输出，但没有给出类别名称，而本项目有 ${n(p.projectClasses ?? 0)} 个类别：请在文件旁放一个 labels.txt（每行一个类别，按输出顺序）。`,
   'import-model-input-mismatch': (p) =>
     `模型接受 ${size(p.model)} 的图像；本项目的图像是 ${size(p.project)}。`,
   'import-model-bad-metrics': (p) =>
@@ -146,10 +148,15 @@ export const appErrorsZhCN: Record<AppErrorDetailsCode, (p: ErrorParams) => stri
       : `模型旁的训练日志 metrics.jsonl 第 ${n(p.line)} 行有误（${s(p.reason)}）。`,
   'import-model-bad-training-json': () => '无法读取训练包的 training.json。',
   'onnx-unreadable': () => '该文件不是可读取的 ONNX 模型。',
-  'onnx-unsupported-node': (p) =>
-    p.attribute
-      ? `ONNX 模型的第 ${n(p.index)} 个节点（${s(p.op)} ${q(p.name)}）的 ${s(p.attribute)} = ${s(p.value)}，CNN Studio 的层无法运行。`
-      : `ONNX 模型的第 ${n(p.index)} 个节点（${s(p.op)} ${q(p.name)}）是 CNN Studio 网络没有的运算（网络只用卷积、ReLU、池化、批归一化、dropout 和全连接层）。`,
+  'onnx-unsupported-node': (p) => {
+    const node =
+      p.index === undefined
+        ? `（${s(p.op)} ${q(p.name)}）`
+        : `第 ${n(p.index)} 个节点（${s(p.op)} ${q(p.name)}）`;
+    return p.attribute
+      ? `ONNX 模型的${node}的 ${s(p.attribute)} = ${s(p.value)}，CNN Studio 的层无法运行。`
+      : `ONNX 模型的${node}是 CNN Studio 网络没有的运算（网络只用卷积、ReLU、池化、批归一化、dropout 和全连接层）。`;
+  },
   'onnx-unsupported-graph': () => 'CNN Studio 无法运行这个 ONNX 模型：它必须是一条以全连接层结尾的层链。',
 };
 
