@@ -9,7 +9,8 @@ import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/scree
  * Screenshots of importing a model, in light/dark and en/zh-CN, for review:
  * `CNN_STUDIO_SCREENSHOTS=1 npx vitest run test/e2e/import-model-screenshots` after a build. The prompt a dropped
  * model file brings up, and the runs list with a trained and an imported run (the file is in the badge's tooltip), land
- * in test-results/screenshots/import-model-{drop,runs}-<locale>-<theme>.png.
+ * in test-results/screenshots/import-model-{drop,runs,detail}-<locale>-<theme>.png (detail: the imported run's
+ * Progress view).
  */
 const enabled = screenshotsEnabled;
 
@@ -60,6 +61,11 @@ describe('import model screenshots', () => {
           await page.getByTestId('imported-badge').waitFor(); // the runs list reloads on the run's status event
           await page.mouse.move(0, 0);
           await shot('runs');
+          // the run's own view (Progress) carries the badge too
+          await page.locator('tr[data-run="run-2"] .run-name .link-button').click();
+          await page.locator('.train-dashboard-header [data-testid="imported-badge"]').waitFor();
+          await page.mouse.move(0, 0);
+          await shot('detail');
         } finally {
           await app.close();
         }
