@@ -159,7 +159,7 @@ function walk(graph: OnnxGraph, act: Activation): MappedLayer[] {
         break;
       case 'Softmax':
       case 'LogSoftmax': {
-        const axis = intAttr(node, 'axis', node.opType === 'Softmax' ? -1 : -1);
+        const axis = intAttr(node, 'axis', -1);
         if (act.rank4 || (axis !== 1 && axis !== -1)) throw unsupportedAttribute(ref, 'axis', axis);
         ended = true; // probabilities (or their log) from the logits: the app's own softmax gives the same
         break;

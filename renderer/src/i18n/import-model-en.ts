@@ -6,6 +6,7 @@ export const importModelEn = {
   importing: 'Importing the model…',
   imported: (file: string, run: string) => `Imported ${file} as the run “${run}”.`,
   failed: 'Could not import the model.',
+  noLog: 'No curves: imported without a training log.',
   badge: 'Imported',
   badgeHint: (file: string, format: string) => `Imported from ${file} (${format})`,
   formats: { cnnmodel: 'CNN Studio model', onnx: 'ONNX' } as Record<string, string>,

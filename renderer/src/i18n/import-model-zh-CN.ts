@@ -7,6 +7,7 @@ export const importModelZhCN: ImportModelMessages = {
   importing: '正在导入模型…',
   imported: (file, run) => `已将 ${file} 导入为训练运行“${run}”。`,
   failed: '无法导入模型。',
+  noLog: '没有曲线：导入时没有训练日志。',
   badge: '已导入',
   badgeHint: (file, format) => `导入自 ${file}（${format}）`,
   formats: { cnnmodel: 'CNN Studio 模型', onnx: 'ONNX' },

@@ -27,7 +27,8 @@ export function TrainingDashboard({
   viewRunId: string | null;
   onViewRun(runId: string): void;
 }) {
-  const t = useT().training;
+  const all = useT();
+  const t = all.training;
   const selectId = useId();
   const { runs, live, state } = training;
   const run: RunSummary | undefined =
@@ -40,6 +41,7 @@ export function TrainingDashboard({
   const points = isLive ? (live?.points ?? []) : [];
   const active = !!run && run.id === state?.active?.id;
   const progress = active && isLive ? (live?.progress ?? state?.progress ?? null) : null;
+  const noLog = run?.imported && epochs.length === 0 ? all.importModel.noLog : undefined;
 
   if (!run) {
     return (
@@ -68,8 +70,20 @@ export function TrainingDashboard({
       </div>
       <ProgressPanel run={run} progress={progress} epochs={epochs} />
       <section className="train-charts" aria-label={t.dashboard.charts}>
-        <RunChart metric="loss" points={points} epochs={epochs} planned={run.epochsPlanned} />
-        <RunChart metric="accuracy" points={points} epochs={epochs} planned={run.epochsPlanned} />
+        <RunChart
+          metric="loss"
+          points={points}
+          epochs={epochs}
+          planned={run.epochsPlanned}
+          emptyText={noLog}
+        />
+        <RunChart
+          metric="accuracy"
+          points={points}
+          epochs={epochs}
+          planned={run.epochsPlanned}
+          emptyText={noLog}
+        />
       </section>
       <section className="card train-card" aria-labelledby={`${selectId}-epochs`}>
         <h3 className="train-card-title" id={`${selectId}-epochs`}>
@@ -166,11 +180,14 @@ function RunChart({
   points,
   epochs,
   planned,
+  emptyText,
 }: {
   metric: Metric;
   points: readonly LivePoint[];
   epochs: readonly EpochMetrics[];
   planned: number;
+  /** What an empty chart says instead of "after the first batches" (an imported run without a log). */
+  emptyText?: string;
 }) {
   const t = useT().training.dashboard;
   const f = useTrainingFormat();
@@ -211,7 +228,7 @@ function RunChart({
         xRange={[0, Math.max(planned, 1)]}
         summary={summary}
       />
-      {!hasValues(data) && <p className="train-chart-empty train-hint">{t.chartEmpty}</p>}
+      {!hasValues(data) && <p className="train-chart-empty train-hint">{emptyText ?? t.chartEmpty}</p>}
     </figure>
   );
 }
