@@ -41,9 +41,14 @@ export interface SourceContext {
   resolveRun(idOrName: string): string;
 }
 
-/** A spec that does not fit: `invalid-payload` with code 'spec-mismatch' or 'invalid-model'. */
-function specRefusal(code: 'spec-mismatch' | 'invalid-model', message: string): AppFailure {
-  return new AppFailure('invalid-payload', message, { code });
+/** A spec whose input or class count is not the project's. */
+function specMismatch(message: string): AppFailure {
+  return new AppFailure('invalid-payload', message, { code: 'spec-mismatch' });
+}
+
+/** A spec the CNN core cannot build. */
+function invalidModel(message: string): AppFailure {
+  return new AppFailure('invalid-payload', message, { code: 'invalid-model' });
 }
 
 const fullSpecSchema = z
@@ -69,24 +74,19 @@ export function specFromFile(
   if (!parsed.success) {
     const issue = parsed.error.issues[0];
     const where = issue.path.length ? ` at ${issue.path.join('.')}` : '';
-    throw specRefusal(
-      'invalid-model',
-      `The spec is not a model spec or { "layers": [...] }${where}: ${issue.message}.`,
-    );
+    throw invalidModel(`The spec is not a model spec or { "layers": [...] }${where}: ${issue.message}.`);
   }
   let spec: ModelSpec;
   if ('numClasses' in parsed.data) {
     const full = parsed.data as ModelSpec;
     const i = full.input;
     if (i.height !== input.height || i.width !== input.width || i.channels !== input.channels)
-      throw specRefusal(
-        'spec-mismatch',
+      throw specMismatch(
         `The spec's input is ${i.height}×${i.width}×${i.channels}; the project's is ` +
           `${input.height}×${input.width}×${input.channels}.`,
       );
     if (full.numClasses !== numClasses)
-      throw specRefusal(
-        'spec-mismatch',
+      throw specMismatch(
         `The spec has ${full.numClasses} classes; the project trains ${numClasses} (the labels with training images).`,
       );
     spec = full;
@@ -96,8 +96,7 @@ export function specFromFile(
   try {
     planModel(spec);
   } catch (error) {
-    if (error instanceof SpecError)
-      throw specRefusal('invalid-model', `The spec is not valid: ${error.message}`);
+    if (error instanceof SpecError) throw invalidModel(`The spec is not valid: ${error.message}`);
     throw error;
   }
   // the settings' model: the layers before the classifier, as the Train view keeps a custom model
@@ -172,7 +171,7 @@ function checked(spec: ModelSpec): ModelSpec {
   try {
     planModel(spec);
   } catch (error) {
-    if (error instanceof SpecError) throw specRefusal('invalid-model', error.message);
+    if (error instanceof SpecError) throw invalidModel(error.message);
     throw error;
   }
   return spec;

@@ -64,6 +64,13 @@ const errorsEn = {
   'import-running': () => 'An import is already running in this project; wait for it or cancel it.',
   'frame-not-image': (p: ErrorParams) => `Frame ${n(p.frame)} is not a PNG or JPEG image.`,
   'dir-not-empty': () => 'The folder is not empty; choose a new or empty folder.',
+  'spec-mismatch': () =>
+    'The model spec’s input or class count is not this project’s; give custom layers ({ "layers": [...] }) or a spec for this project.',
+  'invalid-model': () => 'The network does not fit this project’s images.',
+  'snapshot-invalid': () =>
+    'The run’s saved list of images names a class it does not have; the project may be damaged.',
+  'package-files-missing': () =>
+    'This installation of CNN Studio lacks the training package’s Python files; reinstall the app.',
   'not-a-folder': () => 'That path is not a folder.',
   'folder-missing': () => 'That folder does not exist.',
   'tensor-missing': () => 'Some images have no prepared data; rebuild the tensor cache.',

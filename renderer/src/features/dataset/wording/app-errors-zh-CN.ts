@@ -53,6 +53,11 @@ export const appErrorsZhCN: Record<AppErrorDetailsCode, (p: ErrorParams) => stri
   'import-running': () => '该项目已有导入正在进行，请等待其完成或取消。',
   'frame-not-image': (p) => `第 ${n(p.frame)} 帧不是 PNG 或 JPEG 图像。`,
   'dir-not-empty': () => '该文件夹不是空的，请选择新的或空的文件夹。',
+  'spec-mismatch': () =>
+    '模型规格的输入或类别数与本项目不符；请提供自定义层（{ "layers": [...] }）或适用于本项目的规格。',
+  'invalid-model': () => '该网络不适合本项目的图像。',
+  'snapshot-invalid': () => '该训练记录保存的图像列表引用了不存在的类别；项目可能已损坏。',
+  'package-files-missing': () => '此 CNN Studio 安装缺少训练包的 Python 文件；请重新安装应用。',
   'not-a-folder': () => '该路径不是文件夹。',
   'folder-missing': () => '该文件夹不存在。',
   'tensor-missing': () => '部分图像没有预处理数据，请重建张量缓存。',
