@@ -22,7 +22,7 @@ import type { Db } from '../../db/open-database';
 import { inputSpecFor } from '../model-description';
 import type { ProjectStore } from '../project-store';
 import type { EventSink } from '../services';
-import { classPlan } from '../training/dataset-snapshot';
+import { classPlan, snapshotImages } from '../training/dataset-snapshot';
 import { ensureRunDir, removeRunFiles, runFiles } from '../training/run-files';
 import { toSummary, type NewImportedRun } from '../training/run-repository';
 import type { TrainingService } from '../training/training-service';
@@ -78,7 +78,7 @@ export class ModelImportService {
       classNames: labels,
       classLabelIds: classes.labelIds,
       leftOutLabels: classes.leftOut,
-      images: snapshotOf(db, classes.labelIds),
+      images: snapshotImages(db, classes.labelIds),
       epochsPlanned: epochCount,
       epochs,
       bestEpoch,
@@ -180,22 +180,4 @@ function mapLabels(db: Db, labels: string[]): { labelIds: number[]; leftOut: str
     labelIds: labels.map((l) => byName.get(l)!),
     leftOut: rows.filter((r) => !wanted.has(r.name)).map((r) => r.name),
   };
-}
-
-/** The project's labeled, split images of the model's classes (as a run's snapshot), in the model's class order. */
-function snapshotOf(db: Db, labelIds: number[]): NewImportedRun['images'] {
-  const classOf = new Map(labelIds.map((id, i) => [id, i]));
-  const rows = db
-    .prepare(
-      `SELECT i.id, i.label_id, i.split FROM images i JOIN image_tensors t ON t.image_id = i.id
-       WHERE i.removed_at IS NULL AND i.label_id IS NOT NULL AND i.split IS NOT NULL ORDER BY i.id`,
-    )
-    .raw()
-    .all() as [number, number, 'train' | 'val' | 'test'][];
-  const images: NewImportedRun['images'] = [];
-  for (const [imageId, labelId, split] of rows) {
-    const classIndex = classOf.get(labelId);
-    if (classIndex !== undefined) images.push({ imageId, classIndex, split });
-  }
-  return images;
 }

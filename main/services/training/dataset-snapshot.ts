@@ -54,7 +54,20 @@ export function takeSnapshot(db: Db): DatasetSnapshot {
       'too-few-classes',
       `Training needs at least two classes with training images; only "${plan.classNames[0]}" has any.`,
     );
-  const indexOf = new Map(plan.classLabelIds.map((id, i) => [id, i]));
+  return {
+    classNames: plan.classNames,
+    classLabelIds: plan.classLabelIds,
+    leftOutLabels: plan.leftOutLabels,
+    images: snapshotImages(db, plan.classLabelIds),
+  };
+}
+
+/**
+ * The images of these labels (class i = classLabelIds[i]) a run would train and evaluate on: labeled, split, not
+ * removed, with a cached tensor; in image id order.
+ */
+export function snapshotImages(db: Db, classLabelIds: number[]): DatasetSnapshot['images'] {
+  const indexOf = new Map(classLabelIds.map((id, i) => [id, i]));
   const rows = db
     .prepare(
       `SELECT i.id, i.label_id, i.split FROM images i JOIN image_tensors t ON t.image_id = i.id
@@ -67,10 +80,5 @@ export function takeSnapshot(db: Db): DatasetSnapshot {
     const classIndex = indexOf.get(labelId);
     if (classIndex !== undefined) images.push({ imageId, classIndex, split });
   }
-  return {
-    classNames: plan.classNames,
-    classLabelIds: plan.classLabelIds,
-    leftOutLabels: plan.leftOutLabels,
-    images,
-  };
+  return images;
 }
