@@ -18,14 +18,13 @@ What it mirrors (read from the app's code; change both together):
 - recipe: presetSettings('medium') through trainingConfigFor (main/services/training/settings.ts): AdamW lr 1e-3,
   betas (0.9, 0.999), eps 1e-8, weight decay 0.05 on conv and dense weights only (not biases, not BN: plan.ts
   `decay`), batch 32 (last batch partial), a fresh shuffle per epoch, gradient clipping to global norm 5, cosine
-  schedule. Until 2026-11-28 the app's preset settings dropped presetTrainingConfig's 200 warm-up steps and minLr
-  1e-5 (the README's accuracy figures were measured so, with this script's defaults 0 and 0); since then the app
-  trains with both: pass --warmup-steps 200 --min-lr 1e-5 to compare with a current run.
+  schedule with presetTrainingConfig's 200 warm-up steps and floor 1e-5 (this script's defaults). Until 2026-11-28
+  the app's preset settings dropped both; the runs measured before then used --warmup-steps 0 --min-lr 0.
 - augmentation (native-workers/cnn/train/augment.ts), per image: flip with p 0.5, then a shift by integers dy, dx in
   [-6, 6] with zero fill, then one brightness offset in [-0.1, 0.1] added to every pixel (fill included), no clamp.
 
 usage: /usr/bin/python3 test/bench/pytorch-photo-twin.py SET_DIR [--epochs 20] [--seed 1] [--threads 2]
-           [--db PROJECT_DB] [--spec SPEC.json] [--warmup-steps 0] [--min-lr 0] [--ghost-bn 1] [--json]
+           [--db PROJECT_DB] [--spec SPEC.json] [--warmup-steps 200] [--min-lr 1e-5] [--ghost-bn 1] [--json]
   --ghost-bn K   batchnorm statistics over K equal shards of each batch (ours with K workers normalises per shard)
 prints progress on stderr; with --json one JSON object on stdout at the end.
 """
@@ -202,8 +201,8 @@ def main():
     ap.add_argument("--batch", type=int, default=32)
     ap.add_argument("--lr", type=float, default=1e-3)
     ap.add_argument("--weight-decay", type=float, default=0.05)
-    ap.add_argument("--warmup-steps", type=int, default=0)
-    ap.add_argument("--min-lr", type=float, default=0.0)
+    ap.add_argument("--warmup-steps", type=int, default=200)
+    ap.add_argument("--min-lr", type=float, default=1e-5)
     ap.add_argument("--clip", type=float, default=5.0)
     ap.add_argument("--shift", type=int, default=6)
     ap.add_argument("--brightness", type=float, default=0.1)
