@@ -1,6 +1,10 @@
 /**
- * Adam over flat float32 buffers (PyTorch's torch.optim.Adam, no weight decay by default), usable on a slice
- * [from, to) so that several workers can each update their own part of a shared parameter buffer.
+ * Adam and AdamW over flat float32 buffers, usable on a slice [from, to) so that several workers can each update
+ * their own part of a shared parameter buffer. The semantics are those of the reference core's createAdam
+ * (native-workers/cnn/optim/adam.ts, PyTorch's): weight decay is L2 folded into the gradient (Adam) or decoupled
+ * (AdamW: p −= lr · wd · p, rounded to float32, before the Adam update), only where `decayMask` is 1 (everywhere
+ * without a mask). The update is written as stepSize · m / (sqrt(v) · invSqrtBc2 + ε), which equals createAdam's
+ * (lr · m / bc1) / (sqrt(v / bc2) + ε) up to float64 rounding (so up to an occasional float32 ulp).
  */
 export interface AdamOptions {
   lr: number;
@@ -8,11 +12,15 @@ export interface AdamOptions {
   beta2?: number;
   eps?: number;
   weightDecay?: number;
+  /** AdamW's decoupled decay instead of L2 (default false). */
+  decoupled?: boolean;
+  /** 1 where weight decay applies (conv and dense weights: cnn/params.ts decayMask); everywhere when absent. */
+  decayMask?: Uint8Array | null;
 }
 
 /**
- * A faster implementation of stepSlice's loop that must give the same float32 results bit for bit (the native
- * addon's adamSlice). coef = [stepSize, invSqrtBc2, beta1, beta2, eps, weightDecay].
+ * A faster implementation of stepSlice's unmasked L2 loop that must give the same float32 results bit for bit (the
+ * native addon's adamSlice). coef = [stepSize, invSqrtBc2, beta1, beta2, eps, weightDecay].
  */
 export type AdamSliceFn = (
   params: Float32Array,
@@ -33,6 +41,8 @@ export class FlatAdam {
   readonly beta2: number;
   readonly eps: number;
   readonly weightDecay: number;
+  readonly decoupled: boolean;
+  readonly decayMask: Uint8Array | null;
 
   private readonly fast: AdamSliceFn | null;
   private readonly coef = new Float64Array(6);
@@ -49,6 +59,9 @@ export class FlatAdam {
     this.beta2 = opts.beta2 ?? 0.999;
     this.eps = opts.eps ?? 1e-8;
     this.weightDecay = opts.weightDecay ?? 0;
+    this.decoupled = opts.decoupled ?? false;
+    this.decayMask = opts.decayMask ?? null;
+    if (this.decayMask && this.decayMask.length !== size) throw new Error('decayMask length must equal size');
     this.m = state?.m ?? new Float32Array(size);
     this.v = state?.v ?? new Float32Array(size);
   }
@@ -60,6 +73,10 @@ export class FlatAdam {
     const bc2 = 1 - Math.pow(b2, t);
     const stepSize = this.lr / bc1;
     const invSqrtBc2 = 1 / Math.sqrt(bc2);
+    if (wd !== 0 && (this.decoupled || this.decayMask)) {
+      this.maskedDecaySlice(params, grads, stepSize, invSqrtBc2, from, to);
+      return;
+    }
     if (this.fast) {
       const c = this.coef;
       [c[0], c[1], c[2], c[3], c[4], c[5]] = [stepSize, invSqrtBc2, b1, b2, eps, wd];
@@ -81,6 +98,42 @@ export class FlatAdam {
     }
     for (let i = from; i < to; i++) {
       const g = grads[i];
+      const mi = b1 * m[i] + (1 - b1) * g;
+      const vi = b2 * v[i] + (1 - b2) * g * g;
+      m[i] = mi;
+      v[i] = vi;
+      params[i] -= (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
+    }
+  }
+
+  /** AdamW, or Adam with L2 decay under a mask: createAdam's decay steps, in its order and float32 roundings. */
+  private maskedDecaySlice(
+    params: Float32Array,
+    grads: Float32Array,
+    stepSize: number,
+    invSqrtBc2: number,
+    from: number,
+    to: number,
+  ): void {
+    const { beta1: b1, beta2: b2, eps, weightDecay: wd, m, v } = this;
+    const mask = this.decayMask;
+    // One loop per kind, each with only the branches it takes (see stepSlice on TurboFan).
+    if (this.decoupled) {
+      const lrWd = this.lr * wd; // createAdam's `lr * wd * p` evaluates (lr · wd) · p
+      for (let i = from; i < to; i++) {
+        // decayed parameters are stored (rounded) before the update, as createAdam stores them
+        const p = !mask || mask[i] === 1 ? Math.fround(params[i] - lrWd * params[i]) : params[i];
+        const g = grads[i];
+        const mi = b1 * m[i] + (1 - b1) * g;
+        const vi = b2 * v[i] + (1 - b2) * g * g;
+        m[i] = mi;
+        v[i] = vi;
+        params[i] = p - (stepSize * mi) / (Math.sqrt(vi) * invSqrtBc2 + eps);
+      }
+      return;
+    }
+    for (let i = from; i < to; i++) {
+      const g = !mask || mask[i] === 1 ? grads[i] + wd * params[i] : grads[i];
       const mi = b1 * m[i] + (1 - b1) * g;
       const vi = b2 * v[i] + (1 - b2) * g * g;
       m[i] = mi;

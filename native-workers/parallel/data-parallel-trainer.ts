@@ -4,13 +4,15 @@
  * Each worker holds a replica of the model (same spec; all replicas READ the same shared parameter buffer) and
  * computes the gradients of its shard of every mini-batch into its own slot of a shared gradient buffer. After a
  * barrier, each worker reduces its slice of the parameters over all slots (weighted by shard size, so the result
- * is the gradient of the mean loss over the whole batch) and applies Adam to that slice in place. So the reduce
+ * is the gradient of the mean loss over the whole batch), clips it when asked (the workers combine their partial
+ * sums of squares into the global norm) and applies Adam or AdamW to that slice in place. So the reduce, clipping
  * and the optimizer step are parallel too, and no parameter broadcast is needed. Synchronisation is Atomics only
  * between the workers; the last worker to finish a step wakes the coordinator with one message (Atomics.waitAsync
  * does not wake an idle Node 20 event loop), so the coordinator never blocks its event loop. See protocol.ts.
  *
  * Two ways to take the optimizer step:
- *   - trainStep(): Adam inside the workers (each on its slice of the parameters; the fastest path);
+ *   - trainStep(): Adam or AdamW (weight decay on the decay mask's parameters, like the Trainer's optimizer) and
+ *     optional global-norm clipping inside the workers, each on its slice of the parameters (the fastest path);
  *   - computeGradients(): only the reduced gradient lands in `grads`; the caller steps any optimizer on `params`
  *     (e.g. the reference core's Trainer.applyGradients with clipping and schedules: see bench-accuracy.ts).
  *
@@ -49,7 +51,11 @@ export interface DataParallelOptions {
   beta1?: number;
   beta2?: number;
   eps?: number;
+  /** Applied to conv and dense weights only (cnn/params.ts decayMask), as L2 or, when decoupled, as AdamW's. */
   weightDecay?: number;
+  decoupled?: boolean;
+  /** trainStep clips the reduced gradient to this global L2 norm (optim/clip.ts); none when absent or null. */
+  clipGradNorm?: number | null;
   /** Path of the bundled train-shard-worker.js; found next to this bundle or in ./out/workers by default. */
   workerPath?: string;
   /** Kernel backend in the workers (default 'auto' = fastKernels(): native, else wasm, else reference). */
@@ -65,7 +71,7 @@ export interface DataParallelOptions {
 /** DataParallelTrainer.checkpoint(): plain typed arrays, ready to be written to a file. */
 export interface DataParallelCheckpoint {
   workers: number;
-  /** Adam step count. */
+  /** Adam step count (of trainStep; 0 when the caller steps its own optimizer). */
   stepT: number;
   params: Float32Array;
   adamM: Float32Array;
@@ -84,6 +90,8 @@ export interface StepResult {
   /** Slowest shard's forward+backward time and reduce+update time (ms). */
   computeMs: number;
   reduceMs: number;
+  /** trainStep with clipping: the global norm of the reduced gradient before clipping; else NaN. */
+  gradNorm: number;
 }
 
 /** Finds out/workers/train-shard-worker.js from a bundle in out/<x>/ or from the repo root. */
@@ -326,13 +334,26 @@ export class DataParallelTrainer {
   }
 
   /** Updates the optimizer hyper-parameters (read by the workers at every step). */
-  setHyper(h: { lr?: number; beta1?: number; beta2?: number; eps?: number; weightDecay?: number }): void {
+  setHyper(h: {
+    lr?: number;
+    beta1?: number;
+    beta2?: number;
+    eps?: number;
+    weightDecay?: number;
+    decoupled?: boolean;
+    clipGradNorm?: number | null;
+  }): void {
     const H = this.hyper;
     if (h.lr !== undefined || H[HYPER.LR] === 0) H[HYPER.LR] = h.lr ?? 1e-3;
     if (h.beta1 !== undefined || H[HYPER.BETA1] === 0) H[HYPER.BETA1] = h.beta1 ?? 0.9;
     if (h.beta2 !== undefined || H[HYPER.BETA2] === 0) H[HYPER.BETA2] = h.beta2 ?? 0.999;
     if (h.eps !== undefined || H[HYPER.EPS] === 0) H[HYPER.EPS] = h.eps ?? 1e-8;
     if (h.weightDecay !== undefined) H[HYPER.WEIGHT_DECAY] = h.weightDecay;
+    if (h.decoupled !== undefined) H[HYPER.DECOUPLED] = h.decoupled ? 1 : 0;
+    if (h.clipGradNorm !== undefined) {
+      H[HYPER.CLIP_ON] = h.clipGradNorm === null ? 0 : 1;
+      H[HYPER.CLIP_NORM] = h.clipGradNorm ?? 0;
+    }
   }
 
   /** Turns per-kernel timing in the workers on or off (worker 0's figures accumulate in `profile`). */
@@ -373,7 +394,7 @@ export class DataParallelTrainer {
     if (labels) for (let i = 0; i < count; i++) this.labels[i] = labels[i];
   }
 
-  private result(count: number): StepResult {
+  private result(count: number, cmd: number): StepResult {
     let loss = 0;
     let correct = 0;
     let computeMs = 0;
@@ -385,15 +406,17 @@ export class DataParallelTrainer {
       computeMs = Math.max(computeMs, this.stats[s + STATS.COMPUTE_MS]);
       reduceMs = Math.max(reduceMs, this.stats[s + STATS.REDUCE_MS]);
     }
-    return { loss: loss / count, correct, count, computeMs, reduceMs };
+    // every worker computed the same norm; worker 0's is the one
+    const gradNorm = cmd === CMD.TRAIN_STEP ? this.stats[STATS.GRAD_NORM] : Number.NaN;
+    return { loss: loss / count, correct, count, computeMs, reduceMs, gradNorm };
   }
 
-  /** One Adam step on a batch: x is [count, C, H, W] float32, labels are class indices. */
+  /** One optimizer step (Adam/AdamW, clipping as set) on a batch: x is [count, C, H, W] float32, labels are class indices. */
   async trainStep(x: Float32Array, labels: ArrayLike<number>, count: number): Promise<StepResult> {
     this.load(x, labels, count);
     Atomics.store(this.ctrl, CTRL.STEP_T, ++this.step_t);
-    await this.run(CMD.TRAIN_ADAM, count);
-    return this.result(count);
+    await this.run(CMD.TRAIN_STEP, count);
+    return this.result(count, CMD.TRAIN_STEP);
   }
 
   /**
@@ -403,7 +426,7 @@ export class DataParallelTrainer {
   async computeGradients(x: Float32Array, labels: ArrayLike<number>, count: number): Promise<StepResult> {
     this.load(x, labels, count);
     await this.run(CMD.GRADS, count);
-    return this.result(count);
+    return this.result(count, CMD.GRADS);
   }
 
   /** Logits [count, classes] of a batch, computed by all workers; the returned view is reused by the next call. */

@@ -8,7 +8,10 @@
  *   worker w:    forward+backward on its shard with its replica (native-workers/cnn Model) → gradSlots[w]
  *                (the replica's grads ARE that view, its params ARE the shared params)
  *                barrier (all gradients written)
- *                reduce its parameter slice: reduced = Σ_j (n_j / n) · gradSlots[j]; Adam on that slice of params
+ *                reduce its parameter slice: reduced = Σ_j (n_j / n) · gradSlots[j]
+ *                with clipping: the sum of squares of its reduced slice → stats; barrier; every worker adds the
+ *                partial sums in worker order (the same total everywhere) and scales its slice (optim/clip.ts)
+ *                Adam / AdamW on that slice of params
  *                DONE += 1 (the last one notifies the coordinator)
  * Parameters are one shared buffer that every replica reads directly, so there is no broadcast copy.
  */
@@ -35,8 +38,8 @@ export const CTRL = {
 } as const;
 
 export const CMD = {
-  /** Gradients + reduce + Adam step on the shared params. */
-  TRAIN_ADAM: 1,
+  /** Gradients + reduce (+ clipping) + Adam/AdamW step on the shared params. */
+  TRAIN_STEP: 1,
   /** Gradients + reduce into `reduced` only (the caller runs its own optimizer on `params`). */
   GRADS: 2,
   /** Forward only: logits of each example into `logits`. */
@@ -45,11 +48,36 @@ export const CMD = {
   STOP: 4,
 } as const;
 
-/** Float64 hyper-parameters readable by every worker. */
-export const HYPER = { LR: 0, BETA1: 1, BETA2: 2, EPS: 3, WEIGHT_DECAY: 4, LENGTH: 8 } as const;
+/**
+ * Float64 hyper-parameters readable by every worker. Weight decay applies where the decay mask is 1, as L2 or
+ * (DECOUPLED = 1) as AdamW's; CLIP_ON = 1 clips the reduced gradient to global norm CLIP_NORM.
+ */
+export const HYPER = {
+  LR: 0,
+  BETA1: 1,
+  BETA2: 2,
+  EPS: 3,
+  WEIGHT_DECAY: 4,
+  DECOUPLED: 5,
+  CLIP_ON: 6,
+  CLIP_NORM: 7,
+  LENGTH: 8,
+} as const;
 
-/** Per worker Float64 stats: loss (mean over its shard), correct count, examples, compute ms, and profile. */
-export const STATS = { LOSS: 0, CORRECT: 1, COUNT: 2, COMPUTE_MS: 3, REDUCE_MS: 4, LENGTH: 8 } as const;
+/**
+ * Per worker Float64 stats: loss (mean over its shard), correct count, examples, compute ms, reduce ms, the sum of
+ * squares of its slice of the reduced gradient and the global norm (before clipping; both while clipping).
+ */
+export const STATS = {
+  LOSS: 0,
+  CORRECT: 1,
+  COUNT: 2,
+  COMPUTE_MS: 3,
+  REDUCE_MS: 4,
+  GRAD_SUMSQ: 5,
+  GRAD_NORM: 6,
+  LENGTH: 8,
+} as const;
 
 export interface SharedBuffers {
   ctrl: SharedArrayBuffer;

@@ -7,6 +7,8 @@
 import type { MessagePort } from 'node:worker_threads';
 import type { KernelSet } from '../cnn/kernel-set';
 import { buildModel } from '../cnn/model';
+import { clipScale, scaleRange, sumOfSquares } from '../cnn/optim/clip';
+import { decayMask } from '../cnn/params';
 import { deriveSeed, type RngState } from '../cnn/rng';
 import { adoptKernelMemory } from '../kernels/adopt-kernel-memory';
 import { kernelsBackend, kernelsFor } from '../kernels/fast-kernels';
@@ -87,7 +89,29 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   const native = backend.startsWith('native') ? loadNativeAddon() : null;
   const allGrads = new Float32Array(b.grads);
   const weights = new Float64Array(N);
-  const adam = new FlatAdam(P, { lr: 1e-3 }, { m: adamM, v: adamV }, native?.adamSlice.bind(native));
+  // weight decay only where the Trainer's optimizer applies it (conv and dense weights)
+  const adam = new FlatAdam(
+    P,
+    { lr: 1e-3, decayMask: decayMask(model.layout) },
+    { m: adamM, v: adamV },
+    native?.adamSlice.bind(native),
+  );
+
+  /**
+   * Trainer.applyGradients' clipping, split over the workers: the partial sums of squares (each worker's slice in
+   * index order) are added in worker order, so with 1 worker it is clip.ts's sum exactly; then each worker scales its
+   * slice. Returns the norm before clipping.
+   */
+  const clipSlice = (maxNorm: number): number => {
+    stats[st + STATS.GRAD_SUMSQ] = sumOfSquares(reduced, p0, p1);
+    barrier();
+    let sum = 0;
+    for (let j = 0; j < N; j++) sum += stats[j * STATS.LENGTH + STATS.GRAD_SUMSQ];
+    const norm = Math.sqrt(sum);
+    const scale = clipScale(norm, maxNorm);
+    if (scale !== 1) scaleRange(reduced, scale, p0, p1);
+    return norm;
+  };
 
   const step = (cmd: number, count: number): void => {
     const g = Atomics.load(ctrl, CTRL.STATE_GEN);
@@ -138,13 +162,16 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
         if (j === 0) for (let i = p0; i < p1; i++) reduced[i] = wgt * s[i];
         else if (wgt !== 0) for (let i = p0; i < p1; i++) reduced[i] += wgt * s[i];
       }
-    if (cmd === CMD.TRAIN_ADAM) {
+    if (cmd === CMD.TRAIN_STEP) {
+      stats[st + STATS.GRAD_NORM] =
+        hyper[HYPER.CLIP_ON] === 1 ? clipSlice(hyper[HYPER.CLIP_NORM]) : Number.NaN;
       const a = adam as { -readonly [K in keyof FlatAdam]: FlatAdam[K] };
       a.lr = hyper[HYPER.LR];
       a.beta1 = hyper[HYPER.BETA1];
       a.beta2 = hyper[HYPER.BETA2];
       a.eps = hyper[HYPER.EPS];
       a.weightDecay = hyper[HYPER.WEIGHT_DECAY];
+      a.decoupled = hyper[HYPER.DECOUPLED] === 1;
       adam.stepSlice(params, reduced, Atomics.load(ctrl, CTRL.STEP_T), p0, p1);
     }
     stats[st + STATS.REDUCE_MS] = performance.now() - t2;

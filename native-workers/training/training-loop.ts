@@ -5,23 +5,24 @@
  * applies early stopping.
  *
  * Two ways to take the optimizer step, chosen by the config (fixed for a run, so a resumed run takes the same):
- *  - Adam without weight decay or clipping (the small and reference presets): Adam runs inside the shard workers,
- *    each on its slice of the parameters (native when the kernels are): the fast path;
- *  - anything else (SGD, AdamW, weight decay, clipping): the workers only compute the reduced gradient and the
- *    Trainer's optimizer steps in this thread.
+ *  - Adam and AdamW, with any weight decay and clipping (every preset): clipping and the optimizer run inside the
+ *    shard workers, each on its slice of the parameters (parallel/worker-optimizer.ts): the fast path;
+ *  - SGD: the workers only compute the reduced gradient and the Trainer's optimizer steps in this thread.
  * Either way the checkpoint holds everything that changes, so a resumed run matches an uninterrupted one bit for bit
- * (with the same number of workers).
+ * (with the same number of workers). A checkpoint written before AdamW moved into the workers keeps its moments in
+ * the Trainer's optimizer state: a resumed run moves them into the workers (resumeOptimizerInWorkers).
  */
 import fs from 'node:fs';
-import type { ModelSpec, TrainingConfig } from '../../app/domain/model-spec';
+import type { ModelSpec } from '../../app/domain/model-spec';
 import { buildModel, type Model } from '../cnn/model';
 import { readModelFile } from '../cnn/model-file';
 import { deserializeModel, serializeModel } from '../cnn/serialize';
 import type { Dataset } from '../cnn/train/dataset';
 import { evaluate } from '../cnn/train/evaluate';
-import { Trainer } from '../cnn/train/trainer';
+import { Trainer, type TrainerCheckpoint } from '../cnn/train/trainer';
 import { fastKernels } from '../kernels/fast-kernels';
-import { DataParallelTrainer } from '../parallel/data-parallel-trainer';
+import { DataParallelTrainer, type DataParallelCheckpoint } from '../parallel/data-parallel-trainer';
+import { optimizerInWorkers, workerOptimizerHyper } from '../parallel/worker-optimizer';
 import { writeFileAtomic } from './atomic-file';
 import type { FromTrainingWorker, TrainJob, WorkerEpoch } from './messages';
 import { predictWithTrainer } from './predict';
@@ -60,10 +61,20 @@ export class RunControl {
   }
 }
 
-/** Adam with no weight decay and no clipping: the step the shard workers can take themselves. */
-export function adamInWorkers(config: TrainingConfig): boolean {
-  const o = config.optimizer;
-  return o.type === 'adam' && (o.weightDecay ?? 0) === 0 && config.clipGradNorm === undefined;
+/**
+ * The data-parallel part of a checkpoint to restore when the optimizer runs in the workers. A checkpoint of a run
+ * whose optimizer stepped on the Trainer (AdamW before it moved into the workers) has its moments and step count in
+ * the Trainer's optimizer state and none in the workers': they are moved over, so the run continues from them.
+ */
+export function resumeOptimizerInWorkers(
+  trainer: TrainerCheckpoint,
+  dataParallel: DataParallelCheckpoint,
+): DataParallelCheckpoint {
+  const opt = trainer.optimizer;
+  if (dataParallel.stepT !== 0 || opt.step === 0) return dataParallel;
+  if (opt.type === 'sgd' || !opt.buffers.m || !opt.buffers.v)
+    throw new CheckpointError(`the checkpoint's ${opt.type} state cannot continue in the workers`);
+  return { ...dataParallel, stepT: opt.step, adamM: opt.buffers.m, adamV: opt.buffers.v };
 }
 
 const PROGRESS_EVERY_MS = 100;
@@ -105,8 +116,7 @@ export async function runTrainJob(
       }
     : null;
 
-  const fast = adamInWorkers(config);
-  const opt = config.optimizer;
+  const fast = optimizerInWorkers(config);
   const init = !job.resume && job.startFromInit ? readInitWeights(job.files.initModel, spec) : null;
   const dp = await DataParallelTrainer.create({
     spec,
@@ -114,9 +124,7 @@ export async function runTrainJob(
     ...(init ? { params: init.params, state: init.state } : {}),
     maxBatch: config.batchSize,
     workers: job.workers,
-    ...(opt.type === 'adam'
-      ? { lr: config.learningRate, beta1: opt.beta1, beta2: opt.beta2, eps: opt.epsilon, weightDecay: 0 }
-      : {}),
+    ...(fast ? { lr: config.learningRate, ...workerOptimizerHyper(config) } : {}),
   });
   try {
     const model = buildModel(spec, {
@@ -143,7 +151,7 @@ export async function runTrainJob(
       if (JSON.stringify(cp.spec) !== JSON.stringify(spec))
         throw new CheckpointError('the checkpoint belongs to another model');
       trainer.restore(cp.trainer);
-      dp.restore(cp.dataParallel);
+      dp.restore(fast ? resumeOptimizerInWorkers(cp.trainer, cp.dataParallel) : cp.dataParallel);
       dp.readState(model.state);
       loop = cp.loop;
       resumedFrom = { epoch: trainer.epoch, step: trainer.step };
@@ -199,7 +207,7 @@ export async function runTrainJob(
       }
       if (epochEnds && model.state.length) dp.readState(model.state);
       const report = fast
-        ? trainer.recordStep({ loss: r.loss, correct: r.correct, batch: r.count })
+        ? trainer.recordStep({ loss: r.loss, correct: r.correct, batch: r.count }, r.gradNorm)
         : trainer.applyGradients({ loss: r.loss, correct: r.correct, batch: r.count });
       const t1 = performance.now();
       epochTrainSeconds += (t1 - t0) / 1000;

@@ -189,9 +189,10 @@ export class Trainer {
   /**
    * Records a step whose update was already applied to model.params elsewhere (a data-parallel optimizer that ran
    * with this.learningRate), then advances like applyGradients. The trainer's own optimizer is not used.
+   * `gradNorm` is the norm that optimizer saw before clipping, when it computed one.
    */
-  recordStep(result: BatchResult): BatchReport {
-    return this.advance(result, this.learningRate, NaN);
+  recordStep(result: BatchResult, gradNorm = NaN): BatchReport {
+    return this.advance(result, this.learningRate, gradNorm);
   }
 
   private advance(result: BatchResult, lr: number, gradNorm: number): BatchReport {

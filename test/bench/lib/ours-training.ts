@@ -11,6 +11,7 @@ import { decayMask, layoutParams } from '../../../native-workers/cnn/params';
 import { planModel } from '../../../native-workers/cnn/plan';
 import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
 import { DataParallelTrainer, type StepResult } from '../../../native-workers/parallel/data-parallel-trainer';
+import { optimizerInWorkers, workerOptimizerHyper } from '../../../native-workers/parallel/worker-optimizer';
 import type { BatchSource } from './bench-data';
 import { REFERENCE_CNN, REFERENCE_PARAMS, TRAIN_FLOPS, median, round } from './common';
 import { type Split, fillBatch } from './fashion-mnist';
@@ -73,9 +74,10 @@ export async function createReferenceTrainer(
 
 /**
  * A data-parallel trainer for any spec (seed 1) and its training step as the app's training loop takes it
- * (native-workers/training/training-loop.ts): Adam without weight decay or clipping runs inside the workers
- * (trainStep); anything else (AdamW, clipping) has the workers compute the reduced gradient and this thread clip
- * it and take the optimizer step, with weight decay on weights only (decayMask), as the Trainer does.
+ * (native-workers/training/training-loop.ts): Adam and AdamW, with clipping, run inside the workers (trainStep,
+ * parallel/worker-optimizer.ts); SGD (or any optimizer with `optimizerOnMainThread`, the path AdamW took before)
+ * has the workers compute the reduced gradient and this thread clip it and take the optimizer step, with weight
+ * decay on weights only (decayMask), as the Trainer does.
  */
 export async function createTrainer(
   spec: ModelSpec,
@@ -83,23 +85,25 @@ export async function createTrainer(
   choice: KernelChoice,
   maxBatch: number,
   config: Pick<TrainingConfig, 'learningRate' | 'optimizer' | 'clipGradNorm'>,
+  optimizerOnMainThread = false,
 ): Promise<{ trainer: DataParallelTrainer; step: TrainStepFn; optimizerWhere: string }> {
   const o = config.optimizer;
-  const inWorkers = o.type === 'adam' && (o.weightDecay ?? 0) === 0 && config.clipGradNorm === undefined;
+  const inWorkers = optimizerInWorkers(config) && !optimizerOnMainThread;
   const trainer = await DataParallelTrainer.create({
     spec,
     seed: 1,
     maxBatch,
     workers,
     lr: config.learningRate,
-    weightDecay: 0,
+    ...(inWorkers ? workerOptimizerHyper(config) : {}),
     kernels: choice,
   });
+  const clip = config.clipGradNorm !== undefined ? ` + clip ${config.clipGradNorm}` : '';
   if (inWorkers) {
     return {
       trainer,
       step: (x, y, n) => trainer.trainStep(x, y, n),
-      optimizerWhere: 'Adam in the workers',
+      optimizerWhere: `${o.type}${clip} in the workers`,
     };
   }
   const opt = createOptimizer(o, trainer.paramCount, decayMask(layoutParams(planModel(spec))));
@@ -111,7 +115,7 @@ export async function createTrainer(
       opt.step(trainer.params, trainer.grads, config.learningRate);
       return r;
     },
-    optimizerWhere: `${o.type}${config.clipGradNorm !== undefined ? ` + clip ${config.clipGradNorm}` : ''} on the main thread`,
+    optimizerWhere: `${o.type}${clip} on the main thread`,
   };
 }
 

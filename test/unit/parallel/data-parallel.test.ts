@@ -9,7 +9,11 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import type { ModelSpec } from '../../../app/domain/model-spec';
+import type { ModelSpec, TrainingConfig } from '../../../app/domain/model-spec';
+import { clipGradNorm } from '../../../native-workers/cnn/optim/clip';
+import { createOptimizer } from '../../../native-workers/cnn/optim/optimizer';
+import { decayMask } from '../../../native-workers/cnn/params';
+import { workerOptimizerHyper } from '../../../native-workers/parallel/worker-optimizer';
 import { fastKernels, kernelsFor } from '../../../native-workers/kernels/fast-kernels';
 import { FlatAdam } from '../../../native-workers/parallel/adam';
 import { DataParallelTrainer } from '../../../native-workers/parallel/data-parallel-trainer';
@@ -195,6 +199,96 @@ describe('DataParallelTrainer', () => {
   });
 });
 
+describe('DataParallelTrainer with AdamW / L2 decay and clipping in the workers', () => {
+  type Recipe = Pick<TrainingConfig, 'optimizer' | 'clipGradNorm'>;
+  // clipping at 2.5 clips some of these batches and not others (asserted below)
+  const adamw: Recipe = { optimizer: { type: 'adamw', weightDecay: 0.1 }, clipGradNorm: 2.5 };
+  const adamL2: Recipe = { optimizer: { type: 'adam', weightDecay: 0.05, beta2: 0.99 }, clipGradNorm: 2.5 };
+  const lrAt = (step: number) => 0.01 * (1 - step / 10); // a schedule: setHyper before every step
+
+  /** The Trainer's step (applyGradients): clip.ts, then createOptimizer with the decay mask, in one thread. */
+  function referenceRun(recipe: Recipe, kernels: KernelChoice) {
+    const model = buildModel(spec, { seed: 17, batchSize: 10, kernels: kernelsFor(kernels) });
+    const opt = createOptimizer(recipe.optimizer, model.params.length, decayMask(model.layout));
+    const norms: number[] = [];
+    for (const [i, n] of batches.entries()) {
+      const d = data(n, 5 + i);
+      model.computeGradients(d.x, d.y);
+      norms.push(clipGradNorm(model.grads, recipe.clipGradNorm!));
+      opt.step(model.params, model.grads, lrAt(i));
+    }
+    return { params: model.params, norms };
+  }
+
+  async function workersRun(recipe: Recipe, workers: number, kernels: KernelChoice) {
+    const t = await DataParallelTrainer.create({
+      spec,
+      seed: 17,
+      maxBatch: 10,
+      workers,
+      workerPath,
+      kernels,
+      lr: lrAt(0),
+      ...workerOptimizerHyper(recipe),
+    });
+    try {
+      const norms: number[] = [];
+      for (const [i, n] of batches.entries()) {
+        const d = data(n, 5 + i);
+        t.setHyper({ lr: lrAt(i) });
+        norms.push((await t.trainStep(d.x, d.y, n)).gradNorm);
+      }
+      return { params: t.params.slice(), norms };
+    } finally {
+      await t.close();
+    }
+  }
+
+  it.for([
+    ['AdamW', adamw],
+    ['Adam + L2', adamL2],
+  ] as const)('%s + clipping with 1, 2 and 3 workers matches the Trainer step', async ([, recipe]) => {
+    const ref = referenceRun(recipe, 'wasm');
+    expect(ref.norms.some((n) => n > 2.5) && ref.norms.some((n) => n < 2.5)).toBe(true);
+    for (const workers of [1, 2, 3]) {
+      const got = await workersRun(recipe, workers, 'wasm');
+      const tolerance = workers === 1 ? 1e-6 : 1e-4; // float32 summation order of the reduce
+      expect(maxRelDiff(got.params, ref.params), `${workers} workers`).toBeLessThan(tolerance);
+      got.norms.forEach((n, i) => expect(Math.abs(n - ref.norms[i]) / ref.norms[i]).toBeLessThan(tolerance));
+    }
+  });
+
+  it.skipIf(!loadNativeAddon())(
+    '1 worker with the native kernels is bitwise the in-process Model + clip.ts + FlatAdam',
+    async () => {
+      const model = buildModel(spec, { seed: 17, batchSize: 10, kernels: kernelsFor('native') });
+      const h = workerOptimizerHyper(adamw);
+      const adam = new FlatAdam(model.params.length, { lr: 0, ...h, decayMask: decayMask(model.layout) });
+      for (const [i, n] of batches.entries()) {
+        const d = data(n, 5 + i);
+        model.computeGradients(d.x, d.y);
+        clipGradNorm(model.grads, h.clipGradNorm!);
+        (adam as { lr: number }).lr = lrAt(i);
+        adam.stepSlice(model.params, model.grads, i + 1);
+      }
+      const one = await workersRun(adamw, 1, 'native');
+      expect(Buffer.from(one.params.buffer).equals(Buffer.from(model.params.buffer))).toBe(true);
+    },
+  );
+
+  it('without clipping, trainStep reports no norm', async () => {
+    const t = await DataParallelTrainer.create({ spec, seed: 1, maxBatch: 4, workers: 2, workerPath });
+    try {
+      const d = data(4, 1);
+      expect((await t.trainStep(d.x, d.y, 4)).gradNorm).toBeNaN();
+      t.setHyper({ clipGradNorm: 1e-3 });
+      expect((await t.trainStep(d.x, d.y, 4)).gradNorm).toBeGreaterThan(1e-3);
+    } finally {
+      await t.close();
+    }
+  });
+});
+
 describe('DataParallelTrainer with batchnorm and dropout', () => {
   const bnSpec: ModelSpec = {
     input: { height: 8, width: 8, channels: 1 },
@@ -268,8 +362,18 @@ describe('DataParallelTrainer checkpoint', () => {
     ],
     numClasses: 4,
   };
-  const create = () =>
-    DataParallelTrainer.create({ spec: bnSpec, seed: 23, maxBatch: 10, workers: 2, workerPath, lr: 0.01 });
+  const create = (
+    recipe: Pick<TrainingConfig, 'optimizer' | 'clipGradNorm'> = { optimizer: { type: 'adam' } },
+  ) =>
+    DataParallelTrainer.create({
+      spec: bnSpec,
+      seed: 23,
+      maxBatch: 10,
+      workers: 2,
+      workerPath,
+      lr: 0.01,
+      ...workerOptimizerHyper(recipe),
+    });
   const steps = async (t: DataParallelTrainer, from: number, to: number, losses: number[]) => {
     for (let i = from; i < to; i++) {
       const n = batches[i % batches.length];
@@ -278,39 +382,47 @@ describe('DataParallelTrainer checkpoint', () => {
     }
   };
 
-  it('a run restored from a checkpoint continues exactly like the uninterrupted run (bitwise)', async () => {
-    const whole = await create();
-    const lossesA: number[] = [];
-    let paramsA: Float32Array;
-    let stateA: Float32Array;
-    try {
-      await steps(whole, 0, 8, lossesA);
-      paramsA = whole.params.slice();
-      stateA = whole.readState(new Float32Array(whole.stateCount));
-    } finally {
-      await whole.close();
-    }
+  it.for([
+    ['Adam', { optimizer: { type: 'adam' } }],
+    ['AdamW + clipping', { optimizer: { type: 'adamw', weightDecay: 0.05 }, clipGradNorm: 0.5 }],
+  ] as const)(
+    '%s: a run restored from a checkpoint continues exactly like the uninterrupted run (bitwise)',
+    async ([, recipe]) => {
+      const whole = await create(recipe);
+      const lossesA: number[] = [];
+      let paramsA: Float32Array;
+      let stateA: Float32Array;
+      try {
+        await steps(whole, 0, 8, lossesA);
+        paramsA = whole.params.slice();
+        stateA = whole.readState(new Float32Array(whole.stateCount));
+      } finally {
+        await whole.close();
+      }
 
-    const first = await create();
-    const lossesB: number[] = [];
-    let cp;
-    try {
-      await steps(first, 0, 4, lossesB);
-      cp = first.checkpoint();
-    } finally {
-      await first.close();
-    }
-    const resumed = await create();
-    try {
-      resumed.restore(cp);
-      await steps(resumed, 4, 8, lossesB);
-      expect(lossesB).toEqual(lossesA);
-      expect(Buffer.from(resumed.params.buffer).equals(Buffer.from(paramsA.buffer))).toBe(true);
-      expect(Array.from(resumed.readState(new Float32Array(resumed.stateCount)))).toEqual(Array.from(stateA));
-    } finally {
-      await resumed.close();
-    }
-  });
+      const first = await create(recipe);
+      const lossesB: number[] = [];
+      let cp;
+      try {
+        await steps(first, 0, 4, lossesB);
+        cp = first.checkpoint();
+      } finally {
+        await first.close();
+      }
+      const resumed = await create(recipe);
+      try {
+        resumed.restore(cp);
+        await steps(resumed, 4, 8, lossesB);
+        expect(lossesB).toEqual(lossesA);
+        expect(Buffer.from(resumed.params.buffer).equals(Buffer.from(paramsA.buffer))).toBe(true);
+        expect(Array.from(resumed.readState(new Float32Array(resumed.stateCount)))).toEqual(
+          Array.from(stateA),
+        );
+      } finally {
+        await resumed.close();
+      }
+    },
+  );
 
   it('refuses a checkpoint of another worker count or shape', async () => {
     const t = await create();
