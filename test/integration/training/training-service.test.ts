@@ -11,7 +11,8 @@ import { finalWeights, projectWithImages, quickSettings } from './support';
 import { createServices } from '../../../main/services/services';
 import fs from 'node:fs';
 import path from 'node:path';
-import { decodeRunCheckpoint } from '../../../native-workers/training/run-checkpoint';
+import { presetSettings } from '../../../main/services/training/settings';
+import { decodeRunCheckpoint, encodeRunCheckpoint } from '../../../native-workers/training/run-checkpoint';
 
 let cleanups: (() => Promise<void>)[] = [];
 afterEach(async () => {
@@ -191,6 +192,47 @@ describe('training service', () => {
     const a = finalWeights(dataDir, projectId, straight.id);
     const b = finalWeights(dataDir, projectId, run.id);
     expect(Buffer.from(b.params.buffer).equals(Buffer.from(a.params.buffer))).toBe(true);
+  });
+
+  it('the medium recipe (AdamW, decay mask, clipping, cosine with warm-up; optimizer in the workers) resumes exactly, also from a checkpoint with its moments in the Trainer state', async () => {
+    const { services, dataDir } = setup();
+    const projectId = await projectWithImages(services, 'adamw');
+    const settings = { ...presetSettings('medium', 7), epochs: 2, workers: 2 };
+    expect(settings.optimizer).toBe('adamw');
+    const straight = services.training.start(projectId, settings);
+    await services.training.waitFor(projectId, straight.id);
+    const expected = finalWeights(dataDir, projectId, straight.id);
+    const checkpointFile = (runId: string) =>
+      path.join(dataDir, 'projects', projectId, 'runs', runId, 'checkpoint.bin');
+
+    let s = services;
+    // as written, and rewritten the way a run whose optimizer stepped on the Trainer left it (before AdamW moved
+    // into the workers): moments and step in the Trainer's optimizer state, none in the workers'
+    for (const legacy of [false, true]) {
+      const run = s.training.start(projectId, settings);
+      await epochEnded(s, run.id);
+      await s.dispose();
+      const cp = decodeRunCheckpoint(new Uint8Array(fs.readFileSync(checkpointFile(run.id))));
+      expect(cp.dataParallel.stepT).toBeGreaterThan(0); // the workers took the steps
+      expect(cp.trainer.optimizer.step).toBe(0);
+      if (legacy) {
+        const { adamM, adamV, stepT } = cp.dataParallel;
+        cp.trainer.optimizer = { type: 'adamw', step: stepT, buffers: { m: adamM, v: adamV } };
+        const zeros = new Float32Array(adamM.length);
+        cp.dataParallel = { ...cp.dataParallel, stepT: 0, adamM: zeros, adamV: zeros };
+        fs.writeFileSync(checkpointFile(run.id), encodeRunCheckpoint(cp));
+      }
+      s = reopen(dataDir);
+      s.training.resume(projectId, run.id);
+      const { run: done } = await s.training.waitFor(projectId, run.id);
+      expect(done.status).toBe('completed');
+      const got = finalWeights(dataDir, projectId, run.id);
+      expect(
+        Buffer.from(got.params.buffer).equals(Buffer.from(expected.params.buffer)),
+        `legacy ${legacy}`,
+      ).toBe(true);
+      expect(Buffer.from(got.state.buffer).equals(Buffer.from(expected.state.buffer))).toBe(true);
+    }
   });
 
   it('queues runs of other projects, refuses a second run of the same project, and stops', async () => {
