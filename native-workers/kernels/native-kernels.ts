@@ -101,6 +101,20 @@ export interface NativeAddon {
   ): void;
   /** FlatAdam.stepSlice's loop, bit for bit (coef: see AdamSliceFn in ../parallel/adam.ts). */
   adamSlice(params: F32, grads: F32, m: F32, v: F32, coef: Float64Array, from: number, to: number): void;
+  /**
+   * FlatAdam's masked-decay loop (AdamW or masked L2), bit for bit (coef: see AdamMaskedSliceFn in
+   * ../parallel/adam.ts). Absent from prebuilds made before it existed.
+   */
+  adamMaskedSlice?(
+    params: F32,
+    grads: F32,
+    m: F32,
+    v: F32,
+    mask: Uint8Array,
+    coef: Float64Array,
+    from: number,
+    to: number,
+  ): void;
   /** Instruction sets this CPU supports, best first. */
   isas(): string[];
   /** Switches this thread's kernels (none: keeps the current one); returns the one in use. */

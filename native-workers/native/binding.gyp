@@ -19,9 +19,10 @@
     {
       'target_name': 'cnn_kernels',
       'sources': ['src/addon.c'],
-      # the optimizer ops in addon.c must round exactly like JavaScript: no fused multiply-adds
-      'cflags_c': ['-ffp-contract=off'],
-      'xcode_settings': { 'OTHER_CFLAGS': ['-ffp-contract=off'] },
+      # the optimizer ops in addon.c must round exactly like JavaScript: no fused multiply-adds (no trapping math
+      # changes no result, and lets the compiler vectorise adamMaskedSlice's selects)
+      'cflags_c': ['-ffp-contract=off', '-fno-trapping-math'],
+      'xcode_settings': { 'OTHER_CFLAGS': ['-ffp-contract=off', '-fno-trapping-math'] },
       'dependencies': ['kernels_v4'],
       'conditions': [
         ['target_arch=="x64"', {

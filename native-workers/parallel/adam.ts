@@ -32,6 +32,21 @@ export type AdamSliceFn = (
   to: number,
 ) => void;
 
+/**
+ * The same for the masked-decay loop (maskedDecaySlice; the native addon's adamMaskedSlice).
+ * coef = [stepSize, invSqrtBc2, beta1, beta2, eps, weightDecay, lr · weightDecay, decoupled ? 1 : 0].
+ */
+export type AdamMaskedSliceFn = (
+  params: Float32Array,
+  grads: Float32Array,
+  m: Float32Array,
+  v: Float32Array,
+  mask: Uint8Array,
+  coef: Float64Array,
+  from: number,
+  to: number,
+) => void;
+
 export class FlatAdam {
   readonly m: Float32Array;
   readonly v: Float32Array;
@@ -45,15 +60,22 @@ export class FlatAdam {
   readonly decayMask: Uint8Array | null;
 
   private readonly fast: AdamSliceFn | null;
-  private readonly coef = new Float64Array(6);
+  private readonly fastMasked: AdamMaskedSliceFn | null;
+  private readonly coef = new Float64Array(8);
+  private readonly size: number;
+  /** The mask the native masked loop gets when decay applies everywhere (made on first use). */
+  private allOnes: Uint8Array | null = null;
 
   constructor(
     size: number,
     opts: AdamOptions,
     state?: { m: Float32Array; v: Float32Array },
     fast?: AdamSliceFn | null,
+    fastMasked?: AdamMaskedSliceFn | null,
   ) {
+    this.size = size;
     this.fast = fast ?? null;
+    this.fastMasked = fastMasked ?? null;
     this.lr = opts.lr;
     this.beta1 = opts.beta1 ?? 0.9;
     this.beta2 = opts.beta2 ?? 0.999;
@@ -117,6 +139,14 @@ export class FlatAdam {
   ): void {
     const { beta1: b1, beta2: b2, eps, weightDecay: wd, m, v } = this;
     const mask = this.decayMask;
+    if (this.fastMasked) {
+      const c = this.coef;
+      [c[0], c[1], c[2], c[3], c[4], c[5]] = [stepSize, invSqrtBc2, b1, b2, eps, wd];
+      [c[6], c[7]] = [this.lr * wd, this.decoupled ? 1 : 0];
+      const everywhere = mask ?? (this.allOnes ??= new Uint8Array(this.size).fill(1));
+      this.fastMasked(params, grads, m, v, everywhere, c, from, to);
+      return;
+    }
     // One loop per kind, each with only the branches it takes (see stepSlice on TurboFan).
     if (this.decoupled) {
       const lrWd = this.lr * wd; // createAdam's `lr * wd * p` evaluates (lr · wd) · p

@@ -130,6 +130,7 @@ static void *typed(Args *a, size_t i, napi_typedarray_type type, size_t need, in
       t != type) {
     fail(a, type == napi_int32_array     ? "native kernels: expected an Int32Array"
             : type == napi_float64_array ? "native kernels: expected a Float64Array"
+            : type == napi_uint8_array   ? "native kernels: expected a Uint8Array"
                                          : "native kernels: expected a Float32Array");
     return NULL;
   }
@@ -505,6 +506,51 @@ EXPORT_FN(adam_slice) {
   return NULL;
 }
 
+/* adamMaskedSlice(params, grads, m, v, mask, coef [stepSize, invSqrtBc2, beta1, beta2, eps, weightDecay, lrWd,
+ * decoupled], from, to): FlatAdam's masked-decay step on [from, to) (maskedDecaySlice in
+ * native-workers/parallel/adam.ts): where mask is 1, AdamW's p −= lrWd · p rounded to float32 first (decoupled = 1)
+ * or L2's g += wd · p; then the Adam update. */
+EXPORT_FN(adam_masked_slice) {
+  Args a;
+  if (!get_args(env, info, &a, 8)) return NULL;
+  const int from = int_arg(&a, 6), to = int_arg(&a, 7);
+  if (a.failed) return NULL;
+  if (from < 0 || from > to) return FAIL(env, "native kernels: invalid Adam range");
+  float *p = typed(&a, 0, napi_float32_array, to, 0);
+  const float *g = typed(&a, 1, napi_float32_array, to, 0);
+  float *m = typed(&a, 2, napi_float32_array, to, 0);
+  float *v = typed(&a, 3, napi_float32_array, to, 0);
+  const uint8_t *mask = typed(&a, 4, napi_uint8_array, to, 0);
+  const double *c = typed(&a, 5, napi_float64_array, 8, 0);
+  if (a.failed) return NULL;
+  const double stepSize = c[0], invSqrtBc2 = c[1], b1 = c[2], b2 = c[3], eps = c[4], wd = c[5], lrWd = c[6];
+  // one loop per kind, with selects instead of branches so that the compiler can vectorise them
+  if (c[7] != 0) {
+    for (int i = from; i < to; i++) {
+      const double p0 = (double)p[i];
+      const double decayed = (double)(float)(p0 - lrWd * p0);
+      const double pi = mask[i] == 1 ? decayed : p0;
+      const double gi = (double)g[i];
+      const double mi = b1 * (double)m[i] + (1 - b1) * gi;
+      const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
+      m[i] = (float)mi;
+      v[i] = (float)vi;
+      p[i] = (float)(pi - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+    }
+    return NULL;
+  }
+  for (int i = from; i < to; i++) {
+    const double pi = (double)p[i];
+    const double gi = mask[i] == 1 ? (double)g[i] + wd * pi : (double)g[i];
+    const double mi = b1 * (double)m[i] + (1 - b1) * gi;
+    const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
+    m[i] = (float)mi;
+    v[i] = (float)vi;
+    p[i] = (float)(pi - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+  }
+  return NULL;
+}
+
 /* measurePeakGflops(milliseconds): this thread's multiply-add peak at the instruction set in use, in GFLOP/s: the
  * best of repeated short rounds of peak-impl.h's loop over about that long (a round that another process
  * interrupts only lowers its own figure). */
@@ -586,6 +632,7 @@ NAPI_MODULE_INIT() {
       {"batchNormBackwardTrain", 0, batchnorm_backward_train, 0, 0, 0, napi_enumerable, 0},
       {"reduceGradients", 0, reduce_gradients, 0, 0, 0, napi_enumerable, 0},
       {"adamSlice", 0, adam_slice, 0, 0, 0, napi_enumerable, 0},
+      {"adamMaskedSlice", 0, adam_masked_slice, 0, 0, 0, napi_enumerable, 0},
       {"isas", 0, list_isas, 0, 0, 0, napi_enumerable, 0},
       {"measurePeakGflops", 0, measure_peak_gflops, 0, 0, 0, napi_enumerable, 0},
       {"useIsa", 0, use_isa, 0, 0, 0, napi_enumerable, 0},

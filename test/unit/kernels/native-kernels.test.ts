@@ -229,6 +229,42 @@ describe.skipIf(!addon)('native optimizer loops: bit for bit the JavaScript ones
     }
   });
 
+  it.skipIf(!addon?.adamMaskedSlice)(
+    'adamMaskedSlice equals the masked-decay FlatAdam.stepSlice (AdamW and L2, with and without a mask), on a slice',
+    () => {
+      const mask = Uint8Array.from({ length: P }, (_, i) => (i % 5 < 3 ? 1 : 0));
+      for (const decoupled of [true, false])
+        for (const decayMask of [mask, null]) {
+          const params = randArray(rand, P);
+          const m = randArray(rand, P).map((x) => x * 0.1);
+          const v = randArray(rand, P).map((x) => x * x * 0.01);
+          const js = { params: params.slice(), m: m.slice(), v: v.slice() };
+          const nat = { params: params.slice(), m: m.slice(), v: v.slice() };
+          const opts = {
+            lr: 3e-2,
+            beta1: 0.85,
+            beta2: 0.995,
+            eps: 1e-7,
+            weightDecay: 0.1,
+            decoupled,
+            decayMask,
+          };
+          const a = new FlatAdam(P, opts, { m: js.m, v: js.v });
+          const b = new FlatAdam(P, opts, { m: nat.m, v: nat.v }, null, addon!.adamMaskedSlice!.bind(addon));
+          for (let t = 1; t <= 3; t++) {
+            const grads = randArray(rand, P);
+            a.stepSlice(js.params, grads, t, 17, 900);
+            b.stepSlice(nat.params, grads, t, 17, 900);
+          }
+          const what = `decoupled ${decoupled}, mask ${decayMask !== null}`;
+          for (const k of ['params', 'm', 'v'] as const)
+            expect(Buffer.from(nat[k].buffer).equals(Buffer.from(js[k].buffer)), `${k}, ${what}`).toBe(true);
+          expect(nat.params[16]).toBe(params[16]); // outside the slice: untouched
+          expect(nat.params[900]).toBe(params[900]);
+        }
+    },
+  );
+
   it('reduceGradients equals the weighted sum of the worker slots (and skips zero weights)', () => {
     const N = 3;
     const grads = randArray(rand, (N + 1) * P);
