@@ -25,7 +25,8 @@
  *
  * Options: --json (one JSON object on stdout, progress on stderr), --workers N, --windows W, --batches S (steps per
  *   window), --infer-batches I, --skip-peers (no tfjs/convnetjs/onnxruntime), --pytorch, --profile (per-layer
- *   profile of the network, 1 thread), --profile-steps S, --wasm.
+ *   profile of the network, 1 thread), --profile-steps S, --wasm, --optimizer-on-main-thread (our training rows step
+ *   the optimizer on the coordinating thread, as AdamW + clipping did before it ran in the workers).
  */
 import { cpus } from 'node:os';
 import type { ModelSpec, TrainingConfig } from '../../app/domain/model-spec';
@@ -177,6 +178,7 @@ async function main(): Promise<void> {
           trainingFlops: flops.training,
           log,
           expectParams: paramCount,
+          optimizerOnMainThread: hasFlag('optimizer-on-main-thread'),
         }),
       );
     }

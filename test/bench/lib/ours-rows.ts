@@ -29,9 +29,15 @@ export async function benchOurs(opts: {
   trainingFlops: number;
   log: (line: string) => void;
   expectParams?: number;
+  /** The optimizer steps on this thread instead of in the workers (the path AdamW took before; for comparison). */
+  optimizerOnMainThread?: boolean;
 }): Promise<RawRow> {
   const { spec, workers, choice, source, batch, plan, log } = opts;
-  const { trainer: t, step, optimizerWhere } = await createTrainer(spec, workers, choice, batch, opts.config);
+  const {
+    trainer: t,
+    step,
+    optimizerWhere,
+  } = await createTrainer(spec, workers, choice, batch, opts.config, opts.optimizerOnMainThread);
   try {
     if (opts.expectParams !== undefined && t.paramCount !== opts.expectParams)
       throw new Error(`param count ${t.paramCount} != ${opts.expectParams}`);
