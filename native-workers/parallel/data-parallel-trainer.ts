@@ -411,7 +411,10 @@ export class DataParallelTrainer {
     return { loss: loss / count, correct, count, computeMs, reduceMs, gradNorm };
   }
 
-  /** One optimizer step (Adam/AdamW, clipping as set) on a batch: x is [count, C, H, W] float32, labels are class indices. */
+  /**
+   * One optimizer step (Adam or AdamW, clipping as set by setHyper) on a batch: x is [count, C, H, W] float32, labels
+   * are class indices.
+   */
   async trainStep(x: Float32Array, labels: ArrayLike<number>, count: number): Promise<StepResult> {
     this.load(x, labels, count);
     Atomics.store(this.ctrl, CTRL.STEP_T, ++this.step_t);
