@@ -242,39 +242,16 @@ export class RunRepository {
   create(run: NewRun): RunRecord {
     const now = new Date().toISOString();
     writeTransaction(this.db, () => {
-      const { seq, name } = this.nextSeqAndName(run.name);
-      const counts = { train: 0, val: 0, test: 0 };
-      for (const i of run.images) counts[i.split]++;
-      this.db
-        .prepare(
-          `INSERT INTO runs (id, seq, name, status, preset, settings_json, spec_json, class_names_json,
-             class_label_ids_json, left_out_json, train_count, val_count, test_count, epochs_planned, workers,
-             created_at, started_at, owner_pid, owner_token, heartbeat_at, snapshot)
-           VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
-        )
-        .run(
-          run.id,
-          seq,
-          name,
-          run.status,
-          run.preset,
-          JSON.stringify(run.settings),
-          JSON.stringify(run.spec),
-          JSON.stringify(run.classNames),
-          JSON.stringify(run.classLabelIds),
-          JSON.stringify(run.leftOutLabels),
-          counts.train,
-          counts.val,
-          counts.test,
-          run.settings.epochs,
-          run.workers,
-          now,
-          run.status === 'running' ? now : null,
-          run.owner.pid,
-          run.owner.token,
-          Date.now(),
-          packSnapshot(run.images),
-        );
+      this.insertRun({
+        ...this.commonColumns(run, now),
+        status: run.status,
+        epochs_planned: run.settings.epochs,
+        workers: run.workers,
+        started_at: run.status === 'running' ? now : null,
+        owner_pid: run.owner.pid,
+        owner_token: run.owner.token,
+        heartbeat_at: Date.now(),
+      });
     })();
     return this.get(run.id);
   }
@@ -286,42 +263,53 @@ export class RunRepository {
   createImported(run: NewImportedRun): RunRecord {
     const now = new Date().toISOString();
     writeTransaction(this.db, () => {
-      const { seq, name } = this.nextSeqAndName(run.name);
-      const counts = { train: 0, val: 0, test: 0 };
-      for (const i of run.images) counts[i.split]++;
-      this.db
-        .prepare(
-          `INSERT INTO runs (id, seq, name, status, preset, settings_json, spec_json, class_names_json,
-             class_label_ids_json, left_out_json, train_count, val_count, test_count, epochs_planned, workers,
-             created_at, started_at, finished_at, best_epoch, final_val_accuracy, images_per_second, has_model,
-             snapshot, imported_json)
-           VALUES (?, ?, ?, 'completed', ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, 1, ?, NULL, ?, ?, ?, ?, 1, ?, ?)`,
-        )
-        .run(
-          run.id,
-          seq,
-          name,
-          run.preset,
-          JSON.stringify(run.settings),
-          JSON.stringify(run.spec),
-          JSON.stringify(run.classNames),
-          JSON.stringify(run.classLabelIds),
-          JSON.stringify(run.leftOutLabels),
-          counts.train,
-          counts.val,
-          counts.test,
-          run.epochsPlanned,
-          now,
-          now,
-          run.bestEpoch,
-          run.finalValAccuracy,
-          run.imagesPerSecond,
-          packSnapshot(run.images),
-          JSON.stringify(run.imported),
-        );
+      this.insertRun({
+        ...this.commonColumns(run, now),
+        status: 'completed',
+        epochs_planned: run.epochsPlanned,
+        workers: 1,
+        started_at: null,
+        finished_at: now,
+        best_epoch: run.bestEpoch,
+        final_val_accuracy: run.finalValAccuracy,
+        images_per_second: run.imagesPerSecond,
+        has_model: 1,
+        imported_json: JSON.stringify(run.imported),
+      });
       for (const e of run.epochs) this.insertEpoch(run.id, e);
     })();
     return this.get(run.id);
+  }
+
+  /** The columns every new run has: identity, name, model, classes and the dataset snapshot (call in a transaction). */
+  private commonColumns(run: NewImportedRun | NewRun, now: string): Record<string, unknown> {
+    const { seq, name } = this.nextSeqAndName(run.name);
+    const counts = { train: 0, val: 0, test: 0 };
+    for (const i of run.images) counts[i.split]++;
+    return {
+      id: run.id,
+      seq,
+      name,
+      preset: run.preset,
+      settings_json: JSON.stringify(run.settings),
+      spec_json: JSON.stringify(run.spec),
+      class_names_json: JSON.stringify(run.classNames),
+      class_label_ids_json: JSON.stringify(run.classLabelIds),
+      left_out_json: JSON.stringify(run.leftOutLabels),
+      train_count: counts.train,
+      val_count: counts.val,
+      test_count: counts.test,
+      created_at: now,
+      snapshot: packSnapshot(run.images),
+    };
+  }
+
+  /** INSERT INTO runs of these columns (names from this file only, never from data). */
+  private insertRun(columns: Record<string, unknown>): void {
+    const names = Object.keys(columns);
+    this.db
+      .prepare(`INSERT INTO runs (${names.join(', ')}) VALUES (${names.map(() => '?').join(', ')})`)
+      .run(...Object.values(columns));
   }
 
   /** The whole snapshot: int32 triples (image id, class index, split code 0 train / 1 val / 2 test). */
