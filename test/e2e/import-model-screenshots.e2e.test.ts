@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { dropPaths, FASHION_SMALL } from './support/flows';
 import { startApp } from './support/harness';
-import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/screenshot-setup';
+import {
+  fashionProjectWithRun,
+  reviewDir,
+  screenshotCombos,
+  screenshotsEnabled,
+} from './support/screenshot-setup';
 
 /**
  * Screenshots of importing a model, in light/dark and en/zh-CN, for review:
@@ -26,20 +31,12 @@ describe('import model screenshots', () => {
         try {
           const { page, services, dataDir } = app;
           const zh = locale === 'zh-CN';
-          const project = services.projects.create({
-            name: zh ? '服装分类' : 'Fashion',
-            inputSize: 28,
-            color: 'gray',
-          });
-          await services.dataset.importAndWait(project.id, { paths: [path.join(FASHION_SMALL, 'test')] });
-          const defaults = services.training.defaults(project.id).settings;
-          const run = services.training.start(
-            project.id,
-            { ...defaults, model: { kind: 'preset', preset: 'reference' }, epochs: 1, seed: 5, workers: 1 },
-            zh ? '第一次' : 'first',
+          const { projectId } = await fashionProjectWithRun(
+            services,
+            locale,
+            path.join(FASHION_SMALL, 'test'),
           );
-          expect((await services.training.waitFor(project.id, run.id)).run.status).toBe('completed');
-          const exported = await services.modelExport.export(project.id, {
+          const exported = await services.modelExport.export(projectId, {
             format: 'native',
             outDir: path.join(dataDir, 'exports', 'cluster'),
           });

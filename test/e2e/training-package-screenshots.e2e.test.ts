@@ -1,9 +1,14 @@
 import fs from 'node:fs';
 import path from 'node:path';
-import { describe, expect, it } from 'vitest';
+import { describe, it } from 'vitest';
 import { startApp } from './support/harness';
 import { repoRoot } from './support/paths';
-import { reviewDir, screenshotCombos, screenshotsEnabled } from './support/screenshot-setup';
+import {
+  fashionProjectWithRun,
+  reviewDir,
+  screenshotCombos,
+  screenshotsEnabled,
+} from './support/screenshot-setup';
 
 /**
  * Screenshots of the Export section's training package card in light/dark and en/zh-CN, for review:
@@ -26,19 +31,7 @@ describe('training package screenshots', () => {
         try {
           const { page, services, dataDir } = app;
           const zh = locale === 'zh-CN';
-          const project = services.projects.create({
-            name: zh ? '服装分类' : 'Fashion',
-            inputSize: 28,
-            color: 'gray',
-          });
-          await services.dataset.importAndWait(project.id, { paths: [source] });
-          const defaults = services.training.defaults(project.id).settings;
-          const run = services.training.start(
-            project.id,
-            { ...defaults, model: { kind: 'preset', preset: 'reference' }, epochs: 1, seed: 5, workers: 1 },
-            zh ? '第一次' : 'first',
-          );
-          expect((await services.training.waitFor(project.id, run.id)).run.status).toBe('completed');
+          await fashionProjectWithRun(services, locale, source);
           const shot = (what: string) =>
             page.screenshot({
               path: path.join(
