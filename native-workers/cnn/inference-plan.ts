@@ -50,7 +50,10 @@ export class InferencePlan {
    * - conv2d [→ batchNorm] [→ relu [→ maxPool2d]]: one conv call. A batch norm is folded into the conv's weights
    *   and bias (w·g, (b − mean)·g + beta with g = gamma / √(var + eps), as batchNormForwardEval computes it);
    *   a relu is fused when the KernelSet has conv2dReluForward (else applied in place), and a 2-D max pool after
-   *   it when it has conv2dReluMaxPoolForward. The output is the chain's last layer's buffer.
+   *   it when it has conv2dReluMaxPoolForward. With a batch norm and a relu, and conv2dReluForwardWt, the fold
+   *   also writes the weights transposed and that op runs (its fast paths need them so, and transposing them
+   *   per call costs as much as a deep layer's whole convolution at batch 1). The output is the chain's last
+   *   layer's buffer.
    * - a layer with forwardRelu (a batch norm not folded into a conv, over the fast kernels) and the relu after it:
    *   one call into the relu's buffer.
    * - flatten and dropout (the identity at inference) return their input instead of copying it, except in the
@@ -107,11 +110,24 @@ export class InferencePlan {
     const convShape = shapeCache<Conv2dShape>(conv2dShapeOf(this.model.plans[i], this.model.batchSize));
     let weight = this.model.param(i, 'weight');
     let bias = this.model.param(i, 'bias');
+    const withWt = bn >= 0 && relu && k.conv2dReluForwardWt?.bind(k);
     if (bn >= 0) {
-      const fold = this.foldOf(i, bn);
+      const fold = this.foldOf(i, bn, !!withWt);
       this.folds.push(fold);
       weight = fold.weight;
       bias = fold.bias;
+      if (withWt) {
+        const weightT = fold.weightT!;
+        const poolShape =
+          pool >= 0
+            ? shapeCache<Pool2dShape>(pool2dShapeOf(this.model.plans[pool], this.model.batchSize))
+            : null;
+        return (inp, batch) => {
+          const out = this.model.activations[last];
+          withWt(convShape(batch), poolShape && poolShape(batch), inp, weight, weightT, bias, out);
+          return out;
+        };
+      }
     }
     // activations[last] is read at every call: adoptKernelMemory may swap the buffers after the model is built
     if (pool >= 0) {
@@ -139,8 +155,11 @@ export class InferencePlan {
     };
   }
 
-  /** The fold of batch norm layer `bn` into conv layer `conv`: buffers, and what they were computed from. */
-  private foldOf(conv: number, bn: number): BatchNormFold {
+  /**
+   * The fold of batch norm layer `bn` into conv layer `conv`: buffers (with the transposed weights when
+   * `transposed`), and what they were computed from.
+   */
+  private foldOf(conv: number, bn: number, transposed: boolean): BatchNormFold {
     const C = this.model.plans[conv].outShape[0];
     const o = this.model.layout.stateOffsets[bn];
     const spec = this.model.plans[bn].spec;
@@ -153,6 +172,7 @@ export class InferencePlan {
       runningVar: this.model.state.subarray(o + C, o + 2 * C),
       epsilon: spec.type === 'batchNorm' ? (spec.epsilon ?? 1e-5) : 1e-5,
       weight: new Float32Array(this.model.param(conv, 'weight').length),
+      weightT: transposed ? new Float32Array(this.model.param(conv, 'weight').length) : null,
       bias: new Float32Array(C),
       folded: new Float32Array(5 * C),
     };
@@ -162,7 +182,7 @@ export class InferencePlan {
   private refreshFolds(): void {
     for (const f of this.folds) {
       if (this.fresh && !foldInputsChanged(f)) continue;
-      const { weight, convWeight, bias } = f;
+      const { weight, weightT, convWeight, bias } = f;
       const C = bias.length;
       const K = weight.length / C;
       for (let c = 0; c < C; c++) {
@@ -171,10 +191,18 @@ export class InferencePlan {
         for (let q = c * K, end = q + K; q < end; q++) weight[q] = convWeight[q] * g;
         bias[c] = f.convBias[c] * g + shift;
       }
+      if (weightT) transposeConvWeight(weight, C, weightT);
       snapshotFoldInputs(f);
     }
     this.fresh = true;
   }
+}
+
+/** weightT[k][oc] = weight[oc][k] for a conv weight of `outChannels` rows (conv2dReluForwardWt's layout). */
+export function transposeConvWeight(weight: Float32Array, outChannels: number, weightT: Float32Array): void {
+  const K = weight.length / outChannels;
+  for (let oc = 0; oc < outChannels; oc++)
+    for (let k = 0, q = oc * K; k < K; k++, q++) weightT[k * outChannels + oc] = weight[q];
 }
 
 /** One step of the inference forward: takes the previous step's output, returns its own. */
@@ -189,8 +217,9 @@ interface BatchNormFold {
   runningMean: Float32Array;
   runningVar: Float32Array;
   epsilon: number;
-  /** The folded conv weights and bias. */
+  /** The folded conv weights and bias; weightT: the same weights transposed (for conv2dReluForwardWt), or null. */
   weight: Float32Array;
+  weightT: Float32Array | null;
   bias: Float32Array;
   /** The per-channel values the fold was computed from: gamma, beta, mean, var, conv bias. */
   folded: Float32Array;

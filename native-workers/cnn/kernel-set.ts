@@ -94,6 +94,21 @@ export interface KernelSet {
     bias: Tensor | null,
     out: Tensor,
   ): void;
+  /**
+   * OPTIONAL, inference only: conv2dReluForward (p null) or conv2dReluMaxPoolForward (pool p) given the weights
+   * also transposed, weightT[(ic·kH + ky)·kW + kx][oc] = weight[oc][ic][ky][kx] (transposeConvWeight), so that
+   * no call transposes them: a Model's inference plan keeps both next to a folded batch norm and rewrites them
+   * when the parameters change.
+   */
+  conv2dReluForwardWt?(
+    s: Conv2dShape,
+    p: Pool2dShape | null,
+    inp: Tensor,
+    weight: Tensor,
+    weightT: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
+  ): void;
   /** Accumulates dinp (unless null), dweight and dbias (unless null) from dout. */
   conv2dBackward(
     s: Conv2dShape,

@@ -45,8 +45,18 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
     fallbackConvRelu(s, inp, w, b, act);
     fallback.maxPool2dForward(p, act, out, new Int32Array(p.batch * p.channels * p.outHeight * p.outWidth));
   };
+  const fastConvReluWt = fast.conv2dReluForwardWt?.bind(fast);
   return {
     ...mergeBatchNorm(fast, fallback),
+    // float64 calls: the fallbacks above, which take the weights as they are
+    ...(fastConvReluWt && {
+      conv2dReluForwardWt: (s, p, inp, w, wT, b, out) =>
+        f32(inp) && f32(w) && f32(wT) && f32(b) && f32(out)
+          ? fastConvReluWt(s, p, inp, w, wT, b, out)
+          : p
+            ? fallbackConvReluMaxPool(s, p, inp, w, b, out)
+            : fallbackConvRelu(s, inp, w, b, out),
+    }),
     ...(fastConvReluMaxPool && {
       conv2dReluMaxPoolForward: (s, p, inp, w, b, out) =>
         f32(inp) && f32(w) && f32(b) && f32(out)

@@ -43,6 +43,19 @@ export interface NativeAddon {
     bias: F32 | null,
     out: F32,
   ): void;
+  /**
+   * Inference-only conv + ReLU (+ max pool unless pool is null) with the weights also transposed (wT[k][oc]).
+   * Absent from prebuilds made before it existed.
+   */
+  conv2dReluForwardWt?(
+    s: Int32Array,
+    pool: Int32Array | null,
+    inp: F32,
+    w: F32,
+    wT: F32,
+    bias: F32 | null,
+    out: F32,
+  ): void;
   denseBackward: NativeBackward;
   maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
@@ -265,9 +278,30 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
     return pool;
   };
   const poolGeom = new Int32Array(6);
+  const geomOf = (p: Pool2dShape): Int32Array => {
+    poolGeom[0] = p.poolHeight;
+    poolGeom[1] = p.poolWidth;
+    poolGeom[2] = p.strideH;
+    poolGeom[3] = p.strideW;
+    poolGeom[4] = p.outHeight;
+    poolGeom[5] = p.outWidth;
+    return poolGeom;
+  };
   const convReluMaxPool = addon.conv2dReluMaxPoolForward?.bind(addon);
+  const convReluWt = addon.conv2dReluForwardWt?.bind(addon);
   return {
     ...batchNormOps(addon),
+    ...(convReluWt && {
+      conv2dReluForwardWt: (
+        s: Conv2dShape,
+        p: Pool2dShape | null,
+        inp: Tensor,
+        w: Tensor,
+        wT: Tensor,
+        b: Tensor | null,
+        out: Tensor,
+      ) => convReluWt(convShape(s), p && geomOf(p), f32(inp), f32(w), f32(wT), f32OrNull(b), f32(out)),
+    }),
     ...(convReluMaxPool && {
       conv2dReluMaxPoolForward: (
         s: Conv2dShape,
@@ -277,13 +311,7 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
         b: Tensor | null,
         out: Tensor,
       ) => {
-        poolGeom[0] = p.poolHeight;
-        poolGeom[1] = p.poolWidth;
-        poolGeom[2] = p.strideH;
-        poolGeom[3] = p.strideW;
-        poolGeom[4] = p.outHeight;
-        poolGeom[5] = p.outWidth;
-        convReluMaxPool(convShape(s), poolGeom, f32(inp), f32(w), f32OrNull(b), f32(out));
+        convReluMaxPool(convShape(s), geomOf(p), f32(inp), f32(w), f32OrNull(b), f32(out));
       },
     }),
     conv2dForward: (s, inp, w, b, out) =>

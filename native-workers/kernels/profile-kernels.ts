@@ -44,6 +44,9 @@ export function profileKernels(
     ...(k.conv2dReluForward && {
       conv2dReluForward: wrap('conv2dReluForward', k.conv2dReluForward, true),
     }),
+    ...(k.conv2dReluForwardWt && {
+      conv2dReluForwardWt: wrap('conv2dReluForwardWt', k.conv2dReluForwardWt, true),
+    }),
     ...(k.conv2dReluMaxPoolForward && {
       conv2dReluMaxPoolForward: wrap('conv2dReluMaxPoolForward', k.conv2dReluMaxPoolForward, true),
     }),

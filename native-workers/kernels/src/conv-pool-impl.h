@@ -13,6 +13,8 @@
 
 static int pixel_major_applies(const Conv *s, const PoolGeom *g);
 static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g);
+static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                  const float *wT, const float *bias, float *out);
 
 /* Floats of scratch NAME(conv2d_relu_maxpool_forward) asks for: the conv's own (for one image), then one image's
  * conv output. */
@@ -71,21 +73,31 @@ static void pool_planes_max(int C, int H, int W, const PoolGeom *g, const float 
  */
 #define PIXEL_MAJOR_MAX_WEIGHTS (96 * 1024) /* floats of Wᵀ per chunk (measured: see the dispatch below) */
 
-/* Vectors of output channels per chunk: 16 accumulators at most (windows × 4 pixels × ocv). */
-static int pixel_major_chunk(int OC) {
-  const int n = OC / VL;
-  return n % 4 == 0 ? 4 : n % 3 == 0 ? 3 : n % 2 == 0 ? 2 : 1;
-}
+/*
+ * Vectors of output channels per chunk (ocv), and pooled windows per tile: 2 × 3 windows when OC is a multiple of
+ * 2·VL, else 1 × 4. 2 × 3 keeps 24 accumulators (of the 32 registers) and needs per tap 2 weight loads and 12
+ * broadcasts for 24 FMAs; the former 4 × 1 (16 accumulators) streamed twice the weights per FMA, from L2 (AVX-512,
+ * batch 32, CPU ms: 32→64 on 24×24 3.82 → 3.60, 64→128 on 12×12 4.02 → 3.61, 128→256 on 6×6 5.00 → 4.07).
+ */
+static int pixel_major_chunk(int OC) { return OC / VL % 2 == 0 ? 2 : 1; }
+static int pixel_major_windows(int ocv) { return ocv == 2 ? 3 : 4; }
 
 /*
  * Also: the weights are transposed per call (K·OC moves) and each tile streams a chunk's weights, which must stay
  * small against the work: at least one conv pixel per 256 weights (measured, 128→128 on 12×12 with pool: 0.28
  * against 0.25 ms at batch 1, 1.00 against 1.07 at batch 4; 6×6 at batch 32: 1.74 against 2.57 ms).
  */
-static int pixel_major_applies(const Conv *s, const PoolGeom *g) {
+static int pixel_major_applies(const Conv *s, const PoolGeom *g);
+/* The geometry the path handles, whoever transposes the weights (conv-wt-impl.h passes them transposed). */
+static int pixel_major_fits(const Conv *s, const PoolGeom *g) {
   if (VL != 16 || s->outC % VL || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
+  const long K = (long)s->inC * s->kH * s->kW;
+  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS;
+}
+
+static int pixel_major_applies(const Conv *s, const PoolGeom *g) {
   const long K = (long)s->inC * s->kH * s->kW, pixels = 4L * s->batch * g->oH * g->oW;
-  return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS && K * s->outC <= 256 * pixels;
+  return pixel_major_fits(s, g) && K * s->outC <= 256 * pixels;
 }
 
 /* Floats of scratch: the zero-padded image (rows and columns that the pooled windows read), Wᵀ, tap offsets. */
@@ -99,11 +111,11 @@ static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g) {
 STATIC void pixel_major_tile(const int ocv, const int nwin, int K, const int *restrict koff, const float *restrict wT,
                              int OC, const float *bias, int rowStep, int colStep, const float *restrict origin,
                              float *restrict out, int planeOut) {
-  vf acc[4][4][4];
+  vf acc[4][4][2];
   UNROLL for (int q = 0; q < nwin; q++) UNROLL for (int p = 0; p < 4; p++) UNROLL for (int v = 0; v < ocv; v++)
       acc[q][p][v] = bias ? vld(bias + VL * v) : (vf){0};
   for (int k = 0; k < K; k++) {
-    vf wv[4];
+    vf wv[2];
     UNROLL for (int v = 0; v < ocv; v++) wv[v] = vld(wT + k * OC + VL * v);
     const float *src = origin + koff[k];
     UNROLL for (int q = 0; q < nwin; q++) UNROLL for (int p = 0; p < 4; p++) {
@@ -137,48 +149,72 @@ PIXEL_MAJOR_FN(1, 3)
 PIXEL_MAJOR_FN(1, 4)
 PIXEL_MAJOR_FN(2, 1)
 PIXEL_MAJOR_FN(2, 2)
-PIXEL_MAJOR_FN(3, 1)
-PIXEL_MAJOR_FN(4, 1)
-/* pixel_major_tiles[ocv][windows]: windows = 4 / ocv at most (16 accumulators) */
-static const pixel_major_fn pixel_major_tiles[5][5] = {{0},
-                                                       {0, pixel_major1_1, pixel_major1_2, pixel_major1_3, pixel_major1_4},
-                                                       {0, pixel_major2_1, pixel_major2_2, 0, 0},
-                                                       {0, pixel_major3_1, 0, 0, 0},
-                                                       {0, pixel_major4_1, 0, 0, 0}};
+PIXEL_MAJOR_FN(2, 3)
+/* pixel_major_tiles[ocv][windows], windows ≤ pixel_major_windows(ocv) */
+static const pixel_major_fn pixel_major_tiles[3][5] = {
+    {0}, {0, pixel_major1_1, pixel_major1_2, pixel_major1_3, pixel_major1_4}, {0, pixel_major2_1, pixel_major2_2, pixel_major2_3, 0}};
 
-static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
-                                  const float *bias, float *out) {
-  const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
-  const int C = s->inC, KK = s->kH * s->kW, K = C * KK, OC = s->outC, ocv = pixel_major_chunk(OC);
-  const size_t plane = (size_t)Hp * Wp;
-  float *padded = scratch_floats(pixel_major_scratch(s, g));
-  float *wT = padded + C * plane;
-  int *koff = (int *)(wT + (size_t)K * OC);
-  for (int k = 0; k < K; k++) /* sequential writes */
-    for (int oc = 0; oc < OC; oc++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
+/* The zero-padded planes of one image (Hp × Wp per channel, the conv's padding then the input), its tap offsets
+ * and Wᵀ, in scratch. */
+typedef struct {
+  int Hp, Wp, rows, cols;
+  size_t plane;
+  float *padded;
+  const float *wT;
+  int *koff;
+} PixelMajor;
+
+/* Lays out the scratch of `total` floats (≥ pixel_major_scratch's layout for Hp × Wp); wT null: transposes w. */
+static void pixel_major_prepare(const Conv *s, int Hp, int Wp, size_t total, const float *w, const float *wT,
+                                PixelMajor *m) {
+  const int C = s->inC, KK = s->kH * s->kW, K = C * KK, OC = s->outC;
+  m->Hp = Hp;
+  m->Wp = Wp;
+  m->plane = (size_t)Hp * Wp;
+  m->padded = scratch_floats(total);
+  float *t = m->padded + C * m->plane;
+  m->koff = (int *)(t + (size_t)K * OC);
+  if (!wT)
+    for (int k = 0; k < K; k++) /* sequential writes */
+      for (int oc = 0; oc < OC; oc++) t[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
+  m->wT = wT ? wT : t;
   for (int c = 0; c < C; c++)
     for (int ky = 0; ky < s->kH; ky++)
-      for (int kx = 0; kx < s->kW; kx++) koff[c * KK + ky * s->kW + kx] = (int)(c * plane) + ky * Wp + kx;
-  __builtin_memset(padded, 0, C * plane * 4);
+      for (int kx = 0; kx < s->kW; kx++) m->koff[c * KK + ky * s->kW + kx] = (int)(c * m->plane) + ky * Wp + kx;
+  __builtin_memset(m->padded, 0, C * m->plane * 4);
   /* the input rows / columns that land inside the padded window (the rest stays zero) */
-  const int y0 = s->padT, x0 = s->padL;
-  const int rows = s->inH < Hp - y0 ? s->inH : Hp - y0, cols = s->inW < Wp - x0 ? s->inW : Wp - x0;
-  const size_t inSize = (size_t)C * s->inH * s->inW, outSize = (size_t)OC * g->oH * g->oW;
-  const int planeOut = g->oH * g->oW, win = 4 / ocv;
+  m->rows = s->inH < Hp - s->padT ? s->inH : Hp - s->padT;
+  m->cols = s->inW < Wp - s->padL ? s->inW : Wp - s->padL;
+}
+
+/* Copies image n of inp into the padded planes. */
+static void pixel_major_pad(const Conv *s, const PixelMajor *m, const float *inp, int n) {
+  if (m->cols <= 0) return; /* padding wider than the window: nothing of the input is read */
+  const float *img = inp + (size_t)n * s->inC * s->inH * s->inW;
+  for (int c = 0; c < s->inC; c++)
+    for (int y = 0; y < m->rows; y++)
+      __builtin_memcpy(m->padded + c * m->plane + (size_t)(y + s->padT) * m->Wp + s->padL,
+                       img + ((size_t)c * s->inH + y) * s->inW, (size_t)m->cols * 4);
+}
+
+/* wT: the weights transposed by the caller ([K][OC]), or null. */
+static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                  const float *wT, const float *bias, float *out) {
+  const int OC = s->outC, K = s->inC * s->kH * s->kW, ocv = pixel_major_chunk(OC), win = pixel_major_windows(ocv);
+  PixelMajor m;
+  pixel_major_prepare(s, (2 * g->oH - 1) * s->sH + s->kH, (2 * g->oW - 1) * s->sW + s->kW,
+                      pixel_major_scratch(s, g), w, wT, &m);
+  const size_t outSize = (size_t)OC * g->oH * g->oW;
+  const int planeOut = g->oH * g->oW;
   for (int n = 0; n < s->batch; n++) {
-    const float *img = inp + n * inSize;
-    if (cols > 0) /* (padding wider than the window: nothing of the input is read) */
-      for (int c = 0; c < C; c++)
-        for (int y = 0; y < rows; y++)
-          __builtin_memcpy(padded + c * plane + (size_t)(y + y0) * Wp + x0,
-                           img + ((size_t)c * s->inH + y) * s->inW, (size_t)cols * 4);
+    pixel_major_pad(s, &m, inp, n);
     float *o = out + n * outSize;
     for (int py = 0; py < g->oH; py++)
       for (int px = 0; px < g->oW; px += win) {
         const int nwin = g->oW - px < win ? g->oW - px : win;
-        const float *origin = padded + (size_t)(2 * py * s->sH) * Wp + 2 * px * s->sW;
+        const float *origin = m.padded + (size_t)(2 * py * s->sH) * m.Wp + 2 * px * s->sW;
         for (int c0 = 0; c0 < OC; c0 += ocv * VL)
-          pixel_major_tiles[ocv][nwin](K, koff, wT + c0, OC, bias ? bias + c0 : 0, s->sH * Wp, s->sW, origin,
+          pixel_major_tiles[ocv][nwin](K, m.koff, m.wT + c0, OC, bias ? bias + c0 : 0, s->sH * m.Wp, s->sW, origin,
                                        o + (size_t)c0 * planeOut + py * g->oW + px, planeOut);
       }
   }
@@ -187,7 +223,7 @@ static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float 
 void NAME(conv2d_relu_maxpool_forward)(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                        const float *bias, float *out) {
   if (pixel_major_applies(s, g)) {
-    pixel_major_conv_pool(s, g, inp, w, bias, out);
+    pixel_major_conv_pool(s, g, inp, w, 0, bias, out);
     return;
   }
   Conv one = *s;
