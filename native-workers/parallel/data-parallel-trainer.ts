@@ -388,9 +388,23 @@ export class DataParallelTrainer {
     }
   }
 
+  /**
+   * The workers' input buffer [maxBatch, C, H, W] (shared memory). A caller that writes its batch here and passes
+   * this buffer (or a view of its head) to infer, trainStep or computeGradients saves the copy of the batch into
+   * it (into shared memory: about 0.25 ms of the coordinator's CPU for 32 images of 96×96×3). Write only between
+   * calls.
+   */
+  inputBuffer(): Float32Array {
+    return this.x;
+  }
+
   private load(x: Float32Array, labels: ArrayLike<number> | null, count: number): void {
     if (count < 1 || count > this.maxBatch) throw new Error(`batch of ${count} (max ${this.maxBatch})`);
-    this.x.set(x.length === count * this.inputSize ? x : x.subarray(0, count * this.inputSize));
+    if (x.length < count * this.inputSize)
+      throw new Error(`input of ${x.length} values for ${count} examples`);
+    // the batch already in place (inputBuffer()): nothing to copy
+    if (x.buffer !== this.x.buffer || x.byteOffset !== this.x.byteOffset)
+      this.x.set(x.length === count * this.inputSize ? x : x.subarray(0, count * this.inputSize));
     if (labels) for (let i = 0; i < count; i++) this.labels[i] = labels[i];
   }
 

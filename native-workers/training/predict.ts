@@ -15,7 +15,7 @@ export async function predictWithTrainer(
   images: Uint8Array,
 ): Promise<PredictionBatch> {
   if (model.state.length) dp.writeState(model.state);
-  return predictBatches((x, n) => dp.infer(x, n), dp.maxBatch, dp.inputSize, dp.classes, images);
+  return predictBatches(dp, images);
 }
 
 /** Predictions of a saved model (spec, params, state) with fresh workers. */
@@ -36,28 +36,24 @@ export async function predictWithModel(
     ...(workers ? { workers } : {}),
   });
   try {
-    return await predictBatches((x, n) => dp.infer(x, n), maxBatch, dp.inputSize, dp.classes, images);
+    return await predictBatches(dp, images);
   } finally {
     await dp.close();
   }
 }
 
-async function predictBatches(
-  infer: (x: Float32Array, n: number) => Promise<Float32Array>,
-  maxBatch: number,
-  size: number,
-  classes: number,
-  images: Uint8Array,
-): Promise<PredictionBatch> {
+async function predictBatches(dp: DataParallelTrainer, images: Uint8Array): Promise<PredictionBatch> {
+  const { maxBatch, inputSize: size, classes } = dp;
   const count = images.length / size;
   const predicted = new Int32Array(count);
   const confidence = new Float32Array(count);
   const probabilities = new Float32Array(count * classes);
-  const x = new Float32Array(maxBatch * size);
+  // each batch is written straight into the workers' input buffer (no copy into it per call)
+  const x = dp.inputBuffer();
   for (let from = 0; from < count; from += maxBatch) {
     const n = Math.min(maxBatch, count - from);
     bytesToFloats(images, from * size, n * size, x);
-    const logits = await infer(x, n);
+    const logits = await dp.infer(x, n);
     for (let i = 0; i < n; i++) {
       const row = logits.subarray(i * classes, (i + 1) * classes);
       let max = -Infinity;

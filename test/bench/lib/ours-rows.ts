@@ -1,7 +1,7 @@
 /**
  * Our rows for any network: training through the DataParallelTrainer (1 worker, and N workers), as the app
  * trains; inference single-threaded in this process with 1 worker (what a predict call without workers gets, at
- * batch B and batch 1), split over the workers with N.
+ * batch B and batch 1), split over the workers with N (from their input buffer, as the app's predict fills it).
  */
 import type { ModelSpec, TrainingConfig } from '../../../app/domain/model-spec';
 import { buildModel } from '../../../native-workers/cnn/model';
@@ -75,8 +75,11 @@ export async function benchOurs(opts: {
         ),
       );
     } else {
+      // the batch in the workers' input buffer, as the app's predict writes it (native-workers/training/predict.ts)
+      const shared = t.inputBuffer().subarray(0, xin.length);
+      shared.set(xin);
       inferWindows = await imagesPerSecondWindows(
-        () => t.infer(xin, batch),
+        () => t.infer(shared, batch),
         batch,
         plan.inferBatches,
         windows,

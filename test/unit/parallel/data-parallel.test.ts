@@ -178,6 +178,26 @@ describe('DataParallelTrainer', () => {
     },
   );
 
+  it('infer reads a batch written into inputBuffer() in place, and copies any other view', async () => {
+    const t = await DataParallelTrainer.create({ spec, seed: 3, maxBatch: 10, workers: 2, workerPath });
+    try {
+      const d = data(8, 5);
+      const size = t.inputSize;
+      const expected = (await t.infer(d.x, 8)).slice();
+      const shared = t.inputBuffer();
+      expect(shared.length).toBe(10 * size);
+      shared.fill(0);
+      shared.set(d.x);
+      expect(Array.from(await t.infer(shared, 8))).toEqual(Array.from(expected));
+      // a view of the same memory that starts one image later is a different batch: it must be copied to the head
+      const later = shared.subarray(size, 8 * size);
+      const logits = await t.infer(later, 7);
+      expect(maxRelDiff(logits, expected.subarray(t.classes))).toBeLessThan(1e-5);
+    } finally {
+      await t.close();
+    }
+  });
+
   it('infer returns the logits of every example, split over workers', async () => {
     const t = await DataParallelTrainer.create({ spec, seed: 3, maxBatch: 10, workers: 3, workerPath });
     try {
