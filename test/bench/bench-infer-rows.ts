@@ -40,7 +40,10 @@ async function main(): Promise<void> {
   rows['ours 1 thread b1'] = await rate(() => model.forward(one, { training: false }), 1, calls1);
   const t = await DataParallelTrainer.create({ spec, seed: 1, maxBatch: batch, workers });
   try {
-    rows[`ours ${workers} workers b${batch}`] = await rate(() => t.infer(x, batch), batch, callsB);
+    // the batch in the workers' input buffer, as the app's predict writes it (native-workers/training/predict.ts)
+    const shared = t.inputBuffer().subarray(0, x.length);
+    shared.set(x);
+    rows[`ours ${workers} workers b${batch}`] = await rate(() => t.infer(shared, batch), batch, callsB);
   } finally {
     await t.close();
   }

@@ -15,19 +15,19 @@ import { expectClose, expectSame, lcg, randArray, sameConv3x3 } from './kernel-c
 const addon = loadNativeAddon();
 const isas = addon?.isas() ?? [];
 
-/** The 2×2/2 pool over the conv's output, or null. */
-function pool2x2(s: Conv2dShape): Pool2dShape {
+/** A size×size pool with stride 2 over the conv's output (2: the pixel-major path; 3: the fallback). */
+function poolOver(s: Conv2dShape, size: number): Pool2dShape {
   return {
     batch: s.batch,
     channels: s.outChannels,
     inHeight: s.outHeight,
     inWidth: s.outWidth,
-    poolHeight: 2,
-    poolWidth: 2,
+    poolHeight: size,
+    poolWidth: size,
     strideH: 2,
     strideW: 2,
-    outHeight: s.outHeight >> 1,
-    outWidth: s.outWidth >> 1,
+    outHeight: Math.floor((s.outHeight - size) / 2) + 1,
+    outWidth: Math.floor((s.outWidth - size) / 2) + 1,
   };
 }
 
@@ -58,7 +58,7 @@ function checkConvReluWt(
   const out = randArray(rand, nOut + 5); // garbage: the head must be overwritten, the tail kept
   const tail = out.slice(nOut);
   k.conv2dReluForwardWt!(s, p, inp, w, wT, b, out);
-  const tag = `${JSON.stringify(s)} ${p ? 'pool 2×2' : 'no pool'}`;
+  const tag = `${JSON.stringify(s)} ${p ? `pool ${p.poolHeight}×${p.poolWidth}` : 'no pool'}`;
   expectClose(out.subarray(0, nOut), want, `conv2dReluForwardWt ${tag}`);
   expectSame(out.subarray(nOut), tail, `conv2dReluForwardWt tail ${tag}`);
 }
@@ -89,14 +89,16 @@ function shapes(): Conv2dShape[] {
 }
 
 describe.skipIf(!addon).each(isas)('native conv2dReluForwardWt (%s) vs reference ops', (isa) => {
-  it('with and without a 2×2 max pool, with and without a bias', () => {
+  it('with and without a max pool (2×2 and 3×3, stride 2), with and without a bias', () => {
     addon!.useIsa(isa);
     try {
       const k = createNativeKernelSet(addon!);
       const rand = lcg(8);
       shapes().forEach((s, i) => {
         checkConvReluWt(k, s, null, rand, i % 3 !== 1);
-        if (s.outHeight >= 2 && s.outWidth >= 2) checkConvReluWt(k, s, pool2x2(s), rand, i % 3 !== 2);
+        if (s.outHeight >= 2 && s.outWidth >= 2) checkConvReluWt(k, s, poolOver(s, 2), rand, i % 3 !== 2);
+        if (i % 4 === 0 && s.outHeight >= 3 && s.outWidth >= 3)
+          checkConvReluWt(k, s, poolOver(s, 3), rand, true);
       });
     } finally {
       addon!.useIsa(isas[0]);
