@@ -72,6 +72,7 @@ function shapes(): Conv2dShape[] {
     sameConv3x3(1, 256, 3, 3, 256), // the large preset's last conv at batch 1 (one 3×3 block)
     sameConv3x3(2, 64, 12, 12, 128), // the large preset's conv without a pool (rows of 12)
     sameConv3x3(17, 64, 6, 6, 64), // a whole chunk of 16 images + 1
+    sameConv3x3(16, 32, 4, 10, 32), // a whole chunk, rows of ≥ 8 pixels: blocks stored transposed
     { ...sameConv3x3(3, 3, 21, 18, 32), strideH: 2, strideW: 2, outHeight: 11, outWidth: 9 }, // the stem
   ];
   for (let t = 0; t < 40; t++) {
