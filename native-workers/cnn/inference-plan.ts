@@ -198,11 +198,18 @@ export class InferencePlan {
   }
 }
 
-/** weightT[k][oc] = weight[oc][k] for a conv weight of `outChannels` rows (conv2dReluForwardWt's layout). */
+/**
+ * conv2dReluForwardWt's transposed weights: weight[oc][k] at weightT[(oc / B)·K·B + k·B + oc % B], blocks of
+ * B = 32 output channels (B = outChannels when that is not a multiple of 32), so that the kernels stream a chunk
+ * of 32 channels' weights contiguously.
+ */
 export function transposeConvWeight(weight: Float32Array, outChannels: number, weightT: Float32Array): void {
   const K = weight.length / outChannels;
-  for (let oc = 0; oc < outChannels; oc++)
-    for (let k = 0, q = oc * K; k < K; k++, q++) weightT[k * outChannels + oc] = weight[q];
+  const B = outChannels % 32 === 0 ? 32 : outChannels;
+  for (let oc = 0; oc < outChannels; oc++) {
+    const base = Math.floor(oc / B) * K * B + (oc % B);
+    for (let k = 0, q = oc * K; k < K; k++, q++) weightT[base + k * B] = weight[q];
+  }
 }
 
 /** One step of the inference forward: takes the previous step's output, returns its own. */

@@ -96,9 +96,9 @@ export interface KernelSet {
   ): void;
   /**
    * OPTIONAL, inference only: conv2dReluForward (p null) or conv2dReluMaxPoolForward (pool p) given the weights
-   * also transposed, weightT[(ic·kH + ky)·kW + kx][oc] = weight[oc][ic][ky][kx] (transposeConvWeight), so that
-   * no call transposes them: a Model's inference plan keeps both next to a folded batch norm and rewrites them
-   * when the parameters change.
+   * also transposed, weight[oc][k] (k = (ic·kH + ky)·kW + kx) at weightT[k][oc] within blocks of 32 output
+   * channels (inference-plan.ts's transposeConvWeight), so that no call transposes them: a Model's inference plan
+   * keeps both next to a folded batch norm and rewrites them when the parameters change.
    */
   conv2dReluForwardWt?(
     s: Conv2dShape,

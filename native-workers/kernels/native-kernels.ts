@@ -44,7 +44,8 @@ export interface NativeAddon {
     out: F32,
   ): void;
   /**
-   * Inference-only conv + ReLU (+ max pool unless pool is null) with the weights also transposed (wT[k][oc]).
+   * Inference-only conv + ReLU (+ max pool unless pool is null) with the weights also transposed (wT[k][oc] in
+   * blocks of 32 output channels, transposeConvWeight).
    * Absent from prebuilds made before it existed.
    */
   conv2dReluForwardWt?(

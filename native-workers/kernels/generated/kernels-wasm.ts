@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '00413e3873600bc3497217403d22a0c2a83494bb668719784559a2f91cec7786';
+export const KERNELS_SOURCE_SHA256 = '7b33b650679a324ddcb26b3ddb4f999d6cf61031211d20a71dfc46102b5f01e7';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

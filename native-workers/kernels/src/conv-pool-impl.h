@@ -154,6 +154,18 @@ PIXEL_MAJOR_FN(2, 3)
 static const pixel_major_fn pixel_major_tiles[3][5] = {
     {0}, {0, pixel_major1_1, pixel_major1_2, pixel_major1_3, pixel_major1_4}, {0, pixel_major2_1, pixel_major2_2, pixel_major2_3, 0}};
 
+/*
+ * Wᵀ as the pixel-major tiles read it: in blocks of B output channels (B = 32 when OC is a multiple of 32, else OC),
+ * wT[(oc / B)·K·B + k·B + oc % B], so that a chunk of 32 channels streams its K·32 weights contiguously (at batch 1
+ * the deep layers' weights come from L3 or memory: a 1 KB stride per tap prefetches worse). transposeConvWeight
+ * in native-workers/cnn/inference-plan.ts writes the same layout.
+ */
+static int wt_block_width(int OC) { return OC % 32 == 0 ? 32 : OC; }
+static size_t wt_chunk_offset(int c0, int K, int OC) {
+  const int B = wt_block_width(OC);
+  return (size_t)(c0 / B) * K * B + c0 % B;
+}
+
 /* The zero-padded planes of one image (Hp × Wp per channel, the conv's padding then the input), its tap offsets
  * and Wᵀ, in scratch. */
 typedef struct {
@@ -174,9 +186,11 @@ static void pixel_major_prepare(const Conv *s, int Hp, int Wp, size_t total, con
   m->padded = scratch_floats(total);
   float *t = m->padded + C * m->plane;
   m->koff = (int *)(t + (size_t)K * OC);
+  const int B = wt_block_width(OC);
   if (!wT)
-    for (int k = 0; k < K; k++) /* sequential writes */
-      for (int oc = 0; oc < OC; oc++) t[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
+    for (int c0 = 0; c0 < OC; c0 += B) /* sequential writes */
+      for (int k = 0; k < K; k++)
+        for (int oc = 0; oc < B; oc++) t[(size_t)c0 * K + k * B + oc] = w[(size_t)(c0 + oc) * K + k];
   m->wT = wT ? wT : t;
   for (int c = 0; c < C; c++)
     for (int ky = 0; ky < s->kH; ky++)
@@ -197,7 +211,7 @@ static void pixel_major_pad(const Conv *s, const PixelMajor *m, const float *inp
                        img + ((size_t)c * s->inH + y) * s->inW, (size_t)m->cols * 4);
 }
 
-/* wT: the weights transposed by the caller ([K][OC]), or null. */
+/* wT: the weights transposed by the caller (wt_block_width's layout), or null. */
 static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                   const float *wT, const float *bias, float *out) {
   const int OC = s->outC, K = s->inC * s->kH * s->kW, ocv = pixel_major_chunk(OC), win = pixel_major_windows(ocv);
@@ -214,7 +228,7 @@ static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float 
         const int nwin = g->oW - px < win ? g->oW - px : win;
         const float *origin = m.padded + (size_t)(2 * py * s->sH) * m.Wp + 2 * px * s->sW;
         for (int c0 = 0; c0 < OC; c0 += ocv * VL)
-          pixel_major_tiles[ocv][nwin](K, m.koff, m.wT + c0, OC, bias ? bias + c0 : 0, s->sH * m.Wp, s->sW, origin,
+          pixel_major_tiles[ocv][nwin](K, m.koff, m.wT + wt_chunk_offset(c0, K, OC), wt_block_width(OC), bias ? bias + c0 : 0, s->sH * m.Wp, s->sW, origin,
                                        o + (size_t)c0 * planeOut + py * g->oW + px, planeOut);
       }
   }

@@ -1,7 +1,8 @@
 /*
  * Inference only: conv2d + ReLU, optionally followed by a max pool, with the weights ALSO given transposed by the
- * caller, wT[(ic·kH + ky)·kW + kx][oc] (native-workers/cnn/inference-plan.ts keeps them next to its folded
- * weights and rewrites them only when the parameters change). Part of kernels-impl.h, after conv-pool-impl.h.
+ * caller, wT[k][oc] for k = (ic·kH + ky)·kW + kx, in blocks of 32 output channels (wt_block_width in
+ * conv-pool-impl.h; native-workers/cnn/inference-plan.ts keeps them next to its folded weights and rewrites them
+ * only when the parameters change). Part of kernels-impl.h, after conv-pool-impl.h.
  *
  * The pixel-major paths (output channels along the vector, one broadcast input value per pixel and tap) need Wᵀ;
  * transposing it per call (K·OC strided reads) costs as much as the whole convolution of one image on the deep
@@ -70,7 +71,7 @@ static inline void transpose16(const vf r[16], vf cols[16]) {
 
 /* ny × nx output pixels (rows rowStep apart in the padded planes) × 2·VL channels, ReLU, stored NCHW. */
 STATIC void wt_block_tile(const int ny, const int nx, int K, const int *restrict koff, const float *restrict wT,
-                          int OC, const float *bias, int rowStep, const float *restrict origin, float *restrict out,
+                          int OC /* the stride of wT's rows */, const float *bias, int rowStep, const float *restrict origin, float *restrict out,
                           int planeOut, int outW) {
   vf acc[WT_BLOCK_PIXELS][2];
   UNROLL for (int p = 0; p < ny * nx; p++) UNROLL for (int v = 0; v < 2; v++) acc[p][v] =
@@ -160,7 +161,7 @@ static void wt_block_conv(const Conv *s, const float *inp, const float *wT, cons
       for (int x0 = 0; x0 < OW; x0 += nx) {
         const int x = x0 + nx > OW ? OW - nx : x0;
         for (int c0 = 0; c0 < OC; c0 += 2 * VL)
-          tile(K, m.koff, m.wT + c0, OC, bias ? bias + c0 : 0, m.Wp, m.padded + (size_t)y * m.Wp + x,
+          tile(K, m.koff, m.wT + (size_t)c0 * K, 2 * VL, bias ? bias + c0 : 0, m.Wp, m.padded + (size_t)y * m.Wp + x,
                o + (size_t)c0 * planeOut + y * OW + x, planeOut, OW);
       }
     }
@@ -176,7 +177,7 @@ size_t NAME(conv2d_relu_forward_wt_scratch)(const Conv *s, const PoolGeom *g) {
   return wt_block_applies(s) ? wt_block_scratch(s) : NAME(conv2d_forward_scratch)(s);
 }
 
-/* conv + ReLU (+ the max pool g unless null) of w, given also as wT ([K][OC]); see the top of this file. */
+/* conv + ReLU (+ the max pool g unless null) of w, given also as wT (blocked); see the top of this file. */
 void NAME(conv2d_relu_forward_wt)(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                   const float *wT, const float *bias, float *out) {
   if (g) {

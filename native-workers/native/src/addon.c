@@ -226,7 +226,7 @@ EXPORT_FN(conv2d_relu_maxpool_forward) {
 
 /*
  * conv2dReluForwardWt(shape, pool | null, inp, weight, weightT, bias | null, out): inference only, conv + ReLU
- * (+ max pool) with the weights also transposed (weightT[k][oc]); see conv-wt-impl.h
+ * (+ max pool) with the weights also transposed (weightT[k][oc] in blocks of 32 channels); see conv-wt-impl.h
  */
 EXPORT_FN(conv2d_relu_forward_wt) {
   Args a;
