@@ -16,15 +16,17 @@
  *   (with the native addon, the default rows also run with the wasm kernels; for a preset with --wasm)
  *   onnxruntime-node        inference only: the app's ONNX export of the same network, 1 and N intra-op threads,
  *                           batch B and batch 1 (lib/ort-peer.ts)
- *   pytorch (--pytorch)     python3-torch on the same network, optimizer, batch and images, 1 and N threads
- *                           (lib/torch-peer.ts, test/bench/pytorch-ref.py, test/bench/torch_from_spec.py)
+ *   pytorch (--pytorch)     python3-torch on the same network, optimizer, batch and images, 1 and N threads, in its
+ *                           faster configuration (glibc malloc keeps freed memory; --pytorch-default-malloc for
+ *                           glibc's defaults) (lib/torch-peer.ts, test/bench/pytorch-ref.py, torch_from_spec.py,
+ *                           torch_malloc.py)
  * Each row: images/s (median of timed windows after a warm-up), GFLOP/s from the network's FLOPs counted over its
  * planned layers (lib/flops.ts: 2·MACs of conv/dense forward, training = forward + backward without the first
  * layer's input gradient), and % of the machine's peak = GFLOP/s / (threads × the one-thread FMA peak the addon
  * measures at its instruction set, lib/machine.ts).
  *
  * Options: --json (one JSON object on stdout, progress on stderr), --workers N, --windows W, --batches S (steps per
- *   window), --infer-batches I, --skip-peers (no tfjs/convnetjs/onnxruntime), --pytorch, --profile (per-layer
+ *   window), --infer-batches I, --skip-peers (no tfjs/convnetjs/onnxruntime), --pytorch [--pytorch-default-malloc], --profile (per-layer
  *   profile of the network, 1 thread), --profile-steps S, --wasm, --optimizer-on-main-thread (our training rows step
  *   the optimizer on the coordinating thread, as AdamW + clipping did before it ran in the workers).
  */
@@ -193,6 +195,7 @@ async function main(): Promise<void> {
         batch: w.batch,
         threads: threadCounts,
         plan: w.plan,
+        defaultMalloc: hasFlag('pytorch-default-malloc'),
         log,
       }),
     );
