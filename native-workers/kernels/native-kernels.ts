@@ -46,6 +46,8 @@ export interface NativeAddon {
   denseBackward: NativeBackward;
   maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
+  /** Absent from prebuilds made before it existed (the Model then trains the relu and the pool unfused). */
+  maxPoolReluBackward?(count: number, dout: F32, argmax: Int32Array, out: F32, dinp: F32): void;
   reluForward(count: number, inp: F32, out: F32): void;
   reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
   /*
@@ -266,8 +268,19 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
   };
   const poolGeom = new Int32Array(6);
   const convReluMaxPool = addon.conv2dReluMaxPoolForward?.bind(addon);
+  const poolReluBackward = addon.maxPoolReluBackward?.bind(addon);
   return {
     ...batchNormOps(addon),
+    ...(poolReluBackward && {
+      maxPool2dReluBackward: (s: Pool2dShape, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor) =>
+        poolReluBackward(
+          s.batch * s.channels * s.outHeight * s.outWidth,
+          f32(dout),
+          argmax,
+          f32(out),
+          f32(dinp),
+        ),
+    }),
     ...(convReluMaxPool && {
       conv2dReluMaxPoolForward: (
         s: Conv2dShape,

@@ -37,10 +37,11 @@ export interface Layer {
    */
   forwardRelu?(inp: Float32Array, out: Float32Array, batch: number): void;
   /**
-   * Optional, present together (when the KernelSet has the fused ops), for training this layer and a following relu
-   * as one: forwardReluTrain writes max(0, layer(inp)) into out (the relu layer's buffer; this layer's own is left
-   * stale), and backwardRelu backpropagates through both from the gradient of the relu's output, which counts where
-   * reluOut > 0, exactly as the relu's own backward would pass it on.
+   * Optional (when the KernelSet has the fused ops), for training this layer and a following relu as one:
+   * forwardReluTrain writes max(0, layer(inp)) into out (the relu layer's buffer; this layer's own is left stale),
+   * and backwardRelu backpropagates through both from the gradient of the relu's output, which counts where
+   * reluOut > 0, exactly as the relu's own backward would pass it on. A conv layer has forwardReluTrain alone: the
+   * max pool after its relu then takes the relu's backward (backwardThroughRelu).
    */
   forwardReluTrain?(inp: Float32Array, out: Float32Array, batch: number): void;
   backwardRelu?(
@@ -50,6 +51,11 @@ export interface Layer {
     dinp: Float32Array | null,
     batch: number,
   ): void;
+  /**
+   * Optional (a max pool, when the KernelSet has maxPool2dReluBackward): the backward of this layer and of a relu
+   * before it in one call, from this layer's output `out`, accumulating the gradient of the relu's input into dinp.
+   */
+  backwardThroughRelu?(out: Float32Array, dout: Float32Array, dinp: Float32Array, batch: number): void;
   /** Accumulates into dinp (unless null) and the parameter gradients; must follow a training forward. */
   backward(
     inp: Float32Array,

@@ -24,6 +24,10 @@ export function createMaxPool2dLayer(plan: LayerPlan, ctx: LayerContext): Layer 
     backward: (_inp, _out, dout, dinp, batch) => {
       if (dinp) k.maxPool2dBackward(shape(batch), dout, argmax, dinp);
     },
+    ...(k.maxPool2dReluBackward && {
+      backwardThroughRelu: (out: Float32Array, dout: Float32Array, dinp: Float32Array, batch: number) =>
+        k.maxPool2dReluBackward!(shape(batch), dout, argmax, out, dinp),
+    }),
   };
 }
 

@@ -397,6 +397,59 @@ export function checkMaxPoolRandomShapes(k: KernelSet): void {
   }
 }
 
+/**
+ * maxPool2dReluBackward against its definition in the reference ops: maxPool2dBackward into a zeroed buffer, then
+ * reluBackward from the relu's output (the pool's input), on relu'd inputs (zeros, ties) over random pools,
+ * overlapping windows included. Into a zeroed dinp bit for bit; into a nonzero one up to summation order.
+ */
+export function checkMaxPoolReluBackward(k: KernelSet): void {
+  if (!k.maxPool2dReluBackward) throw new Error('this KernelSet has no maxPool2dReluBackward');
+  const rand = lcg(8);
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  for (let t = 0; t < 60; t++) {
+    const poolHeight = t % 2 ? 2 : ri(1, 3);
+    const poolWidth = t % 2 ? 2 : ri(1, 3);
+    const strideH = t % 2 ? 2 : ri(1, 3);
+    const strideW = t % 2 ? 2 : ri(1, 3);
+    const inHeight = ri(poolHeight, 14);
+    const inWidth = ri(poolWidth, 15);
+    const s: Pool2dShape = {
+      batch: ri(1, 4),
+      channels: ri(1, 6),
+      inHeight,
+      inWidth,
+      poolHeight,
+      poolWidth,
+      strideH,
+      strideW,
+      outHeight: Math.floor((inHeight - poolHeight) / strideH) + 1,
+      outWidth: Math.floor((inWidth - poolWidth) / strideW) + 1,
+    };
+    const nIn = s.batch * s.channels * s.inHeight * s.inWidth;
+    const nOut = s.batch * s.channels * s.outHeight * s.outWidth;
+    const pre = randArray(rand, nIn);
+    if (t % 3 === 0) for (let i = 0; i < nIn; i++) pre[i] = Math.round(pre[i] * 2); // ties, whole zero windows
+    const reluOut = new Float32Array(nIn);
+    ref.reluForward(pre, reluOut);
+    const out = new Float32Array(nOut);
+    const argmax = new Int32Array(nOut);
+    ref.maxPool2dForward(s, reluOut, out, argmax);
+    const dout = randArray(rand, nOut);
+    const tag = JSON.stringify(s);
+    for (const zeroed of [true, false]) {
+      const dinpR = zeroed ? new Float32Array(nIn + 3) : randArray(rand, nIn + 3); // + 3: a tail to leave alone
+      const dinpF = dinpR.slice();
+      const routed = new Float32Array(nIn);
+      ref.maxPool2dBackward(s, dout, argmax, routed);
+      ref.reluBackward(reluOut, routed, dinpR.subarray(0, nIn));
+      k.maxPool2dReluBackward(s, dout, argmax, out, dinpF);
+      if (zeroed) expectSame(dinpF, dinpR, `maxPool2dReluBackward, zeroed dinp ${tag}`);
+      else expectClose(dinpF, dinpR, `maxPool2dReluBackward ${tag}`, 1e-6);
+      expectSame(dinpF.subarray(nIn), dinpR.subarray(nIn), `maxPool2dReluBackward tail ${tag}`);
+    }
+  }
+}
+
 export function checkRelu(k: KernelSet): void {
   const rand = lcg(3);
   for (const n of [1, 3, 4, 7, 64, 1001]) {

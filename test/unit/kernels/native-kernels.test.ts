@@ -23,7 +23,14 @@ import {
   nativeLoadError,
 } from '../../../native-workers/kernels/native-kernels';
 import { FlatAdam } from '../../../native-workers/parallel/adam';
-import { ALL_KERNEL_CHECKS, expectClose, lcg, randArray, sameConv3x3 } from './kernel-checks';
+import {
+  ALL_KERNEL_CHECKS,
+  checkMaxPoolReluBackward,
+  expectClose,
+  lcg,
+  randArray,
+  sameConv3x3,
+} from './kernel-checks';
 
 const addon = loadNativeAddon();
 
@@ -43,8 +50,11 @@ describe('native kernels addon', () => {
 const isas = addon?.isas() ?? [];
 const best = isas[0];
 
+// the native-only ops (the wasm kernels lack them) after the shared checks
+const NATIVE_CHECKS = { ...ALL_KERNEL_CHECKS, checkMaxPoolReluBackward };
+
 describe.skipIf(!addon).each(isas)('native kernels (%s) vs reference ops', (isa) => {
-  for (const [name, check] of Object.entries(ALL_KERNEL_CHECKS)) {
+  for (const [name, check] of Object.entries(NATIVE_CHECKS)) {
     it(name, () => {
       addon!.useIsa(isa);
       try {
@@ -172,6 +182,14 @@ describe.skipIf(!addon)('native kernels: bad calls', () => {
       /outside dinp/,
     );
     expect(Array.from(dinp)).toEqual([0, 0, 0, 0]);
+    const out = new Float32Array([1, 1]);
+    expect(() =>
+      addon!.maxPoolReluBackward!(2, new Float32Array([1, 2]), new Int32Array([1, 9]), out, dinp),
+    ).toThrow(/outside dinp/);
+    expect(Array.from(dinp)).toEqual([0, 0, 0, 0]);
+    expect(() =>
+      addon!.maxPoolReluBackward!(2, new Float32Array([1, 2]), new Int32Array([1, 2]), out.subarray(1), dinp),
+    ).toThrow(RangeError);
   });
 });
 
