@@ -531,6 +531,79 @@ EXPORT_FN(reduce_gradients) {
 
 /* adamSlice(params, grads, m, v, coef [stepSize, invSqrtBc2, beta1, beta2, eps, weightDecay], from, to): one Adam
  * step on [from, to), exactly FlatAdam.stepSlice (native-workers/parallel/adam.ts). */
+/* The loop of adamSlice (inlined twice: as it is, and compiled for AVX-512 below). Vectorised, every lane does the
+ * same correctly rounded double operations as the scalar loop (no fused multiply-adds: -ffp-contract=off). */
+static inline __attribute__((always_inline)) void adam_loop(float *restrict p, const float *restrict g,
+                                                            float *restrict m, float *restrict v, const double *c,
+                                                            int from, int to) {
+  const double stepSize = c[0], invSqrtBc2 = c[1], b1 = c[2], b2 = c[3], eps = c[4], wd = c[5];
+  for (int i = from; i < to; i++) {
+    const double gi = wd != 0 ? (double)g[i] + wd * (double)p[i] : (double)g[i];
+    const double mi = b1 * (double)m[i] + (1 - b1) * gi;
+    const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
+    m[i] = (float)mi;
+    v[i] = (float)vi;
+    p[i] = (float)((double)p[i] - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+  }
+}
+
+/* The loop of adamMaskedSlice (see adam_loop). */
+static inline __attribute__((always_inline)) void adam_masked_loop(float *restrict p, const float *restrict g,
+                                                                   float *restrict m, float *restrict v,
+                                                                   const uint8_t *restrict mask, const double *c,
+                                                                   int from, int to) {
+  const double stepSize = c[0], invSqrtBc2 = c[1], b1 = c[2], b2 = c[3], eps = c[4], wd = c[5], lrWd = c[6];
+  // one loop per kind, with selects instead of branches so that the compiler can vectorise them
+  if (c[7] != 0) {
+    for (int i = from; i < to; i++) {
+      const double p0 = (double)p[i];
+      const double decayed = (double)(float)(p0 - lrWd * p0);
+      const double pi = mask[i] == 1 ? decayed : p0;
+      const double gi = (double)g[i];
+      const double mi = b1 * (double)m[i] + (1 - b1) * gi;
+      const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
+      m[i] = (float)mi;
+      v[i] = (float)vi;
+      p[i] = (float)(pi - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+    }
+    return;
+  }
+  for (int i = from; i < to; i++) {
+    const double pi = (double)p[i];
+    const double gi = mask[i] == 1 ? (double)g[i] + wd * pi : (double)g[i];
+    const double mi = b1 * (double)m[i] + (1 - b1) * gi;
+    const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
+    m[i] = (float)mi;
+    v[i] = (float)vi;
+    p[i] = (float)(pi - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+  }
+}
+
+static void adam_plain(float *p, const float *g, float *m, float *v, const double *c, int from, int to) {
+  adam_loop(p, g, m, v, c, from, to);
+}
+static void adam_masked_plain(float *p, const float *g, float *m, float *v, const uint8_t *mask, const double *c,
+                              int from, int to) {
+  adam_masked_loop(p, g, m, v, mask, c, from, to);
+}
+
+#if defined(CNN_KERNELS_X86)
+/* The same loops over 8 doubles per vector (the baseline build has 2): the square roots and divisions are most of
+ * the step, and Adam runs on every training step (reference CNN, 207k parameters: 0.38 → about 0.15 ms). */
+__attribute__((target("avx512f"))) static void adam_avx512(float *p, const float *g, float *m, float *v,
+                                                           const double *c, int from, int to) {
+  adam_loop(p, g, m, v, c, from, to);
+}
+__attribute__((target("avx512f"))) static void adam_masked_avx512(float *p, const float *g, float *m, float *v,
+                                                                  const uint8_t *mask, const double *c, int from,
+                                                                  int to) {
+  adam_masked_loop(p, g, m, v, mask, c, from, to);
+}
+#endif
+
+/* Whether this thread's kernels are the AVX-512 ones (then the CPU has AVX-512F). */
+static int on_avx512(void) { return current && !strcmp(current->name, "avx512"); }
+
 EXPORT_FN(adam_slice) {
   Args a;
   if (!get_args(env, info, &a, 7)) return NULL;
@@ -543,15 +616,13 @@ EXPORT_FN(adam_slice) {
   float *v = typed(&a, 3, napi_float32_array, to, 0);
   const double *c = typed(&a, 4, napi_float64_array, 6, 0);
   if (a.failed) return NULL;
-  const double stepSize = c[0], invSqrtBc2 = c[1], b1 = c[2], b2 = c[3], eps = c[4], wd = c[5];
-  for (int i = from; i < to; i++) {
-    const double gi = wd != 0 ? (double)g[i] + wd * (double)p[i] : (double)g[i];
-    const double mi = b1 * (double)m[i] + (1 - b1) * gi;
-    const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
-    m[i] = (float)mi;
-    v[i] = (float)vi;
-    p[i] = (float)((double)p[i] - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
+#if defined(CNN_KERNELS_X86)
+  if (on_avx512()) {
+    adam_avx512(p, g, m, v, c, from, to);
+    return NULL;
   }
+#endif
+  adam_plain(p, g, m, v, c, from, to);
   return NULL;
 }
 
@@ -572,31 +643,13 @@ EXPORT_FN(adam_masked_slice) {
   const uint8_t *mask = typed(&a, 4, napi_uint8_array, to, 0);
   const double *c = typed(&a, 5, napi_float64_array, 8, 0);
   if (a.failed) return NULL;
-  const double stepSize = c[0], invSqrtBc2 = c[1], b1 = c[2], b2 = c[3], eps = c[4], wd = c[5], lrWd = c[6];
-  // one loop per kind, with selects instead of branches so that the compiler can vectorise them
-  if (c[7] != 0) {
-    for (int i = from; i < to; i++) {
-      const double p0 = (double)p[i];
-      const double decayed = (double)(float)(p0 - lrWd * p0);
-      const double pi = mask[i] == 1 ? decayed : p0;
-      const double gi = (double)g[i];
-      const double mi = b1 * (double)m[i] + (1 - b1) * gi;
-      const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
-      m[i] = (float)mi;
-      v[i] = (float)vi;
-      p[i] = (float)(pi - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
-    }
+#if defined(CNN_KERNELS_X86)
+  if (on_avx512()) {
+    adam_masked_avx512(p, g, m, v, mask, c, from, to);
     return NULL;
   }
-  for (int i = from; i < to; i++) {
-    const double pi = (double)p[i];
-    const double gi = mask[i] == 1 ? (double)g[i] + wd * pi : (double)g[i];
-    const double mi = b1 * (double)m[i] + (1 - b1) * gi;
-    const double vi = b2 * (double)v[i] + (1 - b2) * gi * gi;
-    m[i] = (float)mi;
-    v[i] = (float)vi;
-    p[i] = (float)(pi - (stepSize * mi) / (__builtin_sqrt(vi) * invSqrtBc2 + eps));
-  }
+#endif
+  adam_masked_plain(p, g, m, v, mask, c, from, to);
   return NULL;
 }
 
