@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = 'daad2d1ab09505865973e0a2aa8462970d9d98d756ce82ed97c8b510a7292c51';
+export const KERNELS_SOURCE_SHA256 = 'cef03469bc25f2a9f0215f67be4a1fabd0482e50d97c657fcc8b536645ccb1c7';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";
