@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = 'cef03469bc25f2a9f0215f67be4a1fabd0482e50d97c657fcc8b536645ccb1c7';
+export const KERNELS_SOURCE_SHA256 = '806bcbdc268e3940530de2dd1ea1118c4d27c3c9a729c42ab2dad9c747a0e11b';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";
