@@ -588,21 +588,25 @@ static void adam_masked_plain(float *p, const float *g, float *m, float *v, cons
 }
 
 #if defined(CNN_KERNELS_X86)
-/* The same loops over 8 doubles per vector (the baseline build has 2): the square roots and divisions are most of
- * the step, and Adam runs on every training step (reference CNN, 207k parameters: 0.38 → about 0.15 ms). */
-__attribute__((target("avx512f"))) static void adam_avx512(float *p, const float *g, float *m, float *v,
-                                                           const double *c, int from, int to) {
-  adam_loop(p, g, m, v, c, from, to);
-}
-__attribute__((target("avx512f"))) static void adam_masked_avx512(float *p, const float *g, float *m, float *v,
-                                                                  const uint8_t *mask, const double *c, int from,
-                                                                  int to) {
-  adam_masked_loop(p, g, m, v, mask, c, from, to);
-}
+/* The same loops over 8 (AVX-512) or 4 (AVX2) doubles per vector (the baseline build has 2): the square roots and
+ * divisions are most of the step, and Adam runs on every training step (reference CNN, 207k parameters: 0.38 →
+ * 0.115 ms on AVX-512). */
+#define ADAM_FOR(ISA, TARGET)                                                                                     \
+  __attribute__((target(TARGET))) static void adam_##ISA(float *p, const float *g, float *m, float *v,          \
+                                                         const double *c, int from, int to) {                  \
+    adam_loop(p, g, m, v, c, from, to);                                                                          \
+  }                                                                                                              \
+  __attribute__((target(TARGET))) static void adam_masked_##ISA(float *p, const float *g, float *m, float *v,   \
+                                                                const uint8_t *mask, const double *c, int from, \
+                                                                int to) {                                       \
+    adam_masked_loop(p, g, m, v, mask, c, from, to);                                                             \
+  }
+ADAM_FOR(avx512, "avx512f")
+ADAM_FOR(avx2, "avx2")
 #endif
 
-/* Whether this thread's kernels are the AVX-512 ones (then the CPU has AVX-512F). */
-static int on_avx512(void) { return current && !strcmp(current->name, "avx512"); }
+/* Whether this thread's kernels are those of the instruction set `name` (then the CPU has it). */
+static int on_isa(const char *name) { return current && !strcmp(current->name, name); }
 
 EXPORT_FN(adam_slice) {
   Args a;
@@ -617,8 +621,12 @@ EXPORT_FN(adam_slice) {
   const double *c = typed(&a, 4, napi_float64_array, 6, 0);
   if (a.failed) return NULL;
 #if defined(CNN_KERNELS_X86)
-  if (on_avx512()) {
+  if (on_isa("avx512")) {
     adam_avx512(p, g, m, v, c, from, to);
+    return NULL;
+  }
+  if (on_isa("avx2")) {
+    adam_avx2(p, g, m, v, c, from, to);
     return NULL;
   }
 #endif
@@ -644,8 +652,12 @@ EXPORT_FN(adam_masked_slice) {
   const double *c = typed(&a, 5, napi_float64_array, 8, 0);
   if (a.failed) return NULL;
 #if defined(CNN_KERNELS_X86)
-  if (on_avx512()) {
+  if (on_isa("avx512")) {
     adam_masked_avx512(p, g, m, v, mask, c, from, to);
+    return NULL;
+  }
+  if (on_isa("avx2")) {
+    adam_masked_avx2(p, g, m, v, mask, c, from, to);
     return NULL;
   }
 #endif
