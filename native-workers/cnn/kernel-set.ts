@@ -95,6 +95,21 @@ export interface KernelSet {
     bias: Tensor | null,
     out: Tensor,
   ): void;
+  /**
+   * OPTIONAL, training: conv2dReluMaxPoolForward that also writes the pool's switches, exactly maxPool2dForward's
+   * over max(0, conv(inp)) (indices into the conv output [batch, outChannels, outHeight, outWidth]); the conv's and
+   * the relu's outputs are written nowhere. With maxPool2dReluBackward, a Model trains a conv, relu, maxPool2d chain
+   * with it (the backward needs only the switches, the pooled values and the conv's input).
+   */
+  conv2dReluMaxPoolTrain?(
+    s: Conv2dShape,
+    p: Pool2dShape,
+    inp: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
+    argmax: Int32Array,
+  ): void;
   /** Accumulates dinp (unless null), dweight and dbias (unless null) from dout. */
   conv2dBackward(
     s: Conv2dShape,

@@ -96,8 +96,10 @@ export class Model {
   private readonly fuseReluTrain: boolean[];
   /**
    * fuseConvReluPoolTrain[i]: in training, conv layer i writes the output of the relu layer i + 1
-   * (forwardReluTrain), and the max pool layer i + 2 backpropagates through that relu too (backwardThroughRelu):
-   * one pass over the activations less each way. The conv's own activation buffer is left stale.
+   * (forwardReluTrain), or with forwardReluMaxPoolTrain the pool layer i + 2's output and switches directly, and
+   * the max pool layer i + 2 backpropagates through that relu too (backwardThroughRelu): one pass over the
+   * activations less each way (two forward). The conv's (and with the pool fused, the relu's) own activation
+   * buffer is left stale.
    */
   private readonly fuseConvReluPoolTrain: boolean[];
   /** The inference forward (inference-plan.ts): layers fused, batch norm folded, copies skipped. */
@@ -275,6 +277,14 @@ export class Model {
     } else {
       for (let i = 0; i < this.layers.length; i++) {
         const l = this.layers[i];
+        const pool = this.layers[i + 2]?.maxPool;
+        if (training && this.fuseConvReluPoolTrain[i] && l.forwardReluMaxPoolTrain && pool) {
+          // conv, relu and pool in one call: only the pool's output and switches are written
+          l.forwardReluMaxPoolTrain(inp, pool, this.activations[i + 2], batch);
+          i += 2;
+          inp = this.activations[i];
+          continue;
+        }
         if (training && (this.fuseReluTrain[i] || this.fuseConvReluPoolTrain[i]) && l.forwardReluTrain) {
           l.forwardReluTrain(inp, this.activations[i + 1], batch);
           inp = this.activations[++i];

@@ -4,7 +4,7 @@
  * model for the largest batch; `batch` says how many examples are live in this call.
  */
 import type { ActivationShape } from '../../../app/domain/model-spec';
-import type { KernelSet } from '../kernel-set';
+import type { KernelSet, Pool2dShape } from '../kernel-set';
 import type { ParamEntry } from '../params';
 import type { LayerPlan } from '../plan';
 import type { Rng } from '../rng';
@@ -56,6 +56,19 @@ export interface Layer {
    * before it in one call, from this layer's output `out`, accumulating the gradient of the relu's input into dinp.
    */
   backwardThroughRelu?(out: Float32Array, dout: Float32Array, dinp: Float32Array, batch: number): void;
+  /** A max pool layer's geometry and switches (read by a fused conv + relu + pool training forward). */
+  maxPool?: { shape(batch: number): Pool2dShape; readonly argmax: Int32Array };
+  /**
+   * Optional (a conv, when the KernelSet has conv2dReluMaxPoolTrain): the training forward of this layer, a relu and
+   * the max pool `pool` in one call, writing the pool's output into out and its switches; this layer's and the
+   * relu's own buffers are left stale.
+   */
+  forwardReluMaxPoolTrain?(
+    inp: Float32Array,
+    pool: NonNullable<Layer['maxPool']>,
+    out: Float32Array,
+    batch: number,
+  ): void;
   /** Accumulates into dinp (unless null) and the parameter gradients; must follow a training forward. */
   backward(
     inp: Float32Array,

@@ -87,3 +87,4 @@ STATIC void split_even_odd(float *restrict even, float *restrict odd, const floa
 #include "dense-impl.h"         /* NAME(dense_forward), NAME(dense_backward): GEMMs over the batch */
 #include "pool-relu-impl.h"     /* NAME(maxpool_*), NAME(relu_*) */
 #include "conv-pool-impl.h"     /* NAME(conv2d_relu_maxpool_forward): inference-only conv + ReLU + max pool */
+#include "conv-pool-train-impl.h" /* NAME(conv2d_relu_maxpool_train): the same with switches, for training */

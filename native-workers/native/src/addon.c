@@ -33,7 +33,8 @@ DECLARE_ISA(avx512_)
    P##conv2d_backward, P##dense_forward, P##dense_backward, P##maxpool_forward,              \
    P##relu_forward, P##relu_backward, P##fma_peak_loop,                                                           \
    P##batchnorm_forward_train, P##batchnorm_forward_eval, P##batchnorm_backward_train,                            \
-   P##dense_forward_scratch, P##conv2d_relu_maxpool_forward_scratch, P##conv2d_relu_maxpool_forward}
+   P##dense_forward_scratch, P##conv2d_relu_maxpool_forward_scratch, P##conv2d_relu_maxpool_forward,             \
+   P##conv2d_relu_maxpool_train_scratch, P##conv2d_relu_maxpool_train}
 static const Isa isas[] = {
 #if defined(CNN_KERNELS_X86)
     ISA(avx512_, "avx512"),
@@ -220,6 +221,26 @@ EXPORT_FN(conv2d_relu_maxpool_forward) {
   if (a.failed) return NULL;
   if (!reserve_scratch(&a, current->conv2d_relu_maxpool_forward_scratch(&s, &g))) return NULL;
   current->conv2d_relu_maxpool_forward(&s, &g, inp, w, b, out);
+  return NULL;
+}
+
+/* conv2dReluMaxPoolTrain(shape, pool, inp, weight, bias | null, out, argmax): the same with the pool's switches
+ * (indices into the conv output), for training; see conv-pool-train-impl.h */
+EXPORT_FN(conv2d_relu_maxpool_train) {
+  Args a;
+  Conv s;
+  PoolGeom g;
+  if (!get_args(env, info, &a, 7) || !conv_shape(&a, 0, &s) || !pool_geom(&a, 1, s.outH, s.outW, &g)) return NULL;
+  const size_t K = (size_t)s.inC * s.kH * s.kW, nOut = (size_t)s.batch * s.outC * g.oH * g.oW;
+  if ((size_t)s.batch * s.outC * s.outH * s.outW > 0x7fffffff) return FAIL(env, "native kernels: too large for int32 switches");
+  const float *inp = typed(&a, 2, napi_float32_array, (size_t)s.batch * s.inC * s.inH * s.inW, 0);
+  const float *w = typed(&a, 3, napi_float32_array, s.outC * K, 0);
+  const float *b = typed(&a, 4, napi_float32_array, s.outC, 1);
+  float *out = typed(&a, 5, napi_float32_array, nOut, 0);
+  int32_t *arg = typed(&a, 6, napi_int32_array, nOut, 0);
+  if (a.failed) return NULL;
+  if (!reserve_scratch(&a, current->conv2d_relu_maxpool_train_scratch(&s, &g))) return NULL;
+  current->conv2d_relu_maxpool_train(&s, &g, inp, w, b, out, arg);
   return NULL;
 }
 
@@ -735,6 +756,7 @@ NAPI_MODULE_INIT() {
       {"conv2dForward", 0, conv2d_forward, 0, 0, 0, napi_enumerable, 0},
       {"conv2dBackward", 0, conv2d_backward, 0, 0, 0, napi_enumerable, 0},
       {"conv2dReluMaxPoolForward", 0, conv2d_relu_maxpool_forward, 0, 0, 0, napi_enumerable, 0},
+      {"conv2dReluMaxPoolTrain", 0, conv2d_relu_maxpool_train, 0, 0, 0, napi_enumerable, 0},
       {"denseForward", 0, dense_forward, 0, 0, 0, napi_enumerable, 0},
       {"denseBackward", 0, dense_backward, 0, 0, 0, napi_enumerable, 0},
       {"maxPoolForward", 0, maxpool_forward, 0, 0, 0, napi_enumerable, 0},

@@ -1,8 +1,8 @@
 /**
- * conv + relu + max pool fusion in a Model's training step over the native kernels (conv2dReluForward writes the
- * relu's output, maxPool2dReluBackward backpropagates through the pool and the relu): bit for bit what the same
- * kernels give unfused, for the pools' and relus' activations and every gradient; a conv + relu without a pool
- * after it stays unfused. Also float64 calls (the gradient checks' path through the merged kernels' fallback).
+ * conv + relu + max pool fusion in a Model's training step over the native kernels (conv2dReluMaxPoolTrain writes
+ * the pool's output and switches, or conv2dReluForward the relu's output; maxPool2dReluBackward backpropagates
+ * through the pool and the relu): bit for bit what the same kernels give unfused, for the activations that are
+ * written and every gradient; a conv + relu without a pool after it stays unfused. Also float64 calls (the gradient checks' path through the merged kernels' fallback).
  */
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
@@ -32,27 +32,45 @@ const spec: ModelSpec = {
   numClasses: 3,
 };
 
-/** The KernelSet with a counter on maxPool2dReluBackward, or without it (no fusion). */
+/**
+ * The KernelSet with counters on the fused ops; without conv2dReluMaxPoolTrain (conv2dReluForward, then the pool);
+ * and without maxPool2dReluBackward (no fusion at all).
+ */
 function variants(k: KernelSet) {
-  const calls = { poolRelu: 0, convRelu: 0 };
+  const calls = { poolRelu: 0, convRelu: 0, convReluPool: 0 };
   const fused: KernelSet = {
     ...k,
     maxPool2dReluBackward: (...a) => (calls.poolRelu++, k.maxPool2dReluBackward!(...a)),
     conv2dReluForward: (...a) => (calls.convRelu++, k.conv2dReluForward!(...a)),
+    conv2dReluMaxPoolTrain: (...a) => (calls.convReluPool++, k.conv2dReluMaxPoolTrain!(...a)),
   };
+  const convRelu: KernelSet = { ...fused, conv2dReluMaxPoolTrain: undefined };
   const unfused: KernelSet = { ...k, maxPool2dReluBackward: undefined };
-  return { fused, unfused, calls };
+  return { fused, convRelu, unfused, calls };
 }
 
 describe.skipIf(!loadNativeAddon())('conv + relu + max pool fusion in training (native kernels)', () => {
-  it('trains bit for bit like the unfused layers', () => {
+  it.each([
+    [
+      'conv + relu + pool forward in one call',
+      'fused',
+      [2, 5, 7],
+      { poolRelu: 6, convRelu: 0, convReluPool: 6 },
+    ],
+    [
+      'conv + relu forward, then the pool',
+      'convRelu',
+      [1, 2, 4, 5, 7],
+      { poolRelu: 6, convRelu: 6, convReluPool: 0 },
+    ],
+  ] as const)('trains bit for bit like the unfused layers: %s', (_name, variant, checked, expectedCalls) => {
     const k = kernelsFor('native');
     expect(k.maxPool2dReluBackward).toBeDefined();
-    const { fused, unfused, calls } = variants(k);
-    const a = buildModel(spec, { seed: 4, batchSize: 5, kernels: fused });
-    const b = buildModel(spec, { seed: 4, batchSize: 5, kernels: unfused });
+    expect(k.conv2dReluMaxPoolTrain).toBeDefined();
+    const v = variants(k);
+    const a = buildModel(spec, { seed: 4, batchSize: 5, kernels: v[variant] });
+    const b = buildModel(spec, { seed: 4, batchSize: 5, kernels: v.unfused });
     const rng = new Rng(9);
-    const checked = [1, 2, 4, 5, 7]; // the relus and pools (the fused convs' own buffers are stale)
     for (let step = 0; step < 3; step++) {
       const batch = [5, 1, 3][step];
       const x = new Float32Array(batch * a.inputSize).map(() => rng.normal());
@@ -60,13 +78,14 @@ describe.skipIf(!loadNativeAddon())('conv + relu + max pool fusion in training (
       const ra = a.computeGradients(x, labels);
       const rb = b.computeGradients(x, labels);
       expect(ra.loss).toBe(rb.loss);
+      // the fused layers' own buffers are stale: the pools' outputs (and the relus' when written) are compared
       for (const i of checked)
         expectBitwiseEqual(a.activations[i], b.activations[i], `layer ${i} output, step ${step}`);
       expectBitwiseEqual(a.grads, b.grads, `gradients, step ${step}`);
       for (const m of [a, b]) for (let j = 0; j < m.params.length; j++) m.params[j] -= 0.1 * m.grads[j];
     }
     // two conv + relu + pool chains per step; the third conv's relu has no pool after it
-    expect(calls).toEqual({ poolRelu: 6, convRelu: 6 });
+    expect(v.calls).toEqual(expectedCalls);
   });
 
   it('routes float64 calls (the gradient checks) to the definition, overlapping windows summed', () => {

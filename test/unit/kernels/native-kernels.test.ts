@@ -25,6 +25,7 @@ import {
 import { FlatAdam } from '../../../native-workers/parallel/adam';
 import {
   ALL_KERNEL_CHECKS,
+  checkConvReluMaxPoolTrain,
   checkMaxPoolReluBackward,
   expectClose,
   lcg,
@@ -51,7 +52,7 @@ const isas = addon?.isas() ?? [];
 const best = isas[0];
 
 // the native-only ops (the wasm kernels lack them) after the shared checks
-const NATIVE_CHECKS = { ...ALL_KERNEL_CHECKS, checkMaxPoolReluBackward };
+const NATIVE_CHECKS = { ...ALL_KERNEL_CHECKS, checkMaxPoolReluBackward, checkConvReluMaxPoolTrain };
 
 describe.skipIf(!addon).each(isas)('native kernels (%s) vs reference ops', (isa) => {
   for (const [name, check] of Object.entries(NATIVE_CHECKS)) {
