@@ -177,6 +177,26 @@ describe.skipIf(!addon)('native kernels: bad calls', () => {
     untouched();
   });
 
+  it('rejects a conv + relu + pool training call whose switches array is too short, writing nothing', () => {
+    const p = {
+      batch: 2,
+      channels: 4,
+      inHeight: 9,
+      inWidth: 7,
+      poolHeight: 2,
+      poolWidth: 2,
+      strideH: 2,
+      strideW: 2,
+      outHeight: 4,
+      outWidth: 3,
+    };
+    const out = new Float32Array(2 * 4 * 12).fill(7);
+    expect(() => k.conv2dReluMaxPoolTrain!(conv, p, x, w, null, out, new Int32Array(2 * 4 * 12 - 1))).toThrow(
+      RangeError,
+    );
+    expect(out.every((v) => v === 7)).toBe(true);
+  });
+
   it('rejects a max-pool gradient index outside dinp before adding anything', () => {
     const dinp = new Float32Array(4);
     expect(() => addon!.maxPoolBackward(2, new Float32Array([1, 2]), new Int32Array([1, 9]), dinp)).toThrow(
