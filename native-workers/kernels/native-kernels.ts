@@ -43,9 +43,21 @@ export interface NativeAddon {
     bias: F32 | null,
     out: F32,
   ): void;
+  /** Absent from prebuilds made before it existed (training then runs the conv and the pool apart). */
+  conv2dReluMaxPoolTrain?(
+    s: Int32Array,
+    pool: Int32Array,
+    inp: F32,
+    w: F32,
+    bias: F32 | null,
+    out: F32,
+    argmax: Int32Array,
+  ): void;
   denseBackward: NativeBackward;
   maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
+  /** Absent from prebuilds made before it existed (the Model then trains the relu and the pool unfused). */
+  maxPoolReluBackward?(count: number, dout: F32, argmax: Int32Array, out: F32, dinp: F32): void;
   reluForward(count: number, inp: F32, out: F32): void;
   reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
   /*
@@ -266,8 +278,40 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
   };
   const poolGeom = new Int32Array(6);
   const convReluMaxPool = addon.conv2dReluMaxPoolForward?.bind(addon);
+  const poolReluBackward = addon.maxPoolReluBackward?.bind(addon);
+  const convReluMaxPoolTrain = addon.conv2dReluMaxPoolTrain?.bind(addon);
+  const geomOf = (p: Pool2dShape): Int32Array => {
+    poolGeom[0] = p.poolHeight;
+    poolGeom[1] = p.poolWidth;
+    poolGeom[2] = p.strideH;
+    poolGeom[3] = p.strideW;
+    poolGeom[4] = p.outHeight;
+    poolGeom[5] = p.outWidth;
+    return poolGeom;
+  };
   return {
+    ...(convReluMaxPoolTrain && {
+      conv2dReluMaxPoolTrain: (
+        s: Conv2dShape,
+        p: Pool2dShape,
+        inp: Tensor,
+        w: Tensor,
+        b: Tensor | null,
+        out: Tensor,
+        argmax: Int32Array,
+      ) => convReluMaxPoolTrain(convShape(s), geomOf(p), f32(inp), f32(w), f32OrNull(b), f32(out), argmax),
+    }),
     ...batchNormOps(addon),
+    ...(poolReluBackward && {
+      maxPool2dReluBackward: (s: Pool2dShape, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor) =>
+        poolReluBackward(
+          s.batch * s.channels * s.outHeight * s.outWidth,
+          f32(dout),
+          argmax,
+          f32(out),
+          f32(dinp),
+        ),
+    }),
     ...(convReluMaxPool && {
       conv2dReluMaxPoolForward: (
         s: Conv2dShape,

@@ -42,6 +42,10 @@ typedef struct {
   size_t (*conv2d_relu_maxpool_forward_scratch)(const Conv *, const PoolGeom *);
   void (*conv2d_relu_maxpool_forward)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
                                       float *);
+  /* conv-pool-train-impl.h */
+  size_t (*conv2d_relu_maxpool_train_scratch)(const Conv *, const PoolGeom *);
+  void (*conv2d_relu_maxpool_train)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
+                                    float *, int *);
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
@@ -65,5 +69,8 @@ typedef struct {
   size_t P##dense_forward_scratch(int, int, int);                                                                 \
   size_t P##conv2d_relu_maxpool_forward_scratch(const Conv *, const PoolGeom *);                                  \
   void P##conv2d_relu_maxpool_forward(const Conv *, const PoolGeom *, const float *, const float *, const float *, \
-                                      float *);
+                                      float *);                                                                   \
+  size_t P##conv2d_relu_maxpool_train_scratch(const Conv *, const PoolGeom *);                                    \
+  void P##conv2d_relu_maxpool_train(const Conv *, const PoolGeom *, const float *, const float *, const float *,   \
+                                    float *, int *);
 #endif
