@@ -33,6 +33,7 @@ float *scratch_floats(size_t n) {
 #pragma GCC visibility push(hidden)
 #include "kernels-impl.h"
 #include "batch-norm-impl.h"
+#include "conv-pool-wasm-impl.h"
 #pragma GCC visibility pop
 
 EXPORT int conv2d_forward_scratch(const Conv *s) { return (int)impl_conv2d_forward_scratch(s); }
@@ -60,13 +61,17 @@ EXPORT void dense_forward(int B, int I, int O, const float *inp, const float *w,
 }
 
 EXPORT int conv2d_relu_maxpool_forward_scratch(const Conv *s, const PoolGeom *g) {
+  if (wasm_pixel_major_applies(s, g)) return (int)pixel_major_scratch(s, g);
   return (int)impl_conv2d_relu_maxpool_forward_scratch(s, g);
 }
 
 EXPORT void conv2d_relu_maxpool_forward(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                         const float *bias, float *out, float *scratch) {
   call_scratch = scratch;
-  impl_conv2d_relu_maxpool_forward(s, g, inp, w, bias, out);
+  if (wasm_pixel_major_applies(s, g))
+    wasm_pixel_major_conv_pool(s, g, inp, w, bias, out);
+  else
+    impl_conv2d_relu_maxpool_forward(s, g, inp, w, bias, out);
 }
 
 /* doutT: scratch of B·O floats */

@@ -628,6 +628,9 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
     // AVX-512)
     if (t % 4 === 1)
       Object.assign(s, sameConv3x3(4 + (t % 3), 1 + (t % 3), 12 + (t % 9), 13 + (t % 7), 16 * (1 + (t % 5))));
+    // random kernels, strides and padding into whole 4-lane vectors of output channels, odd and even counts of
+    // them (the wasm pixel-major path, conv-pool-wasm-impl.h: 2 vectors × 1 window or 1 vector × 2 windows)
+    if (t % 4 === 3) s.outChannels = 4 * (1 + (t % 5));
     const p = randomPoolOver(s, rand);
     if (p) checkConvReluMaxPool(k, s, p, rand, t % 3 !== 0);
   }
