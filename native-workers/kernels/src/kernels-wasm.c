@@ -34,6 +34,7 @@ float *scratch_floats(size_t n) {
 #include "kernels-impl.h"
 #include "batch-norm-impl.h"
 #include "conv-pool-wasm-impl.h"
+#include "elementwise-wasm-impl.h"
 #pragma GCC visibility pop
 
 EXPORT int conv2d_forward_scratch(const Conv *s) { return (int)impl_conv2d_forward_scratch(s); }
@@ -93,7 +94,7 @@ EXPORT void maxpool_backward(int n, const float *dout, const int *argmax, float 
 EXPORT void relu_forward(int n, const float *inp, float *out) { impl_relu_forward(n, inp, out); }
 
 EXPORT void relu_backward(int n, const float *out, const float *dout, float *dinp) {
-  impl_relu_backward(n, out, dout, dinp);
+  wasm_relu_backward(n, out, dout, dinp);
 }
 
 EXPORT void batchnorm_forward_train(int N, int C, int S, double eps, double momentum, const float *inp,
