@@ -34,17 +34,23 @@ float *scratch_floats(size_t n) {
 #include "kernels-impl.h"
 #include "batch-norm-impl.h"
 #include "conv-pool-wasm-impl.h"
+#include "conv-forward-wasm-impl.h"
 #include "elementwise-wasm-impl.h"
 #pragma GCC visibility pop
 
-EXPORT int conv2d_forward_scratch(const Conv *s) { return (int)impl_conv2d_forward_scratch(s); }
+EXPORT int conv2d_forward_scratch(const Conv *s) {
+  return (int)(wasm_pm_forward_applies(s) ? wasm_pm_forward_scratch(s) : impl_conv2d_forward_scratch(s));
+}
 
 EXPORT int conv2d_backward_scratch(const Conv *s) { return (int)impl_conv2d_backward_scratch(s); }
 
 EXPORT void conv2d_forward(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
                            float *scratch, int relu) {
   call_scratch = scratch;
-  impl_conv2d_forward(s, inp, w, bias, out, relu);
+  if (wasm_pm_forward_applies(s))
+    wasm_pm_conv_forward(s, inp, w, bias, out, relu);
+  else
+    impl_conv2d_forward(s, inp, w, bias, out, relu);
 }
 
 EXPORT void conv2d_backward(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
