@@ -206,6 +206,29 @@ export function checkConvStride1RandomShapes(k: KernelSet): void {
 }
 
 /**
+ * Random kernels, strides, paddings and crops over 6..16 input channels (so that most shapes have 64+ taps) into
+ * whole 4-lane vectors of output channels, odd and even counts of them, batches 1..5: the wasm pixel-major conv
+ * forward (conv-forward-wasm-impl.h), with its last group of 1..3 pixels; plain and fused with relu.
+ */
+export function checkConvManyTapsRandomShapes(k: KernelSet): void {
+  const rand = lcg(8642);
+  for (let t = 0; t < 120; t++) {
+    const s = randomConvShape(rand);
+    s.inChannels = 6 + (t % 11);
+    s.outChannels = 4 * (1 + (t % 5));
+    if (t % 2 === 0) {
+      // stride 1 with a random bottom/right crop (possibly unused input rows), as in checkConvStride1RandomShapes
+      const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+      Object.assign(s, { strideH: 1, strideW: 1 });
+      s.outHeight = Math.max(1, s.inHeight + s.padTop + ri(-2, s.kernelHeight - 1) - s.kernelHeight + 1);
+      s.outWidth = Math.max(1, s.inWidth + s.padLeft + ri(-2, s.kernelWidth - 1) - s.kernelWidth + 1);
+    }
+    checkConv(k, s, rand, t % 3 !== 0, t % 4 !== 1);
+    checkConvRelu(k, s, rand, t % 3 !== 1);
+  }
+}
+
+/**
  * Whole batches of deep inputs on small maps (3×3 .. 9×9): the batch-interleaved path (chunks of as many images
  * as vector lanes: 4, 8 or 16) and its tail images, the batched-im2col backward (batches below a chunk, channel
  * counts that are not whole vectors), batch 1; random kernels, paddings and bottom/right crops.
@@ -681,6 +704,9 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
     // AVX-512)
     if (t % 4 === 1)
       Object.assign(s, sameConv3x3(4 + (t % 3), 1 + (t % 3), 12 + (t % 9), 13 + (t % 7), 16 * (1 + (t % 5))));
+    // random kernels, strides and padding into whole 4-lane vectors of output channels, odd and even counts of
+    // them (the wasm pixel-major path, conv-pool-wasm-impl.h: 2 vectors × 1 window or 1 vector × 2 windows)
+    if (t % 4 === 3) s.outChannels = 4 * (1 + (t % 5));
     const p = randomPoolOver(s, rand);
     if (p) checkConvReluMaxPool(k, s, p, rand, t % 3 !== 0);
   }
@@ -784,6 +810,7 @@ export function checkMemoryGrowth(k: KernelSet): void {
 
 /** Every check above, by name (what the child process of relaxed-simd.test.ts runs). */
 export const ALL_KERNEL_CHECKS: Record<string, (k: KernelSet) => void> = {
+  checkConvManyTapsRandomShapes,
   checkConvRandomShapes,
   checkConvReferenceCnnShapes,
   checkConvStride1RandomShapes,
