@@ -151,6 +151,7 @@ async function main(): Promise<void> {
 
   // the reference run's per-kernel profile (before the timed rows, as before)
   let kernelProfile: Record<string, unknown> | undefined;
+  let profileFigures: Parameters<typeof benchRatios>[1];
   const choices: KernelChoice[] =
     fastKernelsBackend().startsWith('native') && (w.reference || hasFlag('wasm'))
       ? ['auto', 'wasm']
@@ -163,6 +164,7 @@ async function main(): Promise<void> {
     });
     kernelProfile = profiles[0];
     if (profiles[1]) kernelProfile.wasmForComparison = profiles[1];
+    profileFigures = { native: profiles[0], wasm: profiles[1] };
   }
 
   for (const choice of choices) {
@@ -236,7 +238,7 @@ async function main(): Promise<void> {
     ? profileLayers(w.spec, source, w.batch, flops, argValue('profile-steps', 10))
     : undefined;
 
-  const ratios = benchRatios(results);
+  const ratios = benchRatios(results, profileFigures);
   const out = {
     benchmark: `cnn-studio ${w.preset} ${w.size}×${w.size} ${w.color}, batch ${w.batch}`,
     model: {
