@@ -77,8 +77,9 @@ export interface KernelSet {
   conv2dForward(s: Conv2dShape, inp: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor): void;
   /**
    * OPTIONAL fused conv2dForward + reluForward: out = max(0, conv(inp)), without writing the pre-activation
-   * anywhere. A Model uses it only in inference (training: false) for a conv layer directly followed by a relu
-   * layer; the conv layer's own activation buffer is then left stale (featureMaps() does not fuse).
+   * anywhere. A Model uses it in inference (training: false) for a conv layer directly followed by a relu layer,
+   * and in training for a conv, relu, maxPool2d chain when the KernelSet also has maxPool2dReluBackward; the conv
+   * layer's own activation buffer is then left stale (featureMaps() does not fuse).
    */
   conv2dReluForward?(s: Conv2dShape, inp: Tensor, weight: Tensor, bias: Tensor | null, out: Tensor): void;
   /**
@@ -93,6 +94,21 @@ export interface KernelSet {
     weight: Tensor,
     bias: Tensor | null,
     out: Tensor,
+  ): void;
+  /**
+   * OPTIONAL, training: conv2dReluMaxPoolForward that also writes the pool's switches, exactly maxPool2dForward's
+   * over max(0, conv(inp)) (indices into the conv output [batch, outChannels, outHeight, outWidth]); the conv's and
+   * the relu's outputs are written nowhere. With maxPool2dReluBackward, a Model trains a conv, relu, maxPool2d chain
+   * with it (the backward needs only the switches, the pooled values and the conv's input).
+   */
+  conv2dReluMaxPoolTrain?(
+    s: Conv2dShape,
+    p: Pool2dShape,
+    inp: Tensor,
+    weight: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
+    argmax: Int32Array,
   ): void;
   /**
    * OPTIONAL, inference only: conv2dReluForward (p null) or conv2dReluMaxPoolForward (pool p) given the weights
@@ -135,6 +151,15 @@ export interface KernelSet {
   maxPool2dForward(s: Pool2dShape, inp: Tensor, out: Tensor, argmax: Int32Array): void;
   /** Routes each dout element to the input position recorded in argmax (accumulating). */
   maxPool2dBackward(s: Pool2dShape, dout: Tensor, argmax: Int32Array, dinp: Tensor): void;
+  /**
+   * OPTIONAL fused maxPool2dBackward + the backward of a relu before the pool: routes each dout element to its
+   * argmax position where `out` (this pool's forward output, i.e. the relu's output at that position) is > 0,
+   * accumulating into dinp, the gradient of the relu's INPUT. Into a zeroed dinp, exactly maxPool2dBackward into a
+   * zeroed buffer followed by reluBackward(the relu's output, that buffer, dinp) (overlapping windows: summed in
+   * the same order), without the buffer in between nor a pass over the relu's output. With conv2dReluForward, a
+   * Model trains a conv, relu, maxPool2d chain with one pass over the activations less each way.
+   */
+  maxPool2dReluBackward?(s: Pool2dShape, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
   /** out = max(0, inp), elementwise; out may alias inp. */
   reluForward(inp: Tensor, out: Tensor): void;
   /** dinp += dout where out > 0. */

@@ -94,6 +94,14 @@ export class Model {
    * (forwardReluTrain, backwardRelu).
    */
   private readonly fuseReluTrain: boolean[];
+  /**
+   * fuseConvReluPoolTrain[i]: in training, conv layer i writes the output of the relu layer i + 1
+   * (forwardReluTrain), or with forwardReluMaxPoolTrain the pool layer i + 2's output and switches directly, and
+   * the max pool layer i + 2 backpropagates through that relu too (backwardThroughRelu): one pass over the
+   * activations less each way (two forward). The conv's (and with the pool fused, the relu's) own activation
+   * buffer is left stale.
+   */
+  private readonly fuseConvReluPoolTrain: boolean[];
   /** The inference forward (inference-plan.ts): layers fused, batch norm folded, copies skipped. */
   private readonly inference: InferencePlan;
 
@@ -135,6 +143,13 @@ export class Model {
     });
     this.fuseReluTrain = this.layers.map(
       (l, i) => !!l.forwardReluTrain && !!l.backwardRelu && plans[i + 1]?.spec.type === 'relu',
+    );
+    this.fuseConvReluPoolTrain = this.layers.map(
+      (l, i) =>
+        plans[i].spec.type === 'conv2d' &&
+        !!l.forwardReluTrain &&
+        plans[i + 1]?.spec.type === 'relu' &&
+        !!this.layers[i + 2]?.backwardThroughRelu,
     );
     this.activations = plans.map((p) => new Float32Array(this.batchSize * sizeOf(p.outShape)));
     this.inference = new InferencePlan(this);
@@ -262,7 +277,15 @@ export class Model {
     } else {
       for (let i = 0; i < this.layers.length; i++) {
         const l = this.layers[i];
-        if (training && this.fuseReluTrain[i] && l.forwardReluTrain) {
+        const pool = this.layers[i + 2]?.maxPool;
+        if (training && this.fuseConvReluPoolTrain[i] && l.forwardReluMaxPoolTrain && pool) {
+          // conv, relu and pool in one call: only the pool's output and switches are written
+          l.forwardReluMaxPoolTrain(inp, pool, this.activations[i + 2], batch);
+          i += 2;
+          inp = this.activations[i];
+          continue;
+        }
+        if (training && (this.fuseReluTrain[i] || this.fuseConvReluPoolTrain[i]) && l.forwardReluTrain) {
           l.forwardReluTrain(inp, this.activations[i + 1], batch);
           inp = this.activations[++i];
           continue;
@@ -295,6 +318,16 @@ export class Model {
     dout.fill(0, 0, batch * this.numClasses);
     softmaxCrossEntropyBackward(this.probs, labels, dout, batch, this.numClasses);
     for (let i = L - 1; i >= 0; i--) {
+      // a max pool after a conv + relu fused in training: its backward and the relu's in one call, then the conv's
+      const pool =
+        i >= 2 && this.fuseConvReluPoolTrain[i - 2] ? this.layers[i].backwardThroughRelu : undefined;
+      if (pool) {
+        dinp.fill(0, 0, batch * sizeOf(this.plans[i - 1].outShape));
+        pool(this.activations[i], dout, dinp, batch);
+        [dout, dinp] = [dinp, dout];
+        i--; // the relu is done: the conv is next
+        continue;
+      }
       // a relu fused into the layer before it in the training forward: one backward for both
       const reluOut = i > 0 && this.fuseReluTrain[i - 1] ? this.activations[i--] : null;
       const l = this.layers[i];

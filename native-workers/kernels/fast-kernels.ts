@@ -45,9 +45,43 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
     fallbackConvRelu(s, inp, w, b, act);
     fallback.maxPool2dForward(p, act, out, new Int32Array(p.batch * p.channels * p.outHeight * p.outWidth));
   };
+  const fastConvReluPoolTrain = fast.conv2dReluMaxPoolTrain?.bind(fast);
+  // float64 calls: the fallback's conv and relu into a fresh buffer, then its pool with switches
+  const slowConvReluPoolTrain: NonNullable<KernelSet['conv2dReluMaxPoolTrain']> = (
+    s,
+    p,
+    inp,
+    w,
+    b,
+    out,
+    am,
+  ) => {
+    const n = s.batch * s.outChannels * s.outHeight * s.outWidth;
+    const act = out instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+    fallbackConvRelu(s, inp, w, b, act);
+    fallback.maxPool2dForward(p, act, out, am);
+  };
+  const fastPoolRelu = fast.maxPool2dReluBackward?.bind(fast);
+  // float64 calls (the gradient checks): the definition, over the live outputs
+  const slowPoolRelu: NonNullable<KernelSet['maxPool2dReluBackward']> = (s, dout, argmax, out, dinp) => {
+    const n = s.batch * s.channels * s.outHeight * s.outWidth;
+    for (let j = 0; j < n; j++) if (out[j] > 0) dinp[argmax[j]] += dout[j];
+  };
   const fastConvReluWt = fast.conv2dReluForwardWt?.bind(fast);
   return {
     ...mergeBatchNorm(fast, fallback),
+    ...(fastConvReluPoolTrain && {
+      conv2dReluMaxPoolTrain: (s, p, inp, w, b, out, am) =>
+        f32(inp) && f32(w) && f32(b) && f32(out)
+          ? fastConvReluPoolTrain(s, p, inp, w, b, out, am)
+          : slowConvReluPoolTrain(s, p, inp, w, b, out, am),
+    }),
+    ...(fastPoolRelu && {
+      maxPool2dReluBackward: (s, dout, argmax, out, dinp) =>
+        f32(dout) && f32(out) && f32(dinp)
+          ? fastPoolRelu(s, dout, argmax, out, dinp)
+          : (fallback.maxPool2dReluBackward ?? slowPoolRelu)(s, dout, argmax, out, dinp),
+    }),
     // float64 calls: the fallbacks above, which take the weights as they are
     ...(fastConvReluWt && {
       conv2dReluForwardWt: (s, p, inp, w, wT, b, out) =>

@@ -57,9 +57,21 @@ export interface NativeAddon {
     bias: F32 | null,
     out: F32,
   ): void;
+  /** Absent from prebuilds made before it existed (training then runs the conv and the pool apart). */
+  conv2dReluMaxPoolTrain?(
+    s: Int32Array,
+    pool: Int32Array,
+    inp: F32,
+    w: F32,
+    bias: F32 | null,
+    out: F32,
+    argmax: Int32Array,
+  ): void;
   denseBackward: NativeBackward;
   maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
+  /** Absent from prebuilds made before it existed (the Model then trains the relu and the pool unfused). */
+  maxPoolReluBackward?(count: number, dout: F32, argmax: Int32Array, out: F32, dinp: F32): void;
   reluForward(count: number, inp: F32, out: F32): void;
   reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
   /*
@@ -290,7 +302,20 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
   };
   const convReluMaxPool = addon.conv2dReluMaxPoolForward?.bind(addon);
   const convReluWt = addon.conv2dReluForwardWt?.bind(addon);
+  const poolReluBackward = addon.maxPoolReluBackward?.bind(addon);
+  const convReluMaxPoolTrain = addon.conv2dReluMaxPoolTrain?.bind(addon);
   return {
+    ...(convReluMaxPoolTrain && {
+      conv2dReluMaxPoolTrain: (
+        s: Conv2dShape,
+        p: Pool2dShape,
+        inp: Tensor,
+        w: Tensor,
+        b: Tensor | null,
+        out: Tensor,
+        argmax: Int32Array,
+      ) => convReluMaxPoolTrain(convShape(s), geomOf(p), f32(inp), f32(w), f32OrNull(b), f32(out), argmax),
+    }),
     ...batchNormOps(addon),
     ...(convReluWt && {
       conv2dReluForwardWt: (
@@ -302,6 +327,16 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
         b: Tensor | null,
         out: Tensor,
       ) => convReluWt(convShape(s), p && geomOf(p), f32(inp), f32(w), f32(wT), f32OrNull(b), f32(out)),
+    }),
+    ...(poolReluBackward && {
+      maxPool2dReluBackward: (s: Pool2dShape, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor) =>
+        poolReluBackward(
+          s.batch * s.channels * s.outHeight * s.outWidth,
+          f32(dout),
+          argmax,
+          f32(out),
+          f32(dinp),
+        ),
     }),
     ...(convReluMaxPool && {
       conv2dReluMaxPoolForward: (

@@ -55,6 +55,12 @@ export function profileKernels(
     denseBackward: wrap('denseBackward', k.denseBackward, true),
     maxPool2dForward: wrap('maxPool2dForward', k.maxPool2dForward, true),
     maxPool2dBackward: wrap('maxPool2dBackward', k.maxPool2dBackward, true),
+    ...(k.conv2dReluMaxPoolTrain && {
+      conv2dReluMaxPoolTrain: wrap('conv2dReluMaxPoolTrain', k.conv2dReluMaxPoolTrain, true),
+    }),
+    ...(k.maxPool2dReluBackward && {
+      maxPool2dReluBackward: wrap('maxPool2dReluBackward', k.maxPool2dReluBackward, true),
+    }),
     reluForward: wrap('reluForward', k.reluForward, false),
     reluBackward: wrap('reluBackward', k.reluBackward, false),
     // the optional batch-norm ops: without them here, a profiled model would time the reference ops instead

@@ -16,15 +16,17 @@
  *   (with the native addon, the default rows also run with the wasm kernels; for a preset with --wasm)
  *   onnxruntime-node        inference only: the app's ONNX export of the same network, 1 and N intra-op threads,
  *                           batch B and batch 1 (lib/ort-peer.ts)
- *   pytorch (--pytorch)     python3-torch on the same network, optimizer, batch and images, 1 and N threads
- *                           (lib/torch-peer.ts, test/bench/pytorch-ref.py, test/bench/torch_from_spec.py)
+ *   pytorch (--pytorch)     python3-torch on the same network, optimizer, batch and images, 1 and N threads, in its
+ *                           faster configuration (glibc malloc keeps freed memory; --pytorch-default-malloc for
+ *                           glibc's defaults) (lib/torch-peer.ts, test/bench/pytorch-ref.py, torch_from_spec.py,
+ *                           torch_malloc.py)
  * Each row: images/s (median of timed windows after a warm-up), GFLOP/s from the network's FLOPs counted over its
  * planned layers (lib/flops.ts: 2·MACs of conv/dense forward, training = forward + backward without the first
  * layer's input gradient), and % of the machine's peak = GFLOP/s / (threads × the one-thread FMA peak the addon
  * measures at its instruction set, lib/machine.ts).
  *
  * Options: --json (one JSON object on stdout, progress on stderr), --workers N, --windows W, --batches S (steps per
- *   window), --infer-batches I, --skip-peers (no tfjs/convnetjs/onnxruntime), --pytorch, --profile (per-layer
+ *   window), --infer-batches I, --skip-peers (no tfjs/convnetjs/onnxruntime), --pytorch [--pytorch-default-malloc], --profile (per-layer
  *   profile of the network, 1 thread), --profile-steps S, --wasm, --optimizer-on-main-thread (our training rows step
  *   the optimizer on the coordinating thread, as AdamW + clipping did before it ran in the workers).
  */
@@ -149,6 +151,7 @@ async function main(): Promise<void> {
 
   // the reference run's per-kernel profile (before the timed rows, as before)
   let kernelProfile: Record<string, unknown> | undefined;
+  let profileFigures: Parameters<typeof benchRatios>[1];
   const choices: KernelChoice[] =
     fastKernelsBackend().startsWith('native') && (w.reference || hasFlag('wasm'))
       ? ['auto', 'wasm']
@@ -161,6 +164,7 @@ async function main(): Promise<void> {
     });
     kernelProfile = profiles[0];
     if (profiles[1]) kernelProfile.wasmForComparison = profiles[1];
+    profileFigures = { native: profiles[0], wasm: profiles[1] };
   }
 
   for (const choice of choices) {
@@ -193,6 +197,7 @@ async function main(): Promise<void> {
         batch: w.batch,
         threads: threadCounts,
         plan: w.plan,
+        defaultMalloc: hasFlag('pytorch-default-malloc'),
         log,
       }),
     );
@@ -233,7 +238,7 @@ async function main(): Promise<void> {
     ? profileLayers(w.spec, source, w.batch, flops, argValue('profile-steps', 10))
     : undefined;
 
-  const ratios = benchRatios(results);
+  const ratios = benchRatios(results, profileFigures);
   const out = {
     benchmark: `cnn-studio ${w.preset} ${w.size}×${w.size} ${w.color}, batch ${w.batch}`,
     model: {

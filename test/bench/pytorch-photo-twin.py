@@ -24,7 +24,10 @@ What it mirrors (read from the app's code; change both together):
   [-6, 6] with zero fill, then one brightness offset in [-0.1, 0.1] added to every pixel (fill included), no clamp.
 
 usage: /usr/bin/python3 test/bench/pytorch-photo-twin.py SET_DIR [--epochs 20] [--seed 1] [--threads 2]
-           [--db PROJECT_DB] [--spec SPEC.json] [--warmup-steps 200] [--min-lr 1e-5] [--ghost-bn 1] [--json]
+           [--db PROJECT_DB] [--spec SPEC.json] [--warmup-steps 200] [--min-lr 1e-5] [--ghost-bn 1]
+           [--default-malloc] [--json]
+  --default-malloc  glibc's malloc defaults instead of PyTorch's faster configuration (torch_malloc.py); the
+                 runs measured before 2026-11-28 11:00 UTC used the defaults
   --ghost-bn K   batchnorm statistics over K equal shards of each batch (ours with K workers normalises per shard)
 prints progress on stderr; with --json one JSON object on stdout at the end.
 """
@@ -38,6 +41,7 @@ from PIL import Image
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_from_spec import build_module, decay_groups  # noqa: E402
+from torch_malloc import keep_freed_memory  # noqa: E402
 
 SPLIT_SEED = 42
 SPLIT_RATIOS = (("train", 0.8), ("val", 0.1), ("test", 0.1))
@@ -211,8 +215,11 @@ def main():
     ap.add_argument("--threads", type=int, default=2)
     ap.add_argument("--spec", help="a model spec JSON (default: the medium preset's, from bin/cnn-studio.js)")
     ap.add_argument("--db", help="the project's database: take the train/val split from it")
+    ap.add_argument("--default-malloc", action="store_true")
     ap.add_argument("--json", action="store_true")
     a = ap.parse_args()
+    malloc = "glibc malloc defaults" if a.default_malloc else keep_freed_memory() or "malloc defaults"
+    log(f"allocator: {malloc}")
     torch.set_num_threads(a.threads)
     torch.manual_seed(a.seed)
 
@@ -290,6 +297,7 @@ def main():
     result = {
         "library": f"pytorch {torch.__version__}",
         "threads": a.threads,
+        "malloc": malloc,
         "recipe": {k: getattr(a, k) for k in ("epochs", "batch", "lr", "weight_decay", "warmup_steps", "min_lr",
                                               "clip", "shift", "brightness", "ghost_bn", "seed")},
         "dataset": {"train": len(xtr), "val": len(xva), "test": len(xte), "classes": classes},

@@ -2,11 +2,12 @@
 """PyTorch CPU twin for bench-cnn.ts --pytorch (Debian python3-torch): the SAME network as ours, built from the
 planned spec by torch_from_spec.py, on the same images, timed the same way as ours: training steps (zero_grad,
 forward, cross-entropy, backward, gradient clipping when the config clips, the config's optimizer) in windows of
-batches after a warm-up; inference in eval mode under no_grad at batch B and batch 1.
+batches after a warm-up; inference in eval mode under no_grad at batch B and batch 1. PyTorch runs in its faster
+configuration: glibc malloc keeps freed memory (torch_malloc.py), unless the job says "defaultMalloc": true.
 
 usage: /usr/bin/python3 test/bench/pytorch-ref.py JOB.json   -> one JSON line on stdout
 JOB: {"spec": ModelSpec, "config": {learningRate, optimizer, clipGradNorm?}, "params": ours (checked),
-      "threads", "batch", "windows", "batches", "inferBatches",
+      "threads", "batch", "windows", "batches", "inferBatches", "defaultMalloc"?,
       "data": {"x": float32 file [n, C, H, W], "y": int32 file [n], "n", "inferX": float32 file [batch, C, H, W]}}
 """
 import json, os, sys, time
@@ -17,6 +18,7 @@ import torch.nn as nn
 
 sys.path.insert(0, os.path.dirname(os.path.abspath(__file__)))
 from torch_from_spec import build_module, count_params, make_optimizer  # noqa: E402
+from torch_malloc import keep_freed_memory  # noqa: E402
 
 
 def timed_windows(fn, calls, windows, images):
@@ -31,6 +33,7 @@ def timed_windows(fn, calls, windows, images):
 
 def main():
     job = json.load(open(sys.argv[1]))
+    malloc = "glibc malloc defaults" if job.get("defaultMalloc") else keep_freed_memory() or "malloc defaults"
     spec, config = job["spec"], job["config"]
     threads, bs = job["threads"], job["batch"]
     torch.set_num_threads(threads)
@@ -75,7 +78,7 @@ def main():
             m(one)
         infer = timed_windows(lambda: m(xinf), job["inferBatches"], windows, xinf.shape[0])
         infer1 = timed_windows(lambda: m(one), job["inferBatches"] * 4, windows, 1)
-    print(json.dumps({"version": torch.__version__, "threads": threads, "params": params, "trainWindows": train,
+    print(json.dumps({"version": torch.__version__, "threads": threads, "params": params, "malloc": malloc, "trainWindows": train,
                       "inferWindows": infer, "inferBatch1Windows": infer1}))
 
 

@@ -47,7 +47,7 @@ describe('export screenshots', () => {
           await page.reload();
           await page.locator('.project-open').first().click();
           await page.locator('.tab').nth(4).click();
-          const folder = page.locator('.export-folder');
+          const folder = page.locator('form.card.export-form .export-folder');
           await folder.waitFor();
           await folder.fill(path.join(dataDir, 'exports', 'fashion-onnx'));
           await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());

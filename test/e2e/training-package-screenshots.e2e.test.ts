@@ -46,7 +46,7 @@ describe('training package screenshots', () => {
           await page.locator('.tab').nth(4).click();
           const card = page.getByTestId('training-package');
           await card.waitFor();
-          await card.locator('.training-package-folder').fill(path.join(dataDir, 'packages', 'fashion'));
+          await card.locator('.export-folder').fill(path.join(dataDir, 'packages', 'fashion'));
           await page.evaluate(() => (document.activeElement as HTMLElement | null)?.blur());
           await card.scrollIntoViewIfNeeded();
           await shot('before');

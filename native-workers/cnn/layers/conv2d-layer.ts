@@ -17,6 +17,19 @@ export function createConv2dLayer(plan: LayerPlan, ctx: LayerContext): Layer {
     inShape: plan.inShape,
     outShape: plan.outShape,
     forward: (inp, out, batch) => k.conv2dForward(shape(batch), inp, weight, bias, out),
+    // trained with a following relu only when a max pool follows that takes the relu's backward (see Model)
+    ...(k.conv2dReluMaxPoolTrain && {
+      forwardReluMaxPoolTrain: (
+        inp: Float32Array,
+        pool: NonNullable<Layer['maxPool']>,
+        out: Float32Array,
+        batch: number,
+      ) => k.conv2dReluMaxPoolTrain!(shape(batch), pool.shape(batch), inp, weight, bias, out, pool.argmax),
+    }),
+    ...(k.conv2dReluForward && {
+      forwardReluTrain: (inp: Float32Array, out: Float32Array, batch: number) =>
+        k.conv2dReluForward!(shape(batch), inp, weight, bias, out),
+    }),
     backward: (inp, _out, dout, dinp, batch) =>
       k.conv2dBackward(shape(batch), inp, weight, dout, dinp, dweight, dbias),
   };

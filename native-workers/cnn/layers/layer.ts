@@ -4,7 +4,7 @@
  * model for the largest batch; `batch` says how many examples are live in this call.
  */
 import type { ActivationShape } from '../../../app/domain/model-spec';
-import type { KernelSet } from '../kernel-set';
+import type { KernelSet, Pool2dShape } from '../kernel-set';
 import type { ParamEntry } from '../params';
 import type { LayerPlan } from '../plan';
 import type { Rng } from '../rng';
@@ -37,10 +37,11 @@ export interface Layer {
    */
   forwardRelu?(inp: Float32Array, out: Float32Array, batch: number): void;
   /**
-   * Optional, present together (when the KernelSet has the fused ops), for training this layer and a following relu
-   * as one: forwardReluTrain writes max(0, layer(inp)) into out (the relu layer's buffer; this layer's own is left
-   * stale), and backwardRelu backpropagates through both from the gradient of the relu's output, which counts where
-   * reluOut > 0, exactly as the relu's own backward would pass it on.
+   * Optional (when the KernelSet has the fused ops), for training this layer and a following relu as one:
+   * forwardReluTrain writes max(0, layer(inp)) into out (the relu layer's buffer; this layer's own is left stale),
+   * and backwardRelu backpropagates through both from the gradient of the relu's output, which counts where
+   * reluOut > 0, exactly as the relu's own backward would pass it on. A conv layer has forwardReluTrain alone: the
+   * max pool after its relu then takes the relu's backward (backwardThroughRelu).
    */
   forwardReluTrain?(inp: Float32Array, out: Float32Array, batch: number): void;
   backwardRelu?(
@@ -48,6 +49,24 @@ export interface Layer {
     reluOut: Float32Array,
     dout: Float32Array,
     dinp: Float32Array | null,
+    batch: number,
+  ): void;
+  /**
+   * Optional (a max pool, when the KernelSet has maxPool2dReluBackward): the backward of this layer and of a relu
+   * before it in one call, from this layer's output `out`, accumulating the gradient of the relu's input into dinp.
+   */
+  backwardThroughRelu?(out: Float32Array, dout: Float32Array, dinp: Float32Array, batch: number): void;
+  /** A max pool layer's geometry and switches (read by a fused conv + relu + pool training forward). */
+  maxPool?: { shape(batch: number): Pool2dShape; readonly argmax: Int32Array };
+  /**
+   * Optional (a conv, when the KernelSet has conv2dReluMaxPoolTrain): the training forward of this layer, a relu and
+   * the max pool `pool` in one call, writing the pool's output into out and its switches; this layer's and the
+   * relu's own buffers are left stale.
+   */
+  forwardReluMaxPoolTrain?(
+    inp: Float32Array,
+    pool: NonNullable<Layer['maxPool']>,
+    out: Float32Array,
     batch: number,
   ): void;
   /** Accumulates into dinp (unless null) and the parameter gradients; must follow a training forward. */

@@ -20,10 +20,15 @@ export function createMaxPool2dLayer(plan: LayerPlan, ctx: LayerContext): Layer 
     plan,
     inShape: plan.inShape,
     outShape: plan.outShape,
+    maxPool: { shape, argmax },
     forward: (inp, out, batch) => k.maxPool2dForward(shape(batch), inp, out, argmax),
     backward: (_inp, _out, dout, dinp, batch) => {
       if (dinp) k.maxPool2dBackward(shape(batch), dout, argmax, dinp);
     },
+    ...(k.maxPool2dReluBackward && {
+      backwardThroughRelu: (out: Float32Array, dout: Float32Array, dinp: Float32Array, batch: number) =>
+        k.maxPool2dReluBackward!(shape(batch), dout, argmax, out, dinp),
+    }),
   };
 }
 

@@ -40,16 +40,8 @@ export function augmentBatch(
       const plane = x.subarray((n * C + c) * H * W, (n * C + c + 1) * H * W);
       if (flip || dx !== 0 || dy !== 0) {
         tmp.set(plane);
-        for (let y = 0; y < H; y++) {
-          const sy = y - dy;
-          for (let xx = 0; xx < W; xx++) {
-            const sxUnflipped = xx - dx;
-            const sx = flip ? W - 1 - sxUnflipped : sxUnflipped;
-            plane[y * W + xx] = sy >= 0 && sy < H && sx >= 0 && sx < W ? tmp[sy * W + sx] : 0;
-          }
-        }
-      }
-      if (delta !== 0) for (let i = 0; i < plane.length; i++) plane[i] += delta;
+        shiftPlane(plane, tmp, H, W, dy, dx, flip, delta);
+      } else if (delta !== 0) for (let i = 0; i < plane.length; i++) plane[i] += delta;
     }
     if (factor !== 1) {
       let mean = 0;
@@ -57,5 +49,42 @@ export function augmentBatch(
       mean /= image.length;
       for (let i = 0; i < image.length; i++) image[i] = mean + (image[i] - mean) * factor;
     }
+  }
+}
+
+/**
+ * plane[y, x] = src[y − dy, flip ? W − 1 − (x − dx) : x − dx] + delta, with 0 + delta where that falls outside: the
+ * shift (and flip) and the brightness offset of one channel in one pass, row by row. Columns x with 0 ≤ x − dx < W
+ * are in range whether flipped or not, so each row is a border of `delta` around one copied span. The sums are the
+ * same float32 roundings as shifting first and adding delta after.
+ */
+function shiftPlane(
+  plane: Float32Array,
+  src: Float32Array,
+  H: number,
+  W: number,
+  dy: number,
+  dx: number,
+  flip: boolean,
+  delta: number,
+): void {
+  const lo = Math.max(0, dx);
+  const hi = Math.min(W, W + dx);
+  const border = Math.fround(delta);
+  for (let y = 0; y < H; y++) {
+    const row = y * W;
+    const sy = y - dy;
+    if (sy < 0 || sy >= H || lo >= hi) {
+      plane.fill(border, row, row + W);
+      continue;
+    }
+    plane.fill(border, row, row + lo);
+    plane.fill(border, row + hi, row + W);
+    const from = sy * W - dx; // src index of column x (unflipped) is from + x
+    if (flip) {
+      const mirror = sy * W + W - 1 + dx; // src index of column x (flipped) is mirror − x
+      for (let xx = lo; xx < hi; xx++) plane[row + xx] = src[mirror - xx] + delta;
+    } else if (delta !== 0) for (let xx = lo; xx < hi; xx++) plane[row + xx] = src[from + xx] + delta;
+    else plane.set(src.subarray(from + lo, from + hi), row + lo);
   }
 }

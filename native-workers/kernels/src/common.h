@@ -42,6 +42,10 @@ typedef struct {
   size_t (*conv2d_relu_maxpool_forward_scratch)(const Conv *, const PoolGeom *);
   void (*conv2d_relu_maxpool_forward)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
                                       float *);
+  /* conv-pool-train-impl.h */
+  size_t (*conv2d_relu_maxpool_train_scratch)(const Conv *, const PoolGeom *);
+  void (*conv2d_relu_maxpool_train)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
+                                    float *, int *);
   /* conv-wt-impl.h (pool geometry null: no pool) */
   size_t (*conv2d_relu_forward_wt_scratch)(const Conv *, const PoolGeom *);
   void (*conv2d_relu_forward_wt)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
@@ -70,6 +74,9 @@ typedef struct {
   size_t P##conv2d_relu_maxpool_forward_scratch(const Conv *, const PoolGeom *);                                  \
   void P##conv2d_relu_maxpool_forward(const Conv *, const PoolGeom *, const float *, const float *, const float *, \
                                       float *);                                                                   \
+  size_t P##conv2d_relu_maxpool_train_scratch(const Conv *, const PoolGeom *);                                    \
+  void P##conv2d_relu_maxpool_train(const Conv *, const PoolGeom *, const float *, const float *, const float *,   \
+                                    float *, int *);                                                              \
   size_t P##conv2d_relu_forward_wt_scratch(const Conv *, const PoolGeom *);                                       \
   void P##conv2d_relu_forward_wt(const Conv *, const PoolGeom *, const float *, const float *, const float *,     \
                                  const float *, float *);

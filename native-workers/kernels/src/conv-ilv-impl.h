@@ -13,9 +13,12 @@ static void ilv_geometry(const Conv *s, Ilv *g) {
   g->T = s->outC * s->outH * s->outW * NB;
 }
 
-/* Measured (AVX-512, batch 32, 3×3): forward on ≥ 24×24 maps and shallow inputs (K < 288) is faster per image by
- * the shifted planes; backward gains down to K = 144 and, at 16 lanes, up to 24×24 (AVX2 loses there). */
-#define ILV_MIN_K 288
+/* Measured (AVX-512, batch 32, 3×3): forward on ≥ 24×24 maps is faster per image by the shifted planes; backward
+ * gains down to K = 144 and, at 16 lanes, up to 24×24 (AVX2 loses there). Forward at K = 144..287 on ≤ 16-wide
+ * maps gains too on AVX-512 and AVX2 (since the layout changes are block transposes on AVX-512; conv 16→32 at 14×14
+ * with ReLU, batch 64: 0.75 → 0.65 ms, AVX2 1.50 → 1.38 ms; 24→24 at 8×8, batch 32: 0.17 → 0.12 ms); the 4-lane
+ * builds (SSE, NEON, wasm) keep 288, not measured there. */
+#define ILV_MIN_K (VL == 4 ? 288 : 144)
 #define ILV_MAX_W 16
 #define ILV_BWD_MIN_K 144
 #define ILV_BWD_MAX_W (VL == 16 ? 32 : 16)
@@ -44,9 +47,19 @@ static void ilv_fill(const Conv *s, const Ilv *g, const float *restrict img, flo
   for (int ic = 0; ic < s->inC; ic++)
     for (int iy = iy0; iy < iy1; iy++) {
       float *restrict row = X + ((ic * g->Hp + iy + s->padT) * g->Wp + s->padL) * NB;
+#if HAS_BLOCK_TRANSPOSE
+      /* the NB images' rows as a block (reading up to 16 floats of each, within its image), then the tail */
+      const int at = (ic * s->inH + iy) * s->inW;
+      int bx = ix0;
+      for (; bx < ix1 && at + bx + VL <= inSize; bx += VL)
+        transpose_block16(img + at + bx, (size_t)inSize, row + bx * NB, NB, ix1 - bx < VL ? ix1 - bx : VL, 0);
+      if (bx >= ix1) continue;
+#else
+      const int bx = ix0;
+#endif
       for (int n = 0; n < NB; n++) {
         const float *restrict src = img + (size_t)n * inSize + (ic * s->inH + iy) * s->inW;
-        for (int ix = ix0; ix < ix1; ix++) row[ix * NB + n] = src[ix];
+        for (int ix = bx; ix < ix1; ix++) row[ix * NB + n] = src[ix];
       }
     }
 }
@@ -82,7 +95,15 @@ static void conv_forward_ilv(const Conv *s, const float *inp, const float *w, co
      * output is the contiguous run out_n[r]. Blocks of 64 rows (4 KiB of T at 16 lanes) keep the strided reads
      * in L1 and give long contiguous writes even on 3×3 maps. */
     const int R = OC * P;
-    for (int r0 = 0; r0 < R; r0 += 64) {
+#if HAS_BLOCK_TRANSPOSE
+    /* 16 rows of T at a time are image n's 16 consecutive outputs (lane n of each): a block transpose */
+    int r16 = 0;
+    for (; r16 + VL <= R; r16 += VL)
+      transpose_block16(T + (size_t)r16 * NB, NB, out + (size_t)n0 * outSize + r16, (size_t)outSize, NB, acc);
+#else
+    const int r16 = 0;
+#endif
+    for (int r0 = r16; r0 < R; r0 += 64) {
       const int r1 = R - r0 < 64 ? R : r0 + 64;
       for (int n = 0; n < NB; n++) {
         const float *restrict t = T + n;
@@ -173,7 +194,17 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
     /* contiguous writes; the OC lines read per image are reused over 16 consecutive pixels from L1 */
     for (int n = 0; n < NB; n++) {
       const float *restrict dn = dout + (size_t)(n0 + n) * outSize;
-      for (int p = 0; p < P; p++) {
+#if HAS_BLOCK_TRANSPOSE
+      /* 16 channels × 16 pixels as a block (OC is a multiple of VL here), reading within the image */
+      int p16 = 0;
+      for (; p16 < P && (OC - 1) * P + p16 + VL <= outSize; p16 += VL)
+        for (int oc = 0; oc < OC; oc += VL)
+          transpose_block16(dn + (size_t)oc * P + p16, P, D + ((size_t)p16 * NB + n) * OC + oc, (size_t)NB * OC,
+                            P - p16 < VL ? P - p16 : VL, 0);
+#else
+      const int p16 = 0;
+#endif
+      for (int p = p16; p < P; p++) {
         float *restrict d = D + ((size_t)p * NB + n) * OC;
         for (int oc = 0; oc < OC; oc++) d[oc] = dn[oc * P + p];
       }

@@ -38,36 +38,6 @@ static inline void wt_block_shape(const Conv *s, int *ny, int *nx) {
   *ny = s->outH < rows ? s->outH : rows;
 }
 
-#if VL == 16
-/* The 16×16 transpose of rows r[p] (lanes = channels) into cols[c] (lanes = pixels): 4 rounds of 16 two-vector
- * shuffles (32-bit and 64-bit interleaves within 128-bit groups, then the groups). */
-static inline void transpose16(const vf r[16], vf cols[16]) {
-  vf a[16], b[16];
-  for (int i = 0; i < 16; i += 2) {
-    a[i] = __builtin_shufflevector(r[i], r[i + 1], 0, 16, 1, 17, 4, 20, 5, 21, 8, 24, 9, 25, 12, 28, 13, 29);
-    a[i + 1] = __builtin_shufflevector(r[i], r[i + 1], 2, 18, 3, 19, 6, 22, 7, 23, 10, 26, 11, 27, 14, 30, 15, 31);
-  }
-  for (int i = 0; i < 16; i += 4)
-    for (int h = 0; h < 2; h++) {
-      b[i + h * 2] = __builtin_shufflevector(a[i + h], a[i + h + 2], 0, 1, 16, 17, 4, 5, 20, 21, 8, 9, 24, 25, 12, 13,
-                                             28, 29);
-      b[i + h * 2 + 1] = __builtin_shufflevector(a[i + h], a[i + h + 2], 2, 3, 18, 19, 6, 7, 22, 23, 10, 11, 26, 27,
-                                                 14, 15, 30, 31);
-    }
-  /* b[4i + j], 128-bit group k: rows 4i..4i+3 of channel 4k + j */
-  for (int j = 0; j < 4; j++) {
-    const vf c0 = __builtin_shufflevector(b[j], b[4 + j], 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
-    const vf c1 = __builtin_shufflevector(b[j], b[4 + j], 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-    const vf d0 = __builtin_shufflevector(b[8 + j], b[12 + j], 0, 1, 2, 3, 16, 17, 18, 19, 4, 5, 6, 7, 20, 21, 22, 23);
-    const vf d1 =
-        __builtin_shufflevector(b[8 + j], b[12 + j], 8, 9, 10, 11, 24, 25, 26, 27, 12, 13, 14, 15, 28, 29, 30, 31);
-    cols[j] = __builtin_shufflevector(c0, d0, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-    cols[4 + j] = __builtin_shufflevector(c0, d0, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-    cols[8 + j] = __builtin_shufflevector(c1, d1, 0, 1, 2, 3, 4, 5, 6, 7, 16, 17, 18, 19, 20, 21, 22, 23);
-    cols[12 + j] = __builtin_shufflevector(c1, d1, 8, 9, 10, 11, 12, 13, 14, 15, 24, 25, 26, 27, 28, 29, 30, 31);
-  }
-}
-#endif
 
 /* ny × nx output pixels (rows rowStep apart in the padded planes) × 2·VL channels, ReLU, stored NCHW. */
 STATIC void wt_block_tile(const int ny, const int nx, int K, const int *restrict koff, const float *restrict wT,
@@ -87,13 +57,13 @@ STATIC void wt_block_tile(const int ny, const int nx, int K, const int *restrict
   }
 #if VL == 16
   if (ny == 1 && nx >= 8) {
-    /* a row of nx ≥ 8 pixels: transposed in registers, each channel's nx outputs stored at once (the lane-by-lane
-     * stores below cost about 6 % of a 64→128 conv on 12×12) */
+    /* a row of nx ≥ 8 pixels: transposed in registers (block-transpose-impl.h), each channel's nx outputs stored
+     * at once (the lane-by-lane stores below cost about 6 % of a 64→128 conv on 12×12) */
     UNROLL for (int v = 0; v < 2; v++) {
-      vf r[16], cols[16];
+      vf r[16];
       UNROLL for (int x = 0; x < 16; x++) r[x] = x < nx ? vmax0(acc[x][v]) : (vf){0};
-      transpose16(r, cols);
-      UNROLL for (int l = 0; l < VL; l++) __builtin_memcpy(out + (size_t)(VL * v + l) * planeOut, &cols[l], nx * 4);
+      transpose16(r);
+      UNROLL for (int l = 0; l < VL; l++) __builtin_memcpy(out + (size_t)(VL * v + l) * planeOut, &r[l], nx * 4);
     }
     return;
   }

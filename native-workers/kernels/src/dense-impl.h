@@ -87,6 +87,23 @@ size_t NAME(dense_forward_scratch)(int B, int I, int O) {
 
 /* Xt[k·Bp + b] = inp[b·I + k], zero for b ≥ B; in blocks of 16×16 so that both sides stay in cache lines. */
 static void dense_transpose_input(int B, int I, const float *restrict inp, float *restrict Xt, int Bp) {
+#if HAS_BLOCK_TRANSPOSE
+  /* whole blocks of 16 rows in registers (reading 16 floats of each row, within the row); the rest below */
+  int kv = 0;
+  if (B >= VL) {
+    kv = I / VL * VL;
+    for (int b0 = 0; b0 + VL <= B; b0 += VL)
+      for (int k = 0; k < kv; k += VL)
+        transpose_block16(inp + (size_t)b0 * I + k, (size_t)I, Xt + (size_t)k * Bp + b0, (size_t)Bp, VL, 0);
+  }
+  const int bv = kv ? B / VL * VL : 0;
+  /* the columns past kv for the block rows, then every column of the rows past bv (and the zero padding) */
+  for (int k = kv; k < I; k++)
+    for (int b = 0; b < bv; b++) Xt[(size_t)k * Bp + b] = inp[(size_t)b * I + k];
+  for (int k = 0; k < I; k++)
+    for (int b = bv; b < Bp; b++) Xt[(size_t)k * Bp + b] = b < B ? inp[(size_t)b * I + k] : 0.f;
+  return;
+#endif
   for (int b0 = 0; b0 < Bp; b0 += 16)
     for (int k0 = 0; k0 < I; k0 += 16) {
       const int b1 = b0 + 16 < Bp ? b0 + 16 : Bp, k1 = k0 + 16 < I ? k0 + 16 : I;

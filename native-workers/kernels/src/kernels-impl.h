@@ -79,6 +79,7 @@ STATIC void split_even_odd(float *restrict even, float *restrict odd, const floa
 
 #include "gemm-impl.h"          /* gemm, gemm_nt, transpose */
 #include "conv-im2col-impl.h"   /* im2col, col2im, the flipped kernel */
+#include "block-transpose-impl.h" /* 16×16 register transposes (the interleaved layouts) */
 #include "conv-direct-impl.h"   /* shifted planes and batched im2col forward */
 #include "conv-forward-impl.h"  /* NAME(conv2d_forward) */
 #include "conv-backward-impl.h" /* NAME(conv2d_backward) */
@@ -86,4 +87,5 @@ STATIC void split_even_odd(float *restrict even, float *restrict odd, const floa
 #include "dense-impl.h"         /* NAME(dense_forward), NAME(dense_backward): GEMMs over the batch */
 #include "pool-relu-impl.h"     /* NAME(maxpool_*), NAME(relu_*) */
 #include "conv-pool-impl.h"     /* NAME(conv2d_relu_maxpool_forward): inference-only conv + ReLU + max pool */
+#include "conv-pool-train-impl.h" /* NAME(conv2d_relu_maxpool_train): the same with switches, for training */
 #include "conv-wt-impl.h"       /* NAME(conv2d_relu_forward_wt): the same (or conv + ReLU) given Wᵀ too */

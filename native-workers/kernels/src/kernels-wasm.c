@@ -33,16 +33,24 @@ float *scratch_floats(size_t n) {
 #pragma GCC visibility push(hidden)
 #include "kernels-impl.h"
 #include "batch-norm-impl.h"
+#include "conv-pool-wasm-impl.h"
+#include "conv-forward-wasm-impl.h"
+#include "elementwise-wasm-impl.h"
 #pragma GCC visibility pop
 
-EXPORT int conv2d_forward_scratch(const Conv *s) { return (int)impl_conv2d_forward_scratch(s); }
+EXPORT int conv2d_forward_scratch(const Conv *s) {
+  return (int)(wasm_pm_forward_applies(s) ? wasm_pm_forward_scratch(s) : impl_conv2d_forward_scratch(s));
+}
 
 EXPORT int conv2d_backward_scratch(const Conv *s) { return (int)impl_conv2d_backward_scratch(s); }
 
 EXPORT void conv2d_forward(const Conv *s, const float *inp, const float *w, const float *bias, float *out,
                            float *scratch, int relu) {
   call_scratch = scratch;
-  impl_conv2d_forward(s, inp, w, bias, out, relu);
+  if (wasm_pm_forward_applies(s))
+    wasm_pm_conv_forward(s, inp, w, bias, out, relu);
+  else
+    impl_conv2d_forward(s, inp, w, bias, out, relu);
 }
 
 EXPORT void conv2d_backward(const Conv *s, const float *inp, const float *w, const float *dout, float *dinp,
@@ -60,13 +68,17 @@ EXPORT void dense_forward(int B, int I, int O, const float *inp, const float *w,
 }
 
 EXPORT int conv2d_relu_maxpool_forward_scratch(const Conv *s, const PoolGeom *g) {
+  if (wasm_pixel_major_applies(s, g)) return (int)pixel_major_scratch(s, g);
   return (int)impl_conv2d_relu_maxpool_forward_scratch(s, g);
 }
 
 EXPORT void conv2d_relu_maxpool_forward(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                         const float *bias, float *out, float *scratch) {
   call_scratch = scratch;
-  impl_conv2d_relu_maxpool_forward(s, g, inp, w, bias, out);
+  if (wasm_pixel_major_applies(s, g))
+    wasm_pixel_major_conv_pool(s, g, inp, w, bias, out);
+  else
+    impl_conv2d_relu_maxpool_forward(s, g, inp, w, bias, out);
 }
 
 /* doutT: scratch of B·O floats */
@@ -88,7 +100,7 @@ EXPORT void maxpool_backward(int n, const float *dout, const int *argmax, float 
 EXPORT void relu_forward(int n, const float *inp, float *out) { impl_relu_forward(n, inp, out); }
 
 EXPORT void relu_backward(int n, const float *out, const float *dout, float *dinp) {
-  impl_relu_backward(n, out, dout, dinp);
+  wasm_relu_backward(n, out, dout, dinp);
 }
 
 EXPORT void batchnorm_forward_train(int N, int C, int S, double eps, double momentum, const float *inp,

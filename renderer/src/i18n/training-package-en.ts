@@ -13,10 +13,6 @@ export const trainingPackageEn = {
     preset: 'A preset with its recommended settings',
   },
   presetLabel: 'Preset',
-  folderLabel: 'Output folder',
-  folderPlaceholder: 'A new or empty folder',
-  choose: 'Choose…',
-  chooseFailed: 'Could not open the folder picker.',
   submit: 'Write the package',
   progress: {
     starting: 'Checking the images and their files…',

@@ -12,10 +12,6 @@ export const trainingPackageZhCN: TrainingPackageMessages = {
     preset: '某个预设及其推荐设置',
   },
   presetLabel: '预设',
-  folderLabel: '输出文件夹',
-  folderPlaceholder: '新的或空的文件夹',
-  choose: '选择…',
-  chooseFailed: '无法打开文件夹选择器。',
   submit: '生成训练包',
   progress: {
     starting: '正在检查图像及其文件…',

@@ -1,6 +1,8 @@
 /**
  * The reference CNN's per-kernel profile (the JSON's `profile`): single-thread in-process training steps through a
- * timing KernelSet (process CPU time), plus the copy volume of the wasm calls.
+ * timing KernelSet (process CPU time), plus the copy volume of the wasm calls, and the CPU time of an inference
+ * forward pass of the same batch. Being CPU time of one thread, the native and wasm profiles of one run compare
+ * the two builds without the machine's load in between (the wasm/native ratios of the JSON's `ratios`).
  */
 import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
 import { kernelsBackend, kernelsFor } from '../../../native-workers/kernels/fast-kernels';
@@ -12,6 +14,7 @@ import { adoptKernelMemory } from '../../../native-workers/kernels/adopt-kernel-
 import { REFERENCE_CNN, round } from './common';
 import { type Split, fillBatch } from './fashion-mnist';
 import { BENCH_BATCH as BS } from './ours-training';
+import type { ProfileFigures } from './ratios';
 
 /** Per-kernel times of single-thread in-process training steps, plus the copy volume of the wasm calls. */
 export function profileKernelsOfReference(
@@ -19,7 +22,7 @@ export function profileKernelsOfReference(
   idx: Uint32Array,
   steps: number,
   choice: KernelChoice,
-): Record<string, unknown> {
+): Record<string, unknown> & ProfileFigures {
   const zeroCopy = kernelsBackend(choice).startsWith('wasm');
   // CPU time of this process (only this thread works during the profile): robust to other load on the machine
   const cpuMs = () => {
@@ -61,6 +64,7 @@ export function profileKernelsOfReference(
   perStep['optimizer (reference Adam)'] = round(optMs / steps, 3);
   perStep['other (loss, zeroing, glue)'] = round((total - opsMs - optMs) / steps, 3);
   const copiedPerStep = ((inst?.copiedBytes ?? 0) - copied0) / steps;
+  const inferCpuMs = inferenceCpuMs(model, xb, steps, cpuMs);
   // what copying that many bytes costs: Float32Array.set of the same volume
   const a = new Float32Array(1 << 20);
   const b = new Float32Array(1 << 20);
@@ -73,9 +77,28 @@ export function profileKernelsOfReference(
     clock: 'process CPU time',
     stepCpuMs: round(total / steps, 3),
     imgPerCpuSecondSingleThread: round((steps * BS) / (total / 1000)),
+    inferCpuMsPerBatch: round(inferCpuMs, 3),
+    inferImgPerCpuSecondSingleThread: round(BS / (inferCpuMs / 1000)),
     msPerStepByKernel: perStep,
     copiedMBPerStep: round(copiedPerStep / 1e6, 2),
     estimatedCopyMsPerStep: round(copyMs, 3),
     estimatedCopyShare: round(copyMs / (total / steps), 3),
   };
+}
+
+/** CPU ms of one eval-mode forward pass of the batch (the inference plan's fused ops), the median of 5 windows. */
+function inferenceCpuMs(
+  model: ReturnType<typeof buildModel>,
+  x: Float32Array,
+  passes: number,
+  cpuMs: () => number,
+): number {
+  for (let i = 0; i < 3; i++) model.forward(x, { training: false });
+  const windows: number[] = [];
+  for (let w = 0; w < 5; w++) {
+    const t0 = cpuMs();
+    for (let i = 0; i < passes; i++) model.forward(x, { training: false });
+    windows.push((cpuMs() - t0) / passes);
+  }
+  return windows.sort((a, b) => a - b)[2];
 }

@@ -4,7 +4,16 @@ import type { BenchRow } from './rows';
 
 const threadsOf = (r: BenchRow): number => r.workers ?? r.threads ?? 1;
 
-export function benchRatios(rows: BenchRow[]): Record<string, number> {
+/** Per-thread CPU figures of the reference run's kernel profiles (native, and wasm for comparison). */
+export interface ProfileFigures {
+  imgPerCpuSecondSingleThread: number;
+  inferImgPerCpuSecondSingleThread: number;
+}
+
+export function benchRatios(
+  rows: BenchRow[],
+  profiles?: { native: ProfileFigures; wasm?: ProfileFigures },
+): Record<string, number> {
   const ours = rows.filter((r) => r.library.startsWith('cnn-studio ('));
   const byLib = (prefix: string) => rows.filter((r) => r.library.startsWith(prefix));
   const torch = byLib('pytorch (');
@@ -34,5 +43,13 @@ export function benchRatios(rows: BenchRow[]): Record<string, number> {
   put('trainVsTfjsWasm', bestTrain(ours), tfjs?.trainImagesPerSecond);
   put('inferVsTfjsWasm', bestInfer, tfjs?.inferImagesPerSecond);
   put('trainVsConvnetjs', bestTrain(ours), cnj?.trainImagesPerSecond, 1);
+  // the WebAssembly fallback against the native kernels in CPU time of one thread (load-independent)
+  const { native, wasm } = profiles ?? {};
+  put('wasmVsNativeTrainCpu', wasm?.imgPerCpuSecondSingleThread, native?.imgPerCpuSecondSingleThread);
+  put(
+    'wasmVsNativeInferCpu',
+    wasm?.inferImgPerCpuSecondSingleThread,
+    native?.inferImgPerCpuSecondSingleThread,
+  );
   return out;
 }

@@ -2,7 +2,9 @@
  * The PyTorch twin (--pytorch): Debian's python3-torch runs test/bench/pytorch-ref.py in a separate process, right
  * after our rows so that it sees the same machine load, on the same network (built from our planned spec by
  * test/bench/torch_from_spec.py; its parameter count is checked against ours), the same optimizer configuration,
- * batch and images (handed over as raw float32 files).
+ * batch and images (handed over as raw float32 files). PyTorch runs in its faster configuration (test/bench/
+ * torch_malloc.py: with glibc's malloc defaults it page-faults its activations afresh on every step for its first
+ * few hundred steps, 2-3x slower than once warm) unless `defaultMalloc` asks for the defaults.
  */
 import { spawnSync } from 'node:child_process';
 import { existsSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -32,6 +34,7 @@ export function benchPytorch(opts: {
   batch: number;
   threads: number[];
   plan: OursPlan;
+  defaultMalloc?: boolean;
   log: (line: string) => void;
 }): RawRow[] {
   const { source, batch, log } = opts;
@@ -62,6 +65,7 @@ export function benchPytorch(opts: {
         windows: opts.plan.windows,
         batches: opts.plan.batches,
         inferBatches: opts.plan.inferBatches,
+        defaultMalloc: opts.defaultMalloc ?? false,
         data: { x: join(dir, 'x.f32'), y: join(dir, 'y.i32'), n, inferX: join(dir, 'infer.f32') },
       };
       const jobFile = join(dir, `job-${threads}.json`);
@@ -75,6 +79,7 @@ export function benchPytorch(opts: {
       const r = JSON.parse(line) as {
         version: string;
         params: number;
+        malloc: string;
         trainWindows: number[];
         inferWindows: number[];
         inferBatch1Windows: number[];
@@ -82,7 +87,7 @@ export function benchPytorch(opts: {
       rows.push({
         library: `pytorch (${threads} thread${threads > 1 ? 's' : ''})`,
         version: r.version,
-        backend: `python3-torch CPU, separate process, ${opts.config.optimizer.type}${opts.config.clipGradNorm !== undefined ? ' + clip' : ''}; inference eval + no_grad`,
+        backend: `python3-torch CPU, separate process, ${opts.config.optimizer.type}${opts.config.clipGradNorm !== undefined ? ' + clip' : ''}; ${r.malloc}; inference eval + no_grad`,
         threads,
         trainImagesPerSecond: round(median(r.trainWindows)),
         inferImagesPerSecond: round(median(r.inferWindows)),

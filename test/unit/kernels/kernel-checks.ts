@@ -206,6 +206,29 @@ export function checkConvStride1RandomShapes(k: KernelSet): void {
 }
 
 /**
+ * Random kernels, strides, paddings and crops over 6..16 input channels (so that most shapes have 64+ taps) into
+ * whole 4-lane vectors of output channels, odd and even counts of them, batches 1..5: the wasm pixel-major conv
+ * forward (conv-forward-wasm-impl.h), with its last group of 1..3 pixels; plain and fused with relu.
+ */
+export function checkConvManyTapsRandomShapes(k: KernelSet): void {
+  const rand = lcg(8642);
+  for (let t = 0; t < 120; t++) {
+    const s = randomConvShape(rand);
+    s.inChannels = 6 + (t % 11);
+    s.outChannels = 4 * (1 + (t % 5));
+    if (t % 2 === 0) {
+      // stride 1 with a random bottom/right crop (possibly unused input rows), as in checkConvStride1RandomShapes
+      const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+      Object.assign(s, { strideH: 1, strideW: 1 });
+      s.outHeight = Math.max(1, s.inHeight + s.padTop + ri(-2, s.kernelHeight - 1) - s.kernelHeight + 1);
+      s.outWidth = Math.max(1, s.inWidth + s.padLeft + ri(-2, s.kernelWidth - 1) - s.kernelWidth + 1);
+    }
+    checkConv(k, s, rand, t % 3 !== 0, t % 4 !== 1);
+    checkConvRelu(k, s, rand, t % 3 !== 1);
+  }
+}
+
+/**
  * Whole batches of deep inputs on small maps (3×3 .. 9×9): the batch-interleaved path (chunks of as many images
  * as vector lanes: 4, 8 or 16) and its tail images, the batched-im2col backward (batches below a chunk, channel
  * counts that are not whole vectors), batch 1; random kernels, paddings and bottom/right crops.
@@ -394,6 +417,59 @@ export function checkMaxPoolRandomShapes(k: KernelSet): void {
     ref.maxPool2dBackward(s, dout, amR, dinpR);
     k.maxPool2dBackward(s, dout, amF, dinpF);
     expectClose(dinpF, dinpR, `maxPool2dBackward ${tag}`, 1e-6);
+  }
+}
+
+/**
+ * maxPool2dReluBackward against its definition in the reference ops: maxPool2dBackward into a zeroed buffer, then
+ * reluBackward from the relu's output (the pool's input), on relu'd inputs (zeros, ties) over random pools,
+ * overlapping windows included. Into a zeroed dinp bit for bit; into a nonzero one up to summation order.
+ */
+export function checkMaxPoolReluBackward(k: KernelSet): void {
+  if (!k.maxPool2dReluBackward) throw new Error('this KernelSet has no maxPool2dReluBackward');
+  const rand = lcg(8);
+  const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
+  for (let t = 0; t < 60; t++) {
+    const poolHeight = t % 2 ? 2 : ri(1, 3);
+    const poolWidth = t % 2 ? 2 : ri(1, 3);
+    const strideH = t % 2 ? 2 : ri(1, 3);
+    const strideW = t % 2 ? 2 : ri(1, 3);
+    const inHeight = ri(poolHeight, 14);
+    const inWidth = ri(poolWidth, 15);
+    const s: Pool2dShape = {
+      batch: ri(1, 4),
+      channels: ri(1, 6),
+      inHeight,
+      inWidth,
+      poolHeight,
+      poolWidth,
+      strideH,
+      strideW,
+      outHeight: Math.floor((inHeight - poolHeight) / strideH) + 1,
+      outWidth: Math.floor((inWidth - poolWidth) / strideW) + 1,
+    };
+    const nIn = s.batch * s.channels * s.inHeight * s.inWidth;
+    const nOut = s.batch * s.channels * s.outHeight * s.outWidth;
+    const pre = randArray(rand, nIn);
+    if (t % 3 === 0) for (let i = 0; i < nIn; i++) pre[i] = Math.round(pre[i] * 2); // ties, whole zero windows
+    const reluOut = new Float32Array(nIn);
+    ref.reluForward(pre, reluOut);
+    const out = new Float32Array(nOut);
+    const argmax = new Int32Array(nOut);
+    ref.maxPool2dForward(s, reluOut, out, argmax);
+    const dout = randArray(rand, nOut);
+    const tag = JSON.stringify(s);
+    for (const zeroed of [true, false]) {
+      const dinpR = zeroed ? new Float32Array(nIn + 3) : randArray(rand, nIn + 3); // + 3: a tail to leave alone
+      const dinpF = dinpR.slice();
+      const routed = new Float32Array(nIn);
+      ref.maxPool2dBackward(s, dout, argmax, routed);
+      ref.reluBackward(reluOut, routed, dinpR.subarray(0, nIn));
+      k.maxPool2dReluBackward(s, dout, argmax, out, dinpF);
+      if (zeroed) expectSame(dinpF, dinpR, `maxPool2dReluBackward, zeroed dinp ${tag}`);
+      else expectClose(dinpF, dinpR, `maxPool2dReluBackward ${tag}`, 1e-6);
+      expectSame(dinpF.subarray(nIn), dinpR.subarray(nIn), `maxPool2dReluBackward tail ${tag}`);
+    }
   }
 }
 
@@ -628,6 +704,9 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
     // AVX-512)
     if (t % 4 === 1)
       Object.assign(s, sameConv3x3(4 + (t % 3), 1 + (t % 3), 12 + (t % 9), 13 + (t % 7), 16 * (1 + (t % 5))));
+    // random kernels, strides and padding into whole 4-lane vectors of output channels, odd and even counts of
+    // them (the wasm pixel-major path, conv-pool-wasm-impl.h: 2 vectors × 1 window or 1 vector × 2 windows)
+    if (t % 4 === 3) s.outChannels = 4 * (1 + (t % 5));
     const p = randomPoolOver(s, rand);
     if (p) checkConvReluMaxPool(k, s, p, rand, t % 3 !== 0);
   }
@@ -650,6 +729,78 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
   }
 }
 
+/**
+ * conv2dReluMaxPoolTrain against the reference ops (values within tolerance; the switches must point at the pooled
+ * value in the reference relu output up to that tolerance) and against the same KernelSet's conv2dReluForward then
+ * maxPool2dForward (what a Model trains with when the op is missing): random shapes and pools, and the reference
+ * CNN's at batch 64, where the sums run in the same order on both paths, so values and switches agree bit for bit
+ * (elsewhere, e.g. strided convs, the paths may round differently, and switches may then differ on near-ties).
+ */
+export function checkConvReluMaxPoolTrain(k: KernelSet): void {
+  if (!k.conv2dReluMaxPoolTrain) throw new Error('this KernelSet has no conv2dReluMaxPoolTrain');
+  const rand = lcg(31);
+  const one = (s: Conv2dShape, p: Pool2dShape, withBias: boolean, bitwise = false) => {
+    const nIn = s.batch * s.inChannels * s.inHeight * s.inWidth;
+    const nConv = s.batch * s.outChannels * s.outHeight * s.outWidth;
+    const nOut = p.batch * p.channels * p.outHeight * p.outWidth;
+    const inp = randArray(rand, nIn);
+    const w = randArray(rand, s.outChannels * s.inChannels * s.kernelHeight * s.kernelWidth);
+    const b = withBias ? randArray(rand, s.outChannels) : null;
+    const act = new Float32Array(nConv);
+    const outRef = new Float32Array(nOut);
+    ref.conv2dForward(s, inp, w, b, act);
+    ref.reluForward(act, act);
+    ref.maxPool2dForward(p, act, outRef, new Int32Array(nOut));
+    const out = randArray(rand, nOut + 3);
+    const tail = out.slice(nOut);
+    const argmax = new Int32Array(nOut + 3).fill(-7);
+    k.conv2dReluMaxPoolTrain!(s, p, inp, w, b, out, argmax);
+    const tag = `${JSON.stringify(s)} ${JSON.stringify(p)}`;
+    expectClose(out.subarray(0, nOut), outRef, `conv2dReluMaxPoolTrain ${tag}`);
+    expectSame(out.subarray(nOut), tail, `conv2dReluMaxPoolTrain tail ${tag}`);
+    expectSame(argmax.subarray(nOut), [-7, -7, -7], `conv2dReluMaxPoolTrain switches tail ${tag}`);
+    const picked = Float32Array.from(argmax.subarray(0, nOut), (a) => act[a]);
+    expectClose(picked, outRef, `conv2dReluMaxPoolTrain switches point at the maximum ${tag}`);
+    const unfused = new Float32Array(nConv);
+    const pooled = new Float32Array(nOut);
+    const switches = new Int32Array(nOut);
+    k.conv2dReluForward!(s, inp, w, b, unfused);
+    k.maxPool2dForward(p, unfused, pooled, switches);
+    expectClose(out.subarray(0, nOut), pooled, `conv2dReluMaxPoolTrain vs unfused ${tag}`, 1e-6);
+    if (!bitwise) return;
+    expectSame(out.subarray(0, nOut), pooled, `conv2dReluMaxPoolTrain vs unfused, bit for bit ${tag}`);
+    expectSame(argmax.subarray(0, nOut), switches, `conv2dReluMaxPoolTrain switches vs unfused ${tag}`);
+  };
+  for (let t = 0; t < 150; t++) {
+    const s = randomConvShape(rand);
+    if (t % 3 === 0)
+      Object.assign(s, sameConv3x3(s.batch, s.inChannels, 8 + (t % 11), 9 + (t % 13), s.outChannels));
+    // the pixel-major path on AVX-512: output channels in multiples of 16, 2×2/2 pools
+    if (t % 4 === 1)
+      Object.assign(s, sameConv3x3(4 + (t % 3), 1 + (t % 3), 12 + (t % 9), 13 + (t % 7), 16 * (1 + (t % 5))));
+    const p = randomPoolOver(s, rand);
+    if (p) one(s, p, t % 3 !== 0);
+  }
+  for (const s of refCnnConvShapes())
+    one(
+      s,
+      {
+        batch: s.batch,
+        channels: s.outChannels,
+        inHeight: s.outHeight,
+        inWidth: s.outWidth,
+        poolHeight: 2,
+        poolWidth: 2,
+        strideH: 2,
+        strideW: 2,
+        outHeight: s.outHeight >> 1,
+        outWidth: s.outWidth >> 1,
+      },
+      true,
+      true,
+    );
+}
+
 /** Inputs larger than the initial wasm memory (memory.grow re-creates the views). */
 export function checkMemoryGrowth(k: KernelSet): void {
   const rand = lcg(11);
@@ -659,6 +810,7 @@ export function checkMemoryGrowth(k: KernelSet): void {
 
 /** Every check above, by name (what the child process of relaxed-simd.test.ts runs). */
 export const ALL_KERNEL_CHECKS: Record<string, (k: KernelSet) => void> = {
+  checkConvManyTapsRandomShapes,
   checkConvRandomShapes,
   checkConvReferenceCnnShapes,
   checkConvStride1RandomShapes,

@@ -13,7 +13,7 @@ import { join } from 'node:path';
 import { promisify } from 'node:util';
 import { Worker } from 'node:worker_threads';
 import { bundleForNode } from '../../support/bundle';
-import { afterAll, describe, expect, it } from 'vitest';
+import { afterAll, afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
 import { fastKernelsBackend } from '../../../native-workers/kernels/fast-kernels';
 import {
@@ -23,7 +23,15 @@ import {
   nativeLoadError,
 } from '../../../native-workers/kernels/native-kernels';
 import { FlatAdam } from '../../../native-workers/parallel/adam';
-import { ALL_KERNEL_CHECKS, expectClose, lcg, randArray, sameConv3x3 } from './kernel-checks';
+import {
+  ALL_KERNEL_CHECKS,
+  checkConvReluMaxPoolTrain,
+  checkMaxPoolReluBackward,
+  expectClose,
+  lcg,
+  randArray,
+  sameConv3x3,
+} from './kernel-checks';
 
 const addon = loadNativeAddon();
 
@@ -43,8 +51,11 @@ describe('native kernels addon', () => {
 const isas = addon?.isas() ?? [];
 const best = isas[0];
 
+// the native-only ops (the wasm kernels lack them) after the shared checks
+const NATIVE_CHECKS = { ...ALL_KERNEL_CHECKS, checkMaxPoolReluBackward, checkConvReluMaxPoolTrain };
+
 describe.skipIf(!addon).each(isas)('native kernels (%s) vs reference ops', (isa) => {
-  for (const [name, check] of Object.entries(ALL_KERNEL_CHECKS)) {
+  for (const [name, check] of Object.entries(NATIVE_CHECKS)) {
     it(name, () => {
       addon!.useIsa(isa);
       try {
@@ -166,12 +177,40 @@ describe.skipIf(!addon)('native kernels: bad calls', () => {
     untouched();
   });
 
+  it('rejects a conv + relu + pool training call whose switches array is too short, writing nothing', () => {
+    const p = {
+      batch: 2,
+      channels: 4,
+      inHeight: 9,
+      inWidth: 7,
+      poolHeight: 2,
+      poolWidth: 2,
+      strideH: 2,
+      strideW: 2,
+      outHeight: 4,
+      outWidth: 3,
+    };
+    const out = new Float32Array(2 * 4 * 12).fill(7);
+    expect(() => k.conv2dReluMaxPoolTrain!(conv, p, x, w, null, out, new Int32Array(2 * 4 * 12 - 1))).toThrow(
+      RangeError,
+    );
+    expect(out.every((v) => v === 7)).toBe(true);
+  });
+
   it('rejects a max-pool gradient index outside dinp before adding anything', () => {
     const dinp = new Float32Array(4);
     expect(() => addon!.maxPoolBackward(2, new Float32Array([1, 2]), new Int32Array([1, 9]), dinp)).toThrow(
       /outside dinp/,
     );
     expect(Array.from(dinp)).toEqual([0, 0, 0, 0]);
+    const out = new Float32Array([1, 1]);
+    expect(() =>
+      addon!.maxPoolReluBackward!(2, new Float32Array([1, 2]), new Int32Array([1, 9]), out, dinp),
+    ).toThrow(/outside dinp/);
+    expect(Array.from(dinp)).toEqual([0, 0, 0, 0]);
+    expect(() =>
+      addon!.maxPoolReluBackward!(2, new Float32Array([1, 2]), new Int32Array([1, 2]), out.subarray(1), dinp),
+    ).toThrow(RangeError);
   });
 });
 
@@ -202,9 +241,12 @@ describe.skipIf(!addon)('native kernels in a worker thread', () => {
   });
 });
 
-describe.skipIf(!addon)('native optimizer loops: bit for bit the JavaScript ones', () => {
+// every instruction set: on AVX-512 the Adam loops run 8 doubles per vector, and must still round like JavaScript
+describe.skipIf(!addon).each(isas)('native optimizer loops (%s): bit for bit the JavaScript ones', (isa) => {
   const rand = lcg(21);
   const P = 1003;
+  beforeEach(() => addon!.useIsa(isa));
+  afterEach(() => addon!.useIsa(best));
 
   it('adamSlice equals FlatAdam.stepSlice, with and without weight decay, on a slice', () => {
     for (const weightDecay of [0, 0.01]) {

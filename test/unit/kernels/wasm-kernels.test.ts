@@ -20,6 +20,7 @@ import {
   checkConvRandomShapes,
   checkConvReferenceCnnShapes,
   checkConvReluShapes,
+  checkConvManyTapsRandomShapes,
   checkConvReluMaxPoolShapes,
   checkConvStride1RandomShapes,
   checkConvStride2Stem,
@@ -61,6 +62,10 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
 
   it('fused conv2d + relu forward on 300 random shapes (every stride) and the reference CNN shapes', () => {
     checkConvReluShapes(wasm);
+  });
+
+  it('conv2d (plain and fused with relu) with many taps on 120 random shapes (pixel-major forward)', () => {
+    checkConvManyTapsRandomShapes(wasm);
   });
 
   it('conv2d on deep inputs with small maps, whole and partial batches (batch-interleaved path)', () => {

@@ -1,9 +1,8 @@
-import { useId, useState } from 'react';
 import { MODEL_EXPORT_FORMATS, type ModelExportFormat } from '../../../../app/domain/model-export';
 import type { RunSummary } from '../../../../app/domain/training';
-import { call } from '../../bridge/desktop';
 import { useT } from '../../i18n/i18n';
 import { RunOptions } from '../evaluate/run-options';
+import { OutputFolderField } from './output-folder-field';
 
 export interface ExportChoice {
   runId: string;
@@ -30,15 +29,6 @@ export function ExportForm({
 }) {
   const t = useT();
   const te = t.modelExport;
-  const [pickError, setPickError] = useState(false);
-  const folderId = useId();
-
-  const choose = async () => {
-    const r = await call((api) => api.dialog.open({ kind: 'folder', multiple: false }));
-    setPickError(!r.ok);
-    if (r.ok && r.value.paths[0]) onChange({ ...value, dir: r.value.paths[0] });
-  };
-
   return (
     <form
       className="card export-form form"
@@ -79,29 +69,11 @@ export function ExportForm({
         ))}
       </fieldset>
 
-      <div className="field">
-        <label htmlFor={folderId}>{te.folderLabel}</label>
-        <div className="export-folder-row">
-          <input
-            id={folderId}
-            type="text"
-            className="export-folder"
-            spellCheck={false}
-            placeholder={te.folderPlaceholder}
-            value={value.dir}
-            disabled={running}
-            onChange={(e) => onChange({ ...value, dir: e.target.value })}
-          />
-          <button type="button" className="button" disabled={running} onClick={() => void choose()}>
-            {te.choose}
-          </button>
-        </div>
-        {pickError && (
-          <div className="error-message" role="alert">
-            {te.chooseFailed}
-          </div>
-        )}
-      </div>
+      <OutputFolderField
+        value={value.dir}
+        disabled={running}
+        onChange={(dir) => onChange({ ...value, dir })}
+      />
 
       <div className="export-actions">
         <button type="submit" className="button primary" disabled={running || !value.dir.trim()}>

@@ -2,8 +2,8 @@ import { useId, useState } from 'react';
 import { MODEL_PRESETS, type ModelPresetName } from '../../../../app/domain/model-description';
 import type { ProjectSummary } from '../../../../app/domain/project';
 import type { RunSummary } from '../../../../app/domain/training';
-import { call } from '../../bridge/desktop';
 import { useLocale, useT } from '../../i18n/i18n';
+import { OutputFolderField } from './output-folder-field';
 import { TrainingPackageError } from './training-package-error';
 import { TrainingPackageResultView } from './training-package-result';
 import { useTrainingPackage, type TrainingPackageSourceChoice } from './use-training-package';
@@ -28,18 +28,12 @@ export function TrainingPackageCard({
   const [kind, setKind] = useState<SourceKind>(modelRun ? 'run' : 'settings');
   const [preset, setPreset] = useState<ModelPresetName>('small');
   const [dir, setDir] = useState('');
-  const [pickError, setPickError] = useState(false);
-  const folderId = useId();
+  const headingId = useId();
   const presetId = useId();
   const source: SourceKind = kind === 'run' && !modelRun ? 'settings' : kind;
   const kinds: SourceKind[] = modelRun ? ['run', 'settings', 'preset'] : ['settings', 'preset'];
   const n = (x: number) => x.toLocaleString(locale);
 
-  const choose = async () => {
-    const r = await call((api) => api.dialog.open({ kind: 'folder', multiple: false }));
-    setPickError(!r.ok);
-    if (r.ok && r.value.paths[0]) setDir(r.value.paths[0]);
-  };
   const submit = () => {
     const chosen: TrainingPackageSourceChoice =
       source === 'run' && modelRun
@@ -52,13 +46,9 @@ export function TrainingPackageCard({
 
   const p = job.progress;
   return (
-    <section
-      className="card training-package"
-      aria-labelledby={`${folderId}-heading`}
-      data-testid="training-package"
-    >
+    <section className="card training-package" aria-labelledby={headingId} data-testid="training-package">
       <header className="export-header">
-        <h3 id={`${folderId}-heading`} className="export-heading">
+        <h3 id={headingId} className="export-heading">
           {tp.title}
         </h3>
         <p className="hint">{tp.intro}</p>
@@ -115,29 +105,7 @@ export function TrainingPackageCard({
               </select>
             </div>
           )}
-          <div className="field">
-            <label htmlFor={folderId}>{tp.folderLabel}</label>
-            <div className="export-folder-row">
-              <input
-                id={folderId}
-                type="text"
-                className="training-package-folder"
-                spellCheck={false}
-                placeholder={tp.folderPlaceholder}
-                value={dir}
-                disabled={job.running}
-                onChange={(e) => setDir(e.target.value)}
-              />
-              <button type="button" className="button" disabled={job.running} onClick={() => void choose()}>
-                {tp.choose}
-              </button>
-            </div>
-            {pickError && (
-              <div className="error-message" role="alert">
-                {tp.chooseFailed}
-              </div>
-            )}
-          </div>
+          <OutputFolderField value={dir} disabled={job.running} onChange={setDir} />
           <div className="training-package-actions">
             <button type="submit" className="button primary" disabled={job.running || !dir.trim()}>
               {tp.submit}

@@ -1,0 +1,58 @@
+/*
+ * WebAssembly only (included by kernels-wasm.c after kernels-impl.h): the pixel-major conv + ReLU + 2×2/2 max pool
+ * of conv-pool-impl.h at 4 lanes, with a register budget for V8.
+ *
+ * The shared pixel-major path is gated to AVX-512 (16 accumulators of 32 zmm). Here the general path runs the
+ * conv per image over Wp columns (16/14 of the work on the reference CNN's second conv, 30/28 on its first), stores
+ * each tile, copies the rows out and pools in another pass; with few taps (the first conv: 9) those stores and
+ * passes cost as much as the multiply-adds. Pixel-major computes the 4 conv pixels of a pool window × 2 vectors
+ * of output channels (8 accumulators; V8 gives wasm 16 xmm registers and keeps one for itself, and a plain
+ * multiply-add needs a temporary: larger tiles spill), ReLU and max in registers, and stores only pooled values.
+ * Per tap: 2 weight vectors and 4 broadcasts for 8 multiply-adds, the same ratio as the 4×8 GEMM tile, without
+ * the garbage columns and the copies. Sums run from the bias over the taps in order, like the shared path.
+ */
+
+/* Output channels in whole vectors, a 2×2/2 pool, and a chunk's Wᵀ (K × 8 floats) L1-sized. */
+static int wasm_pixel_major_applies(const Conv *s, const PoolGeom *g) {
+  if (s->outC % VL || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
+  return (long)s->inC * s->kH * s->kW * 2 * VL <= 8 * 1024;
+}
+
+/* 2 vectors of channels × 1 window, or 1 vector × 2 windows: 8 accumulators either way. */
+static void wasm_pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                       const float *bias, float *out) {
+  const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
+  const int C = s->inC, KK = s->kH * s->kW, K = C * KK, OC = s->outC;
+  const int ocv = (OC / VL) % 2 == 0 ? 2 : 1, win = 2 / ocv;
+  const size_t plane = (size_t)Hp * Wp;
+  float *padded = scratch_floats(pixel_major_scratch(s, g));
+  float *wT = padded + C * plane;
+  int *koff = (int *)(wT + (size_t)K * OC);
+  for (int k = 0; k < K; k++)
+    for (int oc = 0; oc < OC; oc++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
+  for (int c = 0; c < C; c++)
+    for (int ky = 0; ky < s->kH; ky++)
+      for (int kx = 0; kx < s->kW; kx++) koff[c * KK + ky * s->kW + kx] = (int)(c * plane) + ky * Wp + kx;
+  __builtin_memset(padded, 0, C * plane * 4);
+  const int y0 = s->padT, x0 = s->padL;
+  const int rows = s->inH < Hp - y0 ? s->inH : Hp - y0, cols = s->inW < Wp - x0 ? s->inW : Wp - x0;
+  const size_t inSize = (size_t)C * s->inH * s->inW, outSize = (size_t)OC * g->oH * g->oW;
+  const int planeOut = g->oH * g->oW;
+  for (int n = 0; n < s->batch; n++) {
+    const float *img = inp + n * inSize;
+    if (cols > 0)
+      for (int c = 0; c < C; c++)
+        for (int y = 0; y < rows; y++)
+          __builtin_memcpy(padded + c * plane + (size_t)(y + y0) * Wp + x0,
+                           img + ((size_t)c * s->inH + y) * s->inW, (size_t)cols * 4);
+    float *o = out + n * outSize;
+    for (int py = 0; py < g->oH; py++)
+      for (int px = 0; px < g->oW; px += win) {
+        const int nwin = g->oW - px < win ? g->oW - px : win;
+        const float *origin = padded + (size_t)(2 * py * s->sH) * Wp + 2 * px * s->sW;
+        for (int c0 = 0; c0 < OC; c0 += ocv * VL)
+          pixel_major_tiles[ocv][nwin](K, koff, wT + c0, OC, bias ? bias + c0 : 0, s->sH * Wp, s->sW, origin,
+                                       o + (size_t)c0 * planeOut + py * g->oW + px, planeOut);
+      }
+  }
+}
