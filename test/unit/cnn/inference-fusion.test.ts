@@ -16,7 +16,7 @@ import { adoptKernelMemory } from '../../../native-workers/kernels/adopt-kernel-
 import { kernelsFor } from '../../../native-workers/kernels/fast-kernels';
 import { loadNativeKernels } from '../../../native-workers/kernels/native-kernels';
 import { loadWasmKernels } from '../../../native-workers/kernels/wasm-kernels';
-import { expectClose } from '../kernels/kernel-checks';
+import { expectClose } from '../kernels/kernel-check-support';
 
 /** [name, kernels, activations in wasm memory (adoptKernelMemory, as the data-parallel workers do)] */
 const backends: [string, KernelSet, boolean][] = [['reference', referenceKernels, false]];

@@ -2,7 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import { referenceKernels as k } from '../../../native-workers/cnn/reference-kernels';
 import { Rng } from '../../../native-workers/cnn/rng';
-import { sameConv3x3 } from '../kernels/kernel-checks';
+import { sameConv3x3 } from '../kernels/conv-checks';
 
 const rand = (n: number, rng: Rng) => new Float32Array(n).map(() => rng.normal());
 

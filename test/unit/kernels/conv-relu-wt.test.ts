@@ -10,7 +10,8 @@ import type { Conv2dShape, KernelSet, Pool2dShape } from '../../../native-worker
 import { transposeConvWeight } from '../../../native-workers/cnn/inference-plan';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
 import { createNativeKernelSet, loadNativeAddon } from '../../../native-workers/kernels/native-kernels';
-import { expectClose, expectSame, lcg, randArray, sameConv3x3 } from './kernel-checks';
+import { sameConv3x3 } from './conv-checks';
+import { expectClose, expectSame, lcg, randArray } from './kernel-check-support';
 
 const addon = loadNativeAddon();
 const isas = addon?.isas() ?? [];

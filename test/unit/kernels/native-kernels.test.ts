@@ -23,15 +23,10 @@ import {
   nativeLoadError,
 } from '../../../native-workers/kernels/native-kernels';
 import { FlatAdam } from '../../../native-workers/parallel/adam';
-import {
-  ALL_KERNEL_CHECKS,
-  checkConvReluMaxPoolTrain,
-  checkMaxPoolReluBackward,
-  expectClose,
-  lcg,
-  randArray,
-  sameConv3x3,
-} from './kernel-checks';
+import { sameConv3x3 } from './conv-checks';
+import { checkConvReluMaxPoolTrain } from './conv-pool-checks';
+import { expectClose, lcg, randArray } from './kernel-check-support';
+import { ALL_KERNEL_CHECKS, checkMaxPoolReluBackward } from './kernel-checks';
 
 const addon = loadNativeAddon();
 

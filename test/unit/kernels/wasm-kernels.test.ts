@@ -17,22 +17,22 @@ import { KERNELS_RELAXED_WASM_BASE64 } from '../../../native-workers/kernels/gen
 import {
   checkConv1x1,
   checkConvDeepSmallMaps,
+  checkConvManyTapsRandomShapes,
   checkConvRandomShapes,
   checkConvReferenceCnnShapes,
   checkConvReluShapes,
-  checkConvManyTapsRandomShapes,
-  checkConvReluMaxPoolShapes,
   checkConvStride1RandomShapes,
   checkConvStride2Stem,
+  sameConv3x3,
+} from './conv-checks';
+import { checkConvReluMaxPoolShapes } from './conv-pool-checks';
+import { expectClose, lcg, randArray } from './kernel-check-support';
+import {
+  checkBatchNormShapes,
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,
   checkMemoryGrowth,
   checkRelu,
-  expectClose,
-  lcg,
-  randArray,
-  sameConv3x3,
-  checkBatchNormShapes,
 } from './kernel-checks';
 
 describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () => {

@@ -7,7 +7,7 @@ import type { AdamConfig } from '../../../app/domain/model-spec';
 import { createAdam } from '../../../native-workers/cnn/optim/adam';
 import { clipScale, globalNorm, scaleRange, sumOfSquares } from '../../../native-workers/cnn/optim/clip';
 import { FlatAdam } from '../../../native-workers/parallel/adam';
-import { lcg, randArray } from '../kernels/kernel-checks';
+import { lcg, randArray } from '../kernels/kernel-check-support';
 
 /** Largest |a − b| in float32 ulps of b (createAdam and FlatAdam differ only in float64 rounding). */
 function maxUlps(a: Float32Array, b: Float32Array): number {
