@@ -30,23 +30,9 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
       fallback.reluForward(live, live);
     });
   const fastConvReluMaxPool = fast.conv2dReluMaxPoolForward?.bind(fast);
-  // float64 calls of the conv + relu + max pool: the fallback's conv and relu, then its pool (fresh buffers: the
-  // gradient checks are the only float64 callers)
-  const fallbackConvReluMaxPool: NonNullable<KernelSet['conv2dReluMaxPoolForward']> = (
-    s,
-    p,
-    inp,
-    w,
-    b,
-    out,
-  ) => {
-    const n = s.batch * s.outChannels * s.outHeight * s.outWidth;
-    const act = out instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
-    fallbackConvRelu(s, inp, w, b, act);
-    fallback.maxPool2dForward(p, act, out, new Int32Array(p.batch * p.channels * p.outHeight * p.outWidth));
-  };
   const fastConvReluPoolTrain = fast.conv2dReluMaxPoolTrain?.bind(fast);
-  // float64 calls: the fallback's conv and relu into a fresh buffer, then its pool with switches
+  // float64 calls of the conv + relu + max pool: the fallback's conv and relu into a fresh buffer, then its pool
+  // with the caller's switches (fresh buffers: the gradient checks are the only float64 callers)
   const slowConvReluPoolTrain: NonNullable<KernelSet['conv2dReluMaxPoolTrain']> = (
     s,
     p,
@@ -61,6 +47,24 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
     fallbackConvRelu(s, inp, w, b, act);
     fallback.maxPool2dForward(p, act, out, am);
   };
+  // the inference op: the same without switches to keep
+  const fallbackConvReluMaxPool: NonNullable<KernelSet['conv2dReluMaxPoolForward']> = (
+    s,
+    p,
+    inp,
+    w,
+    b,
+    out,
+  ) =>
+    slowConvReluPoolTrain(
+      s,
+      p,
+      inp,
+      w,
+      b,
+      out,
+      new Int32Array(p.batch * p.channels * p.outHeight * p.outWidth),
+    );
   const fastPoolRelu = fast.maxPool2dReluBackward?.bind(fast);
   // float64 calls (the gradient checks): the definition, over the live outputs
   const slowPoolRelu: NonNullable<KernelSet['maxPool2dReluBackward']> = (s, dout, argmax, out, dinp) => {
