@@ -39,6 +39,16 @@ import {
   type ShardWorkerData,
   type ShardWorkerMessage,
 } from './protocol';
+import {
+  type DataParallelCheckpoint,
+  type SharedSizes,
+  type SharedViews,
+  allocateShared,
+  averageReplicaStates,
+  restoreCheckpoint,
+  takeCheckpoint,
+  writeReplicaStates,
+} from './shared-state';
 
 export interface DataParallelOptions {
   spec: ModelSpec;
@@ -68,19 +78,7 @@ export interface DataParallelOptions {
   state?: Float32Array;
 }
 
-/** DataParallelTrainer.checkpoint(): plain typed arrays, ready to be written to a file. */
-export interface DataParallelCheckpoint {
-  workers: number;
-  /** Adam step count (of trainStep; 0 when the caller steps its own optimizer). */
-  stepT: number;
-  params: Float32Array;
-  adamM: Float32Array;
-  adamV: Float32Array;
-  /** workers × stateCount batchnorm running statistics, per replica. */
-  replicaStates: Float32Array;
-  /** workers × 4 dropout RNG state words, per replica. */
-  replicaRngs: Int32Array;
-}
+export type { DataParallelCheckpoint } from './shared-state';
 
 export interface StepResult {
   /** Mean loss over the batch. */
@@ -112,6 +110,7 @@ export function resolveShardWorkerPath(): string {
 export class DataParallelTrainer {
   readonly workers: number;
   readonly paramCount: number;
+  readonly stateCount: number;
   readonly inputSize: number;
   readonly classes: number;
   readonly maxBatch: number;
@@ -124,6 +123,9 @@ export class DataParallelTrainer {
   /** Adam step count. */
   step_t = 0;
   backend = '';
+  private readonly sizes: SharedSizes;
+  private readonly buffers: SharedBuffers;
+  private readonly shared: SharedViews;
   private readonly ctrl: Int32Array;
   private readonly x: Float32Array;
   private readonly labels: Int32Array;
@@ -142,63 +144,53 @@ export class DataParallelTrainer {
 
   private constructor(opts: DataParallelOptions) {
     const N = Math.max(1, opts.workers ?? cpus().length);
-    this.workers = N;
-    this.maxBatch = opts.maxBatch;
     const layout = layoutParams(planModel(opts.spec));
-    const P = layout.paramCount;
-    const S = layout.stateCount;
-    this.paramCount = P;
-    this.stateCount = S;
-    const sab = (bytes: number) => new SharedArrayBuffer(Math.max(8, bytes));
-    this.inputSize = opts.spec.input.channels * opts.spec.input.height * opts.spec.input.width;
-    this.classes = opts.spec.numClasses;
-    const buffers: SharedBuffers = {
-      ctrl: sab(CTRL.LENGTH * 4),
-      params: sab(P * 4),
-      grads: sab((N + 1) * P * 4),
-      adamM: sab(P * 4),
-      adamV: sab(P * 4),
-      x: sab(opts.maxBatch * this.inputSize * 4),
-      labels: sab(opts.maxBatch * 4),
-      logits: sab(opts.maxBatch * this.classes * 4),
-      stats: sab(N * STATS.LENGTH * 8),
-      hyper: sab(HYPER.LENGTH * 8),
-      stateSlots: sab(N * S * 4),
-      rngStates: sab(N * 4 * 4),
+    const { input } = opts.spec;
+    this.sizes = {
+      workers: N,
+      paramCount: layout.paramCount,
+      stateCount: layout.stateCount,
+      maxBatch: opts.maxBatch,
+      inputSize: input.channels * input.height * input.width,
+      classes: opts.spec.numClasses,
     };
+    ({
+      workers: this.workers,
+      paramCount: this.paramCount,
+      stateCount: this.stateCount,
+      maxBatch: this.maxBatch,
+      inputSize: this.inputSize,
+      classes: this.classes,
+    } = this.sizes);
+    const { buffers, views } = allocateShared(this.sizes);
     this.buffers = buffers;
-    this.ctrl = new Int32Array(buffers.ctrl);
-    this.params = new Float32Array(buffers.params);
-    this.grads = new Float32Array(buffers.grads, N * P * 4, P);
-    this.adamM = new Float32Array(buffers.adamM);
-    this.adamV = new Float32Array(buffers.adamV);
-    this.x = new Float32Array(buffers.x);
-    this.labels = new Int32Array(buffers.labels);
-    this.logits = new Float32Array(buffers.logits);
-    this.stats = new Float64Array(buffers.stats);
-    this.hyper = new Float64Array(buffers.hyper);
-    this.stateSlots = new Float32Array(buffers.stateSlots, 0, N * S);
-    this.rngStates = new Int32Array(buffers.rngStates);
+    this.shared = views;
+    ({
+      ctrl: this.ctrl,
+      params: this.params,
+      grads: this.grads,
+      adamM: this.adamM,
+      adamV: this.adamV,
+      x: this.x,
+      labels: this.labels,
+      logits: this.logits,
+      stats: this.stats,
+      hyper: this.hyper,
+    } = views);
     this.setHyper(opts);
     // the same init as buildModel(spec, { seed }) in one thread
     const init = buildModel(opts.spec, { seed: opts.seed, batchSize: 1, params: this.params });
     if (opts.params) {
-      if (opts.params.length !== P)
-        throw new Error(`params: expected ${P} values, got ${opts.params.length}`);
+      if (opts.params.length !== this.paramCount)
+        throw new Error(`params: expected ${this.paramCount} values, got ${opts.params.length}`);
       this.params.set(opts.params);
     }
     this.writeState(opts.state ?? init.state);
   }
 
-  readonly stateCount: number;
-  private readonly stateSlots: Float32Array;
-  private readonly rngStates: Int32Array;
-
   /** Loads batchnorm running statistics into every replica (before the next step). */
   writeState(state: Float32Array): void {
-    if (state.length !== this.stateCount) throw new Error(`state: expected ${this.stateCount} values`);
-    for (let w = 0; w < this.workers; w++) this.stateSlots.set(state, w * this.stateCount);
-    Atomics.add(this.ctrl, CTRL.STATE_GEN, 1);
+    writeReplicaStates(this.shared, this.sizes, state);
   }
 
   /**
@@ -208,38 +200,14 @@ export class DataParallelTrainer {
    */
   checkpoint(): DataParallelCheckpoint {
     this.assertIdle('checkpoint');
-    return {
-      workers: this.workers,
-      stepT: this.step_t,
-      params: this.params.slice(),
-      adamM: this.adamM.slice(),
-      adamV: this.adamV.slice(),
-      replicaStates: this.stateSlots.slice(),
-      replicaRngs: this.rngStates.slice(),
-    };
+    return takeCheckpoint(this.shared, this.workers, this.step_t);
   }
 
   /** Restores a checkpoint() of a trainer with the same spec and number of workers (before the next step). */
   restore(cp: DataParallelCheckpoint): void {
     this.assertIdle('restore');
-    const N = this.workers;
-    if (cp.workers !== N)
-      throw new Error(`checkpoint of ${cp.workers} workers cannot resume exactly on ${N} workers`);
-    const expect = (name: string, got: number, want: number) => {
-      if (got !== want) throw new Error(`checkpoint ${name}: expected ${want} values, got ${got}`);
-    };
-    expect('params', cp.params.length, this.paramCount);
-    expect('adamM', cp.adamM.length, this.paramCount);
-    expect('adamV', cp.adamV.length, this.paramCount);
-    expect('replicaStates', cp.replicaStates.length, N * this.stateCount);
-    expect('replicaRngs', cp.replicaRngs.length, N * 4);
-    this.params.set(cp.params);
-    this.adamM.set(cp.adamM);
-    this.adamV.set(cp.adamV);
+    restoreCheckpoint(this.shared, this.sizes, cp);
     this.step_t = cp.stepT;
-    this.stateSlots.set(cp.replicaStates);
-    this.rngStates.set(cp.replicaRngs);
-    Atomics.add(this.ctrl, CTRL.STATE_GEN, 1);
   }
 
   private assertIdle(what: string): void {
@@ -248,15 +216,8 @@ export class DataParallelTrainer {
 
   /** The replicas' batchnorm running statistics, averaged, into `target` (length stateCount). */
   readState(target: Float32Array): Float32Array {
-    const S = this.stateCount;
-    target.fill(0);
-    for (let w = 0; w < this.workers; w++)
-      for (let i = 0; i < S; i++) target[i] += this.stateSlots[w * S + i];
-    for (let i = 0; i < S; i++) target[i] /= this.workers;
-    return target;
+    return averageReplicaStates(this.shared, this.sizes, target);
   }
-
-  private readonly buffers: SharedBuffers;
 
   /** Starts the workers and waits until each has built its replica and loaded its kernels. */
   static async create(opts: DataParallelOptions): Promise<DataParallelTrainer> {
