@@ -331,8 +331,7 @@ export class Model {
       const pool =
         i >= 2 && this.fuseConvReluPoolTrain[i - 2] ? this.layers[i].backwardThroughRelu : undefined;
       if (pool) {
-        dinp.fill(0, 0, batch * sizeOf(this.plans[i - 1].outShape));
-        pool(this.activations[i], dout, dinp, batch);
+        pool(this.activations[i], dout, dinp, batch); // writes dinp: no zeroing first
         [dout, dinp] = [dinp, dout];
         i--; // the relu is done: the conv is next
         continue;
