@@ -158,8 +158,17 @@ export interface KernelSet {
    * zeroed buffer followed by reluBackward(the relu's output, that buffer, dinp) (overlapping windows: summed in
    * the same order), without the buffer in between nor a pass over the relu's output. With conv2dReluForward, a
    * Model trains a conv, relu, maxPool2d chain with one pass over the activations less each way.
+   * With `zeroFirst`, dinp[0 .. batch·C·H·W) is zeroed first, so the call writes that gradient instead of adding
+   * to it (a Model then skips zeroing it; windows that tile the input can be written in one ordered pass).
    */
-  maxPool2dReluBackward?(s: Pool2dShape, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
+  maxPool2dReluBackward?(
+    s: Pool2dShape,
+    dout: Tensor,
+    argmax: Int32Array,
+    out: Tensor,
+    dinp: Tensor,
+    zeroFirst?: boolean,
+  ): void;
   /** out = max(0, inp), elementwise; out may alias inp. */
   reluForward(inp: Tensor, out: Tensor): void;
   /** dinp += dout where out > 0. */

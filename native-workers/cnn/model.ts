@@ -72,7 +72,7 @@ export class Model {
   /** Non-learned state (batchnorm running mean/variance), saved with the parameters. */
   readonly state: Float32Array;
   readonly layers: Layer[];
-  /** activations[i] is the output of layer i, sized for batchSize. */
+  /** activations[i] is the output of layer i, sized for batchSize; a flatten's is its input's buffer (i > 0). */
   readonly activations: Float32Array[];
   /**
    * Two gradient buffers, each as large as the largest activation, used in turn: layer i reads the gradient of
@@ -151,7 +151,14 @@ export class Model {
         plans[i + 1]?.spec.type === 'relu' &&
         !!this.layers[i + 2]?.backwardThroughRelu,
     );
-    this.activations = plans.map((p) => new Float32Array(this.batchSize * sizeOf(p.outShape)));
+    this.activations = [];
+    for (const p of plans) {
+      // flatten is the identity on NCHW memory: its output (and its gradient) is its input's buffer, no copies
+      const aliased = p.spec.type === 'flatten' && p.index > 0;
+      this.activations.push(
+        aliased ? this.activations[p.index - 1] : new Float32Array(this.batchSize * sizeOf(p.outShape)),
+      );
+    }
     this.inference = new InferencePlan(this);
     const largest = Math.max(...plans.map((p) => sizeOf(p.outShape)));
     this.gradBuffers = [
@@ -318,12 +325,13 @@ export class Model {
     dout.fill(0, 0, batch * this.numClasses);
     softmaxCrossEntropyBackward(this.probs, labels, dout, batch, this.numClasses);
     for (let i = L - 1; i >= 0; i--) {
+      // a flatten in place (see the constructor): the gradient of its output is that of its input, as it is
+      if (this.inPlace(i)) continue;
       // a max pool after a conv + relu fused in training: its backward and the relu's in one call, then the conv's
       const pool =
         i >= 2 && this.fuseConvReluPoolTrain[i - 2] ? this.layers[i].backwardThroughRelu : undefined;
       if (pool) {
-        dinp.fill(0, 0, batch * sizeOf(this.plans[i - 1].outShape));
-        pool(this.activations[i], dout, dinp, batch);
+        pool(this.activations[i], dout, dinp, batch); // writes dinp: no zeroing first
         [dout, dinp] = [dinp, dout];
         i--; // the relu is done: the conv is next
         continue;
@@ -338,6 +346,14 @@ export class Model {
       [dout, dinp] = [dinp, dout];
     }
     return loss;
+  }
+
+  /**
+   * Whether layer i's output buffer is its input's (a flatten after layer 0; see the constructor): its forward and
+   * backward are then the identity. Checked on the buffers themselves, as adoptKernelMemory may replace them.
+   */
+  private inPlace(i: number): boolean {
+    return i > 0 && this.activations[i] === this.activations[i - 1];
   }
 
   /** Number of examples of the last forward whose highest logit is the label. */

@@ -24,15 +24,17 @@ export function adoptKernelMemory(model: Model): boolean {
   if (!Array.isArray(acts) || !acts.every((a) => a instanceof Float32Array)) return false;
   if (!Array.isArray(grads) || grads.length !== 2 || !grads.every((g) => g instanceof Float32Array))
     return false;
-  const bytes = [...acts, ...grads].reduce((n, a: Float32Array) => n + a.byteLength, 0);
+  // one new buffer per distinct buffer: a flatten's activation is its input's and must stay so (Model.inPlace)
+  const distinct = [...new Set<Float32Array>([...acts, ...grads])];
+  const bytes = distinct.reduce((n, a) => n + a.byteLength, 0);
   if (bytes > MAX_ADOPT_BYTES) return false;
-  let moved: Float32Array[];
+  const moved = new Map<Float32Array, Float32Array>();
   try {
-    moved = [...acts, ...grads].map((a: Float32Array) => allocateKernelTensor(a.length));
+    for (const a of distinct) moved.set(a, allocateKernelTensor(a.length));
   } catch {
     return false; // memory.grow refused: keep the JS buffers (the memory taken stays reserved for scratch)
   }
-  for (let i = 0; i < acts.length; i++) acts[i] = moved[i];
-  m.gradBuffers = [moved[acts.length], moved[acts.length + 1]];
+  for (let i = 0; i < acts.length; i++) acts[i] = moved.get(acts[i])!;
+  m.gradBuffers = [moved.get(grads[0])!, moved.get(grads[1])!];
   return true;
 }

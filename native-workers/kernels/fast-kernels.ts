@@ -81,10 +81,11 @@ export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
           : slowConvReluPoolTrain(s, p, inp, w, b, out, am),
     }),
     ...(fastPoolRelu && {
-      maxPool2dReluBackward: (s, dout, argmax, out, dinp) =>
-        f32(dout) && f32(out) && f32(dinp)
-          ? fastPoolRelu(s, dout, argmax, out, dinp)
-          : (fallback.maxPool2dReluBackward ?? slowPoolRelu)(s, dout, argmax, out, dinp),
+      maxPool2dReluBackward: (s, dout, argmax, out, dinp, zeroFirst) => {
+        if (f32(dout) && f32(out) && f32(dinp)) return fastPoolRelu(s, dout, argmax, out, dinp, zeroFirst);
+        if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
+        (fallback.maxPool2dReluBackward ?? slowPoolRelu)(s, dout, argmax, out, dinp);
+      },
     }),
     // float64 calls: the fallbacks above, which take the weights as they are
     ...(fastConvReluWt && {

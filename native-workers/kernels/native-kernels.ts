@@ -72,6 +72,11 @@ export interface NativeAddon {
   maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
   /** Absent from prebuilds made before it existed (the Model then trains the relu and the pool unfused). */
   maxPoolReluBackward?(count: number, dout: F32, argmax: Int32Array, out: F32, dinp: F32): void;
+  /**
+   * 2×2, stride 2 windows that tile the input, output width ≥ 4: writes what maxPoolReluBackward adds into a zeroed
+   * dinp. Absent from prebuilds made before it existed (zero-fill, then maxPoolReluBackward).
+   */
+  maxPoolReluBackward2x2?(s: Int32Array, dout: F32, argmax: Int32Array, out: F32, dinp: F32): void;
   reluForward(count: number, inp: F32, out: F32): void;
   reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
   /*
@@ -248,6 +253,16 @@ export function nativeAddonDir(): string | null {
 }
 
 const f32 = (t: Tensor): F32 => t as F32;
+
+/** 2×2, stride 2 windows that tile the input, at least 4 per row (maxPoolReluBackward2x2's geometry). */
+const tiles2x2 = (s: Pool2dShape): boolean =>
+  s.poolHeight === 2 &&
+  s.poolWidth === 2 &&
+  s.strideH === 2 &&
+  s.strideW === 2 &&
+  s.inHeight === 2 * s.outHeight &&
+  s.inWidth === 2 * s.outWidth &&
+  s.outWidth >= 4;
 const f32OrNull = (t: Tensor | null): F32 | null => t as F32 | null;
 
 /** The KernelSet over the addon (Float32Array tensors only; fastKernels() routes float64 calls elsewhere). */
@@ -303,6 +318,7 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
   const convReluMaxPool = addon.conv2dReluMaxPoolForward?.bind(addon);
   const convReluWt = addon.conv2dReluForwardWt?.bind(addon);
   const poolReluBackward = addon.maxPoolReluBackward?.bind(addon);
+  const poolReluBackward2x2 = addon.maxPoolReluBackward2x2?.bind(addon);
   const convReluMaxPoolTrain = addon.conv2dReluMaxPoolTrain?.bind(addon);
   return {
     ...(convReluMaxPoolTrain && {
@@ -329,14 +345,27 @@ export function createNativeKernelSet(addon: NativeAddon): KernelSet {
       ) => convReluWt(convShape(s), p && geomOf(p), f32(inp), f32(w), f32(wT), f32OrNull(b), f32(out)),
     }),
     ...(poolReluBackward && {
-      maxPool2dReluBackward: (s: Pool2dShape, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor) =>
+      maxPool2dReluBackward: (
+        s: Pool2dShape,
+        dout: Tensor,
+        argmax: Int32Array,
+        out: Tensor,
+        dinp: Tensor,
+        zeroFirst?: boolean,
+      ) => {
+        if (zeroFirst && poolReluBackward2x2 && tiles2x2(s)) {
+          poolReluBackward2x2(poolShape(s), f32(dout), argmax, f32(out), f32(dinp));
+          return;
+        }
+        if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
         poolReluBackward(
           s.batch * s.channels * s.outHeight * s.outWidth,
           f32(dout),
           argmax,
           f32(out),
           f32(dinp),
-        ),
+        );
+      },
     }),
     ...(convReluMaxPool && {
       conv2dReluMaxPoolForward: (

@@ -58,14 +58,16 @@ export function createDropoutLayer(plan: LayerPlan, ctx: LayerContext, rate: num
   };
 }
 
-/** Creates a flatten layer. */
+/** Creates a flatten layer; given its input's buffer as its output (as Model does), forward does nothing. */
 export function createFlattenLayer(plan: LayerPlan): Layer {
   const size = sizeOf(plan.inShape);
   return {
     plan,
     inShape: plan.inShape,
     outShape: plan.outShape,
-    forward: (inp, out, batch) => flattenForward(inp, out, batch * size),
+    forward: (inp, out, batch) => {
+      if (inp !== out) flattenForward(inp, out, batch * size);
+    },
     backward: (_inp, _out, dout, dinp, batch) => {
       if (dinp) flattenBackward(dout, dinp, batch * size);
     },

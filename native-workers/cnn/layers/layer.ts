@@ -53,7 +53,8 @@ export interface Layer {
   ): void;
   /**
    * Optional (a max pool, when the KernelSet has maxPool2dReluBackward): the backward of this layer and of a relu
-   * before it in one call, from this layer's output `out`, accumulating the gradient of the relu's input into dinp.
+   * before it in one call, from this layer's output `out`, WRITING the gradient of the relu's input into dinp (its
+   * live part; no need to zero it first).
    */
   backwardThroughRelu?(out: Float32Array, dout: Float32Array, dinp: Float32Array, batch: number): void;
   /** A max pool layer's geometry and switches (read by a fused conv + relu + pool training forward). */

@@ -27,7 +27,7 @@ export function createMaxPool2dLayer(plan: LayerPlan, ctx: LayerContext): Layer 
     },
     ...(k.maxPool2dReluBackward && {
       backwardThroughRelu: (out: Float32Array, dout: Float32Array, dinp: Float32Array, batch: number) =>
-        k.maxPool2dReluBackward!(shape(batch), dout, argmax, out, dinp),
+        k.maxPool2dReluBackward!(shape(batch), dout, argmax, out, dinp, true),
     }),
   };
 }

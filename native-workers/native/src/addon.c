@@ -17,6 +17,7 @@
 #include <time.h>
 
 #include "common.h"
+#include "pool-relu-write-impl.h"
 
 DECLARE_ISA(v4_)
 #if defined(CNN_KERNELS_X86)
@@ -404,6 +405,20 @@ static float *f32_any(Args *a, size_t i, size_t *len) {
   return p;
 }
 
+/* dinp[arg[j]] += dout[j] where out[j] > 0 (indices already checked) */
+static void pool_relu_scatter(size_t n, const float *dout, const int32_t *arg, const float *out, float *dinp) {
+  /* a bitwise select, not a branch (which GCC makes of a ?: here): the relu's sign is a coin flip per element */
+  for (size_t j = 0; j < n; j++) {
+    const float d = dinp[arg[j]], sum = d + dout[j];
+    uint32_t db, sb;
+    memcpy(&db, &d, 4);
+    memcpy(&sb, &sum, 4);
+    const uint32_t keep = -(uint32_t)(out[j] > 0.f);
+    const uint32_t r = (sb & keep) | (db & ~keep);
+    memcpy(dinp + arg[j], &r, 4);
+  }
+}
+
 /*
  * maxPoolReluBackward(count, dout, argmax, out, dinp): the max pool's backward and the backward of the relu before
  * it in one pass: dinp[argmax[j]] += dout[j] where out[j] > 0. out is the pool's output, the relu's output at the
@@ -424,16 +439,38 @@ EXPORT_FN(maxpool_relu_backward) {
   if (a.failed) return NULL;
   for (int j = 0; j < n; j++)
     if ((uint32_t)arg[j] >= len) return FAIL(env, "native kernels: argmax index outside dinp");
-  /* a bitwise select, not a branch (which GCC makes of a ?: here): the relu's sign is a coin flip per element */
-  for (int j = 0; j < n; j++) {
-    const float d = dinp[arg[j]], sum = d + dout[j];
-    uint32_t db, sb;
-    memcpy(&db, &d, 4);
-    memcpy(&sb, &sum, 4);
-    const uint32_t keep = -(uint32_t)(out[j] > 0.f);
-    const uint32_t r = (sb & keep) | (db & ~keep);
-    memcpy(dinp + arg[j], &r, 4);
-  }
+  pool_relu_scatter(n, dout, arg, out, dinp);
+  return NULL;
+}
+
+/*
+ * maxPoolReluBackward2x2(shape [batch, C, H, W, 2, 2, 2, 2, oH, oW], dout, argmax, out, dinp): for 2×2, stride 2
+ * windows that tile the input (H = 2·oH, W = 2·oW, oW ≥ 4), WRITES dinp[0 .. batch·C·H·W) with what
+ * maxPoolReluBackward adds into a zeroed buffer (pool-relu-write-impl.h); the rest of dinp is left alone. An
+ * argmax outside its window is still routed (zero-fill, then the scatter); one outside dinp throws, with the live
+ * part of dinp overwritten.
+ */
+EXPORT_FN(maxpool_relu_backward_2x2) {
+  Args a;
+  if (!get_args(env, info, &a, 5)) return NULL;
+  const int32_t *v = (const int32_t *)typed(&a, 0, napi_int32_array, 10, 0);
+  if (!v) return NULL;
+  const int N = v[0], C = v[1], H = v[2], W = v[3], oH = v[8], oW = v[9];
+  const int in[4] = {N, C, H, W}, outDims[4] = {N, C, oH, oW};
+  if (!count_of(in, 4) || !count_of(outDims, 4) || v[4] != 2 || v[5] != 2 || v[6] != 2 || v[7] != 2 ||
+      H != 2 * oH || W != 2 * oW || oW < 4)
+    return FAIL(env, "native kernels: maxPoolReluBackward2x2 needs 2x2 windows, stride 2, tiling, oW >= 4");
+  const size_t nIn = count_of(in, 4), nOut = count_of(outDims, 4);
+  const float *dout = typed(&a, 1, napi_float32_array, nOut, 0);
+  const int32_t *arg = typed(&a, 2, napi_int32_array, nOut, 0);
+  const float *out = typed(&a, 3, napi_float32_array, nOut, 0);
+  float *dinp = typed(&a, 4, napi_float32_array, nIn, 0);
+  if (a.failed) return NULL;
+  if (maxpool2x2_relu_backward_write((size_t)N * C, oH, oW, dout, arg, out, dinp)) return NULL;
+  for (size_t j = 0; j < nOut; j++)
+    if ((uint32_t)arg[j] >= nIn) return FAIL(env, "native kernels: argmax index outside dinp");
+  memset(dinp, 0, nIn * sizeof *dinp);
+  pool_relu_scatter(nOut, dout, arg, out, dinp);
   return NULL;
 }
 
@@ -791,6 +828,7 @@ NAPI_MODULE_INIT() {
       {"maxPoolForward", 0, maxpool_forward, 0, 0, 0, napi_enumerable, 0},
       {"maxPoolBackward", 0, maxpool_backward, 0, 0, 0, napi_enumerable, 0},
       {"maxPoolReluBackward", 0, maxpool_relu_backward, 0, 0, 0, napi_enumerable, 0},
+      {"maxPoolReluBackward2x2", 0, maxpool_relu_backward_2x2, 0, 0, 0, napi_enumerable, 0},
       {"reluForward", 0, relu_forward, 0, 0, 0, napi_enumerable, 0},
       {"reluBackward", 0, relu_backward, 0, 0, 0, napi_enumerable, 0},
       {"batchNormForwardTrain", 0, batchnorm_forward_train, 0, 0, 0, napi_enumerable, 0},
