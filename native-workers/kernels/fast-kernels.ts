@@ -11,201 +11,113 @@
 import type { BatchNormShape, KernelSet, Tensor } from '../cnn/kernel-set';
 import { batchNormBackwardTrain, batchNormForwardEval, batchNormForwardTrain } from '../cnn/ops/batch-norm';
 import { referenceKernels } from '../cnn/reference-kernels';
+import { pooledCount } from './kernel-shapes';
 import { loadNativeAddon, loadNativeKernels, nativeLoadError } from './native-kernels';
 import { loadWasmKernels, wasmKernelsVariant } from './wasm-kernels';
 
 export { loadWasmKernels, wasmKernelsVariant, wasmSimdSupported } from './wasm-kernels';
 
-const f32 = (t: Tensor | null): boolean => t === null || t instanceof Float32Array;
+type Op = (...args: unknown[]) => void;
 
-/** Merges `fast` over `fallback`: each op uses `fast` when all of its tensors are float32. */
-export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
-  const fastConvRelu = fast.conv2dReluForward?.bind(fast);
-  // float64 calls of the fused op: the fallback's fused op, or its conv then its relu over the live outputs
-  const fallbackConvRelu: NonNullable<KernelSet['conv2dReluForward']> =
-    fallback.conv2dReluForward?.bind(fallback) ??
-    ((s, inp, w, b, out) => {
-      fallback.conv2dForward(s, inp, w, b, out);
-      const live = out.subarray(0, s.batch * s.outChannels * s.outHeight * s.outWidth);
-      fallback.reluForward(live, live);
-    });
-  const fastConvReluMaxPool = fast.conv2dReluMaxPoolForward?.bind(fast);
-  const fastConvReluPoolTrain = fast.conv2dReluMaxPoolTrain?.bind(fast);
-  // float64 calls of the conv + relu + max pool: the fallback's conv and relu into a fresh buffer, then its pool
-  // with the caller's switches (fresh buffers: the gradient checks are the only float64 callers)
-  const slowConvReluPoolTrain: NonNullable<KernelSet['conv2dReluMaxPoolTrain']> = (
-    s,
-    p,
-    inp,
-    w,
-    b,
-    out,
-    am,
-  ) => {
-    const n = s.batch * s.outChannels * s.outHeight * s.outWidth;
-    const act = out instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
-    fallbackConvRelu(s, inp, w, b, act);
-    fallback.maxPool2dForward(p, act, out, am);
-  };
-  // the inference op: the same without switches to keep
-  const fallbackConvReluMaxPool: NonNullable<KernelSet['conv2dReluMaxPoolForward']> = (
-    s,
-    p,
-    inp,
-    w,
-    b,
-    out,
-  ) =>
-    slowConvReluPoolTrain(
-      s,
-      p,
-      inp,
-      w,
-      b,
-      out,
-      new Int32Array(p.batch * p.channels * p.outHeight * p.outWidth),
-    );
-  const fastPoolRelu = fast.maxPool2dReluBackward?.bind(fast);
-  // float64 calls (the gradient checks): the definition, over the live outputs
-  const slowPoolRelu: NonNullable<KernelSet['maxPool2dReluBackward']> = (s, dout, argmax, out, dinp) => {
-    const n = s.batch * s.channels * s.outHeight * s.outWidth;
-    for (let j = 0; j < n; j++) if (out[j] > 0) dinp[argmax[j]] += dout[j];
-  };
-  const fastConvReluWt = fast.conv2dReluForwardWt?.bind(fast);
-  return {
-    ...mergeBatchNorm(fast, fallback),
-    ...(fastConvReluPoolTrain && {
-      conv2dReluMaxPoolTrain: (s, p, inp, w, b, out, am) =>
-        f32(inp) && f32(w) && f32(b) && f32(out)
-          ? fastConvReluPoolTrain(s, p, inp, w, b, out, am)
-          : slowConvReluPoolTrain(s, p, inp, w, b, out, am),
-    }),
-    ...(fastPoolRelu && {
-      maxPool2dReluBackward: (s, dout, argmax, out, dinp, zeroFirst) => {
-        if (f32(dout) && f32(out) && f32(dinp)) return fastPoolRelu(s, dout, argmax, out, dinp, zeroFirst);
-        if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
-        (fallback.maxPool2dReluBackward ?? slowPoolRelu)(s, dout, argmax, out, dinp);
-      },
-    }),
-    // float64 calls: the fallbacks above, which take the weights as they are
-    ...(fastConvReluWt && {
-      conv2dReluForwardWt: (s, p, inp, w, wT, b, out) =>
-        f32(inp) && f32(w) && f32(wT) && f32(b) && f32(out)
-          ? fastConvReluWt(s, p, inp, w, wT, b, out)
-          : p
-            ? fallbackConvReluMaxPool(s, p, inp, w, b, out)
-            : fallbackConvRelu(s, inp, w, b, out),
-    }),
-    ...(fastConvReluMaxPool && {
-      conv2dReluMaxPoolForward: (s, p, inp, w, b, out) =>
-        f32(inp) && f32(w) && f32(b) && f32(out)
-          ? fastConvReluMaxPool(s, p, inp, w, b, out)
-          : fallbackConvReluMaxPool(s, p, inp, w, b, out),
-    }),
-    ...(fastConvRelu && {
-      conv2dReluForward: (s, inp, w, b, out) =>
-        f32(inp) && f32(w) && f32(b) && f32(out)
-          ? fastConvRelu(s, inp, w, b, out)
-          : fallbackConvRelu(s, inp, w, b, out),
-    }),
-    conv2dForward: (s, inp, w, b, out) =>
-      f32(inp) && f32(w) && f32(b) && f32(out)
-        ? fast.conv2dForward(s, inp, w, b, out)
-        : fallback.conv2dForward(s, inp, w, b, out),
-    conv2dBackward: (s, inp, w, dout, dinp, dw, db) =>
-      f32(inp) && f32(w) && f32(dout) && f32(dinp) && f32(dw) && f32(db)
-        ? fast.conv2dBackward(s, inp, w, dout, dinp, dw, db)
-        : fallback.conv2dBackward(s, inp, w, dout, dinp, dw, db),
-    denseForward: (s, inp, w, b, out) =>
-      f32(inp) && f32(w) && f32(b) && f32(out)
-        ? fast.denseForward(s, inp, w, b, out)
-        : fallback.denseForward(s, inp, w, b, out),
-    denseBackward: (s, inp, w, dout, dinp, dw, db) =>
-      f32(inp) && f32(w) && f32(dout) && f32(dinp) && f32(dw) && f32(db)
-        ? fast.denseBackward(s, inp, w, dout, dinp, dw, db)
-        : fallback.denseBackward(s, inp, w, dout, dinp, dw, db),
-    maxPool2dForward: (s, inp, out, argmax) =>
-      f32(inp) && f32(out)
-        ? fast.maxPool2dForward(s, inp, out, argmax)
-        : fallback.maxPool2dForward(s, inp, out, argmax),
-    maxPool2dBackward: (s, dout, argmax, dinp) =>
-      f32(dout) && f32(dinp)
-        ? fast.maxPool2dBackward(s, dout, argmax, dinp)
-        : fallback.maxPool2dBackward(s, dout, argmax, dinp),
-    reluForward: (inp, out) =>
-      f32(inp) && f32(out) ? fast.reluForward(inp, out) : fallback.reluForward(inp, out),
-    reluBackward: (out, dout, dinp) =>
-      f32(out) && f32(dout) && f32(dinp)
-        ? fast.reluBackward(out, dout, dinp)
-        : fallback.reluBackward(out, dout, dinp),
+/** `fast` unless an argument is a Float64Array (the fast sets take float32 tensors only), else `slow`. */
+function byPrecision(fast: Op, slow: Op): Op {
+  return (...args) => {
+    for (const a of args) if (a instanceof Float64Array) return slow(...args);
+    return fast(...args);
   };
 }
 
+/** Merges `fast` over `fallback`: each op of `fast` runs its float32 calls, slowOps(fallback) the others. */
+export function mergeKernels(fast: KernelSet, fallback: KernelSet): KernelSet {
+  const slow = slowOps(fallback);
+  const merged: Record<string, Op> = {};
+  for (const name of Object.keys(slow) as (keyof KernelSet)[]) {
+    const op = fast[name] as Op | undefined;
+    if (op) merged[name] = byPrecision(op.bind(fast), slow[name] as Op);
+  }
+  return merged as unknown as KernelSet;
+}
+
 /**
- * The optional batch-norm ops of `fast` (none if it lacks them), float64 calls going to the fallback's ops or else
- * the reference ops (./ops/batch-norm.ts); a fused batchnorm + relu op falls back to those and the relu op.
+ * Every op for the float64 calls (the gradient checks are the only float64 callers): the fallback's own, or for
+ * an optional op it lacks, the same values from its other ops (or ../cnn/ops/batch-norm.ts). Composed ops keep
+ * their intermediates in fresh buffers, and write only the live part of a caller's buffer.
  */
-function mergeBatchNorm(fast: KernelSet, fallback: KernelSet): Partial<KernelSet> {
-  const train = fast.batchNormForwardTrain?.bind(fast);
-  const trainRelu = fast.batchNormReluForwardTrain?.bind(fast);
-  const evalFn = fast.batchNormForwardEval?.bind(fast);
-  const evalRelu = fast.batchNormReluForwardEval?.bind(fast);
-  const back = fast.batchNormBackwardTrain?.bind(fast);
-  const backRelu = fast.batchNormReluBackwardTrain?.bind(fast);
-  if (!train || !trainRelu || !evalFn || !evalRelu || !back || !backRelu) return {};
-  const slowTrain = fallback.batchNormForwardTrain?.bind(fallback) ?? batchNormForwardTrain;
-  const slowEval = fallback.batchNormForwardEval?.bind(fallback) ?? batchNormForwardEval;
-  const slowBack = fallback.batchNormBackwardTrain?.bind(fallback) ?? batchNormBackwardTrain;
+function slowOps(fb: KernelSet): Required<KernelSet> {
+  type All = Required<KernelSet>;
+  const convRelu: All['conv2dReluForward'] =
+    fb.conv2dReluForward?.bind(fb) ??
+    ((s, inp, w, b, out) => {
+      fb.conv2dForward(s, inp, w, b, out);
+      const live = out.subarray(0, s.batch * s.outChannels * s.outHeight * s.outWidth);
+      fb.reluForward(live, live);
+    });
+  const convReluPoolTrain: All['conv2dReluMaxPoolTrain'] =
+    fb.conv2dReluMaxPoolTrain?.bind(fb) ??
+    ((s, p, inp, w, b, out, argmax) => {
+      const n = s.batch * s.outChannels * s.outHeight * s.outWidth;
+      const act = out instanceof Float64Array ? new Float64Array(n) : new Float32Array(n);
+      convRelu(s, inp, w, b, act);
+      fb.maxPool2dForward(p, act, out, argmax);
+    });
+  // inference: the training op with switches thrown away
+  const convReluPool: All['conv2dReluMaxPoolForward'] =
+    fb.conv2dReluMaxPoolForward?.bind(fb) ??
+    ((s, p, inp, w, b, out) => convReluPoolTrain(s, p, inp, w, b, out, new Int32Array(pooledCount(p))));
+  const bnTrain = fb.batchNormForwardTrain?.bind(fb) ?? batchNormForwardTrain;
+  const bnEval = fb.batchNormForwardEval?.bind(fb) ?? batchNormForwardEval;
+  const bnBack = fb.batchNormBackwardTrain?.bind(fb) ?? batchNormBackwardTrain;
   const relu = (s: BatchNormShape, out: Tensor) => {
     const live = out.subarray(0, s.batch * s.channels * s.spatial);
-    fallback.reluForward(live, live);
+    fb.reluForward(live, live);
   };
-  const slowTrainRelu: NonNullable<KernelSet['batchNormReluForwardTrain']> =
-    fallback.batchNormReluForwardTrain?.bind(fallback) ??
-    ((s, inp, gamma, beta, out, mean, invStd, rm, rv) => {
-      slowTrain(s, inp, gamma, beta, out, mean, invStd, rm, rv);
-      relu(s, out);
-    });
-  const slowEvalRelu: NonNullable<KernelSet['batchNormReluForwardEval']> =
-    fallback.batchNormReluForwardEval?.bind(fallback) ??
-    ((s, inp, gamma, beta, out, rm, rv) => {
-      slowEval(s, inp, gamma, beta, out, rm, rv);
-      relu(s, out);
-    });
-  const slowBackRelu: NonNullable<KernelSet['batchNormReluBackwardTrain']> =
-    fallback.batchNormReluBackwardTrain?.bind(fallback) ??
-    ((s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta) => {
-      const n = s.batch * s.channels * s.spatial;
-      const masked = dout instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
-      fallback.reluBackward(reluOut.subarray(0, n), dout.subarray(0, n), masked);
-      slowBack(s, inp, gamma, mean, invStd, masked, dinp, dgamma, dbeta);
-    });
-  const allF32 = (...t: Tensor[]) => t.every(f32);
   return {
-    batchNormForwardTrain: (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
-      allF32(inp, gamma, beta, out, mean, invStd, rm, rv)
-        ? train(s, inp, gamma, beta, out, mean, invStd, rm, rv)
-        : slowTrain(s, inp, gamma, beta, out, mean, invStd, rm, rv),
-    batchNormReluForwardTrain: (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
-      allF32(inp, gamma, beta, out, mean, invStd, rm, rv)
-        ? trainRelu(s, inp, gamma, beta, out, mean, invStd, rm, rv)
-        : slowTrainRelu(s, inp, gamma, beta, out, mean, invStd, rm, rv),
-    batchNormForwardEval: (s, inp, gamma, beta, out, rm, rv) =>
-      allF32(inp, gamma, beta, out, rm, rv)
-        ? evalFn(s, inp, gamma, beta, out, rm, rv)
-        : slowEval(s, inp, gamma, beta, out, rm, rv),
-    batchNormReluForwardEval: (s, inp, gamma, beta, out, rm, rv) =>
-      allF32(inp, gamma, beta, out, rm, rv)
-        ? evalRelu(s, inp, gamma, beta, out, rm, rv)
-        : slowEvalRelu(s, inp, gamma, beta, out, rm, rv),
-    batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
-      allF32(inp, gamma, mean, invStd, dout, dgamma, dbeta) && f32(dinp)
-        ? back(s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta)
-        : slowBack(s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta),
-    batchNormReluBackwardTrain: (s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta) =>
-      allF32(inp, gamma, mean, invStd, reluOut, dout, dgamma, dbeta) && f32(dinp)
-        ? backRelu(s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta)
-        : slowBackRelu(s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta),
+    conv2dForward: fb.conv2dForward.bind(fb),
+    conv2dBackward: fb.conv2dBackward.bind(fb),
+    denseForward: fb.denseForward.bind(fb),
+    denseBackward: fb.denseBackward.bind(fb),
+    maxPool2dForward: fb.maxPool2dForward.bind(fb),
+    maxPool2dBackward: fb.maxPool2dBackward.bind(fb),
+    reluForward: fb.reluForward.bind(fb),
+    reluBackward: fb.reluBackward.bind(fb),
+    conv2dReluForward: convRelu,
+    conv2dReluMaxPoolTrain: convReluPoolTrain,
+    conv2dReluMaxPoolForward: convReluPool,
+    // the weights as they are (wT is their copy)
+    conv2dReluForwardWt:
+      fb.conv2dReluForwardWt?.bind(fb) ??
+      ((s, p, inp, w, _wT, b, out) => (p ? convReluPool(s, p, inp, w, b, out) : convRelu(s, inp, w, b, out))),
+    // the fallback's op or the definition, over the live outputs, after zeroing dinp's live part for zeroFirst
+    maxPool2dReluBackward: (s, dout, argmax, out, dinp, zeroFirst) => {
+      if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
+      if (fb.maxPool2dReluBackward) return fb.maxPool2dReluBackward(s, dout, argmax, out, dinp);
+      const n = pooledCount(s);
+      for (let j = 0; j < n; j++) if (out[j] > 0) dinp[argmax[j]] += dout[j];
+    },
+    batchNormForwardTrain: bnTrain,
+    batchNormForwardEval: bnEval,
+    batchNormBackwardTrain: bnBack,
+    batchNormReluForwardTrain:
+      fb.batchNormReluForwardTrain?.bind(fb) ??
+      ((s, inp, gamma, beta, out, mean, invStd, rm, rv) => {
+        bnTrain(s, inp, gamma, beta, out, mean, invStd, rm, rv);
+        relu(s, out);
+      }),
+    batchNormReluForwardEval:
+      fb.batchNormReluForwardEval?.bind(fb) ??
+      ((s, inp, gamma, beta, out, rm, rv) => {
+        bnEval(s, inp, gamma, beta, out, rm, rv);
+        relu(s, out);
+      }),
+    // the relu's backward into a fresh buffer, then the batch norm's
+    batchNormReluBackwardTrain:
+      fb.batchNormReluBackwardTrain?.bind(fb) ??
+      ((s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta) => {
+        const n = s.batch * s.channels * s.spatial;
+        const masked = dout instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+        fb.reluBackward(reluOut.subarray(0, n), dout.subarray(0, n), masked);
+        bnBack(s, inp, gamma, mean, invStd, masked, dinp, dgamma, dbeta);
+      }),
   };
 }
 

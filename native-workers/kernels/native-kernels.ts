@@ -11,115 +11,120 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { NativeKernelsSource } from '../../app/domain/app-info';
-import type { BatchNormShape, Conv2dShape, KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
+import type { KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
+import {
+  BATCH_NORM_FIELDS,
+  CONV_FIELDS,
+  DENSE_FIELDS,
+  POOL_FIELDS,
+  POOL_GEOM_FIELDS,
+  pooledCount,
+  shapePacker,
+} from './kernel-shapes';
 
 type F32 = Float32Array;
 
-/** (shape, inp, weight, dout, dinp | null, dweight, dbias | null): accumulates the gradients. */
-type NativeBackward = (
-  s: Int32Array,
-  inp: F32,
-  w: F32,
-  dout: F32,
-  dinp: F32 | null,
-  dw: F32,
-  dbias: F32 | null,
-) => void;
-
-/** The addon's exports (native-workers/native/src/addon.c). */
+/*
+ * The addon's exports (native-workers/native/src/addon.c). Kernel tensors are typed Tensor but must be
+ * Float32Array (the addon throws on others; fastKernels() routes float64 calls to the reference ops); shapes are
+ * Int32Array vectors (./kernel-shapes.ts). Every export exists in every addon the loader accepts: the prebuild is
+ * rebuilt with each addon change (test/packaging/prebuilt-kernels.test.ts), and loadNativeAddonFile refuses a
+ * stale local build that lacks one.
+ */
 export interface NativeAddon {
-  conv2dForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32, relu: number): void;
-  conv2dBackward: NativeBackward;
-  denseForward(s: Int32Array, inp: F32, w: F32, bias: F32 | null, out: F32): void;
-  /**
-   * Inference-only conv + ReLU + max pool; pool = [poolH, poolW, strideH, strideW, outH, outW]. Absent from
-   * prebuilds made before it existed.
-   */
-  conv2dReluMaxPoolForward?(
+  conv2dForward(s: Int32Array, inp: Tensor, w: Tensor, bias: Tensor | null, out: Tensor, relu: number): void;
+  /** Accumulates the gradients (dinp and dbias may be null). */
+  conv2dBackward(
+    s: Int32Array,
+    inp: Tensor,
+    w: Tensor,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dw: Tensor,
+    dbias: Tensor | null,
+  ): void;
+  denseForward(s: Int32Array, inp: Tensor, w: Tensor, bias: Tensor | null, out: Tensor): void;
+  denseBackward: NativeAddon['conv2dBackward'];
+  /** Inference-only conv + ReLU + max pool; pool = [poolH, poolW, strideH, strideW, outH, outW]. */
+  conv2dReluMaxPoolForward(
     s: Int32Array,
     pool: Int32Array,
-    inp: F32,
-    w: F32,
-    bias: F32 | null,
-    out: F32,
+    inp: Tensor,
+    w: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
   ): void;
   /**
    * Inference-only conv + ReLU (+ max pool unless pool is null) with the weights also transposed (wT[k][oc] in
    * blocks of 32 output channels, transposeConvWeight).
-   * Absent from prebuilds made before it existed.
    */
-  conv2dReluForwardWt?(
+  conv2dReluForwardWt(
     s: Int32Array,
     pool: Int32Array | null,
-    inp: F32,
-    w: F32,
-    wT: F32,
-    bias: F32 | null,
-    out: F32,
+    inp: Tensor,
+    w: Tensor,
+    wT: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
   ): void;
-  /** Absent from prebuilds made before it existed (training then runs the conv and the pool apart). */
-  conv2dReluMaxPoolTrain?(
+  conv2dReluMaxPoolTrain(
     s: Int32Array,
     pool: Int32Array,
-    inp: F32,
-    w: F32,
-    bias: F32 | null,
-    out: F32,
+    inp: Tensor,
+    w: Tensor,
+    bias: Tensor | null,
+    out: Tensor,
     argmax: Int32Array,
   ): void;
-  denseBackward: NativeBackward;
-  maxPoolForward(s: Int32Array, inp: F32, out: F32, argmax: Int32Array): void;
-  maxPoolBackward(count: number, dout: F32, argmax: Int32Array, dinp: F32): void;
-  /** Absent from prebuilds made before it existed (the Model then trains the relu and the pool unfused). */
-  maxPoolReluBackward?(count: number, dout: F32, argmax: Int32Array, out: F32, dinp: F32): void;
+  maxPoolForward(s: Int32Array, inp: Tensor, out: Tensor, argmax: Int32Array): void;
+  maxPoolBackward(count: number, dout: Tensor, argmax: Int32Array, dinp: Tensor): void;
+  maxPoolReluBackward(count: number, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
   /**
    * 2×2, stride 2 windows that tile the input, output width ≥ 4: writes what maxPoolReluBackward adds into a zeroed
-   * dinp. Absent from prebuilds made before it existed (zero-fill, then maxPoolReluBackward).
+   * dinp. Optional here only for createNativeKernelSet, whose zero-fill and scatter path a test runs without it (the
+   * loader requires it like every export).
    */
-  maxPoolReluBackward2x2?(s: Int32Array, dout: F32, argmax: Int32Array, out: F32, dinp: F32): void;
-  reluForward(count: number, inp: F32, out: F32): void;
-  reluBackward(count: number, out: F32, dout: F32, dinp: F32): void;
-  /*
-   * Batch normalization (shape [batch, channels, spatial]); see KernelSet. Absent from prebuilds made before it
-   * existed (the batchnorm layer then keeps the reference ops).
-   */
-  batchNormForwardTrain?(
+  maxPoolReluBackward2x2?(s: Int32Array, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
+  reluForward(count: number, inp: Tensor, out: Tensor): void;
+  reluBackward(count: number, out: Tensor, dout: Tensor, dinp: Tensor): void;
+  /** Batch normalization (s = [batch, channels, spatial]); relu 1 fuses a following ReLU. See KernelSet. */
+  batchNormForwardTrain(
     s: Int32Array,
     epsilon: number,
     momentum: number,
-    inp: F32,
-    gamma: F32,
-    beta: F32,
-    out: F32,
-    mean: F32,
-    invStd: F32,
-    runningMean: F32,
-    runningVar: F32,
+    inp: Tensor,
+    gamma: Tensor,
+    beta: Tensor,
+    out: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    runningMean: Tensor,
+    runningVar: Tensor,
     relu: number,
   ): void;
-  /** relu 1: out = max(0, batchnorm(inp)). */
-  batchNormForwardEval?(
+  batchNormForwardEval(
     s: Int32Array,
     epsilon: number,
-    inp: F32,
-    gamma: F32,
-    beta: F32,
-    out: F32,
-    runningMean: F32,
-    runningVar: F32,
+    inp: Tensor,
+    gamma: Tensor,
+    beta: Tensor,
+    out: Tensor,
+    runningMean: Tensor,
+    runningVar: Tensor,
     relu: number,
   ): void;
-  batchNormBackwardTrain?(
+  /** reluOut null: no ReLU after the batch norm. */
+  batchNormBackwardTrain(
     s: Int32Array,
-    inp: F32,
-    gamma: F32,
-    mean: F32,
-    invStd: F32,
-    reluOut: F32 | null,
-    dout: F32,
-    dinp: F32 | null,
-    dgamma: F32,
-    dbeta: F32,
+    inp: Tensor,
+    gamma: Tensor,
+    mean: Tensor,
+    invStd: Tensor,
+    reluOut: Tensor | null,
+    dout: Tensor,
+    dinp: Tensor | null,
+    dgamma: Tensor,
+    dbeta: Tensor,
   ): void;
   /** reduced[i] = Σ_j weights[j] · slot_j[i] on [from, to); grads = `workers` slots of paramCount, then reduced. */
   reduceGradients(
@@ -132,11 +137,8 @@ export interface NativeAddon {
   ): void;
   /** FlatAdam.stepSlice's loop, bit for bit (coef: see AdamSliceFn in ../parallel/adam.ts). */
   adamSlice(params: F32, grads: F32, m: F32, v: F32, coef: Float64Array, from: number, to: number): void;
-  /**
-   * FlatAdam's masked-decay loop (AdamW or masked L2), bit for bit (coef: see AdamMaskedSliceFn in
-   * ../parallel/adam.ts). Absent from prebuilds made before it existed.
-   */
-  adamMaskedSlice?(
+  /** FlatAdam's masked-decay loop (AdamW or masked L2), bit for bit (coef: see AdamMaskedSliceFn). */
+  adamMaskedSlice(
     params: F32,
     grads: F32,
     m: F32,
@@ -152,11 +154,36 @@ export interface NativeAddon {
   useIsa(name?: string): string;
   /**
    * This thread's multiply-add peak in GFLOP/s at the instruction set in use: the best short round of a register-only
-   * FMA loop over about `milliseconds` (the benchmark's "% of peak" divides by it). Absent from prebuilds made before
-   * it existed.
+   * FMA loop over about `milliseconds` (the benchmark's "% of peak" divides by it).
    */
-  measurePeakGflops?(milliseconds: number): number;
+  measurePeakGflops(milliseconds: number): number;
 }
+
+/** Every export by name (the compiler checks the list is complete), to refuse an addon that lacks one. */
+const EXPORTS: Record<keyof NativeAddon, true> = {
+  conv2dForward: true,
+  conv2dBackward: true,
+  denseForward: true,
+  denseBackward: true,
+  conv2dReluMaxPoolForward: true,
+  conv2dReluForwardWt: true,
+  conv2dReluMaxPoolTrain: true,
+  maxPoolForward: true,
+  maxPoolBackward: true,
+  maxPoolReluBackward: true,
+  maxPoolReluBackward2x2: true,
+  reluForward: true,
+  reluBackward: true,
+  batchNormForwardTrain: true,
+  batchNormForwardEval: true,
+  batchNormBackwardTrain: true,
+  reduceGradients: true,
+  adamSlice: true,
+  adamMaskedSlice: true,
+  isas: true,
+  useIsa: true,
+  measurePeakGflops: true,
+};
 
 const FILE = 'cnn_kernels.node';
 
@@ -197,10 +224,18 @@ function findAddon(): AddonCandidate | undefined {
   return addonCandidates().find((c) => existsSync(c.path));
 }
 
-/** Loads one addon file (CNN_STUDIO_NATIVE_ISA applies); throws when it does not load or lacks that set. */
+/**
+ * Loads one addon file (CNN_STUDIO_NATIVE_ISA applies); throws when it does not load, or lacks an export or that
+ * instruction set.
+ */
 export function loadNativeAddonFile(path: string): NativeAddon {
   const m = { exports: {} as NativeAddon };
   process.dlopen(m, path);
+  // a local build (or a CNN_STUDIO_NATIVE_KERNELS file) older than these sources: refused here with the fix,
+  // rather than failing at the first call of an op it lacks (the loader then falls back like for a load error)
+  const missing = Object.keys(EXPORTS).filter((k) => typeof m.exports[k as keyof NativeAddon] !== 'function');
+  if (missing.length)
+    throw new Error(`built from older sources, lacks ${missing.join(', ')} (npm run build rebuilds it)`);
   const isa = process.env.CNN_STUDIO_NATIVE_ISA;
   // a set this CPU lacks throws: the addon then counts as unavailable, and nativeLoadError() says why
   if (isa) m.exports.useIsa(isa);
@@ -252,8 +287,6 @@ export function nativeAddonDir(): string | null {
   return p ? dirname(p) : null;
 }
 
-const f32 = (t: Tensor): F32 => t as F32;
-
 /** 2×2, stride 2 windows that tile the input, at least 4 per row (maxPoolReluBackward2x2's geometry). */
 const tiles2x2 = (s: Pool2dShape): boolean =>
   s.poolHeight === 2 &&
@@ -263,228 +296,67 @@ const tiles2x2 = (s: Pool2dShape): boolean =>
   s.inHeight === 2 * s.outHeight &&
   s.inWidth === 2 * s.outWidth &&
   s.outWidth >= 4;
-const f32OrNull = (t: Tensor | null): F32 | null => t as F32 | null;
 
 /** The KernelSet over the addon (Float32Array tensors only; fastKernels() routes float64 calls elsewhere). */
-export function createNativeKernelSet(addon: NativeAddon): KernelSet {
-  const conv = new Int32Array(13);
-  const dense = new Int32Array(3);
-  const pool = new Int32Array(10);
-  const convShape = (s: Conv2dShape): Int32Array => {
-    conv[0] = s.batch;
-    conv[1] = s.inChannels;
-    conv[2] = s.inHeight;
-    conv[3] = s.inWidth;
-    conv[4] = s.outChannels;
-    conv[5] = s.kernelHeight;
-    conv[6] = s.kernelWidth;
-    conv[7] = s.strideH;
-    conv[8] = s.strideW;
-    conv[9] = s.padTop;
-    conv[10] = s.padLeft;
-    conv[11] = s.outHeight;
-    conv[12] = s.outWidth;
-    return conv;
-  };
-  const denseShape = (b: number, i: number, o: number): Int32Array => {
-    dense[0] = b;
-    dense[1] = i;
-    dense[2] = o;
-    return dense;
-  };
-  const poolShape = (s: Pool2dShape): Int32Array => {
-    pool[0] = s.batch;
-    pool[1] = s.channels;
-    pool[2] = s.inHeight;
-    pool[3] = s.inWidth;
-    pool[4] = s.poolHeight;
-    pool[5] = s.poolWidth;
-    pool[6] = s.strideH;
-    pool[7] = s.strideW;
-    pool[8] = s.outHeight;
-    pool[9] = s.outWidth;
-    return pool;
-  };
-  const poolGeom = new Int32Array(6);
-  const geomOf = (p: Pool2dShape): Int32Array => {
-    poolGeom[0] = p.poolHeight;
-    poolGeom[1] = p.poolWidth;
-    poolGeom[2] = p.strideH;
-    poolGeom[3] = p.strideW;
-    poolGeom[4] = p.outHeight;
-    poolGeom[5] = p.outWidth;
-    return poolGeom;
-  };
-  const convReluMaxPool = addon.conv2dReluMaxPoolForward?.bind(addon);
-  const convReluWt = addon.conv2dReluForwardWt?.bind(addon);
-  const poolReluBackward = addon.maxPoolReluBackward?.bind(addon);
-  const poolReluBackward2x2 = addon.maxPoolReluBackward2x2?.bind(addon);
-  const convReluMaxPoolTrain = addon.conv2dReluMaxPoolTrain?.bind(addon);
-  return {
-    ...(convReluMaxPoolTrain && {
-      conv2dReluMaxPoolTrain: (
-        s: Conv2dShape,
-        p: Pool2dShape,
-        inp: Tensor,
-        w: Tensor,
-        b: Tensor | null,
-        out: Tensor,
-        argmax: Int32Array,
-      ) => convReluMaxPoolTrain(convShape(s), geomOf(p), f32(inp), f32(w), f32OrNull(b), f32(out), argmax),
-    }),
-    ...batchNormOps(addon),
-    ...(convReluWt && {
-      conv2dReluForwardWt: (
-        s: Conv2dShape,
-        p: Pool2dShape | null,
-        inp: Tensor,
-        w: Tensor,
-        wT: Tensor,
-        b: Tensor | null,
-        out: Tensor,
-      ) => convReluWt(convShape(s), p && geomOf(p), f32(inp), f32(w), f32(wT), f32OrNull(b), f32(out)),
-    }),
-    ...(poolReluBackward && {
-      maxPool2dReluBackward: (
-        s: Pool2dShape,
-        dout: Tensor,
-        argmax: Int32Array,
-        out: Tensor,
-        dinp: Tensor,
-        zeroFirst?: boolean,
-      ) => {
-        if (zeroFirst && poolReluBackward2x2 && tiles2x2(s)) {
-          poolReluBackward2x2(poolShape(s), f32(dout), argmax, f32(out), f32(dinp));
-          return;
-        }
-        if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
-        poolReluBackward(
-          s.batch * s.channels * s.outHeight * s.outWidth,
-          f32(dout),
-          argmax,
-          f32(out),
-          f32(dinp),
-        );
-      },
-    }),
-    ...(convReluMaxPool && {
-      conv2dReluMaxPoolForward: (
-        s: Conv2dShape,
-        p: Pool2dShape,
-        inp: Tensor,
-        w: Tensor,
-        b: Tensor | null,
-        out: Tensor,
-      ) => {
-        convReluMaxPool(convShape(s), geomOf(p), f32(inp), f32(w), f32OrNull(b), f32(out));
-      },
-    }),
-    conv2dForward: (s, inp, w, b, out) =>
-      addon.conv2dForward(convShape(s), f32(inp), f32(w), f32OrNull(b), f32(out), 0),
-    conv2dReluForward: (s, inp, w, b, out) =>
-      addon.conv2dForward(convShape(s), f32(inp), f32(w), f32OrNull(b), f32(out), 1),
-    conv2dBackward: (s, inp, w, dout, dinp, dw, db) =>
-      addon.conv2dBackward(
-        convShape(s),
-        f32(inp),
-        f32(w),
-        f32(dout),
-        f32OrNull(dinp),
-        f32(dw),
-        f32OrNull(db),
-      ),
-    denseForward: (s, inp, w, b, out) =>
-      addon.denseForward(
-        denseShape(s.batch, s.inFeatures, s.outFeatures),
-        f32(inp),
-        f32(w),
-        f32OrNull(b),
-        f32(out),
-      ),
-    denseBackward: (s, inp, w, dout, dinp, dw, db) =>
-      addon.denseBackward(
-        denseShape(s.batch, s.inFeatures, s.outFeatures),
-        f32(inp),
-        f32(w),
-        f32(dout),
-        f32OrNull(dinp),
-        f32(dw),
-        f32OrNull(db),
-      ),
-    maxPool2dForward: (s, inp, out, argmax) => addon.maxPoolForward(poolShape(s), f32(inp), f32(out), argmax),
-    maxPool2dBackward: (s, dout, argmax, dinp) =>
-      addon.maxPoolBackward(s.batch * s.channels * s.outHeight * s.outWidth, f32(dout), argmax, f32(dinp)),
-    reluForward: (inp, out) => addon.reluForward(inp.length, f32(inp), f32(out)),
-    reluBackward: (out, dout, dinp) => addon.reluBackward(out.length, f32(out), f32(dout), f32(dinp)),
-  };
-}
-
-/** The addon's batch-norm ops as KernelSet ops, or none when this addon predates them. */
-function batchNormOps(addon: NativeAddon): Partial<KernelSet> {
-  const train = addon.batchNormForwardTrain?.bind(addon);
-  const evalFn = addon.batchNormForwardEval?.bind(addon);
-  const back = addon.batchNormBackwardTrain?.bind(addon);
-  if (!train || !evalFn || !back) return {};
-  const shape = new Int32Array(3);
-  const bnShape = (s: BatchNormShape): Int32Array => {
-    shape[0] = s.batch;
-    shape[1] = s.channels;
-    shape[2] = s.spatial;
-    return shape;
-  };
-  const forwardEval =
-    (relu: number): NonNullable<KernelSet['batchNormForwardEval']> =>
-    (s, inp, gamma, beta, out, rm, rv) =>
-      evalFn(bnShape(s), s.epsilon, f32(inp), f32(gamma), f32(beta), f32(out), f32(rm), f32(rv), relu);
-  const forwardTrain =
-    (relu: number): NonNullable<KernelSet['batchNormForwardTrain']> =>
+export function createNativeKernelSet(a: NativeAddon): KernelSet {
+  // one reused vector per shape argument (an op taking two shapes uses two packers)
+  const conv = shapePacker(CONV_FIELDS);
+  const pool = shapePacker(POOL_FIELDS);
+  const geom = shapePacker(POOL_GEOM_FIELDS);
+  const dense = shapePacker(DENSE_FIELDS);
+  const bn = shapePacker(BATCH_NORM_FIELDS);
+  const bnTrain =
+    (relu: number): KernelSet['batchNormForwardTrain'] =>
     (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
-      train(
-        bnShape(s),
+      a.batchNormForwardTrain(
+        bn(s),
         s.epsilon,
         s.momentum,
-        f32(inp),
-        f32(gamma),
-        f32(beta),
-        f32(out),
-        f32(mean),
-        f32(invStd),
-        f32(rm),
-        f32(rv),
+        inp,
+        gamma,
+        beta,
+        out,
+        mean,
+        invStd,
+        rm,
+        rv,
         relu,
       );
-  const backward = (
-    s: BatchNormShape,
-    inp: Tensor,
-    gamma: Tensor,
-    mean: Tensor,
-    invStd: Tensor,
-    reluOut: Tensor | null,
-    dout: Tensor,
-    dinp: Tensor | null,
-    dgamma: Tensor,
-    dbeta: Tensor,
-  ) =>
-    back(
-      bnShape(s),
-      f32(inp),
-      f32(gamma),
-      f32(mean),
-      f32(invStd),
-      f32OrNull(reluOut),
-      f32(dout),
-      f32OrNull(dinp),
-      f32(dgamma),
-      f32(dbeta),
-    );
+  const bnEval =
+    (relu: number): KernelSet['batchNormForwardEval'] =>
+    (s, inp, gamma, beta, out, rm, rv) =>
+      a.batchNormForwardEval(bn(s), s.epsilon, inp, gamma, beta, out, rm, rv, relu);
   return {
-    batchNormForwardTrain: forwardTrain(0),
-    batchNormReluForwardTrain: forwardTrain(1),
-    batchNormForwardEval: forwardEval(0),
-    batchNormReluForwardEval: forwardEval(1),
+    conv2dForward: (s, inp, w, b, out) => a.conv2dForward(conv(s), inp, w, b, out, 0),
+    conv2dReluForward: (s, inp, w, b, out) => a.conv2dForward(conv(s), inp, w, b, out, 1),
+    conv2dReluMaxPoolForward: (s, p, inp, w, b, out) =>
+      a.conv2dReluMaxPoolForward(conv(s), geom(p), inp, w, b, out),
+    conv2dReluMaxPoolTrain: (s, p, inp, w, b, out, argmax) =>
+      a.conv2dReluMaxPoolTrain(conv(s), geom(p), inp, w, b, out, argmax),
+    conv2dReluForwardWt: (s, p, inp, w, wT, b, out) =>
+      a.conv2dReluForwardWt(conv(s), p && geom(p), inp, w, wT, b, out),
+    conv2dBackward: (s, inp, w, dout, dinp, dw, db) => a.conv2dBackward(conv(s), inp, w, dout, dinp, dw, db),
+    denseForward: (s, inp, w, b, out) => a.denseForward(dense(s), inp, w, b, out),
+    denseBackward: (s, inp, w, dout, dinp, dw, db) => a.denseBackward(dense(s), inp, w, dout, dinp, dw, db),
+    maxPool2dForward: (s, inp, out, argmax) => a.maxPoolForward(pool(s), inp, out, argmax),
+    maxPool2dBackward: (s, dout, argmax, dinp) => a.maxPoolBackward(pooledCount(s), dout, argmax, dinp),
+    maxPool2dReluBackward: (s, dout, argmax, out, dinp, zeroFirst) => {
+      // writing: one ordered pass where 2×2 windows tile the input, else a zero-fill and the scatter
+      if (zeroFirst && a.maxPoolReluBackward2x2 && tiles2x2(s))
+        return a.maxPoolReluBackward2x2(pool(s), dout, argmax, out, dinp);
+      if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
+      a.maxPoolReluBackward(pooledCount(s), dout, argmax, out, dinp);
+    },
+    reluForward: (inp, out) => a.reluForward(inp.length, inp, out),
+    reluBackward: (out, dout, dinp) => a.reluBackward(out.length, out, dout, dinp),
+    batchNormForwardTrain: bnTrain(0),
+    batchNormReluForwardTrain: bnTrain(1),
+    batchNormForwardEval: bnEval(0),
+    batchNormReluForwardEval: bnEval(1),
     batchNormBackwardTrain: (s, inp, gamma, mean, invStd, dout, dinp, dgamma, dbeta) =>
-      backward(s, inp, gamma, mean, invStd, null, dout, dinp, dgamma, dbeta),
-    batchNormReluBackwardTrain: backward,
+      a.batchNormBackwardTrain(bn(s), inp, gamma, mean, invStd, null, dout, dinp, dgamma, dbeta),
+    batchNormReluBackwardTrain: (s, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta) =>
+      a.batchNormBackwardTrain(bn(s), inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta),
   };
 }
 
