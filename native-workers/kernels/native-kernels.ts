@@ -13,13 +13,12 @@ import { dirname, join } from 'node:path';
 import type { NativeKernelsSource } from '../../app/domain/app-info';
 import type { KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
 import {
-  BATCH_NORM_FIELDS,
-  CONV_FIELDS,
-  DENSE_FIELDS,
-  POOL_FIELDS,
-  POOL_GEOM_FIELDS,
+  batchNormPacker,
+  convPacker,
+  densePacker,
+  poolGeomPacker,
+  poolPacker,
   pooledCount,
-  shapePacker,
 } from './kernel-shapes';
 
 type F32 = Float32Array;
@@ -300,11 +299,11 @@ const tiles2x2 = (s: Pool2dShape): boolean =>
 /** The KernelSet over the addon (Float32Array tensors only; fastKernels() routes float64 calls elsewhere). */
 export function createNativeKernelSet(a: NativeAddon): KernelSet {
   // one reused vector per shape argument (an op taking two shapes uses two packers)
-  const conv = shapePacker(CONV_FIELDS);
-  const pool = shapePacker(POOL_FIELDS);
-  const geom = shapePacker(POOL_GEOM_FIELDS);
-  const dense = shapePacker(DENSE_FIELDS);
-  const bn = shapePacker(BATCH_NORM_FIELDS);
+  const conv = convPacker();
+  const pool = poolPacker();
+  const geom = poolGeomPacker();
+  const dense = densePacker();
+  const bn = batchNormPacker();
   const bnTrain =
     (relu: number): KernelSet['batchNormForwardTrain'] =>
     (s, inp, gamma, beta, out, mean, invStd, rm, rv) =>
