@@ -197,8 +197,9 @@ export interface AddonCandidate {
 /**
  * Where the addon may be, best first: a local build next to the bundles (out/<part>/ → out/native/) or under the
  * working folder, then the prebuild for this platform (prebuilds/<platform>-<arch>/, two levels above out/<part>/
- * or native-workers/kernels/). A local build exists only when it is current (scripts/build-native.mjs deletes it when
- * a build fails), so it wins over the prebuild. A packaged app reads these files next to its asar archive.
+ * or native-workers/kernels/). A local build is current after `npm run build` (scripts/build-native.mjs deletes it
+ * when a build fails), so it wins over the prebuild; one that does not load (e.g. older than the sources, so lacking
+ * an export) gives way to the next. A packaged app reads these files next to its asar archive.
  */
 export function addonCandidates(
   explicit: string | undefined = process.env.CNN_STUDIO_NATIVE_KERNELS,
@@ -218,9 +219,9 @@ export function addonCandidates(
   }));
 }
 
-/** The first candidate that exists. */
-function findAddon(): AddonCandidate | undefined {
-  return addonCandidates().find((c) => existsSync(c.path));
+/** The candidates that exist, best first. */
+function existingAddons(): AddonCandidate[] {
+  return addonCandidates().filter((c) => existsSync(c.path));
 }
 
 /**
@@ -254,18 +255,25 @@ export function loadNativeAddon(): NativeAddon | null {
     loadError = `turned off by CNN_STUDIO_KERNELS=${mode}`;
     return null;
   }
-  const found = findAddon();
-  if (!found) {
+  const found = existingAddons();
+  if (!found.length) {
     loadError = `${FILE} not built (npm run build builds it when a C compiler is present) and no prebuild for ${process.platform}-${process.arch}`;
     return null;
   }
-  try {
-    cachedAddon = loadNativeAddonFile(found.path);
-    loaded = found;
-  } catch (e) {
-    loadError = `${found.path}: ${e instanceof Error ? e.message : String(e)}`;
+  // a local build that does not load (older than these sources, or broken) gives way to the prebuild
+  const errors: string[] = [];
+  for (const candidate of found) {
+    try {
+      cachedAddon = loadNativeAddonFile(candidate.path);
+      loaded = candidate;
+      loadError = null;
+      return cachedAddon;
+    } catch (e) {
+      errors.push(`${candidate.path}: ${e instanceof Error ? e.message : String(e)}`);
+    }
   }
-  return cachedAddon;
+  loadError = errors.join('; ');
+  return null;
 }
 
 /** Why loadNativeAddon() returned null (null when it loaded). */
@@ -282,7 +290,7 @@ export function nativeAddonSource(): NativeAddonSource | null {
 
 /** Directory of the addon this thread loaded, else of the one it would load (for diagnostics). */
 export function nativeAddonDir(): string | null {
-  const p = loaded?.path ?? findAddon()?.path;
+  const p = loaded?.path ?? existingAddons()[0]?.path;
   return p ? dirname(p) : null;
 }
 

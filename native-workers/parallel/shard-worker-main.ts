@@ -114,7 +114,7 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
     { lr: 1e-3, decayMask: decayMask(model.layout) },
     { m: adamM, v: adamV },
     native?.adamSlice.bind(native),
-    native?.adamMaskedSlice?.bind(native), // absent from older prebuilds: the JavaScript loop then
+    native?.adamMaskedSlice.bind(native),
   );
 
   /**

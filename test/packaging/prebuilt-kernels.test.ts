@@ -225,6 +225,17 @@ describe('kernels addon loader', () => {
       });
     });
 
+    it('falls back to the prebuild when the local build does not load', async () => {
+      place(`prebuilds/${target}`, true);
+      place('out/native', true);
+      fs.writeFileSync(path.join(app, 'out', 'native', FILE), 'not a shared library');
+      expect(await choice()).toMatchObject({
+        source: 'prebuilt',
+        error: null,
+        info: { kind: 'native', source: 'prebuilt' },
+      });
+    });
+
     it('runs the WebAssembly kernels without either, and says why', async () => {
       place(`prebuilds/${target}`, false);
       place('out/native', false);

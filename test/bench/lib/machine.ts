@@ -24,7 +24,7 @@ export interface MachinePeak {
 export function measureMachine(): MachinePeak {
   const addon = loadNativeAddon();
   let peak: number | null = null;
-  if (addon?.measurePeakGflops) {
+  if (addon) {
     peak = 0;
     for (let i = 0; i < 3; i++) peak = Math.max(peak, addon.measurePeakGflops(200));
   }
