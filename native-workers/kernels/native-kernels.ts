@@ -80,10 +80,9 @@ export interface NativeAddon {
   maxPoolReluBackward(count: number, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
   /**
    * 2×2, stride 2 windows that tile the input, output width ≥ 4: writes what maxPoolReluBackward adds into a zeroed
-   * dinp. Optional here only for createNativeKernelSet, whose zero-fill and scatter path a test runs without it (the
-   * loader requires it like every export).
+   * dinp.
    */
-  maxPoolReluBackward2x2?(s: Int32Array, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
+  maxPoolReluBackward2x2(s: Int32Array, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
   reluForward(count: number, inp: Tensor, out: Tensor): void;
   reluBackward(count: number, out: Tensor, dout: Tensor, dinp: Tensor): void;
   /** Batch normalization (s = [batch, channels, spatial]); relu 1 fuses a following ReLU. See KernelSet. */
@@ -349,8 +348,7 @@ export function createNativeKernelSet(a: NativeAddon): KernelSet {
     maxPool2dBackward: (s, dout, argmax, dinp) => a.maxPoolBackward(pooledCount(s), dout, argmax, dinp),
     maxPool2dReluBackward: (s, dout, argmax, out, dinp, zeroFirst) => {
       // writing: one ordered pass where 2×2 windows tile the input, else a zero-fill and the scatter
-      if (zeroFirst && a.maxPoolReluBackward2x2 && tiles2x2(s))
-        return a.maxPoolReluBackward2x2(pool(s), dout, argmax, out, dinp);
+      if (zeroFirst && tiles2x2(s)) return a.maxPoolReluBackward2x2(pool(s), dout, argmax, out, dinp);
       if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
       a.maxPoolReluBackward(pooledCount(s), dout, argmax, out, dinp);
     },
