@@ -317,11 +317,6 @@ export class WasmKernelInstance {
     this.copiedBytes += dst.length * 4;
   }
 
-  /** Float32 view of wasm memory (valid until the next alloc). */
-  view(off: number, count: number): Float32Array {
-    return this.f32.subarray(off >> 2, (off >> 2) + count);
-  }
-
   /*
    * One op call: begin(), then the op's pointers in argument order (each lays out the first n values of a tensor,
    * which may be sized for a larger batch), then finish() copies the outputs back in that order.
