@@ -78,17 +78,12 @@ static void wasm_pm_conv_forward(const Conv *s, const float *inp, const float *w
                                  int relu) {
   PmConv g;
   wasm_pm_geometry(s, &g);
-  const int C = s->inC, KK = s->kH * s->kW, K = g.K, OC = s->outC, P = g.P;
-  const size_t plane = (size_t)g.Hp * g.Wp;
-  float *padded = scratch_floats(wasm_pm_forward_scratch(s));
-  float *wT = padded + C * plane;
-  int *koff = (int *)(wT + (size_t)K * OC);
-  for (int k = 0; k < K; k++)
-    for (int oc = 0; oc < OC; oc++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
-  for (int c = 0; c < C; c++)
-    for (int ky = 0; ky < s->kH; ky++)
-      for (int kx = 0; kx < s->kW; kx++) koff[c * KK + ky * s->kW + kx] = (int)(c * plane) + ky * g.Wp + kx;
-  __builtin_memset(padded, 0, C * plane * 4);
+  const int C = s->inC, K = g.K, OC = s->outC, P = g.P;
+  /* the layout of the pixel-major conv + pool (conv-pool-impl.h); its image copy does not crop, this one's does */
+  PixelMajor m;
+  pixel_major_prepare(s, g.Hp, g.Wp, wasm_pm_forward_scratch(s), w, 0, &m);
+  const size_t plane = m.plane;
+  float *padded = m.padded;
   /* input rows / columns inside the padded plane (the rest stays zero); negative padding crops */
   const int iy0 = s->padT < 0 ? -s->padT : 0, ix0 = s->padL < 0 ? -s->padL : 0;
   int iy1 = g.Hp - s->padT, ix1 = g.Wp - s->padL;
@@ -114,7 +109,8 @@ static void wasm_pm_conv_forward(const Conv *s, const float *inp, const float *w
         dst[p] = q;
       }
       for (int c0 = 0; c0 < OC; c0 += ocv * VL)
-        tile(K, koff, wT + c0, OC, bias ? bias + c0 : 0, padded, src, dst, o + (size_t)c0 * P, P, relu);
+        tile(K, m.koff, m.wT + wt_chunk_offset(c0, K, OC), wt_block_width(OC), bias ? bias + c0 : 0, padded, src,
+             dst, o + (size_t)c0 * P, P, relu);
     }
   }
 }

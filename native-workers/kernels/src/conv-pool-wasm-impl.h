@@ -21,37 +21,22 @@ static int wasm_pixel_major_applies(const Conv *s, const PoolGeom *g) {
 /* 2 vectors of channels × 1 window, or 1 vector × 2 windows: 8 accumulators either way. */
 static void wasm_pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                        const float *bias, float *out) {
-  const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
-  const int C = s->inC, KK = s->kH * s->kW, K = C * KK, OC = s->outC;
-  const int ocv = (OC / VL) % 2 == 0 ? 2 : 1, win = 2 / ocv;
-  const size_t plane = (size_t)Hp * Wp;
-  float *padded = scratch_floats(pixel_major_scratch(s, g));
-  float *wT = padded + C * plane;
-  int *koff = (int *)(wT + (size_t)K * OC);
-  for (int k = 0; k < K; k++)
-    for (int oc = 0; oc < OC; oc++) wT[(size_t)k * OC + oc] = w[(size_t)oc * K + k];
-  for (int c = 0; c < C; c++)
-    for (int ky = 0; ky < s->kH; ky++)
-      for (int kx = 0; kx < s->kW; kx++) koff[c * KK + ky * s->kW + kx] = (int)(c * plane) + ky * Wp + kx;
-  __builtin_memset(padded, 0, C * plane * 4);
-  const int y0 = s->padT, x0 = s->padL;
-  const int rows = s->inH < Hp - y0 ? s->inH : Hp - y0, cols = s->inW < Wp - x0 ? s->inW : Wp - x0;
-  const size_t inSize = (size_t)C * s->inH * s->inW, outSize = (size_t)OC * g->oH * g->oW;
+  const int OC = s->outC, K = s->inC * s->kH * s->kW, ocv = pixel_major_chunk(OC), win = 2 / ocv;
+  PixelMajor m;
+  pixel_major_prepare(s, (2 * g->oH - 1) * s->sH + s->kH, (2 * g->oW - 1) * s->sW + s->kW,
+                      pixel_major_scratch(s, g), w, 0, &m);
+  const size_t outSize = (size_t)OC * g->oH * g->oW;
   const int planeOut = g->oH * g->oW;
   for (int n = 0; n < s->batch; n++) {
-    const float *img = inp + n * inSize;
-    if (cols > 0)
-      for (int c = 0; c < C; c++)
-        for (int y = 0; y < rows; y++)
-          __builtin_memcpy(padded + c * plane + (size_t)(y + y0) * Wp + x0,
-                           img + ((size_t)c * s->inH + y) * s->inW, (size_t)cols * 4);
+    pixel_major_pad(s, &m, inp, n);
     float *o = out + n * outSize;
     for (int py = 0; py < g->oH; py++)
       for (int px = 0; px < g->oW; px += win) {
         const int nwin = g->oW - px < win ? g->oW - px : win;
-        const float *origin = padded + (size_t)(2 * py * s->sH) * Wp + 2 * px * s->sW;
+        const float *origin = m.padded + (size_t)(2 * py * s->sH) * m.Wp + 2 * px * s->sW;
         for (int c0 = 0; c0 < OC; c0 += ocv * VL)
-          pixel_major_tiles[ocv][nwin](K, koff, wT + c0, OC, bias ? bias + c0 : 0, s->sH * Wp, s->sW, origin,
+          pixel_major_tiles[ocv][nwin](K, m.koff, m.wT + wt_chunk_offset(c0, K, OC), wt_block_width(OC),
+                                       bias ? bias + c0 : 0, s->sH * m.Wp, s->sW, origin,
                                        o + (size_t)c0 * planeOut + py * g->oW + px, planeOut);
       }
   }
