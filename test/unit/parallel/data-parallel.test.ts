@@ -1,14 +1,11 @@
 /**
  * The data-parallel trainer: N workers must give the single-thread result (same seed) up to float tolerance,
- * including uneven shards and a batch smaller than the number of workers.
+ * including uneven shards and a batch smaller than the number of workers. Exact resume from checkpoints:
+ * data-parallel-checkpoint.test.ts; a worker dying: data-parallel-failures.test.ts.
  */
 import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
 import { loadNativeAddon } from '../../../native-workers/kernels/native-kernels';
-import { bundleForNode } from '../../support/bundle';
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import type { ModelSpec, TrainingConfig } from '../../../app/domain/model-spec';
 import { clipGradNorm } from '../../../native-workers/cnn/optim/clip';
 import { createOptimizer } from '../../../native-workers/cnn/optim/optimizer';
@@ -18,45 +15,9 @@ import { fastKernels, kernelsFor } from '../../../native-workers/kernels/fast-ke
 import { FlatAdam } from '../../../native-workers/parallel/adam';
 import { DataParallelTrainer } from '../../../native-workers/parallel/data-parallel-trainer';
 import { buildModel } from '../../../native-workers/cnn/model';
+import { batches, data, shardWorkerBundle, spec } from './data-parallel-support';
 
-const spec: ModelSpec = {
-  input: { height: 12, width: 10, channels: 2 },
-  layers: [
-    { type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same' },
-    { type: 'relu' },
-    { type: 'maxPool2d', size: 2 },
-    { type: 'conv2d', filters: 5, kernelSize: [3, 2], stride: [1, 2], padding: 1 },
-    { type: 'relu' },
-    { type: 'flatten' },
-    { type: 'dense', units: 16 },
-    { type: 'relu' },
-    { type: 'dense', units: 4 },
-  ],
-  numClasses: 4,
-};
-
-function data(n: number, seed: number): { x: Float32Array; y: Int32Array } {
-  let s = seed;
-  const r = () => (s = (Math.imul(s, 1664525) + 1013904223) >>> 0) / 4294967296;
-  const x = new Float32Array(n * 240);
-  for (let i = 0; i < x.length; i++) x[i] = r();
-  const y = new Int32Array(n);
-  for (let i = 0; i < n; i++) y[i] = Math.floor(r() * 4);
-  return { x, y };
-}
-
-let dir = '';
-let workerPath = '';
-
-beforeAll(async () => {
-  dir = mkdtempSync(join(tmpdir(), 'shard-worker-'));
-  workerPath = join(dir, 'train-shard-worker.js');
-  await bundleForNode(join(__dirname, '../../../native-workers/train-shard-worker.ts'), workerPath);
-});
-
-afterAll(() => rmSync(dir, { recursive: true, force: true }));
-
-const batches = [10, 10, 7, 1, 10, 3];
+const worker = shardWorkerBundle();
 
 async function trainWith(
   workers: number,
@@ -67,7 +28,7 @@ async function trainWith(
     seed: 17,
     maxBatch: 10,
     workers,
-    workerPath,
+    workerPath: worker.path,
     kernels,
     lr: 0.01,
   });
@@ -143,7 +104,7 @@ describe('DataParallelTrainer', () => {
         seed: 17,
         maxBatch: 10,
         workers: 2,
-        workerPath,
+        workerPath: worker.path,
         zeroCopy,
         kernels: 'wasm',
         lr: 0.01,
@@ -179,7 +140,13 @@ describe('DataParallelTrainer', () => {
   );
 
   it('infer reads a batch written into inputBuffer() in place, and copies any other view', async () => {
-    const t = await DataParallelTrainer.create({ spec, seed: 3, maxBatch: 10, workers: 2, workerPath });
+    const t = await DataParallelTrainer.create({
+      spec,
+      seed: 3,
+      maxBatch: 10,
+      workers: 2,
+      workerPath: worker.path,
+    });
     try {
       const d = data(8, 5);
       const size = t.inputSize;
@@ -199,7 +166,13 @@ describe('DataParallelTrainer', () => {
   });
 
   it('infer returns the logits of every example, split over workers', async () => {
-    const t = await DataParallelTrainer.create({ spec, seed: 3, maxBatch: 10, workers: 3, workerPath });
+    const t = await DataParallelTrainer.create({
+      spec,
+      seed: 3,
+      maxBatch: 10,
+      workers: 3,
+      workerPath: worker.path,
+    });
     try {
       const d = data(7, 99);
       const logits = (await t.infer(d.x, 7)).slice();
@@ -246,7 +219,7 @@ describe('DataParallelTrainer with AdamW / L2 decay and clipping in the workers'
       seed: 17,
       maxBatch: 10,
       workers,
-      workerPath,
+      workerPath: worker.path,
       kernels,
       lr: lrAt(0),
       ...workerOptimizerHyper(recipe),
@@ -297,7 +270,13 @@ describe('DataParallelTrainer with AdamW / L2 decay and clipping in the workers'
   );
 
   it('without clipping, trainStep reports no norm', async () => {
-    const t = await DataParallelTrainer.create({ spec, seed: 1, maxBatch: 4, workers: 2, workerPath });
+    const t = await DataParallelTrainer.create({
+      spec,
+      seed: 1,
+      maxBatch: 4,
+      workers: 2,
+      workerPath: worker.path,
+    });
     try {
       const d = data(4, 1);
       expect((await t.trainStep(d.x, d.y, 4)).gradNorm).toBeNaN();
@@ -331,7 +310,7 @@ describe('DataParallelTrainer with batchnorm and dropout', () => {
       seed: 2,
       maxBatch: 8,
       workers: 2,
-      workerPath,
+      workerPath: worker.path,
     });
     try {
       const x = new Float32Array(8 * 64).map((_, i) => Math.sin(i));
@@ -346,167 +325,6 @@ describe('DataParallelTrainer with batchnorm and dropout', () => {
       await t.infer(x, 8);
     } finally {
       await t.close();
-    }
-  });
-});
-
-describe('DataParallelTrainer failures', () => {
-  it('fails the step (not hang) when a worker dies, and every later call fails fast', async () => {
-    const t = await DataParallelTrainer.create({ spec, seed: 1, maxBatch: 4, workers: 2, workerPath });
-    try {
-      const threads = (t as unknown as { threads: { terminate(): Promise<number> }[] }).threads;
-      await threads[1].terminate();
-      const d = data(4, 1);
-      await expect(t.trainStep(d.x, d.y, 4)).rejects.toThrow(/exited/);
-      await expect(t.infer(d.x, 4)).rejects.toThrow(/exited/);
-    } finally {
-      await t.close();
-    }
-  });
-});
-
-describe('DataParallelTrainer, a worker dying during a step', () => {
-  // a step of 16 images here lasts long enough for a worker to be terminated while it runs
-  const slowSpec: ModelSpec = {
-    input: { height: 96, width: 96, channels: 3 },
-    layers: [
-      { type: 'conv2d', filters: 32, kernelSize: 3, padding: 'same' },
-      { type: 'relu' },
-      { type: 'conv2d', filters: 32, kernelSize: 3, padding: 'same' },
-      { type: 'relu' },
-      { type: 'maxPool2d', size: 4 },
-      { type: 'flatten' },
-      { type: 'dense', units: 4 },
-    ],
-    numClasses: 4,
-  };
-  const slowData = (n: number) => {
-    const x = new Float32Array(n * 96 * 96 * 3);
-    for (let i = 0; i < x.length; i++) x[i] = Math.sin(i * 0.37);
-    return { x, y: Int32Array.from({ length: n }, (_, i) => i % 4) };
-  };
-  const create = () =>
-    DataParallelTrainer.create({ spec: slowSpec, seed: 3, maxBatch: 16, workers: 2, workerPath });
-
-  it('fails a long step (not hang) when a worker dies during it', async () => {
-    const t = await create();
-    try {
-      const d = slowData(16);
-      const step = t.trainStep(d.x, d.y, 16);
-      const threads = (t as unknown as { threads: { terminate(): Promise<number> }[] }).threads;
-      await threads[1].terminate();
-      await expect(step).rejects.toThrow(/exited/);
-    } finally {
-      await t.close();
-    }
-  });
-});
-
-describe('DataParallelTrainer checkpoint', () => {
-  // batchnorm (per-replica statistics) and dropout (per-replica RNG) are what make an exact resume non-trivial
-  const bnSpec: ModelSpec = {
-    input: { height: 12, width: 10, channels: 2 },
-    layers: [
-      { type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same' },
-      { type: 'batchNorm' },
-      { type: 'relu' },
-      { type: 'maxPool2d', size: 2 },
-      { type: 'flatten' },
-      { type: 'dense', units: 16 },
-      { type: 'relu' },
-      { type: 'dropout', rate: 0.3 },
-      { type: 'dense', units: 4 },
-    ],
-    numClasses: 4,
-  };
-  const create = (
-    recipe: Pick<TrainingConfig, 'optimizer' | 'clipGradNorm'> = { optimizer: { type: 'adam' } },
-  ) =>
-    DataParallelTrainer.create({
-      spec: bnSpec,
-      seed: 23,
-      maxBatch: 10,
-      workers: 2,
-      workerPath,
-      lr: 0.01,
-      ...workerOptimizerHyper(recipe),
-    });
-  const steps = async (t: DataParallelTrainer, from: number, to: number, losses: number[]) => {
-    for (let i = from; i < to; i++) {
-      const n = batches[i % batches.length];
-      const d = data(n, 100 + i);
-      losses.push((await t.trainStep(d.x, d.y, n)).loss);
-    }
-  };
-
-  it.for([
-    ['Adam', { optimizer: { type: 'adam' } }],
-    ['AdamW + clipping', { optimizer: { type: 'adamw', weightDecay: 0.05 }, clipGradNorm: 0.5 }],
-  ] as const)(
-    '%s: a run restored from a checkpoint continues exactly like the uninterrupted run (bitwise)',
-    async ([, recipe]) => {
-      const whole = await create(recipe);
-      const lossesA: number[] = [];
-      let paramsA: Float32Array;
-      let stateA: Float32Array;
-      try {
-        await steps(whole, 0, 8, lossesA);
-        paramsA = whole.params.slice();
-        stateA = whole.readState(new Float32Array(whole.stateCount));
-      } finally {
-        await whole.close();
-      }
-
-      const first = await create(recipe);
-      const lossesB: number[] = [];
-      let cp;
-      try {
-        await steps(first, 0, 4, lossesB);
-        cp = first.checkpoint();
-      } finally {
-        await first.close();
-      }
-      const resumed = await create(recipe);
-      try {
-        resumed.restore(cp);
-        await steps(resumed, 4, 8, lossesB);
-        expect(lossesB).toEqual(lossesA);
-        expect(Buffer.from(resumed.params.buffer).equals(Buffer.from(paramsA.buffer))).toBe(true);
-        expect(Array.from(resumed.readState(new Float32Array(resumed.stateCount)))).toEqual(
-          Array.from(stateA),
-        );
-      } finally {
-        await resumed.close();
-      }
-    },
-  );
-
-  it('refuses a checkpoint of another worker count or shape', async () => {
-    const t = await create();
-    try {
-      const cp = t.checkpoint();
-      expect(() => t.restore({ ...cp, workers: 3 })).toThrow(/3 workers/);
-      expect(() => t.restore({ ...cp, params: cp.params.subarray(1) })).toThrow(/params/);
-    } finally {
-      await t.close();
-    }
-  });
-
-  it('without the replica RNGs, dropout would diverge (the test above can fail)', async () => {
-    const a = await create();
-    const b = await create();
-    try {
-      await steps(a, 0, 3, []);
-      const cp = a.checkpoint();
-      b.restore({ ...cp, replicaRngs: new Int32Array(cp.replicaRngs.length).fill(7) });
-      const la: number[] = [];
-      const lb: number[] = [];
-      await steps(a, 3, 5, la);
-      await steps(b, 3, 5, lb);
-      expect(lb).not.toEqual(la);
-    } finally {
-      await a.close();
-      await b.close();
     }
   });
 });
