@@ -49,6 +49,22 @@ export function checkConvReluMaxPool(
 }
 
 /** A random pooling of the conv's output planes (2×2/2 every other time: the vector path). */
+/** The 2×2, stride 2 max pool over a conv's output (the reference CNN's and the presets' pools). */
+function pool2x2Over(s: Conv2dShape): Pool2dShape {
+  return {
+    batch: s.batch,
+    channels: s.outChannels,
+    inHeight: s.outHeight,
+    inWidth: s.outWidth,
+    poolHeight: 2,
+    poolWidth: 2,
+    strideH: 2,
+    strideW: 2,
+    outHeight: s.outHeight >> 1,
+    outWidth: s.outWidth >> 1,
+  };
+}
+
 function randomPoolOver(s: Conv2dShape, rand: () => number): Pool2dShape | null {
   const ri = (lo: number, hi: number) => lo + Math.floor(rand() * (hi - lo + 1));
   const square = rand() < 0.5;
@@ -93,19 +109,7 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
   // the photo presets' stem: 3×3, stride 2, over RGB into 32 channels
   const stem = { ...sameConv3x3(3, 3, 21, 18, 32), strideH: 2, strideW: 2, outHeight: 11, outWidth: 9 };
   for (const s of [...refCnnConvShapes(), stem]) {
-    const p: Pool2dShape = {
-      batch: s.batch,
-      channels: s.outChannels,
-      inHeight: s.outHeight,
-      inWidth: s.outWidth,
-      poolHeight: 2,
-      poolWidth: 2,
-      strideH: 2,
-      strideW: 2,
-      outHeight: s.outHeight >> 1,
-      outWidth: s.outWidth >> 1,
-    };
-    checkConvReluMaxPool(k, s, p, rand, true);
+    checkConvReluMaxPool(k, s, pool2x2Over(s), rand, true);
   }
 }
 
@@ -161,22 +165,5 @@ export function checkConvReluMaxPoolTrain(k: KernelSet): void {
     const p = randomPoolOver(s, rand);
     if (p) one(s, p, t % 3 !== 0);
   }
-  for (const s of refCnnConvShapes())
-    one(
-      s,
-      {
-        batch: s.batch,
-        channels: s.outChannels,
-        inHeight: s.outHeight,
-        inWidth: s.outWidth,
-        poolHeight: 2,
-        poolWidth: 2,
-        strideH: 2,
-        strideW: 2,
-        outHeight: s.outHeight >> 1,
-        outWidth: s.outWidth >> 1,
-      },
-      true,
-      true,
-    );
+  for (const s of refCnnConvShapes()) one(s, pool2x2Over(s), true, true);
 }
