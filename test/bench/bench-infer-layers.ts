@@ -13,15 +13,10 @@ import { buildModel } from '../../native-workers/cnn/model';
 import { ONNX_INPUT_NAME } from '../../native-workers/export/onnx-runtime';
 import { kernelsFor } from '../../native-workers/kernels/fast-kernels';
 import { profileKernels } from '../../native-workers/kernels/profile-kernels';
-import { argValue } from './lib/common';
-import { exportSpecToOnnx } from './lib/ort-peer';
+import { argValue, processCpuMs as cpuMs } from './lib/common';
+import { exportSpecToOnnx, ortSessionOptions } from './lib/ort-peer';
 
 type Ort = typeof import('onnxruntime-node');
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 const preset = argValue('preset', 'medium') as PresetName;
 const size = argValue('size', 96);
@@ -67,10 +62,7 @@ async function onnx(n: number): Promise<Record<string, number>> {
   const base = `ort-prof-${process.pid}-${n}`;
   const prefix = join(tmpdir(), base);
   const session = await ort.InferenceSession.create(exportSpecToOnnx(spec), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
+    ...ortSessionOptions(1),
     enableProfiling: true,
     profileFilePrefix: prefix,
   });
@@ -82,12 +74,7 @@ async function onnx(n: number): Promise<Record<string, number>> {
   session.endProfiling();
   await session.release();
   // the whole forward without the profiler's own cost
-  const plain = await ort.InferenceSession.create(exportSpecToOnnx(spec), {
-    intraOpNumThreads: 1,
-    interOpNumThreads: 1,
-    executionMode: 'sequential',
-    graphOptimizationLevel: 'all',
-  });
+  const plain = await ort.InferenceSession.create(exportSpecToOnnx(spec), ortSessionOptions(1));
   for (let i = 0; i < 5; i++) await plain.run({ [ONNX_INPUT_NAME]: x });
   const t1 = cpuMs();
   for (let i = 0; i < steps; i++) await plain.run({ [ONNX_INPUT_NAME]: x });

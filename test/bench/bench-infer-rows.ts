@@ -12,7 +12,7 @@ import { ONNX_INPUT_NAME } from '../../native-workers/export/onnx-runtime';
 import { kernelsFor } from '../../native-workers/kernels/fast-kernels';
 import { DataParallelTrainer } from '../../native-workers/parallel/data-parallel-trainer';
 import { argValue, imagesPerSecondWindows, median } from './lib/common';
-import { exportSpecToOnnx } from './lib/ort-peer';
+import { exportSpecToOnnx, ortSessionOptions } from './lib/ort-peer';
 
 type Ort = typeof import('onnxruntime-node');
 
@@ -51,12 +51,7 @@ async function main(): Promise<void> {
   const ort = require('onnxruntime-node') as Ort;
   const bytes = exportSpecToOnnx(spec);
   for (const threads of [1, workers]) {
-    const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    const session = await ort.InferenceSession.create(bytes, ortSessionOptions(threads));
     const xb = new ort.Tensor('float32', x, [batch, 3, size, size]);
     const x1 = new ort.Tensor('float32', one, [1, 3, size, size]);
     rows[`ort ${threads} thread(s) b${batch}`] = await rate(

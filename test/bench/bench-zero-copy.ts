@@ -6,14 +6,9 @@
  */
 import { buildModel } from '../../native-workers/cnn/model';
 import { fastKernels } from '../../native-workers/kernels/fast-kernels';
-import { REFERENCE_CNN, argValue, round } from './lib/common';
+import { REFERENCE_CNN, argValue, processCpuMs as cpuMs, round } from './lib/common';
 import { fillBatch, loadSplit, shuffled } from './lib/fashion-mnist';
 import { adoptKernelMemory } from '../../native-workers/kernels/adopt-kernel-memory';
-
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 function main(): void {
   const train = loadSplit('train');

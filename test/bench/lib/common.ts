@@ -78,6 +78,12 @@ export function argValue(name: string, def: number | string): number | string {
 
 export const hasFlag = (name: string): boolean => process.argv.includes(`--${name}`);
 
+/** CPU time of this process in ms (user + system): robust to other load on the machine when one thread works. */
+export function processCpuMs(): number {
+  const u = process.cpuUsage();
+  return (u.user + u.system) / 1000;
+}
+
 /** Peak resident set size of this process in MB (includes worker threads: they share the process). */
 export function peakRssMb(): number {
   return process.resourceUsage().maxRSS / 1024;

@@ -11,7 +11,7 @@ import { createOptimizer } from '../../../native-workers/cnn/optim/optimizer';
 import { profileKernels } from '../../../native-workers/kernels/profile-kernels';
 import { wasmKernelInstance } from '../../../native-workers/kernels/wasm-kernels';
 import { adoptKernelMemory } from '../../../native-workers/kernels/adopt-kernel-memory';
-import { REFERENCE_CNN, round } from './common';
+import { REFERENCE_CNN, processCpuMs as cpuMs, round } from './common';
 import { type Split, fillBatch } from './fashion-mnist';
 import { BENCH_BATCH as BS } from './ours-training';
 import type { ProfileFigures } from './ratios';
@@ -25,10 +25,6 @@ export function profileKernelsOfReference(
 ): Record<string, unknown> & ProfileFigures {
   const zeroCopy = kernelsBackend(choice).startsWith('wasm');
   // CPU time of this process (only this thread works during the profile): robust to other load on the machine
-  const cpuMs = () => {
-    const u = process.cpuUsage();
-    return (u.user + u.system) / 1000;
-  };
   const kernels = profileKernels(kernelsFor(choice), cpuMs);
   const model = buildModel(REFERENCE_CNN, { seed: 1, batchSize: BS, kernels });
   if (zeroCopy) adoptKernelMemory(model);

@@ -11,7 +11,7 @@ import { buildModel } from '../../../native-workers/cnn/model';
 import { adoptKernelMemory } from '../../../native-workers/kernels/adopt-kernel-memory';
 import { fastKernelsBackend, kernelsFor } from '../../../native-workers/kernels/fast-kernels';
 import type { BatchSource } from './bench-data';
-import { round } from './common';
+import { processCpuMs as cpuMs, round } from './common';
 import type { ModelFlops } from './flops';
 
 export interface LayerProfileRow {
@@ -40,11 +40,6 @@ export interface LayerProfile {
   inferenceMs: number;
   layers: LayerProfileRow[];
 }
-
-const cpuMs = (): number => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
 
 /** Time spent in one layer's forward* and backward* methods. */
 interface LayerClock {

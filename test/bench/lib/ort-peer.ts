@@ -16,6 +16,16 @@ import type { RawRow } from './rows';
 type Ort = typeof import('onnxruntime-node');
 
 /** The spec's ONNX bytes as the app exports them (seed-1 initial weights, default batch norm state). */
+/** The CPU provider's options for every onnxruntime row: `threads` intra-op threads, sequential, all optimisations. */
+export function ortSessionOptions(threads: number) {
+  return {
+    intraOpNumThreads: threads,
+    interOpNumThreads: 1,
+    executionMode: 'sequential',
+    graphOptimizationLevel: 'all',
+  } as const;
+}
+
 export function exportSpecToOnnx(spec: ModelSpec): Uint8Array {
   const m = buildModel(spec, { seed: 1, batchSize: 1 });
   return exportOnnx(spec, m.params, m.state, {
@@ -54,12 +64,7 @@ export async function benchOnnxRuntime(opts: {
   const rows: RawRow[] = [];
   for (const threads of opts.threads) {
     log(`onnxruntime-node, ${threads} thread(s)…`);
-    const session = await ort.InferenceSession.create(bytes, {
-      intraOpNumThreads: threads,
-      interOpNumThreads: 1,
-      executionMode: 'sequential',
-      graphOptimizationLevel: 'all',
-    });
+    const session = await ort.InferenceSession.create(bytes, ortSessionOptions(threads));
     try {
       const windows = Math.max(3, opts.windows);
       const inferWindows = await imagesPerSecondWindows(
