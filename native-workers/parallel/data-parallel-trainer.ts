@@ -10,6 +10,9 @@
  * between the workers; the last worker to finish a step wakes the coordinator with one message (Atomics.waitAsync
  * does not wake an idle Node 20 event loop), so the coordinator never blocks its event loop. See protocol.ts.
  *
+ * trainStep() may be called again before the previous step's promise settles (two steps in flight at most): the
+ * workers then go straight on to the next step, and the caller prepares the batch after it meanwhile.
+ *
  * Two ways to take the optimizer step:
  *   - trainStep(): Adam or AdamW (weight decay on the decay mask's parameters, like the Trainer's optimizer) and
  *     optional global-norm clipping inside the workers, each on its slice of the parameters (the fastest path);
@@ -34,11 +37,14 @@ import {
   CMD,
   CTRL,
   HYPER,
+  SLOTS,
   STATS,
   type SharedBuffers,
   type ShardWorkerData,
   type ShardWorkerMessage,
+  statsOffset,
 } from './protocol';
+import { CommandQueue, type PendingCommand } from './command-queue';
 import {
   type DataParallelCheckpoint,
   type SharedSizes,
@@ -131,11 +137,11 @@ export class DataParallelTrainer {
   private readonly labels: Int32Array;
   private readonly logits: Float32Array;
   private readonly stats: Float64Array;
-  private readonly hyper: Float64Array;
+  /** The hyper-parameters the next published step takes. */
+  private readonly hyper = new Float64Array(HYPER.LENGTH);
+  private readonly commands: CommandQueue<StepResult>;
   private readonly threads: Worker[] = [];
   private errors: string[] = [];
-  private busy = false;
-  private wake: (() => void) | null = null;
   /** Set when a worker died: every later call fails fast. */
   private failed: string | null = null;
   private closed = false;
@@ -175,8 +181,15 @@ export class DataParallelTrainer {
       labels: this.labels,
       logits: this.logits,
       stats: this.stats,
-      hyper: this.hyper,
     } = views);
+    this.commands = new CommandQueue(this.ctrl, this.workers, views.hyper, {
+      result: (p) => this.result(p),
+      errors: (clear) => {
+        const message = this.errors.join('\n');
+        if (clear && !this.failed) this.errors = [];
+        return message;
+      },
+    });
     this.setHyper(opts);
     // the same init as buildModel(spec, { seed }) in one thread
     const init = buildModel(opts.spec, { seed: opts.seed, batchSize: 1, params: this.params });
@@ -190,6 +203,7 @@ export class DataParallelTrainer {
 
   /** Loads batchnorm running statistics into every replica (before the next step). */
   writeState(state: Float32Array): void {
+    this.assertIdle('writeState');
     writeReplicaStates(this.shared, this.sizes, state);
   }
 
@@ -211,11 +225,12 @@ export class DataParallelTrainer {
   }
 
   private assertIdle(what: string): void {
-    if (this.busy) throw new Error(`DataParallelTrainer.${what}: a step is running`);
+    if (this.commands.inFlight) throw new Error(`DataParallelTrainer.${what}: a step is running`);
   }
 
   /** The replicas' batchnorm running statistics, averaged, into `target` (length stateCount). */
   readState(target: Float32Array): Float32Array {
+    this.assertIdle('readState');
     return averageReplicaStates(this.shared, this.sizes, target);
   }
 
@@ -252,7 +267,7 @@ export class DataParallelTrainer {
                 resolve(m.backend);
                 break;
               case 'done':
-                this.wake?.();
+                this.commands.settleFinished();
                 break;
               case 'error':
                 this.errors.push(m.message);
@@ -276,15 +291,14 @@ export class DataParallelTrainer {
             this.failed = `shard worker ${i} exited (code ${code})`;
             this.errors.push(this.failed);
             Atomics.store(this.ctrl, CTRL.ERROR, 1);
-            this.wake?.();
+            this.commands.failAll(this.failed);
             reject(new Error(`shard worker ${i} exited (code ${code})`));
           });
           w.once('error', (e) => {
             this.failed = `shard worker ${i} failed: ${String(e?.message ?? e)}`;
             this.errors.push(String(e?.stack ?? e));
             Atomics.store(this.ctrl, CTRL.ERROR, 1);
-            Atomics.add(this.ctrl, CTRL.DONE, this.workers); // wake a waiting step
-            this.wake?.();
+            this.commands.failAll(this.failed);
             reject(e);
           });
         }),
@@ -294,7 +308,7 @@ export class DataParallelTrainer {
     this.backend = backends[0];
   }
 
-  /** Updates the optimizer hyper-parameters (read by the workers at every step). */
+  /** Updates the optimizer hyper-parameters of the steps published from now on. */
   setHyper(h: {
     lr?: number;
     beta1?: number;
@@ -322,79 +336,92 @@ export class DataParallelTrainer {
     Atomics.store(this.ctrl, CTRL.PROFILE, on ? 1 : 0);
   }
 
-  private async run(cmd: number, count: number): Promise<void> {
+  private publish(
+    cmd: number,
+    count: number,
+    stepT: number,
+    fill: (slot: number, inputFree: (region: number) => boolean) => number,
+  ): Promise<StepResult> {
     if (this.closed) throw new Error('DataParallelTrainer is closed');
     if (this.failed) throw new Error(this.failed);
-    if (this.busy) throw new Error('DataParallelTrainer: a step is already running');
-    this.busy = true;
-    try {
-      const c = this.ctrl;
-      const done = new Promise<void>((resolve) => (this.wake = resolve));
-      Atomics.store(c, CTRL.CMD, cmd);
-      Atomics.store(c, CTRL.COUNT, count);
-      Atomics.store(c, CTRL.DONE, 0);
-      Atomics.add(c, CTRL.SEQ, 1);
-      Atomics.notify(c, CTRL.SEQ);
-      await done;
-      this.wake = null;
-      if (Atomics.load(c, CTRL.ERROR)) {
-        await new Promise((r) => setImmediate(r)); // let the workers' error messages arrive
-        Atomics.store(c, CTRL.ERROR, 0);
-        const msg = this.errors.join('\n') || 'worker failed';
-        this.errors = [];
-        throw new Error(msg);
-      }
-    } finally {
-      this.busy = false;
-    }
+    return this.commands.publish(cmd, count, this.hyper, stepT, fill);
   }
 
   /**
-   * The workers' input buffer [maxBatch, C, H, W] (shared memory). A caller that writes its batch here and passes
-   * this buffer (or a view of its head) to infer, trainStep or computeGradients saves the copy of the batch into
-   * it (into shared memory: about 0.25 ms of the coordinator's CPU for 32 images of 96×96×3). Write only between
-   * calls.
+   * The workers' input buffer [maxBatch, C, H, W] (shared memory) for the next call. A caller that writes its batch
+   * here and passes this buffer (or a view of its head) to infer, trainStep or computeGradients saves the copy of
+   * the batch into it (into shared memory: about 0.25 ms of the coordinator's CPU for 32 images of 96×96×3). Write
+   * only while no step runs, or while one runs and you then publish another: ask again for every call (a step
+   * queued behind a running one needs the other buffer).
    */
   inputBuffer(): Float32Array {
-    return this.x;
+    return this.slotInput(this.commands.freeInput());
   }
 
-  private load(x: Float32Array, labels: ArrayLike<number> | null, count: number): void {
+  private slotInput(slot: number): Float32Array {
+    const size = this.maxBatch * this.inputSize;
+    return this.x.subarray(slot * size, (slot + 1) * size);
+  }
+
+  /** Puts a command's batch in place (see CommandQueue.publish); returns the input region it is in. */
+  private load(
+    x: Float32Array,
+    labels: ArrayLike<number> | null,
+    count: number,
+    slot: number,
+    inputFree: (region: number) => boolean,
+  ): number {
     if (count < 1 || count > this.maxBatch) throw new Error(`batch of ${count} (max ${this.maxBatch})`);
     if (x.length < count * this.inputSize)
       throw new Error(`input of ${x.length} values for ${count} examples`);
-    // the batch already in place (inputBuffer()): nothing to copy
-    if (x.buffer !== this.x.buffer || x.byteOffset !== this.x.byteOffset)
-      this.x.set(x.length === count * this.inputSize ? x : x.subarray(0, count * this.inputSize));
-    if (labels) for (let i = 0; i < count; i++) this.labels[i] = labels[i];
+    if (labels) {
+      const at = slot * this.maxBatch;
+      for (let i = 0; i < count; i++) this.labels[at + i] = labels[i];
+    }
+    // the batch already in an input region (inputBuffer()) that no running command reads: nothing to copy
+    for (let region = 0; region < SLOTS; region++) {
+      const r = this.slotInput(region);
+      if (x.buffer === r.buffer && x.byteOffset === r.byteOffset && inputFree(region)) return region;
+    }
+    // a copy goes into a region no running command reads (with one in flight, one of the two is free)
+    const target = inputFree(slot) ? slot : (slot + 1) % SLOTS;
+    this.slotInput(target).set(
+      x.length === count * this.inputSize ? x : x.subarray(0, count * this.inputSize),
+    );
+    return target;
   }
 
-  private result(count: number, cmd: number): StepResult {
+  private result(p: PendingCommand<StepResult>): StepResult {
     let loss = 0;
     let correct = 0;
     let computeMs = 0;
     let reduceMs = 0;
+    const slot = p.index % SLOTS;
     for (let w = 0; w < this.workers; w++) {
-      const s = w * STATS.LENGTH;
+      const s = statsOffset(slot, this.workers, w);
       loss += this.stats[s + STATS.LOSS] * this.stats[s + STATS.COUNT];
       correct += this.stats[s + STATS.CORRECT];
       computeMs = Math.max(computeMs, this.stats[s + STATS.COMPUTE_MS]);
       reduceMs = Math.max(reduceMs, this.stats[s + STATS.REDUCE_MS]);
     }
     // every worker computed the same norm; worker 0's is the one
-    const gradNorm = cmd === CMD.TRAIN_STEP ? this.stats[STATS.GRAD_NORM] : Number.NaN;
-    return { loss: loss / count, correct, count, computeMs, reduceMs, gradNorm };
+    const gradNorm =
+      p.cmd === CMD.TRAIN_STEP
+        ? this.stats[statsOffset(slot, this.workers, 0) + STATS.GRAD_NORM]
+        : Number.NaN;
+    return { loss: loss / p.count, correct, count: p.count, computeMs, reduceMs, gradNorm };
   }
 
   /**
    * One optimizer step (Adam or AdamW, clipping as set by setHyper) on a batch: x is [count, C, H, W] float32, labels
-   * are class indices.
+   * are class indices. The batch is copied before this returns, and a second step may be published before this
+   * one's promise settles.
    */
   async trainStep(x: Float32Array, labels: ArrayLike<number>, count: number): Promise<StepResult> {
-    this.load(x, labels, count);
-    Atomics.store(this.ctrl, CTRL.STEP_T, ++this.step_t);
-    await this.run(CMD.TRAIN_STEP, count);
-    return this.result(count, CMD.TRAIN_STEP);
+    const fill = (slot: number, free: (region: number) => boolean) => this.load(x, labels, count, slot, free);
+    const done = this.publish(CMD.TRAIN_STEP, count, this.step_t + 1, fill);
+    this.step_t++;
+    return done;
   }
 
   /**
@@ -402,24 +429,20 @@ export class DataParallelTrainer {
    * any optimizer on `params` (between steps).
    */
   async computeGradients(x: Float32Array, labels: ArrayLike<number>, count: number): Promise<StepResult> {
-    this.load(x, labels, count);
-    await this.run(CMD.GRADS, count);
-    return this.result(count, CMD.GRADS);
+    return this.publish(CMD.GRADS, count, 0, (slot, free) => this.load(x, labels, count, slot, free));
   }
 
   /** Logits [count, classes] of a batch, computed by all workers; the returned view is reused by the next call. */
   async infer(x: Float32Array, count: number): Promise<Float32Array> {
-    this.load(x, null, count);
-    await this.run(CMD.INFER, count);
+    await this.publish(CMD.INFER, count, 0, (slot, free) => this.load(x, null, count, slot, free));
     return this.logits.subarray(0, count * this.classes);
   }
 
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
-    Atomics.store(this.ctrl, CTRL.CMD, CMD.STOP);
-    Atomics.add(this.ctrl, CTRL.SEQ, 1);
-    Atomics.notify(this.ctrl, CTRL.SEQ);
+    this.commands.failAll('DataParallelTrainer is closed');
+    this.commands.stop();
     await Promise.all(
       this.threads.map(
         (w) =>

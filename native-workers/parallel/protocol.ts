@@ -1,31 +1,50 @@
 /**
  * Shared-memory layout and commands between the DataParallelTrainer (coordinator) and its shard workers
  * (native-workers/train-shard-worker.ts). Everything lives in SharedArrayBuffers; synchronisation is Atomics only
- * (wait/notify on the control words), no messages per step.
+ * (wait/notify on the control words), no messages per step except the completion notice.
  *
- * One training step:
- *   coordinator: copy the batch into `x`/`labels`, set CMD/COUNT, DONE = 0, SEQ += 1, notify SEQ
- *   worker w:    forward+backward on its shard with its replica (native-workers/cnn Model) → gradSlots[w]
+ * Commands are numbered 0, 1, 2, ... and use input slot `command % SLOTS`: its batch, labels, command words,
+ * hyper-parameters and per-worker stats. The coordinator may publish command k+1 while the workers still run
+ * command k (its slot is free once command k-1 is done), so the workers go from one training step to the next
+ * without waiting for the coordinator to notice the end of a step and wake them again (0.25-0.6 ms per step of
+ * the reference CNN, measured with bench-train-workers.ts).
+ *
+ * One training step k:
+ *   coordinator: copy the batch into slot k's `x`/`labels`, write its command words and hyper-parameters,
+ *                SEQ += 1, notify SEQ
+ *   worker w:    wait until SEQ > k and FINISHED >= k·N (every replica finished updating the parameters at k-1)
+ *                forward+backward on its shard with its replica (native-workers/cnn Model) → gradSlots[w]
  *                (the replica's grads ARE that view, its params ARE the shared params)
  *                barrier (all gradients written)
  *                reduce its parameter slice: reduced = Σ_j (n_j / n) · gradSlots[j]
  *                with clipping: the sum of squares of its reduced slice → stats; barrier; every worker adds the
  *                partial sums in worker order (the same total everywhere) and scales its slice (optim/clip.ts)
  *                Adam / AdamW on that slice of params
- *                DONE += 1 (the last one notifies the coordinator)
+ *                FINISHED += 1 (the last one of step k notifies FINISHED and posts 'done' to the coordinator)
  * Parameters are one shared buffer that every replica reads directly, so there is no broadcast copy.
  */
 import type { KernelChoice } from '../kernels/fast-kernels';
 import type { ModelSpec } from '../../app/domain/model-spec';
 
+/** Commands in flight at most: the workers run one while the coordinator writes the next one's batch. */
+export const SLOTS = 2;
+
 export const CTRL = {
+  /** Commands published so far (command k is published when SEQ > k). */
   SEQ: 0,
-  CMD: 1,
-  COUNT: 2,
-  DONE: 3,
+  /**
+   * Worker-commands finished so far: command k is done everywhere when FINISHED >= (k + 1)·workers. (Int32: a
+   * trainer runs at most 2^31 / workers commands, 10^9 steps on two workers.)
+   */
+  FINISHED: 1,
+  /**
+   * 0 while running; set by close() to 1 + the number of commands published: the workers run those (so no
+   * replica leaves another waiting at a barrier, nor the parameters half updated), then exit their loop.
+   */
+  STOP: 2,
   BARRIER_ARRIVED: 4,
   BARRIER_GEN: 5,
-  STEP_T: 6,
+  /** Set by a worker whose command threw; the workers skip commands until the coordinator clears it. */
   ERROR: 7,
   /** 1 = workers time every kernel call (worker 0 posts the totals). */
   PROFILE: 8,
@@ -34,8 +53,23 @@ export const CTRL = {
    * `rngStates` (dropout RNG) before its next step: a new model state, or a restored checkpoint.
    */
   STATE_GEN: 9,
-  LENGTH: 16,
+  /** Each slot's command words (SLOT_WORD) start here, SLOT_WORDS apart. */
+  SLOT_BASE: 16,
+  SLOT_WORDS: 4,
+  LENGTH: 24,
 } as const;
+
+/**
+ * The command words of a slot: which command, on how many examples, its Adam step count, and which of the SLOTS
+ * input regions of `x` holds its batch (its own slot's, unless the caller wrote the batch into the other one,
+ * free, through inputBuffer(): then no copy is needed).
+ */
+export const SLOT_WORD = { CMD: 0, COUNT: 1, STEP_T: 2, INPUT: 3 } as const;
+
+/** Index in `ctrl` of a slot's command word. */
+export function slotWord(slot: number, word: number): number {
+  return CTRL.SLOT_BASE + slot * CTRL.SLOT_WORDS + word;
+}
 
 export const CMD = {
   /** Gradients + reduce (+ clipping) + Adam/AdamW step on the shared params. */
@@ -44,12 +78,11 @@ export const CMD = {
   GRADS: 2,
   /** Forward only: logits of each example into `logits`. */
   INFER: 3,
-  /** Workers exit their loop. */
-  STOP: 4,
 } as const;
 
 /**
- * Float64 hyper-parameters readable by every worker. Weight decay applies where the decay mask is 1, as L2 or
+ * Float64 hyper-parameters of a command, one set per slot (the coordinator copies its current ones in when it
+ * publishes a step, so a schedule's next rate never reaches a step already queued). Weight decay applies where the decay mask is 1, as L2 or
  * (DECOUPLED = 1) as AdamW's; CLIP_ON = 1 clips the reduced gradient to global norm CLIP_NORM.
  */
 export const HYPER = {
@@ -65,7 +98,7 @@ export const HYPER = {
 } as const;
 
 /**
- * Per worker Float64 stats: loss (mean over its shard), correct count, examples, compute ms, reduce ms, the sum of
+ * Per slot and worker (statsOffset) Float64 stats of the slot's last command: loss (mean over its shard), correct count, examples, compute ms, reduce ms, the sum of
  * squares of its slice of the reduced gradient and the global norm (before clipping; both while clipping).
  */
 export const STATS = {
@@ -79,6 +112,11 @@ export const STATS = {
   LENGTH: 8,
 } as const;
 
+/** Where worker `index`'s stats of a slot's command start in `stats`. */
+export function statsOffset(slot: number, workers: number, index: number): number {
+  return (slot * workers + index) * STATS.LENGTH;
+}
+
 export interface SharedBuffers {
   ctrl: SharedArrayBuffer;
   params: SharedArrayBuffer;
@@ -86,10 +124,14 @@ export interface SharedBuffers {
   grads: SharedArrayBuffer;
   adamM: SharedArrayBuffer;
   adamV: SharedArrayBuffer;
+  /** SLOTS × maxBatch examples, and SLOTS × maxBatch labels. */
   x: SharedArrayBuffer;
   labels: SharedArrayBuffer;
+  /** The logits of an inference command (never queued behind another command). */
   logits: SharedArrayBuffer;
+  /** SLOTS × workers × STATS.LENGTH. */
   stats: SharedArrayBuffer;
+  /** SLOTS × HYPER.LENGTH. */
   hyper: SharedArrayBuffer;
   /** workers × stateCount: each replica's batchnorm running statistics after its last step (or to load). */
   stateSlots: SharedArrayBuffer;
@@ -127,7 +169,7 @@ export function batchShard(count: number, workers: number, index: number): [numb
 export type ShardWorkerMessage =
   /** The replica is built and its kernels loaded. */
   | { type: 'ready'; backend: string }
-  /** The last worker finished a step. */
+  /** The last worker finished a command (the coordinator reads which from FINISHED). */
   | { type: 'done' }
   /** A step threw (the ERROR control word is set too). */
   | { type: 'error'; message: string }

@@ -19,16 +19,20 @@ import {
   CMD,
   CTRL,
   HYPER,
+  SLOTS,
+  SLOT_WORD,
   STATS,
   batchShard,
   paramSlice,
   postShardMessage,
+  slotWord,
+  statsOffset,
   type ShardWorkerData,
 } from './protocol';
 
 /**
  * How long a worker spins before it sleeps on a futex, waiting for the other workers at a barrier and for the
- * coordinator's next step. Sleeping and being woken costs tens of microseconds, and up to a millisecond on a VM
+ * next step (published by the coordinator, and finished by every other worker). Sleeping and being woken costs tens of microseconds, and up to a millisecond on a VM
  * whose idle virtual CPU halts (two workers' training steps then lost 0.5-1 ms each on the reference CNN, measured
  * with bench-train-workers.ts); spinning a little longer than the usual gap keeps the core awake.
  */
@@ -45,6 +49,12 @@ function spinWhileEqual(ctrl: Int32Array, index: number, value: number, micros: 
   }
 }
 
+/** Waits until the counter ctrl[index] reaches `target`, spinning `micros` µs first, then sleeping. */
+function waitForCount(ctrl: Int32Array, index: number, target: number, micros: number): void {
+  for (let v = Atomics.load(ctrl, index); v < target; v = Atomics.load(ctrl, index))
+    if (!spinWhileEqual(ctrl, index, v, micros)) Atomics.wait(ctrl, index, v);
+}
+
 export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   const { workers: N, index, paramCount: P, stateCount: S, maxBatch, buffers: b } = data;
   const ctrl = new Int32Array(b.ctrl);
@@ -52,8 +62,8 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   const slots: Float32Array[] = [];
   for (let j = 0; j < N; j++) slots.push(new Float32Array(b.grads, j * P * 4, P));
   const reduced = new Float32Array(b.grads, N * P * 4, P);
-  const x = new Float32Array(b.x);
-  const labels = new Int32Array(b.labels);
+  const xSlots = new Float32Array(b.x);
+  const labelSlots = new Int32Array(b.labels);
   const logits = new Float32Array(b.logits);
   const stats = new Float64Array(b.stats);
   const hyper = new Float64Array(b.hyper);
@@ -88,7 +98,6 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
   const inSize = model.inputSize;
   const classes = model.numClasses;
   const [p0, p1] = paramSlice(P, N, index);
-  const st = index * STATS.LENGTH;
   let stateGen = 0;
 
   const barrier = (): void => {
@@ -122,18 +131,25 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
    * index order) are added in worker order, so with 1 worker it is clip.ts's sum exactly; then each worker scales its
    * slice. Returns the norm before clipping.
    */
-  const clipSlice = (maxNorm: number): number => {
-    stats[st + STATS.GRAD_SUMSQ] = sumOfSquares(reduced, p0, p1);
+  const clipSlice = (maxNorm: number, slot: number): number => {
+    stats[statsOffset(slot, N, index) + STATS.GRAD_SUMSQ] = sumOfSquares(reduced, p0, p1);
     barrier();
     let sum = 0;
-    for (let j = 0; j < N; j++) sum += stats[j * STATS.LENGTH + STATS.GRAD_SUMSQ];
+    for (let j = 0; j < N; j++) sum += stats[statsOffset(slot, N, j) + STATS.GRAD_SUMSQ];
     const norm = Math.sqrt(sum);
     const scale = clipScale(norm, maxNorm);
     if (scale !== 1) scaleRange(reduced, scale, p0, p1);
     return norm;
   };
 
-  const step = (cmd: number, count: number): void => {
+  const step = (slot: number): void => {
+    const cmd = Atomics.load(ctrl, slotWord(slot, SLOT_WORD.CMD));
+    const count = Atomics.load(ctrl, slotWord(slot, SLOT_WORD.COUNT));
+    const input = Atomics.load(ctrl, slotWord(slot, SLOT_WORD.INPUT));
+    const x = xSlots.subarray(input * maxBatch * inSize, (input + 1) * maxBatch * inSize);
+    const labels = labelSlots.subarray(slot * maxBatch, (slot + 1) * maxBatch);
+    const st = statsOffset(slot, N, index);
+    const hy = slot * HYPER.LENGTH;
     const g = Atomics.load(ctrl, CTRL.STATE_GEN);
     if (g !== stateGen) {
       stateGen = g;
@@ -184,47 +200,51 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
       }
     if (cmd === CMD.TRAIN_STEP) {
       stats[st + STATS.GRAD_NORM] =
-        hyper[HYPER.CLIP_ON] === 1 ? clipSlice(hyper[HYPER.CLIP_NORM]) : Number.NaN;
+        hyper[hy + HYPER.CLIP_ON] === 1 ? clipSlice(hyper[hy + HYPER.CLIP_NORM], slot) : Number.NaN;
       const a = adam as { -readonly [K in keyof FlatAdam]: FlatAdam[K] };
-      a.lr = hyper[HYPER.LR];
-      a.beta1 = hyper[HYPER.BETA1];
-      a.beta2 = hyper[HYPER.BETA2];
-      a.eps = hyper[HYPER.EPS];
-      a.weightDecay = hyper[HYPER.WEIGHT_DECAY];
-      a.decoupled = hyper[HYPER.DECOUPLED] === 1;
-      adam.stepSlice(params, reduced, Atomics.load(ctrl, CTRL.STEP_T), p0, p1);
+      a.lr = hyper[hy + HYPER.LR];
+      a.beta1 = hyper[hy + HYPER.BETA1];
+      a.beta2 = hyper[hy + HYPER.BETA2];
+      a.eps = hyper[hy + HYPER.EPS];
+      a.weightDecay = hyper[hy + HYPER.WEIGHT_DECAY];
+      a.decoupled = hyper[hy + HYPER.DECOUPLED] === 1;
+      adam.stepSlice(params, reduced, Atomics.load(ctrl, slotWord(slot, SLOT_WORD.STEP_T)), p0, p1);
     }
     stats[st + STATS.REDUCE_MS] = performance.now() - t2;
   };
 
   // the coordinator's checkpoint() reads every replica's RNG from here, also before the first step
   rngSlot.set(model.rng.getState());
-  // read SEQ before announcing readiness, or the first command could slip in between and be missed
-  let seen = Atomics.load(ctrl, CTRL.SEQ);
   postShardMessage(port, { type: 'ready', backend: zeroCopy ? `${backend}, zero-copy` : backend });
-  for (;;) {
-    // the coordinator usually sends the next step within a fraction of a millisecond of the last one
-    if (!spinWhileEqual(ctrl, CTRL.SEQ, seen, NEXT_STEP_SPIN_US)) Atomics.wait(ctrl, CTRL.SEQ, seen);
-    const seq = Atomics.load(ctrl, CTRL.SEQ);
-    if (seq === seen) continue;
-    seen = seq;
-    const cmd = Atomics.load(ctrl, CTRL.CMD);
-    if (cmd === CMD.STOP) break;
-    try {
-      step(cmd, Atomics.load(ctrl, CTRL.COUNT));
-      if (profiling && index === 0) {
-        postShardMessage(port, { type: 'profile', profile: [...profiled.times] });
-        profiled.reset();
+  for (let command = 0; ; command++) {
+    // wait for command k to be published, and for every replica to have finished k-1 (its parameter update):
+    // the coordinator usually publishes k before k-1 ends, so this wait is the step's last barrier
+    waitForCount(ctrl, CTRL.SEQ, command + 1, NEXT_STEP_SPIN_US);
+    const stop = Atomics.load(ctrl, CTRL.STOP);
+    if (stop !== 0 && command >= stop - 1) break;
+    waitForCount(ctrl, CTRL.FINISHED, command * N, NEXT_STEP_SPIN_US);
+    // after a failed command every replica skips the queued ones (the coordinator fails them) until it clears
+    // ERROR: every replica sees the same flag here, as it was set before the failed command finished
+    if (Atomics.load(ctrl, CTRL.ERROR) === 0) {
+      try {
+        step(command % SLOTS);
+        if (profiling && index === 0) {
+          postShardMessage(port, { type: 'profile', profile: [...profiled.times] });
+          profiled.reset();
+        }
+      } catch (e) {
+        Atomics.store(ctrl, CTRL.ERROR, 1);
+        postShardMessage(port, {
+          type: 'error',
+          message: e instanceof Error ? (e.stack ?? e.message) : String(e),
+        });
       }
-    } catch (e) {
-      Atomics.store(ctrl, CTRL.ERROR, 1);
-      postShardMessage(port, {
-        type: 'error',
-        message: e instanceof Error ? (e.stack ?? e.message) : String(e),
-      });
     }
     // The last worker wakes the coordinator with a message: Atomics.waitAsync in Node 20 does not wake an idle
     // event loop (its resolution waits for unrelated activity), so it cannot be used on the coordinator's side.
-    if (Atomics.add(ctrl, CTRL.DONE, 1) === N - 1) postShardMessage(port, { type: 'done' });
+    if (Atomics.add(ctrl, CTRL.FINISHED, 1) === (command + 1) * N - 1) {
+      Atomics.notify(ctrl, CTRL.FINISHED);
+      postShardMessage(port, { type: 'done' });
+    }
   }
 }

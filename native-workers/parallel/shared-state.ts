@@ -2,7 +2,7 @@
  * The coordinator's side of the shared memory of protocol.ts: allocating it, its typed views, and what a
  * checkpoint copies out of it and back in. The worker pool that runs steps on it is data-parallel-trainer.ts.
  */
-import { CTRL, HYPER, STATS, type SharedBuffers } from './protocol';
+import { CTRL, HYPER, SLOTS, STATS, type SharedBuffers } from './protocol';
 
 export interface SharedSizes {
   workers: number;
@@ -23,10 +23,12 @@ export interface SharedViews {
   grads: Float32Array;
   adamM: Float32Array;
   adamV: Float32Array;
+  /** Every slot's batch (SLOTS × maxBatch examples) and labels. */
   x: Float32Array;
   labels: Int32Array;
   logits: Float32Array;
   stats: Float64Array;
+  /** Every slot's hyper-parameters (SLOTS × HYPER.LENGTH). */
   hyper: Float64Array;
   stateSlots: Float32Array;
   rngStates: Int32Array;
@@ -41,11 +43,11 @@ export function allocateShared(z: SharedSizes): { buffers: SharedBuffers; views:
     grads: sab((N + 1) * P * 4),
     adamM: sab(P * 4),
     adamV: sab(P * 4),
-    x: sab(z.maxBatch * z.inputSize * 4),
-    labels: sab(z.maxBatch * 4),
+    x: sab(SLOTS * z.maxBatch * z.inputSize * 4),
+    labels: sab(SLOTS * z.maxBatch * 4),
     logits: sab(z.maxBatch * z.classes * 4),
-    stats: sab(N * STATS.LENGTH * 8),
-    hyper: sab(HYPER.LENGTH * 8),
+    stats: sab(SLOTS * N * STATS.LENGTH * 8),
+    hyper: sab(SLOTS * HYPER.LENGTH * 8),
     stateSlots: sab(N * S * 4),
     rngStates: sab(N * 4 * 4),
   };

@@ -21,7 +21,11 @@ import type { Dataset } from '../cnn/train/dataset';
 import { evaluate } from '../cnn/train/evaluate';
 import { Trainer, type TrainerCheckpoint } from '../cnn/train/trainer';
 import { fastKernels } from '../kernels/fast-kernels';
-import { DataParallelTrainer, type DataParallelCheckpoint } from '../parallel/data-parallel-trainer';
+import {
+  DataParallelTrainer,
+  type DataParallelCheckpoint,
+  type StepResult,
+} from '../parallel/data-parallel-trainer';
 import { optimizerInWorkers, workerOptimizerHyper } from '../parallel/worker-optimizer';
 import { writeFileAtomic } from './atomic-file';
 import type { FromTrainingWorker, TrainJob, WorkerEpoch } from './messages';
@@ -185,26 +189,39 @@ export async function runTrainJob(
     let epochTrainSeconds = 0;
     let epochImages = 0;
     let steps = 0;
-    while (!trainer.done) {
-      if (control.pausing) {
-        checkpoint();
-        post({ type: 'paused', epoch: trainer.epoch + 1, batch: trainer.batchIndex });
-        await control.waitWhilePaused();
-        if (!control.stopping) post({ type: 'resumed' });
-        window = { loss: 0, correct: 0, seen: 0, since: performance.now(), images: 0 };
-      }
-      if (control.stopping) break;
-
-      const t0 = performance.now();
+    // With the optimizer in the workers, the step after the current one is published before the current one is
+    // awaited (DataParallelTrainer queues it), so the workers go straight from one step to the next while this
+    // thread records the first; never past an epoch's end, a pause or a stop, which need the workers idle.
+    const publish = (): PublishedStep => {
       const b = trainer.nextBatch();
-      const epochEnds = b.batchIndex === trainer.batchesPerEpoch - 1;
-      let r;
-      if (fast) {
-        dp.setHyper({ lr: trainer.learningRate });
-        r = await dp.trainStep(b.x, b.labels, b.size);
-      } else {
-        r = await dp.computeGradients(b.x, b.labels, b.size);
+      if (!fast)
+        return { size: b.size, endsEpoch: b.endsEpoch, done: dp.computeGradients(b.x, b.labels, b.size) };
+      dp.setHyper({ lr: b.learningRate });
+      return { size: b.size, endsEpoch: b.endsEpoch, done: dp.trainStep(b.x, b.labels, b.size) };
+    };
+    let current: PublishedStep | null = null;
+    let t0 = 0;
+    while (!trainer.done) {
+      if (!current) {
+        if (control.pausing) {
+          checkpoint();
+          post({ type: 'paused', epoch: trainer.epoch + 1, batch: trainer.batchIndex });
+          await control.waitWhilePaused();
+          if (!control.stopping) post({ type: 'resumed' });
+          window = { loss: 0, correct: 0, seen: 0, since: performance.now(), images: 0 };
+        }
+        if (control.stopping) break;
+        t0 = performance.now();
+        current = publish();
       }
+      const b: PublishedStep = current;
+      const epochEnds: boolean = b.endsEpoch;
+      const next: PublishedStep | null =
+        fast && !epochEnds && !control.pausing && !control.stopping ? publish() : null;
+      // awaited in the next iteration; if this step fails first, the trainer's close() fails that one too
+      next?.done.catch(() => undefined);
+      const r = await b.done;
+      current = next;
       if (epochEnds && model.state.length) dp.readState(model.state);
       const report = fast
         ? trainer.recordStep({ loss: r.loss, correct: r.correct, batch: r.count }, r.gradNorm)
@@ -213,6 +230,7 @@ export async function runTrainJob(
       epochTrainSeconds += (t1 - t0) / 1000;
       epochImages += b.size;
       loop.trainSeconds += (t1 - t0) / 1000;
+      t0 = t1;
       loop.imagesTrained += b.size;
       window.loss += r.loss * r.count;
       window.correct += r.correct;
@@ -322,6 +340,13 @@ export async function runTrainJob(
   } finally {
     await dp.close();
   }
+}
+
+/** A training step handed to the workers, not yet recorded. */
+interface PublishedStep {
+  size: number;
+  endsEpoch: boolean;
+  done: Promise<StepResult>;
 }
 
 /** A checkpoint that cannot be read or written (reported as the `checkpoint` failure). */

@@ -39,6 +39,10 @@ export interface TrainingBatch {
   size: number;
   epoch: number;
   batchIndex: number;
+  /** The scheduled learning rate of this batch's step. */
+  learningRate: number;
+  /** True for the epoch's last batch. */
+  endsEpoch: boolean;
 }
 
 /** Everything needed to resume a run exactly. JSON-able except for the Float32Arrays. */
@@ -80,6 +84,8 @@ export class Trainer {
   private _epoch = 0;
   private _batchIndex = 0;
   private _step = 0;
+  /** Batches handed out by nextBatch() whose steps are not recorded yet (1, or 2 with a step queued ahead). */
+  private prepared = 0;
   private totals: EpochTotals = { lossSum: 0, correct: 0, seen: 0 };
 
   /** Validates the data against the model and sets up the optimizer; does not train yet. */
@@ -147,14 +153,19 @@ export class Trainer {
   }
 
   /**
-   * Gathers and augments the next batch. Call it exactly once per step, followed by applyGradients (which
-   * advances the position): augmentation draws from the trainer's generator, so a second call would shift it.
+   * Gathers and augments the next batch. Call it once per step, followed by applyGradients or recordStep (which
+   * advance the position); augmentation draws from the trainer's generator in batch order. A data-parallel driver
+   * that queues a step behind the running one may prepare the batch after the current one before recording the
+   * current step (then recordStep both in order), within an epoch: the epoch's last batch must be recorded first.
    */
   nextBatch(): TrainingBatch {
     if (this.done) throw new Error('training is finished');
+    const batchIndex = this._batchIndex + this.prepared;
+    if (batchIndex >= this.batchesPerEpoch)
+      throw new Error("record the epoch's last step before preparing the next epoch's first batch");
     const { train } = this.opts;
     const bs = this.config.batchSize;
-    const from = this._batchIndex * bs;
+    const from = batchIndex * bs;
     const to = Math.min(from + bs, train.count);
     const size = to - from;
     gatherBatch(train, this.epochOrder(this._epoch), from, to, this.x, this.labels);
@@ -162,12 +173,16 @@ export class Trainer {
     const shape = { channels: train.channels, height: train.height, width: train.width };
     if (this.config.augmentation) augmentBatch(x, size, shape, this.config.augmentation, this.augmentRng);
     if (this.opts.augment) this.opts.augment(x, size, shape, this.augmentRng);
+    const step = this._step + this.prepared;
+    this.prepared++;
     return {
       x,
       labels: this.labels.subarray(0, size),
       size,
       epoch: this._epoch,
-      batchIndex: this._batchIndex,
+      batchIndex,
+      learningRate: learningRateAt(this.config, step, this.batchesPerEpoch, this.totalSteps),
+      endsEpoch: batchIndex === this.batchesPerEpoch - 1,
     };
   }
 
@@ -213,6 +228,7 @@ export class Trainer {
     this.totals.seen += result.batch;
     this._step++;
     this._batchIndex++;
+    this.prepared = Math.max(0, this.prepared - 1);
     // Roll over to the next epoch before any callback, so a checkpoint taken inside one is always consistent.
     const epochReport = this._batchIndex === this.batchesPerEpoch ? this.finishEpoch() : null;
     this.opts.onBatch?.(report);
@@ -272,6 +288,7 @@ export class Trainer {
    * between steps (not between nextBatch and applyGradients).
    */
   checkpoint(): TrainerCheckpoint {
+    if (this.prepared > 0) throw new Error('Trainer.checkpoint: a prepared batch is not recorded yet');
     return {
       config: this.config,
       epoch: this._epoch,
@@ -300,6 +317,7 @@ export class Trainer {
     this._epoch = cp.epoch;
     this._batchIndex = cp.batchIndex;
     this._step = cp.step;
+    this.prepared = 0;
     this.totals = { ...cp.epochTotals };
     this.history.length = 0;
     this.history.push(...structuredCloneHistory(cp.history));

@@ -1,6 +1,6 @@
 /**
- * How `npm run bench` times our training: DataParallelTrainer.trainStep (Adam or AdamW in the workers, as the app
- * trains) on the reference CNN at batch 64 on real Fashion-MNIST in a fixed shuffled order, or on a preset at the
+ * How `npm run bench` times our training: DataParallelTrainer.trainStep (Adam or AdamW in the workers, with the
+ * next step queued behind the running one, as the app trains) on the reference CNN at batch 64 on real Fashion-MNIST in a fixed shuffled order, or on a preset at the
  * chosen input and batch; a few warm-up steps, then timed windows of consecutive steps, the figure being the median
  * window. Shared by bench-cnn.ts and bench-training-service.ts, so that both measure the same thing the same way.
  */
@@ -86,7 +86,7 @@ export async function createTrainer(
   maxBatch: number,
   config: Pick<TrainingConfig, 'learningRate' | 'optimizer' | 'clipGradNorm'>,
   optimizerOnMainThread = false,
-): Promise<{ trainer: DataParallelTrainer; step: TrainStepFn; optimizerWhere: string }> {
+): Promise<{ trainer: DataParallelTrainer; step: TrainStepFn; queueSteps: boolean; optimizerWhere: string }> {
   const o = config.optimizer;
   const inWorkers = optimizerInWorkers(config) && !optimizerOnMainThread;
   const trainer = await DataParallelTrainer.create({
@@ -103,6 +103,7 @@ export async function createTrainer(
     return {
       trainer,
       step: (x, y, n) => trainer.trainStep(x, y, n),
+      queueSteps: true,
       optimizerWhere: `${o.type}${clip} in the workers`,
     };
   }
@@ -115,6 +116,8 @@ export async function createTrainer(
       opt.step(trainer.params, trainer.grads, config.learningRate);
       return r;
     },
+    // this thread's optimizer step must see each gradient before the next step starts
+    queueSteps: false,
     optimizerWhere: `${o.type}${clip} on the main thread`,
   };
 }
@@ -136,10 +139,13 @@ export function timeTrainSteps(
     fill: (pos: number, bs: number, xb: Float32Array, yb: Int32Array) =>
       fillBatch(train, idx, pos, bs, xb, yb),
   };
-  return timeTrainStepsOn((x, y, n) => t.trainStep(x, y, n), source, BENCH_BATCH, plan, log, label);
+  return timeTrainStepsOn((x, y, n) => t.trainStep(x, y, n), source, BENCH_BATCH, plan, log, label, true);
 }
 
-/** Warm-up, then `plan.windows` timed windows of `plan.batches` training steps of `batch` images of `source`. */
+/**
+ * Warm-up, then `plan.windows` timed windows of `plan.batches` training steps of `batch` images of `source`. With
+ * `queue`, each step is published before the previous one is awaited (native-workers/training/training-loop.ts).
+ */
 export async function timeTrainStepsOn(
   trainStep: TrainStepFn,
   source: Pick<BatchSource, 'inputSize' | 'fill'>,
@@ -147,6 +153,7 @@ export async function timeTrainStepsOn(
   plan: TrainPlan,
   log: (line: string) => void,
   label: string,
+  queue = false,
 ): Promise<TrainTiming> {
   const BS = batch;
   const xb = new Float32Array(BS * source.inputSize);
@@ -155,24 +162,40 @@ export async function timeTrainStepsOn(
   const computeMs: number[] = [];
   const reduceMs: number[] = [];
   const overheadMs: number[] = [];
+  let inFlight: Promise<StepResult> | null = null;
+  let lastDone = 0;
+  const record = (r: StepResult) => {
+    const now = performance.now();
+    computeMs.push(r.computeMs);
+    reduceMs.push(r.reduceMs);
+    // coordination cost: wake-ups, barrier waits, completion message (wall time between completions not spent
+    // computing)
+    overheadMs.push(now - lastDone - r.computeMs - r.reduceMs);
+    lastDone = now;
+  };
   const step = async () => {
     source.fill(pos, BS, xb, yb);
     pos += BS;
-    const t0 = performance.now();
-    const r = await trainStep(xb, yb, BS);
-    const wall = performance.now() - t0;
-    computeMs.push(r.computeMs);
-    reduceMs.push(r.reduceMs);
-    // coordination cost: wake-ups, barrier wait, completion message (wall time not spent computing)
-    overheadMs.push(wall - r.computeMs - r.reduceMs);
+    const next = trainStep(xb, yb, BS);
+    if (inFlight) record(await inFlight);
+    inFlight = next;
+    if (!queue) await drain();
   };
+  const drain = async () => {
+    if (inFlight) record(await inFlight);
+    inFlight = null;
+  };
+  lastDone = performance.now();
   for (let i = 0; i < plan.warmup; i++) await step();
+  await drain();
   const trainWindows: number[] = [];
   const cpuWindows: number[] = [];
   for (let w = 0; w < plan.windows; w++) {
     const c0 = process.cpuUsage();
     const t0 = performance.now();
+    lastDone = t0;
     for (let i = 0; i < plan.batches; i++) await step();
+    await drain();
     const wall = (performance.now() - t0) / 1000;
     const c = process.cpuUsage(c0);
     const cpu = (c.user + c.system) / 1e6;

@@ -44,6 +44,41 @@ function newTrainer(onEpoch?: () => void) {
 }
 
 describe('Trainer', () => {
+  it('prepares the batch after the current one before recording it (a queued step), within an epoch only', () => {
+    const seen = (t: Trainer, ahead: boolean) => {
+      const out: { x: number[]; labels: number[]; lr: number; endsEpoch: boolean }[] = [];
+      const copy = (b: ReturnType<Trainer['nextBatch']>) =>
+        out.push({ x: [...b.x], labels: [...b.labels], lr: b.learningRate, endsEpoch: b.endsEpoch });
+      const record = () => t.recordStep({ loss: 1, correct: 0, batch: 1 });
+      if (!ahead) {
+        for (let i = 0; i < t.batchesPerEpoch; i++) {
+          const b = t.nextBatch();
+          // each batch carries its own step's scheduled rate (warm-up, then cosine)
+          expect(b.learningRate).toBe(t.learningRate);
+          copy(b);
+          record();
+        }
+        return out;
+      }
+      copy(t.nextBatch());
+      for (let i = 1; i < t.batchesPerEpoch; i++) {
+        copy(t.nextBatch());
+        record();
+      }
+      expect(() => t.nextBatch()).toThrow(/last step/);
+      expect(() => t.checkpoint()).toThrow(/not recorded/);
+      record();
+      return out;
+    };
+    const straight = seen(newTrainer(), false);
+    const ahead = newTrainer();
+    expect(seen(ahead, true)).toEqual(straight);
+    expect(straight.map((b) => b.endsEpoch).indexOf(true)).toBe(9);
+    expect(new Set(straight.map((b) => b.lr)).size).toBeGreaterThan(5);
+    expect(ahead.epoch).toBe(1);
+    expect(ahead.checkpoint().step).toBe(10);
+  });
+
   it('resumes from a checkpoint bit for bit (2 epochs straight = 1 epoch + checkpoint + restore + 1 epoch)', () => {
     const straight = newTrainer();
     straight.run();
