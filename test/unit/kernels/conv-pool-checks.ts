@@ -50,7 +50,7 @@ export function checkConvReluMaxPool(
 
 /** A random pooling of the conv's output planes (2×2/2 every other time: the vector path). */
 /** The 2×2, stride 2 max pool over a conv's output (the reference CNN's and the presets' pools). */
-function pool2x2Over(s: Conv2dShape): Pool2dShape {
+export function pool2x2Over(s: Conv2dShape): Pool2dShape {
   return {
     batch: s.batch,
     channels: s.outChannels,
