@@ -70,12 +70,13 @@ static int pb_phase_planes(const Conv *s, const PoolBack *b, const float *x, flo
     const float *src = x + (size_t)y * s->inW;
     float *dst = xpad + (size_t)(y + s->padT) * b->Wx + s->padL;
     int c = 0;
-    for (; c + VL <= cols; c += VL) {
+    for (; c < cols && cols >= VL; c += VL) {
+      if (c + VL > cols) c = cols - VL; /* a row's tail: its last vector again */
       const vf v = vld(src + c), z = v * 0.f; /* NaN exactly where v is not finite */
       bad |= z != z;
       vst(dst + c, v);
     }
-    for (; c < cols; c++) {
+    for (; c < cols; c++) { /* rows narrower than a vector */
       const float z = src[c] * 0.f;
       badTail |= z != z;
       dst[c] = src[c];
