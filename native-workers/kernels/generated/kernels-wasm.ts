@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '35b3f45589b162622937e7fff19b738f8f1394b9320882429ee202ac389c7d4e';
+export const KERNELS_SOURCE_SHA256 = '8dfe40ae99a649ae7f1d717e27d292110a7a17e66ace1c3f55366da046fa0263';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

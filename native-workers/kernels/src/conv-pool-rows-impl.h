@@ -1,11 +1,11 @@
 /*
- * Training conv + ReLU + 2×2/2 max pool with switches for few taps (a network's first conv: 1 input channel, 3×3),
+ * Conv + ReLU + 2×2/2 max pool, with the switches for training (arg) or without (arg null, inference), for few taps (a network's first conv: 1 input channel, 3×3),
  * AVX-512 only: vectors over 32 conv pixels of a row (two vectors), two rows (one row of windows) and 4 filters at a
  * time, each tap one broadcast weight per filter times the 4 input vectors (shared by the 4 filters). The pool runs
  * in registers (even/odd columns, then the two rows) and each filter's 16 windows are stored at once, values and
  * switches, in place of the pixel-major tile's lane-by-lane stores to 16 planes (as many stores as multiply-adds on
  * 9 taps). Sums in the same order as that tile and conv2d_forward (bias, then the taps in (c, ky, kx) order), so
- * values and switches are theirs bit for bit. Included by kernels-impl.h before conv-pool-train-impl.h.
+ * values and switches are theirs bit for bit. Included by kernels-impl.h before conv-pool-impl.h.
  */
 #if VL == 16 && defined(__AVX512F__)
 #include <immintrin.h>
@@ -57,7 +57,7 @@ STATIC void rows_pool_store(vf a0, vf a1, vf b0, vf b1, int base, int W, int val
   idx = _mm512_mask_add_epi32(idx, right, idx, _mm512_set1_epi32(1));
   const __mmask16 keep = (__mmask16)((1u << valid) - 1);
   _mm512_mask_storeu_ps(out, keep, m);
-  _mm512_mask_storeu_epi32(arg, keep, idx);
+  if (arg) _mm512_mask_storeu_epi32(arg, keep, idx);
 }
 
 /* F filters (f0 on) of one image, every row of windows: out, arg point at filter f0's pooled plane */
@@ -86,7 +86,7 @@ STATIC void rows_filters(const int F, const Conv *s, const PoolGeom *g, const fl
       UNROLL for (int f = 0; f < F; f++)
         rows_pool_store(acc[f][0][0], acc[f][0][1], acc[f][1][0], acc[f][1][1],
                         convBase + f * planeConv + 2 * oy * W + c0, W, valid, out + (size_t)f * planeOut + at,
-                        arg + (size_t)f * planeOut + at);
+                        arg ? arg + (size_t)f * planeOut + at : 0);
     }
 }
 
@@ -129,7 +129,7 @@ static void rows_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, c
     for (int f0 = 0; f0 < s->outC; f0 += ROWS_FILTERS) {
       const int F = s->outC - f0 < ROWS_FILTERS ? s->outC - f0 : ROWS_FILTERS;
       const size_t at = ((size_t)n * s->outC + f0) * planeOut;
-      rows_fns[F](s, g, xpad, Wx, koff, K, w + (size_t)f0 * K, bias ? bias + f0 : 0, out + at, arg + at,
+      rows_fns[F](s, g, xpad, Wx, koff, K, w + (size_t)f0 * K, bias ? bias + f0 : 0, out + at, arg ? arg + at : 0,
                   (n * s->outC + f0) * planeConv);
     }
   }

@@ -111,6 +111,17 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
   for (const s of [...refCnnConvShapes(), stem]) {
     checkConvReluMaxPool(k, s, pool2x2Over(s), rand, true);
   }
+  // few taps over rows of 20+ pixels (conv-pool-rows-impl.h on AVX-512, without switches)
+  for (let t = 0; t < 8; t++) {
+    const s = sameConv3x3(
+      1 + (t % 3),
+      1 + (t % 3),
+      2 * (2 + (t % 5)),
+      [20, 28, 40, 70][t % 4],
+      1 + ((7 * t) % 19),
+    );
+    checkConvReluMaxPool(k, s, pool2x2Over(s), rand, t % 3 !== 0);
+  }
 }
 
 /**
