@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '8dfe40ae99a649ae7f1d717e27d292110a7a17e66ace1c3f55366da046fa0263';
+export const KERNELS_SOURCE_SHA256 = '71d48b9a802202c681439e1f35d37b96d12a2c41a80ec5d620233440a82061c0';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

@@ -1,11 +1,12 @@
 /*
- * Conv + ReLU + 2×2/2 max pool, with the switches for training (arg) or without (arg null, inference), for few taps (a network's first conv: 1 input channel, 3×3),
- * AVX-512 only: vectors over 32 conv pixels of a row (two vectors), two rows (one row of windows) and 4 filters at a
- * time, each tap one broadcast weight per filter times the 4 input vectors (shared by the 4 filters). The pool runs
- * in registers (even/odd columns, then the two rows) and each filter's 16 windows are stored at once, values and
- * switches, in place of the pixel-major tile's lane-by-lane stores to 16 planes (as many stores as multiply-adds on
- * 9 taps). Sums in the same order as that tile and conv2d_forward (bias, then the taps in (c, ky, kx) order), so
- * values and switches are theirs bit for bit. Included by kernels-impl.h before conv-pool-impl.h.
+ * Conv + ReLU + 2×2/2 max pool for few taps (a network's first conv: 1 input channel, 3×3), with the switches for
+ * training (arg) or without them (arg null, inference), AVX-512 only: vectors over 32 conv pixels of a row (two
+ * vectors), two rows (one row of windows) and 4 filters at a time, each tap one broadcast weight per filter times the
+ * 4 input vectors (shared by the 4 filters). The pool runs in registers (even/odd columns, then the two rows) and
+ * each filter's 16 windows are stored at once, values and switches, in place of the pixel-major tile's lane-by-lane
+ * stores to 16 planes (as many stores as multiply-adds on 9 taps). Sums in the same order as that tile and
+ * conv2d_forward (bias, then the taps in (c, ky, kx) order), so values and switches are theirs bit for bit.
+ * Included by kernels-impl.h before conv-pool-impl.h.
  */
 #if VL == 16 && defined(__AVX512F__)
 #include <immintrin.h>
