@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '71d48b9a802202c681439e1f35d37b96d12a2c41a80ec5d620233440a82061c0';
+export const KERNELS_SOURCE_SHA256 = 'c2729e833cb4f7f339e1ee3d3e7eb13ef5c56447d728882aed664e671b80fd6a';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

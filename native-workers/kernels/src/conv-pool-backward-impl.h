@@ -152,7 +152,7 @@ STATIC vi pb_plane(const int KH, const int KW, const PoolBack *b, const float *r
   for (int j0 = 0; j0 < b->P; j0 += VL) {
     int j = j0;
     vf d, o;
-    vi at, live = lanes == lanes;
+    vi at, live = (vi){0} - 1; /* all lanes */
     if (j0 + VL <= b->P || b->P >= VL) {
       /* the last vector of a plane ends at its end, its lanes before j0 (done already) left out */
       if (j0 + VL > b->P) {
