@@ -169,6 +169,25 @@ export interface KernelSet {
     dinp: Tensor,
     zeroFirst?: boolean,
   ): void;
+  /**
+   * OPTIONAL, training: the backward of a conv, relu, maxPool2d chain trained with conv2dReluMaxPoolTrain (p over the
+   * conv's output) when the conv's input needs no gradient (a network's first layer): from the gradient of the
+   * pool's output `dout`, its switches `argmax` and its output `out`, accumulates into dweight and dbias (unless
+   * null) what maxPool2dReluBackward (zeroFirst) into a buffer, then conv2dBackward(s, inp, weight, that buffer,
+   * null, dweight, dbias) would, up to float32 summation order, without that buffer: after the pool only the
+   * switches where out > 0 carry a gradient (a quarter of the conv's output).
+   */
+  conv2dReluMaxPoolBackwardParams?(
+    s: Conv2dShape,
+    p: Pool2dShape,
+    inp: Tensor,
+    weight: Tensor,
+    dout: Tensor,
+    argmax: Int32Array,
+    out: Tensor,
+    dweight: Tensor,
+    dbias: Tensor | null,
+  ): void;
   /** out = max(0, inp), elementwise; out may alias inp. */
   reluForward(inp: Tensor, out: Tensor): void;
   /** dinp += dout where out > 0. */

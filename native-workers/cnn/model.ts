@@ -102,6 +102,12 @@ export class Model {
    * buffer is left stale.
    */
   private readonly fuseConvReluPoolTrain: boolean[];
+  /**
+   * In training, layers 0 (a conv), 1 (its relu) and 2 (a max pool) are fused and layer 0 has
+   * backwardReluMaxPoolParams: the first conv's input needs no gradient, so the pool's backward passes its output
+   * gradient straight to that, which computes the conv's parameter gradients from the switches alone.
+   */
+  private readonly fuseFirstConvBackward: boolean;
   /** The inference forward (inference-plan.ts): layers fused, batch norm folded, copies skipped. */
   private readonly inference: InferencePlan;
 
@@ -151,6 +157,8 @@ export class Model {
         plans[i + 1]?.spec.type === 'relu' &&
         !!this.layers[i + 2]?.backwardThroughRelu,
     );
+    this.fuseFirstConvBackward =
+      this.fuseConvReluPoolTrain[0] && !!this.layers[0].backwardReluMaxPoolParams && !!this.layers[2].maxPool;
     this.activations = [];
     for (const p of plans) {
       // flatten is the identity on NCHW memory: its output (and its gradient) is its input's buffer, no copies
@@ -330,6 +338,11 @@ export class Model {
       // a max pool after a conv + relu fused in training: its backward and the relu's in one call, then the conv's
       const pool =
         i >= 2 && this.fuseConvReluPoolTrain[i - 2] ? this.layers[i].backwardThroughRelu : undefined;
+      if (pool && i === 2 && this.fuseFirstConvBackward) {
+        const pooling = this.layers[2].maxPool!;
+        this.layers[0].backwardReluMaxPoolParams!(this.lastInput, pooling, this.activations[2], dout, batch);
+        break; // the pool, the relu and the conv, whose input needs no gradient: done
+      }
       if (pool) {
         pool(this.activations[i], dout, dinp, batch); // writes dinp: no zeroing first
         [dout, dinp] = [dinp, dout];

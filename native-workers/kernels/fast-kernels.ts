@@ -68,6 +68,13 @@ function slowOps(fb: KernelSet): Required<KernelSet> {
   const convReluPool: All['conv2dReluMaxPoolForward'] =
     fb.conv2dReluMaxPoolForward?.bind(fb) ??
     ((s, p, inp, w, b, out) => convReluPoolTrain(s, p, inp, w, b, out, new Int32Array(pooledCount(p))));
+  // the fallback's op or the definition, over the live outputs, after zeroing dinp's live part for zeroFirst
+  const poolReluBackward: All['maxPool2dReluBackward'] = (s, dout, argmax, out, dinp, zeroFirst) => {
+    if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
+    if (fb.maxPool2dReluBackward) return fb.maxPool2dReluBackward(s, dout, argmax, out, dinp);
+    const n = pooledCount(s);
+    for (let j = 0; j < n; j++) if (out[j] > 0) dinp[argmax[j]] += dout[j];
+  };
   const bnTrain = fb.batchNormForwardTrain?.bind(fb) ?? batchNormForwardTrain;
   const bnEval = fb.batchNormForwardEval?.bind(fb) ?? batchNormForwardEval;
   const bnBack = fb.batchNormBackwardTrain?.bind(fb) ?? batchNormBackwardTrain;
@@ -91,12 +98,13 @@ function slowOps(fb: KernelSet): Required<KernelSet> {
     conv2dReluForwardWt:
       fb.conv2dReluForwardWt?.bind(fb) ??
       ((s, p, inp, w, _wT, b, out) => (p ? convReluPool(s, p, inp, w, b, out) : convRelu(s, inp, w, b, out))),
-    // the fallback's op or the definition, over the live outputs, after zeroing dinp's live part for zeroFirst
-    maxPool2dReluBackward: (s, dout, argmax, out, dinp, zeroFirst) => {
-      if (zeroFirst) dinp.fill(0, 0, s.batch * s.channels * s.inHeight * s.inWidth);
-      if (fb.maxPool2dReluBackward) return fb.maxPool2dReluBackward(s, dout, argmax, out, dinp);
-      const n = pooledCount(s);
-      for (let j = 0; j < n; j++) if (out[j] > 0) dinp[argmax[j]] += dout[j];
+    maxPool2dReluBackward: poolReluBackward,
+    // the definition: the conv output's gradient into a fresh buffer, then the conv's backward without dinp
+    conv2dReluMaxPoolBackwardParams: (s, p, inp, w, dout, argmax, out, dw, db) => {
+      const n = s.batch * s.outChannels * s.outHeight * s.outWidth;
+      const dconv = dout instanceof Float32Array ? new Float32Array(n) : new Float64Array(n);
+      poolReluBackward(p, dout, argmax, out, dconv);
+      fb.conv2dBackward(s, inp, w, dconv, null, dw, db);
     },
     batchNormForwardTrain: bnTrain,
     batchNormForwardEval: bnEval,

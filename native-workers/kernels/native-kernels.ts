@@ -75,6 +75,18 @@ export interface NativeAddon {
     out: Tensor,
     argmax: Int32Array,
   ): void;
+  /** The first conv's weight and bias gradients from its pool's output gradient (KernelSet's op of that name). */
+  conv2dReluMaxPoolBackwardParams(
+    s: Int32Array,
+    pool: Int32Array,
+    inp: Tensor,
+    w: Tensor,
+    dout: Tensor,
+    argmax: Int32Array,
+    out: Tensor,
+    dw: Tensor,
+    dbias: Tensor | null,
+  ): void;
   maxPoolForward(s: Int32Array, inp: Tensor, out: Tensor, argmax: Int32Array): void;
   maxPoolBackward(count: number, dout: Tensor, argmax: Int32Array, dinp: Tensor): void;
   maxPoolReluBackward(count: number, dout: Tensor, argmax: Int32Array, out: Tensor, dinp: Tensor): void;
@@ -166,6 +178,7 @@ const EXPORTS: Record<keyof NativeAddon, true> = {
   conv2dReluMaxPoolForward: true,
   conv2dReluForwardWt: true,
   conv2dReluMaxPoolTrain: true,
+  conv2dReluMaxPoolBackwardParams: true,
   maxPoolForward: true,
   maxPoolBackward: true,
   maxPoolReluBackward: true,
@@ -342,6 +355,8 @@ export function createNativeKernelSet(a: NativeAddon): KernelSet {
     conv2dReluForwardWt: (s, p, inp, w, wT, b, out) =>
       a.conv2dReluForwardWt(conv(s), p && geom(p), inp, w, wT, b, out),
     conv2dBackward: (s, inp, w, dout, dinp, dw, db) => a.conv2dBackward(conv(s), inp, w, dout, dinp, dw, db),
+    conv2dReluMaxPoolBackwardParams: (s, p, inp, w, dout, argmax, out, dw, db) =>
+      a.conv2dReluMaxPoolBackwardParams(conv(s), geom(p), inp, w, dout, argmax, out, dw, db),
     denseForward: (s, inp, w, b, out) => a.denseForward(dense(s), inp, w, b, out),
     denseBackward: (s, inp, w, dout, dinp, dw, db) => a.denseBackward(dense(s), inp, w, dout, dinp, dw, db),
     maxPool2dForward: (s, inp, out, argmax) => a.maxPoolForward(pool(s), inp, out, argmax),

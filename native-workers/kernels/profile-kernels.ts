@@ -58,6 +58,13 @@ export function profileKernels(
     ...(k.conv2dReluMaxPoolTrain && {
       conv2dReluMaxPoolTrain: wrap('conv2dReluMaxPoolTrain', k.conv2dReluMaxPoolTrain, true),
     }),
+    ...(k.conv2dReluMaxPoolBackwardParams && {
+      conv2dReluMaxPoolBackwardParams: wrap(
+        'conv2dReluMaxPoolBackwardParams',
+        k.conv2dReluMaxPoolBackwardParams,
+        true,
+      ),
+    }),
     ...(k.maxPool2dReluBackward && {
       maxPool2dReluBackward: wrap('maxPool2dReluBackward', k.maxPool2dReluBackward, true),
     }),

@@ -26,6 +26,26 @@ export function createConv2dLayer(plan: LayerPlan, ctx: LayerContext): Layer {
         batch: number,
       ) => k.conv2dReluMaxPoolTrain!(shape(batch), pool.shape(batch), inp, weight, bias, out, pool.argmax),
     }),
+    ...(k.conv2dReluMaxPoolBackwardParams && {
+      backwardReluMaxPoolParams: (
+        inp: Float32Array,
+        pool: NonNullable<Layer['maxPool']>,
+        poolOut: Float32Array,
+        dout: Float32Array,
+        batch: number,
+      ) =>
+        k.conv2dReluMaxPoolBackwardParams!(
+          shape(batch),
+          pool.shape(batch),
+          inp,
+          weight,
+          dout,
+          pool.argmax,
+          poolOut,
+          dweight,
+          dbias,
+        ),
+    }),
     ...(k.conv2dReluForward && {
       forwardReluTrain: (inp: Float32Array, out: Float32Array, batch: number) =>
         k.conv2dReluForward!(shape(batch), inp, weight, bias, out),

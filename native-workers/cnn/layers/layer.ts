@@ -70,6 +70,18 @@ export interface Layer {
     out: Float32Array,
     batch: number,
   ): void;
+  /**
+   * Optional (a conv, when the KernelSet has conv2dReluMaxPoolBackwardParams): for a conv whose input needs no
+   * gradient, the backward of this layer, a relu and the max pool `pool` in one call, from the gradient of the pool's
+   * output (dout) and that output (poolOut): accumulates this layer's parameter gradients only.
+   */
+  backwardReluMaxPoolParams?(
+    inp: Float32Array,
+    pool: NonNullable<Layer['maxPool']>,
+    poolOut: Float32Array,
+    dout: Float32Array,
+    batch: number,
+  ): void;
   /** Accumulates into dinp (unless null) and the parameter gradients; must follow a training forward. */
   backward(
     inp: Float32Array,

@@ -50,6 +50,10 @@ typedef struct {
   size_t (*conv2d_relu_forward_wt_scratch)(const Conv *, const PoolGeom *);
   void (*conv2d_relu_forward_wt)(const Conv *, const PoolGeom *, const float *, const float *, const float *,
                                  const float *, float *);
+  /* conv-pool-backward-impl.h (native only): 0 = not applicable, the caller takes the unfused path */
+  size_t (*conv2d_relu_maxpool_backward_params_scratch)(const Conv *, const PoolGeom *);
+  int (*conv2d_relu_maxpool_backward_params)(const Conv *, const PoolGeom *, const float *, const float *,
+                                             const int *, const float *, float *, float *);
 } Isa;
 
 #define DECLARE_ISA(P)                                                                                            \
@@ -79,5 +83,8 @@ typedef struct {
                                     float *, int *);                                                              \
   size_t P##conv2d_relu_forward_wt_scratch(const Conv *, const PoolGeom *);                                       \
   void P##conv2d_relu_forward_wt(const Conv *, const PoolGeom *, const float *, const float *, const float *,     \
-                                 const float *, float *);
+                                 const float *, float *);                                                         \
+  size_t P##conv2d_relu_maxpool_backward_params_scratch(const Conv *, const PoolGeom *);                          \
+  int P##conv2d_relu_maxpool_backward_params(const Conv *, const PoolGeom *, const float *, const float *,        \
+                                             const int *, const float *, float *, float *);
 #endif

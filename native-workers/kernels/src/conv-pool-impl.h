@@ -19,6 +19,7 @@ static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float 
 /* Floats of scratch NAME(conv2d_relu_maxpool_forward) asks for: the conv's own (for one image), then one image's
  * conv output. */
 size_t NAME(conv2d_relu_maxpool_forward_scratch)(const Conv *s, const PoolGeom *g) {
+  if (rows_applies(s, g)) return rows_scratch(s);
   if (pixel_major_applies(s, g)) return pixel_major_scratch(s, g);
   Conv one = *s;
   one.batch = 1;
@@ -236,6 +237,10 @@ static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float 
 
 void NAME(conv2d_relu_maxpool_forward)(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                        const float *bias, float *out) {
+  if (rows_applies(s, g)) { /* few taps (conv-pool-rows-impl.h), no switches */
+    rows_conv_pool(s, g, inp, w, bias, out, 0);
+    return;
+  }
   if (pixel_major_applies(s, g)) {
     pixel_major_conv_pool(s, g, inp, w, 0, bias, out);
     return;

@@ -10,6 +10,7 @@
 
 /* Floats of scratch NAME(conv2d_relu_maxpool_train) asks for. */
 size_t NAME(conv2d_relu_maxpool_train_scratch)(const Conv *s, const PoolGeom *g) {
+  if (rows_applies(s, g)) return rows_scratch(s);
   return NAME(conv2d_relu_maxpool_forward_scratch)(s, g);
 }
 
@@ -104,6 +105,10 @@ static void pm_train_conv_pool(const Conv *s, const PoolGeom *g, const float *in
 
 void NAME(conv2d_relu_maxpool_train)(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                      const float *bias, float *out, int *arg) {
+  if (rows_applies(s, g)) { /* few taps (conv-pool-rows-impl.h) */
+    rows_conv_pool(s, g, inp, w, bias, out, arg);
+    return;
+  }
   if (pixel_major_applies(s, g)) {
     pm_train_conv_pool(s, g, inp, w, bias, out, arg);
     return;

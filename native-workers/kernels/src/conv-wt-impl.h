@@ -143,7 +143,9 @@ static void wt_block_conv(const Conv *s, const float *inp, const float *wT, cons
 
 /* Floats of scratch NAME(conv2d_relu_forward_wt) asks for (g null: no pool). */
 size_t NAME(conv2d_relu_forward_wt_scratch)(const Conv *s, const PoolGeom *g) {
-  if (g) return pixel_major_fits(s, g) ? pixel_major_scratch(s, g) : NAME(conv2d_relu_maxpool_forward_scratch)(s, g);
+  if (g)
+    return pixel_major_fits(s, g) && !rows_applies(s, g) ? pixel_major_scratch(s, g)
+                                                         : NAME(conv2d_relu_maxpool_forward_scratch)(s, g);
   return wt_block_applies(s) ? wt_block_scratch(s) : NAME(conv2d_forward_scratch)(s);
 }
 
@@ -151,7 +153,8 @@ size_t NAME(conv2d_relu_forward_wt_scratch)(const Conv *s, const PoolGeom *g) {
 void NAME(conv2d_relu_forward_wt)(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                   const float *wT, const float *bias, float *out) {
   if (g) {
-    if (pixel_major_fits(s, g)) pixel_major_conv_pool(s, g, inp, w, wT, bias, out);
+    /* few taps: over rows (conv-pool-rows-impl.h, inside conv2d_relu_maxpool_forward) */
+    if (pixel_major_fits(s, g) && !rows_applies(s, g)) pixel_major_conv_pool(s, g, inp, w, wT, bias, out);
     else NAME(conv2d_relu_maxpool_forward)(s, g, inp, w, bias, out);
     return;
   }

@@ -36,7 +36,8 @@ DECLARE_ISA(avx512_)
    P##batchnorm_forward_train, P##batchnorm_forward_eval, P##batchnorm_backward_train,                            \
    P##dense_forward_scratch, P##conv2d_relu_maxpool_forward_scratch, P##conv2d_relu_maxpool_forward,             \
    P##conv2d_relu_maxpool_train_scratch, P##conv2d_relu_maxpool_train, P##conv2d_relu_forward_wt_scratch,         \
-   P##conv2d_relu_forward_wt}
+   P##conv2d_relu_forward_wt, P##conv2d_relu_maxpool_backward_params_scratch,                                      \
+   P##conv2d_relu_maxpool_backward_params}
 static const Isa isas[] = {
 #if defined(CNN_KERNELS_X86)
     ISA(avx512_, "avx512"),
@@ -474,6 +475,46 @@ EXPORT_FN(maxpool_relu_backward_2x2) {
   return NULL;
 }
 
+/*
+ * conv2dReluMaxPoolBackwardParams(shape, pool, inp, weight, dout, argmax, out, dweight, dbias | null): the weight and
+ * bias gradients of a conv trained as conv + ReLU + max pool (conv2dReluMaxPoolTrain), whose input needs no
+ * gradient, from the gradient of the pool's output (dout), its switches (argmax, into the conv output) and its
+ * output (out, where > 0 the relu passed). conv-pool-backward-impl.h where it applies; otherwise the unfused path:
+ * the conv output's gradient into a buffer (as maxPoolReluBackward into zeros), then conv2d_backward.
+ */
+EXPORT_FN(conv2d_relu_maxpool_backward_params) {
+  Args a;
+  Conv s;
+  PoolGeom g;
+  if (!get_args(env, info, &a, 9) || !conv_shape(&a, 0, &s) || !pool_geom(&a, 1, s.outH, s.outW, &g)) return NULL;
+  const size_t K = (size_t)s.inC * s.kH * s.kW, nOut = (size_t)s.batch * s.outC * g.oH * g.oW;
+  const size_t nConv = (size_t)s.batch * s.outC * s.outH * s.outW;
+  if (nConv > 0x7fffffff) return FAIL(env, "native kernels: too large for int32 switches");
+  const float *inp = typed(&a, 2, napi_float32_array, (size_t)s.batch * s.inC * s.inH * s.inW, 0);
+  const float *w = typed(&a, 3, napi_float32_array, s.outC * K, 0);
+  const float *dout = typed(&a, 4, napi_float32_array, nOut, 0);
+  const int32_t *arg = typed(&a, 5, napi_int32_array, nOut, 0);
+  const float *out = typed(&a, 6, napi_float32_array, nOut, 0);
+  float *dw = typed(&a, 7, napi_float32_array, s.outC * K, 0);
+  float *db = typed(&a, 8, napi_float32_array, s.outC, 1);
+  if (a.failed || !reserve_scratch(&a, current->conv2d_relu_maxpool_backward_params_scratch(&s, &g))) return NULL;
+  if (current->conv2d_relu_maxpool_backward_params(&s, &g, inp, dout, arg, out, dw, db)) return NULL;
+  for (size_t j = 0; j < nOut; j++)
+    if ((uint32_t)arg[j] >= nConv) return FAIL(env, "native kernels: argmax index outside the conv output");
+  float *dconv = (float *)malloc(nConv * sizeof *dconv);
+  if (!dconv) return FAIL(env, "native kernels: out of memory");
+  const int tiles = g.pH == 2 && g.pW == 2 && g.sH == 2 && g.sW == 2 && s.outH == 2 * g.oH && s.outW == 2 * g.oW &&
+                    g.oW >= 4;
+  if (!tiles || !maxpool2x2_relu_backward_write((size_t)s.batch * s.outC, g.oH, g.oW, dout, arg, out, dconv)) {
+    memset(dconv, 0, nConv * sizeof *dconv);
+    pool_relu_scatter(nOut, dout, arg, out, dconv);
+  }
+  if (reserve_scratch(&a, current->conv2d_backward_scratch(&s)))
+    current->conv2d_backward(&s, inp, w, dconv, NULL, dw, db);
+  free(dconv);
+  return NULL;
+}
+
 /* reluForward(count, inp, out): out = max(0, inp) (NaN → 0, like the reference); out may be inp. */
 EXPORT_FN(relu_forward) {
   Args a;
@@ -667,6 +708,7 @@ NAPI_MODULE_INIT() {
       {"maxPoolBackward", 0, maxpool_backward, 0, 0, 0, napi_enumerable, 0},
       {"maxPoolReluBackward", 0, maxpool_relu_backward, 0, 0, 0, napi_enumerable, 0},
       {"maxPoolReluBackward2x2", 0, maxpool_relu_backward_2x2, 0, 0, 0, napi_enumerable, 0},
+      {"conv2dReluMaxPoolBackwardParams", 0, conv2d_relu_maxpool_backward_params, 0, 0, 0, napi_enumerable, 0},
       {"reluForward", 0, relu_forward, 0, 0, 0, napi_enumerable, 0},
       {"reluBackward", 0, relu_backward, 0, 0, 0, napi_enumerable, 0},
       {"batchNormForwardTrain", 0, batchnorm_forward_train, 0, 0, 0, napi_enumerable, 0},

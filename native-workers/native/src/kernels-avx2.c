@@ -6,4 +6,5 @@
 #include "common.h"
 #include "kernels-impl.h"
 #include "batch-norm-impl.h"
+#include "conv-pool-backward-impl.h"
 #include "peak-impl.h"

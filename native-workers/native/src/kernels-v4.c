@@ -5,4 +5,5 @@
 #include "common.h"
 #include "kernels-impl.h"
 #include "batch-norm-impl.h"
+#include "conv-pool-backward-impl.h"
 #include "peak-impl.h"

@@ -4,6 +4,7 @@
  * forward pass of the same batch. Being CPU time of one thread, the native and wasm profiles of one run compare
  * the two builds without the machine's load in between (the wasm/native ratios of the JSON's `ratios`).
  */
+import type { KernelSet } from '../../../native-workers/cnn/kernel-set';
 import type { KernelChoice } from '../../../native-workers/kernels/fast-kernels';
 import { kernelsBackend, kernelsFor } from '../../../native-workers/kernels/fast-kernels';
 import { buildModel } from '../../../native-workers/cnn/model';
@@ -58,7 +59,10 @@ export function profileKernelsOfReference(
     opsMs += ms;
   }
   perStep['optimizer (reference Adam)'] = round(optMs / steps, 3);
-  perStep['other (loss, zeroing, glue)'] = round((total - opsMs - optMs) / steps, 3);
+  // the rest, less what timing every op costs (two clock reads per call: a getrusage each, about 2 µs here)
+  const timingMs = profilerOverheadMs(BS, xb, yb);
+  perStep['timing of the ops (the profiler itself)'] = round(timingMs, 3);
+  perStep['other (loss, zeroing, glue)'] = round((total - opsMs - optMs) / steps - timingMs, 3);
   const copiedPerStep = ((inst?.copiedBytes ?? 0) - copied0) / steps;
   const inferCpuMs = inferenceCpuMs(model, xb, steps, cpuMs);
   // what copying that many bytes costs: Float32Array.set of the same volume
@@ -80,6 +84,26 @@ export function profileKernelsOfReference(
     estimatedCopyMsPerStep: round(copyMs, 3),
     estimatedCopyShare: round(copyMs / (total / steps), 3),
   };
+}
+
+/**
+ * CPU ms per step that the profiling wrapper adds besides the ops' own time: computeGradients over no-op kernels,
+ * timed and untimed (the better of 5 windows each), so that "other" is the step's own glue.
+ */
+function profilerOverheadMs(batch: number, x: Float32Array, y: Int32Array): number {
+  const k = kernelsFor('reference');
+  const noop = Object.fromEntries(Object.keys(k).map((n) => [n, () => {}])) as unknown as KernelSet;
+  const best = (kernels: KernelSet) => {
+    const model = buildModel(REFERENCE_CNN, { seed: 1, batchSize: batch, kernels, skipInit: true });
+    let min = Infinity;
+    for (let w = 0; w < 5; w++) {
+      const t0 = cpuMs();
+      for (let i = 0; i < 200; i++) model.computeGradients(x, y);
+      min = Math.min(min, (cpuMs() - t0) / 200);
+    }
+    return min;
+  };
+  return Math.max(0, best(profileKernels(noop, cpuMs)) - best(noop));
 }
 
 /** CPU ms of one eval-mode forward pass of the batch (the inference plan's fused ops), the median of 5 windows. */

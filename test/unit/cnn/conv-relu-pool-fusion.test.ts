@@ -37,16 +37,25 @@ const spec: ModelSpec = {
  * and without maxPool2dReluBackward (no fusion at all).
  */
 function variants(k: KernelSet) {
-  const calls = { poolRelu: 0, convRelu: 0, convReluPool: 0 };
+  const calls = { poolRelu: 0, convRelu: 0, convReluPool: 0, firstConvBackward: 0 };
+  // without the first conv's backward from the switches, which sums in another order (tested below)
   const fused: KernelSet = {
     ...k,
     maxPool2dReluBackward: (...a) => (calls.poolRelu++, k.maxPool2dReluBackward!(...a)),
     conv2dReluForward: (...a) => (calls.convRelu++, k.conv2dReluForward!(...a)),
     conv2dReluMaxPoolTrain: (...a) => (calls.convReluPool++, k.conv2dReluMaxPoolTrain!(...a)),
+    conv2dReluMaxPoolBackwardParams: undefined,
   };
   const convRelu: KernelSet = { ...fused, conv2dReluMaxPoolTrain: undefined };
+  const firstConvBackward: KernelSet = {
+    ...fused,
+    conv2dReluMaxPoolBackwardParams: (...a) => (
+      calls.firstConvBackward++,
+      k.conv2dReluMaxPoolBackwardParams!(...a)
+    ),
+  };
   const unfused: KernelSet = { ...k, maxPool2dReluBackward: undefined };
-  return { fused, convRelu, unfused, calls };
+  return { fused, convRelu, firstConvBackward, unfused, calls };
 }
 
 describe.skipIf(!loadNativeAddon())('conv + relu + max pool fusion in training (native kernels)', () => {
@@ -55,13 +64,13 @@ describe.skipIf(!loadNativeAddon())('conv + relu + max pool fusion in training (
       'conv + relu + pool forward in one call',
       'fused',
       [2, 5, 7],
-      { poolRelu: 6, convRelu: 0, convReluPool: 6 },
+      { poolRelu: 6, convRelu: 0, convReluPool: 6, firstConvBackward: 0 },
     ],
     [
       'conv + relu forward, then the pool',
       'convRelu',
       [1, 2, 4, 5, 7],
-      { poolRelu: 6, convRelu: 6, convReluPool: 0 },
+      { poolRelu: 6, convRelu: 6, convReluPool: 0, firstConvBackward: 0 },
     ],
   ] as const)('trains bit for bit like the unfused layers: %s', (_name, variant, checked, expectedCalls) => {
     const k = kernelsFor('native');
@@ -86,6 +95,39 @@ describe.skipIf(!loadNativeAddon())('conv + relu + max pool fusion in training (
     }
     // two conv + relu + pool chains per step; the third conv's relu has no pool after it
     expect(v.calls).toEqual(expectedCalls);
+  });
+
+  it("computes the first conv's gradients from its pool's switches: the others bit for bit, those up to rounding", () => {
+    const k = kernelsFor('native');
+    expect(k.conv2dReluMaxPoolBackwardParams).toBeDefined();
+    const v = variants(k);
+    // even sizes: the first pool tiles its conv's output (the op's own path, not its unfused fallback)
+    const even: ModelSpec = { ...spec, input: { channels: 2, height: 12, width: 10 } };
+    const a = buildModel(even, { seed: 4, batchSize: 5, kernels: v.firstConvBackward });
+    const b = buildModel(even, { seed: 4, batchSize: 5, kernels: v.unfused });
+    const first = a.layout.entries.filter((e) => e.layerIndex === 0);
+    const firstEnd = Math.max(...first.map((e) => e.offset + e.length));
+    expect(Math.min(...first.map((e) => e.offset))).toBe(0);
+    const rng = new Rng(9);
+    for (let step = 0; step < 3; step++) {
+      const batch = [5, 1, 3][step];
+      const x = new Float32Array(batch * a.inputSize).map(() => rng.normal());
+      const labels = Array.from({ length: batch }, (_, i) => (i + step) % 3);
+      expect(a.computeGradients(x, labels).loss).toBe(b.computeGradients(x, labels).loss);
+      expectBitwiseEqual(
+        a.grads.subarray(firstEnd),
+        b.grads.subarray(firstEnd),
+        `later gradients, step ${step}`,
+      );
+      const [ga, gb] = [a.grads.subarray(0, firstEnd), b.grads.subarray(0, firstEnd)];
+      const scale = Math.max(1, ...gb.map(Math.abs));
+      for (let j = 0; j < firstEnd; j++) expect(Math.abs(ga[j] - gb[j]) / scale).toBeLessThan(1e-5);
+      expect(gb.some((g) => g !== 0)).toBe(true);
+      b.params.set(a.params);
+    }
+    // once per step, for the first conv only (the second needs its input's gradient)
+    expect(v.calls.firstConvBackward).toBe(3);
+    expect(v.calls.poolRelu).toBe(3);
   });
 
   it('routes float64 calls (the gradient checks) to the definition, overlapping windows summed', () => {

@@ -50,7 +50,7 @@ export function checkConvReluMaxPool(
 
 /** A random pooling of the conv's output planes (2×2/2 every other time: the vector path). */
 /** The 2×2, stride 2 max pool over a conv's output (the reference CNN's and the presets' pools). */
-function pool2x2Over(s: Conv2dShape): Pool2dShape {
+export function pool2x2Over(s: Conv2dShape): Pool2dShape {
   return {
     batch: s.batch,
     channels: s.outChannels,
@@ -111,6 +111,17 @@ export function checkConvReluMaxPoolShapes(k: KernelSet): void {
   for (const s of [...refCnnConvShapes(), stem]) {
     checkConvReluMaxPool(k, s, pool2x2Over(s), rand, true);
   }
+  // few taps over rows of 20+ pixels (conv-pool-rows-impl.h on AVX-512, without switches)
+  for (let t = 0; t < 8; t++) {
+    const s = sameConv3x3(
+      1 + (t % 3),
+      1 + (t % 3),
+      2 * (2 + (t % 5)),
+      [20, 28, 40, 70][t % 4],
+      1 + ((7 * t) % 19),
+    );
+    checkConvReluMaxPool(k, s, pool2x2Over(s), rand, t % 3 !== 0);
+  }
 }
 
 /**
@@ -166,4 +177,16 @@ export function checkConvReluMaxPoolTrain(k: KernelSet): void {
     if (p) one(s, p, t % 3 !== 0);
   }
   for (const s of refCnnConvShapes()) one(s, pool2x2Over(s), true, true);
+  // few taps over rows of 20+ pixels (conv-pool-rows-impl.h on AVX-512): 1–4 filters per pass, rows of 1–3 tiles of
+  // 32, kernels 1×1 to 5×5 with padding; same-padded 3×3 ones bit for bit like the unfused ops
+  for (let t = 0; t < 24; t++) {
+    const width = [20, 28, 40, 64, 70, 96][t % 6];
+    const s = sameConv3x3(1 + (t % 3), 1 + (t % 3), 2 * (2 + (t % 5)), width, 1 + ((5 * t) % 19));
+    if (t % 4 === 3) {
+      Object.assign(s, { kernelHeight: 1 + (t % 5), kernelWidth: 5 - (t % 5), padTop: t % 2, padLeft: 0 });
+      s.inHeight = s.outHeight + s.kernelHeight - 1 - s.padTop;
+      s.inWidth = s.outWidth + s.kernelWidth - 1;
+    }
+    one(s, pool2x2Over(s), t % 5 !== 0, t % 4 !== 3);
+  }
 }
