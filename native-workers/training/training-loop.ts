@@ -193,7 +193,8 @@ export async function runTrainJob(
     // awaited (DataParallelTrainer queues it), so the workers go straight from one step to the next while this
     // thread records the first; never past an epoch's end, a pause or a stop, which need the workers idle.
     const publish = (): PublishedStep => {
-      const b = trainer.nextBatch();
+      // gathered straight into the buffer the workers will read (no copy of the batch)
+      const b = trainer.nextBatch(dp.inputBuffer());
       if (!fast)
         return { size: b.size, endsEpoch: b.endsEpoch, done: dp.computeGradients(b.x, b.labels, b.size) };
       dp.setHyper({ lr: b.learningRate });

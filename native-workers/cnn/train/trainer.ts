@@ -157,8 +157,10 @@ export class Trainer {
    * advance the position); augmentation draws from the trainer's generator in batch order. A data-parallel driver
    * that queues a step behind the running one may prepare the batch after the current one before recording the
    * current step (then recordStep both in order), within an epoch: the epoch's last batch must be recorded first.
+   * `into` (at least batchSize images) receives the images instead of the trainer's own buffer, e.g. the buffer
+   * the workers read (DataParallelTrainer.inputBuffer()), which saves copying the batch there.
    */
-  nextBatch(): TrainingBatch {
+  nextBatch(into?: Float32Array): TrainingBatch {
     if (this.done) throw new Error('training is finished');
     const batchIndex = this._batchIndex + this.prepared;
     if (batchIndex >= this.batchesPerEpoch)
@@ -168,8 +170,11 @@ export class Trainer {
     const from = batchIndex * bs;
     const to = Math.min(from + bs, train.count);
     const size = to - from;
-    gatherBatch(train, this.epochOrder(this._epoch), from, to, this.x, this.labels);
-    const x = this.x.subarray(0, size * this.model.inputSize);
+    const target = into ?? this.x;
+    if (target.length < size * this.model.inputSize)
+      throw new Error(`nextBatch: a buffer too small for ${size} images`);
+    gatherBatch(train, this.epochOrder(this._epoch), from, to, target, this.labels);
+    const x = target.subarray(0, size * this.model.inputSize);
     const shape = { channels: train.channels, height: train.height, width: train.width };
     if (this.config.augmentation) augmentBatch(x, size, shape, this.config.augmentation, this.augmentRng);
     if (this.opts.augment) this.opts.augment(x, size, shape, this.augmentRng);
