@@ -36,7 +36,7 @@ export async function benchOurs(opts: {
   const {
     trainer: t,
     step,
-    queueSteps,
+    feed,
     optimizerWhere,
   } = await createTrainer(spec, workers, choice, batch, opts.config, opts.optimizerOnMainThread);
   try {
@@ -44,7 +44,7 @@ export async function benchOurs(opts: {
       throw new Error(`param count ${t.paramCount} != ${opts.expectParams}`);
     const label = `ours ${workers} worker(s)`;
     const training = trainFigures(
-      await timeTrainStepsOn(step, source, batch, plan, log, label, queueSteps),
+      await timeTrainStepsOn(step, source, batch, plan, log, label, feed),
       opts.trainingFlops,
     );
     const xin = source.inferBatch(batch);

@@ -86,7 +86,7 @@ export async function createTrainer(
   maxBatch: number,
   config: Pick<TrainingConfig, 'learningRate' | 'optimizer' | 'clipGradNorm'>,
   optimizerOnMainThread = false,
-): Promise<{ trainer: DataParallelTrainer; step: TrainStepFn; queueSteps: boolean; optimizerWhere: string }> {
+): Promise<{ trainer: DataParallelTrainer; step: TrainStepFn; feed: StepFeed; optimizerWhere: string }> {
   const o = config.optimizer;
   const inWorkers = optimizerInWorkers(config) && !optimizerOnMainThread;
   const trainer = await DataParallelTrainer.create({
@@ -103,7 +103,7 @@ export async function createTrainer(
     return {
       trainer,
       step: (x, y, n) => trainer.trainStep(x, y, n),
-      queueSteps: true,
+      feed: { queue: true, inputBuffer: () => trainer.inputBuffer() },
       optimizerWhere: `${o.type}${clip} in the workers`,
     };
   }
@@ -117,7 +117,7 @@ export async function createTrainer(
       return r;
     },
     // this thread's optimizer step must see each gradient before the next step starts
-    queueSteps: false,
+    feed: { queue: false, inputBuffer: () => trainer.inputBuffer() },
     optimizerWhere: `${o.type}${clip} on the main thread`,
   };
 }
@@ -139,12 +139,23 @@ export function timeTrainSteps(
     fill: (pos: number, bs: number, xb: Float32Array, yb: Int32Array) =>
       fillBatch(train, idx, pos, bs, xb, yb),
   };
-  return timeTrainStepsOn((x, y, n) => t.trainStep(x, y, n), source, BENCH_BATCH, plan, log, label, true);
+  return timeTrainStepsOn((x, y, n) => t.trainStep(x, y, n), source, BENCH_BATCH, plan, log, label, {
+    queue: true,
+    inputBuffer: () => t.inputBuffer(),
+  });
+}
+
+/** How timeTrainStepsOn hands its steps over, like native-workers/training/training-loop.ts. */
+export interface StepFeed {
+  /** Publish each step before awaiting the previous one (the optimizer runs in the workers). */
+  queue?: boolean;
+  /** Where to gather each batch (DataParallelTrainer.inputBuffer()) instead of a private buffer. */
+  inputBuffer?: () => Float32Array;
 }
 
 /**
- * Warm-up, then `plan.windows` timed windows of `plan.batches` training steps of `batch` images of `source`. With
- * `queue`, each step is published before the previous one is awaited (native-workers/training/training-loop.ts).
+ * Warm-up, then `plan.windows` timed windows of `plan.batches` training steps of `batch` images of `source`, handed
+ * over as `feed` says.
  */
 export async function timeTrainStepsOn(
   trainStep: TrainStepFn,
@@ -153,8 +164,9 @@ export async function timeTrainStepsOn(
   plan: TrainPlan,
   log: (line: string) => void,
   label: string,
-  queue = false,
+  feed: StepFeed = {},
 ): Promise<TrainTiming> {
+  const { queue = false } = feed;
   const BS = batch;
   const xb = new Float32Array(BS * source.inputSize);
   const yb = new Int32Array(BS);
@@ -174,9 +186,11 @@ export async function timeTrainStepsOn(
     lastDone = now;
   };
   const step = async () => {
-    source.fill(pos, BS, xb, yb);
+    // as the training loop does: the batch gathered straight into the buffer the workers read next
+    const x = feed.inputBuffer?.().subarray(0, BS * source.inputSize) ?? xb;
+    source.fill(pos, BS, x, yb);
     pos += BS;
-    const next = trainStep(xb, yb, BS);
+    const next = trainStep(x, yb, BS);
     if (inFlight) record(await inFlight);
     inFlight = next;
     if (!queue) await drain();
