@@ -20,7 +20,7 @@ export interface PendingCommand<R> {
 /** How the owner reads a finished command's result, and the error messages the workers posted. */
 export interface CommandOutcome<R> {
   result(p: PendingCommand<R>): R;
-  /** The workers' error messages so far; `clear` forgets them (nothing that saw them is left). */
+  /** The workers' error messages so far; `clear` forgets them (no command that failed with them is left). */
   errors(clear: boolean): string;
 }
 
@@ -29,6 +29,8 @@ export class CommandQueue<R> {
   private published = 0;
   /** Those not settled yet, oldest first. */
   private readonly pending: PendingCommand<R>[] = [];
+  /** Finished commands that failed, waiting for the workers' error messages. */
+  private readonly failed: PendingCommand<R>[] = [];
 
   constructor(
     private readonly ctrl: Int32Array,
@@ -84,24 +86,29 @@ export class CommandQueue<R> {
     return done;
   }
 
-  /** Settles every pending command the workers have finished (the 'done' notices may arrive late or merged). */
+  /**
+   * Settles every pending command the workers have finished (the 'done' notices may arrive late or merged): those
+   * before a failed command resolve; the failed one, and those the workers skipped after it, fail with the
+   * workers' error messages. Once none is pending, the workers' error flag is cleared (they are idle then).
+   */
   settleFinished(): void {
     const finished = Math.floor(Atomics.load(this.ctrl, CTRL.FINISHED) / this.workers);
+    const failedAt = Atomics.load(this.ctrl, CTRL.ERROR) - 1;
     while (this.pending.length && this.pending[0].index < finished) {
       const p = this.pending.shift() as PendingCommand<R>;
-      if (!Atomics.load(this.ctrl, CTRL.ERROR)) {
-        p.resolve(this.outcome.result(p));
-        continue;
-      }
-      // the failed command, or one the workers skipped after it; their error messages may still be on their way:
-      // wait for them, and clear the error once nothing that saw it is left
-      setImmediate(() => {
-        const idle = this.pending.length === 0;
-        const message = this.outcome.errors(idle) || 'worker failed';
-        if (idle) Atomics.store(this.ctrl, CTRL.ERROR, 0);
-        p.reject(new Error(message));
-      });
+      if (failedAt < 0 || p.index < failedAt) p.resolve(this.outcome.result(p));
+      else this.failed.push(p);
     }
+    if (failedAt >= 0 && this.pending.length === 0) Atomics.store(this.ctrl, CTRL.ERROR, 0);
+    // the failing worker's message may still be on its way (another worker may have posted the notice): one turn
+    if (this.failed.length) setImmediate(() => this.rejectFailed());
+  }
+
+  private rejectFailed(): void {
+    if (!this.failed.length) return;
+    const idle = Atomics.load(this.ctrl, CTRL.ERROR) === 0;
+    const message = this.outcome.errors(idle) || 'a shard worker failed';
+    for (const p of this.failed.splice(0)) p.reject(new Error(message));
   }
 
   /** Fails every pending command (a worker died, or the trainer closed). */

@@ -44,7 +44,10 @@ export const CTRL = {
   STOP: 2,
   BARRIER_ARRIVED: 4,
   BARRIER_GEN: 5,
-  /** Set by a worker whose command threw; the workers skip commands until the coordinator clears it. */
+  /**
+   * 1 + the number of the first command that threw in a worker (0: none); the workers skip commands until the
+   * coordinator clears it.
+   */
   ERROR: 7,
   /** 1 = workers time every kernel call (worker 0 posts the totals). */
   PROFILE: 8,

@@ -146,6 +146,10 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
     const cmd = Atomics.load(ctrl, slotWord(slot, SLOT_WORD.CMD));
     const count = Atomics.load(ctrl, slotWord(slot, SLOT_WORD.COUNT));
     const input = Atomics.load(ctrl, slotWord(slot, SLOT_WORD.INPUT));
+    if (cmd !== CMD.TRAIN_STEP && cmd !== CMD.GRADS && cmd !== CMD.INFER)
+      throw new Error(`unknown command ${cmd}`);
+    if (count < 1 || count > maxBatch || input < 0 || input >= SLOTS)
+      throw new Error(`command ${cmd}: ${count} examples in input region ${input}`);
     const x = xSlots.subarray(input * maxBatch * inSize, (input + 1) * maxBatch * inSize);
     const labels = labelSlots.subarray(slot * maxBatch, (slot + 1) * maxBatch);
     const st = statsOffset(slot, N, index);
@@ -233,7 +237,8 @@ export function runShardWorker(data: ShardWorkerData, port: MessagePort): void {
           profiled.reset();
         }
       } catch (e) {
-        Atomics.store(ctrl, CTRL.ERROR, 1);
+        // the first failed command's number + 1: the coordinator resolves the commands before it
+        Atomics.compareExchange(ctrl, CTRL.ERROR, 0, command + 1);
         postShardMessage(port, {
           type: 'error',
           message: e instanceof Error ? (e.stack ?? e.message) : String(e),

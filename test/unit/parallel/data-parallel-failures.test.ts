@@ -2,6 +2,7 @@
 import { describe, expect, it } from 'vitest';
 import type { ModelSpec } from '../../../app/domain/model-spec';
 import { DataParallelTrainer } from '../../../native-workers/parallel/data-parallel-trainer';
+import { SLOT_WORD, slotWord } from '../../../native-workers/parallel/protocol';
 import { data, shardWorkerBundle, spec } from './data-parallel-support';
 
 const worker = shardWorkerBundle();
@@ -62,6 +63,29 @@ describe('DataParallelTrainer failures', () => {
       const threads = (t as unknown as { threads: { terminate(): Promise<number> }[] }).threads;
       await threads[1].terminate();
       await expect(step).rejects.toThrow(/exited/);
+    } finally {
+      await t.close();
+    }
+  });
+
+  it('a failed step fails alone or with the step queued behind it, and the next step works', async () => {
+    const t = await create();
+    try {
+      const d = slowData(16);
+      // a long step, then one queued behind it whose command word is corrupted before the workers read it
+      const long = t.trainStep(d.x, d.y, 16);
+      const corrupt = t.trainStep(d.x, d.y, 16).catch((e: Error) => e);
+      const ctrl = (t as unknown as { ctrl: Int32Array }).ctrl;
+      Atomics.store(ctrl, slotWord(1, SLOT_WORD.CMD), 99);
+      expect((await long).count).toBe(16);
+      // published at once: the workers skip it if the failure is not settled yet, else it runs
+      const next = t.trainStep(d.x, d.y, 16).catch((e: Error) => e);
+      expect(String(await corrupt)).toMatch(/unknown command 99/);
+      const r = await next;
+      if (r instanceof Error) expect(String(r)).toMatch(/unknown command 99/);
+      else expect(r.count).toBe(16);
+      const after = await t.trainStep(d.x, d.y, 16);
+      expect(Number.isFinite(after.loss)).toBe(true);
     } finally {
       await t.close();
     }
