@@ -52,10 +52,10 @@ export class CommandQueue<R> {
   }
 
   /**
-   * Publishes a command on the batch `fill` puts in an input region (its slot's, or one that holds it already and
-   * no command in flight reads), returning which; with these hyper-parameters and Adam count. Only
-   * training steps may queue behind a running training step (their inputs, stats and hyper-parameters are per
-   * slot; inference's logits and a caller's own optimizer step between gradient commands are not), SLOTS at most.
+   * Publishes a command with these hyper-parameters and Adam count, on the batch `fill` puts in an input region
+   * (its slot's, or one that already holds it and that no command in flight reads) and names. Only training steps
+   * may queue behind a running training step (their inputs, stats and hyper-parameters are per slot; inference's
+   * logits and a caller's own optimizer step between gradient commands are not), SLOTS at most.
    */
   publish(
     cmd: number,
