@@ -19,7 +19,7 @@
  * Returns 0, having written nothing, when it does not apply (not stride 1, not a 2×2/2 pool that tiles the conv's
  * output, kernels over 7×7), when a switch is outside its window, or when the input has a non-finite value (the
  * dense products would then turn the skipped zeros into NaN): the caller then takes the unfused path.
- * Native only (kernels-v4.c, kernels-avx2.c, kernels-avx512.c include it after kernels-impl.h).
+ * Included after kernels-impl.h by kernels-v4.c, kernels-avx2.c, kernels-avx512.c and kernels-wasm.c.
  */
 typedef int vil __attribute__((vector_size(VL * 4), aligned(4), may_alias));
 
