@@ -120,6 +120,26 @@ STATIC void pb_taps(const int KH, const int KW, const float *row0, size_t plane,
     UNROLL for (int kx = 0; kx < KW; kx++) prev[kx] = cur[kx];
   }
 }
+#elif defined(__wasm_simd128__)
+/* wasm: the AVX-512 variant's picks as bitwise selects (v128.bitselect): KW·(KH+1) + KH·KW selects and KH·KW
+ * multiply-adds per VL positions instead of 4·KH·KW (a multiply and an add each in the plain module) */
+STATIC void pb_taps(const int KH, const int KW, const float *row0, size_t plane, int oW, vf g, vi at, int W,
+                    vf *restrict a) {
+  const vi right = (at & 1) != 0, down = at >= W; /* W = 2·oW is even: the odd switches are the right column */
+  vf prev[7], cur[7];
+  UNROLL for (int u = 0; u <= KH; u++) {
+    const float *row = row0 + (size_t)((u & 1) * 2) * plane + (u >> 1) * oW;
+    vf L[8];
+    UNROLL for (int v = 0; v <= KW; v++) L[v] = vld(row + (size_t)((v >> 1) * 4 + (v & 1)) * plane);
+    UNROLL for (int kx = 0; kx < KW; kx++) cur[kx] = (vf)(((vi)L[kx + 1] & right) | ((vi)L[kx] & ~right));
+    if (u > 0)
+      UNROLL for (int kx = 0; kx < KW; kx++) {
+        const vf x = (vf)(((vi)cur[kx] & down) | ((vi)prev[kx] & ~down));
+        a[(u - 1) * KW + kx] = MADD(g, x, a[(u - 1) * KW + kx]);
+      }
+    UNROLL for (int kx = 0; kx < KW; kx++) prev[kx] = cur[kx];
+  }
+}
 #else
 /* acc[ky][kx] += g(dy, dx) · L(ky + dy, kx + dx), g(dy, dx) = g in the lanes of that phase, else 0 */
 STATIC void pb_taps(const int KH, const int KW, const float *row0, size_t plane, int oW, vf g, vi at, int W,
