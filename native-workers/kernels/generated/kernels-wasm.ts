@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '61d05f9837622b5ee4fb705dd9cbff7da609624c479027ae7002bbfdc1c6ca05';
+export const KERNELS_SOURCE_SHA256 = '58658c701d8bf69c268d84c0a053a2dc69ee8c0129a6f6124f43744d4475f03f';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

@@ -13,8 +13,8 @@
  * (KH+1)×(KW+1) block at the window's top-left, xpad[2·oy + u][2·ox + v], and each (u, v) is one vector load from
  * "phase planes" laid out like the pooled plane: E[s][a][b][r·oW + c] = xpad[2r + a][2(c + s) + b], so that
  * L(u, v) = E[v/2][u%2][v%2] + (u/2)·oW + j. Then acc[ky][kx] += g · L(ky + dy, kx + dx) with each lane's own
- * (dy, dx): picked by blends on AVX-512 (KH·KW multiply-adds per VL positions), else as 4·KH·KW multiply-adds of g
- * masked to each phase's lanes (pb_taps).
+ * (dy, dx): picked by blends on AVX-512 and by bitwise selects on wasm (KH·KW multiply-adds per VL positions),
+ * else as 4·KH·KW multiply-adds of g masked to each phase's lanes (pb_taps).
  *
  * Returns 0, having written nothing, when it does not apply (not stride 1, not a 2×2/2 pool that tiles the conv's
  * output, kernels over 7×7), when a switch is outside its window, or when the input has a non-finite value (the
