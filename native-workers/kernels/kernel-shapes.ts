@@ -83,3 +83,13 @@ export function batchNormPacker(): (s: BatchNormShape) => Int32Array {
 
 /** Values of a max pool's output (= its switches and dout). */
 export const pooledCount = (s: Pool2dShape): number => s.batch * s.channels * s.outHeight * s.outWidth;
+
+/** 2×2, stride 2 windows that tile the input, at least 4 per row (the 2×2 pool + relu backward that writes dinp in one ordered pass). */
+export const tiles2x2 = (s: Pool2dShape): boolean =>
+  s.poolHeight === 2 &&
+  s.poolWidth === 2 &&
+  s.strideH === 2 &&
+  s.strideW === 2 &&
+  s.inHeight === 2 * s.outHeight &&
+  s.inWidth === 2 * s.outWidth &&
+  s.outWidth >= 4;

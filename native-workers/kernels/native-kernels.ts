@@ -11,7 +11,7 @@
 import { existsSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import type { NativeKernelsSource } from '../../app/domain/app-info';
-import type { KernelSet, Pool2dShape, Tensor } from '../cnn/kernel-set';
+import type { KernelSet, Tensor } from '../cnn/kernel-set';
 import {
   batchNormPacker,
   convPacker,
@@ -19,6 +19,7 @@ import {
   poolGeomPacker,
   poolPacker,
   pooledCount,
+  tiles2x2,
 } from './kernel-shapes';
 
 type F32 = Float32Array;
@@ -305,16 +306,6 @@ export function nativeAddonDir(): string | null {
   const p = loaded?.path ?? existingAddons()[0]?.path;
   return p ? dirname(p) : null;
 }
-
-/** 2×2, stride 2 windows that tile the input, at least 4 per row (maxPoolReluBackward2x2's geometry). */
-const tiles2x2 = (s: Pool2dShape): boolean =>
-  s.poolHeight === 2 &&
-  s.poolWidth === 2 &&
-  s.strideH === 2 &&
-  s.strideW === 2 &&
-  s.inHeight === 2 * s.outHeight &&
-  s.inWidth === 2 * s.outWidth &&
-  s.outWidth >= 4;
 
 /** The KernelSet over the addon (Float32Array tensors only; fastKernels() routes float64 calls elsewhere). */
 export function createNativeKernelSet(a: NativeAddon): KernelSet {

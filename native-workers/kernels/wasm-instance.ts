@@ -54,6 +54,51 @@ export interface KernelExports {
   /** Inference-only conv + ReLU + max pool (conv-pool-impl.h). */
   conv2d_relu_maxpool_forward_scratch(s: Ptr, pool: Ptr): number;
   conv2d_relu_maxpool_forward(s: Ptr, pool: Ptr, inp: Ptr, w: Ptr, bias: Ptr, out: Ptr, scratch: Ptr): void;
+  /** Training conv + ReLU + max pool with the pool's switches (conv-pool-train-impl.h). */
+  conv2d_relu_maxpool_train_scratch(s: Ptr, pool: Ptr): number;
+  conv2d_relu_maxpool_train(
+    s: Ptr,
+    pool: Ptr,
+    inp: Ptr,
+    w: Ptr,
+    bias: Ptr,
+    out: Ptr,
+    arg: Ptr,
+    scratch: Ptr,
+  ): void;
+  /** Returns 1, having written nothing, when a switch is outside dinp[0 .. len); zero: dinp zeroed first. */
+  maxpool_relu_backward(
+    n: number,
+    dout: Ptr,
+    arg: Ptr,
+    out: Ptr,
+    dinp: Ptr,
+    len: number,
+    zero: number,
+  ): number;
+  /** 2×2/2 windows tiling the input, oW ≥ 4: writes dinp (returns as maxpool_relu_backward). */
+  maxpool_relu_backward_2x2(
+    planes: number,
+    oH: number,
+    oW: number,
+    dout: Ptr,
+    arg: Ptr,
+    out: Ptr,
+    dinp: Ptr,
+  ): number;
+  conv2d_relu_maxpool_backward_params_scratch(s: Ptr, pool: Ptr): number;
+  /** Returns 0, having written nothing, where the fused backward does not apply. */
+  conv2d_relu_maxpool_backward_params(
+    s: Ptr,
+    pool: Ptr,
+    inp: Ptr,
+    dout: Ptr,
+    arg: Ptr,
+    out: Ptr,
+    dw: Ptr,
+    db: Ptr,
+    scratch: Ptr,
+  ): number;
   /** Floats of scratch dense_forward needs. */
   dense_forward_scratch(B: number, I: number, O: number): number;
   dense_forward(B: number, I: number, O: number, inp: Ptr, w: Ptr, bias: Ptr, out: Ptr, scratch: Ptr): void;

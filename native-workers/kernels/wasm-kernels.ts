@@ -21,6 +21,7 @@ import {
   compiledVariant,
   head,
 } from './wasm-instance';
+import { wasmConvPoolTrainOps } from './wasm-train-ops';
 
 export { WasmKernelInstance, type WasmKernelsVariant, wasmSimdSupported } from './wasm-instance';
 
@@ -56,7 +57,7 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       );
       k.finish();
     };
-  return {
+  const ops: F32KernelSet = {
     ...wasmBatchNormOps(k),
     conv2dForward: convForward(0),
     conv2dReluForward: convForward(1),
@@ -161,6 +162,7 @@ export function createWasmKernelSet(k: WasmKernelInstance): F32KernelSet {
       k.finish();
     },
   };
+  return { ...ops, ...wasmConvPoolTrainOps(k, ops.conv2dBackward) };
 }
 
 /** The module's batch-norm ops as KernelSet ops; copies like the ops above. */

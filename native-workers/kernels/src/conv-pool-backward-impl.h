@@ -13,13 +13,13 @@
  * (KH+1)×(KW+1) block at the window's top-left, xpad[2·oy + u][2·ox + v], and each (u, v) is one vector load from
  * "phase planes" laid out like the pooled plane: E[s][a][b][r·oW + c] = xpad[2r + a][2(c + s) + b], so that
  * L(u, v) = E[v/2][u%2][v%2] + (u/2)·oW + j. Then acc[ky][kx] += g · L(ky + dy, kx + dx) with each lane's own
- * (dy, dx): picked by blends on AVX-512 (KH·KW multiply-adds per VL positions), else as 4·KH·KW multiply-adds of g
- * masked to each phase's lanes (pb_taps).
+ * (dy, dx): picked by blends on AVX-512 and by bitwise selects on wasm (KH·KW multiply-adds per VL positions),
+ * else as 4·KH·KW multiply-adds of g masked to each phase's lanes (pb_taps).
  *
  * Returns 0, having written nothing, when it does not apply (not stride 1, not a 2×2/2 pool that tiles the conv's
  * output, kernels over 7×7), when a switch is outside its window, or when the input has a non-finite value (the
  * dense products would then turn the skipped zeros into NaN): the caller then takes the unfused path.
- * Native only (kernels-v4.c, kernels-avx2.c, kernels-avx512.c include it after kernels-impl.h).
+ * Included after kernels-impl.h by kernels-v4.c, kernels-avx2.c, kernels-avx512.c and kernels-wasm.c.
  */
 typedef int vil __attribute__((vector_size(VL * 4), aligned(4), may_alias));
 
@@ -116,6 +116,26 @@ STATIC void pb_taps(const int KH, const int KW, const float *row0, size_t plane,
       UNROLL for (int kx = 0; kx < KW; kx++) {
         const __m512 x = _mm512_mask_blend_ps(down, prev[kx], cur[kx]);
         a[(u - 1) * KW + kx] = (vf)_mm512_fmadd_ps((__m512)g, x, (__m512)a[(u - 1) * KW + kx]);
+      }
+    UNROLL for (int kx = 0; kx < KW; kx++) prev[kx] = cur[kx];
+  }
+}
+#elif defined(__wasm_simd128__)
+/* wasm: the AVX-512 variant's picks as bitwise selects (v128.bitselect): KW·(KH+1) + KH·KW selects and KH·KW
+ * multiply-adds per VL positions instead of 4·KH·KW (a multiply and an add each in the plain module) */
+STATIC void pb_taps(const int KH, const int KW, const float *row0, size_t plane, int oW, vf g, vi at, int W,
+                    vf *restrict a) {
+  const vi right = (at & 1) != 0, down = at >= W; /* W = 2·oW is even: the odd switches are the right column */
+  vf prev[7], cur[7];
+  UNROLL for (int u = 0; u <= KH; u++) {
+    const float *row = row0 + (size_t)((u & 1) * 2) * plane + (u >> 1) * oW;
+    vf L[8];
+    UNROLL for (int v = 0; v <= KW; v++) L[v] = vld(row + (size_t)((v >> 1) * 4 + (v & 1)) * plane);
+    UNROLL for (int kx = 0; kx < KW; kx++) cur[kx] = (vf)(((vi)L[kx + 1] & right) | ((vi)L[kx] & ~right));
+    if (u > 0)
+      UNROLL for (int kx = 0; kx < KW; kx++) {
+        const vf x = (vf)(((vi)cur[kx] & down) | ((vi)prev[kx] & ~down));
+        a[(u - 1) * KW + kx] = MADD(g, x, a[(u - 1) * KW + kx]);
       }
     UNROLL for (int kx = 0; kx < KW; kx++) prev[kx] = cur[kx];
   }

@@ -33,7 +33,9 @@ float *scratch_floats(size_t n) {
 #pragma GCC visibility push(hidden)
 #include "kernels-impl.h"
 #include "batch-norm-impl.h"
+#include "conv-pool-backward-impl.h"
 #include "conv-pool-wasm-impl.h"
+#include "pool-relu-write-impl.h"
 #include "conv-forward-wasm-impl.h"
 #include "elementwise-wasm-impl.h"
 #pragma GCC visibility pop
@@ -121,4 +123,53 @@ EXPORT void batchnorm_backward_train(int N, int C, int S, const float *inp, cons
                                      const float *invStd, const float *reluOut, const float *dout, float *dinp,
                                      float *dgamma, float *dbeta) {
   impl_batchnorm_backward_train(N, C, S, inp, gamma, mean, invStd, reluOut, dout, dinp, dgamma, dbeta);
+}
+
+/* Training: conv + ReLU + max pool with the pool's switches (conv-pool-train-impl.h; pixel-major as above). */
+EXPORT int conv2d_relu_maxpool_train_scratch(const Conv *s, const PoolGeom *g) {
+  if (wasm_pixel_major_applies(s, g)) return (int)pixel_major_scratch(s, g);
+  return (int)impl_conv2d_relu_maxpool_train_scratch(s, g);
+}
+
+EXPORT void conv2d_relu_maxpool_train(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
+                                      const float *bias, float *out, int *arg, float *scratch) {
+  call_scratch = scratch;
+  if (wasm_pixel_major_applies(s, g))
+    wasm_pixel_major_train(s, g, inp, w, bias, out, arg);
+  else
+    impl_conv2d_relu_maxpool_train(s, g, inp, w, bias, out, arg);
+}
+
+/* dinp[arg[j]] += dout[j] where out[j] > 0 (zero: dinp[0 .. len) zeroed first); returns 1, having written
+ * nothing, when a switch is outside dinp[0 .. len) (the caller throws instead of corrupting the module's memory). */
+EXPORT int maxpool_relu_backward(int n, const float *dout, const int *arg, const float *out, float *dinp, int len,
+                                 int zero) {
+  for (int j = 0; j < n; j++)
+    if ((unsigned)arg[j] >= (unsigned)len) return 1;
+  if (zero)
+    for (int i = 0; i < len; i++) dinp[i] = 0.f;
+  for (int j = 0; j < n; j++)
+    if (out[j] > 0.f) dinp[arg[j]] += dout[j];
+  return 0;
+}
+
+/* 2×2/2 windows tiling the input (oW ≥ 4): writes dinp[0 .. planes·4·oH·oW) in one ordered pass
+ * (pool-relu-write-impl.h), else (a switch outside its window) zero-fills and scatters; returns as above. */
+EXPORT int maxpool_relu_backward_2x2(int planes, int oH, int oW, const float *dout, const int *arg, const float *out,
+                                     float *dinp) {
+  if (maxpool2x2_relu_backward_write((size_t)planes, oH, oW, dout, arg, out, dinp)) return 0;
+  return maxpool_relu_backward(planes * oH * oW, dout, arg, out, dinp, planes * 4 * oH * oW, 1);
+}
+
+/* The first conv's dW/db from its pool's switches (conv-pool-backward-impl.h); 0 (nothing written) where it does
+ * not apply: the caller then runs maxpool_relu_backward into a buffer and conv2d_backward. */
+EXPORT int conv2d_relu_maxpool_backward_params_scratch(const Conv *s, const PoolGeom *g) {
+  return (int)impl_conv2d_relu_maxpool_backward_params_scratch(s, g);
+}
+
+EXPORT int conv2d_relu_maxpool_backward_params(const Conv *s, const PoolGeom *g, const float *inp, const float *dout,
+                                               const int *arg, const float *out, float *dw, float *db,
+                                               float *scratch) {
+  call_scratch = scratch;
+  return impl_conv2d_relu_maxpool_backward_params(s, g, inp, dout, arg, out, dw, db);
 }

@@ -18,7 +18,8 @@ import {
   batchNormForwardTrain,
 } from '../../../native-workers/cnn/ops/batch-norm';
 import { referenceKernels as ref } from '../../../native-workers/cnn/reference-kernels';
-import { checkConvReluMaxPoolShapes } from './conv-pool-checks';
+import { checkConvReluMaxPoolBackwardParams } from './conv-pool-backward-checks';
+import { checkConvReluMaxPoolShapes, checkConvReluMaxPoolTrain } from './conv-pool-checks';
 import {
   checkConv,
   checkConv1x1,
@@ -345,6 +346,9 @@ export const ALL_KERNEL_CHECKS: Record<string, (k: KernelSet) => void> = {
   checkConvDeepSmallMaps,
   checkConvStride2Stem,
   checkConvReluMaxPoolShapes,
+  checkConvReluMaxPoolTrain,
+  checkMaxPoolReluBackward,
+  checkConvReluMaxPoolBackwardParams,
   checkConv1x1,
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,

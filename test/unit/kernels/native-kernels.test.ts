@@ -24,10 +24,8 @@ import {
 } from '../../../native-workers/kernels/native-kernels';
 import { FlatAdam } from '../../../native-workers/parallel/adam';
 import { sameConv3x3 } from './conv-checks';
-import { checkConvReluMaxPoolBackwardParams } from './conv-pool-backward-checks';
-import { checkConvReluMaxPoolTrain } from './conv-pool-checks';
 import { expectClose, lcg, randArray } from './kernel-check-support';
-import { ALL_KERNEL_CHECKS, checkMaxPoolReluBackward } from './kernel-checks';
+import { ALL_KERNEL_CHECKS } from './kernel-checks';
 
 const addon = loadNativeAddon();
 
@@ -47,13 +45,7 @@ describe('native kernels addon', () => {
 const isas = addon?.isas() ?? [];
 const best = isas[0];
 
-// the native-only ops (the wasm kernels lack them) after the shared checks
-const NATIVE_CHECKS = {
-  ...ALL_KERNEL_CHECKS,
-  checkMaxPoolReluBackward,
-  checkConvReluMaxPoolTrain,
-  checkConvReluMaxPoolBackwardParams,
-};
+const NATIVE_CHECKS = ALL_KERNEL_CHECKS;
 
 describe.skipIf(!addon).each(isas)('native kernels (%s) vs reference ops', (isa) => {
   for (const [name, check] of Object.entries(NATIVE_CHECKS)) {

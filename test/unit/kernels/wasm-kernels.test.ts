@@ -25,12 +25,14 @@ import {
   checkConvStride2Stem,
   sameConv3x3,
 } from './conv-checks';
-import { checkConvReluMaxPoolShapes } from './conv-pool-checks';
+import { checkConvReluMaxPoolBackwardParams } from './conv-pool-backward-checks';
+import { checkConvReluMaxPoolShapes, checkConvReluMaxPoolTrain } from './conv-pool-checks';
 import { expectClose, lcg, randArray } from './kernel-check-support';
 import {
   checkBatchNormShapes,
   checkDenseRandomShapes,
   checkMaxPoolRandomShapes,
+  checkMaxPoolReluBackward,
   checkMemoryGrowth,
   checkRelu,
 } from './kernel-checks';
@@ -102,6 +104,39 @@ describe.skipIf(!wasmSimdSupported())('wasm SIMD kernels vs reference ops', () =
 
   it('handles inputs larger than the initial wasm memory (memory.grow re-creates views)', () => {
     checkMemoryGrowth(wasm);
+  });
+
+  it('training conv2d + relu + max pool with switches on random shapes and the reference CNN shapes', () => {
+    checkConvReluMaxPoolTrain(wasm);
+  });
+
+  it('fused max pool + relu backward (accumulating and zeroFirst, tiling 2×2 and general windows)', () => {
+    checkMaxPoolReluBackward(wasm);
+  });
+
+  it('first conv dW/db straight from the pool switches (and the unfused path where it declines)', () => {
+    checkConvReluMaxPoolBackwardParams(wasm);
+  });
+
+  it('rejects a max-pool + relu gradient switch outside dinp before writing anything', () => {
+    const s = { batch: 1, channels: 1, inHeight: 4, inWidth: 8, poolHeight: 2, poolWidth: 2 } as const;
+    const p = { ...s, strideH: 2, strideW: 2, outHeight: 2, outWidth: 4 };
+    const argmax = Int32Array.from({ length: 8 }, (_, j) => 2 * (j >> 2) * 8 + 2 * (j & 3));
+    argmax[5] = 32; // one past dinp
+    for (const zeroFirst of [false, true]) {
+      const dinp = new Float32Array(32).fill(7);
+      expect(() =>
+        wasm.maxPool2dReluBackward!(
+          p,
+          new Float32Array(8).fill(1),
+          argmax,
+          new Float32Array(8).fill(1),
+          dinp,
+          zeroFirst,
+        ),
+      ).toThrow(RangeError);
+      expect(Array.from(dinp)).toEqual(new Array(32).fill(7));
+    }
   });
 });
 

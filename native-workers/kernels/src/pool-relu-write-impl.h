@@ -3,8 +3,10 @@
  * instead of adding to it: dinp[0 .. N·C·H·W) = 0, then dinp[argmax[j]] += dout[j] where out[j] > 0, with
  * H = 2·oH, W = 2·oW (the windows tile the input, so each input position is in exactly one window). Every
  * position is stored once, in order, from its window's switch: no zero-fill pass before it and no scattered
- * read-modify-write. Included by addon.c (baseline instruction set: 4-lane vectors).
+ * read-modify-write. Included by addon.c (baseline instruction set: 4-lane vectors) and kernels-wasm.c (simd128).
  */
+#include <stdint.h>
+
 typedef float pw4 __attribute__((vector_size(16), aligned(4), may_alias));
 typedef int32_t iw4 __attribute__((vector_size(16), aligned(4), may_alias));
 
