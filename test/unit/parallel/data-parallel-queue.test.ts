@@ -4,14 +4,29 @@
  * and clear refusals of what cannot overlap a running step.
  */
 import { describe, expect, it } from 'vitest';
+import type { ModelSpec } from '../../../app/domain/model-spec';
 import { DataParallelTrainer, type StepResult } from '../../../native-workers/parallel/data-parallel-trainer';
 import { batches, data, shardWorkerBundle, spec } from './data-parallel-support';
 
 const worker = shardWorkerBundle();
 
-const create = (workers: number) =>
+// with batch norm (per-replica statistics) and dropout (per-replica generators) too
+const bnSpec: ModelSpec = {
+  ...spec,
+  layers: [
+    { type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same' },
+    { type: 'batchNorm' },
+    { type: 'relu' },
+    { type: 'maxPool2d', size: 2 },
+    { type: 'flatten' },
+    { type: 'dropout', rate: 0.3 },
+    { type: 'dense', units: 4 },
+  ],
+};
+
+const create = (workers: number, withBatchNorm = false) =>
   DataParallelTrainer.create({
-    spec,
+    spec: withBatchNorm ? bnSpec : spec,
     seed: 23,
     maxBatch: 10,
     workers,
@@ -26,8 +41,9 @@ const create = (workers: number) =>
 async function run(
   workers: number,
   queued: boolean,
-): Promise<{ params: Float32Array; results: StepResult[] }> {
-  const t = await create(workers);
+  withBatchNorm = false,
+): Promise<{ params: Float32Array; state: Float32Array; results: StepResult[] }> {
+  const t = await create(workers, withBatchNorm);
   try {
     const results: StepResult[] = [];
     let inFlight: Promise<StepResult> | null = null;
@@ -48,19 +64,25 @@ async function run(
     }
     if (inFlight) results.push(await inFlight);
     expect(t.step_t).toBe(steps.length);
-    return { params: t.params.slice(), results };
+    return { params: t.params.slice(), state: t.readState(new Float32Array(t.stateCount)), results };
   } finally {
     await t.close();
   }
 }
 
 describe('DataParallelTrainer with a step queued', () => {
-  for (const workers of [1, 2]) {
-    it(`is bitwise the run that awaits every step (${workers} worker${workers > 1 ? 's' : ''})`, async () => {
-      const awaited = await run(workers, false);
-      const queued = await run(workers, true);
+  for (const [workers, withBatchNorm] of [
+    [1, false],
+    [2, false],
+    [2, true],
+  ] as const) {
+    const what = `${workers} worker${workers > 1 ? 's' : ''}${withBatchNorm ? ', batch norm and dropout' : ''}`;
+    it(`is bitwise the run that awaits every step (${what})`, async () => {
+      const awaited = await run(workers, false, withBatchNorm);
+      const queued = await run(workers, true, withBatchNorm);
       expect(queued.results.length).toBe(awaited.results.length);
       expect(Buffer.from(queued.params.buffer).equals(Buffer.from(awaited.params.buffer))).toBe(true);
+      expect(Buffer.from(queued.state.buffer).equals(Buffer.from(awaited.state.buffer))).toBe(true);
       queued.results.forEach((r, i) => {
         expect(r.loss).toBe(awaited.results[i].loss);
         expect(r.correct).toBe(awaited.results[i].correct);
