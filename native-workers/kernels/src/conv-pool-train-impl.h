@@ -75,10 +75,11 @@ static const pm_train_fn pm_train_tiles[5][5] = {{0},
                                                  {0, pm_train3_1, 0, 0, 0},
                                                  {0, pm_train4_1, 0, 0, 0}};
 
-/* pixel_major_conv_pool (conv-pool-impl.h) with switches */
+/* pixel_major_conv_pool (conv-pool-impl.h) with switches; a tile spans `tileWindows` / ocv pool windows (4 here,
+ * 2 in the wasm build, whose 4-lane vectors have half the registers' worth of accumulators) */
 static void pm_train_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w, const float *bias,
-                               float *out, int *arg) {
-  const int OC = s->outC, K = s->inC * s->kH * s->kW, ocv = pixel_major_chunk(OC), win = 4 / ocv;
+                               float *out, int *arg, int tileWindows) {
+  const int OC = s->outC, K = s->inC * s->kH * s->kW, ocv = pixel_major_chunk(OC), win = tileWindows / ocv;
   PixelMajor m;
   pixel_major_prepare(s, (2 * g->oH - 1) * s->sH + s->kH, (2 * g->oW - 1) * s->sW + s->kW,
                       pixel_major_scratch(s, g), w, 0, &m);
@@ -110,7 +111,7 @@ void NAME(conv2d_relu_maxpool_train)(const Conv *s, const PoolGeom *g, const flo
     return;
   }
   if (pixel_major_applies(s, g)) {
-    pm_train_conv_pool(s, g, inp, w, bias, out, arg);
+    pm_train_conv_pool(s, g, inp, w, bias, out, arg, 4);
     return;
   }
   /* per image: the conv into scratch (in cache), then the pool with switches from there */

@@ -42,31 +42,9 @@ static void wasm_pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const f
   }
 }
 
-/* Training: the same tiles keeping the pool's switches (pm_train_tile of conv-pool-train-impl.h, 8 accumulators
+/* Training: the same tiles keeping the pool's switches (pm_train_conv_pool of conv-pool-train-impl.h, 8 accumulators
  * here too), for conv2d_relu_maxpool_train where wasm_pixel_major_applies. */
 static void wasm_pixel_major_train(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                    const float *bias, float *out, int *arg) {
-  const int OC = s->outC, K = s->inC * s->kH * s->kW, ocv = pixel_major_chunk(OC), win = 2 / ocv;
-  PixelMajor m;
-  pixel_major_prepare(s, (2 * g->oH - 1) * s->sH + s->kH, (2 * g->oW - 1) * s->sW + s->kW,
-                      pixel_major_scratch(s, g), w, 0, &m);
-  const size_t outSize = (size_t)OC * g->oH * g->oW;
-  const int planeOut = g->oH * g->oW, planeConv = s->outH * s->outW;
-  for (int n = 0; n < s->batch; n++) {
-    pixel_major_pad(s, &m, inp, n);
-    float *o = out + n * outSize;
-    int *a = arg + n * outSize;
-    for (int py = 0; py < g->oH; py++)
-      for (int px = 0; px < g->oW; px += win) {
-        const int nwin = g->oW - px < win ? g->oW - px : win;
-        const float *origin = m.padded + (size_t)(2 * py * s->sH) * m.Wp + 2 * px * s->sW;
-        for (int c0 = 0; c0 < OC; c0 += ocv * VL) {
-          const size_t at = (size_t)c0 * planeOut + py * g->oW + px;
-          const int argBase = (n * OC + c0) * planeConv + 2 * py * s->outW + 2 * px;
-          pm_train_tiles[ocv][nwin](K, m.koff, m.wT + wt_chunk_offset(c0, K, OC), wt_block_width(OC),
-                                    bias ? bias + c0 : 0, s->sH * m.Wp, s->sW, origin, o + at, a + at, planeOut,
-                                    argBase, planeConv, s->outW);
-        }
-      }
-  }
+  pm_train_conv_pool(s, g, inp, w, bias, out, arg, 2);
 }
