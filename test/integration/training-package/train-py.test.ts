@@ -155,6 +155,10 @@ function train(dir: string, args: string[], torchrun = false): string {
     encoding: 'utf8',
     env: { ...process.env, OMP_NUM_THREADS: '1' },
     stdio: ['ignore', 'pipe', 'pipe'],
+    // a synchronous child blocks vitest's own timeouts: once, torch 1.13's rank 0 spun in its last gloo barrier
+    // after rank 1 had gone, for 13 minutes of a CI run; fail such a run instead of hanging the suite
+    timeout: 150_000,
+    killSignal: 'SIGKILL',
   });
 }
 
