@@ -3,30 +3,14 @@
  * and each replica's batchnorm statistics and dropout RNG.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModelSpec, TrainingConfig } from '../../../app/domain/model-spec';
+import type { TrainingConfig } from '../../../app/domain/model-spec';
 import { DataParallelTrainer } from '../../../native-workers/parallel/data-parallel-trainer';
 import { workerOptimizerHyper } from '../../../native-workers/parallel/worker-optimizer';
-import { batches, data, shardWorkerBundle } from './data-parallel-support';
+import { batches, bnSpec, data, shardWorkerBundle } from './data-parallel-support';
 
 const worker = shardWorkerBundle();
 
 describe('DataParallelTrainer checkpoint', () => {
-  // batchnorm (per-replica statistics) and dropout (per-replica RNG) are what make an exact resume non-trivial
-  const bnSpec: ModelSpec = {
-    input: { height: 12, width: 10, channels: 2 },
-    layers: [
-      { type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same' },
-      { type: 'batchNorm' },
-      { type: 'relu' },
-      { type: 'maxPool2d', size: 2 },
-      { type: 'flatten' },
-      { type: 'dense', units: 16 },
-      { type: 'relu' },
-      { type: 'dropout', rate: 0.3 },
-      { type: 'dense', units: 4 },
-    ],
-    numClasses: 4,
-  };
   const create = (
     recipe: Pick<TrainingConfig, 'optimizer' | 'clipGradNorm'> = { optimizer: { type: 'adam' } },
   ) =>

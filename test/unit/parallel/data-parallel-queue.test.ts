@@ -4,25 +4,10 @@
  * and clear refusals of what cannot overlap a running step.
  */
 import { describe, expect, it } from 'vitest';
-import type { ModelSpec } from '../../../app/domain/model-spec';
 import { DataParallelTrainer, type StepResult } from '../../../native-workers/parallel/data-parallel-trainer';
-import { batches, data, shardWorkerBundle, spec } from './data-parallel-support';
+import { batches, bnSpec, data, shardWorkerBundle, spec } from './data-parallel-support';
 
 const worker = shardWorkerBundle();
-
-// with batch norm (per-replica statistics) and dropout (per-replica generators) too
-const bnSpec: ModelSpec = {
-  ...spec,
-  layers: [
-    { type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same' },
-    { type: 'batchNorm' },
-    { type: 'relu' },
-    { type: 'maxPool2d', size: 2 },
-    { type: 'flatten' },
-    { type: 'dropout', rate: 0.3 },
-    { type: 'dense', units: 4 },
-  ],
-};
 
 const create = (workers: number, withBatchNorm = false) =>
   DataParallelTrainer.create({

@@ -22,6 +22,26 @@ export const spec: ModelSpec = {
   numClasses: 4,
 };
 
+/**
+ * `spec`'s input with batch norm (per-replica statistics) and dropout (per-replica generators): what makes exact
+ * resumes and queued steps non-trivial.
+ */
+export const bnSpec: ModelSpec = {
+  input: { height: 12, width: 10, channels: 2 },
+  layers: [
+    { type: 'conv2d', filters: 6, kernelSize: 3, padding: 'same' },
+    { type: 'batchNorm' },
+    { type: 'relu' },
+    { type: 'maxPool2d', size: 2 },
+    { type: 'flatten' },
+    { type: 'dense', units: 16 },
+    { type: 'relu' },
+    { type: 'dropout', rate: 0.3 },
+    { type: 'dense', units: 4 },
+  ],
+  numClasses: 4,
+};
+
 /** n seeded examples of `spec`'s input (12 × 10 × 2) with labels 0..3. */
 export function data(n: number, seed: number): { x: Float32Array; y: Int32Array } {
   let s = seed;
