@@ -89,7 +89,10 @@ for (const c of cases) {
       times[i].push((cpuMs() - t) / reps);
     }
   const [o, n] = times.map(median);
+  const [oMin, nMin] = times.map((t) => Math.min(...t));
   console.log(
-    `${c.name.padEnd(30)} old ${o.toFixed(3).padStart(7)} ms  new ${n.toFixed(3).padStart(7)} ms  x${(o / n).toFixed(2)}  new ${(c.flop / n / 1e6).toFixed(1)} GFLOP/s`,
+    `${c.name.padEnd(30)} median old ${o.toFixed(3).padStart(7)} new ${n.toFixed(3).padStart(7)} ms x${(o / n).toFixed(2)}` +
+      ` | min old ${oMin.toFixed(3).padStart(7)} new ${nMin.toFixed(3).padStart(7)} ms x${(oMin / nMin).toFixed(2)}` +
+      ` | new ${(c.flop / nMin / 1e6).toFixed(1)} GFLOP/s`,
   );
 }
