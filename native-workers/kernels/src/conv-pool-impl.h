@@ -15,6 +15,11 @@ static int pixel_major_applies(const Conv *s, const PoolGeom *g);
 static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g);
 static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                   const float *wT, const float *bias, float *out);
+#if VL == 8 /* AVX2: the pixel-major path's own tiles (conv-pool-pm8-impl.h) */
+static size_t pm8_buf_floats(const PoolGeom *g);
+static void pm8_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w, const float *wT,
+                          const float *bias, float *out, int *arg);
+#endif
 
 /* Floats of scratch NAME(conv2d_relu_maxpool_forward) asks for: the conv's own (for one image), then one image's
  * conv output. */
@@ -91,7 +96,8 @@ static int pixel_major_windows(int ocv) { return ocv == 2 ? 3 : 4; }
 static int pixel_major_applies(const Conv *s, const PoolGeom *g);
 /* The geometry the path handles, whoever transposes the weights (conv-wt-impl.h passes them transposed). */
 static int pixel_major_fits(const Conv *s, const PoolGeom *g) {
-  if (VL != 16 || s->outC % VL || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
+  /* AVX2: 16 channels per tile (conv-pool-pm8-impl.h) */
+  if ((VL != 16 && VL != 8) || s->outC % (VL == 8 ? 16 : VL) || g->pH != 2 || g->pW != 2 || g->sH != 2 || g->sW != 2) return 0;
   const long K = (long)s->inC * s->kH * s->kW;
   return K * pixel_major_chunk(s->outC) * VL <= PIXEL_MAJOR_MAX_WEIGHTS;
 }
@@ -105,7 +111,11 @@ static int pixel_major_applies(const Conv *s, const PoolGeom *g) {
 static size_t pixel_major_scratch(const Conv *s, const PoolGeom *g) {
   const int Hp = (2 * g->oH - 1) * s->sH + s->kH, Wp = (2 * g->oW - 1) * s->sW + s->kW;
   const size_t K = (size_t)s->inC * s->kH * s->kW;
-  return (size_t)s->inC * Hp * Wp + K * s->outC + K + 64;
+  size_t n = (size_t)s->inC * Hp * Wp + K * s->outC + K + 64;
+#if VL == 8
+  n += pm8_buf_floats(g); /* its two conv rows, at the end */
+#endif
+  return n;
 }
 
 /* nwin pooled outputs side by side (one pooled row) × one chunk of ocv·VL channels: acc[window][pixel][vector]. */
@@ -215,6 +225,10 @@ static void pixel_major_pad(const Conv *s, const PixelMajor *m, const float *inp
 /* wT: the weights transposed by the caller (wt_block_width's layout), or null. */
 static void pixel_major_conv_pool(const Conv *s, const PoolGeom *g, const float *inp, const float *w,
                                   const float *wT, const float *bias, float *out) {
+#if VL == 8
+  pm8_conv_pool(s, g, inp, w, wT, bias, out, 0);
+  return;
+#endif
   const int OC = s->outC, K = s->inC * s->kH * s->kW, ocv = pixel_major_chunk(OC), win = pixel_major_windows(ocv);
   PixelMajor m;
   pixel_major_prepare(s, (2 * g->oH - 1) * s->sH + s->kH, (2 * g->oW - 1) * s->sW + s->kW,

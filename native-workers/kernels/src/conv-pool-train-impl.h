@@ -111,7 +111,11 @@ void NAME(conv2d_relu_maxpool_train)(const Conv *s, const PoolGeom *g, const flo
     return;
   }
   if (pixel_major_applies(s, g)) {
+#if VL == 8
+    pm8_conv_pool(s, g, inp, w, 0, bias, out, arg); /* conv-pool-pm8-impl.h */
+#else
     pm_train_conv_pool(s, g, inp, w, bias, out, arg, 4);
+#endif
     return;
   }
   /* per image: the conv into scratch (in cache), then the pool with switches from there */

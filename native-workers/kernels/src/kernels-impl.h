@@ -88,5 +88,6 @@ STATIC void split_even_odd(float *restrict even, float *restrict odd, const floa
 #include "pool-relu-impl.h"     /* NAME(maxpool_*), NAME(relu_*) */
 #include "conv-pool-rows-impl.h" /* AVX-512: conv + ReLU + max pool over rows, for few taps (both ops below) */
 #include "conv-pool-impl.h"     /* NAME(conv2d_relu_maxpool_forward): inference-only conv + ReLU + max pool */
+#include "conv-pool-pm8-impl.h"  /* AVX2: the pixel-major conv + ReLU + max pool's 16-channel row tiles */
 #include "conv-pool-train-impl.h" /* NAME(conv2d_relu_maxpool_train): the same with switches, for training */
 #include "conv-wt-impl.h"       /* NAME(conv2d_relu_forward_wt): the same (or conv + ReLU) given Wᵀ too */
