@@ -2,6 +2,7 @@
  * NAME(conv2d_backward): dW by shifted planes or batched GEMM, dx by the flipped-kernel convolution; whole chunks of NB images interleaved (conv-ilv-impl.h).
  * Part of kernels-impl.h (included in order; same VL, vf, MADD, MR and NAME).
  */
+#include "gemm-tall8-impl.h" /* AVX2: GEMM_BWD, gemm with 6-row tiles (gemm elsewhere) */
 /*
  * dW by shifted planes: dW[oc][k] += Σ_q doutP[oc][q] · padded[koff[k] + q], where doutP is the image's dout laid
  * out with the padded row length Wp and ZEROS in the garbage columns (so they add nothing). Tile: MR rows of doutP
@@ -117,11 +118,11 @@ static void conv_backward_batched(const Conv *s, const float *inp, const float *
     if (dw) {
       for (int oc = 0; oc < OC; oc++)
         for (int l = 0; l < L; l++) doutPM[l * OC + oc] = doutT[oc * Lr + l];
-      gemm(K, OC, L, col, Lr, doutPM, OC, dWT, OC, 1);
+      GEMM_BWD(K, OC, L, col, Lr, doutPM, OC, dWT, OC, 1);
     }
     if (dbias) bias_grad(OC, Lr, doutT, dbias);
     if (dinp) {
-      gemm(K, Lr, OC, wT, OC, doutT, Lr, col, Lr, 0);
+      GEMM_BWD(K, Lr, OC, wT, OC, doutT, Lr, col, Lr, 0);
       for (int i = 0; i < m; i++) col2im(s, col + i * P, dinp + (size_t)(n0 + i) * inSize, Lr);
     }
   }
