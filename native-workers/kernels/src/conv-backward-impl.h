@@ -144,6 +144,14 @@ static void conv_backward_batched(const Conv *s, const float *inp, const float *
  * The images past the last whole chunk take the per-image paths.
  */
 
+#if VL == 8
+/* conv-backward8-impl.h (included by conv-ilv-impl.h, after this file): the shifted-planes dx in 6-row tiles */
+static void direct8_dx(const Conv *t, const float *dout, const float *wF, float *dinp, float *scratch);
+#define DIRECT_DX(t, dout, wF, dinp, scratch) direct8_dx(t, dout, wF, dinp, scratch)
+#else
+#define DIRECT_DX(t, dout, wF, dinp, scratch) conv_forward_direct(t, dout, wF, 0, dinp, scratch, 0, 1)
+#endif
+
 /* Defined in conv-ilv-impl.h (included after this file). */
 static int use_ilv_backward(const Conv *s);
 static size_t ilv_backward_scratch(const Conv *s);
@@ -199,7 +207,7 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
     conv_backward_batched(s, inp, w, dout, dinp, 0, 0, rest);
   } else if (dinp) {
     flip_kernel(s, w, wF);
-    conv_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
+    DIRECT_DX(&t, dout, wF, dinp, rest);
   }
 }
 

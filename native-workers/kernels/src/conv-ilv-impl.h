@@ -153,7 +153,7 @@ typedef void (*wtile_fn)(int, int, int, const int *, const float *, const float 
 WTILE_FNS(1)
 WTILE_FNS(2)
 
-#include "conv-ilv-bwd8-impl.h" /* AVX2: 8×8 block transposes and taller dx tiles */
+#include "conv-backward8-impl.h" /* AVX2: 8×8 block transposes, the dx convolutions in taller tiles */
 
 /* taps per dW tile: 6 × 2 vectors = 12 accumulators at 8 lanes (16 registers), MR elsewhere */
 #define ILV_DW_TAPS (VL == 8 ? 6 : MR)
@@ -245,7 +245,7 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
 #endif
     } else {
       t.batch = whole;
-      conv_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
+      DIRECT_DX(&t, dout, wF, dinp, rest);
     }
   }
 }

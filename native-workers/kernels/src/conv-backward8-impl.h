@@ -1,6 +1,7 @@
 /*
- * AVX2 (VL 8, 16 ymm registers) pieces of the batch-interleaved conv backward (conv_backward_ilv): 8×8 register
- * transposes for its layout changes, and its dx convolution with taller register tiles.
+ * AVX2 (VL 8, 16 ymm registers) pieces of the conv backward: 8×8 register transposes for the batch-interleaved
+ * path's layout changes (conv_backward_ilv), and the dx convolutions (interleaved and shifted planes) with taller
+ * register tiles.
  *   - The 16-lane build moves activations between image-major and "NB images innermost" with 16×16 block
  *     transposes (block-transpose-impl.h); at 8 lanes those moves were scalar copies, one element per store into a
  *     different line (a third of the reference CNN's second conv backward under perf). Here they are 8×8 blocks:
@@ -85,12 +86,13 @@ static void ilv8_fill_d(int OC, int P, const float *restrict dout, float *restri
 }
 
 /* rows of the dx tile: 6 × 2 vectors = 12 accumulators + 2 operands + 1 broadcast of the 16 registers */
-#define ILV8_DX_MR 6
+#define DX8_MR 6
 
-/* M rows in tiles of at most 6, as even as possible (16 → 6, 5, 5: no tile left with 8 accumulators or fewer) */
-static void ilv8_dtile_rows(int M, int K, const int *koff, const float *A, const float *B, float *C, int ldc,
-                            const dtile_fn *f) {
-  const int tiles = (M + ILV8_DX_MR - 1) / ILV8_DX_MR;
+/* dtile_rows (no bias, no relu) with M rows in tiles of at most 6, as even as possible (16 → 6, 5, 5: no tile left
+ * with 8 accumulators or fewer) */
+static void dtile_rows_tall8(int M, int K, const int *koff, const float *A, const float *B, float *C, int ldc,
+                             const dtile_fn *f) {
+  const int tiles = (M + DX8_MR - 1) / DX8_MR;
   for (int t = 0, i = 0; t < tiles; t++) {
     const int r = (M - i) / (tiles - t) + ((M - i) % (tiles - t) != 0);
     f[r](K, koff, A + i * K, K, B, C + i * ldc, ldc, 0, 0);
@@ -116,8 +118,8 @@ static void ilv8_dx(const Conv *t, const float *dout, const float *wF, float *di
       const float *Xr = X + oy * g.Wp * NB;
       float *Tr = T + oy * rowLen;
       int j = 0;
-      for (; j + 2 * VL <= rowLen; j += 2 * VL) ilv8_dtile_rows(OC, K, koff, wF, Xr + j, Tr + j, P * NB, dtiles_2);
-      for (; j < rowLen; j += VL) ilv8_dtile_rows(OC, K, koff, wF, Xr + j, Tr + j, P * NB, dtiles_1);
+      for (; j + 2 * VL <= rowLen; j += 2 * VL) dtile_rows_tall8(OC, K, koff, wF, Xr + j, Tr + j, P * NB, dtiles_2);
+      for (; j < rowLen; j += VL) dtile_rows_tall8(OC, K, koff, wF, Xr + j, Tr + j, P * NB, dtiles_1);
     }
     /* T row r = oc·P + p holds the NB images' values: 8 rows at a time are image n's 8 consecutive outputs */
     const int R = OC * P;
@@ -126,6 +128,32 @@ static void ilv8_dx(const Conv *t, const float *dout, const float *wF, float *di
       transpose_block8(T + (size_t)r8 * NB, NB, dinp + (size_t)n0 * outSize + r8, (size_t)outSize, NB, 1);
     for (int n = 0; n < NB; n++)
       for (int r = r8; r < R; r++) dinp[(size_t)(n0 + n) * outSize + r] += T[(size_t)r * NB + n];
+  }
+}
+
+/* dinp += the stride-1 convolution t (dinp_conv) of dout with the flipped kernel wF by shifted planes:
+ * conv_forward_direct(t, …, acc = 1) with 6-row tiles. Scratch: conv_forward_direct_scratch(t). */
+static void direct8_dx(const Conv *t, const float *dout, const float *wF, float *dinp, float *scratch) {
+  Direct d;
+  direct_geometry(t, &d);
+  const int K = t->inC * t->kH * t->kW, OC = t->outC;
+  const int inSize = t->inC * t->inH * t->inW, outSize = OC * t->outH * t->outW;
+  float *padded = scratch, *tmp = scratch + d.padded;
+  int *koff = (int *)(tmp + d.tmp);
+  direct_offsets(t, &d, koff);
+  __builtin_memset(padded, 0, (size_t)d.padded * 4);
+  for (int n = 0; n < t->batch; n++) {
+    pad_image(t, &d, dout + (size_t)n * inSize, padded);
+    int j = 0;
+    for (; j + 2 * VL <= d.Qr; j += 2 * VL) dtile_rows_tall8(OC, K, koff, wF, padded + j, tmp + j, d.Qr, dtiles_2);
+    for (; j < d.Qr; j += VL) dtile_rows_tall8(OC, K, koff, wF, padded + j, tmp + j, d.Qr, dtiles_1);
+    float *o = dinp + (size_t)n * outSize;
+    for (int oc = 0; oc < OC; oc++)
+      for (int oy = 0; oy < t->outH; oy++) {
+        const float *src = tmp + oc * d.Qr + oy * d.Wp;
+        float *dst = o + (oc * t->outH + oy) * t->outW;
+        for (int ox = 0; ox < t->outW; ox++) dst[ox] += src[ox];
+      }
   }
 }
 #endif
