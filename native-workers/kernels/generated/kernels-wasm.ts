@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '207a94ef3170274577ae7354ceb5d8206b5f52e0843a122af638023bd024b556';
+export const KERNELS_SOURCE_SHA256 = 'c61401e96d83f32bff271c1ac180ae6b189a15496f1cba732858f6afd5731734';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";
