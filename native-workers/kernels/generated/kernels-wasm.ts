@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '61ce8f7577ffe04d42102d303a8f613c51804d2609d07229f742b98d048d892b';
+export const KERNELS_SOURCE_SHA256 = 'e2c2c3c92d1d3cf141c878d91e56d7c81e2be733376962b84f852f396b78a9cc';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

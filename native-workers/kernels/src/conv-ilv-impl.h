@@ -227,8 +227,10 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
       const float *Xb = X + y0 * g.Wp * NB, *Db = D + (size_t)y0 * rowLen * OC;
       for (int j = 0; j < OC; j += 2 * VL) {
         const wtile_fn *f = OC - j >= 2 * VL ? wtiles_2 : wtiles_1;
-        for (int k = 0; k < K; k += ILV_DW_TAPS)
-          f[K - k < ILV_DW_TAPS ? K - k : ILV_DW_TAPS](rows, rowLen, g.Wp * NB, koff + k, Xb, Db + j, OC, dWT + k * OC + j);
+        for (int k = 0; k < K; k += ILV_DW_TAPS) {
+          const int taps = K - k < ILV_DW_TAPS ? K - k : ILV_DW_TAPS;
+          f[taps](rows, rowLen, g.Wp * NB, koff + k, Xb, Db + j, OC, dWT + k * OC + j);
+        }
       }
     }
   }
