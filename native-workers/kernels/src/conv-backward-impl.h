@@ -2,6 +2,7 @@
  * NAME(conv2d_backward): dW by shifted planes or batched GEMM, dx by the flipped-kernel convolution; whole chunks of NB images interleaved (conv-ilv-impl.h).
  * Part of kernels-impl.h (included in order; same VL, vf, MADD, MR and NAME).
  */
+#include "gemm-tall8-impl.h" /* AVX2: GEMM_BWD, gemm with 6-row tiles (gemm elsewhere) */
 /*
  * dW by shifted planes: dW[oc][k] += Σ_q doutP[oc][q] · padded[koff[k] + q], where doutP is the image's dout laid
  * out with the padded row length Wp and ZEROS in the garbage columns (so they add nothing). Tile: MR rows of doutP
@@ -117,11 +118,11 @@ static void conv_backward_batched(const Conv *s, const float *inp, const float *
     if (dw) {
       for (int oc = 0; oc < OC; oc++)
         for (int l = 0; l < L; l++) doutPM[l * OC + oc] = doutT[oc * Lr + l];
-      gemm(K, OC, L, col, Lr, doutPM, OC, dWT, OC, 1);
+      GEMM_BWD(K, OC, L, col, Lr, doutPM, OC, dWT, OC, 1);
     }
     if (dbias) bias_grad(OC, Lr, doutT, dbias);
     if (dinp) {
-      gemm(K, Lr, OC, wT, OC, doutT, Lr, col, Lr, 0);
+      GEMM_BWD(K, Lr, OC, wT, OC, doutT, Lr, col, Lr, 0);
       for (int i = 0; i < m; i++) col2im(s, col + i * P, dinp + (size_t)(n0 + i) * inSize, Lr);
     }
   }
@@ -142,6 +143,14 @@ static void conv_backward_batched(const Conv *s, const float *inp, const float *
  *   inner dimension is the chunk's pixels (no horizontal sums), its A broadcast straight from X.
  * The images past the last whole chunk take the per-image paths.
  */
+
+#if VL == 8
+/* conv-backward8-impl.h (included by conv-ilv-impl.h, after this file): the shifted-planes dx in 6-row tiles */
+static void direct8_dx(const Conv *t, const float *dout, const float *wF, float *dinp, float *scratch);
+#define DIRECT_DX(t, dout, wF, dinp, scratch) direct8_dx(t, dout, wF, dinp, scratch)
+#else
+#define DIRECT_DX(t, dout, wF, dinp, scratch) conv_forward_direct(t, dout, wF, 0, dinp, scratch, 0, 1)
+#endif
 
 /* Defined in conv-ilv-impl.h (included after this file). */
 static int use_ilv_backward(const Conv *s);
@@ -198,7 +207,7 @@ static void conv_backward_direct(const Conv *s, const float *inp, const float *w
     conv_backward_batched(s, inp, w, dout, dinp, 0, 0, rest);
   } else if (dinp) {
     flip_kernel(s, w, wF);
-    conv_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
+    DIRECT_DX(&t, dout, wF, dinp, rest);
   }
 }
 

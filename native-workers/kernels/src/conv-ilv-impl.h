@@ -153,7 +153,11 @@ typedef void (*wtile_fn)(int, int, int, const int *, const float *, const float 
 WTILE_FNS(1)
 WTILE_FNS(2)
 
-/* the dW part needs whole vectors of output channels */
+#include "conv-backward8-impl.h" /* AVX2: 8×8 block transposes, the dx convolutions in taller tiles */
+
+/* taps per dW tile: 6 × 2 vectors = 12 accumulators at 8 lanes (16 registers), MR elsewhere */
+#define ILV_DW_TAPS (VL == 8 ? 6 : MR)
+
 /* dW needs whole vectors of output channels; dx is the flipped-kernel convolution (interleaved or shifted planes) */
 static int use_ilv_backward(const Conv *s) {
   if (s->sH != 1 || s->sW != 1 || s->batch < NB || col_is_identity(s) || s->outC % VL) return 0;
@@ -190,6 +194,10 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
   __builtin_memset(dWT, 0, (size_t)K * OC * 4);
   const int whole = s->batch / NB * NB;
   for (int n0 = 0; n0 < whole; n0 += NB) {
+#if VL == 8
+    ilv8_fill(s, &g, inp + (size_t)n0 * inSize, X);
+    ilv8_fill_d(OC, P, dout + (size_t)n0 * outSize, D);
+#else
     ilv_fill(s, &g, inp + (size_t)n0 * inSize, X);
     /* contiguous writes; the OC lines read per image are reused over 16 consecutive pixels from L1 */
     for (int n = 0; n < NB; n++) {
@@ -209,6 +217,7 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
         for (int oc = 0; oc < OC; oc++) d[oc] = dn[oc * P + p];
       }
     }
+#endif
     /* blocks of output rows whose D slice of one channel tile (2·VL channels) stays in L1 while every tap tile
      * passes over it */
     int rb = (ILV_DW_PIXELS) / rowLen;
@@ -218,8 +227,10 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
       const float *Xb = X + y0 * g.Wp * NB, *Db = D + (size_t)y0 * rowLen * OC;
       for (int j = 0; j < OC; j += 2 * VL) {
         const wtile_fn *f = OC - j >= 2 * VL ? wtiles_2 : wtiles_1;
-        for (int k = 0; k < K; k += MR)
-          f[K - k < MR ? K - k : MR](rows, rowLen, g.Wp * NB, koff + k, Xb, Db + j, OC, dWT + k * OC + j);
+        for (int k = 0; k < K; k += ILV_DW_TAPS) {
+          const int taps = K - k < ILV_DW_TAPS ? K - k : ILV_DW_TAPS;
+          f[taps](rows, rowLen, g.Wp * NB, koff + k, Xb, Db + j, OC, dWT + k * OC + j);
+        }
       }
     }
   }
@@ -229,10 +240,14 @@ static void conv_backward_ilv(const Conv *s, const float *inp, const float *w, c
   if (dinp) {
     flip_kernel(s, w, wF);
     if (use_ilv(&t)) {
+#if VL == 8
+      ilv8_dx(&t, dout, wF, dinp, rest);
+#else
       conv_forward_ilv(&t, dout, wF, 0, dinp, rest, 0, 1);
+#endif
     } else {
       t.batch = whole;
-      conv_forward_direct(&t, dout, wF, 0, dinp, rest, 0, 1);
+      DIRECT_DX(&t, dout, wF, dinp, rest);
     }
   }
 }

@@ -13,8 +13,8 @@
  * (KH+1)×(KW+1) block at the window's top-left, xpad[2·oy + u][2·ox + v], and each (u, v) is one vector load from
  * "phase planes" laid out like the pooled plane: E[s][a][b][r·oW + c] = xpad[2r + a][2(c + s) + b], so that
  * L(u, v) = E[v/2][u%2][v%2] + (u/2)·oW + j. Then acc[ky][kx] += g · L(ky + dy, kx + dx) with each lane's own
- * (dy, dx): picked by blends on AVX-512 and by bitwise selects on wasm (KH·KW multiply-adds per VL positions),
- * else as 4·KH·KW multiply-adds of g masked to each phase's lanes (pb_taps).
+ * (dy, dx): picked by blends on AVX-512 and AVX2 and by bitwise selects on wasm (KH·KW multiply-adds per VL
+ * positions), else as 4·KH·KW multiply-adds of g masked to each phase's lanes (pb_taps).
  *
  * Returns 0, having written nothing, when it does not apply (not stride 1, not a 2×2/2 pool that tiles the conv's
  * output, kernels over 7×7), when a switch is outside its window, or when the input has a non-finite value (the
@@ -116,6 +116,26 @@ STATIC void pb_taps(const int KH, const int KW, const float *row0, size_t plane,
       UNROLL for (int kx = 0; kx < KW; kx++) {
         const __m512 x = _mm512_mask_blend_ps(down, prev[kx], cur[kx]);
         a[(u - 1) * KW + kx] = (vf)_mm512_fmadd_ps((__m512)g, x, (__m512)a[(u - 1) * KW + kx]);
+      }
+    UNROLL for (int kx = 0; kx < KW; kx++) prev[kx] = cur[kx];
+  }
+}
+#elif VL == 8 && defined(__AVX2__)
+#include <immintrin.h>
+/* AVX2: the AVX-512 variant's picks with vblendvps (one instruction per pick; the lane masks' sign bits select) */
+STATIC void pb_taps(const int KH, const int KW, const float *row0, size_t plane, int oW, vf g, vi at, int W,
+                    vf *restrict a) {
+  const __m256 right = (__m256)((at & 1) != 0), down = (__m256)(at >= W);
+  __m256 prev[7], cur[7];
+  UNROLL for (int u = 0; u <= KH; u++) {
+    const float *row = row0 + (size_t)((u & 1) * 2) * plane + (u >> 1) * oW;
+    __m256 L[8];
+    UNROLL for (int v = 0; v <= KW; v++) L[v] = _mm256_loadu_ps(row + (size_t)((v >> 1) * 4 + (v & 1)) * plane);
+    UNROLL for (int kx = 0; kx < KW; kx++) cur[kx] = _mm256_blendv_ps(L[kx], L[kx + 1], right);
+    if (u > 0)
+      UNROLL for (int kx = 0; kx < KW; kx++) {
+        const __m256 x = _mm256_blendv_ps(prev[kx], cur[kx], down);
+        a[(u - 1) * KW + kx] = (vf)_mm256_fmadd_ps((__m256)g, x, (__m256)a[(u - 1) * KW + kx]);
       }
     UNROLL for (int kx = 0; kx < KW; kx++) prev[kx] = cur[kx];
   }

@@ -192,8 +192,8 @@ void NAME(dense_backward)(int B, int I, int O, const float *inp, const float *w,
                           float *dw, float *dbias) {
   float *doutT = scratch_floats(NAME(dense_backward_scratch)(B, O));
   transpose(B, O, dout, doutT);
-  gemm(O, I, B, doutT, B, inp, I, dw, I, 1);
-  if (dinp) gemm(B, I, O, dout, O, w, I, dinp, I, 1);
+  GEMM_BWD(O, I, B, doutT, B, inp, I, dw, I, 1);
+  if (dinp) GEMM_BWD(B, I, O, dout, O, w, I, dinp, I, 1);
   if (dbias)
     for (int b = 0; b < B; b++)
       for (int o = 0; o < O; o++) dbias[o] += dout[b * O + o];
