@@ -192,7 +192,7 @@ void NAME(dense_backward)(int B, int I, int O, const float *inp, const float *w,
                           float *dw, float *dbias) {
   float *doutT = scratch_floats(NAME(dense_backward_scratch)(B, O));
   transpose(B, O, dout, doutT);
-  GEMM_BWD(O, I, B, doutT, B, inp, I, dw, I, 1);
+  GEMM_BWD_WIDE(O, I, B, doutT, B, inp, I, dw, I, 1);
   if (dinp) GEMM_BWD(B, I, O, dout, O, w, I, dinp, I, 1);
   if (dbias)
     for (int b = 0; b < B; b++)

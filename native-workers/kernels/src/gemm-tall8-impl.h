@@ -33,8 +33,40 @@ static void gemm_tall8(int M, int N, int K, const float *A, int lda, const float
     if (j < N) tile_scalar(M, N - j, kc, Ak, lda, Bk + j, ldb, C + j, ldc, a);
   }
 }
-/* the backward GEMMs */
+/*
+ * gemm_tall8 with the loops swapped: each row tile sweeps every column before the next, so C is read and written
+ * along its rows (prefetch-friendly) and the tile's rows of A stay in L1, while the strips of B come back from L2.
+ * For a short K and a wide C that does not fit in L2: the dense backward's dW (128×1568 at the reference CNN, K =
+ * the batch), where gemm_tall8's column strips touch each C row 64 bytes at a time, 6 KB apart. The same tiles and
+ * the same chain per C element: bit for bit gemm's result.
+ */
+#define WIDE_NB 256 /* columns per block: a multiple of 2·VL */
+static void gemm_rows_tall8(int M, int N, int K, const float *A, int lda, const float *B, int ldb, float *C, int ldc,
+                            int acc) {
+  const int tiles = (M + TALL8_MR - 1) / TALL8_MR;
+  for (int k0 = 0; k0 < K; k0 += KC) {
+    const int kc = K - k0 < KC ? K - k0 : KC;
+    const int a = acc || k0 > 0;
+    const float *Ak = A + k0, *Bk = B + k0 * ldb;
+    for (int j0 = 0; j0 < N; j0 += WIDE_NB) {
+      const int j1 = N - j0 < WIDE_NB ? N : j0 + WIDE_NB;
+      for (int t = 0, i = 0; t < tiles; t++) {
+        const int r = (M - i) / (tiles - t) + ((M - i) % (tiles - t) != 0);
+        const float *Ai = Ak + i * lda;
+        float *Ci = C + i * ldc;
+        int j = j0;
+        for (; j + 2 * VL <= j1; j += 2 * VL) tiles_2[r](kc, Ai, lda, Bk + j, ldb, Ci + j, ldc, a);
+        for (; j + VL <= j1; j += VL) tiles_1[r](kc, Ai, lda, Bk + j, ldb, Ci + j, ldc, a);
+        if (j < j1) tile_scalar(r, j1 - j, kc, Ai, lda, Bk + j, ldb, Ci + j, ldc, a);
+        i += r;
+      }
+    }
+  }
+}
+/* the backward GEMMs; GEMM_BWD_WIDE for a short K into a wide C (the dense dW) */
 #define GEMM_BWD gemm_tall8
+#define GEMM_BWD_WIDE gemm_rows_tall8
 #else
 #define GEMM_BWD gemm
+#define GEMM_BWD_WIDE gemm
 #endif

@@ -40,6 +40,10 @@ export function checkDenseRandomShapes(k: KernelSet): void {
   for (let t = 0; t < 200; t++) {
     const s: DenseShape = { batch: ri(1, 9), inFeatures: ri(1, 300), outFeatures: ri(1, 40) };
     if (t === 0) Object.assign(s, { batch: 64, inFeatures: 1568, outFeatures: 128 });
+    // a worker's half of the reference batch, and a dW wider than one column block of gemm_rows_tall8
+    // (gemm-tall8-impl.h: 256 columns, then 2 vectors, 1 vector and 3 scalar columns; 13 rows = tiles of 5, 4, 4)
+    if (t === 1) Object.assign(s, { batch: 32, inFeatures: 1568, outFeatures: 128 });
+    if (t === 3) Object.assign(s, { batch: 7, inFeatures: 291, outFeatures: 13 });
     // batches and widths where the forward is a GEMM over the batch (dense-impl.h): every tile size and tail
     if (t % 4 === 2) Object.assign(s, { batch: ri(14, 70), outFeatures: ri(12, 70) });
     const bias = t % 3 !== 0;
