@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '39254e148c9c35d5044dd0275d597e451fce66a39fb6d538b21a05afff1b625a';
+export const KERNELS_SOURCE_SHA256 = 'ebe2bd95edb6f2ab4b6144a9c8817cb9f7e3f4721d83edceb45b8a5d18ddd979';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";
