@@ -85,32 +85,6 @@ size_t NAME(dense_forward_scratch)(int B, int I, int O) {
   return dense_uses_gemm(B, O) ? (size_t)I * dense_padded_batch(B) + VL : 0;
 }
 
-#if VL == 8
-/* 8×8 block transpose in registers for the input transpose below (the 16-lane builds use transpose_block16; the
- * scalar copies, one store per element, were 14 % of 1568→128 at batch 64 on AVX2). Butterfly stages as there:
- * rows i and i + H exchange their H-wide column blocks. dst[j·ds + i] = src[i·ld + j] for i, j < 8. */
-STATIC void dense_transpose_block8(const float *restrict src, size_t ld, float *restrict dst, size_t ds) {
-  vf r[8];
-  UNROLL for (int i = 0; i < 8; i++) r[i] = vld(src + i * ld);
-  UNROLL for (int i = 0; i < 4; i++) {
-    const vf a = r[i], b = r[i + 4];
-    r[i] = __builtin_shufflevector(a, b, 0, 1, 2, 3, 8, 9, 10, 11);
-    r[i + 4] = __builtin_shufflevector(a, b, 4, 5, 6, 7, 12, 13, 14, 15);
-  }
-  UNROLL for (int i = 0; i < 8; i++) if (!(i & 2)) {
-    const vf a = r[i], b = r[i + 2];
-    r[i] = __builtin_shufflevector(a, b, 0, 1, 8, 9, 4, 5, 12, 13);
-    r[i + 2] = __builtin_shufflevector(a, b, 2, 3, 10, 11, 6, 7, 14, 15);
-  }
-  UNROLL for (int i = 0; i < 8; i += 2) {
-    const vf a = r[i], b = r[i + 1];
-    r[i] = __builtin_shufflevector(a, b, 0, 8, 2, 10, 4, 12, 6, 14);
-    r[i + 1] = __builtin_shufflevector(a, b, 1, 9, 3, 11, 5, 13, 7, 15);
-  }
-  UNROLL for (int j = 0; j < 8; j++) vst(dst + j * ds, r[j]);
-}
-#endif
-
 /* Xt[k·Bp + b] = inp[b·I + k], zero for b ≥ B; in blocks of 16×16 so that both sides stay in cache lines. */
 static void dense_transpose_input(int B, int I, const float *restrict inp, float *restrict Xt, int Bp) {
 #if VL == 8
@@ -119,7 +93,7 @@ static void dense_transpose_input(int B, int I, const float *restrict inp, float
   const int kv = B >= 8 ? I / 8 * 8 : 0, bv = kv ? B / 8 * 8 : 0;
   for (int b0 = 0; b0 < bv; b0 += 8)
     for (int k = 0; k < kv; k += 8)
-      dense_transpose_block8(inp + (size_t)b0 * I + k, (size_t)I, Xt + (size_t)k * Bp + b0, (size_t)Bp);
+      transpose_block8(inp + (size_t)b0 * I + k, (size_t)I, Xt + (size_t)k * Bp + b0, (size_t)Bp);
   for (int k = kv; k < I; k++)
     for (int b = 0; b < bv; b++) Xt[(size_t)k * Bp + b] = inp[(size_t)b * I + k];
   for (int k = 0; k < I; k++)
