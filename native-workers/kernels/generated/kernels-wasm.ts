@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = '238ebe9958015bfb202185c8b8d8f786cf785baf057e97d1b75f4204c6526426';
+export const KERNELS_SOURCE_SHA256 = '3e917b690ce503a7aa09f37fefe22561652d420d56a76bdca8e9f00240a519fb';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

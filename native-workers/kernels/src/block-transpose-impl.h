@@ -1,8 +1,8 @@
 /*
- * VL×VL block transposes in registers (16 lanes only; elsewhere the callers keep their scalar loops). The
- * batch-interleaved convolution moves every activation between image-major and "NB images innermost" layouts; as
- * scalar copies, one element per store into a different cache line, that was a third of the reference CNN's
- * second conv backward (16→32 on 14×14, batch 64). Pure data movement: results are bit for bit the scalar loops'.
+ * VL×VL block transposes in registers (16 lanes; AVX2's 8×8 one at the end, for two forward callers; elsewhere the
+ * callers keep their scalar loops). The batch-interleaved convolution moves every activation between image-major
+ * and "NB images innermost" layouts; as scalar copies, one element per store into a different cache line, that was
+ * a third of the reference CNN's second conv backward (16→32 on 14×14, batch 64). Pure data movement: results are bit for bit the scalar loops'.
  * Part of kernels-impl.h (included before the convolutions; same VL, vf and NAME).
  */
 #if VL == 16
