@@ -4,7 +4,7 @@
 // prettier-ignore
 
 /** sha256 of the C sources both binaries were built from (checked by node scripts/build-kernels.mjs --check). */
-export const KERNELS_SOURCE_SHA256 = 'f5efc781e1d4d8c0dcffd0f2bf2dc19041e9715a5a1457072c127f74a36e9ac1';
+export const KERNELS_SOURCE_SHA256 = '79d87d1f7f318c6f81e05fc91d4543c0b1292da06828ab0cdfcbe5a1cc7139bd';
 
 /** The compiler both binaries were built with. */
 export const KERNELS_CLANG_VERSION = "Debian clang version 19.1.7 (3~deb12u1)";

@@ -5,46 +5,14 @@
  *   - The 16-lane build moves activations between image-major and "NB images innermost" with 16×16 block
  *     transposes (block-transpose-impl.h); at 8 lanes those moves were scalar copies, one element per store into a
  *     different line (a third of the reference CNN's second conv backward under perf). Here they are 8×8 blocks:
- *     pure data movement, bit for bit the scalar loops' results.
+ *     pure data movement, bit for bit the scalar loops' results (transpose_block8, in block-transpose-impl.h).
  *   - The dx convolution accumulates 6 channels × 2 vectors (12 of the 16 registers) per tile instead of MR = 4,
  *     enough independent FMA chains to cover the FMA latency at two per cycle; the tile is dtile_gen's, so each
  *     output is the same chain of fused multiply-adds in the same order as before (bit for bit).
- * Own header (not block-transpose-impl.h / conv_forward_ilv) so that the forward's code paths are untouched.
+ * Own header (not conv_forward_ilv) so that the forward's code paths are untouched.
  * Part of kernels-impl.h, included by conv-ilv-impl.h before conv_backward_ilv (same VL, vf, MADD, MR and NAME).
  */
 #if VL == 8
-/* One butterfly stage: rows i and i + H exchange their H-wide column blocks (a = [A0 A1], b = [B0 B1] → [A0 B0],
- * [A1 B1]). Stages H = 4, 2, 1 transpose the 8×8 block. */
-#define T8_A4 0, 1, 2, 3, 8, 9, 10, 11
-#define T8_B4 4, 5, 6, 7, 12, 13, 14, 15
-#define T8_A2 0, 1, 8, 9, 4, 5, 12, 13
-#define T8_B2 2, 3, 10, 11, 6, 7, 14, 15
-#define T8_A1 0, 8, 2, 10, 4, 12, 6, 14
-#define T8_B1 1, 9, 3, 11, 5, 13, 7, 15
-#define T8_STAGE(H)                                                                                               \
-  UNROLL for (int i = 0; i < 8; i++) if (!(i & (H))) {                                                            \
-    const vf a = r[i], b = r[i + (H)];                                                                            \
-    r[i] = __builtin_shufflevector(a, b, T8_A##H);                                                                \
-    r[i + (H)] = __builtin_shufflevector(a, b, T8_B##H);                                                          \
-  }
-
-/*
- * dst[j·dstStride + i] (+)= src[i·ld + j] for i < 8 rows, j < cols ≤ 8 columns. Reads 8 whole floats of every
- * row, so the caller must own src[i·ld .. i·ld + 8) (the columns past `cols` are read, never written).
- */
-STATIC void transpose_block8(const float *restrict src, size_t ld, float *restrict dst, size_t dstStride, int cols,
-                             int acc) {
-  vf r[8];
-  UNROLL for (int i = 0; i < 8; i++) r[i] = vld(src + i * ld);
-  T8_STAGE(4)
-  T8_STAGE(2)
-  T8_STAGE(1)
-  if (acc)
-    for (int j = 0; j < cols; j++) vst(dst + j * dstStride, vld(dst + j * dstStride) + r[j]);
-  else
-    for (int j = 0; j < cols; j++) vst(dst + j * dstStride, r[j]);
-}
-
 /* ilv_fill with 8×8 blocks: X ← the NB images at img (zero padding); X must be zeroed once. */
 static void ilv8_fill(const Conv *s, const Ilv *g, const float *restrict img, float *restrict X) {
   const int inSize = s->inC * s->inH * s->inW;

@@ -88,8 +88,9 @@ static void conv_forward_ilv(const Conv *s, const float *inp, const float *w, co
       float *Tr = T + oy * rowLen;
       int j = 0;
       for (; j + 2 * VL <= rowLen; j += 2 * VL)
-        dtile_rows(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_2);
-      for (; j < rowLen; j += VL) dtile_rows(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_1);
+        dtile_rows_fwd(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_2, acc);
+      for (; j < rowLen; j += VL)
+        dtile_rows_fwd(OC, K, koff, w, K, Xr + j, Tr + j, P * NB, bias, relu, dtiles_1, acc);
     }
     /* T is the transpose of the chunk's outputs: row r = oc·P + p holds the NB images' values, and image n's
      * output is the contiguous run out_n[r]. Blocks of 64 rows (4 KiB of T at 16 lanes) keep the strided reads
@@ -100,6 +101,14 @@ static void conv_forward_ilv(const Conv *s, const float *inp, const float *w, co
     int r16 = 0;
     for (; r16 + VL <= R; r16 += VL)
       transpose_block16(T + (size_t)r16 * NB, NB, out + (size_t)n0 * outSize + r16, (size_t)outSize, NB, acc);
+#elif VL == 8
+    /* AVX2, forward only (acc is the backward's dx): 8 rows of T are image n's 8 consecutive outputs */
+    int r16 = 0;
+    if (!acc)
+      for (; r16 + VL <= R; r16 += VL)
+        for (int n = 0; n < NB; n += 8)
+          transpose_block8(T + (size_t)r16 * NB + n, NB, out + (size_t)(n0 + n) * outSize + r16,
+                           (size_t)outSize, 8, 0);
 #else
     const int r16 = 0;
 #endif

@@ -87,6 +87,19 @@ size_t NAME(dense_forward_scratch)(int B, int I, int O) {
 
 /* Xt[k·Bp + b] = inp[b·I + k], zero for b ≥ B; in blocks of 16×16 so that both sides stay in cache lines. */
 static void dense_transpose_input(int B, int I, const float *restrict inp, float *restrict Xt, int Bp) {
+#if VL == 8
+  /* whole 8×8 blocks in registers; then the columns past kv of those rows, and every column of the rows past bv
+   * with the zero padding (as the 16-lane path below) */
+  const int kv = B >= 8 ? I / 8 * 8 : 0, bv = kv ? B / 8 * 8 : 0;
+  for (int b0 = 0; b0 < bv; b0 += 8)
+    for (int k = 0; k < kv; k += 8)
+      transpose_block8(inp + (size_t)b0 * I + k, (size_t)I, Xt + (size_t)k * Bp + b0, (size_t)Bp, 8, 0);
+  for (int k = kv; k < I; k++)
+    for (int b = 0; b < bv; b++) Xt[(size_t)k * Bp + b] = inp[(size_t)b * I + k];
+  for (int k = 0; k < I; k++)
+    for (int b = bv; b < Bp; b++) Xt[(size_t)k * Bp + b] = b < B ? inp[(size_t)b * I + k] : 0.f;
+  return;
+#endif
 #if HAS_BLOCK_TRANSPOSE
   /* whole blocks of 16 rows in registers (reading 16 floats of each row, within the row); the rest below */
   int kv = 0;
@@ -176,6 +189,18 @@ void NAME(dense_forward)(int B, int I, int O, const float *inp, const float *w, 
   const int Bp = dense_padded_batch(B);
   float *Xt = scratch_floats(NAME(dense_forward_scratch)(B, I, O));
   dense_transpose_input(B, I, inp, Xt, Bp);
+#if VL == 8
+  /* weight rows outside, batch columns inside: the tile's DMR weight rows (37 KB at 1568 inputs) stay in cache
+   * for every column block, and only Xt (400 KB at batch 64, in L2) is read again; batch columns outside read all
+   * of W (800 KB) from L3 once per column block (0.38 against 0.43 ms at 1568→128, batch 64, on AVX2) */
+  for (int o = 0; o < O; o += DMR) {
+    const int r = O - o < DMR ? O - o : DMR;
+    for (int j = 0; j < Bp; j += DNV * VL) {
+      const int nv = (Bp - j) / VL < DNV ? (Bp - j) / VL : DNV;
+      dense_tiles[nv][r](I, w + (size_t)o * I, I, Xt + j, Bp, bias ? bias + o : 0, j, B, out + o, O);
+    }
+  }
+#else
   for (int j = 0; j < Bp; j += DNV * VL) {
     const int nv = (Bp - j) / VL < DNV ? (Bp - j) / VL : DNV;
     for (int o = 0; o < O; o += DMR) {
@@ -183,6 +208,7 @@ void NAME(dense_forward)(int B, int I, int O, const float *inp, const float *w, 
       dense_tiles[nv][r](I, w + (size_t)o * I, I, Xt + j, Bp, bias ? bias + o : 0, j, B, out + o, O);
     }
   }
+#endif
 }
 
 /* Floats of scratch NAME(dense_backward) asks for. */
