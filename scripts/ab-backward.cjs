@@ -1,20 +1,9 @@
 // Same-process A/B of two native addon builds on the backward ops (scratch tool, not part of the app).
 // usage: node scripts/ab-backward.cjs OLD.node NEW.node [rounds] [filter]
-// CPU time of this (single-threaded) process: other jobs on the machine inflate wall time, far less CPU time
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const [, , oldPath, newPath, roundsArg, filter] = process.argv;
-const load = (p) => {
-  const m = { exports: {} };
-  process.dlopen(m, p);
-  m.exports.useIsa(process.env.ISA || 'avx2');
-  return m.exports;
-};
-const addons = [load(oldPath), load(newPath)];
-const rounds = Number(roundsArg || 7);
-const rnd = (n) => Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script, run with node
+const { loadAddons, compare, rnd } = require('./lib/ab-addons.cjs');
+
+const ab = loadAddons(process.argv);
 const conv = (b, c, h, w, oc) => Int32Array.from([b, c, h, w, oc, 3, 3, 1, 1, 1, 1, h, w]);
 const cases = [];
 function convBwd(name, s) {
@@ -84,24 +73,4 @@ for (const B of [32, 64]) {
   convBwd(`ref 16->32@14 b${B}`, conv(B, 16, 14, 14, 32));
   convPoolParams(`ref 1->16@28 b${B}`, conv(B, 1, 28, 28, 16));
 }
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-for (const c of cases) {
-  if (filter && !c.name.includes(filter)) continue;
-  c.run(addons[0]);
-  c.run(addons[1]);
-  const t0 = cpuMs();
-  c.run(addons[0]);
-  const reps = Math.max(3, Math.min(5000, Math.round(100 / (cpuMs() - t0 + 0.02))));
-  const times = [[], []];
-  for (let r = 0; r < rounds; r++)
-    for (const i of r % 2 ? [1, 0] : [0, 1]) {
-      const t = cpuMs();
-      for (let k = 0; k < reps; k++) c.run(addons[i]);
-      times[i].push((cpuMs() - t) / reps);
-    }
-  const [o, n] = times.map(median);
-  console.log(
-    `${c.name.padEnd(30)} median old ${o.toFixed(3).padStart(7)} new ${n.toFixed(3).padStart(7)} ms x${(o / n).toFixed(2)}` +
-      ` | new ${(c.flop / n / 1e6).toFixed(1)} GFLOP/s`,
-  );
-}
+compare(cases, ab);

@@ -1,20 +1,9 @@
 // Same-process A/B of two native addon builds on the forward ops (scratch tool, not part of the app).
 // usage: node scripts/ab-forward.cjs OLD.node NEW.node [rounds] [filter]
-// CPU time of this (single-threaded) process: other jobs on the machine inflate wall time, far less CPU time
-const cpuMs = () => {
-  const u = process.cpuUsage();
-  return (u.user + u.system) / 1000;
-};
-const [, , oldPath, newPath, roundsArg, filter] = process.argv;
-const load = (p) => {
-  const m = { exports: {} };
-  process.dlopen(m, p);
-  m.exports.useIsa(process.env.ISA || 'avx2');
-  return m.exports;
-};
-const addons = [load(oldPath), load(newPath)];
-const rounds = Number(roundsArg || 7);
-const rnd = (n) => Float32Array.from({ length: n }, () => Math.random() * 2 - 1);
+// eslint-disable-next-line @typescript-eslint/no-require-imports -- a plain CommonJS script, run with node
+const { loadAddons, compare, rnd } = require('./lib/ab-addons.cjs');
+
+const ab = loadAddons(process.argv);
 const conv = (b, c, h, w, oc, stride = 1) => {
   const oh = Math.floor((h + 2 - 3) / stride) + 1,
     ow = Math.floor((w + 2 - 3) / stride) + 1;
@@ -73,26 +62,4 @@ convCase('med stem b32', conv(32, 3, 96, 96, 32, 2), 'fwd');
 convCase('med 32->64@24 b32', conv(32, 32, 24, 24, 64), 'fwd');
 convCase('med 64->128@12 b32', conv(32, 64, 12, 12, 128), 'fwd');
 convCase('med 128->128@6 b32', conv(32, 128, 6, 6, 128), 'fwd');
-const median = (a) => [...a].sort((x, y) => x - y)[a.length >> 1];
-for (const c of cases) {
-  if (filter && !c.name.includes(filter)) continue;
-  c.run(addons[0]);
-  c.run(addons[1]);
-  const t0 = cpuMs();
-  c.run(addons[0]);
-  const reps = Math.max(3, Math.min(5000, Math.round(100 / (cpuMs() - t0 + 0.02))));
-  const times = [[], []];
-  for (let r = 0; r < rounds; r++)
-    for (const i of r % 2 ? [1, 0] : [0, 1]) {
-      const t = cpuMs();
-      for (let k = 0; k < reps; k++) c.run(addons[i]);
-      times[i].push((cpuMs() - t) / reps);
-    }
-  const [o, n] = times.map(median);
-  const [oMin, nMin] = times.map((t) => Math.min(...t));
-  console.log(
-    `${c.name.padEnd(30)} median old ${o.toFixed(3).padStart(7)} new ${n.toFixed(3).padStart(7)} ms x${(o / n).toFixed(2)}` +
-      ` | min old ${oMin.toFixed(3).padStart(7)} new ${nMin.toFixed(3).padStart(7)} ms x${(oMin / nMin).toFixed(2)}` +
-      ` | new ${(c.flop / nMin / 1e6).toFixed(1)} GFLOP/s`,
-  );
-}
+compare(cases, ab);
